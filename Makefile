@@ -1,0 +1,48 @@
+# ECM case management. `make run` for a local demonstration, `make test` for the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# The embedded demonstration: SQLite, tasks run in-process, two-factor optional.
+DEMO_ENV := ECM_DEMO=true DJANGO_DEBUG=true
+# The services run: PostgreSQL and a Redis-backed Celery worker (started by the tests).
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run test test-services test-browser lint format messages frontend
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=node_modules
+
+run: install messages
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	@echo "Serving ECM case management at http://127.0.0.1:8000 (demo password on the sign-in page)"
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install messages
+	$(BIN)/pytest -m "not services"
+
+test-services: install messages
+	DATABASE_URL=$(SERVICES_DATABASE_URL) CELERY_BROKER_URL=$(SERVICES_BROKER_URL) \
+		$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Rebuild the vendored GOV.UK Frontend and axe-core files from npm (needs Node.js).
+frontend:
+	scripts/build-frontend.sh

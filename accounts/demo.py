@@ -1,0 +1,3 @@
+"""The demonstration's shared password: published on the sign-in page in demo mode only."""
+
+DEMO_PASSWORD = "demo-password-ecm"

@@ -1,0 +1,181 @@
+"""People, teams and agencies, the roles that join them, and the append-only access log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Team(models.Model):
+    """A Youth Offending Team (YOT)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """A partner agency that takes part in formulation meetings and delivers interventions."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", _("Practitioner")
+    MANAGER = "manager", _("Manager")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    EVALUATOR = "evaluator", _("Evaluator")
+    ADMIN = "admin", _("Administrator")
+
+
+#: Roles that act within particular teams; the others act service-wide.
+TEAM_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.PSYCHOLOGIST})
+
+
+class User(AbstractUser):
+    """A member of staff. `staff_ref` keys the user in the exchange format."""
+
+    staff_ref = models.CharField(
+        _("staff reference"), max_length=64, unique=True, null=True, blank=True
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user holding a role, in a team for team roles or service-wide for the others."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), related_name="memberships", on_delete=models.CASCADE
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        related_name="memberships",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "team", "role"], name="membership_unique_role_in_team"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(team__isnull=True),
+                name="membership_unique_service_role",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "role"])]
+
+    def __str__(self):
+        if self.team_id:
+            return f"{self.user} – {self.get_role_display()} – {self.team}"
+        return f"{self.user} – {self.get_role_display()}"
+
+    def clean(self):
+        if self.role in TEAM_ROLES and not self.team_id:
+            raise ValidationError(
+                {
+                    "team": _("A %(role)s must belong to a team.")
+                    % {"role": self.get_role_display().lower()}
+                }
+            )
+        if self.role not in TEAM_ROLES and self.team_id:
+            raise ValidationError(
+                {
+                    "team": _("An %(role)s works across all teams; leave the team empty.")
+                    % {"role": self.get_role_display().lower()}
+                }
+            )
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("Access log entries are append-only.")
+
+    def delete(self):
+        raise ValidationError("Access log entries are append-only.")
+
+
+class AccessLogEntry(models.Model):
+    """One view, export or denied attempt. Rows are never changed or removed.
+
+    The database refuses UPDATE and DELETE on this table (see the migration that adds the
+    triggers), so the log stays trustworthy even against code that forgets the rule.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    allowed = models.BooleanField(_("allowed"))
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
+
+    def __str__(self):
+        verdict = "allowed" if self.allowed else "denied"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {verdict}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Access log entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Access log entries are append-only.")

@@ -1,0 +1,133 @@
+"""The access policy: who may do what, and in which teams (DESIGN.md section 6).
+
+Permissions are data. Each capability maps roles to a scope:
+
+* ``TEAMS`` — only in the teams where the user holds that role ("own teams" for
+  practitioners and managers, "teams served" for psychologists);
+* ``ALL`` — in every team (the evaluator's aggregate reports, the administrator's tools).
+
+Anything not granted here is denied. Later apps add capabilities with :func:`register`
+from their ``AppConfig.ready()``; object-level rules (for example "own supervision
+sessions") live beside the selectors that apply them and start from these grants.
+"""
+
+from dataclasses import dataclass
+
+from .models import TEAM_ROLES, Role, Team
+
+TEAMS = "teams"
+ALL = "all"
+
+_GRANTS: dict[str, dict[str, str]] = {}
+
+
+def register(capability: str, grants: dict[str, str]) -> None:
+    """Declare who holds `capability`: ``{role: TEAMS | ALL}``."""
+    for role, scope in grants.items():
+        if role not in Role.values:
+            raise ValueError(f"{capability}: unknown role {role!r}")
+        if scope not in (TEAMS, ALL):
+            raise ValueError(f"{capability}: unknown scope {scope!r}")
+        if scope == TEAMS and role not in TEAM_ROLES:
+            raise ValueError(f"{capability}: {role} has no teams; grant ALL instead")
+    _GRANTS[capability] = dict(grants)
+
+
+def capabilities() -> dict[str, dict[str, str]]:
+    """Every registered capability with its grants (read-only copy, for tests and docs)."""
+    return {name: dict(grants) for name, grants in _GRANTS.items()}
+
+
+@dataclass(frozen=True)
+class _Holding:
+    role: str
+    team_id: int | None
+
+
+def _holdings(user) -> frozenset[_Holding]:
+    """The user's roles, read once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_ecm_holdings", None)
+    if cached is None:
+        cached = frozenset(
+            _Holding(role, team_id)
+            for role, team_id in user.memberships.values_list("role", "team_id")
+        )
+        user._ecm_holdings = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the cached roles (after memberships change)."""
+    user.__dict__.pop("_ecm_holdings", None)
+
+
+def roles(user) -> set[str]:
+    return {holding.role for holding in _holdings(user)}
+
+
+def has_role(user, role: str) -> bool:
+    return role in roles(user)
+
+
+def team_ids_for(user, capability: str) -> set[int] | None:
+    """Team ids where the user holds `capability`; ``None`` means every team."""
+    grants = _grants_for(capability)
+    team_ids: set[int] = set()
+    for holding in _holdings(user):
+        scope = grants.get(holding.role)
+        if scope == ALL:
+            return None
+        if scope == TEAMS and holding.team_id is not None:
+            team_ids.add(holding.team_id)
+    return team_ids
+
+
+def teams_for(user, capability: str):
+    """The teams (queryset) in which the user holds `capability`."""
+    team_ids = team_ids_for(user, capability)
+    if team_ids is None:
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=team_ids)
+
+
+def may(user, capability: str, team=None) -> bool:
+    """May `user` use `capability` — in `team` if given, otherwise anywhere at all?"""
+    team_ids = team_ids_for(user, capability)
+    if team_ids is None:
+        return bool(_holdings(user))
+    if team is None:
+        return bool(team_ids)
+    team_id = team if isinstance(team, int) else team.pk
+    return team_id in team_ids
+
+
+def _grants_for(capability: str) -> dict[str, str]:
+    try:
+        return _GRANTS[capability]
+    except KeyError:
+        raise KeyError(f"Unknown capability {capability!r}: register it in the policy") from None
+
+
+# --- The capabilities of DESIGN.md section 6 ----------------------------------------------
+
+P, M, Y, E, A = Role.PRACTITIONER, Role.MANAGER, Role.PSYCHOLOGIST, Role.EVALUATOR, Role.ADMIN
+
+register("case.read", {P: TEAMS, M: TEAMS, Y: TEAMS})
+register("case.edit", {P: TEAMS, M: TEAMS})
+register("case.trm.edit", {P: TEAMS, M: TEAMS, Y: TEAMS})
+register("case.allocate", {M: TEAMS})
+register("case.history.read", {M: TEAMS})
+register("case.access_log.read", {M: TEAMS})
+register("eligibility.check", {P: TEAMS, M: TEAMS})
+register("eligibility.override", {M: TEAMS})
+register("formulation.read", {P: TEAMS, M: TEAMS, Y: TEAMS})
+register("formulation.write", {Y: TEAMS})
+register("plan.write", {P: TEAMS, M: TEAMS, Y: TEAMS})
+register("supervision.create", {Y: TEAMS})
+register("supervision.actions.read", {P: TEAMS, M: TEAMS, Y: TEAMS})
+register("supervision.private_notes.read", {P: TEAMS, Y: TEAMS})
+register("reports.management", {M: TEAMS})
+register("reports.evaluation", {E: ALL})
+register("admin.site", {A: ALL})

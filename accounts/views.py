@@ -1,0 +1,152 @@
+"""Signing in and out, password change, and TOTP two-factor set-up and verification."""
+
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .demo import DEMO_PASSWORD
+from .forms import SignInForm, TokenForm
+from .middleware import OTP_REQUIRED_KEY
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.ECM_DEMO:
+            context["demo_password"] = DEMO_PASSWORD
+        return context
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, _("You have signed out."))
+        return response
+
+
+@method_decorator(login_required, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """What django-axes shows after too many failures. Says the same for any username."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "Too many failed attempts to sign in. For your security, signing in with this "
+        "username is paused for %(minutes)d minutes. Contact your service administrator if "
+        "you need access sooner."
+    ) % {"minutes": minutes}
+    context = {"form": SignInForm(request), "lockout_message": message}
+    if settings.ECM_DEMO:
+        context["demo_password"] = DEMO_PASSWORD
+    return render(request, "accounts/login.html", context, status=429)
+
+
+def _next_url(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _qr_svg(device) -> str:
+    """The otpauth:// URI as an inline SVG QR code (no script, safe under our CSP)."""
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, title=_("QR code for your authenticator app")
+    )
+
+
+def _manual_key(device) -> str:
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Enrol an authenticator app: scan the code, then prove it works with one code."""
+    if request.user.is_verified():
+        messages.info(request, _("Two-factor authentication is already set up for your account."))
+        return redirect("home")
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:two-factor-verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            request.session[OTP_REQUIRED_KEY] = "verify"
+            messages.success(request, _("Two-factor authentication is set up."))
+            return redirect(_next_url(request))
+        form.add_error(
+            "code",
+            _("That code is not right. Check the time on your device and enter the newest code."),
+        )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device),
+            "manual_key": _manual_key(device),
+            "next": _next_url(request, default=""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of signing in for a user with an authenticator app."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error(
+            "code",
+            _(
+                "That code is not right, or it has expired. Enter the newest "
+                "code from your authenticator app."
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next_url(request, default="")},
+    )

@@ -1,0 +1,104 @@
+"""Demonstration data: three Welsh YOTs, partner agencies and one account per role.
+
+Idempotent: running it again updates what is there instead of adding duplicates. Refuses to
+run against a non-debug (production) service unless forced.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Agency, Membership, Role, Team, User
+
+TEAMS = [
+    ("flintshire", "Flintshire"),
+    ("blaenau-gwent-caerphilly", "Blaenau Gwent and Caerphilly"),
+    ("carmarthenshire", "Carmarthenshire"),
+]
+
+AGENCIES = [
+    ("facts", "FACTS (Forensic Adolescent Consultation and Treatment Service)"),
+    ("police", "Police"),
+    ("education", "Education"),
+    ("health", "Health / CAMHS"),
+    ("childrens_services", "Children's services"),
+    ("substance_misuse", "Substance misuse service"),
+    ("housing", "Housing"),
+]
+
+#: username, first name, last name, agency code, [(role, team code or None)]
+ACCOUNTS = [
+    ("practitioner", "Rhian", "Evans", None, [(Role.PRACTITIONER, "flintshire")]),
+    ("practitioner2", "Gareth", "Price", None, [(Role.PRACTITIONER, "carmarthenshire")]),
+    ("manager", "Sioned", "Hughes", None, [(Role.MANAGER, "flintshire")]),
+    (
+        "psychologist",
+        "Dr Alys",
+        "Morgan",
+        "facts",
+        [(Role.PSYCHOLOGIST, code) for code, _name in TEAMS],
+    ),
+    ("evaluator", "Tomos", "Jenkins", None, [(Role.EVALUATOR, None)]),
+    ("admin", "Elin", "Roberts", None, [(Role.ADMIN, None)]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demonstration teams, agencies and accounts (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even though DEBUG is off (not for real data)."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo adds demonstration accounts with a published password; it refuses "
+                "to run when DJANGO_DEBUG is false. Use --force only on a throwaway database."
+            )
+        with transaction.atomic():
+            teams = self._teams()
+            agencies = self._agencies()
+            accounts = self._accounts(teams, agencies)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(teams)} teams, {len(agencies)} agencies, "
+                f"{accounts} accounts (password: {DEMO_PASSWORD})."
+            )
+        )
+
+    def _teams(self):
+        return {
+            code: Team.objects.update_or_create(code=code, defaults={"name": name})[0]
+            for code, name in TEAMS
+        }
+
+    def _agencies(self):
+        return {
+            code: Agency.objects.update_or_create(code=code, defaults={"name": name})[0]
+            for code, name in AGENCIES
+        }
+
+    def _accounts(self, teams, agencies):
+        for username, first_name, last_name, agency_code, roles in ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "email": f"{username}@example.org",
+                    "staff_ref": f"demo-{username}",
+                },
+            )
+            user.agency = agencies.get(agency_code)
+            user.is_active = True
+            if created or not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+            user.save()
+            for role, team_code in roles:
+                Membership.objects.get_or_create(
+                    user=user, role=role, team=teams[team_code] if team_code else None
+                )
+        return len(ACCOUNTS)

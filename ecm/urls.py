@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("language/", set_language, name="set_language"),
+    path("account/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "ecm.views.permission_denied"
+handler404 = "ecm.views.page_not_found"
+handler500 = "ecm.views.server_error"

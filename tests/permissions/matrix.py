@@ -1,0 +1,87 @@
+"""The permission matrix: every URL name, what each role gets, for own- and other-team objects.
+
+Each issue that adds a URL adds a row here. ``test_every_url_has_a_row`` fails for a URL
+name the table does not list, so a new page cannot ship without a decision about who may
+open it.
+
+Outcomes are what the user sees: ``OK`` (200), ``SIGN_IN`` (sent to the sign-in page),
+``FORBIDDEN`` (403), ``NOT_FOUND`` (404, also for records outside the user's teams, so
+existence does not leak) and ``REDIRECT`` (302 somewhere other than sign-in).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+OK = "ok"
+SIGN_IN = "sign-in"
+FORBIDDEN = "forbidden"
+NOT_FOUND = "not-found"
+REDIRECT = "redirect"
+
+ROLES = ("anonymous", "practitioner", "manager", "psychologist", "evaluator", "admin")
+SIGNED_IN = ROLES[1:]
+
+
+def everyone(outcome: str) -> dict[str, str]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome: str, **overrides: str) -> dict[str, str]:
+    """Anonymous users are sent to sign in; every role gets `outcome` unless overridden."""
+    return {"anonymous": SIGN_IN, **dict.fromkeys(SIGNED_IN, outcome), **overrides}
+
+
+def only(outcome: str, roles: tuple[str, ...], otherwise: str = FORBIDDEN) -> dict[str, str]:
+    """`outcome` for the named roles, `otherwise` for the other signed-in roles."""
+    return signed_in(otherwise, **dict.fromkeys(roles, outcome))
+
+
+@dataclass(frozen=True)
+class Row:
+    url_name: str
+    expect: dict[str, str]
+    #: For URLs about one object: the expectations when the object is in another team.
+    #: ``kwargs(world, own)`` builds the URL arguments from the test world.
+    other_team: dict[str, str] | None = None
+    kwargs: Callable | None = None
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    #: Covers every URL name that starts with this prefix (e.g. the Django admin's).
+    covers_prefix: str | None = None
+
+
+MATRIX: list[Row] = [
+    Row("home", signed_in(OK)),
+    Row("healthz", everyone(OK)),
+    Row("set_language", everyone(REDIRECT), method="post", data={"language": "cy", "next": "/"}),
+    Row("accounts:login", {"anonymous": OK, **dict.fromkeys(SIGNED_IN, REDIRECT)}),
+    Row("accounts:logout", everyone(SIGN_IN), method="post"),
+    Row("accounts:password-change", signed_in(OK)),
+    Row("accounts:two-factor-setup", signed_in(OK)),
+    Row("accounts:two-factor-verify", signed_in(OK)),
+    Row("admin:index", only(OK, ("admin",)), covers_prefix="admin:"),
+]
+
+
+def url_names(resolver=None, namespace: str = "") -> set[str]:
+    """Every named URL in the URLconf, with its namespace (``accounts:login``)."""
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def names_without_a_row(urlconf=None) -> set[str]:
+    resolver = get_resolver(urlconf)
+    listed = {row.url_name for row in MATRIX}
+    prefixes = tuple(row.covers_prefix for row in MATRIX if row.covers_prefix)
+    return {
+        name for name in url_names(resolver) if name not in listed and not name.startswith(prefixes)
+    }

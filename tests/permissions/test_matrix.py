@@ -1,0 +1,63 @@
+"""Runs the permission matrix (tests/permissions/matrix.py): every URL × role × own/other team."""
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import include, path, reverse
+
+from tests.conftest import client_for
+
+from . import matrix
+
+CASES = [
+    pytest.param(row, role, scope, id=f"{row.url_name}-{role}-{scope}")
+    for row in matrix.MATRIX
+    for role in matrix.ROLES
+    for scope in (("own", "other") if row.other_team else ("own",))
+]
+
+
+def outcome_of(response) -> str:
+    if response.status_code == 200:
+        return matrix.OK
+    if response.status_code in (301, 302):
+        sign_in = resolve_url(settings.LOGIN_URL)
+        return matrix.SIGN_IN if response["Location"].startswith(sign_in) else matrix.REDIRECT
+    return {403: matrix.FORBIDDEN, 404: matrix.NOT_FOUND}.get(
+        response.status_code, f"status {response.status_code}"
+    )
+
+
+@pytest.fixture
+def world(users_by_role, team_a, team_b):
+    """Everything the rows' URL arguments are built from."""
+    return {"users": users_by_role, "own_team": team_a, "other_team": team_b}
+
+
+@pytest.mark.parametrize(("row", "role", "scope"), CASES)
+def test_permission_matrix(row, role, scope, world):
+    user = None if role == "anonymous" else world["users"][role]
+    kwargs = row.kwargs(world, scope == "own") if row.kwargs else {}
+    url = reverse(row.url_name, kwargs=kwargs)
+    response = getattr(client_for(user), row.method)(url, data=row.data)
+    expected = (row.expect if scope == "own" else row.other_team)[role]
+    assert outcome_of(response) == expected
+
+
+def test_every_url_has_a_row():
+    assert matrix.names_without_a_row() == set()
+
+
+def _unlisted_view(request):  # pragma: no cover - never requested
+    raise AssertionError
+
+
+urlpatterns = [
+    path("", include(settings.ROOT_URLCONF)),
+    path("not-in-the-matrix/", _unlisted_view, name="not-in-the-matrix"),
+]
+
+
+def test_a_url_without_a_row_is_reported():
+    # This module doubles as a URLconf: the service's URLs plus one the matrix does not list.
+    assert matrix.names_without_a_row(urlconf=__name__) == {"not-in-the-matrix"}
