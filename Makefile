@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=node_modules
+	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=$(VENV) --ignore=node_modules
 
 run: install messages
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput

@@ -1,8 +1,12 @@
 """Administration of users, teams and agencies. Case data is never registered here."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy
@@ -74,3 +78,21 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin, SimpleHistoryAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+
+def _reregister_for_admin_role(model, admin_class, *, may_delete):
+    """Third-party admins (two-factor devices, lockouts) follow the admin role too."""
+    attrs = {}
+    if may_delete:
+        attrs["has_delete_permission"] = lambda self, request, obj=None: self._is_admin(request)
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(
+        model, type(f"AdminRole{admin_class.__name__}", (AdminRoleOnly, admin_class), attrs)
+    )
+
+
+# Resetting a lost authenticator is deleting its device; unlocking a user is deleting the
+# lockout record. Both are administrators' jobs.
+_reregister_for_admin_role(TOTPDevice, TOTPDeviceAdmin, may_delete=True)
+_reregister_for_admin_role(AccessAttempt, AccessAttemptAdmin, may_delete=True)

@@ -1,6 +1,9 @@
 """The one set of factory-boy factories, shared by the tests and the data generators."""
 
+from datetime import date, timedelta
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Agency, Membership, Role, Team, User
@@ -55,3 +58,128 @@ def user_with_role(role: str, *teams: Team, **user_fields) -> User:
     else:
         MembershipFactory(user=user, team=None, role=role)
     return user
+
+
+# --- Case records ------------------------------------------------------------------------------
+
+
+def need_category(code: str):
+    """A category from the needs vocabulary (the defaults are loaded by a migration)."""
+    from cases.models import NeedCategory
+    from cases.reference_data import NEED_CATEGORIES
+
+    names = {entry[0]: entry[1:] for entry in NEED_CATEGORIES}
+    name, name_cy = names.get(code, (code.replace("_", " ").capitalize(), ""))
+    return NeedCategory.objects.get_or_create(
+        code=code, defaults={"name": name, "name_cy": name_cy}
+    )[0]
+
+
+def trm_stage(number: int):
+    """A TRM stage by number (the defaults are loaded by a migration)."""
+    from cases.models import NeedCategory, TRMStage
+    from cases.reference_data import ensure_defaults
+
+    stage = TRMStage.objects.filter(number=number).first()
+    if stage is None:  # a transactional test flushed the migration's rows
+        ensure_defaults(NeedCategory, TRMStage)
+        stage = TRMStage.objects.get(number=number)
+    return stage
+
+
+class YoungPersonFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.YoungPerson"
+
+    team = factory.SubFactory(TeamFactory)
+    reference = factory.Sequence(lambda n: f"YP{n:06d}")
+    given_name = factory.Faker("first_name", locale="en_GB")
+    family_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.LazyFunction(lambda: date.today() - timedelta(days=15 * 365 + 100))
+    gender = "male"
+    ethnicity = "White British"
+    referral_date = factory.LazyFunction(lambda: date.today() - timedelta(days=60))
+    parent_consent_required = True
+
+
+class CaseRecordFactory(DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+
+
+class NeedFactory(CaseRecordFactory):
+    class Meta:
+        model = "cases.Need"
+
+    category = factory.LazyFunction(lambda: need_category("substance_misuse"))
+    recorded_on = factory.LazyAttribute(lambda need: need.young_person.referral_date)
+    evidence = "Disclosed in assessment interview"
+
+
+class OffenceFactory(CaseRecordFactory):
+    class Meta:
+        model = "cases.Offence"
+
+    committed_on = factory.LazyAttribute(
+        lambda offence: offence.young_person.referral_date - timedelta(days=30)
+    )
+    description = "Theft from a shop"
+    gravity = 2
+
+
+class OrderFactory(CaseRecordFactory):
+    class Meta:
+        model = "cases.Order"
+
+    order_type = "referral_order"
+    start_date = factory.LazyAttribute(lambda order: order.young_person.referral_date)
+    end_date = factory.LazyAttribute(lambda order: order.start_date + timedelta(days=365))
+
+
+class BreachFactory(CaseRecordFactory):
+    class Meta:
+        model = "cases.Breach"
+
+    breach_date = factory.LazyAttribute(lambda breach: breach.young_person.referral_date)
+    note = "Missed two appointments"
+
+
+class CustodyEpisodeFactory(CaseRecordFactory):
+    class Meta:
+        model = "cases.CustodyEpisode"
+
+    start_date = factory.LazyAttribute(lambda episode: episode.young_person.referral_date)
+    end_date = None
+
+
+class ConsentFactory(CaseRecordFactory):
+    class Meta:
+        model = "cases.Consent"
+
+    party = "young_person"
+    purpose = "participation"
+    decision = "given"
+    decided_on = factory.LazyAttribute(lambda consent: consent.young_person.referral_date)
+
+
+class TRMAssessmentFactory(CaseRecordFactory):
+    class Meta:
+        model = "cases.TRMAssessment"
+
+    stage = factory.LazyFunction(lambda: trm_stage(1))
+    assessed_on = factory.LazyAttribute(lambda assessment: assessment.young_person.referral_date)
+    rationale = "No routine at home; chaotic contact"
+
+
+class AppointmentFactory(CaseRecordFactory):
+    class Meta:
+        model = "cases.Appointment"
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    kind = "one_to_one"
+    purpose = "Review of the week and planning"
+    attendance = "attended"
+    engagement = 4
+    outcome = "Engaged well; agreed next steps"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("language/", set_language, name="set_language"),
     path("account/", include("accounts.urls")),
+    path("", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
 

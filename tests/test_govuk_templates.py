@@ -6,24 +6,15 @@ answer says what is wrong next to it, and every page works under a CSP without i
 
 import re
 
-import pytest
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.paginator import Paginator
 from django.template import engines, loader
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import override
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # The manifest storage needs collectstatic; these tests only need the URLs.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 class ReferralForm(forms.Form):
@@ -149,6 +140,19 @@ def test_checked_checkboxes_stay_checked_after_an_error():
     assert 'id="id_needs-2" name="needs" type="checkbox" value="housing" checked>' in html
 
 
+def test_multi_part_input_is_labelled_and_linked_by_its_first_part():
+    class AppointmentForm(forms.Form):
+        starts_at = forms.SplitDateTimeField(label="Starts at")
+
+    form = AppointmentForm(data={})
+    assert not form.is_valid()
+    html = _render("{% load crispy_forms_tags %}{{ form|crispy }}", {"form": form})
+
+    assert '<a href="#id_starts_at_0">' in _error_summary(html)
+    assert re.search(r'<label class="govuk-label" for="id_starts_at_0">', html)
+    assert 'id="id_starts_at_0"' in html
+
+
 def test_crispy_tag_draws_the_form_with_its_buttons():
     form = _invalid_form()
     form.helper = FormHelper()
@@ -251,7 +255,9 @@ def test_page_not_found_uses_the_service_layout(client):
 def test_language_switch_is_offered_to_signed_out_users(client):
     html = client.get("/no-such-page/?q=1").content.decode()
 
-    forms_ = re.findall(r'<form method="post" action="/language/".*?</form>', html, re.S)
+    forms_ = re.findall(
+        rf'<form method="post" action="{reverse("set_language")}".*?</form>', html, re.S
+    )
     assert len(forms_) == 2
     english, welsh = forms_
     assert 'name="next" value="/no-such-page/?q=1"' in welsh
@@ -301,3 +307,21 @@ def test_messages_become_notification_banners():
     assert "govuk-notification-banner--success" not in important
     assert 'role="region"' in important
     assert ">Important</h2>" in important
+
+
+def test_signed_in_pages_show_navigation_and_a_sign_out_button(client, practitioner):
+    client.force_login(practitioner)
+    html = client.get("/").content.decode()
+
+    nav = re.search(r'<nav aria-label="Menu".*?</nav>', html, re.S).group(0)
+    assert 'aria-current="true"' in nav
+    user_name = practitioner.get_full_name() or practitioner.username
+    assert f"Signed in as {user_name}" in html
+    sign_out = re.search(
+        rf'<form method="post" action="{reverse("accounts:logout")}".*?</form>', html, re.S
+    )
+    assert 'name="csrfmiddlewaretoken"' in sign_out.group(0)
+    assert re.search(
+        r'<button type="submit" class="govuk-link ecm-link-button">Sign out</button>', html
+    )
+    _assert_no_inline_code(html)

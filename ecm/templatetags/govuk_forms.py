@@ -99,8 +99,13 @@ def _kind(bound_field) -> str:
 
 def _field_id(bound_field, kind: str) -> str:
     """The id of the element a label or error summary link should point at."""
+    widget = bound_field.field.widget
     if kind in ("radios", "checkboxes"):
-        return bound_field.field.widget.attrs.get("id") or bound_field.auto_id or ""
+        return widget.attrs.get("id") or bound_field.auto_id or ""
+    if isinstance(widget, forms.MultiWidget):
+        # Django labels no part of a multi-part input; point at the first part.
+        base_id = widget.attrs.get("id") or bound_field.auto_id
+        return f"{base_id}_0" if base_id else ""
     return bound_field.id_for_label or bound_field.auto_id or ""
 
 

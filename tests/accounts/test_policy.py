@@ -56,3 +56,23 @@ def test_an_unknown_capability_is_a_programming_error(practitioner):
 def test_register_rejects_grants_that_make_no_sense(grants):
     with pytest.raises(ValueError):
         policy.register("test.capability", grants)
+
+
+def test_grant_role_makes_the_first_administrator(db):
+    from django.core.management import call_command
+
+    from ecm.factories import UserFactory
+
+    user = UserFactory(username="elin")
+    call_command("grant_role", "elin", "admin")
+    assert policy.may(user, "admin.site")
+
+
+def test_grant_role_explains_a_missing_team(db):
+    from django.core.management import CommandError, call_command
+
+    from ecm.factories import UserFactory
+
+    UserFactory(username="rhys")
+    with pytest.raises(CommandError, match="needs --team"):
+        call_command("grant_role", "rhys", "practitioner")

@@ -64,3 +64,17 @@ def test_admin_site_lists_teams_but_no_case_data(administrator):
     body = client_for(administrator).get("/admin/").content.decode()
     assert "Teams" in body
     assert "Access log" not in body
+
+
+def test_administrators_can_reset_two_factor_and_unlock_users(administrator):
+    client = client_for(administrator)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 200
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
+
+
+def test_admin_edits_reference_data_but_never_sees_case_records(administrator):
+    client = client_for(administrator)
+    assert client.get("/admin/cases/needcategory/").status_code == 200
+    assert client.get("/admin/cases/trmstage/").status_code == 200
+    for model in ("youngperson", "consent", "appointment", "offence", "need"):
+        assert client.get(f"/admin/cases/{model}/").status_code == 404

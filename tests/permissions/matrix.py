@@ -52,6 +52,25 @@ class Row:
     covers_prefix: str | None = None
 
 
+def case_kwargs(world, own: bool) -> dict:
+    """URL arguments for a young person in the user's team (own) or another team."""
+    return {"pk": world["own_case" if own else "other_case"].pk}
+
+
+def record_kwargs(kind: str, pk_name: str = "record_pk"):
+    """URL arguments for one record (`world["own_records"][kind]`) of the own/other case."""
+
+    def build(world, own: bool) -> dict:
+        record = world["own_records" if own else "other_records"][kind]
+        return {"pk": record.young_person_id, pk_name: record.pk}
+
+    return build
+
+
+def team_kwargs(world, own: bool) -> dict:
+    return {"code": world["own_team" if own else "other_team"].code}
+
+
 MATRIX: list[Row] = [
     Row("home", signed_in(OK)),
     Row("healthz", everyone(OK)),
@@ -63,6 +82,17 @@ MATRIX: list[Row] = [
     Row("accounts:two-factor-verify", signed_in(OK)),
     Row("admin:index", only(OK, ("admin",)), covers_prefix="admin:"),
 ]
+
+
+def _extend_from_area_modules() -> None:
+    # Each area of the service keeps its rows in its own module, beside this one.
+    from . import rows_caseload, rows_records, rows_young_people
+
+    for module in (rows_young_people, rows_records, rows_caseload):
+        MATRIX.extend(module.ROWS)
+
+
+_extend_from_area_modules()
 
 
 def url_names(resolver=None, namespace: str = "") -> set[str]:

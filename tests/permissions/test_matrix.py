@@ -5,6 +5,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import include, path, reverse
 
+from ecm import factories
 from tests.conftest import client_for
 
 from . import matrix
@@ -28,10 +29,36 @@ def outcome_of(response) -> str:
     )
 
 
+def _case_with_records(team, practitioner):
+    young_person = factories.YoungPersonFactory(team=team, practitioner=practitioner)
+    records = {
+        "need": factories.NeedFactory(young_person=young_person),
+        "offence": factories.OffenceFactory(young_person=young_person),
+        "order": factories.OrderFactory(young_person=young_person),
+        "breach": factories.BreachFactory(young_person=young_person),
+        "custody": factories.CustodyEpisodeFactory(young_person=young_person),
+        "consent": factories.ConsentFactory(young_person=young_person),
+        "trmassessment": factories.TRMAssessmentFactory(young_person=young_person),
+        "appointment": factories.AppointmentFactory(young_person=young_person),
+    }
+    return young_person, records
+
+
 @pytest.fixture
-def world(users_by_role, team_a, team_b):
-    """Everything the rows' URL arguments are built from."""
-    return {"users": users_by_role, "own_team": team_a, "other_team": team_b}
+def world(users_by_role, team_a, team_b, other_practitioner):
+    """Everything the rows' URL arguments are built from: a case with one record of each
+    kind in the users' team (own) and in another team (other)."""
+    own_case, own_records = _case_with_records(team_a, users_by_role["practitioner"])
+    other_case, other_records = _case_with_records(team_b, other_practitioner)
+    return {
+        "users": users_by_role,
+        "own_team": team_a,
+        "other_team": team_b,
+        "own_case": own_case,
+        "other_case": other_case,
+        "own_records": own_records,
+        "other_records": other_records,
+    }
 
 
 @pytest.mark.parametrize(("row", "role", "scope"), CASES)

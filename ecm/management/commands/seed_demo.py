@@ -10,6 +10,9 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Agency, Membership, Role, Team, User
+from cases.models import NeedCategory, TRMStage
+from cases.reference_data import ensure_defaults
+from ecm.demo_cases import seed_young_people
 
 TEAMS = [
     ("flintshire", "Flintshire"),
@@ -40,6 +43,9 @@ ACCOUNTS = [
         [(Role.PSYCHOLOGIST, code) for code, _name in TEAMS],
     ),
     ("evaluator", "Tomos", "Jenkins", None, [(Role.EVALUATOR, None)]),
+    # Further practitioners, so every team has casework and cases can be reallocated.
+    ("practitioner3", "Dafydd", "Owen", None, [(Role.PRACTITIONER, "flintshire")]),
+    ("practitioner4", "Bethan", "Rees", None, [(Role.PRACTITIONER, "blaenau-gwent-caerphilly")]),
     ("admin", "Elin", "Roberts", None, [(Role.ADMIN, None)]),
 ]
 
@@ -62,10 +68,13 @@ class Command(BaseCommand):
             teams = self._teams()
             agencies = self._agencies()
             accounts = self._accounts(teams, agencies)
+            ensure_defaults(NeedCategory, TRMStage)
+            new_people = seed_young_people()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(teams)} teams, {len(agencies)} agencies, "
-                f"{accounts} accounts (password: {DEMO_PASSWORD})."
+                f"{accounts} accounts (password: {DEMO_PASSWORD}), "
+                f"{new_people} young people added."
             )
         )
 

@@ -1,0 +1,28 @@
+"""Reference data only: the needs vocabulary and the TRM stages. Case records are never here."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import AdminRoleOnly
+
+from .models import NeedCategory, TRMStage
+
+
+@admin.register(NeedCategory)
+class NeedCategoryAdmin(AdminRoleOnly, SimpleHistoryAdmin):
+    list_display = ["code", "name", "name_cy", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name", "name_cy"]
+
+
+@admin.register(TRMStage)
+class TRMStageAdmin(AdminRoleOnly, SimpleHistoryAdmin):
+    list_display = ["number", "name", "name_cy"]
+    fieldsets = [
+        (None, {"fields": ["number", "name", "name_cy"]}),
+        ("English", {"fields": ["presenting_behaviour", "underlying_need", "interventions"]}),
+        (
+            "Cymraeg",
+            {"fields": ["presenting_behaviour_cy", "underlying_need_cy", "interventions_cy"]},
+        ),
+    ]

@@ -1,0 +1,507 @@
+"""The case record: a young person and everything recorded about them (DESIGN.md section 5).
+
+Records are never deleted in normal use: each carries an archive stamp with a reason, and
+django-simple-history keeps every earlier version (who, when, before/after). Records that
+people edit carry a `version` number so that a second writer is told about the first
+instead of overwriting them.
+"""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Team
+
+#: The age of criminal responsibility in England and Wales.
+MINIMUM_AGE_AT_REFERRAL = 10
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Age in completed years on a given day."""
+    return relativedelta(on, date_of_birth).years
+
+
+class Bilingual(models.Model):
+    """Reference data that administrators edit, with a Welsh form of each label."""
+
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_cy = models.CharField(_("name (Welsh)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "").startswith("cy") and self.name_cy:
+            return self.name_cy
+        return self.name
+
+
+class NeedCategory(Bilingual):
+    """One entry of the editable needs vocabulary (default codes in DESIGN.md section 5)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    active = models.BooleanField(_("offered for new records"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("need category")
+        verbose_name_plural = _("need categories")
+
+
+class TRMStage(Bilingual):
+    """A stage of the Trauma Recovery Model, lowest (1, safety and routine) first."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    presenting_behaviour = models.TextField(_("presenting behaviour"))
+    presenting_behaviour_cy = models.TextField(_("presenting behaviour (Welsh)"), blank=True)
+    underlying_need = models.TextField(_("underlying need"))
+    underlying_need_cy = models.TextField(_("underlying need (Welsh)"), blank=True)
+    interventions = models.TextField(_("fitting interventions"))
+    interventions_cy = models.TextField(_("fitting interventions (Welsh)"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("TRM stage")
+        verbose_name_plural = _("TRM stages")
+
+    def __str__(self):
+        return f"{self.number}. {self.label}"
+
+    def _localised(self, field):
+        welsh = getattr(self, f"{field}_cy")
+        if (get_language() or "").startswith("cy") and welsh:
+            return welsh
+        return getattr(self, field)
+
+    @property
+    def presenting_behaviour_label(self):
+        return self._localised("presenting_behaviour")
+
+    @property
+    def underlying_need_label(self):
+        return self._localised("underlying_need")
+
+    @property
+    def interventions_label(self):
+        return self._localised("interventions")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class EndReason(models.TextChoices):
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    CUSTODY = "custody", _("Custody")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    REFERRED = "referred", _("Referred")
+    ACTIVE = "active", _("On ECM")
+    ENDED = "ended", _("Ended")
+
+
+class Archivable(models.Model):
+    """Archive instead of delete: the record leaves lists but stays readable to managers."""
+
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    archived_reason = models.CharField(_("reason for archiving"), max_length=500, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archived by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Versioned(models.Model):
+    """A counter for optimistic concurrency: every change through a service increments it."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class YoungPerson(Archivable, Versioned):
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="young_people"
+    )
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=100, blank=True)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("allocated practitioner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="caseload",
+    )
+    referral_date = models.DateField(_("referral date"))
+    ecm_start_date = models.DateField(_("ECM start date"), null=True, blank=True)
+    ecm_end_date = models.DateField(_("ECM end date"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    parent_consent_required = models.BooleanField(_("parent or carer consent required"))
+    parent_consent_reason = models.CharField(
+        _("reason parent or carer consent requirement was changed"), max_length=500, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        verbose_name = _("young person")
+        verbose_name_plural = _("young people")
+        indexes = [
+            models.Index(fields=["team", "archived_at"]),
+            models.Index(fields=["practitioner", "archived_at"]),
+            models.Index(fields=["referral_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ecm_end_date__isnull=True)
+                | models.Q(
+                    ecm_start_date__isnull=False, ecm_end_date__gte=models.F("ecm_start_date")
+                ),
+                name="young_person_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.given_name} {self.family_name} ({self.reference})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def status(self) -> str:
+        if self.ecm_end_date:
+            return Status.ENDED
+        if self.ecm_start_date:
+            return Status.ACTIVE
+        return Status.REFERRED
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label
+
+    def age_on(self, on: date) -> int:
+        return age_on(self.date_of_birth, on)
+
+
+class CaseRecord(Archivable):
+    """Something recorded about one young person, by someone, at some time."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, verbose_name=_("young person"), on_delete=models.PROTECT
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk} ({self.young_person_id})"
+
+
+class Need(CaseRecord):
+    category = models.ForeignKey(
+        NeedCategory, verbose_name=_("need"), on_delete=models.PROTECT, related_name="records"
+    )
+    recorded_on = models.DateField(_("date identified"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_on", "-id"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        indexes = [models.Index(fields=["young_person", "recorded_on"])]
+
+
+class Offence(CaseRecord):
+    committed_on = models.DateField(_("date committed"))
+    description = models.CharField(_("description"), max_length=500)
+    gravity = models.PositiveSmallIntegerField(
+        _("gravity score"),
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        help_text=_("YJB seriousness score, 1 (least serious) to 8 (most serious)"),
+    )
+    proven_on = models.DateField(_("date proven"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-committed_on", "-id"]
+        verbose_name = _("offence")
+        verbose_name_plural = _("offences")
+        indexes = [models.Index(fields=["young_person", "committed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gravity__gte=1, gravity__lte=8), name="offence_gravity_1_to_8"
+            )
+        ]
+
+
+class OrderType(models.TextChoices):
+    REFERRAL_ORDER = "referral_order", _("Referral order")
+    YOUTH_REHABILITATION_ORDER = "youth_rehabilitation_order", _("Youth rehabilitation order")
+    DETENTION_TRAINING_ORDER = "detention_training_order", _("Detention and training order")
+    REPARATION_ORDER = "reparation_order", _("Reparation order")
+    YOUTH_CONDITIONAL_CAUTION = "youth_conditional_caution", _("Youth conditional caution")
+    YOUTH_CAUTION = "youth_caution", _("Youth caution")
+    COMMUNITY_RESOLUTION = "community_resolution", _("Community resolution")
+    OTHER = "other", _("Other")
+
+
+#: Court orders are statutory; out-of-court disposals are not.
+STATUTORY_ORDER_TYPES = frozenset(
+    {
+        OrderType.REFERRAL_ORDER,
+        OrderType.YOUTH_REHABILITATION_ORDER,
+        OrderType.DETENTION_TRAINING_ORDER,
+        OrderType.REPARATION_ORDER,
+    }
+)
+
+
+class Order(CaseRecord):
+    order_type = models.CharField(_("type"), max_length=40, choices=OrderType.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=["young_person", "start_date"])]
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.order_type in STATUTORY_ORDER_TYPES
+
+
+class Breach(CaseRecord):
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    breach_date = models.DateField(_("date of breach"))
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-breach_date", "-id"]
+        verbose_name = _("breach")
+        verbose_name_plural = _("breaches")
+        indexes = [models.Index(fields=["young_person", "breach_date"])]
+
+
+class CustodyEpisode(CaseRecord):
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("custody episode")
+        verbose_name_plural = _("custody episodes")
+        indexes = [models.Index(fields=["young_person", "start_date"])]
+
+
+class ConsentParty(models.TextChoices):
+    YOUNG_PERSON = "young_person", _("Young person")
+    PARENT_CARER = "parent_carer", _("Parent or carer")
+
+
+class ConsentPurpose(models.TextChoices):
+    PARTICIPATION = "participation", _("Taking part in ECM")
+    EVALUATION = "evaluation", _("Use of information in the evaluation")
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Consent(CaseRecord):
+    """One consent decision. The latest per party and purpose is the current one.
+
+    Participation consent is the ethical agreement to take part; the lawful basis for
+    processing is the YOT's public task, not this.
+    """
+
+    party = models.CharField(_("who"), max_length=20, choices=ConsentParty.choices)
+    purpose = models.CharField(_("consent to"), max_length=20, choices=ConsentPurpose.choices)
+    decision = models.CharField(_("decision"), max_length=20, choices=ConsentDecision.choices)
+    decided_on = models.DateField(_("date of decision"))
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("consent decision")
+        verbose_name_plural = _("consent decisions")
+        indexes = [models.Index(fields=["young_person", "party", "purpose", "decided_on"])]
+
+
+class TRMAssessment(CaseRecord):
+    """The young person's TRM stage on a date. A child can move down as well as up."""
+
+    stage = models.ForeignKey(
+        TRMStage, verbose_name=_("TRM stage"), on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_on = models.DateField(_("date assessed"))
+    rationale = models.TextField(_("rationale"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        verbose_name = _("TRM assessment")
+        verbose_name_plural = _("TRM assessments")
+        indexes = [models.Index(fields=["young_person", "assessed_on"])]
+
+
+class AppointmentKind(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", _("One-to-one")
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE = "phone", _("Phone")
+    GROUP = "group", _("Group")
+    AGENCY_SESSION = "agency_session", _("Agency session")
+    OTHER = "other", _("Other")
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    DID_NOT_ATTEND = "did_not_attend", _("Did not attend")
+    CANCELLED_BY_YOUNG_PERSON = "cancelled_by_young_person", _("Cancelled by young person")
+    CANCELLED_BY_SERVICE = "cancelled_by_service", _("Cancelled by service")
+    REARRANGED = "rearranged", _("Rearranged")
+
+
+class Appointment(CaseRecord, Versioned):
+    """A contact with the young person: every one has a purpose, and once held, an outcome."""
+
+    starts_at = models.DateTimeField(_("date and time"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AppointmentKind.choices)
+    purpose = models.CharField(_("purpose"), max_length=500)
+    attendance = models.CharField(
+        _("attendance"),
+        max_length=30,
+        choices=Attendance.choices,
+        blank=True,
+        help_text=_("Leave empty for an appointment that has not happened yet"),
+    )
+    engagement = models.PositiveSmallIntegerField(
+        _("engagement"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (not engaged) to 5 (fully engaged); only when the young person attended"),
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("practitioner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        indexes = [
+            models.Index(fields=["young_person", "starts_at"]),
+            models.Index(fields=["practitioner", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(engagement__isnull=True)
+                | models.Q(engagement__gte=1, engagement__lte=5, attendance="attended"),
+                name="appointment_engagement_only_when_attended",
+            )
+        ]
+
+
+class CaseEvent(models.Model):
+    """A readable domain event on a case ("consent.withdrawn", "case.reallocated").
+
+    Field-level history is kept by django-simple-history; events say what happened in the
+    domain's words, with the actor and the data that matters.
+    """
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.PROTECT, related_name="events", verbose_name=_("young person")
+    )
+    action = models.CharField(_("action"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["young_person", "-at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.young_person_id} {self.at:%Y-%m-%d}"

@@ -1,0 +1,406 @@
+"""Reads of case records, always scoped to what the user may see (DESIGN.md section 6).
+
+`young_people_visible_to` is the only way a list of young people is built. List pages use
+annotations (one query for the whole page, whatever its length) rather than per-row lookups.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import policy
+from accounts.access_log import get_visible_or_404
+from accounts.models import Membership, Role, User
+
+from . import warnings
+from .models import (
+    Appointment,
+    Breach,
+    CaseEvent,
+    Consent,
+    ConsentParty,
+    ConsentPurpose,
+    CustodyEpisode,
+    Need,
+    Offence,
+    Order,
+    Status,
+    TRMAssessment,
+    TRMStage,
+    YoungPerson,
+)
+
+
+def young_people_visible_to(
+    user, capability: str = "case.read", *, include_archived: bool = False
+) -> QuerySet:
+    """Young people in the teams where `user` holds `capability` (none for other roles)."""
+    team_ids = policy.team_ids_for(user, capability)
+    queryset = YoungPerson.objects.all()
+    if team_ids is not None:
+        queryset = queryset.filter(team_id__in=team_ids)
+    if not include_archived:
+        queryset = queryset.filter(archived_at__isnull=True)
+    return queryset
+
+
+def young_person_for(
+    request, pk, *, capability: str = "case.read", action: str = "case.view"
+) -> YoungPerson:
+    """One young person the user may see, logged as viewed; 404 (logged) otherwise.
+
+    Archived records stay readable to those who may read the team's cases.
+    """
+    queryset = young_people_visible_to(request.user, capability, include_archived=True)
+    return get_visible_or_404(
+        request, queryset.select_related("team", "practitioner"), action=action, pk=pk
+    )
+
+
+def with_current_stage(queryset: QuerySet) -> QuerySet:
+    if "current_stage_id" in queryset.query.annotations:
+        return queryset
+    latest = TRMAssessment.objects.filter(
+        young_person=OuterRef("pk"), archived_at__isnull=True
+    ).order_by("-assessed_on", "-id")
+    return queryset.annotate(current_stage_id=Subquery(latest.values("stage_id")[:1]))
+
+
+def with_next_appointment(queryset: QuerySet) -> QuerySet:
+    upcoming = Appointment.objects.filter(
+        young_person=OuterRef("pk"),
+        archived_at__isnull=True,
+        attendance="",
+        starts_at__gte=timezone.now(),
+    ).order_by("starts_at")
+    return queryset.annotate(next_appointment_at=Subquery(upcoming.values("starts_at")[:1]))
+
+
+def with_case_summary(queryset: QuerySet) -> QuerySet:
+    """Current TRM stage, last contact, next appointment and everything warnings need."""
+    return warnings.annotate(with_next_appointment(with_current_stage(queryset)))
+
+
+def stages_by_id() -> dict[int, TRMStage]:
+    """The TRM stages (a handful of rows), read once per page."""
+    return {stage.pk: stage for stage in TRMStage.objects.all()}
+
+
+def filter_by_status(queryset: QuerySet, status: str) -> QuerySet:
+    if status == Status.REFERRED:
+        return queryset.filter(ecm_start_date__isnull=True, ecm_end_date__isnull=True)
+    if status == Status.ACTIVE:
+        return queryset.filter(ecm_start_date__isnull=False, ecm_end_date__isnull=True)
+    if status == Status.ENDED:
+        return queryset.filter(ecm_end_date__isnull=False)
+    return queryset
+
+
+def search_young_people(queryset: QuerySet, text: str) -> QuerySet:
+    """Match every word typed against given name, family name or reference."""
+    for word in text.split()[:5]:
+        queryset = queryset.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(reference__icontains=word)
+        )
+    return queryset
+
+
+def caseload_for(
+    user, *, search: str = "", status: str = "", stage: TRMStage | None = None, practitioner=None
+) -> QuerySet:
+    """The young people allocated to `practitioner` (default: the user), with summaries."""
+    queryset = young_people_visible_to(user).filter(practitioner=practitioner or user)
+    queryset = filter_by_status(search_young_people(queryset, search), status)
+    queryset = with_case_summary(queryset)
+    if stage is not None:
+        queryset = queryset.filter(current_stage_id=stage.pk)
+    return queryset.select_related("team")
+
+
+def decorate(rows, stages: dict[int, TRMStage]):
+    """Attach the current stage object and the warnings to each annotated row."""
+    for row in rows:
+        row.current_stage = stages.get(row.current_stage_id)
+        row.warnings = warnings.warnings_for(row)
+    return rows
+
+
+# --- One young person --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    party: str
+    purpose: str
+    latest: Consent | None
+    required: bool
+
+    @property
+    def decision(self) -> str:
+        return self.latest.decision if self.latest else ""
+
+
+def consent_states(young_person) -> list[ConsentState]:
+    """The current decision for each party and purpose (the latest one counts)."""
+    latest: dict[tuple[str, str], Consent] = {}
+    for consent in (
+        Consent.objects.filter(young_person=young_person, archived_at__isnull=True)
+        .order_by("-decided_on", "-id")
+        .select_related("recorded_by")
+    ):
+        latest.setdefault((consent.party, consent.purpose), consent)
+    states = []
+    for party in ConsentParty.values:
+        for purpose in ConsentPurpose.values:
+            required = party == ConsentParty.YOUNG_PERSON or young_person.parent_consent_required
+            states.append(ConsentState(party, purpose, latest.get((party, purpose)), required))
+    return states
+
+
+def trm_history(young_person) -> list[TRMAssessment]:
+    """TRM assessments, oldest first (for the chart and its table)."""
+    return list(
+        TRMAssessment.objects.filter(young_person=young_person, archived_at__isnull=True)
+        .select_related("stage", "recorded_by")
+        .order_by("assessed_on", "id")
+    )
+
+
+@dataclass
+class TimelineEntry:
+    when: date | datetime
+    kind: str
+    title: str
+    detail: str = ""
+    record: object = None
+    archived: bool = False
+    by: User | None = None
+
+    @property
+    def day(self) -> date:
+        if isinstance(self.when, datetime):
+            return timezone.localtime(self.when).date()
+        return self.when
+
+
+#: What the record page shows at most per kind of record; older ones are on the full timeline.
+TIMELINE_PER_KIND = 50
+
+
+def timeline_for(
+    young_person, *, include_archived: bool = False, per_kind: int | None = TIMELINE_PER_KIND
+) -> list[TimelineEntry]:
+    """Everything recorded about a young person, newest first: one query per kind of record."""
+
+    def rows(model, *related, order):
+        queryset = model.objects.filter(young_person=young_person).select_related(
+            "recorded_by", *related
+        )
+        if not include_archived:
+            queryset = queryset.filter(archived_at__isnull=True)
+        queryset = queryset.order_by(order, "-id")
+        return queryset[:per_kind] if per_kind else queryset
+
+    entries: list[TimelineEntry] = []
+
+    def add(when, kind, title, detail, record):
+        entries.append(
+            TimelineEntry(
+                when,
+                kind,
+                str(title),
+                str(detail),
+                record,
+                record.archived_at is not None,
+                record.recorded_by,
+            )
+        )
+
+    for need in rows(Need, "category", order="-recorded_on"):
+        add(
+            need.recorded_on,
+            "need",
+            _("Need recorded: %(need)s") % {"need": need.category},
+            need.evidence,
+            need,
+        )
+    for offence in rows(Offence, order="-committed_on"):
+        add(
+            offence.committed_on,
+            "offence",
+            _("Offence (gravity %(gravity)d)") % {"gravity": offence.gravity},
+            offence.description,
+            offence,
+        )
+    for order in rows(Order, order="-start_date"):
+        add(
+            order.start_date,
+            "order",
+            order.get_order_type_display(),
+            _("Until %(date)s") % {"date": order.end_date.strftime("%d/%m/%Y")}
+            if order.end_date
+            else "",
+            order,
+        )
+    for breach in rows(Breach, order="-breach_date"):
+        add(breach.breach_date, "breach", _("Breach"), breach.note, breach)
+    for episode in rows(CustodyEpisode, order="-start_date"):
+        add(
+            episode.start_date,
+            "custody",
+            _("Custody"),
+            _("Until %(date)s") % {"date": episode.end_date.strftime("%d/%m/%Y")}
+            if episode.end_date
+            else "",
+            episode,
+        )
+    for consent in rows(Consent, order="-decided_on"):
+        add(
+            consent.decided_on,
+            "consent",
+            _("Consent %(decision)s: %(party)s, %(purpose)s")
+            % {
+                "decision": consent.get_decision_display().lower(),
+                "party": consent.get_party_display().lower(),
+                "purpose": consent.get_purpose_display().lower(),
+            },
+            consent.note,
+            consent,
+        )
+    for assessment in rows(TRMAssessment, "stage", order="-assessed_on"):
+        add(
+            assessment.assessed_on,
+            "trm",
+            _("TRM stage %(stage)s") % {"stage": assessment.stage},
+            assessment.rationale,
+            assessment,
+        )
+    for appointment in rows(Appointment, order="-starts_at"):
+        add(
+            appointment.starts_at,
+            "appointment",
+            f"{appointment.get_kind_display()}: {appointment.purpose}",
+            appointment.outcome,
+            appointment,
+        )
+
+    def sort_key(entry):
+        moment = entry.when
+        if isinstance(moment, datetime):
+            return (entry.day, timezone.localtime(moment).time())
+        return (moment, datetime.min.time())
+
+    entries.sort(key=sort_key, reverse=True)
+    return entries
+
+
+def events_for(young_person, limit: int = 200) -> QuerySet:
+    return CaseEvent.objects.filter(young_person=young_person).select_related("actor")[:limit]
+
+
+# --- Appointments -------------------------------------------------------------------------------
+
+
+def appointments_for_caseload(user, *, upcoming: bool, limit: int = 50) -> QuerySet:
+    """Upcoming (not yet held) or recent (held or past) appointments of my caseload."""
+    queryset = Appointment.objects.filter(
+        young_person__in=young_people_visible_to(user).filter(practitioner=user),
+        archived_at__isnull=True,
+    ).select_related("young_person")
+    now = timezone.now()
+    if upcoming:
+        return queryset.filter(starts_at__gte=now, attendance="").order_by("starts_at")[:limit]
+    return queryset.filter(starts_at__lt=now).order_by("-starts_at")[:limit]
+
+
+# --- Managers -----------------------------------------------------------------------------------
+
+
+def teams_managed_by(user):
+    return policy.teams_for(user, "case.allocate")
+
+
+def practitioners_in(team) -> QuerySet:
+    return (
+        User.objects.filter(
+            memberships__team=team, memberships__role=Role.PRACTITIONER, is_active=True
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+@dataclass
+class CaseloadSummary:
+    practitioner: User | None
+    by_status: Counter = field(default_factory=Counter)
+    by_stage: Counter = field(default_factory=Counter)
+    warnings: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def team_overview(team) -> tuple[list[CaseloadSummary], CaseloadSummary]:
+    """Each practitioner's caseload by status and TRM stage, with warnings rolled up.
+
+    One query for the team's cases (annotated), one for its practitioners, one for stages.
+    """
+    stages = stages_by_id()
+    rows = decorate(
+        list(with_case_summary(YoungPerson.objects.filter(team=team, archived_at__isnull=True))),
+        stages,
+    )
+    by_practitioner: dict[int | None, CaseloadSummary] = {
+        user.pk: CaseloadSummary(user) for user in practitioners_in(team)
+    }
+    totals = CaseloadSummary(None)
+    practitioner_ids = {row.practitioner_id for row in rows}
+    missing = practitioner_ids - set(by_practitioner) - {None}
+    if missing:  # allocated to someone who has since left the team
+        for user in User.objects.filter(pk__in=missing):
+            by_practitioner[user.pk] = CaseloadSummary(user)
+    by_practitioner.setdefault(None, CaseloadSummary(None))
+    for row in rows:
+        for summary in (by_practitioner[row.practitioner_id], totals):
+            summary.by_status[row.status] += 1
+            if row.current_stage is not None:
+                summary.by_stage[row.current_stage.number] += 1
+            for warning in row.warnings:
+                summary.warnings[warning.code] += 1
+    summaries = [
+        summary for key, summary in by_practitioner.items() if key is not None or summary.total
+    ]
+    return summaries, totals
+
+
+def team_cases(
+    team,
+    *,
+    search: str = "",
+    status: str = "",
+    practitioner_id=None,
+    warning: str = "",
+    stage: TRMStage | None = None,
+) -> QuerySet:
+    queryset = YoungPerson.objects.filter(team=team, archived_at__isnull=True)
+    queryset = filter_by_status(search_young_people(queryset, search), status)
+    if practitioner_id == "none":
+        queryset = queryset.filter(practitioner__isnull=True)
+    elif practitioner_id:
+        queryset = queryset.filter(practitioner_id=practitioner_id)
+    queryset = with_case_summary(queryset).select_related("practitioner")
+    if stage is not None:
+        queryset = queryset.filter(current_stage_id=stage.pk)
+    return queryset
+
+
+def is_practitioner_in(user, team) -> bool:
+    return Membership.objects.filter(user=user, team=team, role=Role.PRACTITIONER).exists()

@@ -1,0 +1,679 @@
+"""Every write to a case record (STYLE.md: keyword-only, one transaction, an event).
+
+Each service checks the access policy, validates the domain rules that forms cannot know
+(DESIGN.md section 9, "Bad input"), saves, and writes a readable `CaseEvent`. Field-level
+history (who, when, before/after) is kept by django-simple-history on every save. Errors
+are `ValidationError`s keyed by field name so a view can put them next to the field.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from accounts.models import Membership, Role
+
+from .models import (
+    MINIMUM_AGE_AT_REFERRAL,
+    Appointment,
+    Attendance,
+    Breach,
+    CaseEvent,
+    Consent,
+    ConsentDecision,
+    ConsentParty,
+    CustodyEpisode,
+    Need,
+    NeedCategory,
+    Offence,
+    Order,
+    TRMAssessment,
+    TRMStage,
+    YoungPerson,
+    age_on,
+)
+
+#: Parent/carer consent is required by default for a young person under this age.
+PARENT_CONSENT_AGE = 16
+
+
+class ConflictError(Exception):
+    """Someone else changed the record since the user opened it. Nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__("the record was changed by someone else")
+        self.current = current
+
+
+def event_record(*, young_person, action: str, by, **data) -> CaseEvent:
+    """Write a domain event for a young person's case (also used by higher apps)."""
+    return CaseEvent.objects.create(young_person=young_person, action=action, actor=by, data=data)
+
+
+def _require(user, capability: str, team) -> None:
+    if not policy.may(user, capability, team):
+        raise PermissionDenied
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _check(errors: dict, field: str, failed: bool, message: str) -> None:
+    if failed:
+        errors.setdefault(field, []).append(message)
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _not_in_future(errors, field, value, label):
+    if value is not None:
+        moment = value.date() if isinstance(value, datetime) else value
+        _check(
+            errors,
+            field,
+            moment > _today(),
+            _("%(label)s must be today or in the past") % {"label": label},
+        )
+
+
+def _not_before_birth(errors, field, value, young_person, label):
+    if value is not None:
+        moment = timezone.localtime(value).date() if isinstance(value, datetime) else value
+        _check(
+            errors,
+            field,
+            moment < young_person.date_of_birth,
+            _("%(label)s cannot be before the young person's date of birth (%(dob)s)")
+            % {"label": label, "dob": young_person.date_of_birth.strftime("%d/%m/%Y")},
+        )
+
+
+def _not_before(errors, field, value, earlier, message):
+    if value is not None and earlier is not None:
+        _check(errors, field, value < earlier, message)
+
+
+def _practitioner_in_team(errors, field, practitioner, team):
+    if (
+        practitioner is not None
+        and not Membership.objects.filter(
+            user=practitioner, team=team, role=Role.PRACTITIONER, user__is_active=True
+        ).exists()
+    ):
+        _check(
+            errors,
+            field,
+            True,
+            _("Choose a practitioner who works in %(team)s") % {"team": team.name},
+        )
+
+
+# --- Young person ---------------------------------------------------------------------------
+
+
+def _validate_young_person(
+    errors, *, date_of_birth, referral_date, ecm_start_date=None, ecm_end_date=None, end_reason=""
+):
+    if date_of_birth is not None:
+        _check(
+            errors,
+            "date_of_birth",
+            date_of_birth >= _today(),
+            _("Date of birth must be in the past"),
+        )
+    _not_in_future(errors, "referral_date", referral_date, _("Referral date"))
+    if date_of_birth and referral_date and date_of_birth < _today():
+        _check(
+            errors,
+            "date_of_birth",
+            age_on(date_of_birth, referral_date) < MINIMUM_AGE_AT_REFERRAL,
+            _(
+                "The young person must be at least %(age)d on the referral date (the age of "
+                "criminal responsibility)"
+            )
+            % {"age": MINIMUM_AGE_AT_REFERRAL},
+        )
+    _not_before(
+        errors,
+        "ecm_start_date",
+        ecm_start_date,
+        referral_date,
+        _("ECM start date cannot be before the referral date"),
+    )
+    _not_before(
+        errors,
+        "ecm_end_date",
+        ecm_end_date,
+        ecm_start_date,
+        _("End date must be the same as or after the start date"),
+    )
+    _check(
+        errors,
+        "ecm_end_date",
+        bool(ecm_end_date) and not ecm_start_date,
+        _("ECM cannot end before it has started"),
+    )
+    _check(errors, "end_reason", bool(ecm_end_date) and not end_reason, _("Select why ECM ended"))
+
+
+@transaction.atomic
+def young_person_refer(
+    *,
+    by,
+    team,
+    reference,
+    given_name,
+    family_name,
+    date_of_birth,
+    gender,
+    referral_date,
+    ethnicity="",
+    practitioner=None,
+    parent_consent_required=None,
+) -> YoungPerson:
+    """Record a new referral to ECM."""
+    _require(by, "case.edit", team)
+    errors: dict = {}
+    _validate_young_person(errors, date_of_birth=date_of_birth, referral_date=referral_date)
+    _practitioner_in_team(errors, "practitioner", practitioner, team)
+    _check(
+        errors,
+        "reference",
+        YoungPerson.objects.filter(reference=reference).exists(),
+        _("Another young person already has this reference"),
+    )
+    _raise_if(errors)
+    if parent_consent_required is None:
+        parent_consent_required = age_on(date_of_birth, referral_date) < PARENT_CONSENT_AGE
+    young_person = YoungPerson(
+        team=team,
+        reference=reference,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        gender=gender,
+        ethnicity=ethnicity,
+        practitioner=practitioner,
+        referral_date=referral_date,
+        parent_consent_required=parent_consent_required,
+        created_by=by,
+    )
+    young_person._history_user = by
+    try:
+        with transaction.atomic():
+            young_person.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"reference": [_("Another young person already has this reference")]}
+        ) from None
+    event_record(
+        young_person=young_person,
+        action="case.referred",
+        by=by,
+        team=team.code,
+        referral_date=referral_date.isoformat(),
+    )
+    return young_person
+
+
+#: Details a practitioner corrects through the edit page (not allocation, not the pathway).
+EDITABLE_DETAILS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "referral_date",
+)
+
+
+def _locked(model, pk, version):
+    current = model.objects.select_for_update().get(pk=pk)
+    if current.version != version:
+        raise ConflictError(current)
+    return current
+
+
+@transaction.atomic
+def young_person_update(*, by, young_person, version: int, **changes) -> YoungPerson:
+    """Correct a young person's details; refuses if someone else changed them meanwhile."""
+    _require(by, "case.edit", young_person.team)
+    unknown = set(changes) - set(EDITABLE_DETAILS)
+    if unknown:
+        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+    current = _locked(YoungPerson, young_person.pk, version)
+    merged = {field: changes.get(field, getattr(current, field)) for field in EDITABLE_DETAILS}
+    errors: dict = {}
+    _validate_young_person(
+        errors,
+        date_of_birth=merged["date_of_birth"],
+        referral_date=merged["referral_date"],
+        ecm_start_date=current.ecm_start_date,
+    )
+    _raise_if(errors)
+    for field, value in merged.items():
+        setattr(current, field, value)
+    current.version += 1
+    current._history_user = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def parent_consent_requirement_set(*, by, young_person, required: bool, reason: str):
+    """Mark whether a parent or carer must consent, with the practitioner's reason."""
+    _require(by, "case.edit", young_person.team)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Explain why the requirement is changing")]})
+    current = YoungPerson.objects.select_for_update().get(pk=young_person.pk)
+    current.parent_consent_required = required
+    current.parent_consent_reason = reason.strip()
+    current.version += 1
+    current._history_user = by
+    current.save()
+    event_record(
+        young_person=current,
+        action="consent.parent_requirement_changed",
+        by=by,
+        required=required,
+        reason=reason.strip(),
+    )
+    return current
+
+
+@transaction.atomic
+def young_people_reallocate(*, by, young_people, practitioner, reason: str) -> int:
+    """Move cases to another practitioner (a manager's job), recording the reason on each."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give a reason for the reallocation")]})
+    people = list(young_people)
+    if not people:
+        raise ValidationError({"young_people": [_("Select at least one young person")]})
+    errors: dict = {}
+    for person in people:
+        _require(by, "case.allocate", person.team)
+        _practitioner_in_team(errors, "practitioner", practitioner, person.team)
+        if errors:
+            break
+    _raise_if(errors)
+    moved = 0
+    for person in YoungPerson.objects.select_for_update().filter(
+        pk__in=[person.pk for person in people]
+    ):
+        if person.practitioner_id == practitioner.pk:
+            continue
+        previous = person.practitioner
+        person.practitioner = practitioner
+        person.version += 1
+        person._history_user = by
+        person.save()
+        event_record(
+            young_person=person,
+            action="case.reallocated",
+            by=by,
+            previous=str(previous) if previous else "",
+            to=str(practitioner),
+            reason=reason.strip(),
+        )
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def young_person_archive(*, by, young_person, reason: str) -> YoungPerson:
+    _require(by, "case.edit", young_person.team)
+    return _archive(by=by, record=young_person, young_person=young_person, reason=reason)
+
+
+# --- Records about a young person -------------------------------------------------------------
+
+
+def _save_record(record, by, action, **data):
+    record.full_clean()
+    record._history_user = by
+    record.save()
+    event_record(young_person=record.young_person, action=action, by=by, **data)
+    return record
+
+
+@transaction.atomic
+def need_record(
+    *, by, young_person, category: NeedCategory, recorded_on: date, evidence: str = ""
+) -> Need:
+    _require(by, "case.edit", young_person.team)
+    errors: dict = {}
+    _not_in_future(errors, "recorded_on", recorded_on, _("Date identified"))
+    _not_before_birth(errors, "recorded_on", recorded_on, young_person, _("Date identified"))
+    _raise_if(errors)
+    need = Need(
+        young_person=young_person,
+        category=category,
+        recorded_on=recorded_on,
+        evidence=evidence,
+        recorded_by=by,
+    )
+    return _save_record(need, by, "need.recorded", need=category.code)
+
+
+@transaction.atomic
+def offence_record(
+    *,
+    by,
+    young_person,
+    committed_on: date,
+    description: str,
+    gravity: int,
+    proven_on: date | None = None,
+) -> Offence:
+    _require(by, "case.edit", young_person.team)
+    errors: dict = {}
+    _check(
+        errors,
+        "gravity",
+        gravity is None or not 1 <= gravity <= 8,
+        _("Gravity score must be a whole number from 1 to 8"),
+    )
+    _not_in_future(errors, "committed_on", committed_on, _("Date committed"))
+    _not_before_birth(errors, "committed_on", committed_on, young_person, _("Date committed"))
+    _not_in_future(errors, "proven_on", proven_on, _("Date proven"))
+    _not_before(
+        errors,
+        "proven_on",
+        proven_on,
+        committed_on,
+        _("Date proven cannot be before the date committed"),
+    )
+    _raise_if(errors)
+    offence = Offence(
+        young_person=young_person,
+        committed_on=committed_on,
+        description=description,
+        gravity=gravity,
+        proven_on=proven_on,
+        recorded_by=by,
+    )
+    return _save_record(offence, by, "offence.recorded", gravity=gravity)
+
+
+def _validate_period(errors, start, end, young_person, start_label):
+    _not_in_future(errors, "start_date", start, start_label)
+    _not_before_birth(errors, "start_date", start, young_person, start_label)
+    _not_before(
+        errors, "end_date", end, start, _("End date must be the same as or after the start date")
+    )
+
+
+@transaction.atomic
+def order_record(
+    *, by, young_person, order_type: str, start_date: date, end_date: date | None = None
+) -> Order:
+    _require(by, "case.edit", young_person.team)
+    errors: dict = {}
+    _validate_period(errors, start_date, end_date, young_person, _("Start date"))
+    _raise_if(errors)
+    order = Order(
+        young_person=young_person,
+        order_type=order_type,
+        start_date=start_date,
+        end_date=end_date,
+        recorded_by=by,
+    )
+    return _save_record(order, by, "order.recorded", order_type=order_type)
+
+
+@transaction.atomic
+def breach_record(
+    *, by, young_person, breach_date: date, note: str = "", order: Order | None = None
+) -> Breach:
+    _require(by, "case.edit", young_person.team)
+    errors: dict = {}
+    _not_in_future(errors, "breach_date", breach_date, _("Date of breach"))
+    _check(
+        errors,
+        "order",
+        order is not None and order.young_person_id != young_person.pk,
+        _("Choose one of this young person's orders"),
+    )
+    if order is not None:
+        _not_before(
+            errors,
+            "breach_date",
+            breach_date,
+            order.start_date,
+            _("A breach cannot be before the order started"),
+        )
+    _raise_if(errors)
+    breach = Breach(
+        young_person=young_person, breach_date=breach_date, note=note, order=order, recorded_by=by
+    )
+    return _save_record(breach, by, "breach.recorded")
+
+
+@transaction.atomic
+def custody_record(
+    *, by, young_person, start_date: date, end_date: date | None = None
+) -> CustodyEpisode:
+    _require(by, "case.edit", young_person.team)
+    errors: dict = {}
+    _validate_period(errors, start_date, end_date, young_person, _("Start date"))
+    _raise_if(errors)
+    episode = CustodyEpisode(
+        young_person=young_person, start_date=start_date, end_date=end_date, recorded_by=by
+    )
+    return _save_record(episode, by, "custody.recorded")
+
+
+@transaction.atomic
+def consent_record(
+    *, by, young_person, party: str, purpose: str, decision: str, decided_on: date, note: str = ""
+) -> Consent:
+    """Record a consent decision; it becomes the current one for that party and purpose."""
+    _require(by, "case.edit", young_person.team)
+    errors: dict = {}
+    _not_in_future(errors, "decided_on", decided_on, _("Date of decision"))
+    _not_before(
+        errors,
+        "decided_on",
+        decided_on,
+        young_person.referral_date,
+        _("Consent cannot be dated before the referral (%(date)s)")
+        % {"date": young_person.referral_date.strftime("%d/%m/%Y")},
+    )
+    _check(
+        errors,
+        "note",
+        decision == ConsentDecision.WITHDRAWN and not note.strip(),
+        _("Record what the young person or family said when withdrawing consent"),
+    )
+    _raise_if(errors)
+    consent = Consent(
+        young_person=young_person,
+        party=party,
+        purpose=purpose,
+        decision=decision,
+        decided_on=decided_on,
+        note=note,
+        recorded_by=by,
+    )
+    return _save_record(
+        consent,
+        by,
+        f"consent.{decision}",
+        party=party,
+        purpose=purpose,
+        decided_on=decided_on.isoformat(),
+    )
+
+
+@transaction.atomic
+def trm_assess(
+    *, by, young_person, stage: TRMStage, assessed_on: date, rationale: str
+) -> TRMAssessment:
+    """Record the young person's TRM stage (practitioners, managers and psychologists)."""
+    _require(by, "case.trm.edit", young_person.team)
+    errors: dict = {}
+    _not_in_future(errors, "assessed_on", assessed_on, _("Date assessed"))
+    _not_before_birth(errors, "assessed_on", assessed_on, young_person, _("Date assessed"))
+    _check(
+        errors,
+        "rationale",
+        not rationale.strip(),
+        _("Explain why the young person is at this stage"),
+    )
+    _raise_if(errors)
+    assessment = TRMAssessment(
+        young_person=young_person,
+        stage=stage,
+        assessed_on=assessed_on,
+        rationale=rationale,
+        recorded_by=by,
+    )
+    return _save_record(
+        assessment, by, "trm.assessed", stage=stage.number, assessed_on=assessed_on.isoformat()
+    )
+
+
+APPOINTMENT_FIELDS = (
+    "starts_at",
+    "kind",
+    "purpose",
+    "attendance",
+    "engagement",
+    "outcome",
+    "practitioner",
+)
+
+
+def _validate_appointment(errors, young_person, values):
+    starts_at = values.get("starts_at")
+    attendance = values.get("attendance") or ""
+    engagement = values.get("engagement")
+    _check(
+        errors,
+        "purpose",
+        not (values.get("purpose") or "").strip(),
+        _("Enter the purpose of the appointment"),
+    )
+    _not_before_birth(errors, "starts_at", starts_at, young_person, _("Appointment date"))
+    if starts_at is not None:
+        _check(
+            errors,
+            "attendance",
+            bool(attendance) and starts_at > timezone.now(),
+            _("Attendance can only be recorded once the appointment has started"),
+        )
+    _check(
+        errors,
+        "engagement",
+        engagement is not None and attendance != Attendance.ATTENDED,
+        _("Only rate engagement when the young person attended"),
+    )
+    _check(
+        errors,
+        "engagement",
+        engagement is not None and not 1 <= engagement <= 5,
+        _("Engagement must be a whole number from 1 to 5"),
+    )
+
+
+@transaction.atomic
+def appointment_log(
+    *,
+    by,
+    young_person,
+    starts_at,
+    kind: str,
+    purpose: str,
+    attendance: str = "",
+    engagement: int | None = None,
+    outcome: str = "",
+    practitioner=None,
+) -> Appointment:
+    """Log a contact (or plan one: leave attendance empty until it happens)."""
+    _require(by, "case.edit", young_person.team)
+    values = {
+        "starts_at": starts_at,
+        "kind": kind,
+        "purpose": purpose,
+        "attendance": attendance,
+        "engagement": engagement,
+        "outcome": outcome,
+    }
+    errors: dict = {}
+    _validate_appointment(errors, young_person, values)
+    _raise_if(errors)
+    appointment = Appointment(
+        young_person=young_person, recorded_by=by, practitioner=practitioner or by, **values
+    )
+    return _save_record(appointment, by, "appointment.logged", attendance=attendance or "planned")
+
+
+@transaction.atomic
+def appointment_update(*, by, appointment, version: int, **changes) -> Appointment:
+    """Correct or complete an appointment; refuses if someone else changed it meanwhile."""
+    _require(by, "case.edit", appointment.young_person.team)
+    unknown = set(changes) - set(APPOINTMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+    current = _locked(Appointment, appointment.pk, version)
+    values = {field: changes.get(field, getattr(current, field)) for field in APPOINTMENT_FIELDS}
+    errors: dict = {}
+    _validate_appointment(errors, current.young_person, values)
+    _raise_if(errors)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.version += 1
+    current._history_user = by
+    current.save()
+    event_record(
+        young_person=current.young_person,
+        action="appointment.updated",
+        by=by,
+        appointment=current.pk,
+        attendance=current.attendance or "planned",
+    )
+    return current
+
+
+def _archive(*, by, record, young_person, reason: str):
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give a reason for archiving")]})
+    if record.archived_at is not None:
+        raise ValidationError({"reason": [_("This record is already archived")]})
+    record.archived_at = timezone.now()
+    record.archived_by = by
+    record.archived_reason = reason.strip()
+    record._history_user = by
+    record.save()
+    event_record(
+        young_person=young_person,
+        action="record.archived",
+        by=by,
+        record=record._meta.model_name,
+        record_id=record.pk,
+        reason=reason.strip(),
+    )
+    return record
+
+
+@transaction.atomic
+def record_archive(*, by, record, reason: str):
+    """Archive one record about a young person (instead of deleting it)."""
+    young_person = record.young_person
+    _require(by, "case.edit", young_person.team)
+    return _archive(by=by, record=record, young_person=young_person, reason=reason)
+
+
+#: Parties whose consent a current decision must exist for, given the young person.
+def consent_parties_required(young_person) -> list[str]:
+    parties = [ConsentParty.YOUNG_PERSON]
+    if young_person.parent_consent_required:
+        parties.append(ConsentParty.PARENT_CARER)
+    return parties

@@ -1,0 +1,34 @@
+"""What the case views share: service errors onto forms, the conflict page, the case menu."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (or at the top)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def render_conflict(request, *, form, current, young_person, what: str, fields):
+    """Someone else saved first: show their values beside what this user typed (kept).
+
+    `fields` lists (label, current value, submitted value) rows for the comparison table.
+    The form is re-rendered with the user's input and the new version number, so saving it
+    again is a deliberate choice to overwrite.
+    """
+    return render(
+        request,
+        "cases/conflict.html",
+        {
+            "form": form,
+            "current": current,
+            "young_person": young_person,
+            "what": what,
+            "fields": fields,
+        },
+        status=409,
+    )

@@ -1,0 +1,3 @@
+"""Permission-matrix rows for cases/views/caseload.py (see matrix.py)."""
+
+ROWS: list = []

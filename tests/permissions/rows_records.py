@@ -1,0 +1,3 @@
+"""Permission-matrix rows for cases/views/records.py (see matrix.py)."""
+
+ROWS: list = []

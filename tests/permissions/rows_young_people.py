@@ -1,0 +1,3 @@
+"""Permission-matrix rows for cases/views/young_people.py (see matrix.py)."""
+
+ROWS: list = []
