@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Case records")
+
+    def ready(self):
+        from accounts import navigation
+
+        # "Add a referral" is a button on the caseload page, not a navigation entry.
+        navigation.register(
+            label=_("My caseload"), url_name="cases:caseload", capability="case.edit", order=10
+        )
+        navigation.register(
+            label=_("Appointments"),
+            url_name="cases:appointment-list",
+            capability="case.edit",
+            order=20,
+        )
+        # Managers see the teams they manage, psychologists the teams they serve and
+        # practitioners their own team.
+        navigation.register(
+            label=_("Teams"), url_name="cases:team-list", capability="case.read", order=30
+        )

@@ -175,6 +175,11 @@ class YoungPerson(Archivable, Versioned):
     end_reason = models.CharField(
         _("end reason"), max_length=20, choices=EndReason.choices, blank=True
     )
+    end_note = models.TextField(
+        _("reasons given for ending"),
+        blank=True,
+        help_text=_("For a withdrawal, the young person's own reasons (a key evaluation question)"),
+    )
     parent_consent_required = models.BooleanField(_("parent or carer consent required"))
     parent_consent_reason = models.CharField(
         _("reason parent or carer consent requirement was changed"), max_length=500, blank=True

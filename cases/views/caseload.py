@@ -1,24 +1,260 @@
-"""Placeholder: being written."""
+"""The list pages: my caseload, my appointments, and the manager's team view and reallocation.
 
-from django.http import Http404
+Every list is built by a scoped selector and paginated; each page issues the same number of
+queries whatever its length (the rows carry their summaries as annotations).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import policy
+from accounts.access_log import get_visible_or_404, record_access
+
+from .. import selectors, services, warnings
+from ..forms.caseload import CaseloadFilterForm, ReallocateForm, TeamCasesFilterForm
+from ..models import Status
+from .base import add_service_errors
+
+PER_PAGE = 25
 
 
-def my_caseload(request, *args, **kwargs):
-    raise Http404
+def _require(user, capability: str, team=None) -> None:
+    if not policy.may(user, capability, team):
+        raise PermissionDenied
 
 
-def my_appointments(request, *args, **kwargs):
-    raise Http404
+def _page(request, queryset):
+    """The requested page; a page number that is not a number or past the end still shows one."""
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def team_list(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def my_caseload(request):
+    """Every young person allocated to me, with status, stage, contacts and warnings."""
+    _require(request.user, "case.edit")
+    stages = selectors.stages_by_id()
+    form = CaseloadFilterForm(request.GET, stages=stages)
+    page = _page(request, selectors.caseload_for(request.user, **form.filters()))
+    rows = selectors.decorate(list(page.object_list), stages)
+    return render(
+        request,
+        "cases/caseload.html",
+        {"form": form, "page": page, "rows": rows, "Status": Status},
+    )
 
 
-def team_overview(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def my_appointments(request):
+    """Upcoming and recent appointments of my caseload, each with a link to its outcome."""
+    _require(request.user, "case.edit")
+    return render(
+        request,
+        "cases/appointment_list.html",
+        {
+            "upcoming": selectors.appointments_for_caseload(request.user, upcoming=True),
+            "recent": selectors.appointments_for_caseload(request.user, upcoming=False),
+            "limit": 50,
+        },
+    )
 
 
-def reallocate(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def team_list(request):
+    """The teams whose cases I may read: the teams I work in, manage or serve."""
+    _require(request.user, "case.read")
+    teams = [
+        {"team": team, "manages": policy.may(request.user, "case.allocate", team)}
+        for team in policy.teams_for(request.user, "case.read").order_by("name")
+    ]
+    return render(request, "cases/team_list.html", {"teams": teams})
 
+
+def _visible_team(request, code, action):
+    """The team, if the user may read its cases; else a logged 404 (existence not leaked)."""
+    return get_visible_or_404(
+        request, policy.teams_for(request.user, "case.read"), action=action, code=code
+    )
+
+
+def _summary_tables(summaries, totals, stages):
+    """The overview as GOV.UK table rows: by status, by TRM stage, and warnings."""
+    stage_numbers = sorted(stage.number for stage in stages.values())
+    providers = warnings.providers()
+
+    def name_cell(summary):
+        if summary is totals:
+            return {"text": _("Total")}
+        if summary.practitioner is None:
+            return {
+                "html": format_html(
+                    '<a class="govuk-link" href="?practitioner=none#cases">{}</a>',
+                    _("Not allocated"),
+                )
+            }
+        return {
+            "html": format_html(
+                '<a class="govuk-link" href="?practitioner={}#cases">{}</a>',
+                summary.practitioner.pk,
+                summary.practitioner,
+            )
+        }
+
+    def number(value):
+        return {"text": value, "format": "numeric"}
+
+    everyone = [*summaries, totals]
+    return {
+        "status_head": [
+            {"text": _("Practitioner")},
+            *({"text": label, "format": "numeric"} for label in Status.labels),
+            {"text": _("Total"), "format": "numeric"},
+        ],
+        "status_rows": [
+            [
+                name_cell(summary),
+                *(number(summary.by_status[value]) for value in Status.values),
+                number(summary.total),
+            ]
+            for summary in everyone
+        ],
+        "stage_head": [
+            {"text": _("Practitioner")},
+            *(
+                {"text": _("Stage %(number)s") % {"number": value}, "format": "numeric"}
+                for value in stage_numbers
+            ),
+        ],
+        "stage_rows": [
+            [name_cell(summary), *(number(summary.by_stage[value]) for value in stage_numbers)]
+            for summary in everyone
+        ],
+        "warning_head": [
+            {"text": _("Practitioner")},
+            *({"text": provider.label, "format": "numeric"} for provider in providers),
+        ],
+        "warning_rows": [
+            [
+                name_cell(summary),
+                *(number(summary.warnings[provider.code]) for provider in providers),
+            ]
+            for summary in everyone
+        ],
+    }
+
+
+@login_required
+@require_GET
+def team_overview(request, code):
+    """A team's caseloads at a glance, then its cases (filterable), selectable to reallocate."""
+    team = _visible_team(request, code, "team.view")
+    stages = selectors.stages_by_id()
+    summaries, totals = selectors.team_overview(team)
+    form = TeamCasesFilterForm(
+        request.GET,
+        auto_id="filter_%s",  # the reallocation form on the same page has a practitioner too
+        stages=stages,
+        practitioners=[summary.practitioner for summary in summaries if summary.practitioner],
+    )
+    page = _page(request, selectors.team_cases(team, **form.filters()))
+    rows = selectors.decorate(list(page.object_list), stages)
+    may_allocate = policy.may(request.user, "case.allocate", team)
+    reallocate_form = None
+    if may_allocate:
+        reallocate_form = ReallocateForm(
+            cases=selectors.young_people_visible_to(request.user).filter(team=team),
+            practitioners=selectors.practitioners_in(team),
+        )
+    return render(
+        request,
+        "cases/team_detail.html",
+        {
+            "team": team,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "totals": totals,
+            "tables": _summary_tables(summaries, totals, stages),
+            "may_allocate": may_allocate,
+            "reallocate_form": reallocate_form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reallocate(request, code):
+    """Move the chosen cases of a team to one of its practitioners, with a recorded reason."""
+    team = _visible_team(request, code, "team.view")
+    if not policy.may(request.user, "case.allocate", team):
+        record_access(
+            request,
+            action="team.reallocate",
+            obj=team,
+            allowed=False,
+            detail="reallocating cases needs case.allocate in the team",
+        )
+        raise PermissionDenied
+    cases = selectors.young_people_visible_to(request.user).filter(team=team)
+    practitioners = selectors.practitioners_in(team)
+    if request.method == "POST":
+        form = ReallocateForm(
+            request.POST,
+            cases=cases,
+            practitioners=practitioners,
+            selected=request.POST.getlist("young_people"),
+        )
+        if form.is_valid():
+            young_people = list(form.cleaned_data["young_people"])
+            practitioner = form.cleaned_data["practitioner"]
+            try:
+                moved = services.young_people_reallocate(
+                    by=request.user,
+                    young_people=young_people,
+                    practitioner=practitioner,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _reallocated_message(moved, young_people, practitioner))
+                return redirect("cases:team-detail", code=team.code)
+    else:
+        selected = request.GET.getlist("young_person")
+        form = ReallocateForm(
+            initial={"young_people": selected},
+            cases=cases,
+            practitioners=practitioners,
+            selected=selected,
+        )
+    has_choices = form.fields["young_people"].queryset.exists()
+    return render(
+        request,
+        "cases/team_reallocate.html",
+        {"team": team, "form": form, "has_choices": has_choices},
+    )
+
+
+def _reallocated_message(moved: int, young_people, practitioner) -> str:
+    message = ngettext(
+        "%(count)d case reallocated to %(name)s",
+        "%(count)d cases reallocated to %(name)s",
+        moved,
+    ) % {"count": moved, "name": practitioner}
+    unchanged = len(young_people) - moved
+    if unchanged:
+        message += ". " + ngettext(
+            "%(count)d was already allocated to them",
+            "%(count)d were already allocated to them",
+            unchanged,
+        ) % {"count": unchanged}
+    return message

@@ -1,48 +1,380 @@
-"""Placeholder: being written."""
+"""Recording things about one young person: needs, offences, orders, breaches, custody,
+consent, TRM assessments and appointments, and archiving any of them.
 
+Each view finds the young person through the scoped selector, parses a form, calls one
+service and redirects back to the record with a message saying what was done (PRG).
+"""
+
+from datetime import date, datetime
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from accounts.access_log import get_visible_or_404, record_access
+
+from .. import selectors, services
+from ..forms.records import (
+    APPOINTMENT_EDITABLE,
+    AppointmentEditForm,
+    AppointmentForm,
+    BreachForm,
+    ConsentForm,
+    CustodyForm,
+    NeedForm,
+    OffenceForm,
+    OrderForm,
+    ParentConsentRequirementForm,
+    RecordArchiveForm,
+    TRMAssessmentForm,
+    order_label,
+)
+from ..models import (
+    Appointment,
+    Breach,
+    Consent,
+    CustodyEpisode,
+    Need,
+    Offence,
+    Order,
+    TRMAssessment,
+)
+from .base import add_service_errors, render_conflict
+
+#: The records that can be archived, by the slug in their archive URL.
+ARCHIVABLE = {
+    "need": Need,
+    "offence": Offence,
+    "order": Order,
+    "breach": Breach,
+    "custody": CustodyEpisode,
+    "consent": Consent,
+    "trmassessment": TRMAssessment,
+    "appointment": Appointment,
+}
 
 
-def need_create(request, *args, **kwargs):
-    raise Http404
+def _young_person_to_change(request, pk, capability: str = "case.edit"):
+    """The young person, if the user may use `capability` on their case.
+
+    Found with `case.read` first, so that someone who cannot see the case at all (another
+    team, an evaluator, an administrator) gets the selector's logged 404, while someone who
+    can read it but not change it (a psychologist, for anything but TRM) is told 403: the
+    case's existence is no secret to them. The refusal is logged too.
+    """
+    young_person = selectors.young_person_for(request, pk, capability="case.read")
+    if not policy.may(request.user, capability, young_person.team):
+        record_access(
+            request,
+            action="case.change",
+            obj=young_person,
+            allowed=False,
+            detail=f"lacks {capability}",
+        )
+        raise PermissionDenied
+    return young_person
 
 
-def offence_create(request, *args, **kwargs):
-    raise Http404
+def _record_of(request, young_person, model, record_pk):
+    """One record about this young person (404, logged, for anyone else's)."""
+    return get_visible_or_404(
+        request,
+        model.objects.filter(young_person=young_person).select_related("young_person__team"),
+        action=f"{model._meta.model_name}.view",
+        pk=record_pk,
+    )
 
 
-def order_create(request, *args, **kwargs):
-    raise Http404
+def _form_data(request):
+    return request.POST if request.method == "POST" else None
 
 
-def breach_create(request, *args, **kwargs):
-    raise Http404
+def _back_to_record(young_person):
+    return redirect("cases:youngperson-detail", pk=young_person.pk)
 
 
-def custody_create(request, *args, **kwargs):
-    raise Http404
+def _on_day(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "j F Y")
 
 
-def consent_create(request, *args, **kwargs):
-    raise Http404
+def _record_form(request, young_person, form, template: str, *, write, success):
+    """GET shows the form; a valid POST goes to `write(**cleaned_data)` and back to the record.
+
+    The service's ValidationError lands next to the fields it names.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = write(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success(record))
+            return _back_to_record(young_person)
+    return render(request, template, {"form": form, "young_person": young_person})
 
 
-def parent_requirement(request, *args, **kwargs):
-    raise Http404
+def _writer(service, request, young_person):
+    return partial(service, by=request.user, young_person=young_person)
 
 
-def trm_create(request, *args, **kwargs):
-    raise Http404
+@login_required
+def need_create(request, pk):
+    young_person = _young_person_to_change(request, pk)
+    return _record_form(
+        request,
+        young_person,
+        NeedForm(_form_data(request)),
+        "cases/need_form.html",
+        write=_writer(services.need_record, request, young_person),
+        success=lambda need: _("Need recorded: %(need)s") % {"need": need.category.label},
+    )
 
 
-def appointment_create(request, *args, **kwargs):
-    raise Http404
+@login_required
+def offence_create(request, pk):
+    young_person = _young_person_to_change(request, pk)
+    return _record_form(
+        request,
+        young_person,
+        OffenceForm(_form_data(request)),
+        "cases/offence_form.html",
+        write=_writer(services.offence_record, request, young_person),
+        success=lambda offence: _("Offence recorded"),
+    )
 
 
-def appointment_edit(request, *args, **kwargs):
-    raise Http404
+@login_required
+def order_create(request, pk):
+    young_person = _young_person_to_change(request, pk)
+    return _record_form(
+        request,
+        young_person,
+        OrderForm(_form_data(request)),
+        "cases/order_form.html",
+        write=_writer(services.order_record, request, young_person),
+        success=lambda order: _("Order recorded: %(order)s") % {"order": order_label(order)},
+    )
 
 
-def record_archive(request, *args, **kwargs):
-    raise Http404
+@login_required
+def breach_create(request, pk):
+    young_person = _young_person_to_change(request, pk)
+    return _record_form(
+        request,
+        young_person,
+        BreachForm(_form_data(request), young_person=young_person),
+        "cases/breach_form.html",
+        write=_writer(services.breach_record, request, young_person),
+        success=lambda breach: _("Breach recorded"),
+    )
 
+
+@login_required
+def custody_create(request, pk):
+    young_person = _young_person_to_change(request, pk)
+    return _record_form(
+        request,
+        young_person,
+        CustodyForm(_form_data(request)),
+        "cases/custody_form.html",
+        write=_writer(services.custody_record, request, young_person),
+        success=lambda episode: _("Custody episode recorded"),
+    )
+
+
+@login_required
+def consent_create(request, pk):
+    young_person = _young_person_to_change(request, pk)
+    return _record_form(
+        request,
+        young_person,
+        ConsentForm(_form_data(request)),
+        "cases/consent_form.html",
+        write=_writer(services.consent_record, request, young_person),
+        success=lambda consent: (
+            _("Consent recorded: %(party)s – %(purpose)s – %(decision)s")
+            % {
+                "party": consent.get_party_display(),
+                "purpose": consent.get_purpose_display(),
+                "decision": consent.get_decision_display(),
+            }
+        ),
+    )
+
+
+@login_required
+def parent_requirement(request, pk):
+    young_person = _young_person_to_change(request, pk)
+    return _record_form(
+        request,
+        young_person,
+        ParentConsentRequirementForm(_form_data(request), young_person=young_person),
+        "cases/consent_parent_requirement.html",
+        write=_writer(services.parent_consent_requirement_set, request, young_person),
+        success=lambda person: (
+            _("Parent or carer consent is now required")
+            if person.parent_consent_required
+            else _("Parent or carer consent is now not required")
+        ),
+    )
+
+
+@login_required
+def trm_create(request, pk):
+    # Psychologists may record TRM assessments (and nothing else) in the teams they serve.
+    young_person = _young_person_to_change(request, pk, "case.trm.edit")
+    return _record_form(
+        request,
+        young_person,
+        TRMAssessmentForm(_form_data(request)),
+        "cases/trmassessment_form.html",
+        write=_writer(services.trm_assess, request, young_person),
+        success=lambda assessment: _("TRM stage recorded: %(stage)s") % {"stage": assessment.stage},
+    )
+
+
+@login_required
+def appointment_create(request, pk):
+    young_person = _young_person_to_change(request, pk)
+    return _record_form(
+        request,
+        young_person,
+        AppointmentForm(_form_data(request)),
+        "cases/appointment_form.html",
+        write=_writer(services.appointment_log, request, young_person),
+        success=lambda appointment: (
+            _("Appointment on %(date)s saved") % {"date": _on_day(appointment.starts_at)}
+        ),
+    )
+
+
+@login_required
+def appointment_edit(request, pk, appointment_pk):
+    young_person = _young_person_to_change(request, pk)
+    appointment = _record_of(request, young_person, Appointment, appointment_pk)
+    if request.method != "POST":
+        form = AppointmentEditForm(initial=AppointmentEditForm.initial_for(appointment))
+        return _appointment_page(request, young_person, form, appointment)
+    form = AppointmentEditForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = services.appointment_update(
+                by=request.user, appointment=appointment, **form.cleaned_data
+            )
+        except services.ConflictError as conflict:
+            return _appointment_conflict(request, young_person, form, conflict.current)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Appointment on %(date)s updated") % {"date": _on_day(saved.starts_at)},
+            )
+            return _back_to_record(young_person)
+    return _appointment_page(request, young_person, form, appointment)
+
+
+def _appointment_page(request, young_person, form, appointment):
+    return render(
+        request,
+        "cases/appointment_form.html",
+        {"form": form, "young_person": young_person, "appointment": appointment},
+    )
+
+
+def _appointment_conflict(request, young_person, form, current):
+    """Someone saved the appointment first: compare, and offer the user's input again.
+
+    The form comes back with the user's values and the version now saved, so saving it is
+    a deliberate choice to replace the other person's changes.
+    """
+    differences = []
+    for name in APPOINTMENT_EDITABLE:
+        saved = form.describe(name, getattr(current, name))
+        typed = form.describe(name, form.cleaned_data[name])
+        if typed != saved:
+            differences.append((form.fields[name].label, saved, typed))
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    return render_conflict(
+        request,
+        form=AppointmentEditForm(data),
+        current=current,
+        young_person=young_person,
+        what=_("appointment"),
+        fields=differences,
+    )
+
+
+@login_required
+def record_archive(request, pk, kind, record_pk):
+    model = ARCHIVABLE.get(kind)
+    if model is None:
+        raise Http404
+    young_person = _young_person_to_change(request, pk)
+    record = _record_of(request, young_person, model, record_pk)
+    form = RecordArchiveForm(_form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_archive(by=request.user, record=record, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(record)s archived") % {"record": capfirst(model._meta.verbose_name)}
+            )
+            return _back_to_record(young_person)
+    return render(
+        request,
+        "cases/record_archive.html",
+        {
+            "form": form,
+            "young_person": young_person,
+            "record": record,
+            "what": model._meta.verbose_name,
+            "summary_rows": _summary_rows(record),
+        },
+    )
+
+
+#: Bookkeeping fields the archive page does not show when describing the record.
+_NOT_DESCRIBED = {
+    "id",
+    "young_person",
+    "recorded_by",
+    "recorded_at",
+    "archived_at",
+    "archived_by",
+    "archived_reason",
+    "version",
+    "practitioner",
+}
+
+
+def _summary_rows(record) -> list[dict]:
+    """The record's own fields as GOV.UK summary list rows, so the user sees what goes."""
+    rows = []
+    for field in record._meta.concrete_fields:
+        if field.name in _NOT_DESCRIBED:
+            continue
+        value = getattr(record, field.name)
+        if value is None or value == "":
+            continue
+        if field.choices:
+            value = getattr(record, f"get_{field.name}_display")()
+        elif isinstance(value, datetime):
+            value = date_format(timezone.localtime(value), "j F Y, H:i")
+        elif isinstance(value, date):
+            value = date_format(value, "j F Y")
+        elif isinstance(value, Order):
+            value = order_label(value)
+        rows.append({"key": {"text": capfirst(field.verbose_name)}, "value": {"text": str(value)}})
+    return rows

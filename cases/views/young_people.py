@@ -1,36 +1,569 @@
-"""Placeholder: being written."""
+"""One young person: the referral, the record page, corrections, archiving, the full
+timeline, the TRM chart, and (for managers) the change history and the access log.
 
-from django.http import Http404
+Every page finds the young person through `selectors.young_person_for`, which scopes the
+lookup to the user's teams, answers 404 for anything outside them and writes the access-log
+row. Pages about one young person therefore cost the same number of queries whatever the
+number of records (one query per kind of record, never one per row).
+
+Who gets what (the permission matrix, tests/permissions/rows_young_people.py): outside the
+user's teams every page is 404, so existence does not leak. Inside them, a user who may read
+the case but not do the action (a psychologist opening "edit", a practitioner opening the
+access log) gets 403: they already know the record exists, and 403 says "not for you"
+rather than "not there".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import ForeignKey
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import policy
+from accounts.models import AccessLogEntry
+
+from .. import charts, selectors, services
+from ..forms.young_people import ArchiveForm, ReferralForm, YoungPersonEditForm
+from ..models import (
+    Appointment,
+    Breach,
+    Consent,
+    ConsentDecision,
+    ConsentParty,
+    ConsentPurpose,
+    CustodyEpisode,
+    Need,
+    NeedCategory,
+    Offence,
+    Order,
+    TRMAssessment,
+    TRMStage,
+    YoungPerson,
+)
+from .base import add_service_errors, render_conflict
+
+#: How many of the newest timeline entries the record page shows (the rest: full timeline).
+TIMELINE_PREVIEW = 20
+#: How many appointments the record page lists (newest first; all are on the timeline).
+APPOINTMENTS_PREVIEW = 10
+TIMELINE_PAGE_SIZE = 50
+ACCESS_LOG_PAGE_SIZE = 50
+
+#: Access-log actions written by these pages, and how the access log page names them.
+ACTION_LABELS = {
+    "case.view": gettext_lazy("Viewed the record"),
+    "case.edit": gettext_lazy("Opened or saved the details form"),
+    "case.archive": gettext_lazy("Opened or used the archive page"),
+    "case.timeline": gettext_lazy("Viewed the full timeline"),
+    "case.trm_chart": gettext_lazy("Viewed the TRM stage chart"),
+    "case.history": gettext_lazy("Viewed the change history"),
+    "case.access_log": gettext_lazy("Viewed the access log"),
+}
+
+#: Domain events (CaseEvent.action) as the history page names them.
+EVENT_LABELS = {
+    "case.referred": gettext_lazy("Referral added"),
+    "case.reallocated": gettext_lazy("Case reallocated"),
+    "consent.given": gettext_lazy("Consent given"),
+    "consent.refused": gettext_lazy("Consent refused"),
+    "consent.withdrawn": gettext_lazy("Consent withdrawn"),
+    "consent.parent_requirement_changed": gettext_lazy(
+        "Parent or carer consent requirement changed"
+    ),
+    "need.recorded": gettext_lazy("Need recorded"),
+    "offence.recorded": gettext_lazy("Offence recorded"),
+    "order.recorded": gettext_lazy("Order recorded"),
+    "breach.recorded": gettext_lazy("Breach recorded"),
+    "custody.recorded": gettext_lazy("Custody episode recorded"),
+    "trm.assessed": gettext_lazy("TRM stage assessed"),
+    "appointment.logged": gettext_lazy("Appointment logged"),
+    "appointment.updated": gettext_lazy("Appointment updated"),
+    "record.archived": gettext_lazy("Record archived"),
+}
+
+#: Timeline kinds (selectors.timeline_for) → the kind slug of `cases:record-archive`.
+ARCHIVE_KIND = {
+    "need": "need",
+    "offence": "offence",
+    "order": "order",
+    "breach": "breach",
+    "custody": "custody",
+    "consent": "consent",
+    "trm": "trmassessment",
+    "appointment": "appointment",
+}
+
+CONSENT_TAG_CLASSES = {
+    ConsentDecision.GIVEN: "govuk-tag--green",
+    ConsentDecision.REFUSED: "govuk-tag--red",
+    ConsentDecision.WITHDRAWN: "govuk-tag--orange",
+}
 
 
-def refer(request, *args, **kwargs):
-    raise Http404
+def _young_person_for_action(request, pk, *, capability: str, action: str) -> YoungPerson:
+    """The young person if the user may do `capability` to them.
+
+    404 (logged) outside the teams where the user may read the case; 403 inside them, where
+    the user already knows the record exists (see the module docstring).
+    """
+    try:
+        return selectors.young_person_for(request, pk, capability=capability, action=action)
+    except Http404:
+        readable = selectors.young_people_visible_to(request.user, include_archived=True)
+        if readable.filter(pk=pk).exists():
+            raise PermissionDenied from None
+        raise
 
 
-def detail(request, *args, **kwargs):
-    raise Http404
+def _refuse_if_archived(request, young_person):
+    """Archived records are kept as they were: readable, not changed."""
+    if young_person.is_archived:
+        messages.info(request, _("This record is archived and can no longer be changed."))
+        return redirect("cases:youngperson-detail", pk=young_person.pk)
+    return None
 
 
-def edit(request, *args, **kwargs):
-    raise Http404
+# --- Referral ----------------------------------------------------------------------------------
 
 
-def archive(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def refer(request):
+    """Add a referral: the young person's details, team and allocated practitioner."""
+    if not policy.may(request.user, "case.edit"):
+        raise PermissionDenied
+    teams = policy.teams_for(request.user, "case.edit").order_by("name")
+    form = ReferralForm(request.POST or None, user=request.user, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            young_person = services.young_person_refer(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Referral of %(name)s added") % {"name": young_person.full_name},
+            )
+            return redirect("cases:youngperson-detail", pk=young_person.pk)
+    return render(request, "cases/youngperson_form.html", {"form": form, "creating": True})
 
 
-def timeline(request, *args, **kwargs):
-    raise Http404
+# --- The record page ---------------------------------------------------------------------------
 
 
-def trm_chart(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def detail(request, pk):
+    young_person = selectors.young_person_for(request, pk)
+    team = young_person.team
+    archived = young_person.is_archived
+    may_edit = policy.may(request.user, "case.edit", team) and not archived
+    may_assess = policy.may(request.user, "case.trm.edit", team) and not archived
+
+    timeline = selectors.timeline_for(young_person)
+    records = defaultdict(list)
+    for entry in timeline:
+        records[entry.kind].append(entry.record)
+    orders_by_id = {order.pk: order for order in records["order"]}
+    breaches = [(breach, orders_by_id.get(breach.order_id)) for breach in records["breach"]]
+
+    trm_history = selectors.trm_history(young_person)
+    current_assessment = trm_history[-1] if trm_history else None
+
+    consents = [
+        {
+            "state": state,
+            "party": ConsentParty(state.party).label,
+            "purpose": ConsentPurpose(state.purpose).label,
+            "tag_class": CONSENT_TAG_CLASSES.get(state.decision, "govuk-tag--grey"),
+        }
+        for state in selectors.consent_states(young_person)
+    ]
+    return render(
+        request,
+        "cases/youngperson_detail.html",
+        {
+            "young_person": young_person,
+            "age": young_person.age_on(timezone.localdate()),
+            "consents": consents,
+            "current_assessment": current_assessment,
+            "trm_history": list(reversed(trm_history)),
+            "needs": records["need"],
+            "offences": records["offence"],
+            "orders": records["order"],
+            "breaches": breaches,
+            "custody_episodes": records["custody"],
+            "appointments": records["appointment"][:APPOINTMENTS_PREVIEW],
+            "more_appointments": len(records["appointment"]) > APPOINTMENTS_PREVIEW,
+            "timeline": timeline[:TIMELINE_PREVIEW],
+            "more_timeline": len(timeline) > TIMELINE_PREVIEW,
+            "archive_kind": ARCHIVE_KIND,
+            "may_edit": may_edit,
+            "may_assess": may_assess,
+            "may_read_history": policy.may(request.user, "case.history.read", team),
+            "may_read_access_log": policy.may(request.user, "case.access_log.read", team),
+        },
+    )
 
 
-def history(request, *args, **kwargs):
-    raise Http404
+# --- Correcting and archiving ------------------------------------------------------------------
+
+EDIT_FIELDS = ("given_name", "family_name", "date_of_birth", "gender", "ethnicity", "referral_date")
 
 
-def access_log(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """Correct the young person's details, refusing to overwrite someone else's change."""
+    young_person = _young_person_for_action(
+        request, pk, capability="case.edit", action="case.edit"
+    )
+    if refused := _refuse_if_archived(request, young_person):
+        return refused
+    if request.method == "POST":
+        form = YoungPersonEditForm(request.POST)
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version = changes.pop("version")
+            try:
+                services.young_person_update(
+                    by=request.user, young_person=young_person, version=version, **changes
+                )
+            except services.ConflictError as conflict:
+                return _details_conflict(request, form, conflict.current)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Details of %(name)s saved")
+                    % {"name": f"{changes['given_name']} {changes['family_name']}"},
+                )
+                return redirect("cases:youngperson-detail", pk=young_person.pk)
+    else:
+        initial = {name: getattr(young_person, name) for name in EDIT_FIELDS}
+        form = YoungPersonEditForm(initial={**initial, "version": young_person.version})
+    return render(
+        request,
+        "cases/youngperson_form.html",
+        {"form": form, "young_person": young_person, "creating": False},
+    )
 
+
+def _shown(form_field, value) -> str:
+    """A value as the conflict page shows it: dates in words, choices by their label."""
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    choices = dict(getattr(form_field, "choices", ()) or ())
+    return str(choices.get(value, value if value is not None else ""))
+
+
+def _details_conflict(request, form, current):
+    """Show the other person's saved values beside this user's (kept) input."""
+    rows = []
+    for name in EDIT_FIELDS:
+        form_field = form.fields[name]
+        saved, typed = getattr(current, name), form.cleaned_data.get(name)
+        if saved != typed:
+            rows.append((form_field.label, _shown(form_field, saved), _shown(form_field, typed)))
+    data = request.POST.copy()
+    data["version"] = current.version  # saving again is a deliberate overwrite
+    return render_conflict(
+        request,
+        form=YoungPersonEditForm(data),
+        current=current,
+        young_person=current,
+        what=_("young person's details"),
+        fields=rows,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def archive(request, pk):
+    """Archive the young person's record (it leaves lists, stays readable) with a reason."""
+    young_person = _young_person_for_action(
+        request, pk, capability="case.edit", action="case.archive"
+    )
+    if refused := _refuse_if_archived(request, young_person):
+        return refused
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.young_person_archive(
+                by=request.user, young_person=young_person, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Record of %(name)s archived") % {"name": young_person.full_name}
+            )
+            return redirect("cases:youngperson-detail", pk=young_person.pk)
+    return render(
+        request, "cases/youngperson_archive.html", {"form": form, "young_person": young_person}
+    )
+
+
+# --- The full timeline and the TRM chart -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def timeline(request, pk):
+    """Everything recorded, newest first, archived records included and marked."""
+    young_person = selectors.young_person_for(request, pk, action="case.timeline")
+    entries = selectors.timeline_for(young_person, include_archived=True, per_kind=None)
+    page = Paginator(entries, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    may_edit = policy.may(request.user, "case.edit", young_person.team)
+    return render(
+        request,
+        "cases/youngperson_timeline.html",
+        {
+            "young_person": young_person,
+            "page": page,
+            "archive_kind": ARCHIVE_KIND,
+            "may_edit": may_edit and not young_person.is_archived,
+        },
+    )
+
+
+@login_required
+@require_GET
+# Matplotlib writes its SVG with style attributes; they are harmless in an image with no
+# script, and the page that shows the chart keeps the strict policy.
+@csp_update({"style-src": ["'unsafe-inline'"]})
+def trm_chart(request, pk):
+    """The TRM stage over time as an SVG image (the record page has the same data as a table)."""
+    young_person = selectors.young_person_for(request, pk, action="case.trm_chart")
+    history = selectors.trm_history(young_person)
+    stages = selectors.stages_by_id().values()
+    svg = charts.trm_stage_chart(
+        [(assessment.assessed_on, assessment.stage.number) for assessment in history],
+        until=young_person.ecm_end_date or timezone.localdate(),
+        stage_labels={stage.number: stage.label for stage in stages},
+        title=_("TRM stage over time"),
+        empty_message=_("No TRM assessments yet"),
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+# --- Managers: change history and access log ---------------------------------------------------
+
+#: The young person and every kind of record about them whose history the page shows.
+HISTORY_MODELS = (
+    YoungPerson,
+    Need,
+    Offence,
+    Order,
+    Breach,
+    CustodyEpisode,
+    Consent,
+    TRMAssessment,
+    Appointment,
+)
+#: Never shown as a change: the link to the young person itself.
+HISTORY_EXCLUDED_FIELDS = ("young_person",)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: object
+    what: str
+    kind: str  # "created", "changed" or "deleted"
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _historical_rows(young_person):
+    """Each model's historical rows for this young person: one query per model."""
+    for model in HISTORY_MODELS:
+        rows = model.history.select_related("history_user")
+        if model is YoungPerson:
+            rows = rows.filter(id=young_person.pk)
+        else:
+            rows = rows.filter(young_person_id=young_person.pk)
+        yield model, list(rows.order_by("id", "history_date", "history_id"))
+
+
+class _Lookups:
+    """Related objects named in the history, fetched in one query per related model."""
+
+    def __init__(self, wanted: dict):
+        self.objects = {}
+        preloaded = {
+            NeedCategory: lambda: {c.pk: c for c in NeedCategory.objects.all()},
+            TRMStage: selectors.stages_by_id,
+        }
+        for model, ids in wanted.items():
+            loader = preloaded.get(model)
+            found = loader() if loader else model._default_manager.in_bulk(ids)
+            for pk, obj in found.items():
+                self.objects[(model, pk)] = obj
+
+    def get(self, model, pk):
+        return self.objects.get((model, pk))
+
+
+def _value_shown(model_field, value, lookups: _Lookups) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(model_field, ForeignKey):
+        obj = lookups.get(model_field.related_model, value)
+        return str(obj) if obj is not None else f"#{value}"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+def _describe(model, row, lookups: _Lookups) -> str:
+    """A short name for the record a historical row is about ("Need: Self-harm")."""
+    name = str(model._meta.verbose_name)
+    name = name[:1].upper() + name[1:]
+    summaries = {
+        YoungPerson: lambda: _("Young person's details"),
+        Need: lambda: str(lookups.get(NeedCategory, row.category_id) or ""),
+        Offence: lambda: row.description,
+        Order: lambda: row.get_order_type_display(),
+        Breach: lambda: date_format(row.breach_date, "j F Y"),
+        CustodyEpisode: lambda: date_format(row.start_date, "j F Y"),
+        Consent: lambda: f"{row.get_party_display()}, {row.get_purpose_display()}",
+        TRMAssessment: lambda: str(lookups.get(TRMStage, row.stage_id) or ""),
+        Appointment: lambda: date_format(timezone.localtime(row.starts_at), "j F Y, H:i"),
+    }
+    summary = summaries[model]()
+    if model is YoungPerson:
+        return summary
+    return f"{name}: {summary}" if summary else name
+
+
+def change_history(young_person) -> list[HistoryEntry]:
+    """Who changed what and when, before → after, newest first, in a fixed number of queries.
+
+    Diffs come from consecutive historical rows of each record (`diff_against`, which
+    compares in Python); related objects are then named from one query per related model.
+    """
+    diffs = []  # (model, row, delta or None)
+    for model, rows in _historical_rows(young_person):
+        previous = None
+        for row in rows:
+            if previous is not None and previous.id == row.id:
+                delta = row.diff_against(previous, excluded_fields=HISTORY_EXCLUDED_FIELDS)
+            else:
+                delta = None
+            diffs.append((model, row, delta))
+            previous = row
+
+    wanted = defaultdict(set)
+    for model, row, delta in diffs:
+        if model is Need:
+            wanted[NeedCategory].add(row.category_id)
+        if model is TRMAssessment:
+            wanted[TRMStage].add(row.stage_id)
+        for change in delta.changes if delta else ():
+            model_field = model._meta.get_field(change.field)
+            if isinstance(model_field, ForeignKey):
+                wanted[model_field.related_model].update(
+                    value for value in (change.old, change.new) if value is not None
+                )
+    lookups = _Lookups(wanted)
+
+    entries = []
+    for model, row, delta in diffs:
+        kind = {"+": "created", "-": "deleted"}.get(row.history_type, "changed")
+        changes = []
+        for change in delta.changes if delta else ():
+            model_field = model._meta.get_field(change.field)
+            changes.append(
+                FieldChange(
+                    label=str(model_field.verbose_name),
+                    before=_value_shown(model_field, change.old, lookups),
+                    after=_value_shown(model_field, change.new, lookups),
+                )
+            )
+        if kind == "changed" and not changes:
+            continue  # saved without a visible change (for example only the version moved)
+        entries.append(
+            HistoryEntry(
+                when=row.history_date,
+                who=row.history_user,
+                what=_describe(model, row, lookups),
+                kind=kind,
+                changes=changes,
+            )
+        )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+@login_required
+@require_GET
+def history(request, pk):
+    """Managers: every change to the case (who, when, before → after) and its domain events."""
+    young_person = _young_person_for_action(
+        request, pk, capability="case.history.read", action="case.history"
+    )
+    events = [
+        {
+            "event": event,
+            "label": EVENT_LABELS.get(event.action, event.action),
+            "details": sorted((str(key), str(value)) for key, value in event.data.items()),
+        }
+        for event in selectors.events_for(young_person)
+    ]
+    return render(
+        request,
+        "cases/youngperson_history.html",
+        {
+            "young_person": young_person,
+            "changes": change_history(young_person),
+            "events": events,
+        },
+    )
+
+
+@login_required
+@require_GET
+def access_log(request, pk):
+    """Managers: who viewed this case or tried to, newest first."""
+    young_person = _young_person_for_action(
+        request, pk, capability="case.access_log.read", action="case.access_log"
+    )
+    entries = AccessLogEntry.objects.filter(
+        object_type=YoungPerson._meta.label_lower, object_id=str(young_person.pk)
+    ).order_by("-at", "-id")
+    page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"entry": entry, "label": ACTION_LABELS.get(entry.action, entry.action)}
+        for entry in page.object_list
+    ]
+    return render(
+        request,
+        "cases/youngperson_access_log.html",
+        {"young_person": young_person, "page": page, "rows": rows},
+    )

@@ -1,0 +1,160 @@
+"""Forms of the list pages: the caseload and team filters (GET) and case reallocation (POST).
+
+The filter forms only parse the query string. A value that does not parse (a status or stage
+that does not exist) is reported beside the field and otherwise ignored, so a hand-edited or
+stale link still shows the list instead of an error page.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Status
+
+SEARCH_MAX_LENGTH = 100
+
+
+class CaseloadFilterForm(forms.Form):
+    """Search by name or reference, filter by status and current TRM stage."""
+
+    q = forms.CharField(
+        label=_("Search by name or reference"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": _("Search must be %(limit_value)d characters or fewer"),
+        },
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Status.choices],
+        error_messages={"invalid_choice": _("Choose a status from the list")},
+    )
+    stage = forms.TypedChoiceField(
+        label=_("TRM stage"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose a TRM stage from the list")},
+    )
+
+    def __init__(self, *args, stages, **kwargs):
+        """`stages`: the TRM stages by id (read once per page by the view)."""
+        super().__init__(*args, **kwargs)
+        self.stages_by_number = {stage.number: stage for stage in stages.values()}
+        self.fields["stage"].choices = [("", _("Any stage"))] + [
+            (number, str(stage)) for number, stage in sorted(self.stages_by_number.items())
+        ]
+
+    def filters(self) -> dict:
+        """The selector's keyword arguments from the values that are valid (others ignored)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "search": (data.get("q") or "").strip(),
+            "status": data.get("status") or "",
+            "stage": self.stages_by_number.get(data.get("stage")),
+        }
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.filters().values())
+
+
+NOT_ALLOCATED = "none"
+
+
+class TeamCasesFilterForm(CaseloadFilterForm):
+    """The team's cases: the caseload filters plus the allocated practitioner."""
+
+    practitioner = forms.ChoiceField(
+        label=_("Practitioner"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a practitioner from the list")},
+    )
+
+    def __init__(self, *args, practitioners, **kwargs):
+        """`practitioners`: the people who hold cases in the team or work in it."""
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].choices = [
+            ("", _("Anyone")),
+            (NOT_ALLOCATED, _("Not allocated")),
+            *((str(user.pk), str(user)) for user in practitioners),
+        ]
+
+    def filters(self) -> dict:
+        filters = super().filters()
+        filters["practitioner_id"] = self.cleaned_data.get("practitioner") or None
+        return filters
+
+
+class YoungPeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, young_person):
+        if young_person.practitioner is None:
+            allocated = _("not allocated")
+        else:
+            allocated = _("allocated to %(name)s") % {"name": young_person.practitioner}
+        return f"{young_person.full_name} ({young_person.reference}), {allocated}"
+
+
+class PractitionerField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return str(user)
+
+
+class ReallocateForm(forms.Form):
+    """Move one or many of a team's cases to one of its practitioners, with a reason.
+
+    The cases offered (and accepted) come only from the team's own cases, so an id from
+    another team is refused exactly like one that does not exist.
+    """
+
+    young_people = YoungPeopleField(
+        label=_("Young people to reallocate"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Select at least one young person"),
+            "invalid_choice": _("Select young people from this team's cases only"),
+            "invalid_pk_value": _("Select young people from this team's cases only"),
+        },
+    )
+    practitioner = PractitionerField(
+        label=_("Reallocate to"),
+        queryset=None,
+        empty_label=_("Choose a practitioner"),
+        error_messages={
+            "required": _("Choose the practitioner who will take the cases"),
+            "invalid_choice": _("Choose a practitioner who works in this team"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason for the reallocation"),
+        help_text=_("This is recorded on each case's history."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Give a reason for the reallocation"),
+            "max_length": _("Reason must be %(limit_value)d characters or fewer"),
+        },
+    )
+
+    def __init__(self, *args, cases, practitioners, selected=(), **kwargs):
+        """`cases`: the team's cases; `selected`: the ids chosen (only these are offered)."""
+        super().__init__(*args, **kwargs)
+        ids = _ids(selected)
+        self.fields["young_people"].queryset = (
+            cases.filter(pk__in=ids) if ids else cases
+        ).select_related("team", "practitioner")
+        self.fields["practitioner"].queryset = practitioners
+
+
+def _ids(values) -> list[int]:
+    """The values that look like ids; anything else cannot match a case."""
+    ids = []
+    for value in values:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return ids

@@ -1,0 +1,405 @@
+"""Forms for the records about a young person (needs, offences, orders, consent, TRM, ...).
+
+Forms check only types and required answers; the domain rules (dates against the date of
+birth or the referral, engagement only when attended, ...) belong to `cases.services`, whose
+errors the views put next to the same fields. Each form's field names are the keyword
+arguments of the service it feeds, so a view passes `form.cleaned_data` straight through.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    AppointmentKind,
+    Attendance,
+    ConsentDecision,
+    ConsentParty,
+    ConsentPurpose,
+    NeedCategory,
+    Order,
+    OrderType,
+    TRMStage,
+)
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+#: Shared with `services.offence_record`, which says the same about a number out of range.
+GRAVITY_MESSAGE = _("Gravity score must be a whole number from 1 to 8")
+
+#: The radio for an appointment that has not happened yet. GOV.UK radios cannot carry an
+#: empty value (the template pack drops a blank choice), so it has a value of its own that
+#: the form turns back into "no attendance recorded".
+NOT_HAPPENED_YET = "not_happened_yet"
+
+
+def _messages(**messages) -> dict:
+    return {code: text for code, text in messages.items() if text}
+
+
+def date_field(label, *, invalid_message, required_message="", help_text=""):
+    """A date typed as YYYY-MM-DD (the browser's date picker) or DD/MM/YYYY.
+
+    Optional unless `required_message` says what to ask for when it is missing.
+    """
+    return forms.DateField(
+        label=label,
+        required=bool(required_message),
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages=_messages(required=required_message, invalid=invalid_message),
+    )
+
+
+def text_field(
+    label, *, required_message="", max_length=None, too_long_message="", help_text="", textarea=True
+):
+    """Optional unless `required_message` says what to ask for when it is missing."""
+    return forms.CharField(
+        label=label,
+        required=bool(required_message),
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 4}) if textarea else forms.TextInput,
+        error_messages=_messages(required=required_message, max_length=too_long_message),
+    )
+
+
+def radios(label, choices, *, required_message, help_text="", inline=False):
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        help_text=help_text,
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"} if inline else {}),
+        error_messages={
+            "required": required_message,
+            "invalid_choice": _("Select one of the options listed"),
+        },
+    )
+
+
+def order_label(order: Order) -> str:
+    """How an order is named in a list of one young person's orders."""
+    return _("%(type)s from %(date)s") % {
+        "type": order.get_order_type_display(),
+        "date": date_format(order.start_date, "j F Y"),
+    }
+
+
+class NeedCategoryField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class NeedForm(forms.Form):
+    category = NeedCategoryField(
+        label=_("Need"),
+        queryset=NeedCategory.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the need"),
+            "invalid_choice": _("Select one of the needs listed"),
+        },
+    )
+    recorded_on = date_field(
+        _("Date identified"),
+        required_message=_("Enter the date the need was identified"),
+        invalid_message=_("Date identified must be a real date"),
+    )
+    evidence = text_field(
+        _("Evidence"),
+        help_text=_("What shows this need and where it is recorded, for example an assessment"),
+    )
+
+
+class OffenceForm(forms.Form):
+    committed_on = date_field(
+        _("Date committed"),
+        required_message=_("Enter the date the offence was committed"),
+        invalid_message=_("Date committed must be a real date"),
+    )
+    description = text_field(
+        _("Description"),
+        required_message=_("Enter a description of the offence"),
+        max_length=500,
+        too_long_message=_("Description must be 500 characters or fewer"),
+        textarea=False,
+    )
+    # The range is the service's rule; the form only insists on a whole number.
+    gravity = forms.IntegerField(
+        label=_("Gravity score"),
+        help_text=_("YJB seriousness score, 1 (least serious) to 8 (most serious)"),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input--width-2", "spellcheck": "false"}
+        ),
+        error_messages={"required": _("Enter the gravity score"), "invalid": GRAVITY_MESSAGE},
+    )
+    proven_on = date_field(
+        _("Date proven"),
+        help_text=_("Leave empty if the offence has not been proven"),
+        invalid_message=_("Date proven must be a real date"),
+    )
+
+
+class OrderForm(forms.Form):
+    order_type = radios(
+        _("Type of order"), OrderType.choices, required_message=_("Select the type of order")
+    )
+    start_date = date_field(
+        _("Start date"),
+        required_message=_("Enter the date the order started"),
+        invalid_message=_("Start date must be a real date"),
+    )
+    end_date = date_field(
+        _("End date"),
+        help_text=_("Leave empty if the order has not ended"),
+        invalid_message=_("End date must be a real date"),
+    )
+
+
+class OrderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return order_label(obj)
+
+
+class BreachForm(forms.Form):
+    breach_date = date_field(
+        _("Date of breach"),
+        required_message=_("Enter the date of the breach"),
+        invalid_message=_("Date of breach must be a real date"),
+    )
+    order = OrderChoiceField(
+        label=_("Order breached"),
+        queryset=Order.objects.none(),
+        required=False,
+        empty_label=_("Not linked to an order"),
+        error_messages={"invalid_choice": _("Choose one of this young person's orders")},
+    )
+    note = text_field(_("Note"))
+
+    def __init__(self, *args, young_person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = Order.objects.filter(
+            young_person=young_person, archived_at__isnull=True
+        ).order_by("-start_date", "-id")
+
+
+class CustodyForm(forms.Form):
+    start_date = date_field(
+        _("Start date"),
+        required_message=_("Enter the date custody started"),
+        invalid_message=_("Start date must be a real date"),
+    )
+    end_date = date_field(
+        _("End date"),
+        help_text=_("Leave empty if the young person is still in custody"),
+        invalid_message=_("End date must be a real date"),
+    )
+
+
+class ConsentForm(forms.Form):
+    party = radios(
+        _("Whose decision is it?"),
+        ConsentParty.choices,
+        required_message=_("Select whose decision it is"),
+    )
+    purpose = radios(
+        _("What is the consent for?"),
+        ConsentPurpose.choices,
+        required_message=_("Select what the consent is for"),
+        help_text=_(
+            "Consent to take part in ECM is the ethical agreement to take part. It is not the "
+            "lawful basis for processing the young person's information, which is the youth "
+            "offending team's public task."
+        ),
+    )
+    decision = radios(
+        _("Decision"), ConsentDecision.choices, required_message=_("Select the decision")
+    )
+    decided_on = date_field(
+        _("Date of decision"),
+        required_message=_("Enter the date of the decision"),
+        invalid_message=_("Date of decision must be a real date"),
+    )
+    note = text_field(
+        _("Note"),
+        help_text=_(
+            "Needed when consent is withdrawn: record what the young person or family said"
+        ),
+    )
+
+
+class ParentConsentRequirementForm(forms.Form):
+    required = forms.TypedChoiceField(
+        label=_("Parent or carer consent required?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+        error_messages={
+            "required": _("Select yes if parent or carer consent is required"),
+            "invalid_choice": _("Select yes if parent or carer consent is required"),
+        },
+    )
+    reason = text_field(
+        _("Reason"),
+        required_message=_("Explain why the requirement is changing"),
+        max_length=500,
+        too_long_message=_("Reason must be 500 characters or fewer"),
+        help_text=_("For example: lives independently and makes their own decisions"),
+    )
+
+    def __init__(self, *args, young_person, **kwargs):
+        kwargs.setdefault(
+            "initial", {"required": "yes" if young_person.parent_consent_required else "no"}
+        )
+        super().__init__(*args, **kwargs)
+
+
+class StageLabel(str):
+    """A stage's name that also carries its underlying need, shown as the radio's hint."""
+
+    hint: str = ""
+
+    @classmethod
+    def of(cls, stage: TRMStage) -> "StageLabel":
+        label = cls(str(stage))
+        label.hint = stage.underlying_need_label
+        return label
+
+
+class TRMStageField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return StageLabel.of(obj)
+
+
+class TRMAssessmentForm(forms.Form):
+    stage = TRMStageField(
+        label=_("TRM stage"),
+        queryset=TRMStage.objects.all(),
+        widget=forms.RadioSelect,
+        help_text=_("Each stage shows the young person's underlying need at that stage"),
+        error_messages={
+            "required": _("Select the TRM stage"),
+            "invalid_choice": _("Select one of the stages listed"),
+        },
+    )
+    assessed_on = date_field(
+        _("Date assessed"),
+        required_message=_("Enter the date of the assessment"),
+        invalid_message=_("Date assessed must be a real date"),
+    )
+    rationale = text_field(
+        _("Rationale"),
+        required_message=_("Explain why the young person is at this stage"),
+        help_text=_("What the young person presents with that shows this stage"),
+    )
+
+
+ENGAGEMENT_CHOICES = [
+    ("1", _("1 – not engaged")),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", _("5 – fully engaged")),
+]
+
+
+class AppointmentForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=DATETIME_INPUT_FORMATS,
+        error_messages={
+            "required": _("Enter the date and time of the appointment"),
+            "invalid": _("Date and time must be a real date and time"),
+        },
+    )
+    kind = radios(
+        _("Kind of contact"), AppointmentKind.choices, required_message=_("Select the kind")
+    )
+    purpose = text_field(
+        _("Purpose"),
+        required_message=_("Enter the purpose of the appointment"),
+        max_length=500,
+        too_long_message=_("Purpose must be 500 characters or fewer"),
+        textarea=False,
+    )
+    attendance = forms.ChoiceField(
+        label=_("Attendance"),
+        choices=[(NOT_HAPPENED_YET, _("Not happened yet")), *Attendance.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Select one of the options listed")},
+    )
+    engagement = forms.TypedChoiceField(
+        label=_("Engagement"),
+        choices=ENGAGEMENT_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Only when the young person attended"),
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+        error_messages={"invalid_choice": _("Engagement must be a whole number from 1 to 5")},
+    )
+    outcome = text_field(_("Outcome"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"attendance": NOT_HAPPENED_YET})
+        super().__init__(*args, **kwargs)
+
+    def clean_attendance(self):
+        attendance = self.cleaned_data["attendance"]
+        return "" if attendance == NOT_HAPPENED_YET else attendance
+
+    def describe(self, name: str, value) -> str:
+        """A field's value as the user reads it (for the conflict page's comparison)."""
+        if name == "attendance":
+            value = value or NOT_HAPPENED_YET
+        if value is None or value == "":
+            return ""
+        if name == "starts_at":
+            return date_format(timezone.localtime(value), "j F Y, H:i")
+        choices = getattr(self.fields[name], "choices", None)
+        if choices:
+            return str(dict(choices).get(str(value), value))
+        return str(value)
+
+
+#: What the edit page lets a practitioner correct, in the order the form shows them.
+APPOINTMENT_EDITABLE = ("starts_at", "kind", "purpose", "attendance", "engagement", "outcome")
+
+
+class AppointmentEditForm(AppointmentForm):
+    """The same questions, plus the version the user started from (for the conflict check)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        label=_("Version"),
+        error_messages={
+            "required": _("Open the appointment again and repeat your changes"),
+            "invalid": _("Open the appointment again and repeat your changes"),
+        },
+    )
+
+    @classmethod
+    def initial_for(cls, appointment) -> dict:
+        initial = {name: getattr(appointment, name) for name in APPOINTMENT_EDITABLE}
+        initial["attendance"] = appointment.attendance or NOT_HAPPENED_YET
+        initial["engagement"] = (
+            str(appointment.engagement) if appointment.engagement is not None else None
+        )
+        initial["version"] = appointment.version
+        return initial
+
+
+class RecordArchiveForm(forms.Form):
+    reason = text_field(
+        _("Why are you archiving this record?"),
+        required_message=_("Give a reason for archiving"),
+        max_length=500,
+        too_long_message=_("Reason must be 500 characters or fewer"),
+        help_text=_("For example: recorded against the wrong young person"),
+    )
