@@ -128,6 +128,8 @@ register("plan.write", {P: TEAMS, M: TEAMS, Y: TEAMS})
 register("supervision.create", {Y: TEAMS})
 register("supervision.actions.read", {P: TEAMS, M: TEAMS, Y: TEAMS})
 register("supervision.private_notes.read", {P: TEAMS, Y: TEAMS})
+# Managers see that their team's sessions happened and the actions agreed, never the notes.
+register("supervision.team_sessions.read", {M: TEAMS})
 register("reports.management", {M: TEAMS})
 register("reports.evaluation", {E: ALL})
 register("admin.site", {A: ALL})

@@ -283,6 +283,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
 MEDIA_ROOT = _typed(env.path, "ECM_FILES_ROOT", default=BASE_DIR / "var" / "files")
 
+# The initial formulation should be held within this many days of the ECM start (fidelity).
+ECM_FORMULATION_WINDOW_DAYS = _typed(env.int, "ECM_FORMULATION_WINDOW_DAYS", default=56)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["govuk"]
 CRISPY_TEMPLATE_PACK = "govuk"
 

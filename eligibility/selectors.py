@@ -64,13 +64,13 @@ def funnel(young_people: QuerySet, *, date_from: date, date_to: date) -> tuple[l
     scoped = with_funnel_facts(
         young_people.filter(referral_date__gte=date_from, referral_date__lte=date_to)
     )
-    counts = dict(
-        referred=Count("id"),
-        eligible=Count("id", filter=Q(latest_eligible=True)),
-        consented=Count("id", filter=Q(participation_consent=ConsentDecision.GIVEN)),
-        started=Count("id", filter=Q(ecm_start_date__isnull=False)),
-        withdrawn=Count("id", filter=Q(end_reason=EndReason.WITHDRAWN)),
-    )
+    counts = {
+        "referred": Count("id"),
+        "eligible": Count("id", filter=Q(latest_eligible=True)),
+        "consented": Count("id", filter=Q(participation_consent=ConsentDecision.GIVEN)),
+        "started": Count("id", filter=Q(ecm_start_date__isnull=False)),
+        "withdrawn": Count("id", filter=Q(end_reason=EndReason.WITHDRAWN)),
+    }
     rows = [
         FunnelRow(
             month=row["month"] if not hasattr(row["month"], "date") else row["month"].date(),

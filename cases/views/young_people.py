@@ -127,6 +127,10 @@ def _young_person_for_action(request, pk, *, capability: str, action: str) -> Yo
         raise
 
 
+def _timeline_rows(entries):
+    return [{"entry": entry, "archive_kind": ARCHIVE_KIND[entry.kind]} for entry in entries]
+
+
 def _refuse_if_archived(request, young_person):
     """Archived records are kept as they were: readable, not changed."""
     if young_person.is_archived:
@@ -207,7 +211,7 @@ def detail(request, pk):
             "custody_episodes": records["custody"],
             "appointments": records["appointment"][:APPOINTMENTS_PREVIEW],
             "more_appointments": len(records["appointment"]) > APPOINTMENTS_PREVIEW,
-            "timeline": timeline[:TIMELINE_PREVIEW],
+            "timeline": _timeline_rows(timeline[:TIMELINE_PREVIEW]),
             "more_timeline": len(timeline) > TIMELINE_PREVIEW,
             "archive_kind": ARCHIVE_KIND,
             "may_edit": may_edit,
@@ -334,7 +338,7 @@ def timeline(request, pk):
         {
             "young_person": young_person,
             "page": page,
-            "archive_kind": ARCHIVE_KIND,
+            "rows": _timeline_rows(page.object_list),
             "may_edit": may_edit and not young_person.is_archived,
         },
     )

@@ -86,9 +86,23 @@ MATRIX: list[Row] = [
 
 def _extend_from_area_modules() -> None:
     # Each area of the service keeps its rows in its own module, beside this one.
-    from . import rows_caseload, rows_records, rows_young_people
+    from . import (
+        rows_caseload,
+        rows_eligibility,
+        rows_formulation,
+        rows_records,
+        rows_supervision,
+        rows_young_people,
+    )
 
-    for module in (rows_young_people, rows_records, rows_caseload):
+    for module in (
+        rows_young_people,
+        rows_records,
+        rows_caseload,
+        rows_eligibility,
+        rows_formulation,
+        rows_supervision,
+    ):
         MATRIX.extend(module.ROWS)
 
 

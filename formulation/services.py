@@ -1,0 +1,342 @@
+"""Writes for formulation meetings, formulations and the intervention plan."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from cases import services as case_services
+from cases.services import ConflictError, event_record
+
+from .models import (
+    CARRIED_FORWARD,
+    AgreedAction,
+    DeliveredIntervention,
+    Formulation,
+    FormulationMeeting,
+    InterventionItem,
+    InterventionStatus,
+    MeetingAttendance,
+    MeetingKind,
+    MeetingStatus,
+)
+
+
+def _require(user, capability, team):
+    if not policy.may(user, capability, team):
+        raise PermissionDenied
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_schedule(
+    *, by, young_person, held_on: date, kind: str, agencies, meeting_ref: str | None = None
+) -> FormulationMeeting:
+    """A psychologist schedules a meeting (initial or review) and invites agencies."""
+    _require(by, "formulation.write", young_person.team)
+    if kind not in MeetingKind.values:
+        raise ValidationError({"kind": [_("Choose initial formulation or review")]})
+    meeting = FormulationMeeting.objects.create(
+        young_person=young_person, held_on=held_on, kind=kind, chair=by, meeting_ref=meeting_ref
+    )
+    MeetingAttendance.objects.bulk_create(
+        MeetingAttendance(meeting=meeting, agency=agency) for agency in agencies
+    )
+    event_record(
+        young_person=young_person,
+        action="formulation.meeting_scheduled",
+        by=by,
+        meeting=meeting.pk,
+        kind=kind,
+        held_on=held_on.isoformat(),
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMeeting:
+    """Record the meeting as held with who came: ``{agency_id: (attended, name)}``.
+
+    Only invited agencies can be recorded, and a meeting cannot be held in the future.
+    """
+    _require(by, "formulation.write", meeting.young_person.team)
+    errors: dict = {}
+    if meeting.held_on > timezone.localdate():
+        errors["held_on"] = [
+            _("A meeting on %(date)s has not happened yet, so it cannot be recorded as held")
+            % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+        ]
+    invited = {row.agency_id: row for row in meeting.attendance.select_related("agency")}
+    uninvited = [agency_id for agency_id in attendance if agency_id not in invited]
+    if uninvited:
+        from accounts.models import Agency
+
+        names = ", ".join(str(agency) for agency in Agency.objects.filter(pk__in=uninvited))
+        errors["attendance"] = [
+            _("These agencies were not invited to this meeting: %(names)s") % {"names": names}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    for agency_id, (attended, name) in attendance.items():
+        row = invited[agency_id]
+        row.attended = attended
+        row.attendee_name = name if attended else ""
+        row.save()
+    meeting.status = MeetingStatus.HELD
+    meeting.version += 1
+    meeting.save()
+    event_record(
+        young_person=meeting.young_person,
+        action="formulation.meeting_held",
+        by=by,
+        meeting=meeting.pk,
+        agencies_attending=sum(1 for attended, _name in attendance.values() if attended),
+    )
+    return meeting
+
+
+# --- Formulations -------------------------------------------------------------------------------
+
+
+def previous_formulation(young_person, *, before: FormulationMeeting | None = None):
+    """The latest formulation recorded for the young person (a review starts from it)."""
+    formulations = Formulation.objects.filter(meeting__young_person=young_person).select_related(
+        "meeting", "trm_stage"
+    )
+    if before is not None:
+        formulations = formulations.exclude(meeting=before).filter(
+            meeting__held_on__lte=before.held_on
+        )
+    return formulations.order_by("-meeting__held_on", "-meeting_id").first()
+
+
+def formulation_starting_values(meeting) -> dict:
+    """For a review: the previous formulation's text, so only changes need typing."""
+    previous = previous_formulation(meeting.young_person, before=meeting)
+    if previous is None:
+        return {}
+    return {field: getattr(previous, field) for field in CARRIED_FORWARD}
+
+
+FORMULATION_FIELDS = (*CARRIED_FORWARD, "next_review_on")
+
+
+def _validate_formulation(errors, meeting, values, actions):
+    if meeting.held_on > timezone.localdate():
+        errors.setdefault("__all__", []).append(
+            _("The meeting on %(date)s has not happened yet; record the formulation afterwards")
+            % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+        )
+    review = values.get("next_review_on")
+    if review is not None and review <= meeting.held_on:
+        errors.setdefault("next_review_on", []).append(
+            _("The next review must be after the meeting (%(date)s)")
+            % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+        )
+    if not (values.get("trm_reasoning") or "").strip():
+        errors.setdefault("trm_reasoning", []).append(_("Explain why this TRM stage was agreed"))
+    for index, action in enumerate(actions, start=1):
+        if action["due_on"] < meeting.held_on:
+            errors.setdefault("actions", []).append(
+                _("Action %(number)d: the due date cannot be before the meeting (%(date)s)")
+                % {"number": index, "date": meeting.held_on.strftime("%d/%m/%Y")}
+            )
+        if not action.get("description", "").strip() or not action.get("owner", "").strip():
+            errors.setdefault("actions", []).append(
+                _("Action %(number)d: say what is to be done and who will do it")
+                % {"number": index}
+            )
+
+
+@transaction.atomic
+def formulation_record(
+    *, by, meeting, values: dict, actions: list[dict] = (), version: int | None = None
+) -> Formulation:
+    """Record (or, with the version the user opened, revise) a meeting's formulation.
+
+    The TRM stage agreed is written as a TRM assessment on the meeting date. Agreed actions
+    given here are added to the formulation's actions.
+    """
+    young_person = meeting.young_person
+    _require(by, "formulation.write", young_person.team)
+    unknown = set(values) - set(FORMULATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not formulation fields: {', '.join(sorted(unknown))}")
+    actions = list(actions)
+    errors: dict = {}
+    _validate_formulation(errors, meeting, values, actions)
+    if errors:
+        raise ValidationError(errors)
+    existing = Formulation.objects.select_for_update().filter(meeting=meeting).first()
+    if existing is not None:
+        if version is None or existing.version != version:
+            raise ConflictError(existing)
+        formulation = existing
+        formulation.version += 1
+    else:
+        formulation = Formulation(meeting=meeting, recorded_by=by)
+    stage_changed = existing is None or existing.trm_stage_id != values["trm_stage"].pk
+    for field, value in values.items():
+        setattr(formulation, field, value)
+    formulation._history_user = by
+    formulation.save()
+    AgreedAction.objects.bulk_create(
+        AgreedAction(
+            formulation=formulation,
+            description=action["description"].strip(),
+            owner=action["owner"].strip(),
+            due_on=action["due_on"],
+        )
+        for action in actions
+    )
+    if meeting.status != MeetingStatus.HELD:
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+    if stage_changed:
+        case_services.trm_assess(
+            by=by,
+            young_person=young_person,
+            stage=values["trm_stage"],
+            assessed_on=meeting.held_on,
+            rationale=_("Agreed at the formulation meeting: %(reasoning)s")
+            % {"reasoning": values["trm_reasoning"].strip()},
+        )
+    event_record(
+        young_person=young_person,
+        action="formulation.revised" if existing else "formulation.recorded",
+        by=by,
+        meeting=meeting.pk,
+        trm_stage=values["trm_stage"].number,
+    )
+    return formulation
+
+
+@transaction.atomic
+def action_complete(*, by, action: AgreedAction, done_on: date) -> AgreedAction:
+    young_person = action.formulation.meeting.young_person
+    if not (
+        policy.may(by, "formulation.write", young_person.team)
+        or policy.may(by, "plan.write", young_person.team)
+    ):
+        raise PermissionDenied
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": [_("Date done must be today or in the past")]})
+    action.done_on = done_on
+    action.save()
+    return action
+
+
+# --- Intervention plan --------------------------------------------------------------------------
+
+ITEM_FIELDS = (
+    "title",
+    "trm_stage",
+    "agency",
+    "responsible_person",
+    "planned_start",
+    "status",
+    "sequence",
+)
+
+
+def _validate_item(errors, values):
+    if not (values.get("title") or "").strip():
+        errors["title"] = [_("Say what the intervention is")]
+    if not values.get("agency") and not (values.get("responsible_person") or "").strip():
+        errors["responsible_person"] = [_("Name the responsible agency or person")]
+    if values.get("status") and values["status"] not in InterventionStatus.values:
+        errors["status"] = [_("Choose a status from the list")]
+
+
+@transaction.atomic
+def intervention_add(
+    *,
+    by,
+    young_person,
+    title: str,
+    trm_stage,
+    agency=None,
+    responsible_person: str = "",
+    planned_start: date | None = None,
+    status: str = InterventionStatus.PLANNED,
+    sequence: int | None = None,
+) -> InterventionItem:
+    _require(by, "plan.write", young_person.team)
+    values = {
+        "title": title,
+        "agency": agency,
+        "responsible_person": responsible_person,
+        "status": status,
+    }
+    errors: dict = {}
+    _validate_item(errors, values)
+    if errors:
+        raise ValidationError(errors)
+    if sequence is None:
+        last = (
+            InterventionItem.objects.filter(young_person=young_person)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
+        )
+        sequence = (last or 0) + 1
+    item = InterventionItem(
+        young_person=young_person,
+        title=title.strip(),
+        trm_stage=trm_stage,
+        agency=agency,
+        responsible_person=responsible_person.strip(),
+        planned_start=planned_start,
+        status=status,
+        sequence=sequence,
+        created_by=by,
+    )
+    item._history_user = by
+    item.save()
+    event_record(
+        young_person=young_person,
+        action="plan.item_added",
+        by=by,
+        item=item.pk,
+        trm_stage=trm_stage.number,
+    )
+    return item
+
+
+@transaction.atomic
+def intervention_update(*, by, item, version: int, **changes) -> InterventionItem:
+    _require(by, "plan.write", item.young_person.team)
+    unknown = set(changes) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+    current = InterventionItem.objects.select_for_update().get(pk=item.pk)
+    if current.version != version:
+        raise ConflictError(current)
+    values = {field: changes.get(field, getattr(current, field)) for field in ITEM_FIELDS}
+    errors: dict = {}
+    _validate_item(errors, values)
+    if errors:
+        raise ValidationError(errors)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.version += 1
+    current._history_user = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def appointment_link_intervention(*, by, appointment, item) -> DeliveredIntervention | None:
+    """Record which plan item an appointment delivered (or unlink with ``item=None``)."""
+    _require(by, "case.edit", appointment.young_person.team)
+    if item is not None and item.young_person_id != appointment.young_person_id:
+        raise ValidationError({"item": [_("Choose an intervention from this young person's plan")]})
+    DeliveredIntervention.objects.filter(appointment=appointment).delete()
+    if item is None:
+        return None
+    return DeliveredIntervention.objects.create(appointment=appointment, item=item)

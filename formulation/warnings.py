@@ -1,0 +1,86 @@
+"""Case warnings that formulation adds to the caseload and team screens (issue 5).
+
+* ``formulation_review_overdue`` — the latest formulation's next review date has passed;
+* ``initial_formulation_late`` — ECM started more than ``ECM_FORMULATION_WINDOW_DAYS``
+  (default 56, the 8 weeks of the fidelity measure) ago with no initial meeting held;
+* ``formulation_actions_overdue`` — an agreed action is past its due date and not done.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.warnings import WarningProvider, register
+
+from .models import AgreedAction, Formulation, FormulationMeeting, MeetingKind, MeetingStatus
+
+
+def window_days() -> int:
+    return getattr(settings, "ECM_FORMULATION_WINDOW_DAYS", 56)
+
+
+def _annotate_review(queryset):
+    latest = Formulation.objects.filter(meeting__young_person=OuterRef("pk")).order_by(
+        "-meeting__held_on", "-meeting_id"
+    )
+    return queryset.annotate(next_review_on=Subquery(latest.values("next_review_on")[:1]))
+
+
+def _annotate_initial(queryset):
+    return queryset.annotate(
+        initial_formulation_held=Exists(
+            FormulationMeeting.objects.filter(
+                young_person=OuterRef("pk"), kind=MeetingKind.INITIAL, status=MeetingStatus.HELD
+            )
+        )
+    )
+
+
+def _annotate_actions(queryset):
+    return queryset.annotate(
+        formulation_actions_overdue=Exists(
+            AgreedAction.objects.filter(
+                formulation__meeting__young_person=OuterRef("pk"),
+                done_on__isnull=True,
+                due_on__lt=timezone.localdate(),
+            )
+        )
+    )
+
+
+def _initial_late(row) -> bool:
+    if row.ecm_start_date is None or row.initial_formulation_held:
+        return False
+    return row.ecm_start_date < timezone.localdate() - timedelta(days=window_days())
+
+
+def register_all() -> None:
+    register(
+        WarningProvider(
+            code="formulation_review_overdue",
+            label=_("Formulation review overdue"),
+            annotate=_annotate_review,
+            applies=lambda row: (
+                row.next_review_on is not None and row.next_review_on < timezone.localdate()
+            ),
+        )
+    )
+    register(
+        WarningProvider(
+            code="initial_formulation_late",
+            label=_("Initial formulation not held within 8 weeks"),
+            annotate=_annotate_initial,
+            applies=_initial_late,
+        )
+    )
+    register(
+        WarningProvider(
+            code="formulation_actions_overdue",
+            label=_("Formulation actions overdue"),
+            annotate=_annotate_actions,
+            applies=lambda row: row.formulation_actions_overdue,
+        )
+    )

@@ -1,0 +1,58 @@
+"""Reads for supervision, with the three layers of visibility (see models.py).
+
+* `sessions_visible_to(user)` — sessions the user held, received, or (managers) that were
+  held in a team they manage;
+* `may_read_notes(user, session)` — shared and private notes: only the two participants;
+* `supervision_for_case(young_person)` — when a case was discussed and the actions agreed,
+  never the notes (what the case record shows).
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts import policy
+
+from .models import SupervisionAction, SupervisionSession
+
+#: Columns that hold notes; never selected for pages that must not show them.
+NOTE_FIELDS = ("shared_notes", "private_notes")
+
+
+def sessions_visible_to(user) -> QuerySet:
+    if not user.is_authenticated:
+        return SupervisionSession.objects.none()
+    condition = Q(psychologist=user) | Q(practitioner=user)
+    managed = [
+        team_id
+        for team_id in (policy.team_ids_for(user, "supervision.actions.read") or set())
+        if policy.has_role(user, Role.MANAGER) and policy.may(user, "case.allocate", team_id)
+    ]
+    if managed:
+        condition |= Q(team_id__in=managed)
+    return (
+        SupervisionSession.objects.filter(condition)
+        .defer(*NOTE_FIELDS)
+        .select_related("psychologist", "practitioner", "team")
+        .prefetch_related(
+            "cases",
+            Prefetch("actions", queryset=SupervisionAction.objects.select_related("young_person")),
+        )
+        .order_by("-held_on", "-id")
+    )
+
+
+def may_read_notes(user, session) -> bool:
+    """Shared and private notes are for the practitioner and the psychologist only."""
+    return user.is_authenticated and user.pk in (session.psychologist_id, session.practitioner_id)
+
+
+def supervision_for_case(young_person) -> QuerySet:
+    """Sessions in which the case was discussed, with their actions; notes are not loaded."""
+    return (
+        SupervisionSession.objects.filter(cases=young_person)
+        .only("id", "held_on", "psychologist", "practitioner", "team")
+        .select_related("psychologist", "practitioner")
+        .prefetch_related(
+            Prefetch("actions", queryset=SupervisionAction.objects.select_related("young_person"))
+        )
+        .order_by("-held_on", "-id")
+    )

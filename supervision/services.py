@@ -1,0 +1,154 @@
+"""Writes for clinical supervision: sessions (psychologists create them) and their actions."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from accounts.models import Membership, Role
+from cases.services import ConflictError, event_record
+
+from .models import SupervisionAction, SupervisionSession
+
+
+def shared_team(psychologist, practitioner):
+    """A team the psychologist serves in which the practitioner works (or None)."""
+    served = policy.team_ids_for(psychologist, "supervision.create") or set()
+    membership = (
+        Membership.objects.filter(user=practitioner, role=Role.PRACTITIONER, team_id__in=served)
+        .select_related("team")
+        .order_by("team__name")
+        .first()
+    )
+    return membership.team if membership else None
+
+
+def _validate(errors, *, held_on, team, cases, actions):
+    if held_on > timezone.localdate():
+        errors.setdefault("held_on", []).append(_("The session date must be today or in the past"))
+    outside = [person for person in cases if person.team_id != getattr(team, "pk", None)]
+    if team is not None and outside:
+        errors.setdefault("cases", []).append(
+            _("Cases discussed must be in %(team)s: %(refs)s")
+            % {"team": team.name, "refs": ", ".join(person.reference for person in outside)}
+        )
+    for index, action in enumerate(actions, start=1):
+        if not action.get("description", "").strip() or not action.get("owner", "").strip():
+            errors.setdefault("actions", []).append(
+                _("Action %(number)d: say what is to be done and who will do it")
+                % {"number": index}
+            )
+        due = action.get("due_on")
+        if due is not None and due < held_on:
+            errors.setdefault("actions", []).append(
+                _("Action %(number)d: the due date cannot be before the session")
+                % {"number": index}
+            )
+
+
+@transaction.atomic
+def session_record(
+    *,
+    by,
+    practitioner,
+    held_on: date,
+    cases=(),
+    shared_notes: str = "",
+    private_notes: str = "",
+    actions: list[dict] = (),
+    session_ref: str | None = None,
+) -> SupervisionSession:
+    """A psychologist records supervision of a practitioner in a team they serve."""
+    if not policy.may(by, "supervision.create"):
+        raise PermissionDenied
+    cases, actions = list(cases), list(actions)
+    team = shared_team(by, practitioner)
+    errors: dict = {}
+    if team is None:
+        errors["practitioner"] = [
+            _("%(name)s is not a practitioner in a team you serve") % {"name": practitioner}
+        ]
+    _validate(errors, held_on=held_on, team=team, cases=cases, actions=actions)
+    if errors:
+        raise ValidationError(errors)
+    session = SupervisionSession.objects.create(
+        held_on=held_on,
+        psychologist=by,
+        practitioner=practitioner,
+        team=team,
+        shared_notes=shared_notes,
+        private_notes=private_notes,
+        session_ref=session_ref,
+    )
+    session.cases.set(cases)
+    _add_actions(session, actions)
+    for person in cases:
+        event_record(
+            young_person=person,
+            action="supervision.discussed",
+            by=by,
+            session=session.pk,
+            held_on=held_on.isoformat(),
+        )
+    return session
+
+
+def _add_actions(session, actions):
+    SupervisionAction.objects.bulk_create(
+        SupervisionAction(
+            session=session,
+            young_person=action.get("young_person"),
+            description=action["description"].strip(),
+            owner=action["owner"].strip(),
+            due_on=action.get("due_on"),
+        )
+        for action in actions
+    )
+
+
+@transaction.atomic
+def session_update(
+    *,
+    by,
+    session,
+    version: int,
+    shared_notes: str,
+    private_notes: str,
+    cases=None,
+    new_actions: list[dict] = (),
+) -> SupervisionSession:
+    """The psychologist who held the session revises its notes (version-checked)."""
+    if session.psychologist_id != by.pk:
+        raise PermissionDenied
+    current = SupervisionSession.objects.select_for_update().get(pk=session.pk)
+    if current.version != version:
+        raise ConflictError(current)
+    cases = list(cases) if cases is not None else list(current.cases.all())
+    new_actions = list(new_actions)
+    errors: dict = {}
+    _validate(errors, held_on=current.held_on, team=current.team, cases=cases, actions=new_actions)
+    if errors:
+        raise ValidationError(errors)
+    current.shared_notes = shared_notes
+    current.private_notes = private_notes
+    current.version += 1
+    current._history_user = by
+    current.save()
+    current.cases.set(cases)
+    _add_actions(current, new_actions)
+    return current
+
+
+@transaction.atomic
+def action_complete(*, by, action: SupervisionAction, done_on: date) -> SupervisionAction:
+    session = action.session
+    if by.pk not in (session.psychologist_id, session.practitioner_id):
+        raise PermissionDenied
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": [_("Date done must be today or in the past")]})
+    action.done_on = done_on
+    action.save()
+    return action

@@ -1,0 +1,3 @@
+"""Permission-matrix rows for eligibility/views.py (see matrix.py)."""
+
+ROWS: list = []

@@ -1,0 +1,3 @@
+"""Permission-matrix rows for formulation/views.py (see matrix.py)."""
+
+ROWS: list = []
