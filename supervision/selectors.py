@@ -21,11 +21,7 @@ def sessions_visible_to(user) -> QuerySet:
     if not user.is_authenticated:
         return SupervisionSession.objects.none()
     condition = Q(psychologist=user) | Q(practitioner=user)
-    managed = [
-        team_id
-        for team_id in (policy.team_ids_for(user, "supervision.actions.read") or set())
-        if policy.has_role(user, Role.MANAGER) and policy.may(user, "case.allocate", team_id)
-    ]
+    managed = policy.team_ids_for(user, "supervision.team_sessions.read")
     if managed:
         condition |= Q(team_id__in=managed)
     return (
