@@ -95,7 +95,10 @@ def trm_stage_chart(
         axes.set_ylim(0.5, top + 0.5)
         axes.yaxis.set_major_locator(FixedLocator(numbers))
         axes.set_yticklabels(
-            [f"{number} {labels[number]}" if number in labels else str(number) for number in numbers]
+            [
+                f"{number} {labels[number]}" if number in labels else str(number)
+                for number in numbers
+            ]
         )
         axes.yaxis.set_minor_locator(NullLocator())
         axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("account/", include("accounts.urls")),
     path("", include("cases.urls")),
+    path("eligibility/", include("eligibility.urls")),
     path("admin/", admin.site.urls),
 ]
 

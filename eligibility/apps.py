@@ -5,3 +5,31 @@ from django.utils.translation import gettext_lazy as _
 class EligibilityConfig(AppConfig):
     name = "eligibility"
     verbose_name = _("Eligibility")
+
+    def ready(self):
+        from accounts import navigation
+        from cases import panels
+
+        from .views import panel_context
+
+        navigation.register(
+            label=_("Referral funnel"),
+            url_name="eligibility:funnel",
+            capability="reports.management",
+            order=40,
+        )
+        navigation.register(
+            label=_("Policy what-if"),
+            url_name="eligibility:what-if",
+            capability="reports.management",
+            order=41,
+        )
+        # The record page (owned by `cases`) shows the latest decision and the next step.
+        panels.register(
+            panels.CasePanel(
+                code="eligibility",
+                template="eligibility/panel.html",
+                context=panel_context,
+                order=10,
+            )
+        )

@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+
+def _sqlite_functions(sender, connection, **kwargs):
+    """Give SQLite the calendar-month arithmetic that PostgreSQL has built in."""
+    if connection.vendor == "sqlite":
+        from .measures.base import sqlite_add_months
+
+        connection.connection.create_function(
+            "ecm_add_months", 2, sqlite_add_months, deterministic=True
+        )
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        connection_created.connect(_sqlite_functions, dispatch_uid="ecm_sqlite_functions")

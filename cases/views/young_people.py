@@ -231,9 +231,7 @@ EDIT_FIELDS = ("given_name", "family_name", "date_of_birth", "gender", "ethnicit
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     """Correct the young person's details, refusing to overwrite someone else's change."""
-    young_person = _young_person_for_action(
-        request, pk, capability="case.edit", action="case.edit"
-    )
+    young_person = _young_person_for_action(request, pk, capability="case.edit", action="case.edit")
     if refused := _refuse_if_archived(request, young_person):
         return refused
     if request.method == "POST":
@@ -445,10 +443,14 @@ def _value_shown(model_field, value, lookups: _Lookups) -> str:
     return str(value)
 
 
+def _capitalised(text) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def _describe(model, row, lookups: _Lookups) -> str:
     """A short name for the record a historical row is about ("Need: Self-harm")."""
-    name = str(model._meta.verbose_name)
-    name = name[:1].upper() + name[1:]
+    name = _capitalised(model._meta.verbose_name)
     summaries = {
         YoungPerson: lambda: _("Young person's details"),
         Need: lambda: str(lookups.get(NeedCategory, row.category_id) or ""),
@@ -505,7 +507,7 @@ def change_history(young_person) -> list[HistoryEntry]:
             model_field = model._meta.get_field(change.field)
             changes.append(
                 FieldChange(
-                    label=str(model_field.verbose_name),
+                    label=_capitalised(model_field.verbose_name),
                     before=_value_shown(model_field, change.old, lookups),
                     after=_value_shown(model_field, change.new, lookups),
                 )
@@ -525,6 +527,12 @@ def change_history(young_person) -> list[HistoryEntry]:
     return entries
 
 
+def _event_value(value) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
 @login_required
 @require_GET
 def history(request, pk):
@@ -536,7 +544,10 @@ def history(request, pk):
         {
             "event": event,
             "label": EVENT_LABELS.get(event.action, event.action),
-            "details": sorted((str(key), str(value)) for key, value in event.data.items()),
+            "details": sorted(
+                (_capitalised(str(key).replace("_", " ")), _event_value(value))
+                for key, value in event.data.items()
+            ),
         }
         for event in selectors.events_for(young_person)
     ]

@@ -1,0 +1,407 @@
+"""Eligibility and the ECM pathway: decisions, checks, overrides, starting and ending ECM, and
+the managers' policy what-if and referral funnel. Also the record page's eligibility panel.
+
+Every page about one young person finds them through `cases.selectors.young_person_for`,
+which scopes the lookup to the user's teams, answers 404 (logged) for anything outside them
+and writes the access-log row. Inside the user's teams, someone who may read the case but not
+do the action (a psychologist running a check, a practitioner overriding) gets 403: they
+already know the record exists. Rows: tests/permissions/rows_eligibility.py.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import policy
+from accounts.access_log import get_visible_or_404, record_access
+from cases.selectors import young_people_visible_to, young_person_for
+from cases.views.base import add_service_errors
+
+from . import rules, selectors, services
+from .forms import EcmEndForm, EcmStartForm, EligibilityCheckForm, EligibilityOverrideForm
+from .forms import PeriodForm, WhatIfForm
+from .models import EligibilityDecision
+
+#: How each criterion is named on screen (the decision stores its code and evidence).
+CRITERION_LABELS = {
+    rules.OFFENCES: gettext_lazy("Offences in the window before referral"),
+    rules.NEEDS: gettext_lazy("Need categories recorded by the referral date"),
+    rules.ORDER: gettext_lazy("Statutory order or voluntary participation"),
+}
+
+#: How many young people whose result would change the what-if lists per page.
+WHAT_IF_PAGE_SIZE = 50
+
+
+# --- Finding things the user may act on ---------------------------------------------------------
+
+
+def _young_person_for_action(request, pk, *, capability: str, action: str):
+    """The young person, if the user may use `capability` on their case.
+
+    Found with `case.read` first, so that someone who cannot see the case at all (another
+    team, an evaluator, an administrator) gets the selector's logged 404, while someone who
+    can read it but not do this gets a logged 403.
+    """
+    young_person = young_person_for(request, pk, action=action)
+    if not policy.may(request.user, capability, young_person.team):
+        record_access(
+            request, action=action, obj=young_person, allowed=False, detail=f"lacks {capability}"
+        )
+        raise PermissionDenied
+    return young_person
+
+
+def _decision_for_override(request, decision_pk):
+    """A decision about a young person the user may read (logged 404 otherwise), if they may
+    override decisions in that young person's team (logged 403 otherwise)."""
+    visible = young_people_visible_to(request.user, include_archived=True)
+    decision = get_visible_or_404(
+        request,
+        EligibilityDecision.objects.filter(young_person__in=visible).select_related(
+            "young_person__team", "policy", "made_by", "eligibility_override__made_by"
+        ),
+        action="eligibility.override",
+        pk=decision_pk,
+    )
+    if not policy.may(request.user, "eligibility.override", decision.young_person.team):
+        record_access(
+            request,
+            action="eligibility.override",
+            obj=decision,
+            allowed=False,
+            detail="lacks eligibility.override",
+        )
+        raise PermissionDenied
+    return decision
+
+
+def _refuse_if_archived(request, young_person):
+    """Archived records are kept as they were: readable, not changed."""
+    if young_person.is_archived:
+        messages.info(request, _("This record is archived and can no longer be changed."))
+        return redirect("eligibility:decision-list", pk=young_person.pk)
+    return None
+
+
+def _require(user, capability: str) -> None:
+    if not policy.may(user, capability):
+        raise PermissionDenied
+
+
+def _day(value) -> str:
+    return date_format(value, "j F Y")
+
+
+def criteria_rows(decision: EligibilityDecision) -> list[dict]:
+    """The decision's criteria with their labels, in the order the rules produced them."""
+    return [
+        {
+            "label": CRITERION_LABELS.get(criterion.get("code"), criterion.get("code")),
+            "met": criterion.get("met"),
+            "evidence": criterion.get("evidence", ""),
+        }
+        for criterion in decision.criteria
+    ]
+
+
+# --- Decisions ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def decision_list(request, pk):
+    """Every decision about the young person, newest first, with criteria and overrides."""
+    young_person = young_person_for(request, pk, action="eligibility.decisions")
+    team = young_person.team
+    decisions = [
+        {"decision": decision, "criteria": criteria_rows(decision)}
+        for decision in selectors.decisions_for(young_person)
+    ]
+    open_record = not young_person.is_archived
+    latest = decisions[0]["decision"] if decisions else None
+    return render(
+        request,
+        "eligibility/decision_list.html",
+        {
+            "young_person": young_person,
+            "decisions": decisions,
+            "latest": latest,
+            "may_check": open_record and policy.may(request.user, "eligibility.check", team),
+            "may_override": (
+                open_record
+                and latest is not None
+                and latest.override is None
+                and policy.may(request.user, "eligibility.override", team)
+            ),
+            "may_edit": open_record and policy.may(request.user, "case.edit", team),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_create(request, pk):
+    """Run an eligibility check with the policy in force on the referral date."""
+    young_person = _young_person_for_action(
+        request, pk, capability="eligibility.check", action="eligibility.check"
+    )
+    if refused := _refuse_if_archived(request, young_person):
+        return refused
+    in_force = services.policy_in_force(young_person.referral_date)
+    form = EligibilityCheckForm(
+        request.POST if request.method == "POST" else None, policy=in_force
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.eligibility_check(
+                by=request.user,
+                young_person=young_person,
+                voluntary_participation=form.cleaned_data["voluntary_participation"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if decision.eligible:
+                messages.success(request, _("Eligibility checked: eligible"))
+            else:
+                messages.success(request, _("Eligibility checked: not eligible"))
+            return redirect("eligibility:decision-list", pk=young_person.pk)
+    return render(
+        request,
+        "eligibility/decision_form.html",
+        {"young_person": young_person, "policy": in_force, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def override_create(request, decision_pk):
+    """A manager overrides a decision, either way, with a reason that is kept with it."""
+    decision = _decision_for_override(request, decision_pk)
+    young_person = decision.young_person
+    if refused := _refuse_if_archived(request, young_person):
+        return refused
+    form = EligibilityOverrideForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            override = services.eligibility_override(
+                by=request.user, decision=decision, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if override.eligible:
+                messages.success(request, _("Decision overridden: eligible"))
+            else:
+                messages.success(request, _("Decision overridden: not eligible"))
+            return redirect("eligibility:decision-list", pk=young_person.pk)
+    latest = services.latest_decision(young_person)
+    return render(
+        request,
+        "eligibility/override_form.html",
+        {
+            "young_person": young_person,
+            "decision": decision,
+            "criteria": criteria_rows(decision),
+            "is_latest": latest is not None and latest.pk == decision.pk,
+            "form": form,
+        },
+    )
+
+
+# --- Starting and ending ECM --------------------------------------------------------------------
+
+
+def blocker_rows(young_person, decision, blockers: list[str], *, may_check: bool) -> list[dict]:
+    """Each thing that stops ECM starting, with a link to where it can be put right.
+
+    `services.start_blockers` lists, in order: that ECM has already started (alone); else the
+    eligibility problem if the latest decision is missing or not eligible; then the missing
+    consents. Which one is which follows from the same state the service looked at.
+    """
+    if young_person.ecm_start_date:
+        return [{"text": text, "href": "", "link_text": ""} for text in blockers]
+    decision_blocked = decision is None or not decision.final_eligible
+    consent_href = reverse("cases:consent-create", kwargs={"pk": young_person.pk})
+    rows = []
+    for index, text in enumerate(blockers):
+        if decision_blocked and index == 0:
+            if may_check:
+                href = reverse("eligibility:decision-create", kwargs={"pk": young_person.pk})
+                link_text = _("Run an eligibility check")
+            else:
+                href = reverse("eligibility:decision-list", kwargs={"pk": young_person.pk})
+                link_text = _("See the eligibility decisions")
+        else:
+            href, link_text = consent_href, _("Record a consent decision")
+        rows.append({"text": text, "href": href, "link_text": link_text})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ecm_start(request, pk):
+    """Start ECM, or say exactly what is missing before it can start."""
+    young_person = _young_person_for_action(
+        request, pk, capability="case.edit", action="ecm.start"
+    )
+    if refused := _refuse_if_archived(request, young_person):
+        return refused
+    if request.method == "POST":
+        form = EcmStartForm(request.POST)
+        if form.is_valid():
+            try:
+                started = services.ecm_start(
+                    by=request.user, young_person=young_person, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("ECM started on %(date)s") % {"date": _day(started.ecm_start_date)}
+                )
+                return redirect("eligibility:decision-list", pk=young_person.pk)
+    else:
+        form = EcmStartForm(initial={"start_date": timezone.localdate()})
+    decision = services.latest_decision(young_person)
+    blockers = services.start_blockers(young_person)
+    may_check = policy.may(request.user, "eligibility.check", young_person.team)
+    return render(
+        request,
+        "eligibility/start_form.html",
+        {
+            "young_person": young_person,
+            "decision": decision,
+            "blockers": blocker_rows(young_person, decision, blockers, may_check=may_check),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ecm_end(request, pk):
+    """End ECM with a date and reason; a withdrawal records the young person's reasons."""
+    young_person = _young_person_for_action(request, pk, capability="case.edit", action="ecm.end")
+    if refused := _refuse_if_archived(request, young_person):
+        return refused
+    if request.method == "POST":
+        form = EcmEndForm(request.POST)
+        if form.is_valid():
+            try:
+                ended = services.ecm_end(
+                    by=request.user, young_person=young_person, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("ECM ended on %(date)s: %(reason)s")
+                    % {"date": _day(ended.ecm_end_date), "reason": ended.get_end_reason_display()},
+                )
+                return redirect("eligibility:decision-list", pk=young_person.pk)
+    else:
+        form = EcmEndForm(initial={"end_date": timezone.localdate()})
+    return render(
+        request, "eligibility/end_form.html", {"young_person": young_person, "form": form}
+    )
+
+
+# --- Managers: policy what-if and referral funnel -----------------------------------------------
+
+
+def _report_form(request, form_class, teams):
+    """The filter form, bound to the query string, or to its defaults on first opening."""
+    wanted = {name for name in form_class.base_fields}
+    data = request.GET if wanted & set(request.GET) else form_class.defaults()
+    return form_class(data, teams=teams)
+
+
+def _reported_on(user, form):
+    """The young people the user may report on, in the team chosen (or all their teams)."""
+    queryset = young_people_visible_to(user, "reports.management")
+    if form.chosen_team is not None:
+        queryset = queryset.filter(team=form.chosen_team)
+    return queryset
+
+
+@login_required
+@require_GET
+def what_if(request):
+    """How a team's referrals in a period would fare under another policy (usually a draft)."""
+    _require(request.user, "reports.management")
+    teams = list(policy.teams_for(request.user, "reports.management").order_by("name"))
+    form = _report_form(request, WhatIfForm, teams)
+    result, page = None, None
+    if form.is_valid():
+        result = selectors.what_if(
+            _reported_on(request.user, form),
+            draft=form.cleaned_data["policy"],
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+        )
+        page = Paginator(result["changes"], WHAT_IF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "eligibility/what_if.html",
+        {"form": form, "result": result, "page": page},
+    )
+
+
+@login_required
+@require_GET
+def funnel(request):
+    """Referred → eligible → consented → started → withdrawn, by month and team."""
+    _require(request.user, "reports.management")
+    teams = list(policy.teams_for(request.user, "reports.management").order_by("name"))
+    form = _report_form(request, PeriodForm, teams)
+    rows, totals = None, None
+    if form.is_valid():
+        rows, totals = selectors.funnel(
+            _reported_on(request.user, form),
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+        )
+    return render(
+        request, "eligibility/funnel.html", {"form": form, "rows": rows, "totals": totals}
+    )
+
+
+# --- The record page's panel (registered in apps.py) --------------------------------------------
+
+
+def panel_context(request, young_person) -> dict:
+    """The eligibility panel's context: the latest decision and what may be done next.
+
+    A fixed number of queries: the latest decision (with its override and who made it, as
+    `services.latest_decision` orders them) and, before ECM starts, the blockers.
+    """
+    team = young_person.team
+    open_record = not young_person.is_archived
+    decision = selectors.decisions_for(young_person).first()
+    blockers = [] if young_person.ecm_start_date else services.start_blockers(young_person)
+    may_check = open_record and policy.may(request.user, "eligibility.check", team)
+    return {
+        "young_person": young_person,
+        "decision": decision,
+        "criteria": criteria_rows(decision) if decision else [],
+        "blockers": blockers,
+        "may_check": may_check,
+        "may_override": (
+            open_record
+            and decision is not None
+            and decision.override is None
+            and policy.may(request.user, "eligibility.override", team)
+        ),
+        "may_start": open_record and policy.may(request.user, "case.edit", team),
+    }

@@ -1,0 +1,326 @@
+"""Every evaluation measure on one hand-built cohort; expected values worked out below.
+
+The cohort (period 2024, as of 2026-06-30, 12 follow-up months, fidelity window 56 days):
+
+* P1, team a — referred 2024-01-10, started 2024-02-01, born 2008-03-15 (15 at start), male.
+  Needs: substance_misuse, mental_health, neglect. Offences 2023-01-31 (g1, outside every
+  window), 2023-03-01 (g2), 2023-12-01 (g3), 2024-01-31 (g4) before; 2024-02-01 (g5),
+  2025-02-01 (g2, last day of the after window) after; 2025-02-02 (g8, outside).
+  Consent (participation) given 2024-01-20, parent given 2024-01-25; evaluation given.
+  Decision eligible 2024-01-15. Appointments 2024-01-20 (before start: excluded),
+  2024-02-05 attended e2 (day 4), 2024-03-01 DNA (day 29), 2024-06-01 attended e4 (day 121).
+  TRM 1 (2024-02-10) then 3 (2024-06-10). Meetings: initial 2024-03-01 (day 29; police came,
+  education did not), review 2024-06-01 (neither came). A plan item. Supervised twice.
+  Breach 2024-05-01 (after).
+* P2, team a — referred 2024-03-01, started 2024-04-15, born 2009-04-15 (15 that day),
+  female. Needs: substance_misuse, domestic_abuse_experienced. Offences 2024-04-01 (g6,
+  before), 2024-12-01 (g7, after). Consent given 2024-04-20 (after the start). No decision.
+  Appointments 2024-04-20 attended e3 (day 5), 2024-05-01 attended unrated (day 16),
+  2024-07-20 DNA (day 96). TRM 2 once. Initial meeting 2024-07-01 (day 77; police and health
+  came). Breach 2024-03-01 (before), custody from 2024-09-01 (after). Withdrew 2025-01-01.
+* P3, team b — referred 2024-05-01, started 2024-06-01, born 2007-06-02 (16 at start), male.
+  No needs, no offences. Consent given 2024-05-10; parent not required. Decision not
+  eligible 2024-05-05, overridden to eligible. TRM 4 (2024-06-05) then 2 (2024-09-01). A plan
+  item. Supervised once.
+* P4, team b — referred 2024-08-01, never started; consent refused; decision eligible.
+* P5, team a — referred 2023-12-31 (outside the period): counts nowhere.
+* P6, team a — referred 2024-10-01, started 2025-08-01 (too late for the follow-up cohort),
+  born 2010-01-01 (15 at start), male; consent given 2025-07-01, parent required, not given.
+"""
+
+from datetime import date, datetime, time
+
+import pytest
+from django.utils import timezone
+
+from cases.models import NeedCategory, TRMStage
+from cases.reference_data import ensure_defaults
+from ecm import factories
+from eligibility.models import EligibilityDecision, EligibilityOverride, EligibilityPolicy
+from eligibility.reference_data import ensure_default_policies
+from formulation.models import FormulationMeeting, InterventionItem, MeetingAttendance
+from reports.measures import REGISTRY, Scope, compute_all
+from supervision.models import SupervisionSession
+
+SCOPE = dict(
+    date_from=date(2024, 1, 1),
+    date_to=date(2024, 12, 31),
+    as_of=date(2026, 6, 30),
+    follow_up_months=12,
+    fidelity_window_days=56,
+)
+
+
+def at(day, hour=10):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+@pytest.fixture
+def cohort(db, team_a, team_b, psychologist, practitioner, manager):
+    ensure_defaults(NeedCategory, TRMStage)
+    ensure_default_policies(EligibilityPolicy)
+    policy = EligibilityPolicy.objects.get(name="ECM 2016 revised")
+    police, education, health = (
+        factories.AgencyFactory(code=code, name=code) for code in ("police", "education", "health")
+    )
+    team_a.code, team_b.code = "a", "b"
+    team_a.save()
+    team_b.save()
+
+    def person(team, referral, start=None, born=date(2008, 1, 1), gender="male", **fields):
+        return factories.YoungPersonFactory(
+            team=team,
+            referral_date=referral,
+            ecm_start_date=start,
+            date_of_birth=born,
+            gender=gender,
+            **fields,
+        )
+
+    def needs(who, *codes, on):
+        for code in codes:
+            factories.NeedFactory(
+                young_person=who, category=factories.need_category(code), recorded_on=on
+            )
+
+    def offences(who, *dated):
+        for day, gravity in dated:
+            factories.OffenceFactory(young_person=who, committed_on=day, gravity=gravity)
+
+    def consent(who, day, party="young_person", purpose="participation", decision="given"):
+        factories.ConsentFactory(
+            young_person=who, party=party, purpose=purpose, decision=decision, decided_on=day
+        )
+
+    def appointment(who, day, attendance, engagement=None):
+        factories.AppointmentFactory(
+            young_person=who, starts_at=at(day), attendance=attendance, engagement=engagement
+        )
+
+    def trm(who, day, number):
+        factories.TRMAssessmentFactory(
+            young_person=who, assessed_on=day, stage=factories.trm_stage(number)
+        )
+
+    def decision(who, day, eligible):
+        return EligibilityDecision.objects.create(
+            young_person=who, policy=policy, decided_on=day, eligible=eligible, criteria=[]
+        )
+
+    def meeting(who, day, kind, attendance):
+        held = FormulationMeeting.objects.create(
+            young_person=who, held_on=day, kind=kind, status="held", chair=psychologist
+        )
+        for agency, came in attendance.items():
+            MeetingAttendance.objects.create(meeting=held, agency=agency, attended=came)
+
+    def supervised(*people, team):
+        session = SupervisionSession.objects.create(
+            held_on=date(2024, 7, 1),
+            team=team,
+            psychologist=psychologist,
+            practitioner=practitioner,
+        )
+        session.cases.set(people)
+
+    p1 = person(
+        team_a, date(2024, 1, 10), date(2024, 2, 1), date(2008, 3, 15), parent_consent_required=True
+    )
+    needs(p1, "substance_misuse", "mental_health", on=date(2024, 1, 5))
+    needs(p1, "neglect", on=date(2024, 1, 6))
+    offences(
+        p1,
+        (date(2023, 1, 31), 1),
+        (date(2023, 3, 1), 2),
+        (date(2023, 12, 1), 3),
+        (date(2024, 1, 31), 4),
+        (date(2024, 2, 1), 5),
+        (date(2025, 2, 1), 2),
+        (date(2025, 2, 2), 8),
+    )
+    consent(p1, date(2024, 1, 20))
+    consent(p1, date(2024, 1, 25), party="parent_carer")
+    consent(p1, date(2024, 1, 20), purpose="evaluation")
+    decision(p1, date(2024, 1, 15), True)
+    appointment(p1, date(2024, 1, 20), "attended", 5)
+    appointment(p1, date(2024, 2, 5), "attended", 2)
+    appointment(p1, date(2024, 3, 1), "did_not_attend")
+    appointment(p1, date(2024, 6, 1), "attended", 4)
+    trm(p1, date(2024, 2, 10), 1)
+    trm(p1, date(2024, 6, 10), 3)
+    meeting(p1, date(2024, 3, 1), "initial", {police: True, education: False})
+    meeting(p1, date(2024, 6, 1), "review", {police: False, education: False})
+    InterventionItem.objects.create(
+        young_person=p1, title="Routine", trm_stage=factories.trm_stage(1)
+    )
+    factories.BreachFactory(young_person=p1, breach_date=date(2024, 5, 1))
+
+    p2 = person(
+        team_a,
+        date(2024, 3, 1),
+        date(2024, 4, 15),
+        date(2009, 4, 15),
+        "female",
+        end_reason="withdrawn",
+        ecm_end_date=date(2025, 1, 1),
+    )
+    needs(p2, "substance_misuse", "domestic_abuse_experienced", on=date(2024, 2, 1))
+    offences(p2, (date(2024, 4, 1), 6), (date(2024, 12, 1), 7))
+    consent(p2, date(2024, 4, 20))
+    consent(p2, date(2024, 4, 20), purpose="evaluation", decision="refused")
+    appointment(p2, date(2024, 4, 20), "attended", 3)
+    appointment(p2, date(2024, 5, 1), "attended")
+    appointment(p2, date(2024, 7, 20), "did_not_attend")
+    trm(p2, date(2024, 5, 1), 2)
+    meeting(p2, date(2024, 7, 1), "initial", {police: True, health: True})
+    factories.BreachFactory(young_person=p2, breach_date=date(2024, 3, 1))
+    factories.CustodyEpisodeFactory(young_person=p2, start_date=date(2024, 9, 1))
+
+    p3 = person(
+        team_b, date(2024, 5, 1), date(2024, 6, 1), date(2007, 6, 2), parent_consent_required=False
+    )
+    consent(p3, date(2024, 5, 10))
+    overridden = decision(p3, date(2024, 5, 5), False)
+    EligibilityOverride.objects.create(
+        decision=overridden, eligible=True, reason="panel", made_by=manager
+    )
+    trm(p3, date(2024, 6, 5), 4)
+    trm(p3, date(2024, 9, 1), 2)
+    InterventionItem.objects.create(
+        young_person=p3, title="Trust", trm_stage=factories.trm_stage(2)
+    )
+
+    p4 = person(team_b, date(2024, 8, 1))
+    consent(p4, date(2024, 8, 5), decision="refused")
+    decision(p4, date(2024, 8, 3), True)
+
+    p5 = person(team_a, date(2023, 12, 31), date(2024, 1, 15))
+    offences(p5, (date(2024, 2, 1), 8))
+    appointment(p5, date(2024, 2, 1), "attended", 5)
+    trm(p5, date(2024, 2, 1), 7)
+    consent(p5, date(2024, 1, 1))
+
+    p6 = person(
+        team_a, date(2024, 10, 1), date(2025, 8, 1), date(2010, 1, 1), parent_consent_required=True
+    )
+    consent(p6, date(2025, 7, 1))
+
+    supervised(p1, team=team_a)
+    supervised(p1, p5, team=team_a)
+    supervised(p3, team=team_b)
+    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5, "p6": p6}
+
+
+EXPECTED = {
+    # id: (overall, team a, team b)
+    "referrals": (5, 3, 2),
+    "eligible": (3, 1, 2),
+    "consented": (4, 3, 1),
+    "started": (4, 3, 1),
+    "withdrawn": (1, 1, 0),
+    "median_days_referral_to_start": (38, 45, 31),  # [22, 45, 304] and [31]
+    "cohort_size": (4, 3, 1),
+    "mean_age_at_start": (15.3, 15.0, 16.0),  # (15 + 15 + 15 + 16) / 4 = 15.25
+    "gender": ({"female": 1, "male": 3}, {"female": 1, "male": 2}, {"male": 1}),
+    "need_counts": (
+        {"domestic_abuse_experienced": 1, "mental_health": 1, "neglect": 1, "substance_misuse": 2},
+        {"domestic_abuse_experienced": 1, "mental_health": 1, "neglect": 1, "substance_misuse": 2},
+        {},
+    ),
+    "mean_needs_per_person": (1.25, 1.67, 0.0),  # 5 pairs over 4 people; 5/3; 0/1
+    "top_needs": (
+        ["substance_misuse", "domestic_abuse_experienced", "mental_health"],
+        ["substance_misuse", "domestic_abuse_experienced", "mental_health"],
+        [],
+    ),
+    "mean_offences_12m_before_start": (1.0, 1.33, 0.0),  # P1 3, P2 1: 4/4; 4/3; 0/1
+    "appointments": (6, 6, 0),
+    "attendance_rate": (0.667, 0.667, None),  # 4 attended, 2 DNA
+    "attendance_rate_days_0_90": (0.75, 0.75, None),  # 3 attended, 1 DNA
+    "attendance_rate_days_91_180": (0.5, 0.5, None),  # P1 day 121 attended, P2 day 96 DNA
+    "mean_engagement_first": (2.5, 2.5, None),  # P1 2, P2 3
+    "mean_engagement_last": (3.5, 3.5, None),  # P1 4, P2 3
+    "formulation_meetings": (3, 3, 0),
+    "median_days_start_to_first_formulation": (53, 53, None),  # 29 and 77
+    "attendance_rate_by_agency": (
+        {"education": 0.0, "health": 1.0, "police": 0.667},
+        {"education": 0.0, "health": 1.0, "police": 0.667},
+        {},
+    ),
+    "mean_agencies_attending_by_meeting_number": (
+        {"1": 1.5, "2": 0.0},
+        {"1": 1.5, "2": 0.0},
+        {},
+    ),
+    "supervision_sessions": (3, 2, 1),
+    "cases_discussed_in_supervision": (2, 1, 1),
+    "trm_first_stage": ({"1": 1, "2": 1, "4": 1}, {"1": 1, "2": 1}, {"4": 1}),
+    "trm_latest_stage": ({"2": 2, "3": 1}, {"2": 1, "3": 1}, {"2": 1}),
+    "trm_moved_up": (1, 1, 0),
+    "trm_same": (0, 0, 0),
+    "trm_moved_down": (1, 0, 1),
+    "followup_cohort": (3, 2, 1),
+    "offences_before": (4, 4, 0),
+    "offences_after": (3, 3, 0),
+    "reoffending_rate": (0.667, 1.0, 0.0),
+    "mean_gravity_before": (3.75, 3.75, None),  # (2 + 3 + 4 + 6) / 4
+    "mean_gravity_after": (4.67, 4.67, None),  # (5 + 2 + 7) / 3
+    "seriousness_increased": (2, 2, 0),
+    "breaches_before": (1, 1, 0),
+    "breaches_after": (1, 1, 0),
+    "custody_after": (1, 1, 0),
+    "fidelity_consent": (2, 1, 1),  # P1, P3
+    "fidelity_eligibility": (2, 1, 1),  # P1, P3 (override)
+    "fidelity_formulation_in_window": (1, 1, 0),
+    "fidelity_trm_assessed": (3, 2, 1),
+    "fidelity_plan": (2, 1, 1),
+    "fidelity_supervised": (2, 1, 1),
+    "fidelity_all": (1, 1, 0),  # P1 only
+}
+
+
+def test_every_registered_measure_has_an_expected_value():
+    assert set(REGISTRY) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("measure_id", sorted(EXPECTED))
+def test_measure_value(cohort, measure_id):
+    result = REGISTRY[measure_id].compute(Scope(**SCOPE))
+    overall, team_a, team_b = EXPECTED[measure_id]
+    assert (result.overall, result.by_team["a"], result.by_team["b"]) == (overall, team_a, team_b)
+
+
+def test_a_team_filter_gives_that_teams_values_overall(cohort, team_b):
+    result = REGISTRY["referrals"].compute(Scope(**SCOPE, team_ids=(team_b.pk,)))
+    assert (result.overall, result.by_team) == (2, {"b": 2})
+
+
+def test_rates_and_means_are_null_not_zero_when_nothing_to_divide(db, team_a):
+    scope = Scope(**SCOPE)
+    for measure_id in (
+        "attendance_rate",
+        "mean_age_at_start",
+        "reoffending_rate",
+        "median_days_referral_to_start",
+        "mean_engagement_first",
+    ):
+        assert REGISTRY[measure_id].compute(scope).overall is None
+
+
+def test_query_count_does_not_grow_with_the_cohort(cohort, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        compute_all(Scope(**SCOPE))
+    for index in range(20):
+        factories.YoungPersonFactory(
+            team=cohort["p1"].team,
+            referral_date=date(2024, 6, 1),
+            ecm_start_date=date(2024, 7, 1),
+            date_of_birth=date(2008, 1, 1),
+            reference=f"MORE{index}",
+        )
+    with CaptureQueriesContext(connection) as large:
+        compute_all(Scope(**SCOPE))
+    assert len(large.captured_queries) == len(small.captured_queries)
