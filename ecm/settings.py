@@ -167,6 +167,20 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
+# With acks_late, a message whose worker died unacknowledged goes back to the queue after
+# this many seconds (Redis). Keep it longer than the longest report.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _typed(env.int, "CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= 0:
+    raise ImproperlyConfigured("CELERY_BROKER_VISIBILITY_TIMEOUT: must be a positive number")
+# `celery -A ecm beat` runs these; without beat, `manage.py requeue_stuck_reports` does the same.
+CELERY_BEAT_SCHEDULE = {
+    "reports-housekeeping": {
+        "task": "reports.tasks.report_housekeeping_task",
+        "schedule": timedelta(minutes=5),
+    },
+}
 
 # --- Authentication and sessions ----------------------------------------------------------
 
@@ -283,8 +297,33 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
 MEDIA_ROOT = _typed(env.path, "ECM_FILES_ROOT", default=BASE_DIR / "var" / "files")
 
+# Key for the evaluation dataset's pseudonyms (keyed hash of each young person's id). Keep it
+# secret and stable: the same key gives the same pseudonyms across exports; evaluators never
+# hold it. Required outside the demo.
+ECM_STUDY_KEY = env.str("ECM_STUDY_KEY", default="")
+if not ECM_STUDY_KEY:
+    if not ECM_DEMO:
+        raise ImproperlyConfigured(
+            "ECM_STUDY_KEY: must be set (32+ random characters) unless ECM_DEMO=true"
+        )
+    ECM_STUDY_KEY = "demo-only-study-key"
+
 # The initial formulation should be held within this many days of the ECM start (fidelity).
 ECM_FORMULATION_WINDOW_DAYS = _typed(env.int, "ECM_FORMULATION_WINDOW_DAYS", default=56)
+
+# Report runs: a run "running" with no progress for this many minutes (fractions allowed) is
+# taken to have lost its worker and is queued again; output files are deleted this many days
+# after the run finished.
+ECM_REPORT_STUCK_MINUTES = _typed(env.float, "ECM_REPORT_STUCK_MINUTES", default=15.0)
+if ECM_REPORT_STUCK_MINUTES <= 0:
+    raise ImproperlyConfigured("ECM_REPORT_STUCK_MINUTES: must be a positive number of minutes")
+ECM_REPORT_RETENTION_DAYS = _typed(env.int, "ECM_REPORT_RETENTION_DAYS", default=7)
+if ECM_REPORT_RETENTION_DAYS <= 0:
+    raise ImproperlyConfigured("ECM_REPORT_RETENTION_DAYS: must be a positive number of days")
+# Test only: seconds a report run sleeps after each step, so a test can kill its worker mid-run.
+ECM_REPORT_TEST_DELAY_SECONDS = _typed(env.float, "ECM_REPORT_TEST_DELAY_SECONDS", default=0.0)
+if ECM_REPORT_TEST_DELAY_SECONDS < 0:
+    raise ImproperlyConfigured("ECM_REPORT_TEST_DELAY_SECONDS: must not be negative")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["govuk"]
 CRISPY_TEMPLATE_PACK = "govuk"

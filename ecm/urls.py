@@ -10,7 +10,10 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("account/", include("accounts.urls")),
     path("", include("cases.urls")),
+    path("formulation/", include("formulation.urls")),
+    path("supervision/", include("supervision.urls")),
     path("eligibility/", include("eligibility.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -151,7 +151,7 @@ def last_twelve_months(today: date | None = None) -> tuple[date, date]:
 
 
 class TeamChoiceField(forms.ChoiceField):
-    """"All my teams" or one of the teams given (ids as strings; anything else is refused)."""
+    """ "All my teams" or one of the teams given (ids as strings; anything else is refused)."""
 
     def __init__(self, **kwargs):
         super().__init__(

@@ -26,8 +26,14 @@ from cases.selectors import young_people_visible_to, young_person_for
 from cases.views.base import add_service_errors
 
 from . import rules, selectors, services
-from .forms import EcmEndForm, EcmStartForm, EligibilityCheckForm, EligibilityOverrideForm
-from .forms import PeriodForm, WhatIfForm
+from .forms import (
+    EcmEndForm,
+    EcmStartForm,
+    EligibilityCheckForm,
+    EligibilityOverrideForm,
+    PeriodForm,
+    WhatIfForm,
+)
 from .models import EligibilityDecision
 
 #: How each criterion is named on screen (the decision stores its code and evidence).
@@ -157,9 +163,7 @@ def decision_create(request, pk):
     if refused := _refuse_if_archived(request, young_person):
         return refused
     in_force = services.policy_in_force(young_person.referral_date)
-    form = EligibilityCheckForm(
-        request.POST if request.method == "POST" else None, policy=in_force
-    )
+    form = EligibilityCheckForm(request.POST if request.method == "POST" else None, policy=in_force)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.eligibility_check(
@@ -251,9 +255,7 @@ def blocker_rows(young_person, decision, blockers: list[str], *, may_check: bool
 @require_http_methods(["GET", "POST"])
 def ecm_start(request, pk):
     """Start ECM, or say exactly what is missing before it can start."""
-    young_person = _young_person_for_action(
-        request, pk, capability="case.edit", action="ecm.start"
-    )
+    young_person = _young_person_for_action(request, pk, capability="case.edit", action="ecm.start")
     if refused := _refuse_if_archived(request, young_person):
         return refused
     if request.method == "POST":
@@ -322,7 +324,7 @@ def ecm_end(request, pk):
 
 def _report_form(request, form_class, teams):
     """The filter form, bound to the query string, or to its defaults on first opening."""
-    wanted = {name for name in form_class.base_fields}
+    wanted = set(form_class.base_fields)
     data = request.GET if wanted & set(request.GET) else form_class.defaults()
     return form_class(data, teams=teams)
 

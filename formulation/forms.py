@@ -127,10 +127,11 @@ class AttendanceForm(forms.Form):
         }
 
 
-def _action_fields(form, rows: int, *, with_young_person=None) -> None:
-    """Add `rows` optional rows of description / owner / due date (and young person)."""
-    for number in range(1, rows + 1):
-        form.fields[f"action_{number}_description"] = forms.CharField(
+def _add_action_fields(form) -> None:
+    """Optional rows of description / owner / due date for new agreed actions."""
+    for number in range(1, ACTION_ROWS + 1):
+        prefix = f"action_{number}_"
+        form.fields[f"{prefix}description"] = forms.CharField(
             label=_("Action %(number)d: what is to be done") % {"number": number},
             required=False,
             max_length=500,
@@ -139,7 +140,7 @@ def _action_fields(form, rows: int, *, with_young_person=None) -> None:
                 % {"number": number}
             },
         )
-        form.fields[f"action_{number}_owner"] = forms.CharField(
+        form.fields[f"{prefix}owner"] = forms.CharField(
             label=_("Action %(number)d: who will do it") % {"number": number},
             required=False,
             max_length=200,
@@ -148,56 +149,35 @@ def _action_fields(form, rows: int, *, with_young_person=None) -> None:
                 % {"number": number}
             },
         )
-        form.fields[f"action_{number}_due_on"] = date_field(
+        form.fields[f"{prefix}due_on"] = date_field(
             _("Action %(number)d: due by") % {"number": number},
             invalid_message=_("The due date of action %(number)d must be a real date")
             % {"number": number},
         )
-        if with_young_person is not None:
-            form.fields[f"action_{number}_young_person"] = forms.ModelChoiceField(
-                label=_("Action %(number)d: about which young person") % {"number": number},
-                queryset=with_young_person,
-                required=False,
-                empty_label=_("Not about one young person"),
-                error_messages={"invalid_choice": _("Select a young person from the list")},
-            )
 
 
-def _clean_actions(form, rows: int, *, due_required: bool) -> list[dict]:
+def _clean_actions(form) -> list[dict]:
     """The filled-in action rows; a half-filled row gets a message on each missing part."""
     actions = []
-    for number in range(1, rows + 1):
+    messages = {
+        "description": _("Enter what is to be done for action %(number)d"),
+        "owner": _("Enter who will do action %(number)d"),
+        "due_on": _("Enter the date action %(number)d is due by"),
+    }
+    for number in range(1, ACTION_ROWS + 1):
         prefix = f"action_{number}_"
-        description = (form.cleaned_data.get(f"{prefix}description") or "").strip()
-        owner = (form.cleaned_data.get(f"{prefix}owner") or "").strip()
-        due_on = form.cleaned_data.get(f"{prefix}due_on")
-        young_person = form.cleaned_data.get(f"{prefix}young_person")
-        typed = description or owner or due_on or young_person
-        if not typed or form.has_error(f"{prefix}due_on"):
+        if form.has_error(f"{prefix}due_on"):
             continue
-        missing = False
-        if not description:
-            form.add_error(
-                f"{prefix}description",
-                _("Enter what is to be done for action %(number)d") % {"number": number},
-            )
-            missing = True
-        if not owner:
-            form.add_error(
-                f"{prefix}owner", _("Enter who will do action %(number)d") % {"number": number}
-            )
-            missing = True
-        if due_on is None and due_required:
-            form.add_error(
-                f"{prefix}due_on",
-                _("Enter the date action %(number)d is due by") % {"number": number},
-            )
-            missing = True
+        row = {part: form.cleaned_data.get(f"{prefix}{part}") for part in messages}
+        row["description"] = (row["description"] or "").strip()
+        row["owner"] = (row["owner"] or "").strip()
+        if not any(row.values()):
+            continue
+        missing = [part for part, value in row.items() if not value]
+        for part in missing:
+            form.add_error(f"{prefix}{part}", messages[part] % {"number": number})
         if not missing:
-            action = {"description": description, "owner": owner, "due_on": due_on}
-            if f"{prefix}young_person" in form.fields:
-                action["young_person"] = young_person
-            actions.append(action)
+            actions.append(row)
     return actions
 
 
@@ -249,11 +229,11 @@ class FormulationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _action_fields(self, ACTION_ROWS)
+        _add_action_fields(self)
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["actions"] = _clean_actions(self, ACTION_ROWS, due_required=True)
+        cleaned["actions"] = _clean_actions(self)
         return cleaned
 
     def values(self) -> dict:

@@ -88,7 +88,22 @@ class TeamCasesFilterForm(CaseloadFilterForm):
         return filters
 
 
+#: Ids beyond this cannot exist and some databases refuse to compare with them.
+MAX_ID = 2**63 - 1
+
+
 class YoungPeopleField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        for item in value or ():
+            number = _id(item)
+            if number is not None and not 0 < number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super().clean(value)
+
     def label_from_instance(self, young_person):
         if young_person.practitioner is None:
             allocated = _("not allocated")
@@ -149,12 +164,13 @@ class ReallocateForm(forms.Form):
         self.fields["practitioner"].queryset = practitioners
 
 
+def _id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _ids(values) -> list[int]:
-    """The values that look like ids; anything else cannot match a case."""
-    ids = []
-    for value in values:
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            continue
-    return ids
+    """The values that could be ids; anything else cannot match a case."""
+    return [number for number in map(_id, values) if number is not None and 0 < number <= MAX_ID]

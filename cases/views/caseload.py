@@ -133,9 +133,14 @@ def _summary_tables(summaries, totals, stages):
                 {"text": _("Stage %(number)s") % {"number": value}, "format": "numeric"}
                 for value in stage_numbers
             ),
+            {"text": _("Not assessed"), "format": "numeric"},
         ],
         "stage_rows": [
-            [name_cell(summary), *(number(summary.by_stage[value]) for value in stage_numbers)]
+            [
+                name_cell(summary),
+                *(number(summary.by_stage[value]) for value in stage_numbers),
+                number(summary.total - sum(summary.by_stage.values())),
+            ]
             for summary in everyone
         ],
         "warning_head": [

@@ -6,7 +6,7 @@ service and redirects back to the record with a message saying what was done (PR
 """
 
 from datetime import date, datetime
-from functools import partial
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts import policy
 from accounts.access_log import get_visible_or_404, record_access
@@ -83,6 +84,29 @@ def _young_person_to_change(request, pk, capability: str = "case.edit"):
     return young_person
 
 
+def changes_young_person(capability: str = "case.edit"):
+    """View decorator: sign-in, the young person from `pk` (see above), GET or POST only.
+
+    The view receives the young person instead of `pk`. Archived cases are kept as they
+    were: readable, not added to.
+    """
+
+    def decorate(view):
+        @login_required
+        @require_http_methods(["GET", "POST"])
+        @wraps(view)
+        def wrapped(request, pk, **kwargs):
+            young_person = _young_person_to_change(request, pk, capability)
+            if young_person.is_archived:
+                messages.info(request, _("This record is archived and can no longer be changed."))
+                return _back_to_record(young_person)
+            return view(request, young_person, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
 def _record_of(request, young_person, model, record_pk):
     """One record about this young person (404, logged, for anyone else's)."""
     return get_visible_or_404(
@@ -125,9 +149,8 @@ def _writer(service, request, young_person):
     return partial(service, by=request.user, young_person=young_person)
 
 
-@login_required
-def need_create(request, pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def need_create(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -138,9 +161,8 @@ def need_create(request, pk):
     )
 
 
-@login_required
-def offence_create(request, pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def offence_create(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -151,9 +173,8 @@ def offence_create(request, pk):
     )
 
 
-@login_required
-def order_create(request, pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def order_create(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -164,9 +185,8 @@ def order_create(request, pk):
     )
 
 
-@login_required
-def breach_create(request, pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def breach_create(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -177,9 +197,8 @@ def breach_create(request, pk):
     )
 
 
-@login_required
-def custody_create(request, pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def custody_create(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -190,9 +209,8 @@ def custody_create(request, pk):
     )
 
 
-@login_required
-def consent_create(request, pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def consent_create(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -210,9 +228,8 @@ def consent_create(request, pk):
     )
 
 
-@login_required
-def parent_requirement(request, pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def parent_requirement(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -227,10 +244,9 @@ def parent_requirement(request, pk):
     )
 
 
-@login_required
-def trm_create(request, pk):
-    # Psychologists may record TRM assessments (and nothing else) in the teams they serve.
-    young_person = _young_person_to_change(request, pk, "case.trm.edit")
+# Psychologists may record TRM assessments (and nothing else) in the teams they serve.
+@changes_young_person("case.trm.edit")
+def trm_create(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -241,9 +257,8 @@ def trm_create(request, pk):
     )
 
 
-@login_required
-def appointment_create(request, pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def appointment_create(request, young_person):
     return _record_form(
         request,
         young_person,
@@ -256,9 +271,8 @@ def appointment_create(request, pk):
     )
 
 
-@login_required
-def appointment_edit(request, pk, appointment_pk):
-    young_person = _young_person_to_change(request, pk)
+@changes_young_person()
+def appointment_edit(request, young_person, appointment_pk):
     appointment = _record_of(request, young_person, Appointment, appointment_pk)
     if request.method != "POST":
         form = AppointmentEditForm(initial=AppointmentEditForm.initial_for(appointment))
@@ -314,12 +328,11 @@ def _appointment_conflict(request, young_person, form, current):
     )
 
 
-@login_required
-def record_archive(request, pk, kind, record_pk):
+@changes_young_person()
+def record_archive(request, young_person, kind, record_pk):
     model = ARCHIVABLE.get(kind)
     if model is None:
         raise Http404
-    young_person = _young_person_to_change(request, pk)
     record = _record_of(request, young_person, model, record_pk)
     form = RecordArchiveForm(_form_data(request))
     if request.method == "POST" and form.is_valid():

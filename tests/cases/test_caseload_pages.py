@@ -362,7 +362,8 @@ def test_team_page_counts_each_practitioners_caseload(practitioner, rhian, manag
     assert [cell["text"] for cell in rhian_row[1:]] == [1, 0, 0, 1]
     assert [cell["text"] for cell in total_row[1:]] == [1, 2, 0, 3]
     stage_total = next(row for row in tables["stage_rows"] if row[0].get("text") == "Total")
-    assert [cell["text"] for cell in stage_total[1:]] == [0, 2, 0, 0, 0, 0, 0]
+    # Columns: name, stages 1 to 7, not assessed.
+    assert [cell["text"] for cell in stage_total[1:]] == [0, 2, 0, 0, 0, 0, 0, 1]
 
 
 def test_team_page_rolls_up_the_warnings(practitioner, rhian, manager, team_a):
@@ -522,6 +523,16 @@ def test_manager_cannot_reallocate_another_teams_case(
     theirs.refresh_from_db()
     assert theirs.practitioner == other_practitioner
     assert not CaseEvent.objects.filter(young_person=theirs).exists()
+
+
+def test_reallocation_with_ids_that_cannot_exist_is_refused(rhian, manager, team_a):
+    response = client_for(manager).post(
+        team_url(team_a, "cases:team-reallocate"),
+        {"young_people": ["9" * 30, "abc"], "practitioner": rhian.pk, "reason": "Cover"},
+    )
+
+    assert response.status_code == 200
+    assert "Select young people from this team&#x27;s cases only" in response.content.decode()
 
 
 def test_reallocation_page_offers_the_preselected_cases(practitioner, manager, team_a):

@@ -76,6 +76,7 @@ def young_person(team_a, practitioner):
 
 @pytest.fixture
 def client(practitioner):
+    """Signed in as the young person's practitioner (alice, team A)."""
     return client_for(practitioner)
 
 
@@ -609,6 +610,20 @@ def test_recording_for_another_team_is_not_found_and_logged(other_practitioner, 
     assert response.status_code == 404
     assert not Offence.objects.exists()
     assert AccessLogEntry.objects.filter(user=other_practitioner, allowed=False).exists()
+
+
+def test_nothing_is_added_to_an_archived_case(client, young_person, practitioner):
+    young_person.archived_at = timezone.now()
+    young_person.archived_by = practitioner
+    young_person.save()
+    response = client.post(url("offence-create", young_person), offence_data())
+    assert response["Location"] == record_url(young_person)
+    assert messages_of(response) == ["This record is archived and can no longer be changed."]
+    assert not Offence.objects.exists()
+
+
+def test_other_methods_than_get_and_post_are_refused(client, young_person):
+    assert client.delete(url("offence-create", young_person)).status_code == 405
 
 
 def test_opening_a_form_logs_the_view_of_the_case(client, young_person, practitioner):

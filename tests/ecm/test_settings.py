@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k7$w!x2@q9#zr5^e8&t1*y6(u3)i0_o4-p+a=s[d]f{g}h|j;l:z,x.c/v<b>n",
     "DJANGO_ALLOWED_HOSTS": "ecm.example.gov.wales",
     "DJANGO_DEBUG": "false",
+    "ECM_STUDY_KEY": "study-key-for-the-settings-tests-7d1e9b",
 }
 
 

@@ -91,6 +91,7 @@ def _extend_from_area_modules() -> None:
         rows_eligibility,
         rows_formulation,
         rows_records,
+        rows_reports,
         rows_supervision,
         rows_young_people,
     )
@@ -102,6 +103,7 @@ def _extend_from_area_modules() -> None:
         rows_eligibility,
         rows_formulation,
         rows_supervision,
+        rows_reports,
     ):
         MATRIX.extend(module.ROWS)
 

@@ -42,13 +42,13 @@ from formulation.models import FormulationMeeting, InterventionItem, MeetingAtte
 from reports.measures import REGISTRY, Scope, compute_all
 from supervision.models import SupervisionSession
 
-SCOPE = dict(
-    date_from=date(2024, 1, 1),
-    date_to=date(2024, 12, 31),
-    as_of=date(2026, 6, 30),
-    follow_up_months=12,
-    fidelity_window_days=56,
-)
+SCOPE = {
+    "date_from": date(2024, 1, 1),
+    "date_to": date(2024, 12, 31),
+    "as_of": date(2026, 6, 30),
+    "follow_up_months": 12,
+    "fidelity_window_days": 56,
+}
 
 
 def at(day, hour=10):
@@ -324,3 +324,62 @@ def test_query_count_does_not_grow_with_the_cohort(cohort, django_assert_max_num
     with CaptureQueriesContext(connection) as large:
         compute_all(Scope(**SCOPE))
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- The case-level dataset ---------------------------------------------------------------------
+
+
+def test_dataset_has_only_those_whose_evaluation_consent_is_given(cohort):
+    from reports.dataset import dataset_rows, pseudonym
+
+    _dictionary, rows = dataset_rows(Scope(**SCOPE))
+    # P1 gave evaluation consent; P2 refused it; P3 and P6 never gave it.
+    assert [row["pseudonym"] for row in rows] == [pseudonym(cohort["p1"].pk)]
+
+
+def test_dataset_row_holds_the_counts_behind_the_measures(cohort):
+    from reports.dataset import dataset_rows
+
+    dictionary, [row] = dataset_rows(Scope(**SCOPE))
+    assert [name for name, _text in dictionary] == list(row)
+    assert (row["team_code"], row["gender"], row["age_band"]) == ("a", "male", "14-15")
+    assert (row["need_substance_misuse"], row["need_neglect"], row["need_looked_after"]) == (
+        1,
+        1,
+        0,
+    )
+    assert (row["offences_12m_before_start"], row["offences_before"], row["offences_after"]) == (
+        3,
+        3,
+        2,
+    )
+    assert (row["breaches_before"], row["breaches_after"], row["custody_after"]) == (0, 1, 0)
+    assert (row["appointments"], row["attended"], row["did_not_attend"]) == (3, 2, 1)
+    assert (row["formulation_meetings"], row["supervision_sessions"]) == (2, 2)
+    assert (row["trm_first_stage"], row["trm_latest_stage"]) == (1, 3)
+    assert row["fidelity_all"] == 1
+    assert row["end_reason"] == ""
+
+
+def test_dataset_never_contains_names_dates_of_birth_or_references(cohort):
+    from reports.dataset import dataset_rows
+
+    _dictionary, rows = dataset_rows(Scope(**SCOPE))
+    text = repr(rows)
+    person = cohort["p1"]
+    for secret in (
+        person.given_name,
+        person.family_name,
+        person.reference,
+        person.date_of_birth.isoformat(),
+    ):
+        assert secret not in text
+
+
+def test_pseudonyms_are_stable_for_a_key_and_change_with_it(settings):
+    from reports.dataset import pseudonym
+
+    first = pseudonym(42)
+    assert pseudonym(42) == first
+    settings.ECM_STUDY_KEY = "another-study-key"
+    assert pseudonym(42) != first

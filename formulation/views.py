@@ -1,0 +1,593 @@
+"""Formulation meetings, formulations, the intervention plan, and the record-page panel.
+
+Who gets what (tests/permissions/rows_formulation.py): the pages are found through the
+scoped case selectors with `formulation.read` (practitioners, managers and psychologists of
+the young person's team), so anyone else — another team, evaluators, administrators — gets
+a logged 404. Inside the team, writing needs `formulation.write` (psychologists serving the
+team), `plan.write` (all three roles) or `case.edit` (linking an appointment); a user who
+can read but not write is told 403, also logged.
+
+Every view of a formulation is written to the access log against the young person, so it
+shows in the case's access log: "formulation.view", and "formulation.export" for the PDF.
+"""
+
+import mimetypes
+import re
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import policy
+from accounts.access_log import get_visible_or_404, record_access
+from cases import selectors as case_selectors
+from cases.models import Appointment, TRMStage, YoungPerson
+from cases.services import ConflictError
+from cases.views.base import add_service_errors, render_conflict
+
+from . import selectors, services
+from .forms import (
+    AppointmentLinkForm,
+    AttendanceForm,
+    FormulationForm,
+    ItemEditForm,
+    ItemForm,
+    MeetingForm,
+)
+from .models import AgreedAction, Formulation, FormulationMeeting, InterventionItem, MeetingKind
+
+#: Appointments listed on the plan page to link to plan items (newest first).
+PLAN_APPOINTMENTS = 20
+
+ITEM_FIELDS = services.ITEM_FIELDS
+
+
+def _in_words(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _deny(request, young_person, capability: str, action: str):
+    record_access(
+        request, action=action, obj=young_person, allowed=False, detail=f"lacks {capability}"
+    )
+    raise PermissionDenied
+
+
+def _young_person(request, pk, *, capability: str = "formulation.read", action: str = ""):
+    """The young person if the user may read their formulation (404, logged, otherwise),
+    and may use `capability` on it (403, logged, otherwise).
+
+    `action`, when given, is written to the access log as well as the selector's "case.view".
+    """
+    young_person = case_selectors.young_person_for(request, pk, capability="formulation.read")
+    if not policy.may(request.user, capability, young_person.team):
+        _deny(request, young_person, capability, action or "formulation.change")
+    if action:
+        record_access(request, action=action, obj=young_person)
+    return young_person
+
+
+def _meeting(request, meeting_pk, *, capability: str = "formulation.read", action: str):
+    """A meeting of a young person whose formulation the user may read; 404 (logged) else.
+
+    The view is logged against the young person, so the case's access log shows it.
+    """
+    readable = case_selectors.young_people_visible_to(
+        request.user, "formulation.read", include_archived=True
+    )
+    try:
+        meeting = (
+            FormulationMeeting.objects.filter(young_person__in=readable)
+            .select_related("young_person__team", "young_person__practitioner", "chair")
+            .get(pk=meeting_pk)
+        )
+    except FormulationMeeting.DoesNotExist:
+        record_access(
+            request,
+            action=action,
+            allowed=False,
+            object_type=FormulationMeeting._meta.label_lower,
+            object_id=str(meeting_pk),
+            detail="not found or outside the user's scope",
+        )
+        raise Http404 from None
+    young_person = meeting.young_person
+    if not policy.may(request.user, capability, young_person.team):
+        _deny(request, young_person, capability, action)
+    record_access(request, action=action, obj=young_person, detail=f"meeting {meeting.pk}")
+    return meeting
+
+
+def _to_meetings(young_person, meeting=None):
+    url = reverse("formulation:meeting-list", kwargs={"pk": young_person.pk})
+    return redirect(f"{url}#meeting-{meeting.pk}" if meeting else url)
+
+
+def _to_plan(young_person):
+    return redirect("formulation:plan", pk=young_person.pk)
+
+
+# --- Meetings ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request, pk):
+    """Every meeting, newest first, with attendance and the formulation agreed at it."""
+    young_person = _young_person(request, pk, action="formulation.view")
+    team = young_person.team
+    meetings = [
+        {"meeting": meeting, "formulation": getattr(meeting, "formulation", None)}
+        for meeting in selectors.meetings_for(young_person)
+    ]
+    return render(
+        request,
+        "formulation/meeting_list.html",
+        {
+            "young_person": young_person,
+            "meetings": meetings,
+            "today": timezone.localdate(),
+            "may_write": policy.may(request.user, "formulation.write", team),
+            "may_complete": policy.may(request.user, "formulation.write", team)
+            or policy.may(request.user, "plan.write", team),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    young_person = _young_person(request, pk, capability="formulation.write")
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                by=request.user, young_person=young_person, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(kind)s on %(date)s scheduled")
+                % {"kind": meeting.get_kind_display(), "date": _in_words(meeting.held_on)},
+            )
+            return _to_meetings(young_person, meeting)
+    return render(
+        request, "formulation/meeting_form.html", {"form": form, "young_person": young_person}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_edit(request, meeting_pk):
+    """Record the meeting as held, with who attended from each invited agency."""
+    meeting = _meeting(
+        request, meeting_pk, capability="formulation.write", action="formulation.view"
+    )
+    invited = list(meeting.attendance.select_related("agency"))
+    form = AttendanceForm(request.POST or None, invited=invited)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_record_attendance(
+                by=request.user, meeting=meeting, attendance=form.attendance()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Attendance at the meeting on %(date)s recorded")
+                % {"date": _in_words(meeting.held_on)},
+            )
+            return _to_meetings(meeting.young_person, meeting)
+    return render(
+        request,
+        "formulation/attendance_form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "young_person": meeting.young_person,
+            "agency_rows": [
+                (form[f"attended_{agency_id}"], form[f"name_{agency_id}"])
+                for agency_id in form.agency_ids
+            ],
+        },
+    )
+
+
+# --- Formulations ------------------------------------------------------------------------------
+
+
+def _formulation_initial(meeting, existing) -> dict:
+    """The saved formulation to revise, or for a review the previous one to start from."""
+    if existing is not None:
+        initial = {name: getattr(existing, name) for name in services.FORMULATION_FIELDS}
+        initial["version"] = existing.version
+        return initial
+    if meeting.kind == MeetingKind.REVIEW:
+        return services.formulation_starting_values(meeting)
+    return {}
+
+
+def _shown(value) -> str:
+    if isinstance(value, date):
+        return _in_words(value)
+    return "" if value is None else str(value)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def formulation_edit(request, meeting_pk):
+    meeting = _meeting(
+        request, meeting_pk, capability="formulation.write", action="formulation.view"
+    )
+    young_person = meeting.young_person
+    existing = (
+        Formulation.objects.filter(meeting=meeting)
+        .select_related("trm_stage")
+        .prefetch_related("actions")
+        .first()
+    )
+    if request.method != "POST":
+        form = FormulationForm(initial=_formulation_initial(meeting, existing))
+    else:
+        form = FormulationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.formulation_record(
+                    by=request.user,
+                    meeting=meeting,
+                    values=form.values(),
+                    actions=form.cleaned_data["actions"],
+                    version=form.cleaned_data["version"],
+                )
+            except ConflictError as conflict:
+                return _formulation_conflict(request, form, conflict.current, young_person)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Formulation of the meeting on %(date)s saved")
+                    % {"date": _in_words(meeting.held_on)},
+                )
+                return _to_meetings(young_person, meeting)
+    return render(
+        request,
+        "formulation/formulation_form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "young_person": young_person,
+            "existing": existing,
+            "starts_from_previous": existing is None and bool(form.initial),
+        },
+    )
+
+
+def _formulation_conflict(request, form, current, young_person):
+    """Another psychologist saved first: their text beside this one's, which is kept."""
+    rows = []
+    for name in services.FORMULATION_FIELDS:
+        saved, typed = getattr(current, name), form.cleaned_data.get(name)
+        if _shown(saved) != _shown(typed):
+            rows.append((form.fields[name].label, _shown(saved), _shown(typed)))
+    data = request.POST.copy()
+    data["version"] = str(current.version)  # saving again is a deliberate overwrite
+    return render_conflict(
+        request,
+        form=FormulationForm(data),
+        current=current,
+        young_person=young_person,
+        what=_("formulation"),
+        fields=rows,
+    )
+
+
+@login_required
+@require_POST
+def action_complete(request, action_pk):
+    """Mark an agreed action of a formulation as done today."""
+    readable = case_selectors.young_people_visible_to(
+        request.user, "formulation.read", include_archived=True
+    )
+    action = get_visible_or_404(
+        request,
+        AgreedAction.objects.filter(formulation__meeting__young_person__in=readable).select_related(
+            "formulation__meeting__young_person__team"
+        ),
+        action="formulation.action_complete",
+        pk=action_pk,
+    )
+    services.action_complete(by=request.user, action=action, done_on=timezone.localdate())
+    messages.success(request, _("Agreed action marked as done"))
+    meeting = action.formulation.meeting
+    return _to_meetings(meeting.young_person, meeting)
+
+
+def _summary_context(request, meeting) -> dict:
+    meeting = selectors.meetings_for(meeting.young_person).get(pk=meeting.pk)
+    return {
+        "meeting": meeting,
+        "young_person": meeting.young_person,
+        "formulation": getattr(meeting, "formulation", None),
+        "printed_on": timezone.localdate(),
+    }
+
+
+@login_required
+@require_GET
+def formulation_summary(request, meeting_pk):
+    """A one-page summary of the formulation, with a print style sheet."""
+    meeting = _meeting(request, meeting_pk, action="formulation.view")
+    return render(
+        request, "formulation/formulation_summary.html", _summary_context(request, meeting)
+    )
+
+
+def static_files_fetcher(static_url: str):
+    """A WeasyPrint URL fetcher that reads the service's static files from disk, only.
+
+    The PDF is made without any HTTP request, so it works offline, in tests and behind a
+    proxy; any other URL is refused (WeasyPrint then leaves that resource out). WeasyPrint
+    is imported here, when a PDF is made, rather than whenever the views are loaded.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(static_url):
+                raise ValueError(f"not a static file: {url}")
+            name = url.removeprefix(static_url).split("?")[0].split("#")[0]
+            if ".." in name.split("/"):
+                raise ValueError(f"not a static file: {url}")
+            path = finders.find(name)
+            if path:
+                with open(path, "rb") as file:
+                    body = file.read()
+            elif staticfiles_storage.exists(name):  # collected (fingerprinted) files
+                with staticfiles_storage.open(name) as file:
+                    body = file.read()
+            else:
+                raise ValueError(f"no such static file: {name}")
+            mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": mime_type})
+
+    return StaticFilesFetcher()
+
+
+def _pdf_filename(meeting) -> str:
+    reference = re.sub(r"[^A-Za-z0-9_-]+", "-", meeting.young_person.reference).strip("-")
+    return f"formulation-{reference}-{meeting.held_on:%Y-%m-%d}.pdf"
+
+
+@login_required
+@require_GET
+def formulation_pdf(request, meeting_pk):
+    """The same summary as a PDF to download (logged as an export)."""
+    meeting = _meeting(request, meeting_pk, action="formulation.export")
+    context = {**_summary_context(request, meeting), "as_pdf": True}
+    html = render_to_string("formulation/formulation_summary.html", context, request=request)
+    base_url = request.build_absolute_uri("/")
+    static_url = request.build_absolute_uri(settings.STATIC_URL)
+    import weasyprint
+
+    pdf = weasyprint.HTML(
+        string=html, base_url=base_url, url_fetcher=static_files_fetcher(static_url)
+    ).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_pdf_filename(meeting)}"'
+    return response
+
+
+# --- The intervention plan ---------------------------------------------------------------------
+
+
+def _current_stage(young_person) -> TRMStage | None:
+    """The young person's current TRM stage (the latest assessment), in one query."""
+    latest = case_selectors.with_current_stage(YoungPerson.objects.filter(pk=young_person.pk))
+    return TRMStage.objects.filter(pk=Subquery(latest.values("current_stage_id")[:1])).first()
+
+
+@login_required
+@require_GET
+def plan(request, pk):
+    """The plan in order, warning beside items that target a stage above the current one."""
+    young_person = _young_person(request, pk)
+    team = young_person.team
+    current_stage = _current_stage(young_person)
+    rows = selectors.plan_for(young_person, current_stage.number if current_stage else None)
+    appointments = (
+        Appointment.objects.filter(young_person=young_person, archived_at__isnull=True)
+        .select_related("delivered_intervention__item")
+        .order_by("-starts_at", "-id")[:PLAN_APPOINTMENTS]
+    )
+    return render(
+        request,
+        "formulation/plan.html",
+        {
+            "young_person": young_person,
+            "current_stage": current_stage,
+            "rows": rows,
+            "appointments": appointments,
+            "may_write": policy.may(request.user, "plan.write", team),
+            "may_link": policy.may(request.user, "case.edit", team),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_create(request, pk):
+    young_person = _young_person(request, pk, capability="plan.write")
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.intervention_add(
+                by=request.user, young_person=young_person, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Intervention added to the plan: %(title)s") % {"title": item.title}
+            )
+            return _to_plan(young_person)
+    return render(
+        request, "formulation/item_form.html", {"form": form, "young_person": young_person}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk, item_pk):
+    young_person = _young_person(request, pk, capability="plan.write")
+    item = get_visible_or_404(
+        request,
+        InterventionItem.objects.filter(young_person=young_person).select_related(
+            "young_person__team", "trm_stage", "agency"
+        ),
+        action="interventionitem.view",
+        pk=item_pk,
+    )
+    if request.method != "POST":
+        initial = {name: getattr(item, name) for name in ITEM_FIELDS}
+        form = ItemEditForm(initial={**initial, "version": item.version})
+    else:
+        form = ItemEditForm(request.POST)
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version = changes.pop("version")
+            try:
+                saved = services.intervention_update(
+                    by=request.user, item=item, version=version, **changes
+                )
+            except ConflictError as conflict:
+                return _item_conflict(request, form, conflict.current, young_person)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Intervention updated: %(title)s") % {"title": saved.title}
+                )
+                return _to_plan(young_person)
+    return render(
+        request,
+        "formulation/item_form.html",
+        {"form": form, "young_person": young_person, "item": item},
+    )
+
+
+def _item_conflict(request, form, current, young_person):
+    rows = []
+    for name in ITEM_FIELDS:
+        field = form.fields[name]
+        saved, typed = getattr(current, name), form.cleaned_data.get(name)
+        if name == "status":
+            choices = dict(field.choices)
+            saved, typed = choices.get(saved, saved), choices.get(typed, typed)
+        if _shown(saved) != _shown(typed):
+            rows.append((field.label, _shown(saved), _shown(typed)))
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    return render_conflict(
+        request,
+        form=ItemEditForm(data),
+        current=current,
+        young_person=young_person,
+        what=_("plan item"),
+        fields=rows,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_link(request, pk, appointment_pk):
+    """Say which plan item an appointment delivered (or none)."""
+    young_person = _young_person(request, pk, capability="case.edit")
+    appointment = get_visible_or_404(
+        request,
+        Appointment.objects.filter(young_person=young_person).select_related(
+            "young_person__team", "delivered_intervention"
+        ),
+        action="appointment.view",
+        pk=appointment_pk,
+    )
+    items = list(
+        InterventionItem.objects.filter(young_person=young_person)
+        .select_related("trm_stage")
+        .order_by("sequence", "id")
+    )
+    linked = getattr(appointment, "delivered_intervention", None)
+    form = AppointmentLinkForm(
+        request.POST or None,
+        items=items,
+        initial={"item": str(linked.item_id) if linked else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        item = form.cleaned_data["item"]
+        try:
+            services.appointment_link_intervention(
+                by=request.user, appointment=appointment, item=item
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            when = _in_words(timezone.localtime(appointment.starts_at).date())
+            if item is None:
+                text = _("Appointment on %(date)s is not linked to the plan") % {"date": when}
+            else:
+                text = _("Appointment on %(date)s linked to %(title)s") % {
+                    "date": when,
+                    "title": item.title,
+                }
+            messages.success(request, text)
+            return _to_plan(young_person)
+    return render(
+        request,
+        "formulation/appointment_link_form.html",
+        {"form": form, "young_person": young_person, "appointment": appointment, "items": items},
+    )
+
+
+# --- The record page's panel -------------------------------------------------------------------
+
+
+def panel_context(request, young_person) -> dict | None:
+    """The record page's formulation card: the latest formulation's headline, no free text.
+
+    Two queries: the latest formulation (with its meeting and stage) and the count of
+    agreed actions past their due date. Hidden from anyone who may not read formulations.
+    """
+    team = young_person.team
+    if not policy.may(request.user, "formulation.read", team):
+        return None
+    today = timezone.localdate()
+    latest = selectors.latest_formulation(young_person)
+    overdue_actions = AgreedAction.objects.filter(
+        formulation__meeting__young_person=young_person,
+        done_on__isnull=True,
+        due_on__lt=today,
+    ).count()
+    return {
+        "young_person": young_person,
+        "latest": latest,
+        "review_overdue": bool(latest and latest.next_review_on and latest.next_review_on < today),
+        "overdue_actions": overdue_actions,
+        "may_write": policy.may(request.user, "formulation.write", team)
+        and not young_person.is_archived,
+    }

@@ -1,0 +1,397 @@
+"""Writing the exchange format: every file, with its header row, from the database.
+
+The row sources here are also what the importer compares a file with ("is this row already
+there?"), so a row exported and read back is recognised as the same row.
+
+What is exported: teams, agencies, the staff the case data needs (anyone holding a
+practitioner, manager, psychologist or evaluator role, anyone with a staff reference, anyone a
+case record names), and every young person and record that is not archived. Archived records,
+cancelled formulation meetings, formulations, notes of supervision and anything the format
+has no column for stay out. Cells are written exactly (no spreadsheet formula neutralising:
+this is a transfer format, read by the importer, not a report).
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import Agency, Membership, Team, User
+from cases.models import (
+    Appointment,
+    Breach,
+    Consent,
+    CustodyEpisode,
+    Need,
+    Offence,
+    Order,
+    TRMAssessment,
+    YoungPerson,
+)
+from formulation.models import (
+    FormulationMeeting,
+    InterventionItem,
+    MeetingAttendance,
+    MeetingStatus,
+)
+from supervision.models import SupervisionSession
+
+from . import schema
+from .schema import STAFF_ROLES
+
+
+def _user(staff_ref, username):
+    return schema.staff_key(staff_ref, username) if username else None
+
+
+def _person_filter(prefix: str, young_person_ids, include_archived: bool) -> Q:
+    condition = Q()
+    if young_person_ids is not None:
+        condition &= Q(**{f"{prefix}young_person_id__in": young_person_ids})
+    if not include_archived:
+        condition &= Q(**{f"{prefix}young_person__archived_at__isnull": True})
+    return condition
+
+
+def _records(model, fields, order, young_person_ids, include_archived):
+    queryset = model.objects.filter(_person_filter("", young_person_ids, include_archived))
+    if not include_archived:
+        queryset = queryset.filter(archived_at__isnull=True)
+    return (
+        queryset.order_by("young_person__reference", *order, "pk")
+        .values_list("young_person__reference", *fields)
+        .iterator(chunk_size=5000)
+    )
+
+
+# --- One function per file: tuples of values in the file's column order ------------------------
+
+
+def teams(**_options) -> Iterator[tuple]:
+    yield from Team.objects.order_by("code").values_list("code", "name")
+
+
+def agencies(**_options) -> Iterator[tuple]:
+    yield from Agency.objects.order_by("code").values_list("code", "name")
+
+
+def _referenced_staff() -> set[int]:
+    referenced: set[int] = set()
+    for model, fields in (
+        (YoungPerson, ("practitioner_id",)),
+        (Consent, ("recorded_by_id",)),
+        (TRMAssessment, ("recorded_by_id",)),
+        (Appointment, ("practitioner_id",)),
+        (FormulationMeeting, ("chair_id",)),
+        (SupervisionSession, ("psychologist_id", "practitioner_id")),
+    ):
+        for name in fields:
+            referenced.update(
+                model.objects.filter(**{f"{name}__isnull": False})
+                .values_list(name, flat=True)
+                .distinct()
+                .order_by()
+            )
+    return referenced
+
+
+def staff(**_options) -> Iterator[tuple]:
+    """One row per member of staff and role (team roles list their teams)."""
+    held: dict[int, dict[str, set]] = {}
+    for user_id, role, team_code in Membership.objects.values_list("user_id", "role", "team__code"):
+        if role in STAFF_ROLES:
+            held.setdefault(user_id, {}).setdefault(role, set())
+            if team_code:
+                held[user_id][role].add(team_code)
+    referenced = _referenced_staff()
+    rows = []
+    for user in User.objects.only("username", "staff_ref", "first_name", "last_name", "email"):
+        if not (user.staff_ref or user.pk in held or user.pk in referenced):
+            continue
+        key = schema.staff_key(user.staff_ref, user.username)
+        roles = held.get(user.pk) or {"": set()}
+        for role, codes in roles.items():
+            rows.append((key, user.get_full_name(), user.email, role, tuple(sorted(codes))))
+    yield from sorted(rows, key=lambda row: (row[0], row[3]))
+
+
+def young_people(*, young_person_ids=None, include_archived=False) -> Iterator[tuple]:
+    queryset = YoungPerson.objects.all()
+    if young_person_ids is not None:
+        queryset = queryset.filter(pk__in=young_person_ids)
+    if not include_archived:
+        queryset = queryset.filter(archived_at__isnull=True)
+    for values in (
+        queryset.order_by("reference")
+        .values_list(
+            "reference",
+            "team__code",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "gender",
+            "ethnicity",
+            "referral_date",
+            "practitioner__staff_ref",
+            "practitioner__username",
+            "parent_consent_required",
+            "ecm_start_date",
+            "ecm_end_date",
+            "end_reason",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        yield (*values[:8], _user(values[8], values[9]), *values[10:])
+
+
+def needs(*, young_person_ids=None, include_archived=False):
+    yield from _records(
+        Need,
+        ("category__code", "recorded_on", "evidence"),
+        ("recorded_on",),
+        young_person_ids,
+        include_archived,
+    )
+
+
+def offences(*, young_person_ids=None, include_archived=False):
+    yield from _records(
+        Offence,
+        ("committed_on", "description", "gravity", "proven_on"),
+        ("committed_on",),
+        young_person_ids,
+        include_archived,
+    )
+
+
+def orders(*, young_person_ids=None, include_archived=False):
+    yield from _records(
+        Order,
+        ("order_type", "start_date", "end_date"),
+        ("start_date",),
+        young_person_ids,
+        include_archived,
+    )
+
+
+def breaches(*, young_person_ids=None, include_archived=False):
+    yield from _records(
+        Breach, ("breach_date", "note"), ("breach_date",), young_person_ids, include_archived
+    )
+
+
+def custody(*, young_person_ids=None, include_archived=False):
+    yield from _records(
+        CustodyEpisode,
+        ("start_date", "end_date"),
+        ("start_date",),
+        young_person_ids,
+        include_archived,
+    )
+
+
+def consents(*, young_person_ids=None, include_archived=False):
+    for values in _records(
+        Consent,
+        (
+            "party",
+            "purpose",
+            "decision",
+            "decided_on",
+            "recorded_by__staff_ref",
+            "recorded_by__username",
+            "note",
+        ),
+        ("decided_on",),
+        young_person_ids,
+        include_archived,
+    ):
+        yield (*values[:5], _user(values[5], values[6]), values[7])
+
+
+def trm_assessments(*, young_person_ids=None, include_archived=False):
+    for values in _records(
+        TRMAssessment,
+        (
+            "assessed_on",
+            "stage__number",
+            "rationale",
+            "recorded_by__staff_ref",
+            "recorded_by__username",
+        ),
+        ("assessed_on",),
+        young_person_ids,
+        include_archived,
+    ):
+        yield (*values[:4], _user(values[4], values[5]))
+
+
+def appointments(*, young_person_ids=None, include_archived=False):
+    for values in _records(
+        Appointment,
+        (
+            "starts_at",
+            "kind",
+            "purpose",
+            "attendance",
+            "engagement",
+            "outcome",
+            "practitioner__staff_ref",
+            "practitioner__username",
+        ),
+        ("starts_at",),
+        young_person_ids,
+        include_archived,
+    ):
+        yield (*values[:7], _user(values[7], values[8]))
+
+
+def _meetings(young_person_ids=None, include_archived=False):
+    return FormulationMeeting.objects.filter(
+        _person_filter("", young_person_ids, include_archived)
+    ).exclude(status=MeetingStatus.CANCELLED)
+
+
+def formulation_meetings(*, young_person_ids=None, include_archived=False):
+    rows = [
+        (schema.meeting_key(ref, pk), person, held_on, kind, _user(chair_ref, chair_name))
+        for ref, pk, person, held_on, kind, chair_ref, chair_name in _meetings(
+            young_person_ids, include_archived
+        ).values_list(
+            "meeting_ref",
+            "pk",
+            "young_person__reference",
+            "held_on",
+            "kind",
+            "chair__staff_ref",
+            "chair__username",
+        )
+    ]
+    yield from sorted(rows, key=lambda row: row[0])
+
+
+def meeting_attendance(*, young_person_ids=None, include_archived=False):
+    meetings = _meetings(young_person_ids, include_archived)
+    rows = [
+        (schema.meeting_key(ref, meeting_id), agency, attended, name)
+        for ref, meeting_id, agency, attended, name in MeetingAttendance.objects.filter(
+            meeting__in=meetings
+        ).values_list(
+            "meeting__meeting_ref", "meeting_id", "agency__code", "attended", "attendee_name"
+        )
+    ]
+    yield from sorted(rows, key=lambda row: (row[0], row[1]))
+
+
+def interventions(*, young_person_ids=None, include_archived=False):
+    queryset = InterventionItem.objects.filter(
+        _person_filter("", young_person_ids, include_archived)
+    )
+    yield from (
+        queryset.order_by("young_person__reference", "sequence", "pk")
+        .values_list(
+            "young_person__reference",
+            "title",
+            "trm_stage__number",
+            "agency__code",
+            "planned_start",
+            "status",
+        )
+        .iterator(chunk_size=5000)
+    )
+
+
+def supervision_sessions(**_options):
+    discussed: dict[int, list[str]] = {}
+    for session_id, reference in SupervisionSession.cases.through.objects.filter(
+        youngperson__archived_at__isnull=True
+    ).values_list("supervisionsession_id", "youngperson__reference"):
+        discussed.setdefault(session_id, []).append(reference)
+    rows = []
+    for values in SupervisionSession.objects.values_list(
+        "session_ref",
+        "pk",
+        "held_on",
+        "psychologist__staff_ref",
+        "psychologist__username",
+        "practitioner__staff_ref",
+        "practitioner__username",
+    ):
+        ref, pk, held_on = values[:3]
+        rows.append(
+            (
+                schema.session_key(ref, pk),
+                held_on,
+                _user(values[3], values[4]),
+                _user(values[5], values[6]),
+                tuple(sorted(discussed.get(pk, ()))),
+            )
+        )
+    yield from sorted(rows, key=lambda row: row[0])
+
+
+SOURCES = {
+    schema.TEAM: teams,
+    schema.AGENCY: agencies,
+    schema.STAFF: staff,
+    schema.YOUNG_PERSON: young_people,
+    schema.NEED: needs,
+    schema.OFFENCE: offences,
+    schema.ORDER: orders,
+    schema.BREACH: breaches,
+    schema.CUSTODY: custody,
+    schema.CONSENT: consents,
+    schema.TRM: trm_assessments,
+    schema.APPOINTMENT: appointments,
+    schema.MEETING: formulation_meetings,
+    schema.ATTENDANCE: meeting_attendance,
+    schema.INTERVENTION: interventions,
+    schema.SESSION: supervision_sessions,
+}
+
+
+def write_csv(spec: schema.FileSpec, rows, handle) -> int:
+    """Write the header and the rows of one file to a text handle; returns the row count."""
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(spec.column_names)
+    count = 0
+    for values in rows:
+        writer.writerow(
+            [column.kind.format(value) for column, value in zip(spec.columns, values, strict=True)]
+        )
+        count += 1
+    return count
+
+
+def export_exchange(destination, *, progress=None) -> dict[str, int]:
+    """Write every file of the exchange format to a folder, or to a zip if the path ends .zip.
+
+    Returns the number of rows written per file. `progress(file name, rows)` is called after
+    each file.
+    """
+    path = Path(destination)
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        if path.suffix.lower() == ".zip":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for spec in schema.FILES:
+                    with (
+                        archive.open(spec.name, "w") as member,
+                        io.TextIOWrapper(member, encoding="utf-8", newline="") as handle,
+                    ):
+                        counts[spec.name] = write_csv(spec, SOURCES[spec.name](), handle)
+                    if progress:
+                        progress(spec.name, counts[spec.name])
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            for spec in schema.FILES:
+                with (path / spec.name).open("w", encoding="utf-8", newline="") as handle:
+                    counts[spec.name] = write_csv(spec, SOURCES[spec.name](), handle)
+                if progress:
+                    progress(spec.name, counts[spec.name])
+    return counts

@@ -1,0 +1,717 @@
+"""Importing an exchange: validate everything, then write everything in one transaction.
+
+Nothing is written unless every row of every file is valid. Rows are matched with what the
+database holds so that importing the same files again changes nothing:
+
+* teams by team_code, agencies by agency_code, young people by ref, formulation meetings by
+  meeting_ref, supervision sessions by session_ref, meeting attendance by (meeting_ref,
+  agency_code), staff by staff_ref (one row per role): a changed value updates the row;
+* the other records (needs, offences, orders, breaches, custody, consents, TRM assessments,
+  appointments, interventions) have no key of their own, so the whole row is the key: a row
+  identical to one already recorded for that young person is left alone, any other is added
+  (two identical rows in a file stand for two records, matched one for one).
+
+New staff are created inactive with an unusable password: they cannot sign in until an
+administrator activates them and they set a password. Roles are only ever added.
+
+Writes are in bulk, one statement per batch, with django-simple-history's
+``bulk_create_with_history`` / ``bulk_update_with_history`` so every created or changed row
+still has its history entry ("Imported from the exchange format", by the importing user).
+Each young person created gets a ``exchange.imported`` case event, and each existing one whose
+records changed an ``exchange.updated`` event. Finally, every new referral gets an
+eligibility decision by the policy in force on its referral date, dated on that date and
+marked reconstructed.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
+from cases.models import (
+    Appointment,
+    Breach,
+    CaseEvent,
+    Consent,
+    CustodyEpisode,
+    Need,
+    Offence,
+    Order,
+    TRMAssessment,
+    YoungPerson,
+    age_on,
+)
+from cases.services import PARENT_CONSENT_AGE
+from eligibility.services import eligibility_check, policy_in_force
+from formulation.models import (
+    FormulationMeeting,
+    InterventionItem,
+    MeetingAttendance,
+    MeetingStatus,
+)
+from supervision.models import SupervisionSession
+
+from . import exporter, reader, schema
+from .problems import Problem
+from .reader import chunks
+from .source import Source
+
+BATCH = 1000
+CHANGE_REASON = "Imported from the exchange format"
+
+
+@dataclass
+class FileCount:
+    name: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportResult:
+    """What an import found and did (or, for a dry run, would do)."""
+
+    source: str
+    dry_run: bool
+    problems: list[Problem] = field(default_factory=list)
+    #: Files in the folder or zip that are not CSV and were not read.
+    ignored: list[str] = field(default_factory=list)
+    counts: dict[str, FileCount] = field(default_factory=dict)
+    #: Eligibility decisions made (or that would be made) for new referrals.
+    decisions: int = 0
+    eligible: int = 0
+    #: References of new referrals for which no policy was in force on the referral date.
+    no_policy: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    @property
+    def rows(self) -> int:
+        return sum(count.rows for count in self.counts.values())
+
+    @property
+    def created(self) -> int:
+        return sum(count.created for count in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(count.updated for count in self.counts.values())
+
+    @property
+    def file_counts(self) -> list[FileCount]:
+        return [self.counts[spec.name] for spec in schema.FILES if spec.name in self.counts]
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    given, _space, family = name.partition(" ")
+    return given[:150], family.strip()[:150]
+
+
+class _Importer:
+    def __init__(self, exchange: reader.Exchange, *, by, dry_run: bool, result: ImportResult):
+        self.tables = exchange.tables
+        self.snapshot = exchange.snapshot
+        self.by = by
+        self.dry_run = dry_run
+        self.result = result
+        self.teams: dict[str, Team] = dict(self.snapshot.teams)
+        self.agencies: dict[str, Agency] = dict(self.snapshot.agencies)
+        self.users: dict[str, User] = dict(self.snapshot.users)
+        self.people: dict[str, YoungPerson] = dict(self.snapshot.young_people)
+        self.meetings: dict[str, FormulationMeeting] = dict(self.snapshot.meetings)
+        self.new_people: list[YoungPerson] = []
+        #: Young person reference → what changed for them (for the case events).
+        self.touched: dict[str, Counter] = {}
+
+    # Writing helpers -------------------------------------------------------------------------
+
+    def count(self, name: str) -> FileCount:
+        return self.result.counts.setdefault(name, FileCount(name))
+
+    def create(self, model, objects: list) -> None:
+        if objects and not self.dry_run:
+            bulk_create_with_history(
+                objects,
+                model,
+                batch_size=BATCH,
+                default_user=self.by,
+                default_change_reason=CHANGE_REASON,
+            )
+
+    def update(self, model, objects: list, fields: set) -> None:
+        if objects and not self.dry_run:
+            bulk_update_with_history(
+                objects,
+                model,
+                sorted(fields),
+                batch_size=BATCH,
+                default_user=self.by,
+                default_change_reason=CHANGE_REASON,
+            )
+
+    def user(self, key):
+        return self.users[key] if key else None
+
+    def touch(self, reference: str, what: str) -> None:
+        self.touched.setdefault(reference, Counter())[what] += 1
+
+    @staticmethod
+    def assign(obj, values: dict, changed: set) -> bool:
+        """Set the values that differ; True if any did (their names are added to `changed`)."""
+        differs = False
+        for name, value in values.items():
+            field_ = obj._meta.get_field(name)
+            if field_.is_relation:
+                current = getattr(obj, field_.attname)
+                same = (value is None and current is None) or (
+                    value is not None and value.pk is not None and value.pk == current
+                )
+            else:
+                same = getattr(obj, name) == value
+            if not same:
+                setattr(obj, name, value)
+                changed.add(name)
+                differs = True
+        return differs
+
+    # Files -------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.import_coded(schema.TEAM, "team_code", Team, self.teams)
+        self.import_coded(schema.AGENCY, "agency_code", Agency, self.agencies)
+        self.import_staff()
+        self.import_young_people()
+        self.import_records()
+        self.import_meetings()
+        self.import_attendance()
+        self.import_interventions()
+        self.import_sessions()
+        self.record_events()
+        self.decide_eligibility()
+
+    def import_coded(self, name, key, model, known: dict) -> None:
+        count, new, changed, fields = self.count(name), [], [], set()
+        for row in self.tables[name].rows:
+            count.rows += 1
+            existing = known.get(row[key])
+            if existing is None:
+                obj = model(code=row[key], name=row["name"])
+                known[row[key]] = obj
+                new.append(obj)
+                count.created += 1
+            elif self.assign(existing, {"name": row["name"]}, fields):
+                changed.append(existing)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        self.create(model, new)
+        self.update(model, changed, fields)
+
+    def import_staff(self) -> None:
+        count, new_users, changed_users, fields = self.count(schema.STAFF), [], [], set()
+        memberships = []
+        held = {
+            key: set(self.snapshot.roles.get(user.pk, ()))
+            for key, user in self.snapshot.users.items()
+        }
+        seen, new_keys = set(), set()
+        for row in self.tables[schema.STAFF].rows:
+            count.rows += 1
+            key = row["staff_ref"]
+            user = self.users.get(key)
+            updated = False
+            if user is None:
+                given, family = _split_name(row["name"])
+                user = User(
+                    username=key.lower(),
+                    staff_ref=key,
+                    first_name=given,
+                    last_name=family,
+                    email=row["email"] or "",
+                    is_active=False,
+                    password=make_password(None),
+                )
+                self.users[key] = user
+                held[key] = set()
+                new_users.append(user)
+                new_keys.add(key)
+            elif key not in seen:
+                values = {"email": row["email"] or ""}
+                if user.get_full_name() != row["name"]:
+                    values["first_name"], values["last_name"] = _split_name(row["name"])
+                if self.assign(user, values, fields):
+                    changed_users.append(user)
+                    updated = True
+            seen.add(key)
+            role = row["role"]
+            if role == Role.EVALUATOR:
+                wanted = [(role, None)]
+            elif role in TEAM_ROLES:
+                wanted = [(role, code) for code in row["team_codes"]]
+            else:
+                wanted = []
+            for role_name, code in wanted:
+                if (role_name, code) not in held[key]:
+                    held[key].add((role_name, code))
+                    memberships.append(
+                        Membership(
+                            user=user, role=role_name, team=self.teams[code] if code else None
+                        )
+                    )
+                    updated = True
+            if key in new_keys:
+                count.created += 1
+            elif updated:
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        self.create(User, new_users)
+        self.update(User, changed_users, fields)
+        self.create(Membership, memberships)
+
+    def import_young_people(self) -> None:
+        count, changed, fields = self.count(schema.YOUNG_PERSON), [], set()
+        for row in self.tables[schema.YOUNG_PERSON].rows:
+            count.rows += 1
+            values = {
+                "team": self.teams[row["team_code"]],
+                "given_name": row["given_name"],
+                "family_name": row["family_name"],
+                "date_of_birth": row["date_of_birth"],
+                "gender": row["gender"],
+                "ethnicity": row["ethnicity"] or "",
+                "referral_date": row["referral_date"],
+                "practitioner": self.user(row["practitioner_ref"]),
+                "ecm_start_date": row["started_on"],
+                "ecm_end_date": row["ended_on"],
+                "end_reason": row["end_reason"] or "",
+            }
+            if row["parent_consent_required"] is not None:
+                values["parent_consent_required"] = row["parent_consent_required"]
+            existing = self.people.get(row["ref"])
+            if existing is None:
+                values.setdefault(
+                    "parent_consent_required",
+                    age_on(row["date_of_birth"], row["referral_date"]) < PARENT_CONSENT_AGE,
+                )
+                person = YoungPerson(reference=row["ref"], created_by=self.by, **values)
+                self.people[row["ref"]] = person
+                self.new_people.append(person)
+                count.created += 1
+            elif self.assign(existing, values, fields):
+                existing.version += 1
+                changed.append(existing)
+                self.touch(row["ref"], schema.YOUNG_PERSON)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        self.create(YoungPerson, self.new_people)
+        self.update(YoungPerson, changed, fields | {"version"} if changed else fields)
+
+    def _existing(self, name: str) -> Counter:
+        """Natural keys of the rows already recorded for the young people this file names."""
+        spec = schema.BY_NAME[name]
+        ids = {
+            self.snapshot.young_people[ref].pk
+            for ref in {row["young_person_ref"] for row in self.tables[name].rows}
+            if ref in self.snapshot.young_people
+        }
+        existing = Counter()
+        for chunk in chunks(sorted(ids)):
+            for values in exporter.SOURCES[name](young_person_ids=chunk, include_archived=True):
+                existing[schema.normalise(spec, values)] += 1
+        return existing
+
+    def _new_records(self, name: str):
+        """Rows of a record file not already recorded: (row, young person) pairs."""
+        spec = schema.BY_NAME[name]
+        existing = self._existing(name)
+        count = self.count(name)
+        for row in self.tables[name].rows:
+            count.rows += 1
+            key = tuple(row.values[column] for column in spec.column_names)
+            if existing[key] > 0:
+                existing[key] -= 1
+                count.unchanged += 1
+                continue
+            count.created += 1
+            self.touch(row["young_person_ref"], name)
+            yield row, self.people[row["young_person_ref"]]
+
+    def import_records(self) -> None:
+        needs = self.snapshot.needs
+        stages = self.snapshot.stages
+        builders = {
+            schema.NEED: lambda row, person: Need(
+                young_person=person,
+                category=needs[row["need"]],
+                recorded_on=row["recorded_on"],
+                evidence=row["evidence"] or "",
+            ),
+            schema.OFFENCE: lambda row, person: Offence(
+                young_person=person,
+                committed_on=row["offence_date"],
+                description=row["description"],
+                gravity=row["gravity"],
+                proven_on=row["proven_on"],
+            ),
+            schema.ORDER: lambda row, person: Order(
+                young_person=person,
+                order_type=row["order_type"],
+                start_date=row["start_date"],
+                end_date=row["end_date"],
+            ),
+            schema.BREACH: lambda row, person: Breach(
+                young_person=person, breach_date=row["breach_date"], note=row["note"] or ""
+            ),
+            schema.CUSTODY: lambda row, person: CustodyEpisode(
+                young_person=person, start_date=row["start_date"], end_date=row["end_date"]
+            ),
+            schema.CONSENT: lambda row, person: Consent(
+                young_person=person,
+                party=row["party"],
+                purpose=row["purpose"],
+                decision=row["decision"],
+                decided_on=row["decided_on"],
+                note=row["note"] or "",
+                recorded_by=self.user(row["recorded_by_ref"]),
+            ),
+            schema.TRM: lambda row, person: TRMAssessment(
+                young_person=person,
+                stage=stages[row["stage"]],
+                assessed_on=row["assessed_on"],
+                rationale=row["rationale"],
+                recorded_by=self.user(row["assessed_by_ref"]),
+            ),
+            schema.APPOINTMENT: lambda row, person: Appointment(
+                young_person=person,
+                starts_at=row["starts_at"],
+                kind=row["kind"],
+                purpose=row["purpose"],
+                attendance=row["attendance"] or "",
+                engagement=row["engagement"],
+                outcome=row["outcome"] or "",
+                practitioner=self.user(row["practitioner_ref"]),
+            ),
+        }
+        models = {
+            schema.NEED: Need,
+            schema.OFFENCE: Offence,
+            schema.ORDER: Order,
+            schema.BREACH: Breach,
+            schema.CUSTODY: CustodyEpisode,
+            schema.CONSENT: Consent,
+            schema.TRM: TRMAssessment,
+            schema.APPOINTMENT: Appointment,
+        }
+        for name, build in builders.items():
+            objects = [build(row, person) for row, person in self._new_records(name)]
+            self.create(models[name], objects)
+
+    def import_meetings(self) -> None:
+        count, new, changed, fields = self.count(schema.MEETING), [], [], set()
+        today = timezone.localdate()
+        for row in self.tables[schema.MEETING].rows:
+            count.rows += 1
+            values = {
+                "young_person": self.people[row["young_person_ref"]],
+                "held_on": row["held_on"],
+                "kind": row["kind"],
+                "chair": self.users[row["chair_ref"]],
+            }
+            existing = self.meetings.get(row["meeting_ref"])
+            if existing is None:
+                meeting = FormulationMeeting(
+                    meeting_ref=row["meeting_ref"],
+                    status=(
+                        MeetingStatus.HELD if row["held_on"] <= today else MeetingStatus.SCHEDULED
+                    ),
+                    **values,
+                )
+                self.meetings[row["meeting_ref"]] = meeting
+                new.append(meeting)
+                self.touch(row["young_person_ref"], schema.MEETING)
+                count.created += 1
+            elif self.assign(existing, values, fields):
+                existing.version += 1
+                changed.append(existing)
+                self.touch(row["young_person_ref"], schema.MEETING)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        self.create(FormulationMeeting, new)
+        self.update(FormulationMeeting, changed, fields | {"version"} if changed else fields)
+
+    def import_attendance(self) -> None:
+        count, new, changed, fields = self.count(schema.ATTENDANCE), [], [], set()
+        refs = {row["meeting_ref"] for row in self.tables[schema.ATTENDANCE].rows}
+        ids = [meeting.pk for key, meeting in self.snapshot.meetings.items() if key in refs]
+        existing = {}
+        for chunk in chunks(ids):
+            for attendance in MeetingAttendance.objects.filter(meeting_id__in=chunk).select_related(
+                "agency"
+            ):
+                existing[(attendance.meeting_id, attendance.agency.code)] = attendance
+        for row in self.tables[schema.ATTENDANCE].rows:
+            count.rows += 1
+            meeting = self.meetings[row["meeting_ref"]]
+            values = {"attended": row["attended"], "attendee_name": row["attendee_name"] or ""}
+            current = existing.get((meeting.pk, row["agency_code"])) if meeting.pk else None
+            if current is None:
+                new.append(
+                    MeetingAttendance(
+                        meeting=meeting, agency=self.agencies[row["agency_code"]], **values
+                    )
+                )
+                count.created += 1
+            elif self.assign(current, values, fields):
+                changed.append(current)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        self.create(MeetingAttendance, new)
+        self.update(MeetingAttendance, changed, fields)
+
+    def import_interventions(self) -> None:
+        sequences: dict[int, int] = {}
+        refs = {row["young_person_ref"] for row in self.tables[schema.INTERVENTION].rows}
+        ids = [
+            self.snapshot.young_people[ref].pk for ref in refs if ref in self.snapshot.young_people
+        ]
+        for chunk in chunks(ids):
+            for person_id, sequence in InterventionItem.objects.filter(
+                young_person_id__in=chunk
+            ).values_list("young_person_id", "sequence"):
+                sequences[person_id] = max(sequences.get(person_id, 0), sequence)
+        objects = []
+        for row, person in self._new_records(schema.INTERVENTION):
+            next_sequence = sequences.get(person.pk or id(person), 0) + 1
+            sequences[person.pk or id(person)] = next_sequence
+            objects.append(
+                InterventionItem(
+                    young_person=person,
+                    title=row["title"],
+                    trm_stage=self.snapshot.stages[row["trm_stage"]],
+                    agency=self.agencies[row["agency_code"]] if row["agency_code"] else None,
+                    planned_start=row["planned_start"],
+                    status=row["status"],
+                    sequence=next_sequence,
+                    created_by=self.by,
+                )
+            )
+        self.create(InterventionItem, objects)
+
+    def import_sessions(self) -> None:
+        count, new, changed, fields = self.count(schema.SESSION), [], [], set()
+        through = SupervisionSession.cases.through
+        existing_sessions = list(self.snapshot.sessions.values())
+        discussed: dict[int, set] = {}
+        for chunk in chunks([session.pk for session in existing_sessions]):
+            for session_id, person_id in through.objects.filter(
+                supervisionsession_id__in=chunk
+            ).values_list("supervisionsession_id", "youngperson_id"):
+                discussed.setdefault(session_id, set()).add(person_id)
+        links: list[tuple] = []
+        relinked: list = []
+        for row in self.tables[schema.SESSION].rows:
+            count.rows += 1
+            cases = [self.people[ref] for ref in row["young_person_refs"]]
+            values = {
+                "held_on": row["held_on"],
+                "psychologist": self.users[row["psychologist_ref"]],
+                "practitioner": self.users[row["practitioner_ref"]],
+                "team": self.teams[row.derived["team"]],
+            }
+            existing = self.snapshot.sessions.get(row["session_ref"])
+            if existing is None:
+                session = SupervisionSession(session_ref=row["session_ref"], **values)
+                new.append(session)
+                links.extend((session, person) for person in cases)
+                for ref in row["young_person_refs"]:
+                    self.touch(ref, schema.SESSION)
+                count.created += 1
+                continue
+            fields_changed = self.assign(existing, values, fields)
+            wanted = {person.pk for person in cases}
+            cases_changed = None in wanted or wanted != discussed.get(existing.pk, set())
+            if fields_changed:
+                existing.version += 1
+                changed.append(existing)
+            if cases_changed:
+                relinked.append(existing)
+                links.extend((existing, person) for person in cases)
+            if fields_changed or cases_changed:
+                for ref in row["young_person_refs"]:
+                    self.touch(ref, schema.SESSION)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        self.create(SupervisionSession, new)
+        self.update(SupervisionSession, changed, fields | {"version"} if changed else fields)
+        if not self.dry_run:
+            for chunk in chunks([session.pk for session in relinked]):
+                through.objects.filter(supervisionsession_id__in=chunk).delete()
+            through.objects.bulk_create(
+                [
+                    through(supervisionsession_id=session.pk, youngperson_id=person.pk)
+                    for session, person in links
+                ],
+                batch_size=BATCH,
+            )
+
+    def record_events(self) -> None:
+        if self.dry_run:
+            return
+        new = {person.reference for person in self.new_people}
+        events = [
+            CaseEvent(
+                young_person=person,
+                action="exchange.imported",
+                actor=self.by,
+                data={"referral_date": person.referral_date.isoformat()},
+            )
+            for person in self.new_people
+        ]
+        for reference, changes in sorted(self.touched.items()):
+            if reference not in new:
+                events.append(
+                    CaseEvent(
+                        young_person=self.people[reference],
+                        action="exchange.updated",
+                        actor=self.by,
+                        data=dict(sorted(changes.items())),
+                    )
+                )
+        CaseEvent.objects.bulk_create(events, batch_size=BATCH)
+
+    def decide_eligibility(self) -> None:
+        """Each new referral judged by the policy in force on its referral date, dated then."""
+        policies: dict = {}
+        for person in sorted(self.new_people, key=lambda person: person.reference):
+            day = person.referral_date
+            if day not in policies:
+                policies[day] = policy_in_force(day)
+            if policies[day] is None:
+                self.result.no_policy.append(person.reference)
+                continue
+            self.result.decisions += 1
+            if self.dry_run:
+                continue
+            decision = eligibility_check(
+                by=None, young_person=person, decided_on=day, reconstructed=True
+            )
+            self.result.eligible += decision.eligible
+
+
+def import_exchange(
+    source: Source, *, by=None, dry_run: bool = False, progress=None
+) -> ImportResult:
+    """Validate an exchange and, if every row is valid and this is not a dry run, import it.
+
+    `by` is the user importing (None from the command line). `progress(message)` is told
+    what is happening. Returns the problems, or what was (or would be) created and updated.
+    """
+    started = time.monotonic()
+    result = ImportResult(source=source.name, dry_run=dry_run, ignored=list(source.ignored))
+    say = progress or (lambda message: None)
+    try:
+        with transaction.atomic():
+            exchange = reader.read(source)
+            for spec in schema.FILES:
+                table = exchange.tables[spec.name]
+                if table.present:
+                    say(
+                        _("Read %(file)s: %(rows)d rows")
+                        % {"file": spec.name, "rows": len(table.rows)}
+                    )
+            result.problems = exchange.problems
+            if exchange.problems:
+                say(
+                    _("Checked %(rows)d rows: %(problems)d problems")
+                    % {"rows": exchange.rows_read, "problems": len(exchange.problems)}
+                )
+            else:
+                say(_("Checked %(rows)d rows: no problems") % {"rows": exchange.rows_read})
+                _Importer(exchange, by=by, dry_run=dry_run, result=result).run()
+                if dry_run:
+                    transaction.set_rollback(True)
+    except (IntegrityError, DataError) as error:
+        result.problems = [
+            Problem(
+                source.name,
+                _(
+                    "the database refused the import (%(error)s); nothing was imported. If "
+                    "someone else changed the same records meanwhile, run the import again"
+                )
+                % {"error": str(error).strip().splitlines()[0][:200]},
+            )
+        ]
+        result.counts = {}
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def summary_lines(result: ImportResult) -> list[str]:
+    """What an import did (or would do), in sentences for the command line and the page."""
+    lines = []
+    if result.dry_run:
+        lines.append(_("Check only: nothing was saved."))
+    for count in result.file_counts:
+        if result.dry_run:
+            template = _(
+                "%(file)s: %(rows)d rows; %(created)d would be created, %(updated)d updated, "
+                "%(unchanged)d unchanged"
+            )
+        else:
+            template = _(
+                "%(file)s: %(rows)d rows; %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged"
+            )
+        lines.append(
+            template
+            % {
+                "file": count.name,
+                "rows": count.rows,
+                "created": count.created,
+                "updated": count.updated,
+                "unchanged": count.unchanged,
+            }
+        )
+    if result.dry_run:
+        lines.append(
+            _("%(count)d new referrals would get an eligibility decision")
+            % {"count": result.decisions}
+        )
+    else:
+        lines.append(
+            _("%(count)d eligibility decisions made for new referrals (%(eligible)d eligible)")
+            % {"count": result.decisions, "eligible": result.eligible}
+        )
+    if result.no_policy:
+        lines.append(
+            _(
+                "No eligibility policy was in force on the referral date of %(refs)s, so no "
+                "decision was made for them"
+            )
+            % {"refs": ", ".join(result.no_policy)}
+        )
+    if result.ignored:
+        lines.append(
+            _("Not read (not CSV files): %(files)s") % {"files": ", ".join(result.ignored)}
+        )
+    return lines

@@ -1,0 +1,912 @@
+"""Reading an exchange: decode, parse and validate every file, collecting every problem.
+
+Nothing here writes. The result says, for every row, what its cells mean and whether it is
+valid, and lists every problem as ``file:line: column: what is wrong``. Validation has three
+layers, each reporting everything it finds:
+
+1. the file: present when required, UTF-8, well-formed CSV, exactly the expected columns;
+2. the cell: a value of the column's kind (date, code, whole number...) within its limits;
+3. the row: the domain rules the services apply (a date of birth in the past, consent not
+   before the referral, engagement only when attended...) and references to other files or
+   to rows already in the database. A reference to a row that is itself invalid still
+   counts as known, so one mistake is reported once.
+
+The database is read once per kind of thing (see :class:`Snapshot`), never once per row.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
+from cases.models import MINIMUM_AGE_AT_REFERRAL, NeedCategory, TRMStage, YoungPerson, age_on
+from formulation.models import FormulationMeeting
+from supervision.models import SupervisionSession
+
+from . import schema
+from .problems import Problem
+from .schema import (
+    AGENCY,
+    ATTENDANCE,
+    LONDON,
+    MEETING,
+    SESSION,
+    STAFF,
+    TEAM,
+    YOUNG_PERSON,
+    CellError,
+    FileSpec,
+    quoted,
+)
+from .source import Source
+
+# --- Tables -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    line: int
+    #: Column name → parsed value (None for an empty or unreadable cell).
+    values: dict
+    #: Columns whose cell could not be read.
+    bad: set = field(default_factory=set)
+    valid: bool = True
+    #: Facts worked out while checking (the team of a supervision session).
+    derived: dict = field(default_factory=dict)
+
+    def __getitem__(self, column):
+        return self.values.get(column)
+
+
+@dataclass
+class Table:
+    spec: FileSpec
+    present: bool = False
+    #: False when the file could not be read at all: references to it are not judged.
+    readable: bool = True
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def valid_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.valid]
+
+
+class _Reporter:
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def file(self, name: str, message: str) -> None:
+        self.problems.append(Problem(name, message))
+
+    def at(self, name: str, line: int, column: str | None, message: str) -> None:
+        self.problems.append(Problem(name, message, line, column))
+
+
+def _key_text(values) -> str:
+    return ", ".join(str(value) for value in values if value not in (None, ""))
+
+
+def parse_table(spec: FileSpec, data: bytes, report: _Reporter) -> Table:
+    """Decode and parse one file; cell problems are reported, rows kept (valid or not)."""
+    table = Table(spec=spec, present=True)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        report.file(
+            spec.name,
+            _("not UTF-8 text (byte 0x%(byte)02x at position %(position)d); save it as UTF-8")
+            % {"byte": data[error.start], "position": error.start},
+        )
+        table.readable = False
+        return table
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    previous = 0
+    positions = None
+    seen_keys: dict[tuple, int] = {}
+    try:
+        for cells in reader:
+            line, previous = previous + 1, reader.line_num
+            if positions is None:
+                positions = _header(spec, cells, report)
+                if positions is None:
+                    table.readable = False
+                    return table
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue
+            row = _row(spec, line, cells, positions, report)
+            table.rows.append(row)
+            _check_key(spec, row, seen_keys, report)
+    except csv.Error as error:
+        report.at(
+            spec.name,
+            previous + 1,
+            None,
+            _("malformed CSV (%(reason)s); check the quotes on this line") % {"reason": str(error)},
+        )
+        table.readable = False
+        return table
+    if positions is None:
+        report.at(
+            spec.name,
+            1,
+            None,
+            _("the file is empty; the first line must be the header: %(columns)s")
+            % {"columns": ", ".join(spec.column_names)},
+        )
+        table.readable = False
+    return table
+
+
+def _header(spec: FileSpec, cells: list[str], report: _Reporter) -> dict[str, int] | None:
+    """Column name → position, or None (reported) when a column is missing."""
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = cell.strip().lower()
+        if name in positions:
+            report.at(spec.name, 1, name, _("the column appears twice"))
+        elif name not in spec.column_names:
+            report.at(
+                spec.name,
+                1,
+                name or _("(blank)"),
+                _("unknown column; the columns are: %(columns)s")
+                % {"columns": ", ".join(spec.column_names)},
+            )
+        else:
+            positions[name] = index
+    missing = [name for name in spec.column_names if name not in positions]
+    for name in missing:
+        report.at(spec.name, 1, name, _("missing column"))
+    if missing:
+        return None
+    positions["__width__"] = len(cells)
+    return positions
+
+
+def _row(spec, line, cells, positions, report) -> Row:
+    row = Row(line=line, values={})
+    width = positions["__width__"]
+    if len(cells) != width:
+        report.at(
+            spec.name,
+            line,
+            None,
+            _("has %(values)d values but the header has %(columns)d columns")
+            % {"values": len(cells), "columns": width},
+        )
+        row.valid = False
+        # Keep the key if it can be read, so that references to this row are still known.
+        for name in spec.key:
+            try:
+                row.values[name] = schema.parse_cell(spec.column(name), cells[positions[name]])
+            except (CellError, IndexError):
+                row.values[name] = None
+        return row
+    for column in spec.columns:
+        text = cells[positions[column.name]]
+        control = schema.control_character(text)
+        try:
+            if control:
+                raise CellError(
+                    _("contains a control character (%(code)s), which is not allowed")
+                    % {"code": control}
+                )
+            value = schema.parse_cell(column, text)
+        except CellError as error:
+            report.at(spec.name, line, column.name, str(error))
+            row.values[column.name] = None
+            row.bad.add(column.name)
+            row.valid = False
+            continue
+        if column.required and value in (None, ()):
+            report.at(spec.name, line, column.name, _("is empty; a value is required"))
+            row.bad.add(column.name)
+            row.valid = False
+        row.values[column.name] = value
+    return row
+
+
+def _check_key(spec, row, seen, report):
+    if not spec.key or row.values.get(spec.key[0]) is None or row.bad & set(spec.key):
+        return
+    key = tuple(row.values.get(name) for name in spec.key)
+    first = seen.get(key)
+    if first is None:
+        seen[key] = row.line
+        return
+    report.at(
+        spec.name,
+        row.line,
+        spec.key[0],
+        _("duplicate key %(key)s (first on line %(line)d)")
+        % {"key": quoted(_key_text(key)), "line": first},
+    )
+    row.valid = False
+
+
+# --- What the database already holds ------------------------------------------------------------
+
+
+def chunks(values, size: int | None = None):
+    """Split a long ``__in`` list so that no query passes the database's parameter limit."""
+    values = list(values)
+    size = size or (900 if connection.vendor == "sqlite" else 10000)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _numbered(keys, prefix: str) -> list[int]:
+    numbers = []
+    for key in keys:
+        if key.startswith(prefix) and key[len(prefix) :].isdigit():
+            numbers.append(int(key[len(prefix) :]))
+    return numbers
+
+
+@dataclass
+class Snapshot:
+    """The rows already in the database that the exchange refers to, read in a few queries."""
+
+    teams: dict[str, Team]
+    agencies: dict[str, Agency]
+    needs: dict[str, NeedCategory]
+    stages: dict[int, TRMStage]
+    #: Staff key (staff_ref, else user name) → user.
+    users: dict[str, User]
+    #: User name → staff key, to refuse a new member of staff an existing user name.
+    usernames: dict[str, str]
+    #: User id → {(role, team code or None)}.
+    roles: dict[int, set]
+    young_people: dict[str, YoungPerson]
+    meetings: dict[str, FormulationMeeting]
+    sessions: dict[str, SupervisionSession]
+
+    @classmethod
+    def load(cls, tables: dict[str, Table]) -> "Snapshot":
+        users: dict[str, User] = {}
+        usernames: dict[str, str] = {}
+        for user in User.objects.order_by("pk"):
+            key = schema.staff_key(user.staff_ref, user.username)
+            usernames[user.username.lower()] = key
+            if user.staff_ref or key not in users:
+                users[key] = user
+        roles: dict[int, set] = {}
+        for user_id, role, team_code in Membership.objects.values_list(
+            "user_id", "role", "team__code"
+        ):
+            roles.setdefault(user_id, set()).add((role, team_code))
+        refs = _values(tables[YOUNG_PERSON], "ref")
+        for spec in schema.FILES:
+            for column in spec.columns:
+                if getattr(column.kind, "target", None) == YOUNG_PERSON:
+                    for value in _values(tables[spec.name], column.name):
+                        refs.update(value if isinstance(value, tuple) else (value,))
+        young_people = {}
+        for chunk in chunks(refs):
+            for person in YoungPerson.objects.filter(reference__in=chunk).select_related("team"):
+                young_people[person.reference] = person
+        meeting_keys = _values(tables[MEETING], "meeting_ref") | _values(
+            tables[ATTENDANCE], "meeting_ref"
+        )
+        session_keys = _values(tables[SESSION], "session_ref")
+        return cls(
+            teams={team.code: team for team in Team.objects.all()},
+            agencies={agency.code: agency for agency in Agency.objects.all()},
+            needs={category.code: category for category in NeedCategory.objects.all()},
+            stages={stage.number: stage for stage in TRMStage.objects.all()},
+            users=users,
+            usernames=usernames,
+            roles=roles,
+            young_people=young_people,
+            meetings=_by_key(
+                FormulationMeeting.objects.select_related("young_person__team"),
+                "meeting_ref",
+                meeting_keys,
+                "ecm-meeting-",
+                schema.meeting_key,
+            ),
+            sessions=_by_key(
+                SupervisionSession.objects.all(),
+                "session_ref",
+                session_keys,
+                "ecm-session-",
+                schema.session_key,
+            ),
+        )
+
+
+def _values(table: Table, column: str) -> set:
+    return {row.values.get(column) for row in table.rows if row.values.get(column) is not None}
+
+
+def _by_key(queryset, ref_field, keys, prefix, key_of) -> dict:
+    found = {}
+    for chunk in chunks(keys):
+        numbers = _numbered(chunk, prefix)
+        condition = Q(**{f"{ref_field}__in": chunk})
+        if numbers:
+            condition |= Q(pk__in=numbers, **{f"{ref_field}__isnull": True})
+        for item in queryset.filter(condition):
+            found[key_of(getattr(item, ref_field), item.pk)] = item
+    return found
+
+
+# --- Row rules ----------------------------------------------------------------------------------
+
+
+def _unknown(target: str, value) -> str:
+    messages = {
+        TEAM: _("unknown team %(value)s"),
+        AGENCY: _("unknown agency %(value)s"),
+        STAFF: _("unknown member of staff %(value)s"),
+        YOUNG_PERSON: _("unknown young person %(value)s"),
+        MEETING: _("unknown formulation meeting %(value)s"),
+    }
+    return messages[target] % {"value": quoted(str(value))}
+
+
+@dataclass
+class Exchange:
+    """A read and checked exchange: its tables, the database it was checked against, and
+    every problem found (nothing may be written unless there are none)."""
+
+    source: Source
+    tables: dict[str, Table]
+    snapshot: Snapshot | None
+    problems: list[Problem]
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def rows_read(self) -> int:
+        return sum(len(table.rows) for table in self.tables.values())
+
+
+class _Checker:
+    """The row rules, mirroring the services' rules (cases.services and friends)."""
+
+    def __init__(self, tables: dict[str, Table], snapshot: Snapshot, report: _Reporter):
+        self.tables = tables
+        self.snapshot = snapshot
+        self.report = report
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.file_keys = {
+            TEAM: _values(tables[TEAM], "team_code"),
+            AGENCY: _values(tables[AGENCY], "agency_code"),
+            STAFF: _values(tables[STAFF], "staff_ref"),
+            YOUNG_PERSON: _values(tables[YOUNG_PERSON], "ref"),
+            MEETING: _values(tables[MEETING], "meeting_ref"),
+        }
+        self.db_keys = {
+            TEAM: snapshot.teams,
+            AGENCY: snapshot.agencies,
+            STAFF: snapshot.users,
+            YOUNG_PERSON: snapshot.young_people,
+            MEETING: snapshot.meetings,
+        }
+        self.people = {}
+        for row in tables[YOUNG_PERSON].rows:
+            self.people.setdefault(row["ref"], row)
+        self.meeting_rows = {}
+        for row in tables[MEETING].rows:
+            self.meeting_rows.setdefault(row["meeting_ref"], row)
+        self.staff_rows: dict[str, list[Row]] = {}
+        for row in tables[STAFF].rows:
+            if row["staff_ref"] is not None:
+                self.staff_rows.setdefault(row["staff_ref"], []).append(row)
+        self.team_names = {code: team.name for code, team in snapshot.teams.items()}
+        for row in tables[TEAM].rows:
+            if row["team_code"] and row["name"]:
+                self.team_names[row["team_code"]] = row["name"]
+
+    # Reporting -------------------------------------------------------------------------------
+
+    def problem(self, spec_name: str, row: Row, column: str | None, message: str) -> None:
+        self.report.at(spec_name, row.line, column, message)
+        row.valid = False
+
+    def known(self, spec_name: str, row: Row, column: str, target: str) -> bool:
+        """Is the reference in `column` to a row of `target` (file or database)? Reported if not."""
+        value = row[column]
+        if value is None:
+            return False
+        if (
+            not self.tables[target].readable
+            or value in self.file_keys[target]
+            or value in self.db_keys[target]
+        ):
+            return True
+        self.problem(spec_name, row, column, _unknown(target, value))
+        return False
+
+    # Facts about referenced rows -------------------------------------------------------------
+
+    def person(self, ref) -> dict | None:
+        """Date of birth, referral date and team code of a young person (file, else database);
+        None for a value that could not be read."""
+        row = self.people.get(ref)
+        if row is not None:
+            return {
+                "date_of_birth": row["date_of_birth"],
+                "referral_date": row["referral_date"],
+                "team": row["team_code"],
+            }
+        person = self.snapshot.young_people.get(ref)
+        if person is not None:
+            return {
+                "date_of_birth": person.date_of_birth,
+                "referral_date": person.referral_date,
+                "team": person.team.code,
+            }
+        return None
+
+    def roles(self, key) -> set | None:
+        """{(role, team code)} held by a member of staff (file and database); None when a row
+        of theirs in staff.csv is invalid, so that their roles cannot be judged."""
+        held = set()
+        for row in self.staff_rows.get(key, ()):
+            if not row.valid:
+                return None
+            if row["role"] == Role.EVALUATOR:
+                held.add((Role.EVALUATOR, None))
+            elif row["role"]:
+                held.update((row["role"], code) for code in row["team_codes"] or ())
+        user = self.snapshot.users.get(key)
+        if user is not None:
+            held |= self.snapshot.roles.get(user.pk, set())
+        return held
+
+    # Shared rules ----------------------------------------------------------------------------
+
+    def not_future(self, spec_name, row, column):
+        value = row[column]
+        if value is not None and value > self.today:
+            self.problem(
+                spec_name,
+                row,
+                column,
+                _("must be today or in the past (got %(date)s)") % {"date": value.isoformat()},
+            )
+
+    def not_before_birth(self, spec_name, row, column, facts, value=None):
+        value = value if value is not None else row[column]
+        birth = facts and facts["date_of_birth"]
+        if value is not None and birth is not None and value < birth:
+            self.problem(
+                spec_name,
+                row,
+                column,
+                _("cannot be before the young person's date of birth (%(date)s)")
+                % {"date": birth.isoformat()},
+            )
+
+    def not_before(self, spec_name, row, column, earlier_column, message):
+        value, earlier = row[column], row[earlier_column]
+        if value is not None and earlier is not None and value < earlier:
+            self.problem(spec_name, row, column, message)
+
+    def young_person(self, spec_name, row, column="young_person_ref") -> dict | None:
+        if self.known(spec_name, row, column, YOUNG_PERSON):
+            return self.person(row[column])
+        return None
+
+    def staff_with_role(self, spec_name, row, column, role, team, message) -> set | None:
+        """Check that the referenced member of staff holds `role` in `team` (if known)."""
+        if not self.known(spec_name, row, column, STAFF):
+            return None
+        held = self.roles(row[column])
+        if held is not None and team is not None and (role, team) not in held:
+            self.problem(
+                spec_name,
+                row,
+                column,
+                message % {"value": quoted(row[column]), "team": quoted(team)},
+            )
+        return held
+
+    # Files -------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        for spec in schema.FILES:
+            check = getattr(self, "check_" + spec.name.removesuffix(".csv"))
+            for row in self.tables[spec.name].rows:
+                check(spec.name, row)
+        self.check_usernames()
+
+    def check_teams(self, name, row):
+        pass
+
+    def check_agencies(self, name, row):
+        pass
+
+    def check_staff(self, name, row):
+        role, teams = row["role"], row["team_codes"] or ()
+        if role in TEAM_ROLES and "team_codes" not in row.bad and not teams:
+            self.problem(
+                name,
+                row,
+                "team_codes",
+                _("a %(role)s works in at least one team; give the team codes") % {"role": role},
+            )
+        if role == Role.EVALUATOR and teams:
+            self.problem(
+                name,
+                row,
+                "team_codes",
+                _("an evaluator works across all teams; leave team_codes empty"),
+            )
+        if not role and "role" not in row.bad and teams:
+            self.problem(name, row, "team_codes", _("give the role held in these teams"))
+        for code in teams:
+            if not (
+                not self.tables[TEAM].readable
+                or code in self.file_keys[TEAM]
+                or code in self.snapshot.teams
+            ):
+                self.problem(name, row, "team_codes", _unknown(TEAM, code))
+        first = self.staff_rows.get(row["staff_ref"], [row])[0]
+        if first is not row:
+            for column in ("name", "email"):
+                if row[column] != first[column] and column not in row.bad | first.bad:
+                    self.problem(
+                        name,
+                        row,
+                        column,
+                        _("differs from line %(line)d for the same staff_ref")
+                        % {"line": first.line},
+                    )
+
+    def check_usernames(self):
+        """A new member of staff's user name (staff_ref in lower case) must be free."""
+        taken: dict[str, Row] = {}
+        for key, rows in self.staff_rows.items():
+            row = rows[0]
+            if key in self.snapshot.users:
+                continue
+            username = key.lower()
+            owner = self.snapshot.usernames.get(username)
+            if owner is not None and owner != key:
+                self.problem(
+                    STAFF,
+                    row,
+                    "staff_ref",
+                    _("the user name %(name)s is already taken by another user")
+                    % {"name": quoted(username)},
+                )
+            elif username in taken:
+                self.problem(
+                    STAFF,
+                    row,
+                    "staff_ref",
+                    _(
+                        "would have the same user name as %(other)s on line %(line)d; "
+                        "staff references must differ by more than capital letters"
+                    )
+                    % {"other": quoted(taken[username]["staff_ref"]), "line": taken[username].line},
+                )
+            else:
+                taken[username] = row
+
+    def check_young_people(self, name, row):
+        self.known(name, row, "team_code", TEAM)
+        birth, referral = row["date_of_birth"], row["referral_date"]
+        if birth is not None and birth >= self.today:
+            self.problem(name, row, "date_of_birth", _("must be in the past"))
+        elif (
+            birth is not None
+            and referral is not None
+            and age_on(birth, referral) < MINIMUM_AGE_AT_REFERRAL
+        ):
+            self.problem(
+                name,
+                row,
+                "date_of_birth",
+                _(
+                    "the young person must be at least %(age)d on the referral date "
+                    "(the age of criminal responsibility)"
+                )
+                % {"age": MINIMUM_AGE_AT_REFERRAL},
+            )
+        self.not_future(name, row, "referral_date")
+        self.not_future(name, row, "started_on")
+        self.not_future(name, row, "ended_on")
+        self.not_before(
+            name,
+            row,
+            "started_on",
+            "referral_date",
+            _("ECM cannot start before the referral date"),
+        )
+        if (
+            row["ended_on"] is not None
+            and row["started_on"] is None
+            and "started_on" not in row.bad
+        ):
+            self.problem(name, row, "ended_on", _("ECM cannot end before it has started"))
+        self.not_before(
+            name,
+            row,
+            "ended_on",
+            "started_on",
+            _("the end date must be the same as or after the start date"),
+        )
+        if row["ended_on"] is not None and not row["end_reason"] and "end_reason" not in row.bad:
+            self.problem(name, row, "end_reason", _("give the reason ECM ended"))
+        if row["end_reason"] and row["ended_on"] is None and "ended_on" not in row.bad:
+            self.problem(name, row, "end_reason", _("only give an end reason with ended_on"))
+        if row["practitioner_ref"] is not None:
+            self.staff_with_role(
+                name,
+                row,
+                "practitioner_ref",
+                Role.PRACTITIONER,
+                row["team_code"],
+                _("%(value)s is not a practitioner in team %(team)s"),
+            )
+
+    def check_needs(self, name, row):
+        facts = self.young_person(name, row)
+        code = row["need"]
+        if code is not None and code not in self.snapshot.needs:
+            self.problem(name, row, "need", schema.not_allowed(code, sorted(self.snapshot.needs)))
+        self.not_future(name, row, "recorded_on")
+        self.not_before_birth(name, row, "recorded_on", facts)
+
+    def check_offences(self, name, row):
+        facts = self.young_person(name, row)
+        self.not_future(name, row, "offence_date")
+        self.not_before_birth(name, row, "offence_date", facts)
+        self.not_future(name, row, "proven_on")
+        self.not_before(
+            name,
+            row,
+            "proven_on",
+            "offence_date",
+            _("the date proven cannot be before the offence date"),
+        )
+
+    def _period(self, name, row):
+        facts = self.young_person(name, row)
+        self.not_future(name, row, "start_date")
+        self.not_before_birth(name, row, "start_date", facts)
+        self.not_before(
+            name,
+            row,
+            "end_date",
+            "start_date",
+            _("the end date must be the same as or after the start date"),
+        )
+
+    check_orders = _period
+    check_custody = _period
+
+    def check_breaches(self, name, row):
+        self.young_person(name, row)
+        self.not_future(name, row, "breach_date")
+
+    def check_consents(self, name, row):
+        facts = self.young_person(name, row)
+        self.not_future(name, row, "decided_on")
+        decided, referral = row["decided_on"], facts and facts["referral_date"]
+        if decided is not None and referral is not None and decided < referral:
+            self.problem(
+                name,
+                row,
+                "decided_on",
+                _("consent cannot be dated before the referral (%(date)s)")
+                % {"date": referral.isoformat()},
+            )
+        if row["decision"] == "withdrawn" and not row["note"] and "note" not in row.bad:
+            self.problem(
+                name,
+                row,
+                "note",
+                _("record what the young person or family said when withdrawing consent"),
+            )
+        if row["recorded_by_ref"] is not None:
+            self.known(name, row, "recorded_by_ref", STAFF)
+
+    def _stage(self, name, row, column):
+        number = row[column]
+        if number is not None and number not in self.snapshot.stages:
+            self.problem(
+                name,
+                row,
+                column,
+                _("there is no TRM stage %(number)d; use one of: %(numbers)s")
+                % {
+                    "number": number,
+                    "numbers": ", ".join(str(n) for n in sorted(self.snapshot.stages)),
+                },
+            )
+
+    def check_trm_assessments(self, name, row):
+        facts = self.young_person(name, row)
+        self.not_future(name, row, "assessed_on")
+        self.not_before_birth(name, row, "assessed_on", facts)
+        self._stage(name, row, "stage")
+        if row["assessed_by_ref"] is not None:
+            self.known(name, row, "assessed_by_ref", STAFF)
+
+    def check_appointments(self, name, row):
+        facts = self.young_person(name, row)
+        starts_at = row["starts_at"]
+        if starts_at is not None:
+            self.not_before_birth(
+                name, row, "starts_at", facts, value=starts_at.astimezone(LONDON).date()
+            )
+            if row["attendance"] and starts_at > self.now:
+                self.problem(
+                    name,
+                    row,
+                    "attendance",
+                    _("can only be recorded once the appointment has started"),
+                )
+        if row["engagement"] is not None and row["attendance"] != "attended":
+            self.problem(
+                name,
+                row,
+                "engagement",
+                _("only rate engagement when the young person attended"),
+            )
+        if row["practitioner_ref"] is not None:
+            self.known(name, row, "practitioner_ref", STAFF)
+
+    def check_formulation_meetings(self, name, row):
+        facts = self.young_person(name, row)
+        self.not_before_birth(name, row, "held_on", facts)
+        self.staff_with_role(
+            name,
+            row,
+            "chair_ref",
+            Role.PSYCHOLOGIST,
+            facts and facts["team"],
+            _("%(value)s is not a psychologist serving team %(team)s"),
+        )
+
+    def check_meeting_attendance(self, name, row):
+        self.known(name, row, "agency_code", AGENCY)
+        held_on = None
+        if self.known(name, row, "meeting_ref", MEETING):
+            meeting_row = self.meeting_rows.get(row["meeting_ref"])
+            if meeting_row is not None:
+                held_on = meeting_row["held_on"]
+            elif row["meeting_ref"] in self.snapshot.meetings:
+                held_on = self.snapshot.meetings[row["meeting_ref"]].held_on
+        if row["attended"] is not None and held_on is not None and held_on > self.today:
+            self.problem(
+                name,
+                row,
+                "attended",
+                _("the meeting on %(date)s has not happened yet") % {"date": held_on.isoformat()},
+            )
+        if row["attendee_name"] and row["attended"] is not True and "attended" not in row.bad:
+            self.problem(name, row, "attendee_name", _("only give a name when attended is yes"))
+
+    def check_interventions(self, name, row):
+        self.young_person(name, row)
+        self._stage(name, row, "trm_stage")
+        if row["agency_code"] is not None:
+            self.known(name, row, "agency_code", AGENCY)
+
+    def check_supervision_sessions(self, name, row):
+        self.not_future(name, row, "held_on")
+        teams = set()
+        for ref in row["young_person_refs"] or ():
+            if ref in self.file_keys[YOUNG_PERSON] or ref in self.snapshot.young_people:
+                facts = self.person(ref)
+                if facts and facts["team"]:
+                    teams.add(facts["team"])
+            elif self.tables[YOUNG_PERSON].readable:
+                self.problem(name, row, "young_person_refs", _unknown(YOUNG_PERSON, ref))
+        psychologist = (
+            self.roles(row["psychologist_ref"])
+            if self.known(name, row, "psychologist_ref", STAFF)
+            else None
+        )
+        practitioner = (
+            self.roles(row["practitioner_ref"])
+            if self.known(name, row, "practitioner_ref", STAFF)
+            else None
+        )
+        if len(teams) > 1:
+            self.problem(
+                name,
+                row,
+                "young_person_refs",
+                _("the young people discussed must all be in one team (they are in %(teams)s)")
+                % {"teams": ", ".join(sorted(teams))},
+            )
+            return
+        if psychologist is None or practitioner is None:
+            return
+        served = {team for role, team in psychologist if role == Role.PSYCHOLOGIST}
+        works = {team for role, team in practitioner if role == Role.PRACTITIONER}
+        if teams:
+            (team,) = teams
+            if team not in served:
+                self.problem(
+                    name,
+                    row,
+                    "psychologist_ref",
+                    _("%(value)s is not a psychologist serving team %(team)s")
+                    % {"value": quoted(row["psychologist_ref"]), "team": quoted(team)},
+                )
+            if team not in works:
+                self.problem(
+                    name,
+                    row,
+                    "practitioner_ref",
+                    _("%(value)s is not a practitioner in team %(team)s")
+                    % {"value": quoted(row["practitioner_ref"]), "team": quoted(team)},
+                )
+        else:
+            shared = sorted(served & works, key=lambda code: (self.team_names.get(code, ""), code))
+            if not shared:
+                self.problem(
+                    name,
+                    row,
+                    "practitioner_ref",
+                    _("%(value)s is not a practitioner in a team that %(psychologist)s serves")
+                    % {
+                        "value": quoted(row["practitioner_ref"]),
+                        "psychologist": quoted(row["psychologist_ref"]),
+                    },
+                )
+                return
+            team = shared[0]
+        row.derived["team"] = team
+
+
+def read(source: Source) -> Exchange:
+    """Parse and check every file of an exchange against the database (writes nothing)."""
+    report = _Reporter()
+    report.problems.extend(source.problems)
+    tables = {spec.name: Table(spec=spec) for spec in schema.FILES}
+    required = [spec.name for spec in schema.FILES if spec.required]
+    for spec in schema.FILES:
+        data = source.files.get(spec.name)
+        if data is not None:
+            tables[spec.name] = parse_table(spec, data, report)
+        elif spec.required and not any(
+            problem.file.lower() == spec.name for problem in source.problems
+        ):
+            report.file(
+                spec.name,
+                _("missing; every exchange needs %(files)s") % {"files": _(" and ").join(required)},
+            )
+            tables[spec.name].readable = False
+    for name in sorted(set(source.files) - set(schema.BY_NAME)):
+        report.file(
+            name,
+            _("not a file of the exchange format; the files are: %(files)s")
+            % {"files": ", ".join(schema.BY_NAME)},
+        )
+    snapshot = Snapshot.load(tables)
+    _Checker(tables, snapshot, report).run()
+    return Exchange(
+        source=source, tables=tables, snapshot=snapshot, problems=_sorted(report.problems)
+    )
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    def order(problem: Problem):
+        spec = schema.BY_NAME.get(problem.file)
+        columns = spec.column_names if spec else ()
+        return (
+            schema.FILE_ORDER.get(problem.file, -1),
+            problem.line or 0,
+            columns.index(problem.column) if problem.column in columns else -1,
+        )
+
+    return sorted(problems, key=order)

@@ -1,0 +1,127 @@
+"""Report runs and their output files (DESIGN.md section 5, "ReportRun").
+
+A run is requested through `reports.services.report_request`, carried out by the Celery task
+`reports.tasks.run_report_task` (in-process when no broker is configured) and watched by the
+requester on its page, which polls the row. The row is the single source of truth for
+progress and outcome; a worker proves it owns the run with `claim_token`, so a run is never
+carried out twice even when its message is delivered twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportKind(models.TextChoices):
+    EVALUATION = "evaluation", _("Evaluation report")
+    EVALUATION_DATASET = "evaluation_dataset", _("Case-level evaluation dataset")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class FileKind(models.TextChoices):
+    JSON = "json", _("JSON")
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("Excel (XLSX)")
+    PDF = "pdf", _("PDF")
+    HTML = "html", _("Web page (HTML)")
+    DATASET_CSV = "dataset_csv", _("Dataset (CSV)")
+    DATASET_XLSX = "dataset_xlsx", _("Dataset (Excel XLSX)")
+    DICTIONARY = "dictionary", _("Data dictionary (CSV)")
+    MANIFEST = "manifest", _("Manifest (JSON)")
+
+
+class ReportRun(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=ReportKind.choices)
+    #: What was asked for, as shown in the JSON output: date_from, date_to, teams ("all" or
+    #: team codes), follow_up_months, as_of, fidelity_window_days, suppression,
+    #: suppression_threshold (dates as YYYY-MM-DD).
+    parameters = models.JSONField(_("parameters"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+        help_text=_("Empty for runs started from the command line"),
+    )
+    #: The teams the requester could report on when asking (null: every team). The run never
+    #: reports on a team outside this list.
+    scope_team_ids = models.JSONField(_("teams the requester may see"), null=True, blank=True)
+    #: The teams reported on (null: every team), always within `scope_team_ids`.
+    team_ids = models.JSONField(_("teams reported on"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en-gb")
+    status = models.CharField(
+        _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_text = models.CharField(_("progress"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    queued_at = models.DateTimeField(_("last queued"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    #: Set by the worker that claimed the run; every later write checks it.
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    error_message = models.TextField(_("reason it failed"), blank=True)
+    expires_at = models.DateTimeField(_("files kept until"), null=True, blank=True)
+    files_deleted_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+            models.Index(fields=["expires_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_run_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: its page keeps refreshing."""
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ReportFile(models.Model):
+    """One output of a succeeded run. Served only through the permission-checked download
+    view, under its own `name`, never by a path a user typed."""
+
+    run = models.ForeignKey(
+        ReportRun, verbose_name=_("report run"), on_delete=models.CASCADE, related_name="files"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=FileKind.choices)
+    file = models.FileField(_("file"), max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("data rows"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "kind"], name="report_file_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,204 @@
+"""Forms for clinical supervision sessions.
+
+Forms check types and required answers; the rules (the practitioner works in a team the
+psychologist serves, the cases discussed are that team's, no session in the future) are
+`supervision.services`' job, and the views put its errors back onto these forms.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Role, User
+from cases.forms.records import date_field, text_field
+
+#: How many new agreed actions one form can add.
+ACTION_ROWS = 3
+ACTION_PARTS = ("description", "owner", "due_on", "young_person")
+
+
+class CaseChoices(forms.ModelMultipleChoiceField):
+    """Young people by reference and name, with their team when there is more than one."""
+
+    def __init__(self, *args, show_team=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.show_team = show_team
+
+    def label_from_instance(self, obj):
+        if self.show_team:
+            return f"{obj.reference} – {obj.full_name} ({obj.team.name})"
+        return f"{obj.reference} – {obj.full_name}"
+
+
+def _add_action_fields(form, young_people) -> None:
+    """Optional rows of description / owner / due date / young person."""
+    for number in range(1, ACTION_ROWS + 1):
+        prefix = f"action_{number}_"
+        form.fields[f"{prefix}description"] = forms.CharField(
+            label=_("Action %(number)d: what is to be done") % {"number": number},
+            required=False,
+            max_length=500,
+            error_messages={
+                "max_length": _("Action %(number)d must be 500 characters or fewer")
+                % {"number": number}
+            },
+        )
+        form.fields[f"{prefix}owner"] = forms.CharField(
+            label=_("Action %(number)d: who will do it") % {"number": number},
+            required=False,
+            max_length=200,
+            error_messages={
+                "max_length": _("Who will do action %(number)d must be 200 characters or fewer")
+                % {"number": number}
+            },
+        )
+        form.fields[f"{prefix}due_on"] = date_field(
+            _("Action %(number)d: due by (optional)") % {"number": number},
+            invalid_message=_("The due date of action %(number)d must be a real date")
+            % {"number": number},
+        )
+        form.fields[f"{prefix}young_person"] = forms.ModelChoiceField(
+            label=_("Action %(number)d: about which young person") % {"number": number},
+            queryset=young_people,
+            required=False,
+            empty_label=_("Not about one young person"),
+            error_messages={"invalid_choice": _("Select a young person from the list")},
+        )
+
+
+def _clean_actions(form) -> list[dict]:
+    """The filled-in action rows; a half-filled row gets a message on each missing part."""
+    actions = []
+    for number in range(1, ACTION_ROWS + 1):
+        prefix = f"action_{number}_"
+        row = {part: form.cleaned_data.get(f"{prefix}{part}") for part in ACTION_PARTS}
+        row["description"] = (row["description"] or "").strip()
+        row["owner"] = (row["owner"] or "").strip()
+        if not any(row.values()) or form.has_error(f"{prefix}due_on"):
+            continue
+        if not row["description"]:
+            form.add_error(
+                f"{prefix}description",
+                _("Enter what is to be done for action %(number)d") % {"number": number},
+            )
+        if not row["owner"]:
+            form.add_error(
+                f"{prefix}owner", _("Enter who will do action %(number)d") % {"number": number}
+            )
+        if row["description"] and row["owner"]:
+            actions.append(row)
+    return actions
+
+
+class SessionNotesForm(forms.Form):
+    """What both the new-session and the edit forms ask: cases, notes, new actions."""
+
+    cases = CaseChoices(
+        label=_("Cases discussed"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The team manager and the case record show that these were discussed"),
+        error_messages={"invalid_choice": _("Select cases from the list")},
+    )
+    shared_notes = text_field(
+        _("Shared notes"),
+        help_text=_("Seen by the practitioner and you; never by the team manager"),
+    )
+    private_notes = text_field(
+        _("Private reflective notes"),
+        help_text=_("Seen only by the practitioner and you"),
+    )
+
+    def __init__(self, *args, young_people, show_team=False, **kwargs):
+        """`young_people`: the cases that may be chosen (those of the teams served);
+        `show_team`: name each one's team (the psychologist serves several)."""
+        super().__init__(*args, **kwargs)
+        young_people = young_people.select_related("team").order_by("team__name", "reference")
+        self.fields["cases"].queryset = young_people
+        self.fields["cases"].show_team = show_team
+        _add_action_fields(self, young_people)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["actions"] = _clean_actions(self)
+        return cleaned
+
+    def action_rows(self):
+        """The action fields grouped by row, for the template."""
+        return [
+            [self[f"action_{number}_{part}"] for part in ACTION_PARTS]
+            for number in range(1, ACTION_ROWS + 1)
+        ]
+
+
+class SessionForm(SessionNotesForm):
+    """Record a supervision session (feeds `services.session_record`).
+
+    The practitioner list offers those in the teams the psychologist serves; anyone else
+    posted (a stale page) is passed on for the service to refuse with its message.
+    """
+
+    field_order = ["practitioner", "held_on", "cases", "shared_notes", "private_notes"]
+
+    practitioner = forms.ModelChoiceField(
+        label=_("Practitioner supervised"),
+        queryset=User.objects.filter(is_active=True),
+        empty_label=_("Select the practitioner"),
+        error_messages={
+            "required": _("Select the practitioner supervised"),
+            "invalid_choice": _("Select a practitioner from the list"),
+        },
+    )
+    held_on = date_field(
+        _("Date of the session"),
+        required_message=_("Enter the date of the session"),
+        invalid_message=_("Date of the session must be a real date"),
+        help_text=_("For example, 17/03/2026"),
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        """`teams`: the teams the psychologist serves (a queryset)."""
+        super().__init__(*args, **kwargs)
+        memberships = list(
+            Membership.objects.filter(team__in=teams, role=Role.PRACTITIONER, user__is_active=True)
+            .select_related("user", "team")
+            .order_by("team__name", "user__first_name", "user__last_name", "user__username")
+        )
+        field = self.fields["practitioner"]
+        groups: dict[str, list] = {}
+        for membership in memberships:
+            groups.setdefault(membership.team.name, []).append(
+                (membership.user_id, str(membership.user))
+            )
+        if len(groups) > 1:
+            field.choices = [("", field.empty_label), *groups.items()]
+        else:
+            flat = [choice for group in groups.values() for choice in group]
+            field.choices = [("", field.empty_label), *flat]
+
+    def service_arguments(self) -> dict:
+        names = ("practitioner", "held_on", "cases", "shared_notes", "private_notes", "actions")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class SessionEditForm(SessionNotesForm):
+    """Revise the notes of a session (feeds `services.session_update`)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        label=_("Version"),
+        error_messages={
+            "required": _("Open the session again and repeat your changes"),
+            "invalid": _("Open the session again and repeat your changes"),
+        },
+    )
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "version": data["version"],
+            "shared_notes": data["shared_notes"],
+            "private_notes": data["private_notes"],
+            "cases": data["cases"],
+            "new_actions": data["actions"],
+        }

@@ -1,0 +1,243 @@
+"""Clinical supervision: the sessions list, recording and revising a session, its actions,
+and the record page's "Discussed in clinical supervision" panel.
+
+Three layers of visibility (supervision/models.py): that a session happened and its agreed
+actions (the practitioner, the psychologist who held it, the practitioner's team manager,
+and the case record); the shared and the private reflective notes (the practitioner and the
+psychologist only). Notes are read in exactly one place, `_notes`, after
+`selectors.may_read_notes` has said yes; the list, the panel and a manager's view of a
+session never load them, so no template can show them by mistake.
+
+Who gets what (tests/permissions/rows_supervision.py): a session the user may not see is a
+logged 404; the list is 403 for roles without `supervision.actions.read` (evaluators,
+administrators); recording is for psychologists, revising for the one who held the session.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import policy
+from accounts.access_log import get_visible_or_404, record_access
+from cases import selectors as case_selectors
+from cases.services import ConflictError
+from cases.views.base import add_service_errors
+
+from . import selectors, services
+from .forms import SessionEditForm, SessionForm
+from .models import SupervisionAction, SupervisionSession
+
+SESSIONS_PAGE_SIZE = 25
+#: Sessions the record page lists (newest first).
+PANEL_SESSIONS = 10
+
+
+def _in_words(day) -> str:
+    return date_format(day, "j F Y")
+
+
+def _session(request, session_pk, *, action: str) -> SupervisionSession:
+    """A session the user may see (without its notes), logged; 404 (logged) otherwise."""
+    return get_visible_or_404(
+        request, selectors.sessions_visible_to(request.user), action=action, pk=session_pk
+    )
+
+
+def _notes(request, session) -> dict | None:
+    """The shared and private notes, for the practitioner and the psychologist only."""
+    if not selectors.may_read_notes(request.user, session):
+        return None
+    return SupervisionSession.objects.values("shared_notes", "private_notes").get(pk=session.pk)
+
+
+def _cases_to_choose(user):
+    """Young people the psychologist may name as discussed: open cases in the teams served."""
+    return case_selectors.young_people_visible_to(user)
+
+
+def _serves_several_teams(user) -> bool:
+    return len(policy.team_ids_for(user, "supervision.create") or ()) > 1
+
+
+@login_required
+@require_GET
+def session_list(request):
+    if not policy.may(request.user, "supervision.actions.read"):
+        raise PermissionDenied
+    sessions = selectors.sessions_visible_to(request.user)
+    page = Paginator(sessions, SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/session_list.html",
+        {
+            "page": page,
+            "sessions": page.object_list,
+            "may_create": policy.may(request.user, "supervision.create"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    if not policy.may(request.user, "supervision.create"):
+        raise PermissionDenied
+    form = SessionForm(
+        request.POST or None,
+        teams=policy.teams_for(request.user, "supervision.create"),
+        young_people=_cases_to_choose(request.user),
+        show_team=_serves_several_teams(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_record(by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Supervision session with %(name)s on %(date)s recorded")
+                % {"name": session.practitioner, "date": _in_words(session.held_on)},
+            )
+            return redirect("supervision:session-detail", session_pk=session.pk)
+    return render(request, "supervision/session_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_GET
+def session_detail(request, session_pk):
+    session = _session(request, session_pk, action="supervision.view")
+    return render(
+        request,
+        "supervision/session_detail.html",
+        {
+            "session": session,
+            "notes": _notes(request, session),
+            "may_edit": session.psychologist_id == request.user.pk,
+            "may_complete": request.user.pk in (session.psychologist_id, session.practitioner_id),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, session_pk):
+    """The psychologist who held the session revises it, refusing to overwrite a change."""
+    session = _session(request, session_pk, action="supervision.edit")
+    if session.psychologist_id != request.user.pk:
+        record_access(
+            request,
+            action="supervision.edit",
+            obj=session,
+            allowed=False,
+            detail="not the psychologist who held the session",
+        )
+        raise PermissionDenied
+    choices = {
+        "young_people": _cases_to_choose(request.user).filter(team=session.team),
+        "show_team": False,
+    }
+    if request.method != "POST":
+        notes = _notes(request, session)
+        form = SessionEditForm(
+            initial={
+                **notes,
+                "cases": list(session.cases.all()),
+                "version": session.version,
+            },
+            **choices,
+        )
+    else:
+        form = SessionEditForm(request.POST, **choices)
+        if form.is_valid():
+            try:
+                services.session_update(
+                    by=request.user, session=session, **form.service_arguments()
+                )
+            except ConflictError as conflict:
+                return _session_conflict(request, form, conflict.current, choices)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Supervision session on %(date)s saved")
+                    % {"date": _in_words(session.held_on)},
+                )
+                return redirect("supervision:session-detail", session_pk=session.pk)
+    return render(
+        request,
+        "supervision/session_form.html",
+        {"form": form, "session": session, "creating": False},
+    )
+
+
+def _session_conflict(request, form, current, choices):
+    """Someone saved the session first: their notes beside these, which are kept."""
+    rows = []
+    for name in ("shared_notes", "private_notes"):
+        saved, typed = getattr(current, name), form.cleaned_data.get(name)
+        if saved != typed:
+            rows.append((form.fields[name].label, saved, typed))
+    saved_cases = sorted(person.reference for person in current.cases.all())
+    typed_cases = sorted(person.reference for person in form.cleaned_data.get("cases", []))
+    if saved_cases != typed_cases:
+        rows.append((form.fields["cases"].label, ", ".join(saved_cases), ", ".join(typed_cases)))
+    data = request.POST.copy()
+    data["version"] = str(current.version)  # saving again is a deliberate overwrite
+    return render(
+        request,
+        "supervision/session_conflict.html",
+        {"form": SessionEditForm(data, **choices), "session": current, "fields": rows},
+        status=409,
+    )
+
+
+@login_required
+@require_POST
+def action_complete(request, action_pk):
+    """The practitioner or the psychologist marks an agreed action as done today."""
+    visible = selectors.sessions_visible_to(request.user).values("pk")
+    action = get_visible_or_404(
+        request,
+        SupervisionAction.objects.filter(session_id__in=visible).select_related("session"),
+        action="supervision.action_complete",
+        pk=action_pk,
+    )
+    services.action_complete(by=request.user, action=action, done_on=timezone.localdate())
+    messages.success(request, _("Action marked as done"))
+    return redirect("supervision:session-detail", session_pk=action.session_id)
+
+
+# --- The record page's panel -------------------------------------------------------------------
+
+
+def panel_context(request, young_person) -> dict | None:
+    """When the case was discussed in supervision and the actions agreed; never the notes.
+
+    Two queries (the sessions without their notes, and their actions). Actions about
+    another young person are left out: the card is about this case.
+    """
+    if not policy.may(request.user, "supervision.actions.read", young_person.team):
+        return None
+    sessions = selectors.supervision_for_case(young_person)[:PANEL_SESSIONS]
+    return {
+        "young_person": young_person,
+        "sessions": [
+            {
+                "session": session,
+                "actions": [
+                    action
+                    for action in session.actions.all()
+                    if action.young_person_id in (None, young_person.pk)
+                ],
+            }
+            for session in sessions
+        ],
+    }
