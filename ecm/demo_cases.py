@@ -357,3 +357,155 @@ def _build_history(rng, number, reference, team, practitioner, manager, categori
             start_date=min(start + timedelta(days=90), today),
             end_date=None,
         )
+
+
+# --- Formulation, plans and supervision ---------------------------------------------------------
+
+FIVE_PS = {
+    "presenting": "Frequent offending with peers at weekends; angry outbursts when challenged.",
+    "predisposing": "Early experience of domestic abuse; several changes of school; "
+    "speech and language needs identified late.",
+    "precipitating": "Exclusion from school last year and the loss of a grandparent.",
+    "perpetuating": "Unstructured days, older peers, cannabis use to manage sleep and anxiety.",
+    "protective": "Warm relationship with an aunt; interest in football and mechanics.",
+}
+PLAN = [
+    (1, "Agree a weekly routine and a consistent key worker", "YOT key worker"),
+    (2, "Mentoring sessions with the same mentor every week", "Mentoring service"),
+    (3, "Emotional regulation work: noticing anger early", "CAMHS"),
+    (5, "Victim awareness and offence-focused sessions", "YOT key worker"),
+    (6, "College taster days and an application", "Careers Wales"),
+]
+
+
+def seed_formulation_and_supervision(seed: int = 2027) -> tuple[int, int]:
+    """Meetings (attendance tailing off over reviews), plans and monthly supervision.
+
+    Only for demo young people who have started ECM and have no meeting yet, so re-runs add
+    nothing. Returns (meetings, sessions) created.
+    """
+    from accounts.models import Agency
+    from formulation import services as formulation_services
+    from formulation.models import FormulationMeeting
+    from supervision import services as supervision_services
+    from supervision.models import SupervisionSession
+
+    psychologist = User.objects.filter(memberships__role=Role.PSYCHOLOGIST).order_by("pk").first()
+    if psychologist is None:
+        return 0, 0
+    agencies = list(Agency.objects.exclude(code="facts").order_by("code"))
+    stages = {stage.number: stage for stage in TRMStage.objects.all()}
+    today = timezone.localdate()
+    meetings = 0
+    people = YoungPerson.objects.filter(
+        reference__startswith=DEMO_REFERENCE_PREFIX, ecm_start_date__isnull=False
+    ).order_by("reference")
+    for person in people:
+        if FormulationMeeting.objects.filter(young_person=person).exists():
+            continue
+        rng = random.Random(f"{seed}-{person.reference}")  # noqa: S311 - same story every run
+        invited = rng.sample(agencies, k=min(len(agencies), rng.randint(4, 6)))
+        held_on = person.ecm_start_date + timedelta(days=rng.randint(20, 70))
+        last_day = person.ecm_end_date or today
+        number = 0
+        stage = 1
+        while held_on <= last_day:
+            kind = "initial" if number == 0 else "review"
+            meeting = formulation_services.meeting_schedule(
+                by=psychologist, young_person=person, held_on=held_on, kind=kind, agencies=invited
+            )
+            chance = max(0.25, 0.9 - 0.2 * number)  # attendance tails off over reviews
+            formulation_services.meeting_record_attendance(
+                by=psychologist,
+                meeting=meeting,
+                attendance={
+                    agency.pk: (attended, f"{agency.name} representative" if attended else "")
+                    for agency in invited
+                    for attended in [rng.random() < chance]
+                },
+            )
+            stage = max(1, min(7, stage + rng.choice([0, 1, 1])))
+            review = held_on + timedelta(days=rng.randint(80, 110))
+            formulation_services.formulation_record(
+                by=psychologist,
+                meeting=meeting,
+                values={
+                    **FIVE_PS,
+                    "timeline_notes": "Moved house four times before the age of 11.",
+                    "young_person_views": "Wants to 'stay out of trouble' and get a job.",
+                    "family_views": "Worried about the friends they spend time with.",
+                    "trm_stage": stages[stage],
+                    "trm_reasoning": "Needs a safe base and a trusted adult before "
+                    "offence-focused work.",
+                    "next_review_on": review,
+                },
+                actions=[
+                    {
+                        "description": "Share the formulation with the school",
+                        "owner": "YOT key worker",
+                        "due_on": held_on + timedelta(days=14),
+                    }
+                ],
+            )
+            meetings += 1
+            number += 1
+            held_on = review + timedelta(days=rng.randint(-5, 20))
+        practitioner = person.practitioner
+        for sequence, (stage_number, title, who) in enumerate(PLAN[: rng.randint(2, 5)], start=1):
+            formulation_services.intervention_add(
+                by=practitioner,
+                young_person=person,
+                title=title,
+                trm_stage=stages[stage_number],
+                responsible_person=who,
+                planned_start=person.ecm_start_date + timedelta(days=14 * sequence),
+                status="done" if sequence == 1 else ("active" if sequence == 2 else "planned"),
+                sequence=sequence,
+            )
+
+    sessions = 0
+    practitioners = (
+        User.objects.filter(
+            memberships__role=Role.PRACTITIONER,
+            caseload__reference__startswith=DEMO_REFERENCE_PREFIX,
+        )
+        .distinct()
+        .order_by("username")
+    )
+    for practitioner in practitioners:
+        if SupervisionSession.objects.filter(practitioner=practitioner).exists():
+            continue
+        caseload = list(
+            YoungPerson.objects.filter(
+                practitioner=practitioner, ecm_start_date__isnull=False
+            ).order_by("reference")
+        )
+        if not caseload:
+            continue
+        rng = random.Random(f"{seed}-{practitioner.username}")  # noqa: S311
+        for months_ago in range(6, 0, -1):
+            held_on = today - timedelta(days=30 * months_ago + rng.randint(0, 5))
+            discussed = [
+                person
+                for person in rng.sample(caseload, k=min(len(caseload), 2))
+                if person.ecm_start_date <= held_on
+            ]
+            supervision_services.session_record(
+                by=psychologist,
+                practitioner=practitioner,
+                held_on=held_on,
+                cases=discussed,
+                shared_notes="Talked through engagement and what is working in sessions.",
+                private_notes="Practitioner reflected on feeling stuck with one case.",
+                actions=[
+                    {
+                        "description": f"Try a walk-and-talk session with {person.given_name}",
+                        "owner": str(practitioner),
+                        "young_person": person,
+                        "due_on": held_on + timedelta(days=21),
+                    }
+                    for person in discussed[:1]
+                ],
+            )
+            sessions += 1
+    return meetings, sessions

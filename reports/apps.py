@@ -19,3 +19,20 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(_sqlite_functions, dispatch_uid="ecm_sqlite_functions")
+
+        from accounts import navigation, policy
+        from accounts.models import Role
+
+        # Requesting report runs: evaluators on every team (aggregates and the pseudonymised
+        # dataset), managers on their own teams (aggregates). The dataset itself still needs
+        # `reports.evaluation`, the managers' action lists `reports.management`.
+        policy.register("reports.run", {Role.EVALUATOR: policy.ALL, Role.MANAGER: policy.TEAMS})
+        navigation.register(
+            label=_("Reports"), url_name="reports:run-list", capability="reports.run", order=60
+        )
+        navigation.register(
+            label=_("Action lists"),
+            url_name="reports:action-list",
+            capability="reports.management",
+            order=61,
+        )

@@ -39,3 +39,22 @@ def test_demo_psychologist_serves_all_three_teams(db):
         "Carmarthenshire",
     }
     assert psychologist.check_password("demo-password-ecm")
+
+
+def test_demo_has_young_people_meetings_and_supervision(db, settings):
+    from cases.models import YoungPerson
+    from formulation.models import FormulationMeeting, MeetingAttendance
+    from supervision.models import SupervisionSession
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert YoungPerson.objects.count() == 25
+    assert set(YoungPerson.objects.values_list("team__code", flat=True)) == {
+        "flintshire", "blaenau-gwent-caerphilly", "carmarthenshire"}
+    assert FormulationMeeting.objects.filter(kind="review").exists()
+    assert SupervisionSession.objects.exists()
+    first = MeetingAttendance.objects.filter(meeting__kind="initial")
+    later = MeetingAttendance.objects.filter(meeting__kind="review")
+    first_rate = first.filter(attended=True).count() / first.count()
+    later_rate = later.filter(attended=True).count() / later.count()
+    assert later_rate < first_rate  # attendance tails off over successive reviews

@@ -12,7 +12,7 @@ from accounts.demo import DEMO_PASSWORD
 from accounts.models import Agency, Membership, Role, Team, User
 from cases.models import NeedCategory, TRMStage
 from cases.reference_data import ensure_defaults
-from ecm.demo_cases import seed_young_people
+from ecm.demo_cases import seed_formulation_and_supervision, seed_young_people
 
 TEAMS = [
     ("flintshire", "Flintshire"),
@@ -70,11 +70,13 @@ class Command(BaseCommand):
             accounts = self._accounts(teams, agencies)
             ensure_defaults(NeedCategory, TRMStage)
             new_people = seed_young_people()
+            meetings, sessions = seed_formulation_and_supervision()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(teams)} teams, {len(agencies)} agencies, "
                 f"{accounts} accounts (password: {DEMO_PASSWORD}), "
-                f"{new_people} young people added."
+                f"{new_people} young people, {meetings} formulation meetings and {sessions} "
+                "supervision sessions added."
             )
         )
 

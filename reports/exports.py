@@ -1,0 +1,471 @@
+"""What a report run produces: its JSON document, small-number suppression, and the writers
+(CSV, XLSX, HTML, PDF, and the case-level dataset with its data dictionary and manifest).
+
+Every output of an evaluation report is written from ONE document, the JSON of DESIGN.md
+section 8 — `{"parameters": {...}, "measures": {id: value}, "by_team": {code: {id: value}}}`
+— after suppression, so the web page, the PDF, the spreadsheet and the CSV always agree.
+
+CSV cells that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or
+carriage return) are neutralised by `csv_safe`, which every CSV writer here goes through.
+XLSX cells are written as typed values (strings never become formulas).
+"""
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import Gender
+
+from .measures import REGISTRY
+
+#: How a suppressed rate, mean, median or list appears in every output.
+SUPPRESSED = "suppressed"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: The value of the CSV's `team` column for the overall row.
+ALL_TEAMS = "all"
+
+GROUP_LABELS = {
+    "funnel": gettext_lazy("Referral funnel"),
+    "profile": gettext_lazy("Who the cohort are"),
+    "engagement": gettext_lazy("Engagement"),
+    "formulation": gettext_lazy("Formulation"),
+    "supervision": gettext_lazy("Clinical supervision"),
+    "trm": gettext_lazy("Trauma Recovery Model stages"),
+    "outcomes": gettext_lazy("Outcomes"),
+    "fidelity": gettext_lazy("Fidelity to the model"),
+}
+
+#: The number of young people a rate, mean or median describes, by measure group: a value
+#: is suppressed when that number is below the threshold (secondary suppression is not done).
+BASE_BY_GROUP = {
+    "funnel": "referrals",
+    "profile": "cohort_size",
+    "engagement": "cohort_size",
+    "formulation": "cohort_size",
+    "supervision": "cohort_size",
+    "trm": "cohort_size",
+    "outcomes": "followup_cohort",
+    "fidelity": "cohort_size",
+}
+BASE_BY_MEASURE = {"median_days_referral_to_start": "started"}
+
+#: Teams per table on the page and in the PDF, so tables stay readable with 150 teams.
+TEAM_COLUMNS = 6
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def csv_safe(value):
+    """A cell a spreadsheet will show as text: a leading `'` defuses formula characters.
+
+    Numbers are left as numbers (a negative number is not a formula).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def csv_bytes(header: list[str], rows) -> bytes:
+    """UTF-8 CSV with a header row; every cell through `csv_safe`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_safe(cell) for cell in header])
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def flatten(value):
+    """One cell for a measure value: distributions as `key=value|key=value`, lists `a|b`."""
+    if isinstance(value, dict):
+        return "|".join(f"{key}={'' if item is None else item}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return "|".join(str(item) for item in value)
+    return value
+
+
+# --- The document and suppression ------------------------------------------------------------------
+
+
+def evaluation_document(parameters: dict, results: dict) -> dict:
+    """The JSON of DESIGN.md section 8 from `compute_all` results (measure id → Result)."""
+    team_codes = sorted({code for result in results.values() for code in result.by_team})
+    return {
+        "parameters": parameters,
+        "measures": {measure_id: result.overall for measure_id, result in results.items()},
+        "by_team": {
+            code: {
+                measure_id: result.by_team.get(code) for measure_id, result in results.items()
+            }
+            for code in team_codes
+        },
+    }
+
+
+def _suppress_count(value, threshold):
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold:
+        return f"<{threshold}"
+    return value
+
+
+def _suppress_values(values: dict, threshold: int) -> dict:
+    """One column (overall or a team): {measure id: value}, suppressed."""
+    suppressed = {}
+    for measure_id, value in values.items():
+        measure = REGISTRY.get(measure_id)
+        base_id = BASE_BY_MEASURE.get(measure_id) or BASE_BY_GROUP.get(
+            measure.group if measure else "", "cohort_size"
+        )
+        base = values.get(base_id)
+        small_base = isinstance(base, int) and base < threshold
+        if value is None:
+            suppressed[measure_id] = None
+        elif isinstance(value, dict):
+            suppressed[measure_id] = {
+                key: (
+                    _suppress_count(item, threshold)
+                    if isinstance(item, int)
+                    else (SUPPRESSED if small_base and item is not None else item)
+                )
+                for key, item in value.items()
+            }
+        elif isinstance(value, list):
+            suppressed[measure_id] = SUPPRESSED if small_base and value else value
+        elif measure is not None and measure.kind == "count":
+            suppressed[measure_id] = _suppress_count(value, threshold)
+        else:  # a rate, mean or median
+            suppressed[measure_id] = SUPPRESSED if small_base else value
+    return suppressed
+
+
+def suppress(document: dict, threshold: int) -> dict:
+    """The document with counts 1..threshold-1 shown as "<threshold", and rates, means and
+    medians over fewer than `threshold` young people replaced by "suppressed"."""
+    return {
+        "parameters": document["parameters"],
+        "measures": _suppress_values(document["measures"], threshold),
+        "by_team": {
+            code: _suppress_values(values, threshold)
+            for code, values in document["by_team"].items()
+        },
+    }
+
+
+def json_bytes(document) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+# --- Evaluation report writers -------------------------------------------------------------------
+
+
+def _label(measure_id: str) -> str:
+    measure = REGISTRY.get(measure_id)
+    return str(measure.label) if measure else measure_id
+
+
+def evaluation_csv(document: dict) -> bytes:
+    """One row per measure × (all teams, then each team): id, label, team, value."""
+    rows = []
+    for measure_id, value in document["measures"].items():
+        label = _label(measure_id)
+        rows.append([measure_id, label, ALL_TEAMS, flatten(value)])
+        for code, values in document["by_team"].items():
+            rows.append([measure_id, label, code, flatten(values.get(measure_id))])
+    return csv_bytes(["id", "label", "team", "value"], rows)
+
+
+def _workbook(buffer):
+    import xlsxwriter
+
+    # Strings stay strings: never turned into formulas, numbers or links.
+    return xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+
+
+def _write_row(sheet, row_number: int, cells, bold=None):
+    for column, cell in enumerate(cells):
+        if cell is None or cell == "":
+            sheet.write_blank(row_number, column, None, bold)
+        elif isinstance(cell, bool):
+            sheet.write_number(row_number, column, int(cell), bold)
+        elif isinstance(cell, int | float):
+            sheet.write_number(row_number, column, cell, bold)
+        else:
+            sheet.write_string(row_number, column, str(cell), bold)
+
+
+def evaluation_xlsx(document: dict) -> bytes:
+    """Sheets: Measures (overall), By team (a column per team), Definitions, Parameters."""
+    buffer = io.BytesIO()
+    workbook = _workbook(buffer)
+    bold = workbook.add_format({"bold": True})
+    team_codes = list(document["by_team"])
+
+    measures = workbook.add_worksheet("Measures")
+    _write_row(measures, 0, ["id", _("Measure"), _("All teams")], bold)
+    for row, (measure_id, value) in enumerate(document["measures"].items(), start=1):
+        _write_row(measures, row, [measure_id, _label(measure_id), flatten(value)])
+    measures.set_column(0, 0, 36)
+    measures.set_column(1, 1, 50)
+    measures.set_column(2, 2, 30)
+
+    by_team = workbook.add_worksheet("By team")
+    _write_row(by_team, 0, ["id", _("Measure"), *team_codes], bold)
+    for row, measure_id in enumerate(document["measures"], start=1):
+        cells = [flatten(document["by_team"][code].get(measure_id)) for code in team_codes]
+        _write_row(by_team, row, [measure_id, _label(measure_id), *cells])
+    by_team.set_column(0, 0, 36)
+    by_team.set_column(1, 1, 50)
+    by_team.freeze_panes(1, 2)
+
+    definitions = workbook.add_worksheet("Definitions")
+    _write_row(definitions, 0, ["id", _("Measure"), _("Group"), _("Kind"), _("Definition")], bold)
+    for row, measure_id in enumerate(document["measures"], start=1):
+        measure = REGISTRY.get(measure_id)
+        if measure is None:
+            continue
+        _write_row(
+            definitions,
+            row,
+            [
+                measure.id,
+                str(measure.label),
+                str(GROUP_LABELS.get(measure.group, measure.group)),
+                measure.kind,
+                str(measure.definition),
+            ],
+        )
+    definitions.set_column(0, 0, 36)
+    definitions.set_column(1, 1, 40)
+    definitions.set_column(4, 4, 100)
+
+    parameters = workbook.add_worksheet("Parameters")
+    _write_row(parameters, 0, [_("Parameter"), _("Value")], bold)
+    for row, (name, value) in enumerate(document["parameters"].items(), start=1):
+        _write_row(parameters, row, [name, flatten(value)])
+    parameters.set_column(0, 1, 30)
+
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _print_css() -> str:
+    return (Path(settings.BASE_DIR) / "static" / "reports" / "css" / "report-print.css").read_text(
+        encoding="utf-8"
+    )
+
+
+def evaluation_html(context: dict) -> str:
+    """The report as a standalone web page (styles included), from `report_context`."""
+    return render_to_string(
+        "reports/report_document.html", {**context, "print_css": _print_css()}
+    )
+
+
+def evaluation_pdf(html: str) -> bytes:
+    """The same standalone page as a PDF (WeasyPrint renders its inline SVG charts)."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=None).write_pdf()
+
+
+# --- What the page and the PDF show -----------------------------------------------------------
+
+
+def _number_text(value, *, percent: bool) -> str:
+    if percent:
+        return f"{value * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _key_text(measure_id: str, key: str) -> str:
+    if measure_id == "gender":
+        return str(dict(Gender.choices).get(key, key))
+    if measure_id.startswith("trm_") and key.isdigit():
+        return _("Stage %(number)s") % {"number": key}
+    return key
+
+
+def shown(measure_id: str, value) -> dict:
+    """A value as the page shows it: {"text": ...} or {"items": [(key, text), ...]}."""
+    measure = REGISTRY.get(measure_id)
+    percent = bool(measure and (measure.kind == "rate" or "rate" in measure.id))
+    if value is None:
+        return {"text": _("No data")}
+    if value == SUPPRESSED:
+        return {"text": _("Suppressed"), "suppressed": True}
+    if isinstance(value, str):
+        return {"text": value, "suppressed": value.startswith("<")}
+    if isinstance(value, dict):
+        if not value:
+            return {"text": _("None")}
+        return {
+            "items": [
+                (
+                    _key_text(measure_id, key),
+                    _("Suppressed")
+                    if item == SUPPRESSED
+                    else (
+                        item
+                        if isinstance(item, str)
+                        else _number_text(item, percent=percent and isinstance(item, float))
+                    ),
+                )
+                for key, item in value.items()
+            ]
+        }
+    if isinstance(value, list):
+        return {"text": ", ".join(str(item) for item in value) if value else _("None")}
+    return {"text": _number_text(value, percent=percent)}
+
+
+def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[str, str]]:
+    from datetime import date
+
+    def day(text):
+        return date_format(date.fromisoformat(text), "j F Y") if text else ""
+
+    teams = parameters.get("teams")
+    if teams == "all" or teams is None:
+        teams_text = _("All teams")
+    else:
+        teams_text = ", ".join(team_names.get(code, code) for code in teams)
+    threshold = parameters.get("suppression_threshold")
+    return [
+        (
+            _("Referral period"),
+            _("%(start)s to %(end)s")
+            % {"start": day(parameters.get("date_from")), "end": day(parameters.get("date_to"))},
+        ),
+        (_("Teams"), teams_text),
+        (_("Follow-up months"), str(parameters.get("follow_up_months", ""))),
+        (_("Outcomes as of"), day(parameters.get("as_of"))),
+        (
+            _("Window for the first formulation"),
+            _("%(days)s days") % {"days": parameters.get("fidelity_window_days", "")},
+        ),
+        (
+            _("Small-number suppression"),
+            _("On: counts from 1 to %(below)s shown as <%(threshold)s")
+            % {"below": (threshold or 2) - 1, "threshold": threshold}
+            if parameters.get("suppression")
+            else _("Off"),
+        ),
+    ]
+
+
+def report_context(document: dict, *, team_names: dict[str, str]) -> dict:
+    """Everything `reports/_report.html` needs, for the web page and the PDF alike."""
+    from .charts import charts_for
+
+    codes = list(document["by_team"])
+    team_pages = [codes[start : start + TEAM_COLUMNS] for start in range(0, len(codes), TEAM_COLUMNS)]
+    groups = []
+    for group_id, group_label in GROUP_LABELS.items():
+        ids = [
+            measure.id
+            for measure in REGISTRY.values()
+            if measure.group == group_id and measure.id in document["measures"]
+        ]
+        if not ids:
+            continue
+        tables = []
+        for page_number, page in enumerate(team_pages or [[]]):
+            tables.append(
+                {
+                    "with_overall": page_number == 0,
+                    "teams": [(code, team_names.get(code, code)) for code in page],
+                    "rows": [
+                        {
+                            "id": measure_id,
+                            "label": str(REGISTRY[measure_id].label),
+                            "definition": str(REGISTRY[measure_id].definition),
+                            "overall": shown(measure_id, document["measures"][measure_id]),
+                            "cells": [
+                                shown(measure_id, document["by_team"][code].get(measure_id))
+                                for code in page
+                            ],
+                        }
+                        for measure_id in ids
+                    ],
+                }
+            )
+        groups.append({"id": group_id, "label": str(group_label), "tables": tables})
+    parameters = document["parameters"]
+    return {
+        "document": document,
+        "parameters": _parameter_rows(parameters, team_names),
+        "suppression": parameters.get("suppression"),
+        "threshold": parameters.get("suppression_threshold"),
+        "groups": groups,
+        "charts": charts_for(
+            document, {measure_id: str(measure.label) for measure_id, measure in REGISTRY.items()}
+        ),
+    }
+
+
+# --- The case-level evaluation dataset --------------------------------------------------------
+
+
+def dataset_csv(dictionary: list[tuple[str, str]], rows: list[dict]) -> bytes:
+    names = [name for name, _description in dictionary]
+    return csv_bytes(names, ([row.get(name) for name in names] for row in rows))
+
+
+def dictionary_csv(dictionary: list[tuple[str, str]]) -> bytes:
+    return csv_bytes(["column", "description"], dictionary)
+
+
+def dataset_xlsx(dictionary: list[tuple[str, str]], rows: list[dict]) -> bytes:
+    """Sheets: Dataset (one row per young person) and Dictionary (what each column holds)."""
+    buffer = io.BytesIO()
+    workbook = _workbook(buffer)
+    bold = workbook.add_format({"bold": True})
+    names = [name for name, _description in dictionary]
+    sheet = workbook.add_worksheet("Dataset")
+    _write_row(sheet, 0, names, bold)
+    for row_number, row in enumerate(rows, start=1):
+        _write_row(sheet, row_number, [row.get(name) for name in names])
+    sheet.freeze_panes(1, 1)
+    described = workbook.add_worksheet("Dictionary")
+    _write_row(described, 0, ["column", "description"], bold)
+    for row_number, entry in enumerate(dictionary, start=1):
+        _write_row(described, row_number, list(entry))
+    described.set_column(0, 0, 32)
+    described.set_column(1, 1, 90)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_json(parameters: dict, files: list[dict]) -> bytes:
+    """File names, kinds, data-row counts, sizes and SHA-256 of every file in the dataset."""
+    return json_bytes({"parameters": parameters, "files": files})

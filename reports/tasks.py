@@ -1,0 +1,47 @@
+"""Celery tasks for reports: thin wrappers over `reports.services` (STYLE.md "Tasks are thin").
+
+`run_report_task` takes only the run id; everything else is on the `ReportRun` row, which
+the requester's page polls. It is acknowledged late and rejected if its worker is lost, so a
+message whose worker died is delivered again; `report_execute` is idempotent for the run id
+(a succeeded run is never produced twice). Transient database errors are retried with
+backoff. Without a broker (`CELERY_TASK_ALWAYS_EAGER`) both run in-process, the same code.
+"""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=3,
+)
+def run_report_task(self, run_id: int) -> str:
+    outcome = services.report_execute(
+        run_id, final_attempt=self.request.retries >= self.max_retries
+    )
+    if outcome.state == "busy" and not self.request.is_eager:
+        # Another worker is on it, or died moments ago: look again once its run would be
+        # stale. A fresh message, so it does not use up the transient-error retries.
+        run_report_task.apply_async((run_id,), countdown=outcome.retry_in)
+    return outcome.state
+
+
+@shared_task(acks_late=True)
+def report_housekeeping_task() -> dict:
+    """Periodic (CELERY_BEAT_SCHEDULE): re-queue stuck runs, delete expired files."""
+    result = services.report_housekeeping()
+    return {
+        "requeued": result.requeued,
+        "given_up": result.given_up,
+        "files_deleted": result.files_deleted,
+    }
