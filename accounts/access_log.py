@@ -65,3 +65,15 @@ def get_visible_or_404(request, queryset, *, action: str, **lookup):
         raise Http404 from None
     record_access(request, action=action, obj=obj)
     return obj
+
+
+_ACTION_LABELS: dict[str, object] = {}
+
+
+def register_action_labels(labels: dict) -> None:
+    """Readable names for access-log actions; each app registers its own in ready()."""
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str):
+    return _ACTION_LABELS.get(action, action)

@@ -8,6 +8,19 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from accounts.access_log import register_action_labels
+
+        from .views.young_people import ACTION_LABELS
+
+        register_action_labels(
+            {
+                **ACTION_LABELS,
+                "case.change": _("Opened or saved a record form"),
+                "team.view": _("Viewed the team's caseloads"),
+                "team.reallocate": _("Opened or used reallocation"),
+                "appointment.view": _("Opened an appointment"),
+            }
+        )
 
         # "Add a referral" is a button on the caseload page, not a navigation entry.
         navigation.register(

@@ -264,11 +264,11 @@ def timeline_for(
         add(
             consent.decided_on,
             "consent",
-            _("Consent %(decision)s: %(party)s, %(purpose)s")
+            _("Consent %(decision)s: %(party)s – %(purpose)s")
             % {
                 "decision": consent.get_decision_display().lower(),
-                "party": consent.get_party_display().lower(),
-                "purpose": consent.get_purpose_display().lower(),
+                "party": consent.get_party_display(),
+                "purpose": consent.get_purpose_display(),
             },
             consent.note,
             consent,

@@ -8,7 +8,18 @@ class EligibilityConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from accounts.access_log import register_action_labels
         from cases import panels
+
+        register_action_labels(
+            {
+                "eligibility.decisions": _("Viewed the eligibility decisions"),
+                "eligibility.check": _("Opened or ran an eligibility check"),
+                "eligibility.override": _("Opened or made an eligibility override"),
+                "ecm.start": _("Opened or used Start ECM"),
+                "ecm.end": _("Opened or used End ECM"),
+            }
+        )
 
         from .views import panel_context
 

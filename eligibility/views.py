@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
-from accounts.access_log import get_visible_or_404, record_access
+from accounts.access_log import record_access
 from cases.selectors import young_people_visible_to, young_person_for
 from cases.views.base import add_service_errors
 
@@ -67,26 +68,35 @@ def _young_person_for_action(request, pk, *, capability: str, action: str):
 
 
 def _decision_for_override(request, decision_pk):
-    """A decision about a young person the user may read (logged 404 otherwise), if they may
-    override decisions in that young person's team (logged 403 otherwise)."""
-    visible = young_people_visible_to(request.user, include_archived=True)
-    decision = get_visible_or_404(
-        request,
-        EligibilityDecision.objects.filter(young_person__in=visible).select_related(
-            "young_person__team", "policy", "made_by", "eligibility_override__made_by"
-        ),
-        action="eligibility.override",
-        pk=decision_pk,
+    """A decision, if the user may override decisions in its young person's team.
+
+    Looked up through the young person, so the access log records a view of their case (and
+    it shows on the case's access log); outside the user's teams it is a logged 404, inside
+    them without `eligibility.override` a logged 403.
+    """
+    young_person_id = (
+        EligibilityDecision.objects.filter(pk=decision_pk)
+        .values_list("young_person_id", flat=True)
+        .first()
     )
-    if not policy.may(request.user, "eligibility.override", decision.young_person.team):
+    if young_person_id is None:
         record_access(
             request,
             action="eligibility.override",
-            obj=decision,
             allowed=False,
-            detail="lacks eligibility.override",
+            object_type=EligibilityDecision._meta.label_lower,
+            object_id=str(decision_pk),
+            detail="not found",
         )
-        raise PermissionDenied
+        raise Http404
+    young_person = _young_person_for_action(
+        request,
+        young_person_id,
+        capability="eligibility.override",
+        action="eligibility.override",
+    )
+    decision = selectors.decisions_for(young_person).get(pk=decision_pk)
+    decision.young_person = young_person
     return decision
 
 

@@ -11,6 +11,7 @@ Every view of a formulation is written to the access log against the young perso
 shows in the case's access log: "formulation.view", and "formulation.export" for the PDF.
 """
 
+import logging
 import mimetypes
 import re
 from datetime import date
@@ -320,7 +321,9 @@ def action_complete(request, action_pk):
 
 
 def _summary_context(request, meeting) -> dict:
-    meeting = selectors.meetings_for(meeting.young_person).get(pk=meeting.pk)
+    young_person = meeting.young_person
+    meeting = selectors.meetings_for(young_person).get(pk=meeting.pk)
+    meeting.young_person = young_person  # already loaded with its team and practitioner
     return {
         "meeting": meeting,
         "young_person": meeting.young_person,
@@ -386,6 +389,9 @@ def formulation_pdf(request, meeting_pk):
     static_url = request.build_absolute_uri(settings.STATIC_URL)
     import weasyprint
 
+    # GOV.UK Frontend's style sheet has browser-only rules that WeasyPrint skips with a
+    # warning each; they are expected, so only errors are worth logging.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     pdf = weasyprint.HTML(
         string=html, base_url=base_url, url_fetcher=static_files_fetcher(static_url)
     ).write_pdf()

@@ -14,13 +14,11 @@ import re
 from dataclasses import dataclass
 
 import matplotlib
+from django.utils.translation import gettext as _
+from matplotlib.figure import Figure  # no pyplot: no global state, safe in any thread
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("svg")
-
-from matplotlib.figure import Figure  # noqa: E402 - the backend is chosen first
-from django.utils.translation import gettext as _  # noqa: E402
-
-from .exports import SUPPRESSED  # noqa: E402
+from .exports import SUPPRESSED
 
 #: GOV.UK colours: blue and dark blue (dark grey for text).
 BLUE, DARK_BLUE, TEXT = "#1d70b8", "#003078", "#0b0c0c"
@@ -79,6 +77,10 @@ def _clean_svg(svg: str, *, chart_id: str, title: str) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
     svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.DOTALL)
     svg = _STYLE.sub(_attributes, svg)
+    # Element ids repeat from chart to chart ("patch_1"): make them unique on the page.
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="chart-{chart_id}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#chart-{chart_id}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#chart-{chart_id}-\1"', svg)
     title_id = f"chart-{chart_id}-title"
     svg = svg.replace(
         "<svg ",
@@ -129,9 +131,10 @@ def bar_chart(chart_id: str, title: str, labels: list[str], series: list[tuple[s
         axes.set_yticks(range(len(labels)), labels)
         axes.invert_yaxis()
         axes.set_xlim(0, biggest * 1.15)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.spines[["top", "right"]].set_visible(False)
         if len(series) > 1:
-            axes.legend(loc="lower right", frameon=False)
+            axes.legend(loc="best", frameon=False)
         return _render(figure, chart_id=chart_id, title=title)
 
 

@@ -100,19 +100,31 @@ def flatten(value):
     return value
 
 
-# --- The document and suppression ------------------------------------------------------------------
+# --- The document and suppression ----------------------------------------------------------------
+
+
+def _in_design_order(measure_ids) -> list[str]:
+    """Measures in the order DESIGN.md section 7 lists them: by group, then as registered."""
+    groups = list(GROUP_LABELS)
+    registered = list(REGISTRY)
+
+    def position(measure_id):
+        measure = REGISTRY.get(measure_id)
+        group = groups.index(measure.group) if measure and measure.group in groups else 99
+        return (group, registered.index(measure_id) if measure else 0, measure_id)
+
+    return sorted(measure_ids, key=position)
 
 
 def evaluation_document(parameters: dict, results: dict) -> dict:
     """The JSON of DESIGN.md section 8 from `compute_all` results (measure id → Result)."""
+    results = {measure_id: results[measure_id] for measure_id in _in_design_order(results)}
     team_codes = sorted({code for result in results.values() for code in result.by_team})
     return {
         "parameters": parameters,
         "measures": {measure_id: result.overall for measure_id, result in results.items()},
         "by_team": {
-            code: {
-                measure_id: result.by_team.get(code) for measure_id, result in results.items()
-            }
+            code: {measure_id: result.by_team.get(code) for measure_id, result in results.items()}
             for code in team_codes
         },
     }
@@ -281,7 +293,7 @@ def _print_css() -> str:
 def evaluation_html(context: dict) -> str:
     """The report as a standalone web page (styles included), from `report_context`."""
     return render_to_string(
-        "reports/report_document.html", {**context, "print_css": _print_css()}
+        "reports/report_document.html", {"report": context, "print_css": _print_css()}
     )
 
 
@@ -312,7 +324,7 @@ def _key_text(measure_id: str, key: str) -> str:
 
 
 def shown(measure_id: str, value) -> dict:
-    """A value as the page shows it: {"text": ...} or {"items": [(key, text), ...]}."""
+    """A value as the page shows it: {"text": ...} or {"entries": [(key, text), ...]}."""
     measure = REGISTRY.get(measure_id)
     percent = bool(measure and (measure.kind == "rate" or "rate" in measure.id))
     if value is None:
@@ -325,7 +337,7 @@ def shown(measure_id: str, value) -> dict:
         if not value:
             return {"text": _("None")}
         return {
-            "items": [
+            "entries": [
                 (
                     _key_text(measure_id, key),
                     _("Suppressed")
@@ -371,8 +383,7 @@ def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[
         ),
         (
             _("Small-number suppression"),
-            _("On: counts from 1 to %(below)s shown as <%(threshold)s")
-            % {"below": (threshold or 2) - 1, "threshold": threshold}
+            _("On: counts below %(threshold)s shown as <%(threshold)s") % {"threshold": threshold}
             if parameters.get("suppression")
             else _("Off"),
         ),
@@ -384,7 +395,9 @@ def report_context(document: dict, *, team_names: dict[str, str]) -> dict:
     from .charts import charts_for
 
     codes = list(document["by_team"])
-    team_pages = [codes[start : start + TEAM_COLUMNS] for start in range(0, len(codes), TEAM_COLUMNS)]
+    team_pages = [
+        codes[start : start + TEAM_COLUMNS] for start in range(0, len(codes), TEAM_COLUMNS)
+    ]
     groups = []
     for group_id, group_label in GROUP_LABELS.items():
         ids = [

@@ -125,9 +125,7 @@ class RunRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["teams"].choices = [(team.code, team.name) for team in teams]
         if not may_request_dataset:
-            self.fields["kind"].choices = [
-                (ReportKind.EVALUATION, ReportKind.EVALUATION.label)
-            ]
+            self.fields["kind"].choices = [(ReportKind.EVALUATION, ReportKind.EVALUATION.label)]
             self.fields["kind"].widget = forms.HiddenInput()
 
     @classmethod

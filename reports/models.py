@@ -7,6 +7,8 @@ progress and outcome; a worker proves it owns the run with `claim_token`, so a r
 carried out twice even when its message is delivered twice.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -35,6 +37,13 @@ class FileKind(models.TextChoices):
     DATASET_XLSX = "dataset_xlsx", _("Dataset (Excel XLSX)")
     DICTIONARY = "dictionary", _("Data dictionary (CSV)")
     MANIFEST = "manifest", _("Manifest (JSON)")
+
+
+def _parameter_date(parameters, name):
+    try:
+        return date.fromisoformat(parameters[name])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 class ReportRun(models.Model):
@@ -92,6 +101,14 @@ class ReportRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def period_start(self):
+        return _parameter_date(self.parameters, "date_from")
+
+    @property
+    def period_end(self):
+        return _parameter_date(self.parameters, "date_to")
 
     @property
     def is_active(self) -> bool:

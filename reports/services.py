@@ -15,6 +15,7 @@ Log lines name the run id and an exception's class, never parameters, personal d
 study key.
 """
 
+import contextlib
 import contextvars
 import logging
 import time
@@ -154,8 +155,8 @@ def _validated(parameters: dict, scope_team_ids):
     )
 
     teams = parameters.get("teams", ALL) or ALL
-    allowed = Team.objects.all() if scope_team_ids is None else Team.objects.filter(
-        pk__in=scope_team_ids
+    allowed = (
+        Team.objects.all() if scope_team_ids is None else Team.objects.filter(pk__in=scope_team_ids)
     )
     allowed_by_code = dict(allowed.values_list("code", "pk"))
     if teams == ALL:
@@ -277,17 +278,15 @@ def _claim(run_id: int) -> str | None:
     claimable = Q(status=RunStatus.QUEUED) | Q(
         status=RunStatus.RUNNING, heartbeat_at__lt=now - _stuck_after()
     )
-    claimed = (
-        ReportRun.objects.filter(claimable, pk=run_id, attempts__lt=MAX_ATTEMPTS).update(
-            status=RunStatus.RUNNING,
-            claim_token=token,
-            attempts=F("attempts") + 1,
-            started_at=now,
-            heartbeat_at=now,
-            progress=0,
-            progress_text=str(gettext_lazy("Starting")),
-            error_message="",
-        )
+    claimed = ReportRun.objects.filter(claimable, pk=run_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=RunStatus.RUNNING,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0,
+        progress_text=str(gettext_lazy("Starting")),
+        error_message="",
     )
     return token if claimed else None
 
@@ -557,9 +556,13 @@ def _readable(error: Exception, run_id: int) -> str:
 
 
 def _log_failure(run_id: int, error: Exception) -> None:
-    """The exception's class and where it happened; never its message (it may hold data)."""
-    where = "".join(traceback.format_tb(error.__traceback__, limit=-3))
-    logger.error("report run %s failed: %s\n%s", run_id, error.__class__.__name__, where)
+    """The exception's class and where it happened (file, line, function); never its message
+    or source lines, which may hold personal data."""
+    where = "; ".join(
+        f"{frame.filename}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(error.__traceback__)[-4:]
+    )
+    logger.error("report run %s failed: %s at %s", run_id, error.__class__.__name__, where)
 
 
 def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
@@ -603,10 +606,9 @@ def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
         _delete_stored(report_file.file.name for report_file in written)
         _log_failure(run_id, error)
         if not final_attempt:
-            try:
+            # If the database is still unreachable, the run is picked up once it is stale.
+            with contextlib.suppress(OperationalError, InterfaceError):
                 _release(run_id, token)
-            except (OperationalError, InterfaceError):
-                pass  # still unreachable: the run is picked up once it is stale
             raise
         with translation.override(run.language):
             _fail(run_id, token, _readable(error, run_id))

@@ -4,7 +4,8 @@
 the requester's page polls. It is acknowledged late and rejected if its worker is lost, so a
 message whose worker died is delivered again; `report_execute` is idempotent for the run id
 (a succeeded run is never produced twice). Transient database errors are retried with
-backoff. Without a broker (`CELERY_TASK_ALWAYS_EAGER`) both run in-process, the same code.
+backoff on a worker; in-process they fail the run at once. Without a broker
+(`CELERY_TASK_ALWAYS_EAGER`) both tasks run in-process, through the same code.
 """
 
 from celery import shared_task
@@ -26,9 +27,10 @@ TRANSIENT = (OperationalError, InterfaceError)
     max_retries=3,
 )
 def run_report_task(self, run_id: int) -> str:
-    outcome = services.report_execute(
-        run_id, final_attempt=self.request.retries >= self.max_retries
-    )
+    # In-process (no broker, or the command line) there is no queue to wait in: a transient
+    # error fails the run at once, with its reason, rather than raising into the caller.
+    final_attempt = self.request.is_eager or self.request.retries >= self.max_retries
+    outcome = services.report_execute(run_id, final_attempt=final_attempt)
     if outcome.state == "busy" and not self.request.is_eager:
         # Another worker is on it, or died moments ago: look again once its run would be
         # stale. A fresh message, so it does not use up the transient-error retries.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.access_log import record_access
 
-from .exchange.importer import import_exchange, summary_lines
+from .exchange.importer import import_exchange, summary_notes
 from .exchange.source import from_zip
 from .forms_exchange import ExchangeUploadForm
 
@@ -43,10 +43,7 @@ def exchange_import(request):
                 detail=_log_detail(result),
             )
             if result.written:
-                request.session[SUMMARY_KEY] = {
-                    "file": upload.name,
-                    "lines": [str(line) for line in summary_lines(result)],
-                }
+                request.session[SUMMARY_KEY] = _summary(upload.name, result)
                 messages.success(
                     request,
                     _("%(file)s imported: %(created)d rows created, %(updated)d updated")
@@ -67,7 +64,7 @@ def exchange_import(request):
             "problems": problems[:PROBLEMS_SHOWN],
             "problem_count": len(problems),
             "problems_hidden": max(0, len(problems) - PROBLEMS_SHOWN),
-            "checked_lines": summary_lines(result) if result and result.ok else [],
+            "checked": _summary(result.source, result) if result and result.ok else None,
         },
     )
 
@@ -77,3 +74,15 @@ def _log_detail(result) -> str:
     if not result.ok:
         return f"{mode}: {len(result.problems)} problems, nothing written"
     return f"{mode}: {result.rows} rows, {result.created} created, {result.updated} updated"
+
+
+def _summary(file_name: str, result) -> dict:
+    """What the page shows about a successful check or import (kept in the session for PRG)."""
+    return {
+        "file": file_name,
+        "files": [
+            [count.name, count.rows, count.created, count.updated, count.unchanged]
+            for count in result.file_counts
+        ],
+        "notes": [str(note) for note in summary_notes(result)],
+    }

@@ -52,7 +52,7 @@ def _add_action_fields(form, young_people) -> None:
             },
         )
         form.fields[f"{prefix}due_on"] = date_field(
-            _("Action %(number)d: due by (optional)") % {"number": number},
+            _("Action %(number)d: due by") % {"number": number},
             invalid_message=_("The due date of action %(number)d must be a real date")
             % {"number": number},
         )

@@ -8,6 +8,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import Role
 from ecm.factories import TeamFactory, user_with_role
@@ -17,6 +18,14 @@ from ecm.factories import TeamFactory, user_with_role
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests that check hashing read ecm.settings directly.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # A test that switches language (directly or through a request) must not leak it.
+    translation.activate("en-gb")
+    yield
+    translation.activate("en-gb")
 
 
 @pytest.fixture

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_reference_data'),
+        ("cases", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalyoungperson',
-            name='end_note',
-            field=models.TextField(blank=True, help_text="For a withdrawal, the young person's own reasons (a key evaluation question)", verbose_name='reasons given for ending'),
+            model_name="historicalyoungperson",
+            name="end_note",
+            field=models.TextField(
+                blank=True,
+                help_text="For a withdrawal, the young person's own reasons (a key evaluation question)",
+                verbose_name="reasons given for ending",
+            ),
         ),
         migrations.AddField(
-            model_name='youngperson',
-            name='end_note',
-            field=models.TextField(blank=True, help_text="For a withdrawal, the young person's own reasons (a key evaluation question)", verbose_name='reasons given for ending'),
+            model_name="youngperson",
+            name="end_note",
+            field=models.TextField(
+                blank=True,
+                help_text="For a withdrawal, the young person's own reasons (a key evaluation question)",
+                verbose_name="reasons given for ending",
+            ),
         ),
     ]

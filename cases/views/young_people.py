@@ -32,9 +32,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
+from accounts.access_log import action_label
 from accounts.models import AccessLogEntry
 
-from .. import charts, selectors, services
+from .. import charts, panels, selectors, services
 from ..forms.young_people import ArchiveForm, ReferralForm, YoungPersonEditForm
 from ..models import (
     Appointment,
@@ -218,6 +219,7 @@ def detail(request, pk):
             "may_assess": may_assess,
             "may_read_history": policy.may(request.user, "case.history.read", team),
             "may_read_access_log": policy.may(request.user, "case.access_log.read", team),
+            "panels": panels.panels_for(request, young_person),
         },
     )
 
@@ -573,10 +575,7 @@ def access_log(request, pk):
         object_type=YoungPerson._meta.label_lower, object_id=str(young_person.pk)
     ).order_by("-at", "-id")
     page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {"entry": entry, "label": ACTION_LABELS.get(entry.action, entry.action)}
-        for entry in page.object_list
-    ]
+    rows = [{"entry": entry, "label": action_label(entry.action)} for entry in page.object_list]
     return render(
         request,
         "cases/youngperson_access_log.html",

@@ -31,6 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
@@ -48,7 +49,9 @@ from cases.models import (
     age_on,
 )
 from cases.services import PARENT_CONSENT_AGE
-from eligibility.services import eligibility_check, policy_in_force
+from eligibility import rules
+from eligibility.models import EligibilityDecision, EligibilityPolicy, PolicyStatus
+from eligibility.services import facts_for_many
 from formulation.models import (
     FormulationMeeting,
     InterventionItem,
@@ -119,7 +122,7 @@ class ImportResult:
 
 def _split_name(name: str) -> tuple[str, str]:
     given, _space, family = name.partition(" ")
-    return given[:150], family.strip()[:150]
+    return given, family.strip()
 
 
 class _Importer:
@@ -600,22 +603,64 @@ class _Importer:
         CaseEvent.objects.bulk_create(events, batch_size=BATCH)
 
     def decide_eligibility(self) -> None:
-        """Each new referral judged by the policy in force on its referral date, dated then."""
-        policies: dict = {}
-        for person in sorted(self.new_people, key=lambda person: person.reference):
-            day = person.referral_date
-            if day not in policies:
-                policies[day] = policy_in_force(day)
-            if policies[day] is None:
-                self.result.no_policy.append(person.reference)
-                continue
-            self.result.decisions += 1
-            if self.dry_run:
-                continue
-            decision = eligibility_check(
-                by=None, young_person=person, decided_on=day, reconstructed=True
+        """Each new referral judged by the policy in force on its referral date, dated then.
+
+        This is ``eligibility_check(by=None, young_person=..., decided_on=<referral date>,
+        reconstructed=True)`` done for all new referrals at once: the same policy choice as
+        ``policy_in_force``, the same facts (``facts_for_many``), the same rules, the same
+        decision and "eligibility.checked" event — in a few queries instead of six per
+        referral. A test compares its decisions with the service's.
+        """
+        active = list(
+            EligibilityPolicy.objects.filter(status=PolicyStatus.ACTIVE).order_by(
+                "-effective_from", "-version"
             )
-            self.result.eligible += decision.eligible
+        )
+        judged = []
+        for person in sorted(self.new_people, key=lambda person: person.reference):
+            policy = next((p for p in active if p.in_force_on(person.referral_date)), None)
+            if policy is None:
+                self.result.no_policy.append(person.reference)
+            else:
+                judged.append((person, policy))
+        self.result.decisions = len(judged)
+        if self.dry_run:
+            return
+        decisions, events = [], []
+        for chunk in chunks(judged):
+            facts = facts_for_many([person for person, _policy in chunk])
+            for person, policy in chunk:
+                outcome = rules.evaluate(policy.parameters, facts[person.pk])
+                decisions.append(
+                    EligibilityDecision(
+                        young_person=person,
+                        policy=policy,
+                        decided_on=person.referral_date,
+                        eligible=outcome.eligible,
+                        criteria=[
+                            {
+                                "code": criterion.code,
+                                "met": criterion.met,
+                                "evidence": criterion.evidence,
+                            }
+                            for criterion in outcome.criteria
+                        ],
+                        voluntary_participation=False,
+                        reconstructed=True,
+                        made_by=None,
+                    )
+                )
+                events.append(
+                    CaseEvent(
+                        young_person=person,
+                        action="eligibility.checked",
+                        actor=None,
+                        data={"policy": str(policy), "eligible": outcome.eligible},
+                    )
+                )
+                self.result.eligible += outcome.eligible
+        EligibilityDecision.objects.bulk_create(decisions, batch_size=BATCH)
+        CaseEvent.objects.bulk_create(events, batch_size=BATCH)
 
 
 def import_exchange(
@@ -636,7 +681,11 @@ def import_exchange(
                 table = exchange.tables[spec.name]
                 if table.present:
                     say(
-                        _("Read %(file)s: %(rows)d rows")
+                        ngettext(
+                            "Read %(file)s: %(rows)d row",
+                            "Read %(file)s: %(rows)d rows",
+                            len(table.rows),
+                        )
                         % {"file": spec.name, "rows": len(table.rows)}
                     )
             result.problems = exchange.problems
@@ -666,44 +715,29 @@ def import_exchange(
     return result
 
 
-def summary_lines(result: ImportResult) -> list[str]:
-    """What an import did (or would do), in sentences for the command line and the page."""
-    lines = []
+def summary_notes(result: ImportResult) -> list[str]:
+    """Eligibility decisions and files not read, in sentences."""
+    notes = []
     if result.dry_run:
-        lines.append(_("Check only: nothing was saved."))
-    for count in result.file_counts:
-        if result.dry_run:
-            template = _(
-                "%(file)s: %(rows)d rows; %(created)d would be created, %(updated)d updated, "
-                "%(unchanged)d unchanged"
+        notes.append(
+            ngettext(
+                "%(count)d new referral would get an eligibility decision",
+                "%(count)d new referrals would get an eligibility decision",
+                result.decisions,
             )
-        else:
-            template = _(
-                "%(file)s: %(rows)d rows; %(created)d created, %(updated)d updated, "
-                "%(unchanged)d unchanged"
-            )
-        lines.append(
-            template
-            % {
-                "file": count.name,
-                "rows": count.rows,
-                "created": count.created,
-                "updated": count.updated,
-                "unchanged": count.unchanged,
-            }
-        )
-    if result.dry_run:
-        lines.append(
-            _("%(count)d new referrals would get an eligibility decision")
             % {"count": result.decisions}
         )
     else:
-        lines.append(
-            _("%(count)d eligibility decisions made for new referrals (%(eligible)d eligible)")
+        notes.append(
+            ngettext(
+                "%(count)d eligibility decision made for new referrals (%(eligible)d eligible)",
+                "%(count)d eligibility decisions made for new referrals (%(eligible)d eligible)",
+                result.decisions,
+            )
             % {"count": result.decisions, "eligible": result.eligible}
         )
     if result.no_policy:
-        lines.append(
+        notes.append(
             _(
                 "No eligibility policy was in force on the referral date of %(refs)s, so no "
                 "decision was made for them"
@@ -711,7 +745,43 @@ def summary_lines(result: ImportResult) -> list[str]:
             % {"refs": ", ".join(result.no_policy)}
         )
     if result.ignored:
-        lines.append(
+        notes.append(
             _("Not read (not CSV files): %(files)s") % {"files": ", ".join(result.ignored)}
         )
-    return lines
+    return notes
+
+
+def summary_lines(result: ImportResult) -> list[str]:
+    """What an import did (or would do), in sentences for the command line."""
+    lines = [_("Check only: nothing was saved.")] if result.dry_run else []
+    for count in result.file_counts:
+        values = {
+            "file": count.name,
+            "rows": count.rows,
+            "created": count.created,
+            "updated": count.updated,
+            "unchanged": count.unchanged,
+        }
+        if result.dry_run:
+            lines.append(
+                ngettext(
+                    "%(file)s: %(rows)d row; %(created)d would be created, %(updated)d updated, "
+                    "%(unchanged)d unchanged",
+                    "%(file)s: %(rows)d rows; %(created)d would be created, %(updated)d updated, "
+                    "%(unchanged)d unchanged",
+                    count.rows,
+                )
+                % values
+            )
+        else:
+            lines.append(
+                ngettext(
+                    "%(file)s: %(rows)d row; %(created)d created, %(updated)d updated, "
+                    "%(unchanged)d unchanged",
+                    "%(file)s: %(rows)d rows; %(created)d created, %(updated)d updated, "
+                    "%(unchanged)d unchanged",
+                    count.rows,
+                )
+                % values
+            )
+    return lines + summary_notes(result)

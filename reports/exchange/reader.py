@@ -453,6 +453,8 @@ class _Checker:
     def roles(self, key) -> set | None:
         """{(role, team code)} held by a member of staff (file and database); None when a row
         of theirs in staff.csv is invalid, so that their roles cannot be judged."""
+        if not self.tables[STAFF].readable:
+            return None
         held = set()
         for row in self.staff_rows.get(key, ()):
             if not row.valid:
@@ -874,13 +876,16 @@ def read(source: Source) -> Exchange:
     report.problems.extend(source.problems)
     tables = {spec.name: Table(spec=spec) for spec in schema.FILES}
     required = [spec.name for spec in schema.FILES if spec.required]
+    refused = {problem.file.lower() for problem in source.problems}
     for spec in schema.FILES:
         data = source.files.get(spec.name)
         if data is not None:
             tables[spec.name] = parse_table(spec, data, report)
-        elif spec.required and not any(
-            problem.file.lower() == spec.name for problem in source.problems
-        ):
+        elif spec.name in refused:
+            # Too large or unreadable in the zip (already reported): references to its rows
+            # cannot be judged, so they are not reported as unknown.
+            tables[spec.name].readable = False
+        elif spec.required:
             report.file(
                 spec.name,
                 _("missing; every exchange needs %(files)s") % {"files": _(" and ").join(required)},

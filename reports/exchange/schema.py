@@ -41,9 +41,10 @@ LONDON = ZoneInfo("Europe/London")
 #: The roles an exchange file may give (administrators are made by hand, never imported).
 STAFF_ROLES = (Role.PRACTITIONER, Role.MANAGER, Role.PSYCHOLOGIST, Role.EVALUATOR)
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DATETIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$"
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _STAFF_REF = re.compile(r"^[\w.@+-]+$")
@@ -206,7 +207,7 @@ class Integer(Kind):
     maximum: int | None = None
 
     def parse(self, text):
-        if not re.fullmatch(r"[+-]?\d{1,9}", text):
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", text):
             raise CellError(self._message(text))
         number = int(text)
         if (self.minimum is not None and number < self.minimum) or (
@@ -344,7 +345,7 @@ FILES: tuple[FileSpec, ...] = (
         STAFF,
         (
             Column("staff_ref", StaffRef(64), required=True),
-            Column("name", Text(300), required=True),
+            Column("name", Text(150), required=True),
             Column("email", Email(254)),
             Column("role", Code(tuple(STAFF_ROLES))),
             Column("team_codes", ReferenceList(target=TEAM, item=Slug(32))),

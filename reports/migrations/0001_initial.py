@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,73 +15,195 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ReportRun',
+            name="ReportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('evaluation', 'Evaluation report'), ('evaluation_dataset', 'Case-level evaluation dataset')], max_length=32, verbose_name='kind')),
-                ('parameters', models.JSONField(verbose_name='parameters')),
-                ('scope_team_ids', models.JSONField(blank=True, null=True, verbose_name='teams the requester may see')),
-                ('team_ids', models.JSONField(blank=True, null=True, verbose_name='teams reported on')),
-                ('language', models.CharField(default='en-gb', max_length=10, verbose_name='language')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Ready'), ('failed', 'Failed')], default='queued', max_length=16, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('progress_text', models.CharField(blank=True, max_length=200, verbose_name='progress')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
-                ('queued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last queued')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='last progress')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('claim_token', models.CharField(blank=True, editable=False, max_length=32)),
-                ('error_message', models.TextField(blank=True, verbose_name='reason it failed')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='files kept until')),
-                ('files_deleted_at', models.DateTimeField(blank=True, null=True, verbose_name='files deleted')),
-                ('requested_by', models.ForeignKey(blank=True, help_text='Empty for runs started from the command line', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='report_runs', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("evaluation", "Evaluation report"),
+                            ("evaluation_dataset", "Case-level evaluation dataset"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("parameters", models.JSONField(verbose_name="parameters")),
+                (
+                    "scope_team_ids",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="teams the requester may see"
+                    ),
+                ),
+                (
+                    "team_ids",
+                    models.JSONField(blank=True, null=True, verbose_name="teams reported on"),
+                ),
+                (
+                    "language",
+                    models.CharField(default="en-gb", max_length=10, verbose_name="language"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)"),
+                ),
+                (
+                    "progress_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="progress"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested"
+                    ),
+                ),
+                (
+                    "queued_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last queued"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                (
+                    "heartbeat_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last progress"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("claim_token", models.CharField(blank=True, editable=False, max_length=32)),
+                ("error_message", models.TextField(blank=True, verbose_name="reason it failed")),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="files kept until"),
+                ),
+                (
+                    "files_deleted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="files deleted"),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for runs started from the command line",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_runs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report run',
-                'verbose_name_plural': 'report runs',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "report run",
+                "verbose_name_plural": "report runs",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportFile',
+            name="ReportFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('json', 'JSON'), ('csv', 'CSV'), ('xlsx', 'Excel (XLSX)'), ('pdf', 'PDF'), ('html', 'Web page (HTML)'), ('dataset_csv', 'Dataset (CSV)'), ('dataset_xlsx', 'Dataset (Excel XLSX)'), ('dictionary', 'Data dictionary (CSV)'), ('manifest', 'Manifest (JSON)')], max_length=16, verbose_name='kind')),
-                ('file', models.FileField(max_length=300, upload_to='', verbose_name='file')),
-                ('name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('rows', models.PositiveIntegerField(blank=True, null=True, verbose_name='data rows')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='reports.reportrun', verbose_name='report run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("json", "JSON"),
+                            ("csv", "CSV"),
+                            ("xlsx", "Excel (XLSX)"),
+                            ("pdf", "PDF"),
+                            ("html", "Web page (HTML)"),
+                            ("dataset_csv", "Dataset (CSV)"),
+                            ("dataset_xlsx", "Dataset (Excel XLSX)"),
+                            ("dictionary", "Data dictionary (CSV)"),
+                            ("manifest", "Manifest (JSON)"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("file", models.FileField(max_length=300, upload_to="", verbose_name="file")),
+                ("name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size (bytes)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "rows",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="data rows"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="reports.reportrun",
+                        verbose_name="report run",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report file',
-                'verbose_name_plural': 'report files',
-                'ordering': ['run', 'id'],
+                "verbose_name": "report file",
+                "verbose_name_plural": "report files",
+                "ordering": ["run", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='reportrun',
-            index=models.Index(fields=['requested_by', '-created_at'], name='reports_rep_request_59284b_idx'),
+            model_name="reportrun",
+            index=models.Index(
+                fields=["requested_by", "-created_at"], name="reports_rep_request_59284b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reportrun',
-            index=models.Index(fields=['status', 'heartbeat_at'], name='reports_rep_status_01ca0c_idx'),
+            model_name="reportrun",
+            index=models.Index(
+                fields=["status", "heartbeat_at"], name="reports_rep_status_01ca0c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reportrun',
-            index=models.Index(fields=['expires_at'], name='reports_rep_expires_480ee0_idx'),
+            model_name="reportrun",
+            index=models.Index(fields=["expires_at"], name="reports_rep_expires_480ee0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reportrun',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='report_run_progress_at_most_100'),
+            model_name="reportrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="report_run_progress_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportfile',
-            constraint=models.UniqueConstraint(fields=('run', 'kind'), name='report_file_one_per_kind'),
+            model_name="reportfile",
+            constraint=models.UniqueConstraint(
+                fields=("run", "kind"), name="report_file_one_per_kind"
+            ),
         ),
     ]

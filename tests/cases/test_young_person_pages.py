@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import AccessLogEntry, Role
 from cases import charts, services
@@ -18,7 +18,8 @@ from tests.conftest import client_for
 CREATE = reverse("cases:youngperson-create")
 
 #: Queries per page, whatever the number of records (DESIGN.md section 9).
-DETAIL_BUDGET = 18
+# 18 for the record itself, 6 for the eligibility, formulation and supervision panels.
+DETAIL_BUDGET = 24
 TIMELINE_BUDGET = 16
 HISTORY_BUDGET = 20
 ACCESS_LOG_BUDGET = 10
@@ -675,3 +676,12 @@ def test_access_log_query_count_does_not_grow_with_entries(
     with django_assert_max_num_queries(ACCESS_LOG_BUDGET):
         response = manager_client.get(url("cases:youngperson-access-log", young_person))
     assert response.status_code == 200
+
+
+def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision(
+    practitioner, young_person
+):
+    body = client_for(practitioner).get(reverse("cases:youngperson-detail", args=[young_person.pk]))
+    text = body.content.decode()
+    for heading in ("Eligibility and ECM pathway", "Formulation", "Discussed in clinical supervision"):
+        assert heading in text

@@ -388,6 +388,31 @@ def test_overriding_an_earlier_decision_warns_it_does_not_count(
     assert "This is not the latest decision" in page
 
 
+def test_opening_an_override_is_logged_on_the_young_persons_case(
+    few_offences, practitioner, manager
+):
+    decision = services.eligibility_check(by=practitioner, young_person=few_offences)
+    client_for(manager).get(override_url(decision))
+    client_for(practitioner).get(override_url(decision))
+
+    entries = AccessLogEntry.objects.filter(
+        action="eligibility.override", object_id=str(few_offences.pk)
+    ).order_by("id")
+    assert [(entry.user, entry.allowed) for entry in entries] == [
+        (manager, True),
+        (practitioner, True),  # found in the team...
+        (practitioner, False),  # ...and refused: a practitioner does not override
+    ]
+
+
+def test_overriding_a_decision_that_does_not_exist_is_not_found(manager):
+    response = client_for(manager).get(
+        reverse("eligibility:override-create", kwargs={"decision_pk": 999999})
+    )
+    assert response.status_code == 404
+    assert AccessLogEntry.objects.get(object_id="999999").allowed is False
+
+
 def test_the_override_is_shown_wherever_the_decision_is(few_offences, practitioner, manager):
     decision = services.eligibility_check(by=practitioner, young_person=few_offences)
     services.eligibility_override(

@@ -25,12 +25,13 @@ from formulation.models import (
     MeetingKind,
     MeetingStatus,
 )
+from formulation.views import _summary_context as summary_context
 from formulation.views import panel_context, static_files_fetcher
 from tests.conftest import client_for
 
 #: Queries per page, whatever the number of meetings or plan items (DESIGN.md section 9).
-MEETING_LIST_BUDGET = 13
-PLAN_BUDGET = 13
+MEETING_LIST_BUDGET = 12
+PLAN_BUDGET = 11
 PANEL_BUDGET = 2
 
 #: Written into every free-text field of the formulation; must never reach the wrong people.
@@ -447,6 +448,29 @@ def test_downloading_the_pdf_is_logged_as_an_export(practitioner, psychologist, 
     ).exists()
 
 
+def test_a_typical_formulation_summary_fits_on_one_page(practitioner, psychologist, young_person):
+    import weasyprint
+
+    meeting = schedule(psychologist, young_person)
+    record(
+        psychologist,
+        meeting,
+        "A few sentences about home, school and friends, as a formulation has. " * 2,
+        actions=[{"description": "Call", "owner": "Sam", "due_on": today()}] * 3,
+    )
+    request = RequestFactory().get("/")
+    request.user = practitioner
+    meeting = FormulationMeeting.objects.select_related("young_person__team").get(pk=meeting.pk)
+    context = {**summary_context(request, meeting), "as_pdf": True}
+    html = render_to_string("formulation/formulation_summary.html", context, request=request)
+    document = weasyprint.HTML(
+        string=html,
+        base_url="http://testserver/",
+        url_fetcher=static_files_fetcher("http://testserver/static/"),
+    ).render()
+    assert len(document.pages) == 1
+
+
 def test_pdf_fetcher_reads_static_files_from_disk_and_nothing_else():
     fetcher = static_files_fetcher("http://testserver/static/")
     response = fetcher("http://testserver/static/formulation/print.css")
@@ -647,6 +671,15 @@ def test_panel_shows_the_stage_agreed_the_next_review_and_overdue_actions(
     assert MARKER not in html  # the headline only; the text is on the meetings page
 
 
+def test_the_record_page_shows_the_formulation_panel(practitioner, psychologist, young_person):
+    record(psychologist, schedule(psychologist, young_person), MARKER, stage=3)
+    page = reverse("cases:youngperson-detail", kwargs={"pk": young_person.pk})
+    body = client_for(practitioner).get(page).content.decode()
+    assert 'id="formulation"' in body
+    assert "3. " in body
+    assert url("meeting-list", pk=young_person.pk) in body
+
+
 def test_panel_is_hidden_from_those_who_may_not_read_formulations(evaluator, young_person):
     assert panel_html(evaluator, young_person) is None
 
@@ -701,7 +734,6 @@ def pages_of(young_person, meeting):
         reverse("cases:youngperson-detail", kwargs={"pk": pk}),
         reverse("cases:youngperson-history", kwargs={"pk": pk}),
         reverse("cases:youngperson-timeline", kwargs={"pk": pk}),
-        reverse("cases:caseload") + f"?search={MARKER}",
     ]
 
 

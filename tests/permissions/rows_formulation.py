@@ -104,9 +104,7 @@ def item_kwargs(world, own: bool) -> dict:
 ROWS = [
     Row("formulation:meeting-list", READERS, other_team=OTHER_TEAM, kwargs=case_kwargs),
     Row("formulation:meeting-create", PSYCHOLOGISTS, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row(
-        "formulation:attendance-edit", PSYCHOLOGISTS, other_team=OTHER_TEAM, kwargs=meeting_kwargs
-    ),
+    Row("formulation:attendance-edit", PSYCHOLOGISTS, other_team=OTHER_TEAM, kwargs=meeting_kwargs),
     Row(
         "formulation:formulation-edit",
         PSYCHOLOGISTS,

@@ -6,3 +6,95 @@ ROWS: list = [
     # Importing case data is an administrator's job; every other role is refused.
     Row("reports:exchange-import", only(OK, ("admin",), otherwise=FORBIDDEN)),
 ]
+
+
+# --- Measures, report runs and action lists (reports/views.py) ----------------------------------
+#
+# The measure catalogue holds definitions only: every signed-in user may read it. Report runs
+# need `reports.run` (evaluators and managers); others get 403 on the list and the form. A run
+# is visible only to the user who requested it: "own" is a run the manager requested, "other"
+# one requested by a manager of another team; anyone else gets 404 (existence does not leak).
+# The identifiable action lists are for managers only.
+
+from django.core.files.base import ContentFile  # noqa: E402
+from django.core.files.storage import default_storage  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from ecm.factories import user_with_role  # noqa: E402
+from reports.models import ReportFile, ReportRun  # noqa: E402
+
+from .matrix import NOT_FOUND, signed_in  # noqa: E402
+
+RUNNERS = only(OK, ("manager", "evaluator"))
+REQUESTER_ONLY = signed_in(NOT_FOUND, manager=OK)
+NOBODY = signed_in(NOT_FOUND)
+#: One small file shared by every matrix case (written once, never duplicated).
+SAMPLE_FILE = "reports/permission-matrix/sample.csv"
+
+
+def _requester(world, own: bool):
+    if own:
+        return world["users"]["manager"]
+    other = User.objects.filter(username="matrix-other-manager").first()
+    return other or user_with_role(
+        Role.MANAGER, world["other_team"], username="matrix-other-manager"
+    )
+
+
+def _run(world, own: bool) -> ReportRun:
+    requester = _requester(world, own)
+    team = world["own_team" if own else "other_team"]
+    run = ReportRun.objects.filter(requested_by=requester).first()
+    if run is None:
+        run = ReportRun.objects.create(
+            kind="evaluation",
+            parameters={
+                "date_from": "2024-01-01",
+                "date_to": "2024-12-31",
+                "teams": [team.code],
+                "follow_up_months": 12,
+                "as_of": "2026-06-30",
+                "fidelity_window_days": 56,
+                "suppression": False,
+                "suppression_threshold": 5,
+            },
+            requested_by=requester,
+            scope_team_ids=[team.pk],
+            team_ids=[team.pk],
+            status="succeeded",
+            progress=100,
+        )
+    return run
+
+
+def run_kwargs(world, own: bool) -> dict:
+    return {"pk": _run(world, own).pk}
+
+
+def file_kwargs(world, own: bool) -> dict:
+    run = _run(world, own)
+    if not default_storage.exists(SAMPLE_FILE):
+        default_storage.save(SAMPLE_FILE, ContentFile(b"id,label,team,value\r\n"))
+    ReportFile.objects.get_or_create(
+        run=run,
+        kind="csv",
+        defaults={
+            "file": SAMPLE_FILE,
+            "name": f"ecm-evaluation-report-{run.pk}.csv",
+            "content_type": "text/csv",
+            "size": 21,
+            "sha256": "0" * 64,
+        },
+    )
+    return {"pk": run.pk, "kind": "csv"}
+
+
+ROWS += [
+    Row("reports:measure-list", signed_in(OK)),
+    Row("reports:run-list", RUNNERS),
+    Row("reports:run-create", RUNNERS),
+    Row("reports:run-detail", REQUESTER_ONLY, other_team=NOBODY, kwargs=run_kwargs),
+    Row("reports:run-status", REQUESTER_ONLY, other_team=NOBODY, kwargs=run_kwargs),
+    Row("reports:run-download", REQUESTER_ONLY, other_team=NOBODY, kwargs=file_kwargs),
+    Row("reports:action-list", only(OK, ("manager",))),
+]

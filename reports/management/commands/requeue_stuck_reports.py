@@ -1,0 +1,22 @@
+"""`python manage.py requeue_stuck_reports`: report housekeeping without Celery beat.
+
+Re-queues report runs whose worker died (running with no progress for
+ECM_REPORT_STUCK_MINUTES) or whose message was lost (queued that long), gives up on runs
+interrupted too often, and deletes output files older than ECM_REPORT_RETENTION_DAYS. Beat
+runs the same job every five minutes (CELERY_BEAT_SCHEDULE); run this from cron otherwise.
+"""
+
+from django.core.management.base import BaseCommand
+
+from reports import services
+
+
+class Command(BaseCommand):
+    help = "Re-queue stuck report runs and delete expired report files."
+
+    def handle(self, *args, **options):
+        result = services.report_housekeeping()
+        self.stdout.write(
+            f"Re-queued {result.requeued} report run(s); gave up on {result.given_up}; "
+            f"deleted {result.files_deleted} expired file(s)."
+        )

@@ -1,0 +1,184 @@
+"""Reads for the report pages, always scoped to what the user may see.
+
+* Runs: a run is visible to the user who requested it, and only while they may still
+  request reports (`reports.run`); anyone else gets a 404, logged as a denial.
+* The measure catalogue: definitions only, no case data.
+* The managers' action lists: identifiable, from `cases.selectors` and the case warnings
+  registry, limited to the teams where the user holds `reports.management`.
+"""
+
+import json
+from collections import Counter
+
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from accounts import policy
+from accounts.access_log import record_access
+from accounts.models import Team
+from cases import warnings
+from cases.selectors import decorate, stages_by_id, with_case_summary, young_people_visible_to
+
+from .exports import GROUP_LABELS
+from .measures import REGISTRY
+from .models import FileKind, ReportFile, ReportRun, RunStatus
+from .services import RUN_CAPABILITY
+
+#: The warnings behind the managers' action lists, in the order the page shows them.
+ACTION_CODES = (
+    "consent_missing",
+    "initial_formulation_late",
+    "formulation_review_overdue",
+    "no_recent_contact",
+)
+MANAGEMENT_CAPABILITY = "reports.management"
+
+KIND_LABELS = {
+    "count": _("Count of young people or events"),
+    "rate": _("Rate: a share from 0 to 1"),
+    "mean": _("Mean"),
+    "median": _("Median"),
+    "distribution": _("Breakdown by category"),
+    "list": _("List of codes"),
+}
+
+
+# --- Runs ---------------------------------------------------------------------------------------
+
+
+def runs_for(user) -> QuerySet:
+    """The user's own runs, newest first (nobody else's)."""
+    if not policy.may(user, RUN_CAPABILITY):
+        return ReportRun.objects.none()
+    return ReportRun.objects.filter(requested_by=user).order_by("-created_at", "-id")
+
+
+def run_for(request, pk, *, log_view: bool = True) -> ReportRun:
+    """One of the user's runs with its files, or a logged 404.
+
+    The page of a finished run writes a "report.view" row to the access log; progress
+    polling (`log_view=False`) logs only denials, so watching a run does not flood the log.
+    """
+    run = (
+        runs_for(request.user).prefetch_related("files").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if run is None:
+        record_access(
+            request,
+            action="report.view",
+            allowed=False,
+            object_type=ReportRun._meta.label_lower,
+            object_id=str(pk),
+            detail="not found or not requested by this user",
+        )
+        raise Http404
+    if log_view and run.status == RunStatus.SUCCEEDED:
+        record_access(request, action="report.view", obj=run)
+    return run
+
+
+def run_file(request, pk, kind: str) -> tuple[ReportRun, ReportFile]:
+    """A file of one of the user's runs, logged as downloaded; a logged 404 otherwise."""
+    run = run_for(request, pk, log_view=False)
+    report_file = next((item for item in run.files.all() if item.kind == kind), None)
+    if kind not in FileKind.values or report_file is None:
+        record_access(
+            request,
+            action="report.download",
+            obj=run,
+            allowed=False,
+            detail=f"no {kind[:32]} file",
+        )
+        raise Http404
+    record_access(request, action="report.download", obj=run, detail=f"file {kind}")
+    return run, report_file
+
+
+def report_document(run: ReportRun) -> dict | None:
+    """The evaluation report's JSON document (what every output was written from)."""
+    report_file = next((item for item in run.files.all() if item.kind == FileKind.JSON), None)
+    if report_file is None:
+        return None
+    try:
+        with default_storage.open(report_file.file.name, "rb") as stored:
+            return json.loads(stored.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def team_names(codes) -> dict[str, str]:
+    return dict(Team.objects.filter(code__in=list(codes)).values_list("code", "name"))
+
+
+def report_teams_for(user):
+    """The teams the user may choose in a request."""
+    return policy.teams_for(user, RUN_CAPABILITY).order_by("name")
+
+
+# --- The measure catalogue ---------------------------------------------------------------------
+
+
+def measure_catalogue() -> list[dict]:
+    """Every measure by group: id, label, definition and what kind of number it is."""
+    groups = []
+    for group_id, group_label in GROUP_LABELS.items():
+        measures = [measure for measure in REGISTRY.values() if measure.group == group_id]
+        if measures:
+            groups.append(
+                {
+                    "id": group_id,
+                    "label": group_label,
+                    "measures": [
+                        {
+                            "id": measure.id,
+                            "label": measure.label,
+                            "definition": measure.definition,
+                            "kind": KIND_LABELS.get(measure.kind, measure.kind),
+                        }
+                        for measure in measures
+                    ],
+                }
+            )
+    return groups
+
+
+# --- The managers' action lists ----------------------------------------------------------------
+
+
+def actions() -> list[tuple[str, str]]:
+    """(code, label) of each action list whose warning is registered."""
+    registered = {provider.code: provider for provider in warnings.providers()}
+    return [(code, registered[code].label) for code in ACTION_CODES if code in registered]
+
+
+def management_teams_for(user):
+    return policy.teams_for(user, MANAGEMENT_CAPABILITY).order_by("name")
+
+
+def action_list(user, *, team=None, action: str = "") -> tuple[list, Counter]:
+    """Open cases in the manager's teams that need one of the actions, and how many need
+    each. Two queries whatever the number of cases (TRM stages, then the annotated cases).
+    """
+    codes = set(ACTION_CODES) if not action else {action}
+    queryset = young_people_visible_to(user, MANAGEMENT_CAPABILITY).filter(
+        ecm_end_date__isnull=True
+    )
+    if team is not None:
+        queryset = queryset.filter(team=team)
+    rows = decorate(
+        list(with_case_summary(queryset).select_related("team", "practitioner")),
+        stages_by_id(),
+    )
+    counts: Counter = Counter()
+    listed = []
+    for row in rows:
+        row.actions = [warning for warning in row.warnings if warning.code in ACTION_CODES]
+        for warning in row.actions:
+            counts[warning.code] += 1
+        if any(warning.code in codes for warning in row.actions):
+            listed.append(row)
+    return listed, counts

@@ -1,0 +1,46 @@
+// Report progress without reloading: polls the run's status URL and updates the bar and its
+// text, then reloads the page once the run has finished (to show the report or the reason
+// it failed). Without JavaScript, a <noscript> meta refresh reloads the whole page instead.
+const POLL_MILLISECONDS = 2000;
+
+function start(container) {
+  const url = container.dataset.statusUrl;
+  const bar = container.querySelector("progress");
+  const text = container.querySelector("[data-progress-text]");
+  const status = container.querySelector("[data-progress-status]");
+  if (!url || !bar || !text) {
+    return;
+  }
+
+  async function poll() {
+    try {
+      const response = await fetch(url, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (!response.ok) {
+        throw new Error(`status ${response.status}`);
+      }
+      const run = await response.json();
+      bar.value = run.progress;
+      bar.textContent = `${run.progress}%`;
+      text.textContent = `${run.progress}% – ${run.progress_text}`;
+      if (status) {
+        status.textContent = run.status_label;
+      }
+      if (run.finished) {
+        window.location.reload();
+        return;
+      }
+    } catch (error) {
+      // A missed poll is not an error the user needs to see; try again shortly.
+    }
+    window.setTimeout(poll, POLL_MILLISECONDS);
+  }
+
+  window.setTimeout(poll, POLL_MILLISECONDS);
+}
+
+document
+  .querySelectorAll('[data-module="ecm-report-progress"]')
+  .forEach((container) => start(container));
