@@ -260,22 +260,44 @@ def latest_decision(young_person) -> EligibilityDecision | None:
 # --- Starting and ending ECM --------------------------------------------------------------------
 
 
-def start_blockers(young_person) -> list[str]:
+class Blocker(str):
+    """A reason ECM cannot start, in words; `code` says which, so a page can link to the fix.
+
+    Codes: ``started``, ``eligibility``, ``consent_young_person``, ``consent_parent``.
+    """
+
+    code: str
+
+    def __new__(cls, code: str, message: str):
+        blocker = super().__new__(cls, message)
+        blocker.code = code
+        return blocker
+
+
+def start_blockers(young_person) -> list[Blocker]:
     """What stops ECM starting now, in words a practitioner can act on (empty: may start)."""
     blockers = []
     if young_person.ecm_start_date:
         blockers.append(
-            _("ECM has already started (%(date)s)")
-            % {"date": young_person.ecm_start_date.isoformat()}
+            Blocker(
+                "started",
+                _("ECM has already started (%(date)s)")
+                % {"date": young_person.ecm_start_date.isoformat()},
+            )
         )
         return blockers
     decision = latest_decision(young_person)
     if decision is None:
-        blockers.append(_("No eligibility check has been made: run one first"))
+        blockers.append(
+            Blocker("eligibility", _("No eligibility check has been made: run one first"))
+        )
     elif not decision.final_eligible:
         blockers.append(
-            _("The latest eligibility decision (%(date)s) is not eligible")
-            % {"date": decision.decided_on.isoformat()}
+            Blocker(
+                "eligibility",
+                _("The latest eligibility decision (%(date)s) is not eligible")
+                % {"date": decision.decided_on.isoformat()},
+            )
         )
     consents = (
         YoungPerson.objects.filter(pk=young_person.pk)
@@ -289,9 +311,19 @@ def start_blockers(young_person) -> list[str]:
         .get()
     )
     if consents["young_person_consent"] != ConsentDecision.GIVEN:
-        blockers.append(_("The young person's consent to take part is not currently given"))
+        blockers.append(
+            Blocker(
+                "consent_young_person",
+                _("The young person's consent to take part is not currently given"),
+            )
+        )
     if young_person.parent_consent_required and consents["parent_consent"] != ConsentDecision.GIVEN:
-        blockers.append(_("The parent or carer's consent to take part is not currently given"))
+        blockers.append(
+            Blocker(
+                "consent_parent",
+                _("The parent or carer's consent to take part is not currently given"),
+            )
+        )
     return blockers
 
 

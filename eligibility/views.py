@@ -235,29 +235,21 @@ def override_create(request, decision_pk):
 # --- Starting and ending ECM --------------------------------------------------------------------
 
 
-def blocker_rows(young_person, decision, blockers: list[str], *, may_check: bool) -> list[dict]:
-    """Each thing that stops ECM starting, with a link to where it can be put right.
-
-    `services.start_blockers` lists, in order: that ECM has already started (alone); else the
-    eligibility problem if the latest decision is missing or not eligible; then the missing
-    consents. Which one is which follows from the same state the service looked at.
-    """
-    if young_person.ecm_start_date:
-        return [{"text": text, "href": "", "link_text": ""} for text in blockers]
-    decision_blocked = decision is None or not decision.final_eligible
+def blocker_rows(young_person, blockers, *, may_check: bool) -> list[dict]:
+    """Each thing that stops ECM starting, with a link to where it can be put right."""
     consent_href = reverse("cases:consent-create", kwargs={"pk": young_person.pk})
     rows = []
-    for index, text in enumerate(blockers):
-        if decision_blocked and index == 0:
-            if may_check:
-                href = reverse("eligibility:decision-create", kwargs={"pk": young_person.pk})
-                link_text = _("Run an eligibility check")
-            else:
-                href = reverse("eligibility:decision-list", kwargs={"pk": young_person.pk})
-                link_text = _("See the eligibility decisions")
-        else:
+    for blocker in blockers:
+        href, link_text = "", ""
+        if blocker.code == "eligibility" and may_check:
+            href = reverse("eligibility:decision-create", kwargs={"pk": young_person.pk})
+            link_text = _("Run an eligibility check")
+        elif blocker.code == "eligibility":
+            href = reverse("eligibility:decision-list", kwargs={"pk": young_person.pk})
+            link_text = _("See the eligibility decisions")
+        elif blocker.code in ("consent_young_person", "consent_parent"):
             href, link_text = consent_href, _("Record a consent decision")
-        rows.append({"text": text, "href": href, "link_text": link_text})
+        rows.append({"text": str(blocker), "href": href, "link_text": link_text})
     return rows
 
 
@@ -293,7 +285,7 @@ def ecm_start(request, pk):
         {
             "young_person": young_person,
             "decision": decision,
-            "blockers": blocker_rows(young_person, decision, blockers, may_check=may_check),
+            "blockers": blocker_rows(young_person, blockers, may_check=may_check),
             "form": form,
         },
     )

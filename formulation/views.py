@@ -320,7 +320,7 @@ def action_complete(request, action_pk):
     return _to_meetings(meeting.young_person, meeting)
 
 
-def _summary_context(request, meeting) -> dict:
+def summary_context(meeting) -> dict:
     young_person = meeting.young_person
     meeting = selectors.meetings_for(young_person).get(pk=meeting.pk)
     meeting.young_person = young_person  # already loaded with its team and practitioner
@@ -337,9 +337,7 @@ def _summary_context(request, meeting) -> dict:
 def formulation_summary(request, meeting_pk):
     """A one-page summary of the formulation, with a print style sheet."""
     meeting = _meeting(request, meeting_pk, action="formulation.view")
-    return render(
-        request, "formulation/formulation_summary.html", _summary_context(request, meeting)
-    )
+    return render(request, "formulation/formulation_summary.html", summary_context(meeting))
 
 
 def static_files_fetcher(static_url: str):
@@ -383,7 +381,7 @@ def _pdf_filename(meeting) -> str:
 def formulation_pdf(request, meeting_pk):
     """The same summary as a PDF to download (logged as an export)."""
     meeting = _meeting(request, meeting_pk, action="formulation.export")
-    context = {**_summary_context(request, meeting), "as_pdf": True}
+    context = {**summary_context(meeting), "as_pdf": True}
     html = render_to_string("formulation/formulation_summary.html", context, request=request)
     base_url = request.build_absolute_uri("/")
     static_url = request.build_absolute_uri(settings.STATIC_URL)

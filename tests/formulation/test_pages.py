@@ -25,8 +25,7 @@ from formulation.models import (
     MeetingKind,
     MeetingStatus,
 )
-from formulation.views import _summary_context as summary_context
-from formulation.views import panel_context, static_files_fetcher
+from formulation.views import panel_context, static_files_fetcher, summary_context
 from tests.conftest import client_for
 
 #: Queries per page, whatever the number of meetings or plan items (DESIGN.md section 9).
@@ -461,7 +460,7 @@ def test_a_typical_formulation_summary_fits_on_one_page(practitioner, psychologi
     request = RequestFactory().get("/")
     request.user = practitioner
     meeting = FormulationMeeting.objects.select_related("young_person__team").get(pk=meeting.pk)
-    context = {**summary_context(request, meeting), "as_pdf": True}
+    context = {**summary_context(meeting), "as_pdf": True}
     html = render_to_string("formulation/formulation_summary.html", context, request=request)
     document = weasyprint.HTML(
         string=html,

@@ -367,7 +367,7 @@ def test_run_list_query_budget_is_the_same_for_1_and_50_runs(
     for _index in range(runs):
         requested(evaluator)
     client = client_for(evaluator)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("reports:run-list"))
     assert response.status_code == 200
 

@@ -352,9 +352,7 @@ def test_the_record_shows_when_the_case_was_discussed_and_the_actions(
     assert SHARED not in html and PRIVATE not in html
 
 
-def test_the_record_page_shows_the_supervision_panel_without_notes(
-    manager, session, young_person
-):
+def test_the_record_page_shows_the_supervision_panel_without_notes(manager, session, young_person):
     page = reverse("cases:youngperson-detail", kwargs={"pk": young_person.pk})
     body = client_for(manager).get(page).content.decode()
     assert "Discussed in clinical supervision" in body
@@ -458,6 +456,7 @@ def test_searching_the_team_for_words_in_the_notes_finds_no_case(
     manager, session, young_person, team_a
 ):
     page = reverse("cases:team-detail", kwargs={"code": team_a.code})
+    assert young_person.reference in client_for(manager).get(page).content.decode()
     for words in (PRIVATE, SHARED):
         body = client_for(manager).get(page, {"q": words}).content.decode()
         assert young_person.reference not in body
