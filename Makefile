@@ -8,6 +8,8 @@ DEMO_ENV := ECM_DEMO=true DJANGO_DEBUG=true
 # The services run: PostgreSQL and a Redis-backed Celery worker (started by the tests).
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
+# Test processes in parallel (pytest-xdist); 0 runs everything in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: install run test test-services test-browser lint format messages frontend
 
@@ -29,11 +31,15 @@ run: install messages
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install messages
-	$(BIN)/pytest -m "not services"
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not services"
 
+# The same suite on PostgreSQL (tasks in-process, as the suite expects); then, one at a time,
+# the tests that start real Celery workers on Redis (they share the broker's queue, so they
+# must not run in parallel).
 test-services: install messages
+	DATABASE_URL=$(SERVICES_DATABASE_URL) $(BIN)/pytest -n $(TEST_WORKERS) -m "not services"
 	DATABASE_URL=$(SERVICES_DATABASE_URL) CELERY_BROKER_URL=$(SERVICES_BROKER_URL) \
-		$(BIN)/pytest
+		$(BIN)/pytest -m services
 
 lint: install
 	$(BIN)/ruff check .
