@@ -10,7 +10,10 @@ class CasesConfig(AppConfig):
         from accounts import navigation
         from accounts.access_log import register_action_labels
 
-        from .views.young_people import ACTION_LABELS
+        from .services import register_event_labels
+        from .views.young_people import ACTION_LABELS, EVENT_LABELS
+
+        register_event_labels(EVENT_LABELS)
 
         register_action_labels(
             {

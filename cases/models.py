@@ -246,6 +246,7 @@ class CaseRecord(Archivable):
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
         null=True,
+        blank=True,  # records brought in by import have no recording user
         on_delete=models.PROTECT,
         related_name="+",
     )

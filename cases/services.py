@@ -48,6 +48,24 @@ class ConflictError(Exception):
         self.current = current
 
 
+_EVENT_LABELS: dict[str, object] = {}
+
+
+def register_event_labels(labels: dict) -> None:
+    """Readable names for domain events; each app registers its own from ready()."""
+    _EVENT_LABELS.update(labels)
+
+
+def event_label(action: str):
+    return _EVENT_LABELS.get(action, action)
+
+
+def ensure_open(young_person) -> None:
+    """Archived records stay readable but can no longer be changed."""
+    if young_person.archived_at is not None:
+        raise ValidationError(_("This record is archived and can no longer be changed."))
+
+
 def event_record(*, young_person, action: str, by, **data) -> CaseEvent:
     """Write a domain event for a young person's case (also used by higher apps)."""
     return CaseEvent.objects.create(young_person=young_person, action=action, actor=by, data=data)
@@ -245,6 +263,7 @@ def _locked(model, pk, version):
 def young_person_update(*, by, young_person, version: int, **changes) -> YoungPerson:
     """Correct a young person's details; refuses if someone else changed them meanwhile."""
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     unknown = set(changes) - set(EDITABLE_DETAILS)
     if unknown:
         raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
@@ -270,6 +289,7 @@ def young_person_update(*, by, young_person, version: int, **changes) -> YoungPe
 def parent_consent_requirement_set(*, by, young_person, required: bool, reason: str):
     """Mark whether a parent or carer must consent, with the practitioner's reason."""
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     if not reason.strip():
         raise ValidationError({"reason": [_("Explain why the requirement is changing")]})
     current = YoungPerson.objects.select_for_update().get(pk=young_person.pk)
@@ -348,6 +368,7 @@ def need_record(
     *, by, young_person, category: NeedCategory, recorded_on: date, evidence: str = ""
 ) -> Need:
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "recorded_on", recorded_on, _("Date identified"))
     _not_before_birth(errors, "recorded_on", recorded_on, young_person, _("Date identified"))
@@ -373,6 +394,7 @@ def offence_record(
     proven_on: date | None = None,
 ) -> Offence:
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     errors: dict = {}
     _check(
         errors,
@@ -415,6 +437,7 @@ def order_record(
     *, by, young_person, order_type: str, start_date: date, end_date: date | None = None
 ) -> Order:
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     errors: dict = {}
     _validate_period(errors, start_date, end_date, young_person, _("Start date"))
     _raise_if(errors)
@@ -433,6 +456,7 @@ def breach_record(
     *, by, young_person, breach_date: date, note: str = "", order: Order | None = None
 ) -> Breach:
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "breach_date", breach_date, _("Date of breach"))
     _check(
@@ -461,6 +485,7 @@ def custody_record(
     *, by, young_person, start_date: date, end_date: date | None = None
 ) -> CustodyEpisode:
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     errors: dict = {}
     _validate_period(errors, start_date, end_date, young_person, _("Start date"))
     _raise_if(errors)
@@ -476,6 +501,7 @@ def consent_record(
 ) -> Consent:
     """Record a consent decision; it becomes the current one for that party and purpose."""
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "decided_on", decided_on, _("Date of decision"))
     _not_before(
@@ -518,6 +544,7 @@ def trm_assess(
 ) -> TRMAssessment:
     """Record the young person's TRM stage (practitioners, managers and psychologists)."""
     _require(by, "case.trm.edit", young_person.team)
+    ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "assessed_on", assessed_on, _("Date assessed"))
     _not_before_birth(errors, "assessed_on", assessed_on, young_person, _("Date assessed"))
@@ -598,6 +625,7 @@ def appointment_log(
 ) -> Appointment:
     """Log a contact (or plan one: leave attendance empty until it happens)."""
     _require(by, "case.edit", young_person.team)
+    ensure_open(young_person)
     values = {
         "starts_at": starts_at,
         "kind": kind,
@@ -619,6 +647,7 @@ def appointment_log(
 def appointment_update(*, by, appointment, version: int, **changes) -> Appointment:
     """Correct or complete an appointment; refuses if someone else changed it meanwhile."""
     _require(by, "case.edit", appointment.young_person.team)
+    ensure_open(appointment.young_person)
     unknown = set(changes) - set(APPOINTMENT_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")

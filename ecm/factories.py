@@ -183,3 +183,90 @@ class AppointmentFactory(CaseRecordFactory):
     attendance = "attended"
     engagement = 4
     outcome = "Engaged well; agreed next steps"
+
+
+# --- Formulation and supervision ---------------------------------------------------------------
+
+
+class FormulationMeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = "formulation.FormulationMeeting"
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    held_on = factory.LazyAttribute(lambda meeting: meeting.young_person.referral_date)
+    kind = "initial"
+    status = "held"
+    chair = factory.SubFactory(UserFactory)
+
+
+class MeetingAttendanceFactory(DjangoModelFactory):
+    class Meta:
+        model = "formulation.MeetingAttendance"
+
+    meeting = factory.SubFactory(FormulationMeetingFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    attended = True
+    attendee_name = "A representative"
+
+
+class FormulationFactory(DjangoModelFactory):
+    class Meta:
+        model = "formulation.Formulation"
+
+    meeting = factory.SubFactory(FormulationMeetingFactory)
+    presenting = "Offending with peers at weekends"
+    predisposing = "Early adversity"
+    precipitating = "School exclusion"
+    perpetuating = "Unstructured days"
+    protective = "A trusted aunt"
+    trm_stage = factory.LazyFunction(lambda: trm_stage(1))
+    trm_reasoning = "Needs a safe base first"
+    recorded_by = factory.SelfAttribute("meeting.chair")
+
+
+class AgreedActionFactory(DjangoModelFactory):
+    class Meta:
+        model = "formulation.AgreedAction"
+
+    formulation = factory.SubFactory(FormulationFactory)
+    description = "Share the formulation with school"
+    owner = "Key worker"
+    due_on = factory.LazyAttribute(lambda action: action.formulation.meeting.held_on)
+
+
+class InterventionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "formulation.InterventionItem"
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    title = "Weekly routine with the key worker"
+    trm_stage = factory.LazyFunction(lambda: trm_stage(1))
+    responsible_person = "Key worker"
+    sequence = factory.Sequence(lambda n: n + 1)
+
+
+class SupervisionSessionFactory(DjangoModelFactory):
+    class Meta:
+        model = "supervision.SupervisionSession"
+        skip_postgeneration_save = True
+
+    held_on = factory.LazyFunction(date.today)
+    psychologist = factory.SubFactory(UserFactory)
+    practitioner = factory.SubFactory(UserFactory)
+    team = factory.SubFactory(TeamFactory)
+    shared_notes = "Shared notes"
+    private_notes = "Private reflective notes"
+
+    @factory.post_generation
+    def cases(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.cases.set(extracted)
+
+
+class SupervisionActionFactory(DjangoModelFactory):
+    class Meta:
+        model = "supervision.SupervisionAction"
+
+    session = factory.SubFactory(SupervisionSessionFactory)
+    description = "Try a walk-and-talk session"
+    owner = "Practitioner"

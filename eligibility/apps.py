@@ -10,6 +10,16 @@ class EligibilityConfig(AppConfig):
         from accounts import navigation
         from accounts.access_log import register_action_labels
         from cases import panels
+        from cases.services import register_event_labels
+
+        register_event_labels(
+            {
+                "eligibility.checked": _("Eligibility checked"),
+                "eligibility.override": _("Eligibility decision overridden"),
+                "ecm.started": _("ECM started"),
+                "ecm.ended": _("ECM ended"),
+            }
+        )
 
         register_action_labels(
             {

@@ -20,7 +20,7 @@ from cases.models import (
     Order,
     YoungPerson,
 )
-from cases.services import event_record
+from cases.services import ensure_open, event_record
 from cases.warnings import latest_consent
 
 from . import rules
@@ -194,6 +194,7 @@ def eligibility_check(
     """Judge a referral by the policy in force on its referral date; record the decision."""
     if by is not None and not access.may(by, "eligibility.check", young_person.team):
         raise PermissionDenied
+    ensure_open(young_person)
     policy = policy_in_force(young_person.referral_date)
     if policy is None:
         raise _no_policy_error(young_person)
@@ -228,6 +229,7 @@ def eligibility_override(
     """A manager overrides a decision (either way) with a reason; the decision itself stays."""
     if not access.may(by, "eligibility.override", decision.young_person.team):
         raise PermissionDenied
+    ensure_open(decision.young_person)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for overriding the decision")]})
     if EligibilityOverride.objects.filter(decision=decision).exists():
@@ -331,6 +333,7 @@ def start_blockers(young_person) -> list[Blocker]:
 def ecm_start(*, by, young_person, start_date: date) -> YoungPerson:
     if not access.may(by, "case.edit", young_person.team):
         raise PermissionDenied
+    ensure_open(young_person)
     current = YoungPerson.objects.select_for_update().get(pk=young_person.pk)
     blockers = start_blockers(current)
     errors: dict = {}
@@ -361,6 +364,7 @@ def ecm_end(
 ) -> YoungPerson:
     if not access.may(by, "case.edit", young_person.team):
         raise PermissionDenied
+    ensure_open(young_person)
     current = YoungPerson.objects.select_for_update().get(pk=young_person.pk)
     errors: dict = {}
     if not current.ecm_start_date:

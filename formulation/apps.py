@@ -7,12 +7,30 @@ class FormulationConfig(AppConfig):
     verbose_name = _("Formulation")
 
     def ready(self):
+        from accounts.access_log import register_action_labels
         from cases import panels
+        from cases.services import register_event_labels
 
         from .views import panel_context
         from .warnings import register_all
 
         register_all()
+        register_action_labels(
+            {
+                "formulation.view": _("Viewed the formulation"),
+                "formulation.export": _("Downloaded the formulation summary"),
+                "interventionitem.view": _("Opened an intervention"),
+            }
+        )
+        register_event_labels(
+            {
+                "formulation.meeting_scheduled": _("Formulation meeting scheduled"),
+                "formulation.meeting_held": _("Formulation meeting attendance recorded"),
+                "formulation.recorded": _("Formulation recorded"),
+                "formulation.revised": _("Formulation revised"),
+                "plan.item_added": _("Intervention added to the plan"),
+            }
+        )
         # The record page (owned by `cases`) shows the latest formulation's headline and
         # links to the meetings and the plan. No navigation entry: formulation is reached
         # from the record page.

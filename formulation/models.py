@@ -208,6 +208,7 @@ class InterventionItem(Versioned):
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
         null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from cases import services as case_services
-from cases.services import ConflictError, event_record
+from cases.services import ConflictError, ensure_open, event_record
 
 from .models import (
     CARRIED_FORWARD,
@@ -39,6 +39,7 @@ def meeting_schedule(
 ) -> FormulationMeeting:
     """A psychologist schedules a meeting (initial or review) and invites agencies."""
     _require(by, "formulation.write", young_person.team)
+    ensure_open(young_person)
     if kind not in MeetingKind.values:
         raise ValidationError({"kind": [_("Choose initial formulation or review")]})
     meeting = FormulationMeeting.objects.create(
@@ -65,6 +66,7 @@ def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMe
     Only invited agencies can be recorded, and a meeting cannot be held in the future.
     """
     _require(by, "formulation.write", meeting.young_person.team)
+    ensure_open(meeting.young_person)
     errors: dict = {}
     if meeting.held_on > timezone.localdate():
         errors["held_on"] = [
@@ -164,6 +166,7 @@ def formulation_record(
     """
     young_person = meeting.young_person
     _require(by, "formulation.write", young_person.team)
+    ensure_open(young_person)
     unknown = set(values) - set(FORMULATION_FIELDS)
     if unknown:
         raise TypeError(f"not formulation fields: {', '.join(sorted(unknown))}")
@@ -267,6 +270,7 @@ def intervention_add(
     sequence: int | None = None,
 ) -> InterventionItem:
     _require(by, "plan.write", young_person.team)
+    ensure_open(young_person)
     values = {
         "title": title,
         "agency": agency,
@@ -311,6 +315,7 @@ def intervention_add(
 @transaction.atomic
 def intervention_update(*, by, item, version: int, **changes) -> InterventionItem:
     _require(by, "plan.write", item.young_person.team)
+    ensure_open(item.young_person)
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
@@ -334,6 +339,7 @@ def intervention_update(*, by, item, version: int, **changes) -> InterventionIte
 def appointment_link_intervention(*, by, appointment, item) -> DeliveredIntervention | None:
     """Record which plan item an appointment delivered (or unlink with ``item=None``)."""
     _require(by, "case.edit", appointment.young_person.team)
+    ensure_open(appointment.young_person)
     if item is not None and item.young_person_id != appointment.young_person_id:
         raise ValidationError({"item": [_("Choose an intervention from this young person's plan")]})
     DeliveredIntervention.objects.filter(appointment=appointment).delete()

@@ -8,7 +8,17 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from accounts.access_log import register_action_labels
         from cases import panels
+        from cases.services import register_event_labels
+
+        register_action_labels(
+            {
+                "supervision.view": _("Viewed a supervision session"),
+                "supervision.edit": _("Opened or saved a supervision session"),
+            }
+        )
+        register_event_labels({"supervision.discussed": _("Discussed in clinical supervision")})
 
         from .views import panel_context
 

@@ -15,8 +15,17 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
-SOURCES = ["manage.py", "ecm", "accounts", "cases", "eligibility", "formulation", "supervision",
-           "reports", "templates"]
+SOURCES = [
+    "manage.py",
+    "ecm",
+    "accounts",
+    "cases",
+    "eligibility",
+    "formulation",
+    "supervision",
+    "reports",
+    "templates",
+]
 
 
 def read_catalogue(path):
@@ -45,7 +54,11 @@ def extracted(tmp_path_factory):
     env = {**os.environ, "ECM_DEMO": "true", "DJANGO_SETTINGS_MODULE": "ecm.settings"}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "cy", "--no-location"],
-        cwd=tree, env=env, capture_output=True, text=True, timeout=300,
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     return read_catalogue(tree / "locale" / "cy" / "LC_MESSAGES" / "django.po")

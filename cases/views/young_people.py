@@ -545,7 +545,7 @@ def history(request, pk):
     events = [
         {
             "event": event,
-            "label": EVENT_LABELS.get(event.action, event.action),
+            "label": services.event_label(event.action),
             "details": sorted(
                 (_capitalised(str(key).replace("_", " ")), _event_value(value))
                 for key, value in event.data.items()

@@ -8,3 +8,14 @@ case data in from other systems and takes it out again.
 * :mod:`.importer` writes a valid exchange in one transaction (or reports a dry run);
 * :mod:`.exporter` writes the same format from the database.
 """
+
+from django.utils.translation import gettext_lazy as _
+
+#: Labels of the case events an import writes (for ``cases.services.register_event_labels``).
+EVENT_LABELS = {
+    "exchange.imported": _("Imported from another system"),
+    "exchange.updated": _("Updated by an import from another system"),
+}
+
+#: Labels of the access-log actions of the import page (for ``register_action_labels``).
+ACCESS_LOG_LABELS = {"exchange.import": _("Checked or imported an exchange file")}

@@ -57,14 +57,26 @@ def _person_filter(prefix: str, young_person_ids, include_archived: bool) -> Q:
     return condition
 
 
+def _rows(values_queryset, young_person_ids):
+    """Stream a whole export; fetch an importer's slice (a few young people) in one go.
+
+    (A server-side cursor makes PostgreSQL plan for the first rows, which can be much
+    slower for a slice the importer reads in full anyway.)
+    """
+    if young_person_ids is None:
+        return values_queryset.iterator(chunk_size=5000)
+    return iter(values_queryset)
+
+
 def _records(model, fields, order, young_person_ids, include_archived):
     queryset = model.objects.filter(_person_filter("", young_person_ids, include_archived))
     if not include_archived:
         queryset = queryset.filter(archived_at__isnull=True)
-    return (
-        queryset.order_by("young_person__reference", *order, "pk")
-        .values_list("young_person__reference", *fields)
-        .iterator(chunk_size=5000)
+    return _rows(
+        queryset.order_by("young_person__reference", *order, "pk").values_list(
+            "young_person__reference", *fields
+        ),
+        young_person_ids,
     )
 
 
@@ -125,9 +137,8 @@ def young_people(*, young_person_ids=None, include_archived=False) -> Iterator[t
         queryset = queryset.filter(pk__in=young_person_ids)
     if not include_archived:
         queryset = queryset.filter(archived_at__isnull=True)
-    for values in (
-        queryset.order_by("reference")
-        .values_list(
+    for values in _rows(
+        queryset.order_by("reference").values_list(
             "reference",
             "team__code",
             "given_name",
@@ -142,8 +153,8 @@ def young_people(*, young_person_ids=None, include_archived=False) -> Iterator[t
             "ecm_start_date",
             "ecm_end_date",
             "end_reason",
-        )
-        .iterator(chunk_size=5000)
+        ),
+        young_person_ids,
     ):
         yield (*values[:8], _user(values[8], values[9]), *values[10:])
 
@@ -291,17 +302,16 @@ def interventions(*, young_person_ids=None, include_archived=False):
     queryset = InterventionItem.objects.filter(
         _person_filter("", young_person_ids, include_archived)
     )
-    yield from (
-        queryset.order_by("young_person__reference", "sequence", "pk")
-        .values_list(
+    yield from _rows(
+        queryset.order_by("young_person__reference", "sequence", "pk").values_list(
             "young_person__reference",
             "title",
             "trm_stage__number",
             "agency__code",
             "planned_start",
             "status",
-        )
-        .iterator(chunk_size=5000)
+        ),
+        young_person_ids,
     )
 
 

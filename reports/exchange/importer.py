@@ -69,6 +69,14 @@ BATCH = 1000
 CHANGE_REASON = "Imported from the exchange format"
 
 
+class Refused(Exception):
+    """The import would change something it may not (an archived case): nothing is saved."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
 @dataclass
 class FileCount:
     name: str
@@ -140,6 +148,8 @@ class _Importer:
         self.new_people: list[YoungPerson] = []
         #: Young person reference → what changed for them (for the case events).
         self.touched: dict[str, Counter] = {}
+        #: Changes the import would make to archived cases (found while planning).
+        self.problems: list[Problem] = []
 
     # Writing helpers -------------------------------------------------------------------------
 
@@ -170,23 +180,37 @@ class _Importer:
     def user(self, key):
         return self.users[key] if key else None
 
+    def refuse_if_archived(self, name: str, row, column: str, person) -> None:
+        """Archived cases stay readable but can no longer be changed (cases.services)."""
+        if person.pk is not None and person.archived_at is not None:
+            self.problems.append(
+                Problem(
+                    name,
+                    _("%(ref)s is archived and can no longer be changed")
+                    % {"ref": schema.quoted(person.reference)},
+                    row.line,
+                    column,
+                )
+            )
+
     def touch(self, reference: str, what: str) -> None:
         self.touched.setdefault(reference, Counter())[what] += 1
 
     @staticmethod
-    def assign(obj, values: dict, changed: set) -> bool:
+    def same(obj, name: str, value) -> bool:
+        field_ = obj._meta.get_field(name)
+        if field_.is_relation:
+            current = getattr(obj, field_.attname)
+            if value is None:
+                return current is None
+            return value.pk is not None and value.pk == current
+        return getattr(obj, name) == value
+
+    def assign(self, obj, values: dict, changed: set) -> bool:
         """Set the values that differ; True if any did (their names are added to `changed`)."""
         differs = False
         for name, value in values.items():
-            field_ = obj._meta.get_field(name)
-            if field_.is_relation:
-                current = getattr(obj, field_.attname)
-                same = (value is None and current is None) or (
-                    value is not None and value.pk is not None and value.pk == current
-                )
-            else:
-                same = getattr(obj, name) == value
-            if not same:
+            if not self.same(obj, name, value):
                 setattr(obj, name, value)
                 changed.add(name)
                 differs = True
@@ -204,6 +228,8 @@ class _Importer:
         self.import_attendance()
         self.import_interventions()
         self.import_sessions()
+        if self.problems:
+            raise Refused(reader.sorted_problems(self.problems))
         self.record_events()
         self.decide_eligibility()
 
@@ -317,6 +343,7 @@ class _Importer:
                 self.new_people.append(person)
                 count.created += 1
             elif self.assign(existing, values, fields):
+                self.refuse_if_archived(schema.YOUNG_PERSON, row, "ref", existing)
                 existing.version += 1
                 changed.append(existing)
                 self.touch(row["ref"], schema.YOUNG_PERSON)
@@ -354,7 +381,9 @@ class _Importer:
                 continue
             count.created += 1
             self.touch(row["young_person_ref"], name)
-            yield row, self.people[row["young_person_ref"]]
+            person = self.people[row["young_person_ref"]]
+            self.refuse_if_archived(name, row, "young_person_ref", person)
+            yield row, person
 
     def import_records(self) -> None:
         needs = self.snapshot.needs
@@ -438,6 +467,12 @@ class _Importer:
                 "chair": self.users[row["chair_ref"]],
             }
             existing = self.meetings.get(row["meeting_ref"])
+            if existing is None or not all(
+                self.same(existing, name, value) for name, value in values.items()
+            ):
+                self.refuse_if_archived(
+                    schema.MEETING, row, "young_person_ref", values["young_person"]
+                )
             if existing is None:
                 meeting = FormulationMeeting(
                     meeting_ref=row["meeting_ref"],
@@ -676,7 +711,7 @@ def import_exchange(
     say = progress or (lambda message: None)
     try:
         with transaction.atomic():
-            exchange = reader.read(source)
+            exchange = reader.read(source, lock=not dry_run)
             for spec in schema.FILES:
                 table = exchange.tables[spec.name]
                 if table.present:
@@ -699,6 +734,10 @@ def import_exchange(
                 _Importer(exchange, by=by, dry_run=dry_run, result=result).run()
                 if dry_run:
                     transaction.set_rollback(True)
+    except Refused as refused:
+        result = ImportResult(
+            source=source.name, dry_run=dry_run, ignored=result.ignored, problems=refused.problems
+        )
     except (IntegrityError, DataError) as error:
         result.problems = [
             Problem(

@@ -149,13 +149,21 @@ def _header(spec: FileSpec, cells: list[str], report: _Reporter) -> dict[str, in
     positions: dict[str, int] = {}
     for index, cell in enumerate(cells):
         name = cell.strip().lower()
-        if name in positions:
+        if not name:
+            report.at(
+                spec.name,
+                1,
+                None,
+                _("column %(number)d has no name; remove it or name it one of: %(columns)s")
+                % {"number": index + 1, "columns": ", ".join(spec.column_names)},
+            )
+        elif name in positions:
             report.at(spec.name, 1, name, _("the column appears twice"))
         elif name not in spec.column_names:
             report.at(
                 spec.name,
                 1,
-                name or _("(blank)"),
+                name,
                 _("unknown column; the columns are: %(columns)s")
                 % {"columns": ", ".join(spec.column_names)},
             )
@@ -269,7 +277,15 @@ class Snapshot:
     sessions: dict[str, SupervisionSession]
 
     @classmethod
-    def load(cls, tables: dict[str, Table]) -> "Snapshot":
+    def load(cls, tables: dict[str, Table], *, lock: bool = False) -> "Snapshot":
+        """Read what the exchange refers to. With `lock`, the young people, meetings and
+        sessions it may update are locked until the transaction ends, so that nobody edits
+        them between this read and the import's write (their edit then waits, and is told
+        the record changed)."""
+
+        def locked(queryset):
+            return queryset.select_for_update(of=("self",)) if lock else queryset
+
         users: dict[str, User] = {}
         usernames: dict[str, str] = {}
         for user in User.objects.order_by("pk"):
@@ -290,7 +306,9 @@ class Snapshot:
                         refs.update(value if isinstance(value, tuple) else (value,))
         young_people = {}
         for chunk in chunks(refs):
-            for person in YoungPerson.objects.filter(reference__in=chunk).select_related("team"):
+            for person in locked(
+                YoungPerson.objects.filter(reference__in=chunk).select_related("team")
+            ):
                 young_people[person.reference] = person
         meeting_keys = _values(tables[MEETING], "meeting_ref") | _values(
             tables[ATTENDANCE], "meeting_ref"
@@ -306,14 +324,14 @@ class Snapshot:
             roles=roles,
             young_people=young_people,
             meetings=_by_key(
-                FormulationMeeting.objects.select_related("young_person__team"),
+                locked(FormulationMeeting.objects.select_related("young_person__team")),
                 "meeting_ref",
                 meeting_keys,
                 "ecm-meeting-",
                 schema.meeting_key,
             ),
             sessions=_by_key(
-                SupervisionSession.objects.all(),
+                locked(SupervisionSession.objects.all()),
                 "session_ref",
                 session_keys,
                 "ecm-session-",
@@ -834,6 +852,20 @@ class _Checker:
             return
         served = {team for role, team in psychologist if role == Role.PSYCHOLOGIST}
         works = {team for role, team in practitioner if role == Role.PRACTITIONER}
+        if not served or not works:
+            for column, held in (("psychologist_ref", served), ("practitioner_ref", works)):
+                if not held:
+                    self.problem(
+                        name,
+                        row,
+                        column,
+                        _("%(value)s is not a %(role)s")
+                        % {
+                            "value": quoted(row[column]),
+                            "role": Role(column.removesuffix("_ref")).label.lower(),
+                        },
+                    )
+            return
         if teams:
             (team,) = teams
             if team not in served:
@@ -870,8 +902,10 @@ class _Checker:
         row.derived["team"] = team
 
 
-def read(source: Source) -> Exchange:
-    """Parse and check every file of an exchange against the database (writes nothing)."""
+def read(source: Source, *, lock: bool = False) -> Exchange:
+    """Parse and check every file of an exchange against the database (writes nothing).
+
+    `lock` (inside a transaction, before writing) locks the rows the import may update."""
     report = _Reporter()
     report.problems.extend(source.problems)
     tables = {spec.name: Table(spec=spec) for spec in schema.FILES}
@@ -897,14 +931,16 @@ def read(source: Source) -> Exchange:
             _("not a file of the exchange format; the files are: %(files)s")
             % {"files": ", ".join(schema.BY_NAME)},
         )
-    snapshot = Snapshot.load(tables)
+    snapshot = Snapshot.load(tables, lock=lock)
     _Checker(tables, snapshot, report).run()
     return Exchange(
-        source=source, tables=tables, snapshot=snapshot, problems=_sorted(report.problems)
+        source=source, tables=tables, snapshot=snapshot, problems=sorted_problems(report.problems)
     )
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """In file order, then line, then column order."""
+
     def order(problem: Problem):
         spec = schema.BY_NAME.get(problem.file)
         columns = spec.column_names if spec else ()

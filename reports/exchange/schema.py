@@ -93,6 +93,20 @@ class Text(Kind):
 
 
 @dataclass(frozen=True)
+class Key(Text):
+    """A reference such as a young person's: any text but ``|``, which separates lists."""
+
+    def parse(self, text):
+        text = super().parse(text)
+        if "|" in text:
+            raise CellError(
+                _('cannot contain "|", which separates the items of a list (got %(value)s)')
+                % {"value": quoted(text)}
+            )
+        return text
+
+
+@dataclass(frozen=True)
 class Slug(Text):
     """A code such as a team code: letters, digits, hyphens and underscores."""
 
@@ -318,8 +332,8 @@ SESSION = "supervision_sessions.csv"
 _ref_team = Reference(target=TEAM, item=Slug(32))
 _ref_agency = Reference(target=AGENCY, item=Slug(32))
 _ref_staff = Reference(target=STAFF, item=StaffRef(64))
-_ref_young_person = Reference(target=YOUNG_PERSON, item=Text(64))
-_ref_meeting = Reference(target=MEETING, item=Text(64))
+_ref_young_person = Reference(target=YOUNG_PERSON, item=Key(64))
+_ref_meeting = Reference(target=MEETING, item=Key(64))
 
 
 def _young_person_column():
@@ -357,7 +371,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         YOUNG_PERSON,
         (
-            Column("ref", Text(64), required=True),
+            Column("ref", Key(64), required=True),
             Column("team_code", _ref_team, required=True),
             Column("given_name", Text(100), required=True),
             Column("family_name", Text(100), required=True),
@@ -456,7 +470,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         MEETING,
         (
-            Column("meeting_ref", Text(64), required=True),
+            Column("meeting_ref", Key(64), required=True),
             _young_person_column(),
             Column("held_on", DateKind(), required=True),
             Column("kind", Code(tuple(MeetingKind.values)), required=True),
@@ -493,12 +507,12 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         SESSION,
         (
-            Column("session_ref", Text(64), required=True),
+            Column("session_ref", Key(64), required=True),
             Column("held_on", DateKind(), required=True),
             Column("psychologist_ref", _ref_staff, required=True),
             Column("practitioner_ref", _ref_staff, required=True),
             Column(
-                "young_person_refs", ReferenceList(target=YOUNG_PERSON, item=Text(64)), default=()
+                "young_person_refs", ReferenceList(target=YOUNG_PERSON, item=Key(64)), default=()
             ),
         ),
         key=("session_ref",),

@@ -535,3 +535,44 @@ def test_a_psychologist_may_record_a_trm_assessment(psychologist, young_person):
         rationale="Struggles to name feelings",
     )
     assert assessment.recorded_by == psychologist
+
+
+def test_an_archived_record_refuses_every_change(practitioner, manager, team_a, psychologist):
+    from datetime import date
+
+    from cases import services as case_services
+    from ecm import factories
+    from eligibility import services as eligibility_services
+    from formulation import services as formulation_services
+
+    person = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+    case_services.young_person_archive(by=manager, young_person=person, reason="Duplicate")
+    person.refresh_from_db()
+    attempts = [
+        lambda: case_services.offence_record(
+            by=practitioner,
+            young_person=person,
+            committed_on=date(2025, 1, 1),
+            description="x",
+            gravity=2,
+        ),
+        lambda: case_services.consent_record(
+            by=practitioner,
+            young_person=person,
+            party="young_person",
+            purpose="participation",
+            decision="given",
+            decided_on=person.referral_date,
+        ),
+        lambda: eligibility_services.eligibility_check(by=practitioner, young_person=person),
+        lambda: formulation_services.meeting_schedule(
+            by=psychologist,
+            young_person=person,
+            held_on=date(2025, 1, 1),
+            kind="initial",
+            agencies=[],
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="archived and can no longer be changed"):
+            attempt()

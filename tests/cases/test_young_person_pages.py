@@ -683,5 +683,9 @@ def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision
 ):
     body = client_for(practitioner).get(reverse("cases:youngperson-detail", args=[young_person.pk]))
     text = body.content.decode()
-    for heading in ("Eligibility and ECM pathway", "Formulation", "Discussed in clinical supervision"):
+    for heading in (
+        "Eligibility and ECM pathway",
+        "Formulation",
+        "Discussed in clinical supervision",
+    ):
         assert heading in text

@@ -50,7 +50,10 @@ def test_demo_has_young_people_meetings_and_supervision(db, settings):
     call_command("seed_demo")
     assert YoungPerson.objects.count() == 25
     assert set(YoungPerson.objects.values_list("team__code", flat=True)) == {
-        "flintshire", "blaenau-gwent-caerphilly", "carmarthenshire"}
+        "flintshire",
+        "blaenau-gwent-caerphilly",
+        "carmarthenshire",
+    }
     assert FormulationMeeting.objects.filter(kind="review").exists()
     assert SupervisionSession.objects.exists()
     first = MeetingAttendance.objects.filter(meeting__kind="initial")

@@ -445,7 +445,7 @@ def test_a_zip_member_larger_than_the_limit_is_not_read(db, settings):
     ]
 
 
-def test_zip_members_with_unsafe_or_nested_paths_are_refused(db, tmp_path):
+def test_zip_members_with_unsafe_or_nested_paths_are_refused(db):
     files = fixture_files()
     files["../escape.csv"] = b"team_code,name\n"
     files["deep/inside/teams.csv"] = b"team_code,name\n"
@@ -457,7 +457,8 @@ def test_zip_members_with_unsafe_or_nested_paths_are_refused(db, tmp_path):
         "deep/inside/teams.csv: files in folders inside the zip are not read; "
         "put the CSV files at the top",
     ]
-    assert not (tmp_path.parent / "escape.csv").exists()
+    assert "escape.csv" not in source.files
+    assert source.files["teams.csv"] == files["teams.csv"]
 
 
 def test_something_that_is_not_a_zip_is_reported(db):
@@ -1152,3 +1153,54 @@ def test_an_imported_referral_has_its_import_and_check_on_its_timeline(db):
         "exchange.imported",
         "eligibility.checked",
     }
+
+
+def test_a_supervision_session_needs_a_psychologist_and_a_practitioner(db):
+    result = run(
+        changed("supervision_sessions.csv", "2016-07-01,P001,S002", "2016-07-01,S001,E001")
+    )
+
+    assert problems(result) == [
+        'supervision_sessions.csv:3: psychologist_ref: "S001" is not a psychologist',
+        'supervision_sessions.csv:3: practitioner_ref: "E001" is not a practitioner',
+    ]
+
+
+def test_a_reference_cannot_contain_the_list_separator(db):
+    result = run(changed("young_people.csv", "YP003,", "YP|003,"))
+
+    assert (
+        'young_people.csv:4: ref: cannot contain "|", which separates the items of a list '
+        '(got "YP|003")' in problems(result)
+    )
+
+
+def test_a_header_cell_without_a_name_is_reported(db):
+    result = run(changed("teams.csv", "team_code,name", "team_code,name,"))
+
+    assert problems(result)[0] == (
+        "teams.csv:1: column 3 has no name; remove it or name it one of: team_code, name"
+    )
+
+
+def test_records_for_an_archived_case_are_refused_and_nothing_is_saved(db):
+    run(fixture_files())
+    YoungPerson.objects.filter(reference="YP002").update(archived_at=timezone.now())
+    before = state()
+    files = appended("offences.csv", "YP002,2016-05-20,Shoplifting,2,")
+    files = changed("young_people.csv", "Gareth,Hughes", "Gareth,Hughes-Price", files)
+
+    result = run(files)
+
+    assert problems(result) == [
+        'young_people.csv:3: ref: "YP002" is archived and can no longer be changed',
+        'offences.csv:9: young_person_ref: "YP002" is archived and can no longer be changed',
+    ]
+    assert state() == before
+
+
+def test_unchanged_rows_of_an_archived_case_are_accepted(db):
+    run(fixture_files())
+    YoungPerson.objects.filter(reference="YP002").update(archived_at=timezone.now())
+
+    assert problems(run(fixture_files())) == []
