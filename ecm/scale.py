@@ -508,6 +508,7 @@ class Progress:
         self.started = time.monotonic()
         self.last_step = -1
         self.last_draw = 0.0
+        self.last_width = 0
 
     def line(self, done: int, appointments: int) -> str:
         fraction = min(done / self.total, 1.0)
@@ -526,7 +527,10 @@ class Progress:
             if done < self.total and now - self.last_draw < 0.2:
                 return
             self.last_draw = now
-            self.write("\r" + self.line(done, appointments))
+            text = self.line(done, appointments)
+            # Pad over what a longer previous line left behind.
+            self.write("\r" + text.ljust(self.last_width))
+            self.last_width = len(text)
             self.flush()
             return
         step = int(min(done / self.total, 1.0) * 20)  # every 5%
@@ -770,8 +774,15 @@ class _Generator:
                 (person, category_id, recorded_on, rng.choice(NEED_EVIDENCE), *record)
             )
 
+        # Why someone is ineligible: too few offences, no statutory order (and not taking part
+        # voluntarily), or a manager's override of criteria that were met. A few who start
+        # had too few offences and were let in by an override.
+        why = rng.choices(["offences", "order", "override"], [55, 35, 10])[0]
+        if blocker != "ineligible":
+            why = "offences" if wants_to_start and rng.random() < 0.05 else ""
+
         # Offences: several in the 24 months before the referral, fewer if ineligible.
-        short_of_offences = blocker == "ineligible" and rng.random() < 0.6
+        short_of_offences = why == "offences"
         in_window = rng.randint(1, 4) if short_of_offences else rng.randint(5, 9)
         earliest = max(referral - timedelta(days=729), tenth)
         offence_dates = []
@@ -785,9 +796,7 @@ class _Generator:
                 offence_dates.append(tenth + timedelta(days=rng.randint(0, before_window)))
 
         # Orders: mostly a statutory order in force on the referral date.
-        statutory = not (blocker == "ineligible" and not short_of_offences) and (
-            rng.random() < 0.88
-        )
+        statutory = why != "order" and rng.random() < 0.88
         orders = []
         if statutory:
             order_start = max(referral - timedelta(days=rng.randint(0, 90)), tenth)
@@ -823,7 +832,7 @@ class _Generator:
                         practitioner,
                     )
                 )
-        voluntary = not statutory and blocker != "ineligible"
+        voluntary = not statutory and why != "order"
 
         # Eligibility: the rules, by the policy in force on the referral date.
         decided_on = referral + timedelta(days=rng.randint(0, min(10, gap - 1)))
@@ -1466,6 +1475,11 @@ def generate(
     for chunk_start in range(0, len(queue), people_per_transaction):
         chunk = queue[chunk_start : chunk_start + people_per_transaction]
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Check foreign keys as each batch lands, not all at commit, so the time of
+                # each table includes its checks (the parents are always written first).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             refs = {number: reference(seed, number) for _team, _pos, number in chunk}
             existing = set(
                 YoungPerson.objects.filter(reference__in=refs.values()).values_list(
@@ -1537,6 +1551,11 @@ def write_summary(result: Result, write=sys.stdout.write) -> None:
         rate = f"{rows / seconds:,.0f}" if rows and seconds else "-"
         write(f"{label:<40} {rows:>12,} {seconds:>9.1f} {rate:>10}\n")
     total = result.rows
+    writing = sum(seconds for _rows, seconds in result.tables.values())
+    write(
+        f"{'(building rows in Python, other queries)':<40} {'':>12} "
+        f"{result.seconds - writing:>9.1f}\n"
+    )
     write(
         f"{result.young_people_created:,} young people added "
         f"({result.young_people_skipped:,} already there), {result.teams_created} teams and "

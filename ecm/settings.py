@@ -168,9 +168,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
 # With acks_late, a message whose worker died unacknowledged goes back to the queue after
-# this many seconds (Redis). Keep it longer than the longest report.
+# this many seconds (Redis). Keep it longer than the longest report. Workers look for such
+# messages every 10 seconds (by default kombu looks only every tenth time).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": _typed(env.int, "CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": _typed(env.int, "CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= 0:
     raise ImproperlyConfigured("CELERY_BROKER_VISIBILITY_TIMEOUT: must be a positive number")
