@@ -24,6 +24,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -472,31 +473,31 @@ def _delete_stored(names) -> None:
             logger.warning("report files: could not delete a file")
 
 
-def _remove_other_attempts(run_id: int, token: str) -> None:
-    """Files an interrupted attempt left behind (never listed in the database)."""
-    folder = _run_folder(run_id)
+def _remove_attempt(run_id: int, token: str) -> None:
+    """Every file one attempt wrote, and its folder."""
+    folder = f"{_run_folder(run_id)}/{token}"
     try:
-        folders, _files = default_storage.listdir(folder)
+        _subfolders, written = default_storage.listdir(folder)
     except (NotImplementedError, OSError):
         return
-    for name in folders:
-        if name == token:
-            continue
-        try:
-            _subfolders, leftovers = default_storage.listdir(f"{folder}/{name}")
-        except OSError:
-            continue
-        _delete_stored(f"{folder}/{name}/{leftover}" for leftover in leftovers)
-        _remove_empty_folder(f"{folder}/{name}")
+    _delete_stored(f"{folder}/{name}" for name in written)
+    _remove_empty_folder(folder)
+
+
+def _remove_other_attempts(run_id: int, token: str) -> None:
+    """Files interrupted attempts left behind (never listed in the database)."""
+    try:
+        attempts, _files = default_storage.listdir(_run_folder(run_id))
+    except (NotImplementedError, OSError):
+        return
+    for name in attempts:
+        if name != token:
+            _remove_attempt(run_id, name)
 
 
 def _remove_empty_folder(name: str) -> None:
-    try:
-        from pathlib import Path
-
+    with contextlib.suppress(NotImplementedError, OSError):
         Path(default_storage.path(name)).rmdir()
-    except (NotImplementedError, OSError):
-        pass
 
 
 def _finish(run_id: int, token: str, files: list[ReportFile]) -> None:
@@ -575,7 +576,6 @@ def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
     if token is None:
         return _not_claimed(run_id)
     run = ReportRun.objects.get(pk=run_id)
-    written: list[ReportFile] = []
     try:
         with translation.override(run.language):
 
@@ -593,17 +593,16 @@ def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
             else:
                 outputs = _evaluation_outputs(run, scope, step)
             step(97, _("Saving the files"))
-            written = _save(run_id, token, outputs)
-            _finish(run_id, token, written)
+            _finish(run_id, token, _save(run_id, token, outputs))
         _remove_other_attempts(run_id, token)
         logger.info("report run %s succeeded", run_id)
         return Outcome("succeeded")
     except LostClaim:
-        _delete_stored(report_file.file.name for report_file in written)
+        _remove_attempt(run_id, token)
         logger.warning("report run %s: claimed by another worker; this attempt stopped", run_id)
         return Outcome("lost")
     except (OperationalError, InterfaceError) as error:
-        _delete_stored(report_file.file.name for report_file in written)
+        _remove_attempt(run_id, token)
         _log_failure(run_id, error)
         if not final_attempt:
             # If the database is still unreachable, the run is picked up once it is stale.
@@ -614,7 +613,7 @@ def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
             _fail(run_id, token, _readable(error, run_id))
         return Outcome("failed")
     except Exception as error:  # noqa: BLE001 - every failure is shown to the requester
-        _delete_stored(report_file.file.name for report_file in written)
+        _remove_attempt(run_id, token)
         _log_failure(run_id, error)
         with translation.override(run.language):
             _fail(run_id, token, _readable(error, run_id))

@@ -133,7 +133,12 @@ def run_detail(request, pk):
     return render(
         request,
         "reports/run_detail.html",
-        {"run": run, "report": report, "files": list(run.files.all())},
+        {
+            "run": run,
+            "report": report,
+            "files": list(run.files.all()),
+            "may_see_action_lists": policy.may(request.user, selectors.MANAGEMENT_CAPABILITY),
+        },
     )
 
 

@@ -277,6 +277,24 @@ def test_evaluator_sees_no_name_or_reference_anywhere_in_the_report(named_cohort
             assert secret not in text
 
 
+def test_manager_report_page_shows_only_their_team_and_links_to_the_action_lists(
+    named_cohort, manager
+):
+    run = produced(manager)
+    html = client_for(manager).get(reverse("reports:run-detail", kwargs={"pk": run.pk}))
+    html = html.content.decode()
+    referrals = html.split('id="measure-referrals"', 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r"<td[^>]*>\s*(\d+)\s*</td>", referrals) == ["3", "3"]
+    assert "Team B" not in html
+    assert reverse("reports:action-list") in html
+
+
+def test_evaluator_report_page_has_no_link_to_identifiable_action_lists(named_cohort, evaluator):
+    run = produced(evaluator)
+    html = client_for(evaluator).get(reverse("reports:run-detail", kwargs={"pk": run.pk}))
+    assert reverse("reports:action-list") not in html.content.decode()
+
+
 def test_suppressed_report_page_shows_small_counts_as_less_than_the_threshold(
     named_cohort, evaluator
 ):

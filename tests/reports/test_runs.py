@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -594,3 +594,33 @@ def test_run_report_exits_non_zero_on_a_bad_date(tmp_path):
     )
     assert result.returncode != 0
     assert "--from: expected a date as YYYY-MM-DD, got '01/01/2024'" in result.stderr
+
+
+# --- How the tasks are set up -------------------------------------------------------------------
+
+
+def test_the_report_task_is_acknowledged_late_and_retried_on_transient_errors():
+    assert run_report_task.acks_late is True
+    assert run_report_task.reject_on_worker_lost is True
+    assert set(run_report_task.autoretry_for) == {OperationalError, InterfaceError}
+    assert run_report_task.retry_backoff
+
+
+def test_beat_runs_the_housekeeping_task_every_five_minutes(settings):
+    from ecm.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-housekeeping"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == timedelta(minutes=5)
+
+
+def test_the_housekeeping_task_reports_what_it_did(evaluator):
+    from reports.tasks import report_housekeeping_task
+
+    requested(evaluator)
+    ReportRun.objects.update(queued_at=timezone.now() - timedelta(hours=1))
+    assert report_housekeeping_task.apply().get() == {
+        "requeued": 1,
+        "given_up": 0,
+        "files_deleted": 0,
+    }

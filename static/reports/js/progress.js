@@ -22,10 +22,14 @@ function start(container) {
         throw new Error(`status ${response.status}`);
       }
       const run = await response.json();
-      bar.value = run.progress;
-      bar.textContent = `${run.progress}%`;
-      text.textContent = `${run.progress}% – ${run.progress_text}`;
-      if (status) {
+      const message = `${run.progress}% – ${run.progress_text}`;
+      // Only real changes, so screen readers are not told the same thing every poll.
+      if (text.textContent !== message) {
+        bar.value = run.progress;
+        bar.textContent = `${run.progress}%`;
+        text.textContent = message;
+      }
+      if (status && status.textContent !== run.status_label) {
         status.textContent = run.status_label;
       }
       if (run.finished) {

@@ -1,0 +1,240 @@
+"""The benchmark machinery (bench/), on a tiny dataset: the baseline views read the same rows as
+the pages they stand for, and the runner measures and renders its table.
+
+The figures themselves come from `make bench` on PostgreSQL at scale; nothing here is timed.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from bench import run
+from ecm import factories
+from ecm.factories import TeamFactory, user_with_role
+from reports.exchange.importer import import_exchange
+from reports.exchange.source import from_path
+from tests.cases import test_caseload_pages, test_young_person_pages
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.urls("bench.urls")
+
+REPORT_REQUEST_BUDGET = run.BUDGETS["reports:run-create"]
+
+
+def case(practitioner, team, **fields):
+    return factories.YoungPersonFactory(
+        team=team,
+        practitioner=practitioner,
+        ecm_start_date=timezone.localdate() - timedelta(days=30),
+        **fields,
+    )
+
+
+@pytest.fixture
+def caseload(practitioner, team_a):
+    people = [case(practitioner, team_a, family_name=name) for name in ("Ward", "Bevan", "Rees")]
+    for person in people:
+        factories.AppointmentFactory(young_person=person, recorded_by=practitioner)
+        factories.AppointmentFactory(
+            young_person=person,
+            starts_at=timezone.now() + timedelta(days=2),
+            attendance="",
+            engagement=None,
+        )
+    case(practitioner, team_a, family_name="Archived", archived_at=timezone.now())
+    case(None, team_a, family_name="Unallocated")
+    return people
+
+
+def page_pks(response):
+    return [row.pk for row in response.context["rows"]]
+
+
+def baseline_pks(response):
+    return [row["pk"] for row in response.context["rows"]]
+
+
+def test_budgets_are_the_ones_the_page_tests_assert():
+    assert run.BUDGETS["cases:caseload"] == test_caseload_pages.CASELOAD_BUDGET
+    assert run.BUDGETS["cases:team-detail"] == test_caseload_pages.TEAM_DETAIL_BUDGET
+    assert run.BUDGETS["cases:youngperson-detail"] == test_young_person_pages.DETAIL_BUDGET
+
+
+def test_caseload_baseline_lists_the_same_young_people_as_the_page(practitioner, caseload):
+    client = client_for(practitioner)
+
+    page = client.get(reverse("cases:caseload"))
+    baseline = client.get(reverse("bench:caseload"))
+
+    assert baseline.status_code == 200
+    assert baseline_pks(baseline) == page_pks(page)
+    assert set(page_pks(page)) == {person.pk for person in caseload}
+
+
+def test_team_baseline_lists_the_same_first_page_of_cases_as_the_team_view(
+    manager, practitioner, team_a, caseload
+):
+    for number in range(30):  # more than one page of 25
+        case(practitioner, team_a, family_name=f"Extra{number:02d}")
+    client = client_for(manager)
+
+    page = client.get(reverse("cases:team-detail", args=[team_a.code]))
+    baseline = client.get(reverse("bench:team-detail", args=[team_a.code]))
+
+    assert len(page_pks(page)) == 25
+    assert baseline_pks(baseline) == page_pks(page)
+    assert baseline.context["total"] == page.context["page"].paginator.count
+
+
+def test_record_baseline_shows_the_same_appointments_as_the_record_page(practitioner, caseload):
+    person = caseload[0]
+    for days in range(1, 15):
+        factories.AppointmentFactory(
+            young_person=person, starts_at=timezone.now() - timedelta(days=days, hours=1)
+        )
+    client = client_for(practitioner)
+
+    page = client.get(reverse("cases:youngperson-detail", args=[person.pk]))
+    baseline = client.get(reverse("bench:youngperson-detail", args=[person.pk]))
+
+    assert [item.pk for item in baseline.context["appointments"]] == [
+        item.pk for item in page.context["appointments"]
+    ]
+    assert baseline.context["young_person"] == page.context["young_person"]
+
+
+def test_record_baseline_shows_a_young_person_never_seen(practitioner, team_a):
+    person = case(practitioner, team_a)
+
+    response = client_for(practitioner).get(reverse("bench:youngperson-detail", args=[person.pk]))
+
+    assert response.status_code == 200
+    assert response.context["young_person"] == person
+
+
+def test_record_baseline_is_scoped_to_the_users_teams(other_practitioner, caseload):
+    response = client_for(other_practitioner).get(
+        reverse("bench:youngperson-detail", args=[caseload[0].pk])
+    )
+
+    assert response.status_code == 404
+
+
+def test_appointments_baseline_lists_the_same_appointments_as_the_page(practitioner, caseload):
+    client = client_for(practitioner)
+
+    page = client.get(reverse("cases:appointment-list"))
+    baseline = client.get(reverse("bench:appointment-list"))
+
+    for key in ("upcoming", "recent"):
+        assert [item.pk for item in baseline.context[key]] == [
+            item.pk for item in page.context[key]
+        ]
+
+
+def test_report_request_baseline_lists_the_same_teams_as_the_form(evaluator, team_a, team_b):
+    client = client_for(evaluator)
+
+    page = client.get(reverse("reports:run-create"))
+    baseline = client.get(reverse("bench:run-create"))
+
+    choices = [code for code, _name in page.context["form"].fields["teams"].choices]
+    assert [team["code"] for team in baseline.context["teams"]] == choices
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_report_request_query_budget(evaluator, count, django_assert_max_num_queries):
+    for number in range(count):
+        TeamFactory(code=f"team-{number:02d}", name=f"Team {number:02d}")
+    client = client_for(evaluator)
+
+    with django_assert_max_num_queries(REPORT_REQUEST_BUDGET):
+        response = client.get(reverse("reports:run-create"))
+
+    assert response.status_code == 200
+
+
+def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
+    manager, practitioner, team_a, caseload
+):
+    subjects = run.choose_subjects(team_size=5)
+    results = run.Results(warmups=1, repeats=3, facts=run.machine_facts())
+
+    results.pages = run.measure_pages(
+        run.key_pages(subjects), warmups=1, repeats=3, say=lambda text: None
+    )
+    results.report = run.measure_report(run.whole_scope(), runs=1, say=lambda text: None)
+    table = run.render(results)
+
+    assert [result.page.label for result in results.pages] == [
+        "My caseload",
+        "Team view (manager)",
+        "Young person's record",
+        "Report request",
+    ]
+    for result in results.pages:
+        assert len(result.timing.samples_ms) == len(result.baseline.samples_ms) == 3
+        assert result.queries <= result.page.budget
+        assert f"| {result.page.label} |" in table
+    assert results.report[0].statements > 0
+    assert results.report[0].sql_seconds > 0
+    assert "| compute_all (" in table
+    assert "## Targets" in table
+
+
+def test_runner_chooses_the_largest_caseload_and_the_team_nearest_the_size(
+    practitioner, manager, team_a, team_b, caseload
+):
+    rhian = user_with_role(Role.PRACTITIONER, team_b, username="rhian")
+    user_with_role(Role.MANAGER, team_b, username="bryn")
+    case(rhian, team_b)
+
+    subjects = run.choose_subjects(team_size=1)
+
+    assert subjects.practitioner == practitioner
+    assert subjects.team == team_b
+    assert subjects.young_person.team == team_b
+    assert subjects.record_practitioner == rhian
+    assert subjects.evaluator.username == run.EVALUATOR_USERNAME
+
+
+def test_exported_slice_is_a_valid_exchange(tmp_path, practitioner, caseload):
+    counts = run.export_slice(tmp_path, [person.pk for person in caseload])
+
+    result = import_exchange(from_path(str(tmp_path)), dry_run=True)
+
+    assert counts["young_people.csv"] == len(caseload)
+    assert result.ok, result.problems
+
+
+def test_refuses_a_database_with_too_few_young_people(caseload):
+    with pytest.raises(SystemExit) as refused:
+        run.refuse_small_database(run.MIN_YOUNG_PEOPLE)
+
+    assert "seed_scale" in str(refused.value)
+
+
+def test_a_missed_target_is_marked_in_the_table(practitioner):
+    page = run.Page("Slow page", "/slow/", "/fast/", practitioner, budget=5)
+    results = run.Results(
+        pages=[
+            run.PageResult(
+                page=page,
+                timing=run.Timing((200.0, 210.0)),
+                baseline=run.Timing((10.0, 10.0)),
+                queries=6,
+                baseline_queries=3,
+            )
+        ]
+    )
+
+    table = run.render(results)
+
+    assert "| Slow page: p95 under 150 ms | 210.0 ms | **no** |" in table
+    assert (
+        "| Slow page: queries within the budget tested with 1 and 50 rows | 6 of 5 | **no** |"
+        in table
+    )
