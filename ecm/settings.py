@@ -311,6 +311,17 @@ if not ECM_STUDY_KEY:
         )
     ECM_STUDY_KEY = "demo-only-study-key"
 
+# Limits on exchange-format imports (bytes): an uploaded .zip, one CSV file, all CSV data.
+ECM_EXCHANGE_MAX_UPLOAD_BYTES = _typed(
+    env.int, "ECM_EXCHANGE_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024
+)
+ECM_EXCHANGE_MAX_FILE_BYTES = _typed(
+    env.int, "ECM_EXCHANGE_MAX_FILE_BYTES", default=256 * 1024 * 1024
+)
+ECM_EXCHANGE_MAX_TOTAL_BYTES = _typed(
+    env.int, "ECM_EXCHANGE_MAX_TOTAL_BYTES", default=1024 * 1024 * 1024
+)
+
 # The initial formulation should be held within this many days of the ECM start (fidelity).
 ECM_FORMULATION_WINDOW_DAYS = _typed(env.int, "ECM_FORMULATION_WINDOW_DAYS", default=56)
 

@@ -36,3 +36,24 @@ class ReportsConfig(AppConfig):
             capability="reports.management",
             order=61,
         )
+        navigation.register(
+            label=_("Import data"),
+            url_name="reports:exchange-import",
+            capability="admin.site",
+            order=91,
+        )
+
+        from accounts.access_log import register_action_labels
+        from cases.services import register_event_labels
+
+        from .exchange import ACCESS_LOG_LABELS, EVENT_LABELS
+
+        register_event_labels(EVENT_LABELS)
+        register_action_labels(
+            {
+                **ACCESS_LOG_LABELS,
+                "report.view": _("Viewed a report"),
+                "report.download": _("Downloaded a report file"),
+                "report.action_list": _("Viewed the action lists"),
+            }
+        )
