@@ -52,3 +52,28 @@ format: install
 # Rebuild the vendored GOV.UK Frontend and axe-core files from npm (needs Node.js).
 frontend:
 	scripts/build-frontend.sh
+
+# --- Benchmarks at national scale (issue 7; README "Benchmarks") ---------------------------
+# A PostgreSQL database filled by `seed_scale`; `make bench` refuses one with too few young
+# people. Runs with DEBUG off and the bench settings (the service plus its baseline views).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ecm_scale
+BENCH_ENV := DJANGO_SETTINGS_MODULE=bench.settings ECM_DEMO=true DJANGO_DEBUG=false \
+	DATABASE_URL=$(BENCH_DATABASE_URL)
+# Extra options for python -m bench.run, e.g. BENCH_ARGS="--repeats 50 --skip import".
+BENCH_ARGS ?=
+
+.PHONY: bench loadtest
+
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# Page times against their baselines, the evaluation report against its SQL, import
+# throughput and report worker memory; printed and written to bench-results/.
+bench: install messages $(VENV)/.bench-installed
+	$(BENCH_ENV) $(PY) -m bench.run $(BENCH_ARGS)
+
+# gunicorn on 127.0.0.1 and locust for 60 s (pages, then the baselines); figures appended to
+# the same bench-results/ file. BENCH_USERS, BENCH_DURATION, BENCH_WORKERS tune it.
+loadtest: install messages $(VENV)/.bench-installed
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BIN=$(BIN) bench/loadtest.sh

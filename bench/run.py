@@ -1,0 +1,1061 @@
+"""`python -m bench.run` (`make bench`): the national-scale benchmarks of issue 7.
+
+Against a PostgreSQL database filled by `seed_scale` (at least MIN_YOUNG_PEOPLE young people),
+with `bench.settings` and DEBUG off, it measures and prints as a table (also written to
+``bench-results/bench-<date>.md``):
+
+1. **Pages.** For my caseload, the manager's team view, the young person's record and the
+   report request page: median and p95 server time over repeated warm requests through
+   Django's test client (in-process, no network), each request interleaved with one to the
+   page's *baseline* view (`bench.views`: sign-in, one indexed query for the same rows, a
+   plain template); the ratios page/baseline; and the queries each page issues at scale
+   against the budget its tests assert with 1 and 50 rows.
+2. **The evaluation report** over every team and every referral: wall time of
+   `compute_all`, against the core SQL alone (the very statements `compute_all` ran,
+   captured and executed again with a raw cursor in the same run); the same for the
+   pseudonymised dataset (`dataset_rows`).
+3. **Import throughput**: one team's records exported in the exchange format, imported into
+   a fresh database (created, migrated and dropped here), rows per second.
+4. **Worker memory**: peak resident memory of `manage.py run_report` (the report task) in a
+   child process, for the evaluation report and the case-level dataset.
+
+The load test (`make loadtest`, bench/loadtest.sh) uses the `loadtest-sessions` and
+`loadtest-report` sub-commands below. Targets are DESIGN.md section 9 and issue 7.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+#: `make bench` refuses a database with fewer young people than this.
+MIN_YOUNG_PEOPLE = 10_000
+#: The team view is measured on the team whose open cases are nearest this number.
+TEAM_SIZE = 670
+#: The record page is measured on a young person with about this many appointments.
+APPOINTMENTS_PER_PERSON = 40
+#: The report request page is measured as this service-wide evaluator (made if missing).
+EVALUATOR_USERNAME = "bench-evaluator"
+
+#: Query budgets asserted by the pages' tests with 1 and with 50 rows (tests/bench checks
+#: these stay equal to the constants in those tests). The tests count a first request after
+#: signing in (which also writes the session); the warm requests measured here issue fewer.
+BUDGETS = {
+    "cases:caseload": 9,  # tests/cases/test_caseload_pages.py CASELOAD_BUDGET
+    "cases:team-detail": 15,  # tests/cases/test_caseload_pages.py TEAM_DETAIL_BUDGET
+    "cases:youngperson-detail": 24,  # tests/cases/test_young_person_pages.py DETAIL_BUDGET
+    "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
+}
+
+#: The targets (issue 7).
+P95_TARGET_MS = 150
+PAGE_RATIO_TARGET = 3.0
+REPORT_SECONDS_TARGET = 60
+REPORT_RATIO_TARGET = 2.0
+WORKER_MEMORY_TARGET_MB = 500
+IMPORT_ROWS_PER_SECOND_TARGET = 5000
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (p95 of 30 samples is the 29th smallest)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass(frozen=True)
+class Timing:
+    samples_ms: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        return percentile(list(self.samples_ms), 0.95)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to measure, the baseline that does the least work it needs, and who asks."""
+
+    label: str
+    url: str
+    baseline_url: str
+    user: object
+    budget: int | None
+
+
+@dataclass(frozen=True)
+class PageResult:
+    page: Page
+    timing: Timing
+    baseline: Timing
+    queries: int
+    baseline_queries: int
+    #: Time spent waiting on the database, per request (median), page and baseline.
+    sql_ms: float = 0.0
+    baseline_sql_ms: float = 0.0
+
+    @property
+    def ratio_median(self) -> float:
+        return self.timing.median / self.baseline.median
+
+    @property
+    def ratio_p95(self) -> float:
+        return self.timing.p95 / self.baseline.p95
+
+
+@dataclass(frozen=True)
+class SqlComparison:
+    label: str
+    seconds: float
+    sql_seconds: float
+    statements: int
+    detail: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.sql_seconds if self.sql_seconds else float("nan")
+
+
+@dataclass(frozen=True)
+class ImportFigure:
+    label: str
+    rows: int
+    seconds: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else float("nan")
+
+
+@dataclass(frozen=True)
+class MemoryFigure:
+    label: str
+    max_rss_mb: float
+    seconds: float
+
+
+@dataclass
+class Results:
+    facts: dict[str, str] = field(default_factory=dict)
+    pages: list[PageResult] = field(default_factory=list)
+    warmups: int = 0
+    repeats: int = 0
+    report: list[SqlComparison] = field(default_factory=list)
+    report_scope: str = ""
+    imports: list[ImportFigure] = field(default_factory=list)
+    memory: list[MemoryFigure] = field(default_factory=list)
+
+
+# --- 1. Pages --------------------------------------------------------------------------------
+
+
+def client_for(user):
+    """A test client signed in as `user` (no password needed: the session is made directly)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return client
+
+
+def _get(client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+    return response
+
+
+class _SqlClock:
+    """Adds up the time spent in the database driver (a connection execute wrapper)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def _timed_get(client, url: str, clock: _SqlClock) -> tuple[float, float]:
+    """(server time, of which database time), in milliseconds."""
+    clock.seconds = 0.0
+    started = time.perf_counter()
+    _get(client, url)
+    return (time.perf_counter() - started) * 1000, clock.seconds * 1000
+
+
+def count_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, url)
+    return len(captured.captured_queries)
+
+
+def measure_page(page: Page, *, warmups: int, repeats: int) -> PageResult:
+    """Warm both up, then alternate page and baseline requests so drift hits both alike."""
+    from django.db import connection
+
+    client = client_for(page.user)
+    for _ in range(warmups):
+        _get(client, page.url)
+        _get(client, page.baseline_url)
+    clock = _SqlClock()
+    page_samples, baseline_samples = [], []
+    with connection.execute_wrapper(clock):
+        for _ in range(repeats):
+            page_samples.append(_timed_get(client, page.url, clock))
+            baseline_samples.append(_timed_get(client, page.baseline_url, clock))
+    return PageResult(
+        page=page,
+        timing=Timing(tuple(total for total, _sql in page_samples)),
+        baseline=Timing(tuple(total for total, _sql in baseline_samples)),
+        queries=count_queries(client, page.url),
+        baseline_queries=count_queries(client, page.baseline_url),
+        sql_ms=statistics.median(sql for _total, sql in page_samples),
+        baseline_sql_ms=statistics.median(sql for _total, sql in baseline_samples),
+    )
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Who and what the pages are measured on."""
+
+    practitioner: object
+    manager: object
+    team: object
+    young_person: object
+    record_practitioner: object
+    evaluator: object
+
+
+def choose_subjects(*, team_size: int = TEAM_SIZE) -> Subjects:
+    """The practitioner with the largest caseload; a team of about `team_size` open cases and
+    its manager; in that team, a young person with about 40 appointments and the most other
+    records, seen by their practitioner; and the bench evaluator (made if missing)."""
+    from django.db.models import Count
+
+    from accounts.models import Membership, Role, Team
+    from cases.models import Appointment, YoungPerson
+
+    open_cases = YoungPerson.objects.filter(archived_at__isnull=True)
+    largest = (
+        open_cases.filter(practitioner__isnull=False)
+        .values("practitioner")
+        .annotate(n=Count("id"))
+        .order_by("-n", "practitioner")
+        .first()
+    )
+    if largest is None:
+        raise RuntimeError("no young person is allocated to a practitioner")
+    sizes = dict(open_cases.values_list("team").annotate(n=Count("id")).order_by())
+    team_id = min(sizes, key=lambda pk: (abs(sizes[pk] - team_size), pk))
+    team = Team.objects.get(pk=team_id)
+    manager = (
+        Membership.objects.filter(team=team, role=Role.MANAGER, user__is_active=True)
+        .order_by("user_id")
+        .first()
+    )
+    if manager is None:
+        raise RuntimeError(f"team {team.code} has no manager")
+    young_person = _record_subject(team, open_cases, Appointment)
+    return Subjects(
+        practitioner=_user(largest["practitioner"]),
+        manager=manager.user,
+        team=team,
+        young_person=young_person,
+        record_practitioner=young_person.practitioner,
+        evaluator=ensure_evaluator(),
+    )
+
+
+def _record_subject(team, open_cases, appointment_model):
+    from django.db.models import Count
+
+    from cases.models import Consent, Need, Offence, Order, TRMAssessment
+
+    people = open_cases.filter(team=team, practitioner__isnull=False)
+    ids = list(people.values_list("pk", flat=True))
+    appointments = dict(
+        appointment_model.objects.filter(young_person_id__in=ids, archived_at__isnull=True)
+        .values_list("young_person")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    others = dict.fromkeys(ids, 0)
+    for model in (Need, Offence, Order, Consent, TRMAssessment):
+        for person_id, n in (
+            model.objects.filter(young_person_id__in=ids)
+            .values_list("young_person")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            others[person_id] += n
+    if not ids:
+        raise RuntimeError(f"team {team.code} has no allocated young people")
+    chosen = min(
+        ids,
+        key=lambda pk: (
+            abs(appointments.get(pk, 0) - APPOINTMENTS_PER_PERSON) > 5,
+            -others[pk],
+            abs(appointments.get(pk, 0) - APPOINTMENTS_PER_PERSON),
+            pk,
+        ),
+    )
+    return people.select_related("practitioner").get(pk=chosen)
+
+
+def _user(pk):
+    from accounts.models import User
+
+    return User.objects.get(pk=pk)
+
+
+def ensure_evaluator():
+    """A service-wide evaluator for the report request page (seed_scale makes none)."""
+    from accounts.models import Membership, Role, User
+
+    user, created = User.objects.get_or_create(
+        username=EVALUATOR_USERNAME, defaults={"first_name": "Bench", "last_name": "Evaluator"}
+    )
+    if created or not (user.first_name and user.last_name):
+        user.first_name, user.last_name = "Bench", "Evaluator"
+        user.set_unusable_password()
+        user.save(update_fields=["first_name", "last_name", "password"])
+    Membership.objects.get_or_create(user=user, role=Role.EVALUATOR, team=None)
+    return user
+
+
+def key_pages(subjects: Subjects) -> list[Page]:
+    from django.urls import reverse
+
+    team_code = subjects.team.code
+    person = subjects.young_person.pk
+    return [
+        Page(
+            "My caseload",
+            reverse("cases:caseload"),
+            reverse("bench:caseload"),
+            subjects.practitioner,
+            BUDGETS["cases:caseload"],
+        ),
+        Page(
+            "Team view (manager)",
+            reverse("cases:team-detail", args=[team_code]),
+            reverse("bench:team-detail", args=[team_code]),
+            subjects.manager,
+            BUDGETS["cases:team-detail"],
+        ),
+        Page(
+            "Young person's record",
+            reverse("cases:youngperson-detail", args=[person]),
+            reverse("bench:youngperson-detail", args=[person]),
+            subjects.record_practitioner,
+            BUDGETS["cases:youngperson-detail"],
+        ),
+        Page(
+            "Report request",
+            reverse("reports:run-create"),
+            reverse("bench:run-create"),
+            subjects.evaluator,
+            BUDGETS["reports:run-create"],
+        ),
+    ]
+
+
+def measure_pages(pages: list[Page], *, warmups: int, repeats: int, say=print) -> list:
+    results = []
+    for page in pages:
+        say(f"  {page.label}: {warmups} warm-up and {repeats} timed requests (and baseline)")
+        results.append(measure_page(page, warmups=warmups, repeats=repeats))
+    return results
+
+
+# --- 2. The evaluation report against its core SQL ------------------------------------------
+
+
+def captured_run(function: Callable[[], object]) -> tuple[float, list[str], object]:
+    """(seconds, the SQL statements it ran, its result)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        value = function()
+        seconds = time.perf_counter() - started
+    return seconds, [query["sql"] for query in captured.captured_queries], value
+
+
+def replay(statements: list[str]) -> float:
+    """Seconds to execute exactly these statements again and fetch every row (raw cursor)."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
+    return time.perf_counter() - started
+
+
+def compare_with_sql(label: str, function, *, runs: int, detail=None) -> SqlComparison:
+    """Best of `runs` for the function and for its own statements replayed, alternately."""
+    seconds, statements, value = captured_run(function)
+    function_times, sql_times = [seconds], [replay(statements)]
+    for _ in range(runs - 1):
+        started = time.perf_counter()
+        function()
+        function_times.append(time.perf_counter() - started)
+        sql_times.append(replay(statements))
+    return SqlComparison(
+        label,
+        min(function_times),
+        min(sql_times),
+        len(statements),
+        detail(value) if detail else "",
+    )
+
+
+def whole_scope():
+    """Every team, a period covering every referral, as of today."""
+    from django.db.models import Max, Min
+
+    from cases.models import YoungPerson
+    from reports.measures import Scope
+
+    bounds = YoungPerson.objects.aggregate(first=Min("referral_date"), last=Max("referral_date"))
+    return Scope(date_from=bounds["first"], date_to=bounds["last"])
+
+
+def measure_report(scope, *, runs: int, say=print) -> list[SqlComparison]:
+    from reports.dataset import dataset_rows
+    from reports.measures import REGISTRY, compute_all
+
+    say(f"  compute_all ({len(REGISTRY)} measures), best of {runs}, and its SQL replayed")
+    report = compare_with_sql(
+        f"compute_all ({len(REGISTRY)} measures)",
+        lambda: compute_all(scope),
+        runs=runs,
+        detail=lambda results: f"{results['referrals'].overall} referrals",
+    )
+    say(f"  dataset_rows, best of {runs}, and its SQL replayed")
+    dataset = compare_with_sql(
+        "dataset_rows (case-level dataset)",
+        lambda: dataset_rows(scope),
+        runs=runs,
+        detail=lambda value: f"{len(value[1])} rows",
+    )
+    return [report, dataset]
+
+
+# --- 3. Import throughput --------------------------------------------------------------------
+
+
+def export_slice(folder: Path, young_person_ids: list[int]) -> dict[str, int]:
+    """The exchange files for these young people (with every team, agency and staff member,
+    and the supervision sessions that discussed only them). Returns rows per file."""
+    from cases.models import YoungPerson
+    from reports.exchange import exporter, schema
+
+    whole = {schema.TEAM, schema.AGENCY, schema.STAFF}
+    references = set(
+        YoungPerson.objects.filter(pk__in=young_person_ids).values_list("reference", flat=True)
+    )
+    counts = {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for spec in schema.FILES:
+        source = exporter.SOURCES[spec.name]
+        if spec.name in whole:
+            rows = source()
+        elif spec.name == schema.SESSION:
+            rows = (row for row in source() if row[-1] and set(row[-1]) <= references)
+        else:
+            rows = source(young_person_ids=young_person_ids)
+        with (folder / spec.name).open("w", encoding="utf-8", newline="") as handle:
+            counts[spec.name] = exporter.write_csv(spec, rows, handle)
+    return counts
+
+
+def _database_url(base_url: str, name: str) -> str:
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+def _child_environment(**overrides) -> dict[str, str]:
+    environment = dict(os.environ)
+    environment.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), environment.get("PYTHONPATH", "")])
+    )
+    environment.update(overrides)
+    return environment
+
+
+def _run(command: list[str], environment: dict, log: Path) -> None:
+    with log.open("ab") as handle:
+        completed = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            command, cwd=ROOT, env=environment, stdout=handle, stderr=subprocess.STDOUT
+        )
+    if completed.returncode:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+        raise RuntimeError(f"{' '.join(command[1:4])} failed:\n{tail}")
+
+
+def measure_import(team, *, database_name: str, work: Path, say=print) -> ImportFigure:
+    """Export the team's young people, import them into a new database, drop it."""
+    from django.conf import settings
+    from django.db import connection
+
+    from cases.models import YoungPerson
+
+    ids = list(YoungPerson.objects.filter(team=team).values_list("pk", flat=True))
+    folder = work / "exchange"
+    say(f"  exporting team {team.code} ({len(ids)} young people) to a temporary folder")
+    exported = export_slice(folder, ids)
+    base_url = os.environ.get("DATABASE_URL") or _url_from_settings(settings.DATABASES["default"])
+    target_url = _database_url(base_url, database_name)
+    quoted = connection.ops.quote_name(database_name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")  # noqa: S608
+        cursor.execute(f"CREATE DATABASE {quoted}")  # noqa: S608
+    log = work / "import.log"
+    try:
+        environment = _child_environment(DATABASE_URL=target_url)
+        say(f"  migrating a fresh database {database_name}")
+        _run([sys.executable, "manage.py", "migrate", "--noinput"], environment, log)
+        say(f"  importing {sum(exported.values())} rows")
+        output = work / "import.json"
+        _run(
+            [sys.executable, "-m", "bench.run", "import-child", str(folder), str(output)],
+            environment,
+            log,
+        )
+        figures = json.loads(output.read_text())
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")  # noqa: S608
+    return ImportFigure(
+        f"one team ({team.code}: {len(ids)} young people, all staff)",
+        figures["rows"],
+        figures["seconds"],
+    )
+
+
+def _url_from_settings(database: dict) -> str:
+    user = database.get("USER") or ""
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
+
+
+def import_child(folder: str, output: str) -> None:
+    """In a child process on the fresh database: import, and write rows and seconds."""
+    from reports.exchange.importer import import_exchange
+    from reports.exchange.source import from_path
+
+    result = import_exchange(from_path(folder))
+    if not result.ok:
+        for problem in result.problems[:20]:
+            print(problem, file=sys.stderr)
+        raise SystemExit(f"the import found {len(result.problems)} problems")
+    Path(output).write_text(json.dumps({"rows": result.rows, "seconds": result.seconds}))
+
+
+# --- 4. Worker memory ------------------------------------------------------------------------
+
+
+def measure_worker(kind: str, scope, output_format: str, *, work: Path) -> MemoryFigure:
+    """Run `manage.py run_report` (the report task, in-process) in a child process and read
+    that process's own peak resident memory.
+
+    The child reports its `VmHWM` (the high-water mark of its own address space) rather than
+    `getrusage(RUSAGE_CHILDREN).ru_maxrss`: Linux carries the parent's high-water mark over
+    `fork` and `exec` into `ru_maxrss`, so after the in-process report the parent's own
+    memory would be reported instead of the worker's.
+    """
+    output = work / f"{kind}.{output_format}"
+    figures = work / f"{kind}-memory.json"
+    arguments = [
+        "run_report",
+        kind,
+        "--from",
+        scope.date_from.isoformat(),
+        "--to",
+        scope.date_to.isoformat(),
+        "--format",
+        output_format,
+        "--output",
+        str(output),
+    ]
+    environment = _child_environment(
+        ECM_FILES_ROOT=str(work / f"files-{kind}"), CELERY_BROKER_URL=""
+    )
+    started = time.perf_counter()
+    _run(
+        [sys.executable, "-m", "bench.run", "worker-child", str(figures), *arguments],
+        environment,
+        work / f"{kind}.log",
+    )
+    seconds = time.perf_counter() - started
+    peak_kb = json.loads(figures.read_text())["peak_kb"]
+    return MemoryFigure(f"run_report {kind} --format {output_format}", peak_kb / 1024, seconds)
+
+
+def peak_resident_kb() -> int:
+    """This process's peak resident set (VmHWM), in kB; ru_maxrss where /proc is missing."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def worker_child(output: str, arguments: list[str]) -> None:
+    """In a child process: run a management command (the report worker's job), then write
+    the peak resident memory it reached."""
+    from django.core.management import call_command
+
+    call_command(*arguments)
+    Path(output).write_text(json.dumps({"peak_kb": peak_resident_kb()}))
+
+
+# --- The table -------------------------------------------------------------------------------
+
+
+def machine_facts() -> dict[str, str]:
+    from django.db import connection
+
+    from cases.models import Appointment, YoungPerson
+
+    facts = {
+        "date": date.today().isoformat(),
+        "cores": str(os.cpu_count()),
+        "memory": _memory(),
+        "processor": _processor(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "database": connection.vendor,
+        "young people": f"{YoungPerson.objects.count():,}",
+        "appointments": f"{Appointment.objects.count():,}",
+    }
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            facts["database"] = f"PostgreSQL {cursor.fetchone()[0]}"
+    return facts
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _processor() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _yes(condition: bool) -> str:
+    return "yes" if condition else "**no**"
+
+
+def render(results: Results) -> str:
+    """The results as Markdown: facts, one table per part, then the targets."""
+    lines = ["# Benchmarks", ""]
+    lines.append(", ".join(f"{name}: {value}" for name, value in results.facts.items()))
+    lines.append("")
+    if results.pages:
+        lines += [
+            f"## Pages: server time in-process, {results.repeats} warm requests each "
+            f"(after {results.warmups} warm-up), DEBUG off",
+            "",
+            "| page | median ms | p95 ms | baseline median ms | baseline p95 ms "
+            "| ratio median | ratio p95 | SQL ms, page (baseline) | queries (baseline) | budget |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for result in results.pages:
+            lines.append(
+                f"| {result.page.label} | {_ms(result.timing.median)} | {_ms(result.timing.p95)} "
+                f"| {_ms(result.baseline.median)} | {_ms(result.baseline.p95)} "
+                f"| {result.ratio_median:.1f}× | {result.ratio_p95:.1f}× "
+                f"| {_ms(result.sql_ms)} ({_ms(result.baseline_sql_ms)}) "
+                f"| {result.queries} ({result.baseline_queries}) "
+                f"| {result.page.budget if result.page.budget is not None else '–'} |"
+            )
+        lines.append("")
+    if results.report:
+        lines += [
+            f"## Evaluation report: {results.report_scope}",
+            "",
+            "| what | seconds | core SQL alone, s | ratio | statements | size |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for figure in results.report:
+            lines.append(
+                f"| {figure.label} | {figure.seconds:.2f} | {figure.sql_seconds:.2f} "
+                f"| {figure.ratio:.2f}× | {figure.statements} | {figure.detail} |"
+            )
+        lines.append("")
+    if results.imports:
+        lines += [
+            "## Import (exchange format, into a fresh database)",
+            "",
+            "| slice | rows | seconds | rows/s |",
+            "|---|---:|---:|---:|",
+        ]
+        for figure in results.imports:
+            lines.append(
+                f"| {figure.label} | {figure.rows:,} | {figure.seconds:.1f} "
+                f"| {figure.rows_per_second:,.0f} |"
+            )
+        lines.append("")
+    if results.memory:
+        lines += [
+            "## Report worker memory (child process, peak resident set)",
+            "",
+            "| run | max RSS MB | seconds |",
+            "|---|---:|---:|",
+        ]
+        for figure in results.memory:
+            lines.append(f"| {figure.label} | {figure.max_rss_mb:.0f} | {figure.seconds:.1f} |")
+        lines.append("")
+    targets = target_rows(results)
+    if targets:
+        lines += ["## Targets", "", "| target | figure | met |", "|---|---|---|"]
+        lines += [f"| {name} | {figure} | {_yes(met)} |" for name, figure, met in targets]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def target_rows(results: Results) -> list[tuple[str, str, bool]]:
+    rows = []
+    for result in results.pages:
+        label = result.page.label
+        if result.page.budget is not None:
+            rows.append(
+                (
+                    f"{label}: queries within the budget tested with 1 and 50 rows",
+                    f"{result.queries} of {result.page.budget}",
+                    result.queries <= result.page.budget,
+                )
+            )
+        rows.append(
+            (
+                f"{label}: p95 under {P95_TARGET_MS} ms",
+                f"{_ms(result.timing.p95)} ms",
+                result.timing.p95 < P95_TARGET_MS,
+            )
+        )
+        rows.append(
+            (
+                f"{label}: at most {PAGE_RATIO_TARGET:.0f}× its baseline (median, p95)",
+                f"{result.ratio_median:.1f}×, {result.ratio_p95:.1f}×",
+                max(result.ratio_median, result.ratio_p95) <= PAGE_RATIO_TARGET,
+            )
+        )
+    for figure in results.report[:1]:
+        rows.append(
+            (
+                f"Evaluation report under {REPORT_SECONDS_TARGET} s",
+                f"{figure.seconds:.1f} s",
+                figure.seconds < REPORT_SECONDS_TARGET,
+            )
+        )
+        rows.append(
+            (
+                f"Evaluation report within {REPORT_RATIO_TARGET:.0f}× the core SQL",
+                f"{figure.ratio:.2f}×",
+                figure.ratio <= REPORT_RATIO_TARGET,
+            )
+        )
+    for figure in results.memory:
+        rows.append(
+            (
+                f"Worker memory under {WORKER_MEMORY_TARGET_MB} MB ({figure.label})",
+                f"{figure.max_rss_mb:.0f} MB",
+                figure.max_rss_mb < WORKER_MEMORY_TARGET_MB,
+            )
+        )
+    for figure in results.imports:
+        rows.append(
+            (
+                f"Import at least {IMPORT_ROWS_PER_SECOND_TARGET:,} rows/s",
+                f"{figure.rows_per_second:,.0f} rows/s",
+                figure.rows_per_second >= IMPORT_ROWS_PER_SECOND_TARGET,
+            )
+        )
+    return rows
+
+
+def write_results(text: str, folder: Path, *, append: bool = False) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"bench-{date.today().isoformat()}.md"
+    if append and path.exists():
+        text = path.read_text() + "\n" + text
+    path.write_text(text)
+    return path
+
+
+# --- Load test helpers ----------------------------------------------------------------------
+
+
+def loadtest_sessions(path: str, users: int) -> None:
+    """Sign in the practitioners with the largest caseloads and write their session cookies
+    and young people for bench/locustfile.py (no passwords: the sessions are made here)."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from cases.models import YoungPerson
+
+    leaders = list(
+        YoungPerson.objects.filter(archived_at__isnull=True, practitioner__isnull=False)
+        .values("practitioner")
+        .annotate(n=Count("id"))
+        .order_by("-n", "practitioner")[:users]
+    )
+    sessions = []
+    for leader in leaders:
+        user = _user(leader["practitioner"])
+        client = client_for(user)
+        people = list(
+            YoungPerson.objects.filter(practitioner=user, archived_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        sessions.append(
+            {
+                "username": user.username,
+                "cookie_name": settings.SESSION_COOKIE_NAME,
+                "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "young_people": people,
+            }
+        )
+    Path(path).write_text(json.dumps(sessions))
+
+
+def loadtest_end(path: str) -> None:
+    """Sign the load test's sessions out again."""
+    from django.contrib.sessions.models import Session
+
+    sessions = json.loads(Path(path).read_text())
+    Session.objects.filter(session_key__in=[item["session"] for item in sessions]).delete()
+
+
+def _aggregated(stats_csv: Path) -> dict[str, str]:
+    with stats_csv.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("Name") == "Aggregated":
+                return row
+    raise RuntimeError(f"{stats_csv}: no Aggregated row")
+
+
+def loadtest_report(pages_csv: str, baseline_csv: str, describe: str, folder: str) -> str:
+    pages, baseline = _aggregated(Path(pages_csv)), _aggregated(Path(baseline_csv))
+
+    def figures(row):
+        return (
+            float(row["Requests/s"]),
+            float(row["95%"]),
+            float(row["50%"]),
+            int(row["Request Count"]),
+            int(row["Failure Count"]),
+        )
+
+    page_rps, page_p95, page_median, page_count, page_failures = figures(pages)
+    base_rps, base_p95, base_median, base_count, base_failures = figures(baseline)
+    text = "\n".join(
+        [
+            f"## Load test: {describe}",
+            "",
+            "| served | requests | failures | req/s | median ms | p95 ms |",
+            "|---|---:|---:|---:|---:|---:|",
+            f"| practitioner's mix (pages) | {page_count} | {page_failures} | {page_rps:.1f} "
+            f"| {page_median:.0f} | {page_p95:.0f} |",
+            f"| same mix of baseline views | {base_count} | {base_failures} | {base_rps:.1f} "
+            f"| {base_median:.0f} | {base_p95:.0f} |",
+            f"| ratio pages/baseline | | | {page_rps / base_rps:.2f}× "
+            f"| {page_median / base_median:.1f}× | {page_p95 / base_p95:.1f}× |",
+            "",
+        ]
+    )
+    path = write_results(text, Path(folder), append=True)
+    print(text)
+    print(f"Written to {path}")
+    return text
+
+
+# --- Command line -------------------------------------------------------------------------
+
+
+def refuse_unsuitable_database(minimum: int) -> None:
+    """Stop, saying what to do, unless this is PostgreSQL with scale data in it."""
+    from django.db import connection
+
+    refuse_small_database(minimum)
+    if connection.vendor != "postgresql":
+        raise SystemExit(
+            "bench: the benchmarks run on PostgreSQL; set BENCH_DATABASE_URL to a "
+            "postgres:// database filled by seed_scale."
+        )
+
+
+def refuse_small_database(minimum: int) -> None:
+    from django.db import connection
+
+    from cases.models import YoungPerson
+
+    count = YoungPerson.objects.count()
+    if count < minimum:
+        raise SystemExit(
+            f"bench: the database {connection.settings_dict['NAME']} holds {count:,} young "
+            f"people; the benchmarks need at least {minimum:,}. Fill it first:\n"
+            f"  ECM_DEMO=true DATABASE_URL=<the same database> .venv/bin/python manage.py "
+            f"seed_scale --teams 150 --young-people 100000 --seed 1"
+        )
+
+
+def run(options) -> Results:
+    results = Results(warmups=options.warmups, repeats=options.repeats)
+    say = print
+    results.facts = machine_facts()
+    skip = set(options.skip)
+    subjects = choose_subjects(team_size=options.team_size)
+    if "pages" not in skip:
+        say("Pages")
+        results.pages = measure_pages(
+            key_pages(subjects), warmups=options.warmups, repeats=options.repeats, say=say
+        )
+    scope = whole_scope()
+    if "report" not in skip:
+        say("Evaluation report")
+        results.report_scope = (
+            f"all teams, referrals {scope.date_from} to {scope.date_to}, as of {scope.as_of}, "
+            f"best of {options.report_runs}"
+        )
+        results.report = measure_report(scope, runs=options.report_runs, say=say)
+    work = Path(tempfile.mkdtemp(prefix="ecm-bench-"))
+    try:
+        if "import" not in skip:
+            say("Import")
+            results.imports = [
+                measure_import(
+                    subjects.team, database_name=options.import_database, work=work, say=say
+                )
+            ]
+        if "memory" not in skip:
+            say("Report worker memory")
+            results.memory = [
+                measure_worker("evaluation", scope, "json", work=work),
+                measure_worker("evaluation-dataset", scope, "csv", work=work),
+            ]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command")
+    parser.add_argument("--repeats", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--warmups", type=int, default=3, help="untimed requests first")
+    parser.add_argument("--report-runs", type=int, default=2, help="report runs (best counts)")
+    parser.add_argument("--team-size", type=int, default=TEAM_SIZE)
+    parser.add_argument("--min-young-people", type=int, default=MIN_YOUNG_PEOPLE)
+    parser.add_argument("--import-database", default="ecm_bench_import")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["pages", "report", "import", "memory"],
+        help="leave a part out (repeatable)",
+    )
+    parser.add_argument("--results", default=str(ROOT / "bench-results"))
+    worker = commands.add_parser("worker-child", help="(internal) run a command, report memory")
+    worker.add_argument("output")
+    worker.add_argument("arguments", nargs=argparse.REMAINDER)
+    child = commands.add_parser("import-child", help="(internal) import into this database")
+    child.add_argument("folder")
+    child.add_argument("output")
+    sessions = commands.add_parser("loadtest-sessions", help="(load test) sign practitioners in")
+    sessions.add_argument("path")
+    sessions.add_argument("--users", type=int, default=20)
+    end = commands.add_parser("loadtest-end", help="(load test) sign them out")
+    end.add_argument("path")
+    report = commands.add_parser("loadtest-report", help="(load test) add the figures")
+    report.add_argument("pages_csv")
+    report.add_argument("baseline_csv")
+    report.add_argument("--describe", default="")
+    report.add_argument("--results", dest="report_results", default=str(ROOT / "bench-results"))
+    options = parser.parse_args(argv)
+
+    django.setup()
+    if options.command == "worker-child":
+        worker_child(options.output, options.arguments)
+    elif options.command == "import-child":
+        import_child(options.folder, options.output)
+    elif options.command == "loadtest-sessions":
+        loadtest_sessions(options.path, options.users)
+    elif options.command == "loadtest-end":
+        loadtest_end(options.path)
+    elif options.command == "loadtest-report":
+        loadtest_report(
+            options.pages_csv, options.baseline_csv, options.describe, options.report_results
+        )
+    else:
+        refuse_unsuitable_database(options.min_young_people)
+        results = run(options)
+        text = render(results)
+        path = write_results(text, Path(options.results))
+        print()
+        print(text)
+        print(f"Written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""The service's URLs, plus the baseline views the benchmarks compare the pages with."""
+
+from django.urls import include, path
+
+from ecm.urls import handler403, handler404, handler500  # noqa: F401
+from ecm.urls import urlpatterns as service_urlpatterns
+
+from . import views
+
+baseline_patterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("appointments/", views.appointments, name="appointment-list"),
+    path("teams/<slug:code>/", views.team, name="team-detail"),
+    path("young-people/<int:pk>/", views.young_person, name="youngperson-detail"),
+    path("reports/new/", views.report_request, name="run-create"),
+]
+
+urlpatterns = [
+    *service_urlpatterns,
+    path("bench/baseline/", include((baseline_patterns, "bench"), namespace="bench")),
+]

@@ -1,0 +1,160 @@
+"""Baseline views: the least work each benchmarked page needs, for the ratios in `make bench`.
+
+Each baseline signs the user in (the session and user lookups every page pays), reads the
+same rows as its page with one indexed query that also scopes them to the user's teams, and
+renders them with a plain template (no base layout, navigation, forms or components). A page
+within a small multiple of its baseline spends its time on the rows the user asked for, not
+on per-row lookups, summaries recomputed per request or template machinery.
+
+They are served only by `bench.urls` (`bench.settings`), never by the service itself.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template import Context, Engine
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts import policy
+from accounts.models import Membership
+from cases.models import Appointment, Status, YoungPerson
+
+#: Rows per page, as on the service's lists (cases/views/caseload.py).
+PER_PAGE = 25
+#: Appointments listed on the record page (cases/views/young_people.py).
+APPOINTMENTS_PREVIEW = 10
+#: Upcoming and recent appointments on "my appointments".
+APPOINTMENTS_LIMIT = 50
+
+#: A template engine of its own: the baselines render plain files, without the service's
+#: context processors (navigation, languages) or its template directories.
+ENGINE = Engine(dirs=[Path(__file__).resolve().parent / "templates"], autoescape=True)
+
+PERSON_FIELDS = (
+    "pk",
+    "reference",
+    "given_name",
+    "family_name",
+    "referral_date",
+    "ecm_start_date",
+    "ecm_end_date",
+)
+
+
+def _member_of(user, team_path: str) -> Exists:
+    """The row's team is one of the user's: a condition inside the one query."""
+    return Exists(Membership.objects.filter(user=user, team=OuterRef(team_path)))
+
+
+def _render(template_name: str, context: dict) -> HttpResponse:
+    return HttpResponse(ENGINE.get_template(template_name).render(Context(context)))
+
+
+@login_required
+@require_GET
+def caseload(request):
+    """The first page of the young people allocated to me (as `cases:caseload`)."""
+    rows = list(
+        YoungPerson.objects.filter(
+            _member_of(request.user, "team"), practitioner=request.user, archived_at__isnull=True
+        )
+        .order_by("family_name", "given_name", "id")
+        .values(*PERSON_FIELDS)[:PER_PAGE]
+    )
+    return _render("bench/people.html", {"title": "My caseload", "rows": rows})
+
+
+@login_required
+@require_GET
+def team(request, code):
+    """A team's open cases: all of them (the page summarises the whole team), 25 shown."""
+    people = list(
+        YoungPerson.objects.filter(
+            _member_of(request.user, "team"), team__code=code, archived_at__isnull=True
+        )
+        .order_by("family_name", "given_name", "id")
+        .values(*PERSON_FIELDS, "practitioner__first_name", "practitioner__last_name")
+    )
+    by_status = dict.fromkeys(Status.values, 0)
+    for person in people:
+        by_status[_status(person)] += 1
+    return _render(
+        "bench/people.html",
+        {
+            "title": f"Team {code}",
+            "rows": people[:PER_PAGE],
+            "total": len(people),
+            "by_status": by_status,
+        },
+    )
+
+
+def _status(person: dict) -> str:
+    if person["ecm_end_date"]:
+        return Status.ENDED
+    if person["ecm_start_date"]:
+        return Status.ACTIVE
+    return Status.REFERRED
+
+
+@login_required
+@require_GET
+def young_person(request, pk):
+    """A young person and their newest appointments, in one query joined to the person."""
+    appointments = list(
+        Appointment.objects.filter(
+            _member_of(request.user, "young_person__team"),
+            young_person_id=pk,
+            archived_at__isnull=True,
+        )
+        .select_related("young_person")
+        .order_by("-starts_at", "-id")[:APPOINTMENTS_PREVIEW]
+    )
+    if appointments:
+        person = appointments[0].young_person
+    else:  # nobody seen yet: the person alone
+        person = get_object_or_404(
+            YoungPerson.objects.filter(_member_of(request.user, "team")), pk=pk
+        )
+    return _render(
+        "bench/young_person.html", {"young_person": person, "appointments": appointments}
+    )
+
+
+@login_required
+@require_GET
+def appointments(request):
+    """Upcoming and recent appointments of my caseload (as `cases:appointment-list`)."""
+    mine = Appointment.objects.filter(
+        _member_of(request.user, "young_person__team"),
+        young_person__practitioner=request.user,
+        young_person__archived_at__isnull=True,
+        archived_at__isnull=True,
+    ).select_related("young_person")
+    now = timezone.now()
+    upcoming = list(
+        mine.filter(starts_at__gte=now, attendance="").order_by("starts_at")[:APPOINTMENTS_LIMIT]
+    )
+    recent = list(mine.filter(starts_at__lt=now).order_by("-starts_at")[:APPOINTMENTS_LIMIT])
+    return _render(
+        "bench/appointments.html",
+        {
+            "upcoming": upcoming,
+            "recent": recent,
+            "lists": [("Upcoming", upcoming), ("Recent", recent)],
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_request(request):
+    """The teams I may report on, as the report request form's check boxes."""
+    teams = list(
+        policy.teams_for(request.user, "reports.run").order_by("name").values("code", "name")
+    )
+    return _render("bench/report_request.html", {"teams": teams})
