@@ -311,6 +311,10 @@ if not ECM_STUDY_KEY:
         )
     ECM_STUDY_KEY = "demo-only-study-key"
 
+# A PDF report covering more teams than this shows the all-teams figures only; the per-team
+# figures are always in the CSV and XLSX (keeps the report worker's memory bounded).
+ECM_REPORT_PDF_MAX_TEAMS = _typed(env.int, "ECM_REPORT_PDF_MAX_TEAMS", default=30)
+
 # Limits on exchange-format imports (bytes): an uploaded .zip, one CSV file, all CSV data.
 ECM_EXCHANGE_MAX_UPLOAD_BYTES = _typed(
     env.int, "ECM_EXCHANGE_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024

@@ -395,11 +395,21 @@ def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[
     ]
 
 
-def report_context(document: dict, *, team_names: dict[str, str]) -> dict:
-    """Everything `reports/_report.html` needs, for the web page and the PDF alike."""
+def report_context(
+    document: dict, *, team_names: dict[str, str], max_teams: int | None = None
+) -> dict:
+    """Everything `reports/_report.html` needs, for the web page and the PDF alike.
+
+    With `max_teams`, a report covering more teams than that shows the all-teams figures
+    only (the per-team figures stay in the CSV and XLSX): laying out a PDF of every team's
+    tables for a national report takes more memory than the worker should (issue 7).
+    """
     from .charts import charts_for
 
     codes = list(document["by_team"])
+    teams_left_out = 0
+    if max_teams is not None and len(codes) > max_teams:
+        teams_left_out, codes = len(codes), []
     team_pages = [
         codes[start : start + TEAM_COLUMNS] for start in range(0, len(codes), TEAM_COLUMNS)
     ]
@@ -437,6 +447,7 @@ def report_context(document: dict, *, team_names: dict[str, str]) -> dict:
     parameters = document["parameters"]
     return {
         "document": document,
+        "teams_left_out": teams_left_out,
         "parameters": _parameter_rows(parameters, team_names),
         "suppression": parameters.get("suppression"),
         "threshold": parameters.get("suppression_threshold"),

@@ -390,7 +390,11 @@ def _evaluation_outputs(run, scope, step) -> list[_Output]:
     ]
     step(88, _("Drawing the charts"))
     team_names = dict(Team.objects.filter(code__in=document["by_team"]).values_list("code", "name"))
-    html = exports.evaluation_html(exports.report_context(document, team_names=team_names))
+    html = exports.evaluation_html(
+        exports.report_context(
+            document, team_names=team_names, max_teams=settings.ECM_REPORT_PDF_MAX_TEAMS
+        )
+    )
     outputs.append(_Output(FileKind.HTML, f"{stem}.html", html.encode("utf-8")))
     step(92, _("Writing the PDF"))
     outputs.append(_Output(FileKind.PDF, f"{stem}.pdf", exports.evaluation_pdf(html)))

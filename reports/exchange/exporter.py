@@ -127,7 +127,8 @@ def staff(**_options) -> Iterator[tuple]:
         key = schema.staff_key(user.staff_ref, user.username)
         roles = held.get(user.pk) or {"": set()}
         for role, codes in roles.items():
-            rows.append((key, user.get_full_name(), user.email, role, tuple(sorted(codes))))
+            name = user.get_full_name() or user.username  # the format requires a name
+            rows.append((key, name, user.email, role, tuple(sorted(codes))))
     yield from sorted(rows, key=lambda row: (row[0], row[3]))
 
 

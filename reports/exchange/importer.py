@@ -281,7 +281,8 @@ class _Importer:
                 new_keys.add(key)
             elif key not in seen:
                 values = {"email": row["email"] or ""}
-                if user.get_full_name() != row["name"]:
+                # The exporter writes the username for a person with no name: not a change.
+                if (user.get_full_name() or user.username) != row["name"]:
                     values["first_name"], values["last_name"] = _split_name(row["name"])
                 if self.assign(user, values, fields):
                     changed_users.append(user)

@@ -1204,3 +1204,18 @@ def test_unchanged_rows_of_an_archived_case_are_accepted(db):
     YoungPerson.objects.filter(reference="YP002").update(archived_at=timezone.now())
 
     assert problems(run(fixture_files())) == []
+
+
+def test_a_member_of_staff_without_a_name_round_trips(db, tmp_path, practitioner):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    practitioner.first_name = practitioner.last_name = ""
+    practitioner.staff_ref = "S-NONAME"
+    practitioner.save()
+    call_command("export_exchange", str(tmp_path / "out"))
+    call_command("import_exchange", str(tmp_path / "out"))
+    practitioner.refresh_from_db()
+    assert (practitioner.first_name, practitioner.last_name) == ("", "")
+    assert User.objects.filter(staff_ref="S-NONAME").count() == 1

@@ -340,3 +340,19 @@ def test_no_dataset_file_holds_a_name_date_of_birth_or_reference(cohort, evaluat
         for secret in (person.given_name, person.family_name, person.reference):
             assert secret not in text
         assert person.date_of_birth.isoformat() not in text
+
+
+def test_a_pdf_report_for_many_teams_keeps_only_the_all_teams_figures(settings):
+    from reports import exports
+
+    document = {
+        "parameters": {},
+        "measures": {"referrals": 7},
+        "by_team": {f"team-{n}": {"referrals": 1} for n in range(5)},
+    }
+    full = exports.report_context(document, team_names={})
+    short = exports.report_context(document, team_names={}, max_teams=3)
+    assert full["teams_left_out"] == 0
+    assert short["teams_left_out"] == 5
+    referrals_tables = [group["tables"] for group in short["groups"] if group["id"] == "funnel"][0]
+    assert [table["teams"] for table in referrals_tables] == [[]]
