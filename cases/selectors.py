@@ -390,16 +390,34 @@ def team_cases(
     warning: str = "",
     stage: TRMStage | None = None,
 ) -> QuerySet:
+    """The team's open cases, filtered; summaries are added per page by `summarised`.
+
+    Annotating every case of a large team before paginating made the database compute the
+    summary subqueries for all of them (about 140 ms for a team of 1,100 at national scale);
+    only the stage filter needs them up front.
+    """
     queryset = YoungPerson.objects.filter(team=team, archived_at__isnull=True)
     queryset = filter_by_status(search_young_people(queryset, search), status)
     if practitioner_id == "none":
         queryset = queryset.filter(practitioner__isnull=True)
     elif practitioner_id:
         queryset = queryset.filter(practitioner_id=practitioner_id)
-    queryset = with_case_summary(queryset).select_related("practitioner")
     if stage is not None:
-        queryset = queryset.filter(current_stage_id=stage.pk)
-    return queryset
+        queryset = with_current_stage(queryset).filter(current_stage_id=stage.pk)
+    return queryset.select_related("practitioner")
+
+
+def summarised(young_people) -> list:
+    """The case summaries (stage, contacts, warnings' facts) for one page of young people,
+    in the page's order, with one query."""
+    ids = [person.pk for person in young_people]
+    by_id = {
+        person.pk: person
+        for person in with_case_summary(YoungPerson.objects.filter(pk__in=ids)).select_related(
+            "practitioner", "team"
+        )
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def is_practitioner_in(user, team) -> bool:

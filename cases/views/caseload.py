@@ -171,7 +171,7 @@ def team_overview(request, code):
         practitioners=[summary.practitioner for summary in summaries if summary.practitioner],
     )
     page = _page(request, selectors.team_cases(team, **form.filters()))
-    rows = selectors.decorate(list(page.object_list), stages)
+    rows = selectors.decorate(selectors.summarised(page.object_list), stages)
     may_allocate = policy.may(request.user, "case.allocate", team)
     reallocate_form = None
     if may_allocate:
