@@ -9,7 +9,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, OuterRef, Subquery, Value
+from django.db.models import BooleanField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,13 +43,16 @@ def _annotate_initial(queryset):
 
 
 def _annotate_actions(queryset):
+    # A scalar subquery for the same reason as above: as EXISTS, PostgreSQL hashed every
+    # overdue action in the service (130 ms for a team of 1,146 at national scale).
+    overdue = AgreedAction.objects.filter(
+        formulation__meeting__young_person=OuterRef("pk"),
+        done_on__isnull=True,
+        due_on__lt=timezone.localdate(),
+    ).values(overdue=Value(True))[:1]
     return queryset.annotate(
-        formulation_actions_overdue=Exists(
-            AgreedAction.objects.filter(
-                formulation__meeting__young_person=OuterRef("pk"),
-                done_on__isnull=True,
-                due_on__lt=timezone.localdate(),
-            )
+        formulation_actions_overdue=Coalesce(
+            Subquery(overdue, output_field=BooleanField()), Value(False)
         )
     )
 
