@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 from accounts.access_log import get_visible_or_404
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 
 from . import warnings
 from .models import (
@@ -418,7 +418,3 @@ def summarised(young_people) -> list:
         )
     }
     return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def is_practitioner_in(user, team) -> bool:
-    return Membership.objects.filter(user=user, team=team, role=Role.PRACTITIONER).exists()

@@ -172,6 +172,43 @@ def _criteria_json(result: rules.Result) -> list[dict]:
     ]
 
 
+def policies_in_force(young_people) -> list[EligibilityPolicy | None]:
+    """The active policy in force on each one's referral date, in order (one query; the young
+    people need not be saved yet, as in an import's dry run)."""
+    active = list(
+        EligibilityPolicy.objects.filter(status=PolicyStatus.ACTIVE).order_by(
+            "-effective_from", "-version"
+        )
+    )
+    return [
+        next((p for p in active if p.in_force_on(person.referral_date)), None)
+        for person in young_people
+    ]
+
+
+def decisions_reconstructed(judged) -> list[EligibilityDecision]:
+    """Unsaved decisions for ``[(young person, policy in force)]``, dated on each referral
+    date and marked reconstructed: what `eligibility_check(..., reconstructed=True)` records,
+    for many referrals at once (imports), with the facts read in three queries."""
+    facts = facts_for_many([person for person, _policy in judged])
+    decisions = []
+    for person, policy in judged:
+        result = rules.evaluate(policy.parameters, facts[person.pk])
+        decisions.append(
+            EligibilityDecision(
+                young_person=person,
+                policy=policy,
+                decided_on=person.referral_date,
+                eligible=result.eligible,
+                criteria=_criteria_json(result),
+                voluntary_participation=False,
+                reconstructed=True,
+                made_by=None,
+            )
+        )
+    return decisions
+
+
 def _no_policy_error(young_person):
     return ValidationError(
         _(

@@ -49,9 +49,8 @@ from cases.models import (
     age_on,
 )
 from cases.services import PARENT_CONSENT_AGE
-from eligibility import rules
-from eligibility.models import EligibilityDecision, EligibilityPolicy, PolicyStatus
-from eligibility.services import facts_for_many
+from eligibility.models import EligibilityDecision
+from eligibility.services import decisions_reconstructed, policies_in_force
 from formulation.models import (
     FormulationMeeting,
     InterventionItem,
@@ -639,22 +638,12 @@ class _Importer:
         CaseEvent.objects.bulk_create(events, batch_size=BATCH)
 
     def decide_eligibility(self) -> None:
-        """Each new referral judged by the policy in force on its referral date, dated then.
-
-        This is ``eligibility_check(by=None, young_person=..., decided_on=<referral date>,
-        reconstructed=True)`` done for all new referrals at once: the same policy choice as
-        ``policy_in_force``, the same facts (``facts_for_many``), the same rules, the same
-        decision and "eligibility.checked" event — in a few queries instead of six per
-        referral. A test compares its decisions with the service's.
-        """
-        active = list(
-            EligibilityPolicy.objects.filter(status=PolicyStatus.ACTIVE).order_by(
-                "-effective_from", "-version"
-            )
-        )
+        """Each new referral judged by the policy in force on its referral date, dated then:
+        `eligibility.services.decisions_reconstructed`, in bulk (a test compares the result
+        with `eligibility_check` called one referral at a time)."""
+        people = sorted(self.new_people, key=lambda person: person.reference)
         judged = []
-        for person in sorted(self.new_people, key=lambda person: person.reference):
-            policy = next((p for p in active if p.in_force_on(person.referral_date)), None)
+        for person, policy in zip(people, policies_in_force(people), strict=True):
             if policy is None:
                 self.result.no_policy.append(person.reference)
             else:
@@ -664,37 +653,17 @@ class _Importer:
             return
         decisions, events = [], []
         for chunk in chunks(judged):
-            facts = facts_for_many([person for person, _policy in chunk])
-            for person, policy in chunk:
-                outcome = rules.evaluate(policy.parameters, facts[person.pk])
-                decisions.append(
-                    EligibilityDecision(
-                        young_person=person,
-                        policy=policy,
-                        decided_on=person.referral_date,
-                        eligible=outcome.eligible,
-                        criteria=[
-                            {
-                                "code": criterion.code,
-                                "met": criterion.met,
-                                "evidence": criterion.evidence,
-                            }
-                            for criterion in outcome.criteria
-                        ],
-                        voluntary_participation=False,
-                        reconstructed=True,
-                        made_by=None,
-                    )
-                )
+            for decision in decisions_reconstructed(chunk):
+                decisions.append(decision)
                 events.append(
                     CaseEvent(
-                        young_person=person,
+                        young_person=decision.young_person,
                         action="eligibility.checked",
                         actor=None,
-                        data={"policy": str(policy), "eligible": outcome.eligible},
+                        data={"policy": str(decision.policy), "eligible": decision.eligible},
                     )
                 )
-                self.result.eligible += outcome.eligible
+                self.result.eligible += decision.eligible
         EligibilityDecision.objects.bulk_create(decisions, batch_size=BATCH)
         CaseEvent.objects.bulk_create(events, batch_size=BATCH)
 
