@@ -12,8 +12,10 @@ class CasesConfig(AppConfig):
 
         from .services import register_event_labels
         from .views.young_people import ACTION_LABELS, EVENT_LABELS
+        from .warnings import register_summary
 
         register_event_labels(EVENT_LABELS)
+        register_summary()
 
         register_action_labels(
             {

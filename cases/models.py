@@ -511,3 +511,28 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.young_person_id} {self.at:%Y-%m-%d}"
+
+
+class CaseSummary(models.Model):
+    """Facts every case list shows, stored and kept true by `cases.summary` (not edited).
+
+    One row per young person, recomputed from their records whenever one of those records is
+    saved; the lists read it instead of recomputing it for every row on every request.
+    """
+
+    young_person = models.OneToOneField(
+        YoungPerson, on_delete=models.CASCADE, primary_key=True, related_name="case_summary"
+    )
+    last_contact_at = models.DateTimeField(null=True)
+    current_stage = models.ForeignKey(
+        TRMStage, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    young_person_consent = models.CharField(max_length=20, blank=True, null=True)
+    parent_consent = models.CharField(max_length=20, blank=True, null=True)
+
+    class Meta:
+        verbose_name = _("case summary")
+        verbose_name_plural = _("case summaries")
+
+    def __str__(self):
+        return f"summary of {self.young_person_id}"

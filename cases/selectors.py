@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,13 +61,19 @@ def young_person_for(
     )
 
 
-def with_current_stage(queryset: QuerySet) -> QuerySet:
-    if "current_stage_id" in queryset.query.annotations:
-        return queryset
+def current_stage() -> Subquery:
+    """The stage of the latest assessment (computed: lists read `CaseSummary` instead)."""
     latest = TRMAssessment.objects.filter(
         young_person=OuterRef("pk"), archived_at__isnull=True
     ).order_by("-assessed_on", "-id")
-    return queryset.annotate(current_stage_id=Subquery(latest.values("stage_id")[:1]))
+    return Subquery(latest.values("stage_id")[:1])
+
+
+def with_current_stage(queryset: QuerySet) -> QuerySet:
+    """The current TRM stage of each row, as `current_stage_id`, from the stored summary."""
+    if "current_stage_id" in queryset.query.annotations:
+        return queryset
+    return queryset.annotate(current_stage_id=F("case_summary__current_stage_id"))
 
 
 def with_next_appointment(queryset: QuerySet) -> QuerySet:
@@ -351,13 +357,14 @@ class CaseloadSummary:
 def team_overview(team) -> tuple[list[CaseloadSummary], CaseloadSummary]:
     """Each practitioner's caseload by status and TRM stage, with warnings rolled up.
 
-    One query for the team's cases (annotated), one for its practitioners, one for stages.
+    One query for the team's cases (their stored summaries joined, and only the fields the
+    status and the warnings read), one for its practitioners, one for stages.
     """
     stages = stages_by_id()
-    rows = decorate(
-        list(with_case_summary(YoungPerson.objects.filter(team=team, archived_at__isnull=True))),
-        stages,
+    open_cases = YoungPerson.objects.filter(team=team, archived_at__isnull=True).only(
+        "practitioner", "referral_date", "ecm_start_date", "ecm_end_date", *warnings.fields()
     )
+    rows = decorate(list(warnings.annotate(with_current_stage(open_cases))), stages)
     by_practitioner: dict[int | None, CaseloadSummary] = {
         user.pk: CaseloadSummary(user) for user in practitioners_in(team)
     }

@@ -4,13 +4,15 @@
 higher apps register theirs from `AppConfig.ready()` (for example "formulation review
 overdue") without `cases` importing them. A provider adds what it needs to the list's one
 query as annotations, then decides from the annotated row, so warnings cost no extra query.
+The annotations read the stored summaries (`cases.summary`), which hold the facts; the
+decisions that depend on today's date are made here, on every request.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,8 @@ class WarningProvider:
     label: object  # lazily translated text
     annotate: Callable[[QuerySet], QuerySet]
     applies: Callable[[object], bool]
+    #: The young person's own fields `applies` reads (the team overview loads only these).
+    fields: tuple[str, ...] = ()
 
 
 _PROVIDERS: dict[str, WarningProvider] = {}
@@ -43,6 +47,11 @@ def annotate(queryset: QuerySet) -> QuerySet:
     for provider in _PROVIDERS.values():
         queryset = provider.annotate(queryset)
     return queryset
+
+
+def fields() -> set[str]:
+    """Every young person field some warning reads, besides the ones it annotates."""
+    return {"ecm_end_date"}.union(*(provider.fields for provider in _PROVIDERS.values()))
 
 
 def warnings_for(row) -> list[WarningProvider]:
@@ -80,7 +89,7 @@ def last_contact() -> Subquery:
 def _annotate_contact(queryset):
     if "last_contact_at" in queryset.query.annotations:
         return queryset
-    return queryset.annotate(last_contact_at=last_contact())
+    return queryset.annotate(last_contact_at=F("case_summary__last_contact_at"))
 
 
 def _no_recent_contact(row) -> bool:
@@ -96,10 +105,8 @@ def _annotate_consent(queryset):
     if "young_person_consent" in queryset.query.annotations:
         return queryset
     return queryset.annotate(
-        young_person_consent=latest_consent(
-            ConsentParty.YOUNG_PERSON, ConsentPurpose.PARTICIPATION
-        ),
-        parent_consent=latest_consent(ConsentParty.PARENT_CARER, ConsentPurpose.PARTICIPATION),
+        young_person_consent=F("case_summary__young_person_consent"),
+        parent_consent=F("case_summary__parent_consent"),
     )
 
 
@@ -121,6 +128,7 @@ register(
         label=_("No contact in 14 days"),
         annotate=_annotate_contact,
         applies=_no_recent_contact,
+        fields=("ecm_start_date", "referral_date"),
     )
 )
 register(
@@ -129,6 +137,7 @@ register(
         label=_("Consent missing"),
         annotate=_annotate_consent,
         applies=_consent_missing,
+        fields=("parent_consent_required",),
     )
 )
 register(
@@ -139,3 +148,36 @@ register(
         applies=lambda row: row.current_stage_id is None,
     )
 )
+
+
+# --- The stored facts these warnings read (cases.summary) ---------------------------------------
+
+
+def register_summary() -> None:
+    from . import summary
+    from .models import CaseSummary, TRMAssessment
+    from .selectors import current_stage
+
+    def young_person_id(record):
+        return record.young_person_id
+
+    summary.register(
+        summary.SummaryTable(
+            model=CaseSummary,
+            columns={
+                "last_contact_at": last_contact,
+                "current_stage_id": current_stage,
+                "young_person_consent": lambda: latest_consent(
+                    ConsentParty.YOUNG_PERSON, ConsentPurpose.PARTICIPATION
+                ),
+                "parent_consent": lambda: latest_consent(
+                    ConsentParty.PARENT_CARER, ConsentPurpose.PARTICIPATION
+                ),
+            },
+            sources=(
+                summary.Source(Appointment, young_person_id),
+                summary.Source(Consent, young_person_id),
+                summary.Source(TRMAssessment, young_person_id),
+            ),
+        )
+    )

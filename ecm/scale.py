@@ -12,7 +12,9 @@ of appointments:
   number of queries grows with batches and teams, not with young people.
 * **No history rows, no case events.** The records are generated, not edits made by people,
   so they carry no django-simple-history entries and no `CaseEvent`s; `bulk_create` and
-  `COPY` skip both (the screens read the records themselves).
+  `COPY` skip both (the screens read the records themselves). They skip model signals too,
+  so each transaction computes its young people's stored case summaries (`cases.summary`)
+  once its rows are in.
 * **Same rules as the services.** The generator decides each young person's pathway first
   (started or not, and why not) and then makes records that fit it and every rule the
   services enforce: ages 10 to 17 at referral; needs recorded by the referral date; gravity 1
@@ -51,6 +53,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone, translation
 
 from accounts.models import Agency, Membership, Role, Team, User
+from cases import summary
 from cases.models import (
     STATUTORY_ORDER_TYPES,
     Appointment,
@@ -450,6 +453,16 @@ class Writer:
             for db_table in sorted(set(self.db_tables.values())):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(db_table)}")
         self.stats["ANALYZE"][1] += time.perf_counter() - started
+
+    def summarise(self, young_person_ids: list[int]) -> None:
+        """Compute the stored case summaries (bulk writes send no signals; `cases.summary`)."""
+        started = time.perf_counter()
+        summary.refresh(young_person_ids)
+        entry = self.stats["case summaries (cases.summary)"]
+        entry[0] += len(young_person_ids) * len(summary.tables())
+        entry[1] += time.perf_counter() - started
+        for table in summary.tables():
+            self.db_tables[table.model._meta.label] = table.model._meta.db_table
 
     def create(self, objects):
         """Save model instances that others point at (their primary keys come back)."""
@@ -1536,6 +1549,7 @@ def _write_people(writer: Writer, tables: dict[str, Table], people: list[_Person
         writer.create([obj for entry in people for obj in entry.rows.get(kind, ())])
     for kind in LEAVES:
         writer.insert(tables[kind], [row for entry in people for row in entry.rows.get(kind, ())])
+    writer.summarise([entry.person.pk for entry in people])
     for entry in people:
         person = entry.person
         if person.ecm_start_date:

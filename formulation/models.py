@@ -248,3 +248,27 @@ class DeliveredIntervention(models.Model):
 
     def __str__(self):
         return f"{self.appointment_id} → {self.item_id}"
+
+
+class FormulationSummary(models.Model):
+    """The formulation facts the case lists' warnings read, kept true by `cases.summary`."""
+
+    young_person = models.OneToOneField(
+        YoungPerson,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="formulation_summary",
+    )
+    #: The latest formulation's next review date.
+    next_review_on = models.DateField(null=True)
+    #: Whether an initial formulation meeting has been held.
+    initial_formulation_held = models.BooleanField(null=True)
+    #: The earliest due date of an agreed action not done yet.
+    open_action_due_on = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("formulation summary")
+        verbose_name_plural = _("formulation summaries")
+
+    def __str__(self):
+        return f"formulation summary of {self.young_person_id}"

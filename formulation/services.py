@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from cases import services as case_services
+from cases import summary
 from cases.services import ConflictError, ensure_open, event_record
 
 from .models import (
@@ -197,6 +198,7 @@ def formulation_record(
         )
         for action in actions
     )
+    summary.refresh([meeting.young_person_id])  # bulk_create sends no signals
     if meeting.status != MeetingStatus.HELD:
         meeting.status = MeetingStatus.HELD
         meeting.save(update_fields=["status"])

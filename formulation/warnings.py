@@ -9,52 +9,80 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import BooleanField, OuterRef, Subquery, Value
+from django.db.models import BooleanField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import summary
 from cases.warnings import WarningProvider, register
 
-from .models import AgreedAction, Formulation, FormulationMeeting, MeetingKind, MeetingStatus
+from .models import (
+    AgreedAction,
+    Formulation,
+    FormulationMeeting,
+    FormulationSummary,
+    MeetingKind,
+    MeetingStatus,
+)
 
 
 def window_days() -> int:
     return getattr(settings, "ECM_FORMULATION_WINDOW_DAYS", 56)
 
 
-def _annotate_review(queryset):
+# --- What is stored (cases.summary computes these for `FormulationSummary`) ---------------------
+
+
+def next_review() -> Subquery:
+    """The latest formulation's next review date."""
     latest = Formulation.objects.filter(meeting__young_person=OuterRef("pk")).order_by(
         "-meeting__held_on", "-meeting_id"
     )
-    return queryset.annotate(next_review_on=Subquery(latest.values("next_review_on")[:1]))
+    return Subquery(latest.values("next_review_on")[:1])
 
 
-def _annotate_initial(queryset):
-    # A scalar subquery (LIMIT 1), not EXISTS: for a list of a few hundred young people
-    # PostgreSQL turns this EXISTS into a hashed subplan that reads every initial meeting in
-    # the service (tens of milliseconds at national scale) instead of one index probe per row.
+def initial_held() -> Coalesce:
+    """Whether an initial formulation meeting has been held."""
     held = FormulationMeeting.objects.filter(
         young_person=OuterRef("pk"), kind=MeetingKind.INITIAL, status=MeetingStatus.HELD
     ).values(held=Value(True))[:1]
+    return Coalesce(Subquery(held, output_field=BooleanField()), Value(False))
+
+
+def open_action_due() -> Subquery:
+    """The earliest due date of an agreed action not done yet."""
+    due = (
+        AgreedAction.objects.filter(
+            formulation__meeting__young_person=OuterRef("pk"), done_on__isnull=True
+        )
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    return Subquery(due)
+
+
+# --- What the lists read: the stored facts, judged against today ------------------------------
+
+
+def _annotate_review(queryset):
+    return queryset.annotate(next_review_on=F("formulation_summary__next_review_on"))
+
+
+def _annotate_initial(queryset):
     return queryset.annotate(
-        initial_formulation_held=Coalesce(Subquery(held, output_field=BooleanField()), Value(False))
+        initial_formulation_held=Coalesce(
+            F("formulation_summary__initial_formulation_held"), Value(False)
+        )
     )
 
 
 def _annotate_actions(queryset):
-    # A scalar subquery for the same reason as above: as EXISTS, PostgreSQL hashed every
-    # overdue action in the service (130 ms for a team of 1,146 at national scale).
-    overdue = AgreedAction.objects.filter(
-        formulation__meeting__young_person=OuterRef("pk"),
-        done_on__isnull=True,
-        due_on__lt=timezone.localdate(),
-    ).values(overdue=Value(True))[:1]
-    return queryset.annotate(
-        formulation_actions_overdue=Coalesce(
-            Subquery(overdue, output_field=BooleanField()), Value(False)
-        )
-    )
+    return queryset.annotate(open_action_due_on=F("formulation_summary__open_action_due_on"))
+
+
+def _actions_overdue(row) -> bool:
+    return row.open_action_due_on is not None and row.open_action_due_on < timezone.localdate()
 
 
 def _initial_late(row) -> bool:
@@ -80,6 +108,7 @@ def register_all() -> None:
             label=_("Initial formulation not held within 8 weeks"),
             annotate=_annotate_initial,
             applies=_initial_late,
+            fields=("ecm_start_date",),
         )
     )
     register(
@@ -87,6 +116,26 @@ def register_all() -> None:
             code="formulation_actions_overdue",
             label=_("Formulation actions overdue"),
             annotate=_annotate_actions,
-            applies=lambda row: row.formulation_actions_overdue,
+            applies=_actions_overdue,
+        )
+    )
+
+    summary.register(
+        summary.SummaryTable(
+            model=FormulationSummary,
+            columns={
+                "next_review_on": next_review,
+                "initial_formulation_held": initial_held,
+                "open_action_due_on": open_action_due,
+            },
+            sources=(
+                summary.Source(FormulationMeeting, lambda meeting: meeting.young_person_id),
+                summary.Source(
+                    Formulation, lambda formulation: formulation.meeting.young_person_id
+                ),
+                summary.Source(
+                    AgreedAction, lambda action: action.formulation.meeting.young_person_id
+                ),
+            ),
         )
     )

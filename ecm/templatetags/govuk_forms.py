@@ -168,7 +168,49 @@ def _render_widget(info: GovukField) -> SafeString:
     }
     if info.described_by:
         attrs["aria-describedby"] = info.described_by
+    if info.kind == "select" and _is_plain_select(widget):
+        return _select_html(bound_field, attrs)
     return bound_field.as_widget(attrs=attrs)
+
+
+def _is_plain_select(widget) -> bool:
+    return (
+        widget.template_name == "django/forms/widgets/select.html"
+        and widget.option_template_name == "django/forms/widgets/select_option.html"
+    )
+
+
+def _attributes_html(attrs: dict) -> str:
+    """Django's ``attrs.html``: ``False`` leaves an attribute out, ``True`` writes its name."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escaped(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _select_html(bound_field, attrs: dict) -> SafeString:
+    """A select drawn as Django's own templates draw it, with the same attributes and
+    options (from the widget's context), but in Python: a 45-practitioner list took about
+    4 ms through the per-option template includes, several times a page."""
+    widget = bound_field.field.widget
+    attrs = bound_field.build_widget_attrs(attrs, widget)
+    if bound_field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound_field.auto_id)
+    context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
+    parts = [f'<select name="{escaped(context["name"])}"{_attributes_html(context["attrs"])}>']
+    for group_name, options, _index in context["optgroups"]:
+        if group_name:
+            parts.append(f'<optgroup label="{escaped(group_name)}">')
+        parts.extend(
+            f'<option value="{escaped(option["value"])}"{_attributes_html(option["attrs"])}>'
+            f"{escaped(option['label'])}</option>"
+            for option in options
+        )
+        if group_name:
+            parts.append("</optgroup>")
+    parts.append("</select>")
+    return mark_safe("\n".join(parts))  # noqa: S308 (every value above is escaped)
 
 
 def _choices(info: GovukField) -> list[Choice]:

@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
+from cases import summary
 from cases.models import (
     Appointment,
     Breach,
@@ -231,6 +232,7 @@ class _Importer:
             raise Refused(reader.sorted_problems(self.problems))
         self.record_events()
         self.decide_eligibility()
+        self.refresh_summaries()
 
     def import_coded(self, name, key, model, known: dict) -> None:
         count, new, changed, fields = self.count(name), [], [], set()
@@ -636,6 +638,14 @@ class _Importer:
                     )
                 )
         CaseEvent.objects.bulk_create(events, batch_size=BATCH)
+
+    def refresh_summaries(self) -> None:
+        """Bulk writes send no signals: recompute the case lists' stored summaries here."""
+        if self.dry_run:
+            return
+        ids = {person.pk for person in self.new_people}
+        ids.update(self.people[reference].pk for reference in self.touched)
+        summary.refresh(sorted(ids))
 
     def decide_eligibility(self) -> None:
         """Each new referral judged by the policy in force on its referral date, dated then:

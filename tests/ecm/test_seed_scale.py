@@ -437,3 +437,12 @@ def test_progress_prints_a_plain_line_every_five_percent():
     assert len(written) == 21
     assert all(line.endswith("\n") and "\r" not in line for line in written)
     assert written[-1].startswith("[####################] 100% 1,000/1,000 young people")
+
+
+def test_stored_case_summaries_match_the_generated_records(small):
+    from cases import summary
+    from cases.models import CaseSummary
+
+    assert CaseSummary.objects.count() == 60
+    assert CaseSummary.objects.exclude(last_contact_at=None).exists()
+    assert summary.mismatches() == []

@@ -80,3 +80,22 @@ def test_a_bad_value_stops_start_up_naming_the_variable(name, value):
     result = run_django(["check"], {**PRODUCTION, name: value}, command=True)
     assert result.returncode != 0
     assert name in result.stderr
+
+
+def test_postgresql_connections_price_index_probes_for_ssd_unless_told_otherwise():
+    postgres = {**PRODUCTION, "DATABASE_URL": "postgres://ecm@127.0.0.1:5432/ecm"}
+    options = "DATABASES['default']['OPTIONS']"
+    assert "-c random_page_cost=1.1" in setting_value(options, postgres)
+    assert "random_page_cost=2" in setting_value(
+        options, {**postgres, "ECM_PG_RANDOM_PAGE_COST": "2"}
+    )
+    assert "random_page_cost" not in setting_value(
+        options, {**postgres, "ECM_PG_RANDOM_PAGE_COST": ""}
+    )
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='ecm.settings'; "
+        "import django; django.setup()"
+    )
+    result = run_django(code, {**postgres, "ECM_PG_RANDOM_PAGE_COST": "fast"})
+    assert result.returncode != 0
+    assert "ECM_PG_RANDOM_PAGE_COST: must be a positive number" in result.stderr

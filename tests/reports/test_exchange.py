@@ -203,6 +203,20 @@ def test_a_changed_value_updates_the_row_instead_of_duplicating_it(db):
     assert person.events.filter(action="exchange.updated").exists()
 
 
+def test_imported_records_update_the_stored_case_summaries(db):
+    from cases import summary
+    from cases.models import CaseSummary
+
+    run(fixture_files())
+    assert CaseSummary.objects.count() == YoungPerson.objects.count()
+    assert summary.mismatches() == []
+
+    run(appended("appointments.csv", "YP001,2016-09-01T10:00,one_to_one,Review,attended,3,,S001"))
+    last = CaseSummary.objects.get(young_person__reference="YP001").last_contact_at
+    assert last.date().isoformat() == "2016-09-01"
+    assert summary.mismatches() == []
+
+
 def test_a_new_record_for_an_existing_young_person_is_added_beside_the_old_ones(db):
     run(fixture_files())
 

@@ -1,0 +1,175 @@
+"""Stored case summaries: what the case lists read for every row, kept true on every write.
+
+The caseload, team and action-list screens show, for each young person, the last contact,
+the current TRM stage, the latest participation consents and the formulation dates, and derive
+the warnings from them. Computed on every request, that was nine correlated subqueries a row:
+22 of the 31 ms of SQL of a team page of 670 young people at national scale
+(docs/benchmarks.md). Each app now stores those facts in a one-to-one table of its own
+(`CaseSummary` here, `FormulationSummary` in formulation), registered as a `SummaryTable`:
+
+* ``columns``: each stored column and the expression that computes it from the records
+  (a subquery over the young person's rows, ``OuterRef("pk")`` being the young person);
+* ``sources``: the models whose rows feed it, each with how to find a row's young person.
+
+Saving or deleting a source row refreshes its young person's summaries in the same
+transaction (model signals: services, the admin and the shell alike). Bulk writes send no
+signals, so the exchange importer, ``seed_scale`` and bulk-created formulation actions call
+`refresh` themselves. `mismatches` recomputes every summary and compares: the tests run it
+after the demonstration data, an import and the scale generator, and
+``manage.py refresh_case_summaries --check`` runs it on a live database.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+#: Young people per refresh statement (well within SQLite's limit on query parameters).
+BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class Source:
+    """A model whose rows feed a summary, and the young person id of one of its rows."""
+
+    model: type[models.Model]
+    young_person_id: Callable[[models.Model], int | None]
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """A one-to-one table of stored facts about each young person (``young_person`` its key)."""
+
+    model: type[models.Model]
+    columns: dict[str, Callable[[], models.Expression]]
+    sources: tuple[Source, ...]
+
+
+_TABLES: dict[str, SummaryTable] = {}
+
+
+def register(table: SummaryTable) -> None:
+    """Add a summary table; its sources refresh it from now on (call from `ready()`)."""
+    key = table.model._meta.label
+    if key in _TABLES:
+        return
+    _TABLES[key] = table
+    for source in (*table.sources, Source(_young_person_model(), lambda person: person.pk)):
+        _connect(source)
+
+
+def tables() -> list[SummaryTable]:
+    return list(_TABLES.values())
+
+
+def _young_person_model():
+    from .models import YoungPerson
+
+    return YoungPerson
+
+
+_CONNECTED: set[type[models.Model]] = set()
+_YOUNG_PERSON_OF: dict[type[models.Model], list[Callable]] = {}
+
+
+def _connect(source: Source) -> None:
+    _YOUNG_PERSON_OF.setdefault(source.model, []).append(source.young_person_id)
+    if source.model in _CONNECTED:
+        return
+    _CONNECTED.add(source.model)
+    uid = f"case-summary-{source.model._meta.label}"
+    post_save.connect(_saved, sender=source.model, dispatch_uid=uid, weak=False)
+    post_delete.connect(_deleted, sender=source.model, dispatch_uid=uid, weak=False)
+
+
+def _saved(sender, instance, created, raw=False, **kwargs):
+    if raw:  # loaddata: the fixture's rows arrive in any order
+        return
+    if sender is _young_person_model() and not created:
+        return  # a young person's own fields are read from their row, not stored
+    _refresh_for(sender, instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    if sender is _young_person_model():
+        return  # the summaries go with the young person (on delete cascade)
+    _refresh_for(sender, instance)
+
+
+def _refresh_for(sender, instance) -> None:
+    ids = {find(instance) for find in _YOUNG_PERSON_OF.get(sender, ())} - {None}
+    if ids:
+        refresh(ids)
+
+
+def _computed(table: SummaryTable, young_person_ids=None):
+    """(young person id, {column: value}) computed from the records, in id order."""
+    queryset = _young_person_model()._base_manager.order_by("pk")
+    if young_person_ids is not None:
+        queryset = queryset.filter(pk__in=young_person_ids)
+    names = list(table.columns)
+    annotated = queryset.annotate(
+        **{f"summary_{name}": expression() for name, expression in table.columns.items()}
+    ).values_list("pk", *(f"summary_{name}" for name in names))
+    for pk, *values in annotated:
+        yield pk, dict(zip(names, values, strict=True))
+
+
+def refresh(young_person_ids: Iterable[int]) -> None:
+    """Recompute every summary of these young people from their records.
+
+    Two statements a table for up to `BATCH` young people: one computes, one upserts.
+    """
+    ids = sorted(set(young_person_ids))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        for table in _TABLES.values():
+            rows = [
+                table.model(young_person_id=pk, **values) for pk, values in _computed(table, chunk)
+            ]
+            table.model.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["young_person"],
+                update_fields=list(table.columns),
+            )
+
+
+def refresh_all(*, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild every young person's summaries, `BATCH` at a time; the number refreshed."""
+    ids = list(_young_person_model()._base_manager.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        refresh(ids[start : start + BATCH])
+        if progress:
+            progress(min(start + BATCH, len(ids)))
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    young_person_id: int
+    table: str
+    column: str
+    stored: object
+    computed: object
+
+
+def mismatches(young_person_ids=None, *, limit: int = 100) -> list[Mismatch]:
+    """Summaries that differ from what the records say now (a missing row differs too)."""
+    found: list[Mismatch] = []
+    for table in _TABLES.values():
+        names = list(table.columns)
+        stored_rows = table.model.objects.all()
+        if young_person_ids is not None:
+            stored_rows = stored_rows.filter(young_person_id__in=young_person_ids)
+        stored = {row[0]: row[1:] for row in stored_rows.values_list("young_person_id", *names)}
+        for pk, computed in _computed(table, young_person_ids):
+            row = stored.get(pk)
+            for index, name in enumerate(names):
+                value = row[index] if row is not None else "(no summary row)"
+                if value != computed[name]:
+                    found.append(Mismatch(pk, table.model._meta.label, name, value, computed[name]))
+                    if len(found) >= limit:
+                        return found
+    return found
