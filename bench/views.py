@@ -21,7 +21,21 @@ from django.views.decorators.http import require_GET
 
 from accounts import policy
 from accounts.models import Membership
-from cases.models import Appointment, Status, YoungPerson
+from cases.models import (
+    Appointment,
+    Breach,
+    Consent,
+    CustodyEpisode,
+    Need,
+    Offence,
+    Order,
+    Status,
+    TRMAssessment,
+    YoungPerson,
+)
+from eligibility.models import EligibilityDecision
+from formulation.models import Formulation
+from supervision.models import SupervisionSession
 
 #: Rows per page, as on the service's lists (cases/views/caseload.py).
 PER_PAGE = 25
@@ -101,27 +115,73 @@ def _status(person: dict) -> str:
     return Status.REFERRED
 
 
+#: The record page's sections (cases/views/young_people.py): kind, model, date field, columns.
+RECORD_SECTIONS = (
+    ("needs", Need, "recorded_on", ("recorded_on", "category__name", "evidence")),
+    ("offences", Offence, "committed_on", ("committed_on", "description", "gravity")),
+    ("orders", Order, "start_date", ("start_date", "end_date", "order_type")),
+    ("breaches", Breach, "breach_date", ("breach_date", "note")),
+    ("custody", CustodyEpisode, "start_date", ("start_date", "end_date")),
+    ("consents", Consent, "decided_on", ("decided_on", "party", "purpose", "decision")),
+    ("assessments", TRMAssessment, "assessed_on", ("assessed_on", "stage__number")),
+    ("appointments", Appointment, "starts_at", ("starts_at", "kind", "purpose", "attendance")),
+)
+#: As the record page: at most this many of each kind (selectors.TIMELINE_PER_KIND).
+RECORDS_PER_KIND = 50
+#: As the record page: the newest entries of all kinds together.
+TIMELINE_PREVIEW = 20
+
+
 @login_required
 @require_GET
 def young_person(request, pk):
-    """A young person and their newest appointments, in one query joined to the person."""
-    appointments = list(
-        Appointment.objects.filter(
-            _member_of(request.user, "young_person__team"),
-            young_person_id=pk,
-            archived_at__isnull=True,
-        )
-        .select_related("young_person")
-        .order_by("-starts_at", "-id")[:APPOINTMENTS_PREVIEW]
+    """The rows the record page shows: the person (scoped to my teams), then one indexed query
+    per kind of record (the page's sections and its 20-entry timeline) and one for each of the
+    three panels (latest eligibility decision, latest formulation, supervision sessions)."""
+    person = get_object_or_404(
+        YoungPerson.objects.filter(_member_of(request.user, "team")).values(
+            *PERSON_FIELDS, "date_of_birth"
+        ),
+        pk=pk,
     )
-    if appointments:
-        person = appointments[0].young_person
-    else:  # nobody seen yet: the person alone
-        person = get_object_or_404(
-            YoungPerson.objects.filter(_member_of(request.user, "team")), pk=pk
+    sections = {}
+    timeline = []
+    for name, model, date_field, columns in RECORD_SECTIONS:
+        rows = list(
+            model.objects.filter(young_person_id=pk, archived_at__isnull=True)
+            .order_by(f"-{date_field}", "-id")
+            .values("pk", *columns, "recorded_by__first_name", "recorded_by__last_name")[
+                :RECORDS_PER_KIND
+            ]
         )
+        sections[name] = rows
+        timeline.extend((str(row[date_field]), name, row) for row in rows)
+    timeline.sort(key=lambda entry: entry[0], reverse=True)
+    sections["appointments"] = sections["appointments"][:APPOINTMENTS_PREVIEW]
+    panels = {
+        "decision": EligibilityDecision.objects.filter(young_person_id=pk)
+        .order_by("-decided_on", "-id")
+        .values("decided_on", "eligible", "criteria")
+        .first(),
+        "formulation": Formulation.objects.filter(meeting__young_person_id=pk)
+        .order_by("-meeting__held_on", "-id")
+        .values("meeting__held_on", "trm_stage__number", "next_review_on")
+        .first(),
+        "supervision": list(
+            SupervisionSession.objects.filter(cases__id=pk)
+            .order_by("-held_on", "-id")
+            .values("held_on", "psychologist__first_name", "psychologist__last_name")[:5]
+        ),
+    }
     return _render(
-        "bench/young_person.html", {"young_person": person, "appointments": appointments}
+        "bench/young_person.html",
+        {
+            "young_person": person,
+            "sections": sections,
+            "appointments": sections["appointments"],
+            "timeline": timeline[:TIMELINE_PREVIEW],
+            "panels": panels,
+        },
     )
 
 

@@ -5,8 +5,11 @@ annotations (one query for the whole page, whatever its length) rather than per-
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+from types import SimpleNamespace
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -32,6 +35,7 @@ from .models import (
     TRMAssessment,
     TRMStage,
     YoungPerson,
+    case_status,
 )
 
 
@@ -152,14 +156,20 @@ class ConsentState:
         return self.latest.decision if self.latest else ""
 
 
-def consent_states(young_person) -> list[ConsentState]:
-    """The current decision for each party and purpose (the latest one counts)."""
+def consent_states(young_person, consents=None) -> list[ConsentState]:
+    """The current decision for each party and purpose (the latest one counts).
+
+    `consents`: every current (not archived) consent decision, newest first, when the caller
+    has read them already (the record page, from its timeline).
+    """
+    if consents is None:
+        consents = (
+            Consent.objects.filter(young_person=young_person, archived_at__isnull=True)
+            .order_by("-decided_on", "-id")
+            .select_related("recorded_by")
+        )
     latest: dict[tuple[str, str], Consent] = {}
-    for consent in (
-        Consent.objects.filter(young_person=young_person, archived_at__isnull=True)
-        .order_by("-decided_on", "-id")
-        .select_related("recorded_by")
-    ):
+    for consent in consents:
         latest.setdefault((consent.party, consent.purpose), consent)
     states = []
     for party in ConsentParty.values:
@@ -169,8 +179,13 @@ def consent_states(young_person) -> list[ConsentState]:
     return states
 
 
-def trm_history(young_person) -> list[TRMAssessment]:
-    """TRM assessments, oldest first (for the chart and its table)."""
+def trm_history(young_person, assessments=None) -> list[TRMAssessment]:
+    """TRM assessments, oldest first (for the chart and its table).
+
+    `assessments`: every current assessment, newest first, when the caller has them already.
+    """
+    if assessments is not None:
+        return list(reversed(assessments))
     return list(
         TRMAssessment.objects.filter(young_person=young_person, archived_at__isnull=True)
         .select_related("stage", "recorded_by")
@@ -178,13 +193,15 @@ def trm_history(young_person) -> list[TRMAssessment]:
     )
 
 
-@dataclass
+@dataclass(eq=False)
 class TimelineEntry:
+    """One record on the timeline. Its title and detail are worded only when shown: the
+    record page lists 20 of the up to 400 entries it reads."""
+
     when: date | datetime
     kind: str
-    title: str
-    detail: str = ""
-    record: object = None
+    record: object
+    describe: Callable[[object], tuple[object, object]]
     archived: bool = False
     by: User | None = None
 
@@ -194,107 +211,118 @@ class TimelineEntry:
             return timezone.localtime(self.when).date()
         return self.when
 
+    @cached_property
+    def _words(self) -> tuple[str, str]:
+        title, detail = self.describe(self.record)
+        return str(title), str(detail)
+
+    @property
+    def title(self) -> str:
+        return self._words[0]
+
+    @property
+    def detail(self) -> str:
+        return self._words[1]
+
 
 #: What the record page shows at most per kind of record; older ones are on the full timeline.
 TIMELINE_PER_KIND = 50
+
+
+def _until(end: date | None) -> str:
+    return _("Until %(date)s") % {"date": end.strftime("%d/%m/%Y")} if end else ""
+
+
+def _consent_title(consent) -> str:
+    return _("Consent %(decision)s: %(party)s – %(purpose)s") % {
+        "decision": consent.get_decision_display().lower(),
+        "party": consent.get_party_display(),
+        "purpose": consent.get_purpose_display(),
+    }
+
+
+#: Each kind of record on the timeline: model, related rows to join, its date field, how it
+#: is worded (title, detail).
+_TIMELINE_KINDS = (
+    (
+        "need",
+        Need,
+        ("category",),
+        "recorded_on",
+        lambda need: (_("Need recorded: %(need)s") % {"need": need.category}, need.evidence),
+    ),
+    (
+        "offence",
+        Offence,
+        (),
+        "committed_on",
+        lambda offence: (
+            _("Offence (gravity %(gravity)d)") % {"gravity": offence.gravity},
+            offence.description,
+        ),
+    ),
+    (
+        "order",
+        Order,
+        (),
+        "start_date",
+        lambda order: (order.get_order_type_display(), _until(order.end_date)),
+    ),
+    ("breach", Breach, (), "breach_date", lambda breach: (_("Breach"), breach.note)),
+    (
+        "custody",
+        CustodyEpisode,
+        (),
+        "start_date",
+        lambda episode: (_("Custody"), _until(episode.end_date)),
+    ),
+    ("consent", Consent, (), "decided_on", lambda consent: (_consent_title(consent), consent.note)),
+    (
+        "trm",
+        TRMAssessment,
+        ("stage",),
+        "assessed_on",
+        lambda assessment: (
+            _("TRM stage %(stage)s") % {"stage": assessment.stage},
+            assessment.rationale,
+        ),
+    ),
+    (
+        "appointment",
+        Appointment,
+        (),
+        "starts_at",
+        lambda appointment: (
+            f"{appointment.get_kind_display()}: {appointment.purpose}",
+            appointment.outcome,
+        ),
+    ),
+)
 
 
 def timeline_for(
     young_person, *, include_archived: bool = False, per_kind: int | None = TIMELINE_PER_KIND
 ) -> list[TimelineEntry]:
     """Everything recorded about a young person, newest first: one query per kind of record."""
-
-    def rows(model, *related, order):
+    entries: list[TimelineEntry] = []
+    for kind, model, related, date_field, describe in _TIMELINE_KINDS:
         queryset = model.objects.filter(young_person=young_person).select_related(
             "recorded_by", *related
         )
         if not include_archived:
             queryset = queryset.filter(archived_at__isnull=True)
-        queryset = queryset.order_by(order, "-id")
-        return queryset[:per_kind] if per_kind else queryset
-
-    entries: list[TimelineEntry] = []
-
-    def add(when, kind, title, detail, record):
-        entries.append(
-            TimelineEntry(
-                when,
-                kind,
-                str(title),
-                str(detail),
-                record,
-                record.archived_at is not None,
-                record.recorded_by,
+        queryset = queryset.order_by(f"-{date_field}", "-id")
+        for record in queryset[:per_kind] if per_kind else queryset:
+            entries.append(
+                TimelineEntry(
+                    getattr(record, date_field),
+                    kind,
+                    record,
+                    describe,
+                    record.archived_at is not None,
+                    record.recorded_by,
+                )
             )
-        )
-
-    for need in rows(Need, "category", order="-recorded_on"):
-        add(
-            need.recorded_on,
-            "need",
-            _("Need recorded: %(need)s") % {"need": need.category},
-            need.evidence,
-            need,
-        )
-    for offence in rows(Offence, order="-committed_on"):
-        add(
-            offence.committed_on,
-            "offence",
-            _("Offence (gravity %(gravity)d)") % {"gravity": offence.gravity},
-            offence.description,
-            offence,
-        )
-    for order in rows(Order, order="-start_date"):
-        add(
-            order.start_date,
-            "order",
-            order.get_order_type_display(),
-            _("Until %(date)s") % {"date": order.end_date.strftime("%d/%m/%Y")}
-            if order.end_date
-            else "",
-            order,
-        )
-    for breach in rows(Breach, order="-breach_date"):
-        add(breach.breach_date, "breach", _("Breach"), breach.note, breach)
-    for episode in rows(CustodyEpisode, order="-start_date"):
-        add(
-            episode.start_date,
-            "custody",
-            _("Custody"),
-            _("Until %(date)s") % {"date": episode.end_date.strftime("%d/%m/%Y")}
-            if episode.end_date
-            else "",
-            episode,
-        )
-    for consent in rows(Consent, order="-decided_on"):
-        add(
-            consent.decided_on,
-            "consent",
-            _("Consent %(decision)s: %(party)s – %(purpose)s")
-            % {
-                "decision": consent.get_decision_display().lower(),
-                "party": consent.get_party_display(),
-                "purpose": consent.get_purpose_display(),
-            },
-            consent.note,
-            consent,
-        )
-    for assessment in rows(TRMAssessment, "stage", order="-assessed_on"):
-        add(
-            assessment.assessed_on,
-            "trm",
-            _("TRM stage %(stage)s") % {"stage": assessment.stage},
-            assessment.rationale,
-            assessment,
-        )
-    for appointment in rows(Appointment, order="-starts_at"):
-        add(
-            appointment.starts_at,
-            "appointment",
-            f"{appointment.get_kind_display()}: {appointment.purpose}",
-            appointment.outcome,
-            appointment,
-        )
 
     def sort_key(entry):
         moment = entry.when
@@ -357,14 +385,27 @@ class CaseloadSummary:
 def team_overview(team) -> tuple[list[CaseloadSummary], CaseloadSummary]:
     """Each practitioner's caseload by status and TRM stage, with warnings rolled up.
 
-    One query for the team's cases (their stored summaries joined, and only the fields the
-    status and the warnings read), one for its practitioners, one for stages.
+    One query for the team's cases (their stored summaries joined, and only the values the
+    status and the warnings read, as plain rows rather than model instances: a large team
+    has over a thousand), one for its practitioners, one for stages.
     """
     stages = stages_by_id()
-    open_cases = YoungPerson.objects.filter(team=team, archived_at__isnull=True).only(
-        "practitioner", "referral_date", "ecm_start_date", "ecm_end_date", *warnings.fields()
+    open_cases = warnings.annotate(
+        with_current_stage(YoungPerson.objects.filter(team=team, archived_at__isnull=True))
+    ).order_by()
+    names = dict.fromkeys(
+        [
+            "practitioner_id",
+            "ecm_start_date",
+            "ecm_end_date",
+            *sorted(warnings.fields()),
+            *open_cases.query.annotations,
+        ]
     )
-    rows = decorate(list(warnings.annotate(with_current_stage(open_cases))), stages)
+    rows = [SimpleNamespace(**values) for values in open_cases.values(*names)]
+    for row in rows:
+        row.status = case_status(row.ecm_start_date, row.ecm_end_date)
+    decorate(rows, stages)
     by_practitioner: dict[int | None, CaseloadSummary] = {
         user.pk: CaseloadSummary(user) for user in practitioners_in(team)
     }
@@ -394,7 +435,6 @@ def team_cases(
     search: str = "",
     status: str = "",
     practitioner_id=None,
-    warning: str = "",
     stage: TRMStage | None = None,
 ) -> QuerySet:
     """The team's open cases, filtered; summaries are added per page by `summarised`.
@@ -411,7 +451,9 @@ def team_cases(
         queryset = queryset.filter(practitioner_id=practitioner_id)
     if stage is not None:
         queryset = with_current_stage(queryset).filter(current_stage_id=stage.pk)
-    return queryset.select_related("practitioner")
+    # Only the keys: `summarised` reads the page's rows in full, with their practitioners
+    # (joining every case's practitioner here made PostgreSQL hash all 7,000 staff).
+    return queryset.only("pk")
 
 
 def summarised(young_people) -> list:

@@ -184,7 +184,12 @@ def detail(request, pk):
     orders_by_id = {order.pk: order for order in records["order"]}
     breaches = [(breach, orders_by_id.get(breach.order_id)) for breach in records["breach"]]
 
-    trm_history = selectors.trm_history(young_person)
+    def complete(kind):
+        """The timeline's records of a kind, if it read all of them (else None: query)."""
+        found = records[kind]
+        return found if len(found) < selectors.TIMELINE_PER_KIND else None
+
+    trm_history = selectors.trm_history(young_person, complete("trm"))
     current_assessment = trm_history[-1] if trm_history else None
 
     consents = [
@@ -194,7 +199,7 @@ def detail(request, pk):
             "purpose": ConsentPurpose(state.purpose).label,
             "tag_class": CONSENT_TAG_CLASSES.get(state.decision, "govuk-tag--grey"),
         }
-        for state in selectors.consent_states(young_person)
+        for state in selectors.consent_states(young_person, complete("consent"))
     ]
     return render(
         request,

@@ -89,21 +89,40 @@ def test_team_baseline_lists_the_same_first_page_of_cases_as_the_team_view(
     assert baseline.context["total"] == page.context["page"].paginator.count
 
 
-def test_record_baseline_shows_the_same_appointments_as_the_record_page(practitioner, caseload):
+def test_record_baseline_reads_the_same_rows_as_each_section_of_the_record_page(
+    practitioner, caseload
+):
     person = caseload[0]
     for days in range(1, 15):
         factories.AppointmentFactory(
             young_person=person, starts_at=timezone.now() - timedelta(days=days, hours=1)
         )
+    factories.NeedFactory(young_person=person)
+    factories.OffenceFactory(young_person=person)
+    factories.ConsentFactory(young_person=person)
+    factories.TRMAssessmentFactory(young_person=person)
     client = client_for(practitioner)
 
     page = client.get(reverse("cases:youngperson-detail", args=[person.pk]))
     baseline = client.get(reverse("bench:youngperson-detail", args=[person.pk]))
 
-    assert [item.pk for item in baseline.context["appointments"]] == [
-        item.pk for item in page.context["appointments"]
+    sections = baseline.context["sections"]
+    for section, key in (
+        ("appointments", "appointments"),
+        ("needs", "needs"),
+        ("offences", "offences"),
+        ("orders", "orders"),
+        ("custody", "custody_episodes"),
+    ):
+        assert [row["pk"] for row in sections[section]] == [
+            item.pk for item in page.context[key]
+        ], section
+    assert len(sections["appointments"]) == 10
+    assert [row["pk"] for row in sections["assessments"]] == [
+        item.pk for item in page.context["trm_history"]
     ]
-    assert baseline.context["young_person"] == page.context["young_person"]
+    assert len(baseline.context["timeline"]) == len(page.context["timeline"]) == 20
+    assert baseline.context["young_person"]["pk"] == person.pk
 
 
 def test_record_baseline_shows_a_young_person_never_seen(practitioner, team_a):
@@ -112,7 +131,8 @@ def test_record_baseline_shows_a_young_person_never_seen(practitioner, team_a):
     response = client_for(practitioner).get(reverse("bench:youngperson-detail", args=[person.pk]))
 
     assert response.status_code == 200
-    assert response.context["young_person"] == person
+    assert response.context["young_person"]["reference"] == person.reference
+    assert response.context["appointments"] == []
 
 
 def test_record_baseline_is_scoped_to_the_users_teams(other_practitioner, caseload):
