@@ -9,9 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from types import SimpleNamespace
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +34,6 @@ from .models import (
     TRMAssessment,
     TRMStage,
     YoungPerson,
-    case_status,
 )
 
 
@@ -91,8 +89,12 @@ def with_next_appointment(queryset: QuerySet) -> QuerySet:
 
 
 def with_case_summary(queryset: QuerySet) -> QuerySet:
-    """Current TRM stage, last contact, next appointment and everything warnings need."""
-    return warnings.annotate(with_next_appointment(with_current_stage(queryset)))
+    """Current TRM stage, last contact, next appointment and a column per warning."""
+    return warnings.annotate(
+        with_next_appointment(with_current_stage(queryset)).annotate(
+            last_contact_at=F("case_summary__last_contact_at")
+        )
+    )
 
 
 def stages_by_id() -> dict[int, TRMStage]:
@@ -385,44 +387,46 @@ class CaseloadSummary:
 def team_overview(team) -> tuple[list[CaseloadSummary], CaseloadSummary]:
     """Each practitioner's caseload by status and TRM stage, with warnings rolled up.
 
-    One query for the team's cases (their stored summaries joined, and only the values the
-    status and the warnings read, as plain rows rather than model instances: a large team
-    has over a thousand), one for its practitioners, one for stages.
+    Counted by the database: one grouped query over the team's open cases and their stored
+    summaries (a large team has over a thousand), one for its practitioners, one for stages.
     """
     stages = stages_by_id()
-    open_cases = warnings.annotate(
-        with_current_stage(YoungPerson.objects.filter(team=team, archived_at__isnull=True))
-    ).order_by()
-    names = dict.fromkeys(
-        [
-            "practitioner_id",
-            "ecm_start_date",
-            "ecm_end_date",
-            *sorted(warnings.fields()),
-            *open_cases.query.annotations,
-        ]
+    statuses = {
+        Status.ENDED: Q(ecm_end_date__isnull=False),
+        Status.ACTIVE: Q(ecm_end_date__isnull=True, ecm_start_date__isnull=False),
+        Status.REFERRED: Q(ecm_end_date__isnull=True, ecm_start_date__isnull=True),
+    }
+    grouped = (
+        YoungPerson.objects.filter(team=team, archived_at__isnull=True)
+        .values("practitioner_id")
+        .annotate(
+            **{f"status_{value}": Count("pk", filter=q) for value, q in statuses.items()},
+            **{
+                f"stage_{stage_id}": Count("pk", filter=Q(case_summary__current_stage=stage_id))
+                for stage_id in stages
+            },
+            **{f"warning_{code}": count for code, count in warnings.counts().items()},
+        )
+        .order_by()
     )
-    rows = [SimpleNamespace(**values) for values in open_cases.values(*names)]
-    for row in rows:
-        row.status = case_status(row.ecm_start_date, row.ecm_end_date)
-    decorate(rows, stages)
     by_practitioner: dict[int | None, CaseloadSummary] = {
         user.pk: CaseloadSummary(user) for user in practitioners_in(team)
     }
     totals = CaseloadSummary(None)
-    practitioner_ids = {row.practitioner_id for row in rows}
-    missing = practitioner_ids - set(by_practitioner) - {None}
+    counted = list(grouped)
+    missing = {row["practitioner_id"] for row in counted} - set(by_practitioner) - {None}
     if missing:  # allocated to someone who has since left the team
         for user in User.objects.filter(pk__in=missing):
             by_practitioner[user.pk] = CaseloadSummary(user)
     by_practitioner.setdefault(None, CaseloadSummary(None))
-    for row in rows:
-        for summary in (by_practitioner[row.practitioner_id], totals):
-            summary.by_status[row.status] += 1
-            if row.current_stage is not None:
-                summary.by_stage[row.current_stage.number] += 1
-            for warning in row.warnings:
-                summary.warnings[warning.code] += 1
+    for row in counted:
+        for summary in (by_practitioner[row["practitioner_id"]], totals):
+            for value in statuses:
+                summary.by_status[value] += row[f"status_{value}"]
+            for stage_id, stage in stages.items():
+                summary.by_stage[stage.number] += row[f"stage_{stage_id}"]
+            for provider in warnings.providers():
+                summary.warnings[provider.code] += row[f"warning_{provider.code}"]
     summaries = [
         summary for key, summary in by_practitioner.items() if key is not None or summary.total
     ]

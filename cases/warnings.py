@@ -2,17 +2,18 @@
 
 `cases` registers its own (no recent contact, consent missing, TRM stage never assessed);
 higher apps register theirs from `AppConfig.ready()` (for example "formulation review
-overdue") without `cases` importing them. A provider adds what it needs to the list's one
-query as annotations, then decides from the annotated row, so warnings cost no extra query.
-The annotations read the stored summaries (`cases.summary`), which hold the facts; the
-decisions that depend on today's date are made here, on every request.
+overdue") without `cases` importing them. A warning is a condition the database evaluates
+on the young person's row and their stored summaries (`cases.summary`), as of now: the lists
+get one true/false column per warning in their one query (`annotate`), and the team overview
+counts them per practitioner in one grouped query (`counts`). Each rule is written once, and
+no list reads its cases into Python to judge them.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +27,9 @@ NO_CONTACT_DAYS = 14
 class WarningProvider:
     code: str
     label: object  # lazily translated text
-    annotate: Callable[[QuerySet], QuerySet]
-    applies: Callable[[object], bool]
-    #: The young person's own fields `applies` reads (the team overview loads only these).
-    fields: tuple[str, ...] = ()
+    #: When the warning applies, as a filter on young people (their own fields and stored
+    #: summaries), built afresh for each query because it compares with today.
+    condition: Callable[[], Q]
 
 
 _PROVIDERS: dict[str, WarningProvider] = {}
@@ -43,22 +43,40 @@ def providers() -> list[WarningProvider]:
     return list(_PROVIDERS.values())
 
 
+def column(provider: WarningProvider) -> str:
+    """The name of the true/false column `annotate` adds for a warning."""
+    return f"warning_{provider.code}"
+
+
+def applies(provider: WarningProvider) -> Q:
+    """The warning's condition, for open cases only: an ended case shows no warnings."""
+    return Q(ecm_end_date__isnull=True) & provider.condition()
+
+
 def annotate(queryset: QuerySet) -> QuerySet:
-    for provider in _PROVIDERS.values():
-        queryset = provider.annotate(queryset)
-    return queryset
+    """Each warning as a true/false column of the list's own query."""
+    return queryset.annotate(
+        **{
+            column(provider): Case(
+                When(applies(provider), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            for provider in _PROVIDERS.values()
+        }
+    )
 
 
-def fields() -> set[str]:
-    """Every young person field some warning reads, besides the ones it annotates."""
-    return {"ecm_end_date"}.union(*(provider.fields for provider in _PROVIDERS.values()))
+def counts() -> dict[str, Count]:
+    """Aggregates counting the rows each warning applies to (named by warning code)."""
+    return {
+        provider.code: Count("pk", filter=applies(provider)) for provider in _PROVIDERS.values()
+    }
 
 
 def warnings_for(row) -> list[WarningProvider]:
-    """The warnings that apply to one annotated young person (ended cases have none)."""
-    if getattr(row, "ecm_end_date", None):
-        return []
-    return [provider for provider in _PROVIDERS.values() if provider.applies(row)]
+    """The warnings that apply to one row of an annotated list."""
+    return [provider for provider in _PROVIDERS.values() if getattr(row, column(provider))]
 
 
 # --- The case record's own warnings ------------------------------------------------------------
@@ -86,66 +104,44 @@ def last_contact() -> Subquery:
     )
 
 
-def _annotate_contact(queryset):
-    if "last_contact_at" in queryset.query.annotations:
-        return queryset
-    return queryset.annotate(last_contact_at=F("case_summary__last_contact_at"))
-
-
-def _no_recent_contact(row) -> bool:
+def _no_recent_contact() -> Q:
     cutoff = timezone.now() - timedelta(days=NO_CONTACT_DAYS)
-    if row.last_contact_at is not None:
-        return row.last_contact_at < cutoff
-    # Never seen: only a warning once the case has been open for the same fortnight.
-    opened = row.ecm_start_date or row.referral_date
-    return opened <= timezone.localdate() - timedelta(days=NO_CONTACT_DAYS)
-
-
-def _annotate_consent(queryset):
-    if "young_person_consent" in queryset.query.annotations:
-        return queryset
-    return queryset.annotate(
-        young_person_consent=F("case_summary__young_person_consent"),
-        parent_consent=F("case_summary__parent_consent"),
+    # Never seen: only a warning once the case has been open (ECM start, else referral) for
+    # the same fortnight.
+    opened_by = timezone.localdate() - timedelta(days=NO_CONTACT_DAYS)
+    never_seen = Q(case_summary__last_contact_at__isnull=True) & (
+        Q(ecm_start_date__lte=opened_by)
+        | Q(ecm_start_date__isnull=True, referral_date__lte=opened_by)
     )
+    return Q(case_summary__last_contact_at__lt=cutoff) | never_seen
 
 
-def _consent_missing(row) -> bool:
-    if row.young_person_consent != ConsentDecision.GIVEN:
-        return True
-    return row.parent_consent_required and row.parent_consent != ConsentDecision.GIVEN
-
-
-def _annotate_stage(queryset):
-    from .selectors import with_current_stage
-
-    return with_current_stage(queryset)
+def _consent_missing() -> Q:
+    # A missing decision (NULL) is not "given": Django's negation keeps NULLs in.
+    return ~Q(case_summary__young_person_consent=ConsentDecision.GIVEN) | (
+        Q(parent_consent_required=True) & ~Q(case_summary__parent_consent=ConsentDecision.GIVEN)
+    )
 
 
 register(
     WarningProvider(
         code="no_recent_contact",
         label=_("No contact in 14 days"),
-        annotate=_annotate_contact,
-        applies=_no_recent_contact,
-        fields=("ecm_start_date", "referral_date"),
+        condition=_no_recent_contact,
     )
 )
 register(
     WarningProvider(
         code="consent_missing",
         label=_("Consent missing"),
-        annotate=_annotate_consent,
-        applies=_consent_missing,
-        fields=("parent_consent_required",),
+        condition=_consent_missing,
     )
 )
 register(
     WarningProvider(
         code="trm_not_assessed",
         label=_("TRM stage never assessed"),
-        annotate=_annotate_stage,
-        applies=lambda row: row.current_stage_id is None,
+        condition=lambda: Q(case_summary__current_stage__isnull=True),
     )
 )
 

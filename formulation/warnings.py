@@ -9,7 +9,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import BooleanField, F, OuterRef, Subquery, Value
+from django.db.models import BooleanField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,33 +62,15 @@ def open_action_due() -> Subquery:
     return Subquery(due)
 
 
-# --- What the lists read: the stored facts, judged against today ------------------------------
+# --- When the warnings apply: the stored facts, judged against today --------------------------
 
 
-def _annotate_review(queryset):
-    return queryset.annotate(next_review_on=F("formulation_summary__next_review_on"))
-
-
-def _annotate_initial(queryset):
-    return queryset.annotate(
-        initial_formulation_held=Coalesce(
-            F("formulation_summary__initial_formulation_held"), Value(False)
-        )
+def _initial_late() -> Q:
+    window_start = timezone.localdate() - timedelta(days=window_days())
+    # A missing summary (NULL) is "not held": Django's negation keeps NULLs in.
+    return Q(ecm_start_date__lt=window_start) & ~Q(
+        formulation_summary__initial_formulation_held=True
     )
-
-
-def _annotate_actions(queryset):
-    return queryset.annotate(open_action_due_on=F("formulation_summary__open_action_due_on"))
-
-
-def _actions_overdue(row) -> bool:
-    return row.open_action_due_on is not None and row.open_action_due_on < timezone.localdate()
-
-
-def _initial_late(row) -> bool:
-    if row.ecm_start_date is None or row.initial_formulation_held:
-        return False
-    return row.ecm_start_date < timezone.localdate() - timedelta(days=window_days())
 
 
 def register_all() -> None:
@@ -96,30 +78,23 @@ def register_all() -> None:
         WarningProvider(
             code="formulation_review_overdue",
             label=_("Formulation review overdue"),
-            annotate=_annotate_review,
-            applies=lambda row: (
-                row.next_review_on is not None and row.next_review_on < timezone.localdate()
-            ),
+            condition=lambda: Q(formulation_summary__next_review_on__lt=timezone.localdate()),
         )
     )
     register(
         WarningProvider(
             code="initial_formulation_late",
             label=_("Initial formulation not held within 8 weeks"),
-            annotate=_annotate_initial,
-            applies=_initial_late,
-            fields=("ecm_start_date",),
+            condition=_initial_late,
         )
     )
     register(
         WarningProvider(
             code="formulation_actions_overdue",
             label=_("Formulation actions overdue"),
-            annotate=_annotate_actions,
-            applies=_actions_overdue,
+            condition=lambda: Q(formulation_summary__open_action_due_on__lt=timezone.localdate()),
         )
     )
-
     summary.register(
         summary.SummaryTable(
             model=FormulationSummary,
