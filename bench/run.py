@@ -4,8 +4,8 @@ Against a PostgreSQL database filled by `seed_scale` (at least MIN_YOUNG_PEOPLE 
 with `bench.settings` and DEBUG off, it measures and prints as a table (also written to
 ``bench-results/bench-<date>.md``):
 
-1. **Pages.** For my caseload, the manager's team view, the young person's record and the
-   report request page: median and p95 server time over repeated warm requests through
+1. **Pages.** For my caseload, the manager's team view (a team of typical size, and the
+   largest team), the young person's record and the report request page: median and p95 server time over repeated warm requests through
    Django's test client (in-process, no network), each request interleaved with one to the
    page's *baseline* view (`bench.views`: sign-in, one indexed query for the same rows, a
    plain template); the ratios page/baseline; and the queries each page issues at scale
@@ -254,6 +254,8 @@ class Subjects:
     young_person: object
     record_practitioner: object
     evaluator: object
+    largest_team: object = None
+    largest_team_manager: object = None
 
 
 def choose_subjects(*, team_size: int = TEAM_SIZE) -> Subjects:
@@ -262,7 +264,7 @@ def choose_subjects(*, team_size: int = TEAM_SIZE) -> Subjects:
     records, seen by their practitioner; and the bench evaluator (made if missing)."""
     from django.db.models import Count
 
-    from accounts.models import Membership, Role, Team
+    from accounts.models import Team
     from cases.models import Appointment, YoungPerson
 
     open_cases = YoungPerson.objects.filter(archived_at__isnull=True)
@@ -278,22 +280,31 @@ def choose_subjects(*, team_size: int = TEAM_SIZE) -> Subjects:
     sizes = dict(open_cases.values_list("team").annotate(n=Count("id")).order_by())
     team_id = min(sizes, key=lambda pk: (abs(sizes[pk] - team_size), pk))
     team = Team.objects.get(pk=team_id)
-    manager = (
-        Membership.objects.filter(team=team, role=Role.MANAGER, user__is_active=True)
-        .order_by("user_id")
-        .first()
-    )
-    if manager is None:
-        raise RuntimeError(f"team {team.code} has no manager")
+    largest_team = Team.objects.get(pk=min(sizes, key=lambda pk: (-sizes[pk], pk)))
     young_person = _record_subject(team, open_cases, Appointment)
     return Subjects(
         practitioner=_user(largest["practitioner"]),
-        manager=manager.user,
+        manager=_manager_of(team),
         team=team,
         young_person=young_person,
         record_practitioner=young_person.practitioner,
         evaluator=ensure_evaluator(),
+        largest_team=largest_team,
+        largest_team_manager=_manager_of(largest_team),
     )
+
+
+def _manager_of(team):
+    from accounts.models import Membership, Role
+
+    membership = (
+        Membership.objects.filter(team=team, role=Role.MANAGER, user__is_active=True)
+        .order_by("user_id")
+        .first()
+    )
+    if membership is None:
+        raise RuntimeError(f"team {team.code} has no manager")
+    return membership.user
 
 
 def _record_subject(team, open_cases, appointment_model):
@@ -371,6 +382,13 @@ def key_pages(subjects: Subjects) -> list[Page]:
             reverse("cases:team-detail", args=[team_code]),
             reverse("bench:team-detail", args=[team_code]),
             subjects.manager,
+            BUDGETS["cases:team-detail"],
+        ),
+        Page(
+            "Team view, largest team",
+            reverse("cases:team-detail", args=[subjects.largest_team.code]),
+            reverse("bench:team-detail", args=[subjects.largest_team.code]),
+            subjects.largest_team_manager,
             BUDGETS["cases:team-detail"],
         ),
         Page(

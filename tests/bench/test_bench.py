@@ -192,6 +192,7 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
     assert [result.page.label for result in results.pages] == [
         "My caseload",
         "Team view (manager)",
+        "Team view, largest team",
         "Young person's record",
         "Report request",
     ]
@@ -216,6 +217,8 @@ def test_runner_chooses_the_largest_caseload_and_the_team_nearest_the_size(
 
     assert subjects.practitioner == practitioner
     assert subjects.team == team_b
+    assert subjects.largest_team == team_a  # the caseload fixture's cases
+    assert subjects.largest_team_manager == manager
     assert subjects.young_person.team == team_b
     assert subjects.record_practitioner == rhian
     assert subjects.evaluator.username == run.EVALUATOR_USERNAME
