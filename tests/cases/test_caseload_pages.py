@@ -197,6 +197,22 @@ def test_caseload_pagination_keeps_the_filters(practitioner, team_a):
     assert "?q=Jones&amp;page=2" in content
 
 
+def test_pagination_links_read_as_whole_phrases_in_both_languages(practitioner, team_a):
+    for _ in range(51):
+        case_for(practitioner, team_a)
+    client = client_for(practitioner)
+
+    english = client.get(CASELOAD, {"page": "2"}).content.decode()
+    client.cookies["django_language"] = "cy"
+    welsh = client.get(CASELOAD, {"page": "2"}).content.decode()
+
+    assert 'Previous<span class="govuk-visually-hidden"> page</span>' in english
+    assert 'Next<span class="govuk-visually-hidden"> page</span>' in english
+    assert "Tudalen flaenorol" in welsh
+    assert "Tudalen nesaf" in welsh
+    assert "tudalen</span>" not in welsh
+
+
 def test_caseload_warns_of_no_recent_contact_until_an_attended_appointment(practitioner, team_a):
     young_person = case_for(practitioner, team_a)
     factories.AppointmentFactory(
