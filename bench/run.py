@@ -5,8 +5,9 @@ with `bench.settings` and DEBUG off, it measures and prints as a table (also wri
 ``bench-results/bench-<date>.md``):
 
 1. **Pages.** For my caseload, the manager's team view (a team of typical size, and the
-   largest team), the young person's record and the report request page: median and p95 server time over repeated warm requests through
-   Django's test client (in-process, no network), each request interleaved with one to the
+   largest team), the young person's record and the report request page: median and p95
+   server time over repeated warm requests through Django's test client (in-process, no
+   network), each request interleaved with one to the
    page's *baseline* view (`bench.views`: sign-in, one indexed query for the same rows, a
    plain template); the ratios page/baseline; and the queries each page issues at scale
    against the budget its tests assert with 1 and 50 rows.

@@ -170,7 +170,16 @@ def _render_widget(info: GovukField) -> SafeString:
         attrs["aria-describedby"] = info.described_by
     if info.kind == "select" and _is_plain_select(widget):
         return _select_html(bound_field, attrs)
+    if widget.template_name in _PLAIN_INPUT_TEMPLATES:
+        return _input_html(bound_field, attrs)
     return bound_field.as_widget(attrs=attrs)
+
+
+#: Django's input templates that only include ``input.html`` (drawn in Python below).
+_PLAIN_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("text", "date", "datetime", "time", "number", "email", "url", "tel", "search")
+)
 
 
 def _is_plain_select(widget) -> bool:
@@ -189,15 +198,30 @@ def _attributes_html(attrs: dict) -> str:
     )
 
 
-def _select_html(bound_field, attrs: dict) -> SafeString:
-    """A select drawn as Django's own templates draw it, with the same attributes and
-    options (from the widget's context), but in Python: a 45-practitioner list took about
-    4 ms through the per-option template includes, several times a page."""
+def _widget_context(bound_field, attrs: dict) -> dict:
+    """The widget's own context with the attributes `BoundField.as_widget` would give it."""
     widget = bound_field.field.widget
     attrs = bound_field.build_widget_attrs(attrs, widget)
     if bound_field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound_field.auto_id)
-    context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
+    return widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
+
+
+def _input_html(bound_field, attrs: dict) -> SafeString:
+    """Django's ``input.html``, drawn in Python like `_select_html`."""
+    context = _widget_context(bound_field, attrs)
+    value = "" if context["value"] is None else f' value="{escaped(context["value"])}"'
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        f'<input type="{escaped(context["type"])}" name="{escaped(context["name"])}"'
+        f"{value}{_attributes_html(context['attrs'])}>"
+    )
+
+
+def _select_html(bound_field, attrs: dict) -> SafeString:
+    """A select drawn as Django's own templates draw it, with the same attributes and
+    options (from the widget's context), but in Python: a 45-practitioner list took about
+    4 ms through the per-option template includes, several times a page."""
+    context = _widget_context(bound_field, attrs)
     parts = [f'<select name="{escaped(context["name"])}"{_attributes_html(context["attrs"])}>']
     for group_name, options, _index in context["optgroups"]:
         if group_name:
