@@ -23,12 +23,21 @@ eligibility decision by the policy in force on its referral date, dated on that 
 marked reconstructed.
 """
 
+import io
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.contrib.auth.hashers import make_password
-from django.db import DataError, IntegrityError, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DataError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -157,7 +166,12 @@ class _Importer:
         return self.result.counts.setdefault(name, FileCount(name))
 
     def create(self, model, objects: list) -> None:
-        if objects and not self.dry_run:
+        if not objects or self.dry_run:
+            return
+        if connection.vendor == "postgresql":
+            copy_rows(model, objects)
+            copy_history(model, objects, user=self.by, reason=CHANGE_REASON)
+        else:
             bulk_create_with_history(
                 objects,
                 model,
@@ -676,6 +690,96 @@ class _Importer:
                 self.result.eligible += decision.eligible
         EligibilityDecision.objects.bulk_create(decisions, batch_size=BATCH)
         CaseEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def _copy_value(field, value, db) -> str:
+    """One value of a COPY ... CSV row: NULL unquoted, anything else quoted (never NULL).
+
+    Plain values are written as they are; anything else (a naive time, a decimal, an
+    enumeration) goes through the field's own preparation first."""
+    if value is None:
+        return "\\N"
+    if type(value) not in _PLAIN or (type(value) is datetime and timezone.is_naive(value)):
+        value = field.get_db_prep_save(value, db)
+        if value is None:
+            return "\\N"
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+#: Values whose text is what PostgreSQL reads back (an aware datetime included).
+_PLAIN = frozenset({str, int, bool, date, datetime})
+
+
+def _copy(model, fields, rows) -> None:
+    """Write `rows` (each already a line of COPY CSV values for `fields`) to model's table."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"COPY {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        "FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    )
+    # `copy_expert` is the driver's own: wrap its errors as Django's (IntegrityError, ...).
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        for start in range(0, len(rows), BATCH * 10):
+            buffer = io.StringIO("\n".join(rows[start : start + BATCH * 10]) + "\n")
+            cursor.copy_expert(sql, buffer)
+
+
+def copy_rows(model, objects: list) -> None:
+    """Insert new objects as `bulk_create` would, with PostgreSQL's COPY.
+
+    Their primary keys are taken from the table's sequence first (so they are set on the
+    objects, as `bulk_create` sets them, for the rows that point at them and the history).
+    """
+    pk = model._meta.pk
+    db = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, len(objects)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    fields = model._meta.concrete_fields
+    rows = []
+    for obj, new_id in zip(objects, ids, strict=True):
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        setattr(obj, pk.attname, new_id)
+        rows.append(",".join(_copy_value(field, field.pre_save(obj, True), db) for field in fields))
+    _copy(model, fields, rows)
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def copy_history(model, objects: list, *, user, reason: str) -> None:
+    """The "created" history rows of objects just inserted, written with PostgreSQL's COPY.
+
+    The same rows django-simple-history's `bulk_create_with_history` writes (every field of
+    the object, the time, the user, the reason, type "+"), without building a historical
+    model instance and preparing each of its values through `bulk_create`: for an import
+    those took about 40% of the time (docs/benchmarks.md).
+    """
+    history = model.history.model
+    fields = [field for field in history._meta.concrete_fields if field.attname != "history_id"]
+    fixed = {
+        "history_date": timezone.now(),
+        "history_change_reason": reason,
+        "history_type": "+",
+        "history_user_id": user.pk if user is not None else None,
+    }
+    by_name = {field.attname: field for field in history._meta.concrete_fields}
+    db = connections[DEFAULT_DB_ALIAS]
+    constant = {name: _copy_value(by_name[name], value, db) for name, value in fixed.items()}
+    rows = [
+        ",".join(
+            constant[field.attname]
+            if field.attname in constant
+            else _copy_value(field, getattr(obj, field.attname), db)
+            for field in fields
+        )
+        for obj in objects
+    ]
+    _copy(history, fields, rows)
 
 
 def import_exchange(

@@ -193,7 +193,10 @@ def _row(spec, line, cells, positions, report) -> Row:
         # Keep the key if it can be read, so that references to this row are still known.
         for name in spec.key:
             try:
-                row.values[name] = schema.parse_cell(spec.column(name), cells[positions[name]])
+                text = cells[positions[name]]
+                if schema.control_character(text):  # never looked up (NUL cannot be sent)
+                    raise CellError(name)
+                row.values[name] = schema.parse_cell(spec.column(name), text)
             except (CellError, IndexError):
                 row.values[name] = None
         return row
