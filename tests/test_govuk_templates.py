@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.template import engines, loader
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import override
 
 
@@ -310,13 +310,16 @@ def test_messages_become_notification_banners():
 
 
 def test_signed_in_pages_show_navigation_and_a_sign_out_button(client, practitioner):
+    practitioner.last_name = "O'Sullivan"
+    practitioner.save()
     client.force_login(practitioner)
     html = client.get("/").content.decode()
 
     nav = re.search(r'<nav aria-label="Menu".*?</nav>', html, re.S).group(0)
     assert 'aria-current="true"' in nav
     user_name = practitioner.get_full_name() or practitioner.username
-    assert f"Signed in as {user_name}" in html
+    # Escaped as the page escapes it.
+    assert f"Signed in as {escape(user_name)}" in html
     sign_out = re.search(
         rf'<form method="post" action="{reverse("accounts:logout")}".*?</form>', html, re.S
     )
