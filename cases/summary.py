@@ -56,7 +56,7 @@ def register(table: SummaryTable) -> None:
         return
     _TABLES[key] = table
     for source in (*table.sources, Source(_young_person_model(), lambda person: person.pk)):
-        _connect(source)
+        _connect(source, table)
 
 
 def tables() -> list[SummaryTable]:
@@ -69,15 +69,15 @@ def _young_person_model():
     return YoungPerson
 
 
-_CONNECTED: set[type[models.Model]] = set()
-_YOUNG_PERSON_OF: dict[type[models.Model], list[Callable]] = {}
+#: Source model -> (how to find a row's young person, the table it feeds), one per table.
+_FEEDS: dict[type[models.Model], list[tuple[Callable, SummaryTable]]] = {}
 
 
-def _connect(source: Source) -> None:
-    _YOUNG_PERSON_OF.setdefault(source.model, []).append(source.young_person_id)
-    if source.model in _CONNECTED:
+def _connect(source: Source, table: SummaryTable) -> None:
+    connected = source.model in _FEEDS
+    _FEEDS.setdefault(source.model, []).append((source.young_person_id, table))
+    if connected:
         return
-    _CONNECTED.add(source.model)
     uid = f"case-summary-{source.model._meta.label}"
     post_save.connect(_saved, sender=source.model, dispatch_uid=uid, weak=False)
     post_delete.connect(_deleted, sender=source.model, dispatch_uid=uid, weak=False)
@@ -98,9 +98,11 @@ def _deleted(sender, instance, **kwargs):
 
 
 def _refresh_for(sender, instance) -> None:
-    ids = {find(instance) for find in _YOUNG_PERSON_OF.get(sender, ())} - {None}
-    if ids:
-        refresh(ids)
+    """Refresh only the tables this kind of record feeds (an appointment is no formulation)."""
+    for find, table in _FEEDS.get(sender, ()):
+        young_person_id = find(instance)
+        if young_person_id is not None:
+            refresh([young_person_id], tables=[table])
 
 
 def _computed(table: SummaryTable, young_person_ids=None):
@@ -116,15 +118,16 @@ def _computed(table: SummaryTable, young_person_ids=None):
         yield pk, dict(zip(names, values, strict=True))
 
 
-def refresh(young_person_ids: Iterable[int]) -> None:
-    """Recompute every summary of these young people from their records.
+def refresh(young_person_ids: Iterable[int], *, tables: Iterable[SummaryTable] | None = None):
+    """Recompute the summaries (every table, or `tables`) of these young people.
 
     Two statements a table for up to `BATCH` young people: one computes, one upserts.
     """
     ids = sorted(set(young_person_ids))
+    chosen = list(_TABLES.values()) if tables is None else list(tables)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        for table in _TABLES.values():
+        for table in chosen:
             rows = [
                 table.model(young_person_id=pk, **values) for pk, values in _computed(table, chunk)
             ]
