@@ -110,9 +110,14 @@ def assert_accessible(page):
     get), axe is loaded the way the page loads its own scripts: from the live server's static
     URL, same-origin and so allowed. The URL is derived from the vendored file in the
     repository, which must exist.
+
+    Call it once the page under test is showing (after an ``expect`` on its heading, say): a
+    click on a link returns before the next page arrives, and axe injected into the page being
+    left finds no document to join.
     """
     assert AXE_SCRIPT.is_file(), f"axe-core is not vendored at {AXE_SCRIPT.relative_to(HERE)}"
     axe_path = AXE_SCRIPT.relative_to(STATIC_DIR).as_posix()
+    page.wait_for_load_state("domcontentloaded")
     page.add_script_tag(url=f"/{settings.STATIC_URL.strip('/')}/{axe_path}")
     results = page.evaluate(
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})

@@ -31,8 +31,10 @@ def test_referral_needs_consent_appointment_then_reallocation(
     # Alice adds a referral from her caseload.
     sign_in(page, live_server, "alice")
     page.get_by_role("link", name="My caseload").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My caseload")
     assert_accessible(page)
     page.get_by_role("button", name="Add a referral").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a referral")
     assert_accessible(page)
     page.get_by_label("Given name").fill("Seren")
     page.get_by_label("Family name").fill("Bowen")
@@ -48,6 +50,7 @@ def test_referral_needs_consent_appointment_then_reallocation(
 
     # She records a need with its evidence.
     page.get_by_role("link", name="Record a need").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a need")
     assert_accessible(page)
     page.get_by_label("Substance misuse").check()
     page.get_by_label("Date identified").fill((today - timedelta(days=3)).isoformat())
@@ -57,6 +60,7 @@ def test_referral_needs_consent_appointment_then_reallocation(
 
     # Seren consents to take part.
     page.get_by_role("link", name="Record a consent decision").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a consent decision")
     assert_accessible(page)
     page.get_by_label("Young person").check()
     page.get_by_label("Taking part in ECM").check()
@@ -67,6 +71,7 @@ def test_referral_needs_consent_appointment_then_reallocation(
 
     # A first one-to-one took place this morning.
     page.get_by_role("link", name="Log an appointment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log an appointment")
     assert_accessible(page)
     page.get_by_label("Date and time").fill(f"{today.isoformat()}T09:00")
     page.get_by_label("One-to-one").check()
@@ -88,6 +93,7 @@ def test_referral_needs_consent_appointment_then_reallocation(
     sign_in(page, live_server, "mona")
     page.get_by_role("link", name="Teams").click()
     page.get_by_role("link", name="Team A").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team A")
     assert_accessible(page)
     page.get_by_role("row").filter(has_text="Seren Bowen").get_by_role("checkbox").check()
     page.get_by_label("Reallocate to").select_option(label="Dafydd Owen")
