@@ -12,17 +12,18 @@ the warnings from them. Computed on every request, that was nine correlated subq
 * ``sources``: the models whose rows feed it, each with how to find a row's young person.
 
 Saving or deleting a source row refreshes its young person's summaries in the same
-transaction (model signals: services, the admin and the shell alike). Bulk writes send no
-signals, so the exchange importer, ``seed_scale`` and bulk-created formulation actions call
-`refresh` themselves. `mismatches` recomputes every summary and compares: the tests run it
-after the demonstration data, an import and the scale generator, and
-``manage.py refresh_case_summaries --check`` runs it on a live database.
+transaction (model signals: services, the admin and the shell alike; a fixture's rows once
+``loaddata`` commits). Bulk writes send no signals, so the exchange importer, ``seed_scale``
+and bulk-created formulation actions call `refresh` themselves. `mismatches` recomputes every
+summary and compares: the tests run it after the demonstration data, an import and the scale
+generator, and ``manage.py refresh_case_summaries --check`` runs it on a live database.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
 #: Young people per refresh statement (well within SQLite's limit on query parameters).
@@ -83,8 +84,12 @@ def _connect(source: Source, table: SummaryTable) -> None:
     post_delete.connect(_deleted, sender=source.model, dispatch_uid=uid, weak=False)
 
 
-def _saved(sender, instance, created, raw=False, **kwargs):
-    if raw:  # loaddata: the fixture's rows arrive in any order
+def _saved(sender, instance, created, raw=False, using=None, **kwargs):
+    if raw:
+        # loaddata: a fixture's rows arrive in any order (an appointment may come before its
+        # young person), so the refresh waits until the load commits and every row is in. A
+        # load that fails rolls back and Django drops the waiting refreshes with it.
+        transaction.on_commit(partial(_refresh_for, sender, instance), using=using)
         return
     if sender is _young_person_model() and not created:
         return  # a young person's own fields are read from their row, not stored

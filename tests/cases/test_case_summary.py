@@ -8,11 +8,12 @@ every kind of write the summaries depend on and compare the stored values with t
 from datetime import timedelta
 
 import pytest
+from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cases import services, summary
-from cases.models import CaseSummary, YoungPerson
+from cases.models import CaseEvent, CaseSummary, TRMAssessment, YoungPerson
 from ecm import factories
 from formulation import services as formulation_services
 from formulation.models import FormulationSummary, MeetingKind
@@ -155,4 +156,59 @@ def test_the_demonstration_data_has_true_summaries(db, settings):
     settings.DEBUG = True
     call_command("seed_demo")
     assert CaseSummary.objects.count() == YoungPerson.objects.count() == 25
+    assert summary.mismatches() == []
+
+
+def test_a_fixture_loaded_with_loaddata_gets_true_summaries(
+    tmp_path, psychologist, practitioner, young_person, django_capture_on_commit_callbacks
+):
+    """loaddata saves rows raw and in the file's order; the summaries follow once it commits."""
+    today = timezone.localdate()
+    contact = log(practitioner, young_person, days_ago=4)
+    meeting = formulation_services.meeting_schedule(
+        by=psychologist,
+        young_person=young_person,
+        kind=MeetingKind.INITIAL,
+        held_on=today - timedelta(days=10),
+        agencies=[],
+    )
+    formulation_services.meeting_record_attendance(by=psychologist, meeting=meeting, attendance={})
+    formulation = formulation_services.formulation_record(
+        by=psychologist,
+        meeting=meeting,
+        values={
+            "trm_stage": factories.trm_stage(2),
+            "trm_reasoning": "Some trust with the practitioner",
+            "next_review_on": today + timedelta(days=30),
+        },
+        actions=[{"description": "Call school", "owner": "Sam", "due_on": today}],
+    )
+    # Children before their parents, so nothing can be summarised as each row arrives.
+    rows = [
+        *CaseEvent.objects.filter(young_person=young_person),
+        *formulation.actions.all(),
+        *TRMAssessment.objects.filter(young_person=young_person),
+        formulation,
+        meeting,
+        contact,
+        young_person,
+    ]
+    fixture = tmp_path / "case.json"
+    fixture.write_text(serializers.serialize("json", rows))
+    for row in rows:
+        type(row).objects.filter(pk=row.pk).delete()
+    assert not CaseSummary.objects.filter(young_person=young_person.pk).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddata", str(fixture), verbosity=0)
+
+    contact.refresh_from_db()  # JSON keeps milliseconds
+    assert stored(young_person).last_contact_at == contact.starts_at
+    assert stored(young_person).current_stage.number == 2
+    facts = FormulationSummary.objects.get(young_person=young_person)
+    assert (facts.initial_formulation_held, facts.next_review_on, facts.open_action_due_on) == (
+        True,
+        today + timedelta(days=30),
+        today,
+    )
     assert summary.mismatches() == []
