@@ -13,8 +13,10 @@ of appointments:
 * **No history rows, no case events.** The records are generated, not edits made by people,
   so they carry no django-simple-history entries and no `CaseEvent`s; `bulk_create` and
   `COPY` skip both (the screens read the records themselves). They skip model signals too,
-  so each transaction computes its young people's stored case summaries (`cases.summary`)
-  once its rows are in.
+  so the run computes the stored case summaries (`cases.summary`) of all its young people at
+  the end, once PostgreSQL has fresh statistics (`ANALYZE`): computed batch by batch as the
+  tables grew, with statistics that still said the tables were empty (autovacuum off or
+  behind), each batch took longer than the one before.
 * **Same rules as the services.** The generator decides each young person's pathway first
   (started or not, and why not) and then makes records that fit it and every rule the
   services enforce: ages 10 to 17 at referral; needs recorded by the referral date; gravity 1
@@ -455,14 +457,24 @@ class Writer:
         self.stats["ANALYZE"][1] += time.perf_counter() - started
 
     def summarise(self, young_person_ids: list[int]) -> None:
-        """Compute the stored case summaries (bulk writes send no signals; `cases.summary`)."""
+        """Compute the stored case summaries (bulk writes send no signals; `cases.summary`).
+
+        Call it after `analyse`: each summary is a set of subqueries over the records, which
+        PostgreSQL plans from the statistics. The summary tables get theirs afterwards.
+        """
+        if not young_person_ids:
+            return
         started = time.perf_counter()
         summary.refresh(young_person_ids)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in summary.tables():
+                    cursor.execute(
+                        f"ANALYZE {connection.ops.quote_name(table.model._meta.db_table)}"
+                    )
         entry = self.stats["case summaries (cases.summary)"]
         entry[0] += len(young_person_ids) * len(summary.tables())
         entry[1] += time.perf_counter() - started
-        for table in summary.tables():
-            self.db_tables[table.model._meta.label] = table.model._meta.db_table
 
     def create(self, objects):
         """Save model instances that others point at (their primary keys come back)."""
@@ -1482,6 +1494,7 @@ def generate(
         for position, number in enumerate(per_team[team_index])
     ]
     last_of_team = {team_index: numbers[-1] for team_index, numbers in per_team.items()}
+    to_summarise: list[int] = []
     done = 0
     if progress:
         progress.update(0, 0)
@@ -1494,11 +1507,13 @@ def generate(
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             refs = {number: reference(seed, number) for _team, _pos, number in chunk}
-            existing = set(
+            existing = dict(
                 YoungPerson.objects.filter(reference__in=refs.values()).values_list(
-                    "reference", flat=True
+                    "reference", "pk"
                 )
             )
+            # A run stopped part-way left its young people unsummarised: this run does them.
+            to_summarise.extend(existing.values())
             people = []
             for team_index, position, number in chunk:
                 if refs[number] in existing:
@@ -1509,6 +1524,7 @@ def generate(
                     generator.person(number, team_objects[team_index], practitioner, team_staff)
                 )
             _write_people(writer, tables, people, generator)
+            to_summarise.extend(entry.person.pk for entry in people)
             result.young_people_created += len(people)
             result.young_people_skipped += len(chunk) - len(people)
 
@@ -1535,6 +1551,7 @@ def generate(
         progress.finish()
     if connection.vendor == "postgresql" and result.young_people_created:
         writer.analyse()
+    writer.summarise(to_summarise)
     result.tables = {label: tuple(entry) for label, entry in writer.stats.items()}
     result.seconds = time.perf_counter() - started
     return result
@@ -1549,7 +1566,6 @@ def _write_people(writer: Writer, tables: dict[str, Table], people: list[_Person
         writer.create([obj for entry in people for obj in entry.rows.get(kind, ())])
     for kind in LEAVES:
         writer.insert(tables[kind], [row for entry in people for row in entry.rows.get(kind, ())])
-    writer.summarise([entry.person.pk for entry in people])
     for entry in people:
         person = entry.person
         if person.ecm_start_date:

@@ -446,3 +446,17 @@ def test_stored_case_summaries_match_the_generated_records(small):
     assert CaseSummary.objects.count() == 60
     assert CaseSummary.objects.exclude(last_contact_at=None).exists()
     assert summary.mismatches() == []
+
+
+def test_a_run_after_one_stopped_part_way_summarises_its_young_people(small):
+    """A run stopped before its end left young people without summaries; the next one adds them."""
+    from cases import summary
+    from cases.models import CaseSummary
+
+    CaseSummary.objects.filter(young_person__in=YoungPerson.objects.order_by("pk")[:25]).delete()
+    assert len({m.young_person_id for m in summary.mismatches(limit=1000)}) == 25
+
+    again = scale.generate(seed=1, **SMALL)
+    assert again.young_people_created == 0
+    assert CaseSummary.objects.count() == 60
+    assert summary.mismatches() == []
