@@ -142,3 +142,70 @@ class ReportFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Checking the file")
+    SUCCEEDED = "succeeded", _("Done")
+    PROBLEMS = "problems", _("Problems found")
+    FAILED = "failed", _("Failed")
+
+
+class ExchangeImport(models.Model):
+    """An uploaded exchange .zip (DESIGN.md section 8), checked and, if asked, imported by the
+    Celery task `reports.tasks.run_exchange_import_task` (`reports.exchange.jobs`).
+
+    The upload is kept only until the task has finished with it; what the administrator sees
+    afterwards (the counts, notes and problems, in the language they asked in) is on the row.
+    """
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    #: The uploaded .zip in the file storage; emptied once the task has finished with it.
+    upload = models.FileField(_("uploaded file"), max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    dry_run = models.BooleanField(_("check only"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="exchange_imports",
+    )
+    language = models.CharField(_("language"), max_length=10, default="en-gb")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress_text = models.CharField(_("progress"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    queued_at = models.DateTimeField(_("last queued"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    #: What was (or would be) done: {"files": [[name, rows, created, updated, unchanged]],
+    #: "notes": [...]}, as the page shows it.
+    summary = models.JSONField(_("summary"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("rows created"), default=0)
+    updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    #: The first problems found (the command line lists them all), and how many there were.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    error_message = models.TextField(_("reason it failed"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("exchange import")
+        verbose_name_plural = _("exchange imports")
+        indexes = [models.Index(fields=["status", "queued_at"])]
+
+    def __str__(self):
+        return f"{self.file_name} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: its page keeps refreshing."""
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def problems_hidden(self) -> int:
+        return max(0, self.problem_count - len(self.problems))

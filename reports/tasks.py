@@ -12,6 +12,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from . import services
+from .exchange import jobs
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -40,10 +41,29 @@ def run_report_task(self, run_id: int) -> str:
 
 @shared_task(acks_late=True)
 def report_housekeeping_task() -> dict:
-    """Periodic (CELERY_BEAT_SCHEDULE): re-queue stuck runs, delete expired files."""
+    """Periodic (CELERY_BEAT_SCHEDULE): re-queue stuck runs and exchange imports, delete
+    expired files."""
     result = services.report_housekeeping()
+    imports = jobs.exchange_import_housekeeping()
     return {
         "requeued": result.requeued,
         "given_up": result.given_up,
         "files_deleted": result.files_deleted,
+        "exchange_imports_sent_again": imports.requeued,
     }
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=3,
+)
+def run_exchange_import_task(self, import_id: int) -> str:
+    """Check (and import) an uploaded exchange file (`reports.exchange.jobs`)."""
+    final_attempt = self.request.is_eager or self.request.retries >= self.max_retries
+    return jobs.exchange_import_execute(import_id, final_attempt=final_attempt)

@@ -6,6 +6,16 @@ app_name = "reports"
 
 urlpatterns = [
     path("exchange/import/", views_exchange.exchange_import, name="exchange-import"),
+    path(
+        "exchange/import/<int:pk>/",
+        views_exchange.exchange_import_detail,
+        name="exchange-import-detail",
+    ),
+    path(
+        "exchange/import/<int:pk>/status/",
+        views_exchange.exchange_import_status,
+        name="exchange-import-status",
+    ),
 ]
 
 # Measures, report runs and the managers' action lists (reports/views.py).

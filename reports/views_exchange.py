@@ -1,88 +1,88 @@
-"""The administrator's import page for the exchange format (DESIGN.md section 8)."""
+"""The administrator's import page for the exchange format (DESIGN.md section 8).
 
-from django.contrib import messages
+The upload is checked (and imported) by a Celery task (`reports.exchange.jobs`); the page
+the administrator is sent to follows it and then shows what was done or what is wrong.
+"""
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
 from accounts import policy
 from accounts.access_log import record_access
 
-from .exchange.importer import import_exchange, summary_notes
-from .exchange.source import from_zip
+from .exchange import jobs
 from .forms_exchange import ExchangeUploadForm
+from .models import ExchangeImport
 
-#: The summary of the last import, shown once after the redirect (post/redirect/get).
-SUMMARY_KEY = "reports.exchange.summary"
-#: A browser page lists at most this many problems (the command line lists them all).
-PROBLEMS_SHOWN = 1000
+#: The upload page lists this many of the latest imports.
+RECENT = 10
+
+
+def _require_administrator(request, action: str, pk=None) -> None:
+    if not policy.may(request.user, "admin.site"):
+        record_access(
+            request,
+            action=action,
+            allowed=False,
+            object_type="reports.exchangeimport" if pk else "",
+            object_id=str(pk or ""),
+            detail="not an administrator",
+        )
+        raise PermissionDenied
 
 
 @login_required
 def exchange_import(request):
-    if not policy.may(request.user, "admin.site"):
-        record_access(
-            request, action="exchange.import", allowed=False, detail="not an administrator"
-        )
-        raise PermissionDenied
-    result = None
-    summary = None
+    _require_administrator(request, "exchange.import")
     if request.method == "POST":
         form = ExchangeUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            result = import_exchange(
-                from_zip(upload, name=upload.name), by=request.user, dry_run=form.dry_run
-            )
+            job = jobs.exchange_import_request(by=request.user, upload=upload, dry_run=form.dry_run)
             record_access(
                 request,
                 action="exchange.import",
-                object_type="exchange",
-                object_id=upload.name,
-                detail=_log_detail(result),
+                obj=job,
+                detail=f"{'check' if job.dry_run else 'import'} requested: {job.file_name}",
             )
-            if result.written:
-                request.session[SUMMARY_KEY] = _summary(upload.name, result)
-                messages.success(
-                    request,
-                    _("%(file)s imported: %(created)d rows created, %(updated)d updated")
-                    % {"file": upload.name, "created": result.created, "updated": result.updated},
-                )
-                return redirect("reports:exchange-import")
+            return redirect("reports:exchange-import-detail", pk=job.pk)
     else:
         form = ExchangeUploadForm()
-        summary = request.session.pop(SUMMARY_KEY, None)
-    problems = [str(problem) for problem in result.problems] if result else []
-    return render(
-        request,
-        "reports/exchange_import.html",
+    recent = ExchangeImport.objects.select_related("requested_by")[:RECENT]
+    return render(request, "reports/exchange_import.html", {"form": form, "recent": recent})
+
+
+def _job_for(request, pk: int, action: str) -> ExchangeImport:
+    _require_administrator(request, action, pk)
+    return get_object_or_404(ExchangeImport.objects.select_related("requested_by"), pk=pk)
+
+
+@login_required
+@require_GET
+def exchange_import_detail(request, pk):
+    """One upload: its progress while it is checked, then what was done or what is wrong."""
+    job = _job_for(request, pk, "exchange.import.view")
+    if not job.is_active:
+        record_access(request, action="exchange.import.view", obj=job, detail=job.status)
+    summary = dict(job.summary, file=job.file_name) if job.summary else None
+    return render(request, "reports/exchange_import_detail.html", {"job": job, "summary": summary})
+
+
+@login_required
+@require_GET
+def exchange_import_status(request, pk):
+    """The upload's state as JSON, for the page's script to poll (no percentage: the check
+    reads the whole file before it can count anything)."""
+    job = _job_for(request, pk, "exchange.import.view")
+    return JsonResponse(
         {
-            "form": form,
-            "result": result,
-            "summary": summary,
-            "problems": problems[:PROBLEMS_SHOWN],
-            "problem_count": len(problems),
-            "problems_hidden": max(0, len(problems) - PROBLEMS_SHOWN),
-            "checked": _summary(result.source, result) if result and result.ok else None,
-        },
+            "status": job.status,
+            "status_label": str(job.get_status_display()),
+            "progress": None,
+            "progress_text": job.progress_text,
+            "finished": not job.is_active,
+        }
     )
-
-
-def _log_detail(result) -> str:
-    mode = "check" if result.dry_run else "import"
-    if not result.ok:
-        return f"{mode}: {len(result.problems)} problems, nothing written"
-    return f"{mode}: {result.rows} rows, {result.created} created, {result.updated} updated"
-
-
-def _summary(file_name: str, result) -> dict:
-    """What the page shows about a successful check or import (kept in the session for PRG)."""
-    return {
-        "file": file_name,
-        "files": [
-            [count.name, count.rows, count.created, count.updated, count.unchanged]
-            for count in result.file_counts
-        ],
-        "notes": [str(note) for note in summary_notes(result)],
-    }

@@ -18,4 +18,7 @@ EVENT_LABELS = {
 }
 
 #: Labels of the access-log actions of the import page (for ``register_action_labels``).
-ACCESS_LOG_LABELS = {"exchange.import": _("Checked or imported an exchange file")}
+ACCESS_LOG_LABELS = {
+    "exchange.import": _("Checked or imported an exchange file"),
+    "exchange.import.view": _("Viewed the outcome of an exchange file's check or import"),
+}

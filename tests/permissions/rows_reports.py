@@ -2,9 +2,32 @@
 
 from .matrix import FORBIDDEN, OK, Row, only
 
+ADMIN_ONLY = only(OK, ("admin",), otherwise=FORBIDDEN)
+
+
+def import_kwargs(world, own: bool) -> dict:
+    """An upload's page: imports belong to no team, so "own" and "other" are the same one."""
+    from reports.models import ExchangeImport
+
+    job = ExchangeImport.objects.filter(file_name="matrix.zip").first()
+    if job is None:
+        job = ExchangeImport.objects.create(
+            file_name="matrix.zip",
+            size=1,
+            dry_run=True,
+            requested_by=world["users"]["admin"],
+            status="problems",
+            problems=["matrix.zip: not a zip file, or a damaged one"],
+            problem_count=1,
+        )
+    return {"pk": job.pk}
+
+
 ROWS: list = [
     # Importing case data is an administrator's job; every other role is refused.
-    Row("reports:exchange-import", only(OK, ("admin",), otherwise=FORBIDDEN)),
+    Row("reports:exchange-import", ADMIN_ONLY),
+    Row("reports:exchange-import-detail", ADMIN_ONLY, kwargs=import_kwargs),
+    Row("reports:exchange-import-status", ADMIN_ONLY, kwargs=import_kwargs),
 ]
 
 

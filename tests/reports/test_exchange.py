@@ -1,7 +1,6 @@
 """The exchange format (DESIGN.md section 8): import, validation, export and round trips."""
 
 import io
-import re
 import zipfile
 from collections import Counter
 from datetime import date, timedelta
@@ -9,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from accounts.models import AccessLogEntry, Agency, Membership, Role, Team, User
+from accounts.models import Agency, Membership, Role, Team, User
 from cases.models import Appointment, Need, Offence, YoungPerson
 from ecm import factories
 from eligibility.models import EligibilityDecision
@@ -33,7 +31,6 @@ from reports.exchange.reader import _Reporter, parse_table
 from reports.exchange.source import from_files, from_folder, from_zip
 from supervision import services as supervision_services
 from supervision.models import SupervisionSession
-from tests.conftest import client_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "exchange_valid"
 
@@ -1045,139 +1042,6 @@ def test_the_export_command_writes_every_file_and_prints_counts(db, tmp_path, ca
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert sorted(archive.namelist()) == sorted(spec.name for spec in schema.FILES)
         assert archive.read("teams.csv").decode().splitlines()[0] == "team_code,name"
-
-
-# --- The upload page ----------------------------------------------------------------------------
-
-URL = "/reports/exchange/import/"
-
-
-def table_rows(page: str) -> list[list[str]]:
-    """The body rows of the page's tables, as the text of their cells."""
-    body = "".join(re.findall(r"<tbody.*?</tbody>", page, re.S))
-    return [
-        [
-            re.sub(r"<[^>]+>", "", cell).strip()
-            for cell in re.findall(r"<t[hd].*?</t[hd]>", row, re.S)
-        ]
-        for row in re.findall(r"<tr.*?</tr>", body, re.S)
-    ]
-
-
-def upload(data: bytes, name="exchange.zip"):
-    return SimpleUploadedFile(name, data, content_type="application/zip")
-
-
-def test_the_url_is_named():
-    assert reverse("reports:exchange-import") == URL
-
-
-def test_an_administrator_sees_the_upload_form(administrator):
-    response = client_for(administrator).get(URL)
-
-    assert response.status_code == 200
-    assert "Import case data" in response.content.decode()
-    assert 'type="file"' in response.content.decode()
-
-
-def test_checking_a_file_with_problems_lists_them_in_an_error_summary(administrator):
-    files = changed("young_people.csv", "female", "f")
-
-    response = client_for(administrator).post(
-        URL, {"file": upload(zipped(files)), "action": "check"}
-    )
-
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "govuk-error-summary" in page
-    assert "1 problem was found in exchange.zip. Nothing was imported." in page
-    assert "young_people.csv:2: gender: &quot;f&quot; is not an allowed value" in page
-    assert YoungPerson.objects.count() == 0
-
-
-def test_checking_a_valid_file_says_what_an_import_would_do_and_saves_nothing(administrator):
-    response = client_for(administrator).post(
-        URL, {"file": upload(zipped(fixture_files())), "action": "check"}
-    )
-
-    page = response.content.decode()
-    assert "No problems found" in page
-    assert "What importing exchange.zip would do" in page
-    assert ["young_people.csv", "4", "4", "0", "0"] in table_rows(page)
-    assert "3 new referrals would get an eligibility decision" in page
-    assert YoungPerson.objects.count() == 0
-
-
-def test_importing_a_valid_file_saves_it_and_shows_what_was_done(administrator):
-    client = client_for(administrator)
-
-    response = client.post(URL, {"file": upload(zipped(fixture_files())), "action": "import"})
-
-    assert response.status_code == 302
-    assert response["Location"] == URL
-    page = client.get(URL).content.decode()
-    assert "exchange.zip imported: 52 rows created, 0 updated" in page
-    assert "What the import of exchange.zip did" in page
-    assert ["young_people.csv", "4", "4", "0", "0"] in table_rows(page)
-    assert "No eligibility policy was in force on the referral date of YP004" in page
-    assert YoungPerson.objects.count() == 4
-    assert User.objects.get(staff_ref="S001").history.first().history_user == administrator
-
-
-def test_each_import_is_written_to_the_access_log(administrator):
-    client_for(administrator).post(
-        URL, {"file": upload(zipped(fixture_files())), "action": "import"}
-    )
-
-    entry = AccessLogEntry.objects.get(action="exchange.import")
-    assert (entry.user, entry.allowed, entry.object_id) == (administrator, True, "exchange.zip")
-    assert entry.detail == "import: 52 rows, 52 created, 0 updated"
-
-
-def test_an_oversized_upload_is_refused_with_a_clear_message(administrator, settings):
-    settings.ECM_EXCHANGE_MAX_UPLOAD_BYTES = 1024
-
-    response = client_for(administrator).post(
-        URL, {"file": upload(b"x" * 2048), "action": "import"}
-    )
-
-    page = response.content.decode()
-    assert "The file is 2 KB; it must be 1 KB or smaller" in page
-    assert "govuk-error-summary" in page
-
-
-def test_an_upload_that_is_not_a_zip_is_reported(administrator):
-    response = client_for(administrator).post(
-        URL, {"file": upload(b"team_code,name\n", name="teams.csv"), "action": "check"}
-    )
-
-    assert "The file must be a .zip" in response.content.decode()
-
-
-def test_a_damaged_zip_is_reported_not_an_error(administrator):
-    response = client_for(administrator).post(
-        URL, {"file": upload(b"PK\x03\x04 damaged"), "action": "import"}
-    )
-
-    assert response.status_code == 200
-    assert "exchange.zip: not a zip file, or a damaged one" in response.content.decode()
-
-
-def test_no_file_chosen_is_reported(administrator):
-    response = client_for(administrator).post(URL, {"action": "import"})
-
-    assert "Choose a .zip file to upload" in response.content.decode()
-
-
-@pytest.mark.parametrize("role", ["practitioner", "manager", "psychologist", "evaluator"])
-def test_other_roles_are_refused_and_the_refusal_is_logged(users_by_role, role):
-    response = client_for(users_by_role[role]).post(
-        URL, {"file": upload(zipped(fixture_files())), "action": "import"}
-    )
-
-    assert response.status_code == 403
-    assert YoungPerson.objects.count() == 0
-    assert AccessLogEntry.objects.filter(action="exchange.import", allowed=False).count() == 1
 
 
 def test_reconstructed_decisions_are_the_ones_the_eligibility_service_makes(db):

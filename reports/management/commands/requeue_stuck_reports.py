@@ -2,21 +2,25 @@
 
 Re-queues report runs whose worker died (running with no progress for
 ECM_REPORT_STUCK_MINUTES) or whose message was lost (queued that long), gives up on runs
-interrupted too often, and deletes output files older than ECM_REPORT_RETENTION_DAYS. Beat
+interrupted too often, deletes output files older than ECM_REPORT_RETENTION_DAYS, and sends
+again the exchange imports stuck that long (`reports.exchange.jobs`). Beat
 runs the same job every five minutes (CELERY_BEAT_SCHEDULE); run this from cron otherwise.
 """
 
 from django.core.management.base import BaseCommand
 
 from reports import services
+from reports.exchange import jobs
 
 
 class Command(BaseCommand):
-    help = "Re-queue stuck report runs and delete expired report files."
+    help = "Re-queue stuck report runs and exchange imports; delete expired report files."
 
     def handle(self, *args, **options):
         result = services.report_housekeeping()
+        imports = jobs.exchange_import_housekeeping()
         self.stdout.write(
             f"Re-queued {result.requeued} report run(s); gave up on {result.given_up}; "
-            f"deleted {result.files_deleted} expired file(s)."
+            f"deleted {result.files_deleted} expired file(s); sent {imports.requeued} "
+            "exchange import(s) again."
         )

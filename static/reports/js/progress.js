@@ -1,6 +1,7 @@
-// Report progress without reloading: polls the run's status URL and updates the bar and its
-// text, then reloads the page once the run has finished (to show the report or the reason
-// it failed). Without JavaScript, a <noscript> meta refresh reloads the whole page instead.
+// Progress without reloading (report runs, exchange imports): polls the status URL and updates
+// the bar and its text, then reloads the page once the work has finished (to show the outcome
+// or the reason it failed). Without JavaScript, a <noscript> meta refresh reloads the whole
+// page instead.
 const POLL_MILLISECONDS = 2000;
 
 function start(container) {
@@ -22,11 +23,16 @@ function start(container) {
         throw new Error(`status ${response.status}`);
       }
       const run = await response.json();
-      const message = `${run.progress}% – ${run.progress_text}`;
+      // A null progress is work that cannot count how far it has got: the bar stays
+      // indeterminate and only the text changes.
+      const counted = run.progress !== null;
+      const message = counted ? `${run.progress}% – ${run.progress_text}` : run.progress_text;
       // Only real changes, so screen readers are not told the same thing every poll.
       if (text.textContent !== message) {
-        bar.value = run.progress;
-        bar.textContent = `${run.progress}%`;
+        if (counted) {
+          bar.value = run.progress;
+          bar.textContent = `${run.progress}%`;
+        }
         text.textContent = message;
       }
       if (status && status.textContent !== run.status_label) {
