@@ -50,6 +50,7 @@ def report_housekeeping_task() -> dict:
         "given_up": result.given_up,
         "files_deleted": result.files_deleted,
         "exchange_imports_sent_again": imports.requeued,
+        "exchange_problem_lists_cleared": imports.problems_cleared,
     }
 
 

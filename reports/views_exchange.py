@@ -4,6 +4,7 @@ The upload is checked (and imported) by a Celery task (`reports.exchange.jobs`);
 the administrator is sent to follows it and then shows what was done or what is wrong.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -68,7 +69,15 @@ def exchange_import_detail(request, pk):
     if not job.is_active:
         record_access(request, action="exchange.import.view", obj=job, detail=job.status)
     summary = dict(job.summary, file=job.file_name) if job.summary else None
-    return render(request, "reports/exchange_import_detail.html", {"job": job, "summary": summary})
+    return render(
+        request,
+        "reports/exchange_import_detail.html",
+        {
+            "job": job,
+            "summary": summary,
+            "retention_days": settings.ECM_REPORT_RETENTION_DAYS,
+        },
+    )
 
 
 @login_required

@@ -243,12 +243,24 @@ def _delete_upload(job: ExchangeImport) -> None:
 @dataclass(frozen=True)
 class Housekeeping:
     requeued: int
+    problems_cleared: int
 
 
 def exchange_import_housekeeping(*, now=None) -> Housekeeping:
     """Send again the imports whose message was lost or whose worker died (queued or running
-    for ECM_REPORT_STUCK_MINUTES); the task finds a live one busy and leaves it alone."""
+    for ECM_REPORT_STUCK_MINUTES); the task finds a live one busy and leaves it alone.
+
+    Problems quote the file's values, which may be personal data: the lists are cleared
+    ECM_REPORT_RETENTION_DAYS after the check, as report outputs are deleted (the count stays).
+    """
     now = now or timezone.now()
+    cleared = (
+        ExchangeImport.objects.filter(
+            finished_at__lt=now - timedelta(days=settings.ECM_REPORT_RETENTION_DAYS)
+        )
+        .exclude(problems=[])
+        .update(problems=[])
+    )
     cutoff = now - timedelta(minutes=settings.ECM_REPORT_STUCK_MINUTES)
     stuck = list(
         ExchangeImport.objects.filter(
@@ -260,4 +272,4 @@ def exchange_import_housekeeping(*, now=None) -> Housekeeping:
     for job_id in stuck:
         logger.info("exchange import %s sent again", job_id)
         transaction.on_commit(lambda job_id=job_id: _enqueue(job_id))
-    return Housekeeping(len(stuck))
+    return Housekeeping(len(stuck), cleared)

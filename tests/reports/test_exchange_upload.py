@@ -367,3 +367,24 @@ def test_upload_page_query_budget(administrator, count, django_assert_max_num_qu
     with django_assert_max_num_queries(UPLOAD_PAGE_BUDGET):
         response = client.get(URL)
     assert len(table_rows(response.content.decode())) == min(count, 10)
+
+
+def test_lists_of_problems_are_cleared_after_the_retention_period(send, administrator, settings):
+    """Problems quote the file's values; after ECM_REPORT_RETENTION_DAYS only the count stays."""
+    settings.ECM_REPORT_RETENTION_DAYS = 7
+    send(zipped(changed("young_people.csv", "female", "f")), "check")
+    job = ExchangeImport.objects.get()
+
+    assert jobs.exchange_import_housekeeping(now=job.finished_at + timedelta(days=6)) == (
+        jobs.Housekeeping(requeued=0, problems_cleared=0)
+    )
+    assert jobs.exchange_import_housekeeping(now=job.finished_at + timedelta(days=8)) == (
+        jobs.Housekeeping(requeued=0, problems_cleared=1)
+    )
+    job.refresh_from_db()
+    assert (job.problems, job.problem_count) == ([], 1)
+    page = client_for(administrator).get(reverse("reports:exchange-import-detail", args=[job.pk]))
+    text = page.content.decode()
+    assert "1 problem was found in exchange.zip. Nothing was imported." in text
+    assert "The list of problems is kept for 7 days after the check" in text
+    assert "gender" not in text

@@ -624,4 +624,5 @@ def test_the_housekeeping_task_reports_what_it_did(evaluator):
         "given_up": 0,
         "files_deleted": 0,
         "exchange_imports_sent_again": 0,
+        "exchange_problem_lists_cleared": 0,
     }

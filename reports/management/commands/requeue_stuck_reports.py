@@ -2,9 +2,10 @@
 
 Re-queues report runs whose worker died (running with no progress for
 ECM_REPORT_STUCK_MINUTES) or whose message was lost (queued that long), gives up on runs
-interrupted too often, deletes output files older than ECM_REPORT_RETENTION_DAYS, and sends
-again the exchange imports stuck that long (`reports.exchange.jobs`). Beat
-runs the same job every five minutes (CELERY_BEAT_SCHEDULE); run this from cron otherwise.
+interrupted too often, deletes output files older than ECM_REPORT_RETENTION_DAYS, sends
+again the exchange imports stuck that long and clears their lists of problems after the
+retention period (`reports.exchange.jobs`). Beat runs the same job every five minutes
+(CELERY_BEAT_SCHEDULE); run this from cron otherwise.
 """
 
 from django.core.management.base import BaseCommand
@@ -22,5 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Re-queued {result.requeued} report run(s); gave up on {result.given_up}; "
             f"deleted {result.files_deleted} expired file(s); sent {imports.requeued} "
-            "exchange import(s) again."
+            f"exchange import(s) again; cleared {imports.problems_cleared} old list(s) of "
+            "import problems."
         )
