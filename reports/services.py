@@ -228,18 +228,9 @@ def report_request(*, by, kind: str, parameters: dict, enqueue: bool = True) -> 
 
 def _enqueue(run_id: int) -> None:
     """Send the task; if the broker is unreachable the run stays queued for housekeeping."""
-    from .tasks import run_report_task
+    from .tasks import run_report_task, send
 
-    try:
-        run_report_task.delay(run_id)
-    except Exception as error:  # noqa: BLE001 - any broker failure: housekeeping re-sends it
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.warning(
-            "report run %s: could not enqueue (%s); housekeeping will retry",
-            run_id,
-            error.__class__.__name__,
-        )
+    send(run_report_task, run_id, "report run")
 
 
 # --- Carrying a run out -------------------------------------------------------------------------

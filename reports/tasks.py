@@ -8,30 +8,57 @@ backoff on a worker; in-process they fail the run at once. Without a broker
 (`CELERY_TASK_ALWAYS_EAGER`) both tasks run in-process, through the same code.
 """
 
+import logging
+
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import services
 from .exchange import jobs
 
+logger = logging.getLogger(__name__)
+
 TRANSIENT = (OperationalError, InterfaceError)
+#: Work whose row says how far it got: acknowledged late and rejected if its worker is lost
+#: (so the message is delivered again), transient database errors retried with backoff.
+REDELIVERED = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 3,
+}
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=3,
-)
-def run_report_task(self, run_id: int) -> str:
+def send(task, object_id: int, what: str) -> None:
+    """Queue `task` for one row; if the broker is unreachable the row stays queued and
+    housekeeping sends it again (in-process, without a broker, the error is raised)."""
+    try:
+        task.delay(object_id)
+    except Exception as error:  # noqa: BLE001 - any broker failure: housekeeping re-sends it
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.warning(
+            "%s %s: could not enqueue (%s); housekeeping will retry",
+            what,
+            object_id,
+            error.__class__.__name__,
+        )
+
+
+def _final_attempt(task) -> bool:
     # In-process (no broker, or the command line) there is no queue to wait in: a transient
-    # error fails the run at once, with its reason, rather than raising into the caller.
-    final_attempt = self.request.is_eager or self.request.retries >= self.max_retries
-    outcome = services.report_execute(run_id, final_attempt=final_attempt)
+    # error fails the work at once, with its reason, rather than raising into the caller.
+    return task.request.is_eager or task.request.retries >= task.max_retries
+
+
+@shared_task(**REDELIVERED)
+def run_report_task(self, run_id: int) -> str:
+    outcome = services.report_execute(run_id, final_attempt=_final_attempt(self))
     if outcome.state == "busy" and not self.request.is_eager:
         # Another worker is on it, or died moments ago: look again once its run would be
         # stale. A fresh message, so it does not use up the transient-error retries.
@@ -54,17 +81,7 @@ def report_housekeeping_task() -> dict:
     }
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=3,
-)
+@shared_task(**REDELIVERED)
 def run_exchange_import_task(self, import_id: int) -> str:
     """Check (and import) an uploaded exchange file (`reports.exchange.jobs`)."""
-    final_attempt = self.request.is_eager or self.request.retries >= self.max_retries
-    return jobs.exchange_import_execute(import_id, final_attempt=final_attempt)
+    return jobs.exchange_import_execute(import_id, final_attempt=_final_attempt(self))

@@ -68,18 +68,9 @@ def exchange_import_request(*, by, upload, dry_run: bool, enqueue: bool = True):
 
 def _enqueue(job_id: int) -> None:
     """Send the task; if the broker is unreachable the import stays queued for housekeeping."""
-    from ..tasks import run_exchange_import_task
+    from ..tasks import run_exchange_import_task, send
 
-    try:
-        run_exchange_import_task.delay(job_id)
-    except Exception as error:  # noqa: BLE001 - any broker failure: housekeeping re-sends it
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.warning(
-            "exchange import %s: could not enqueue (%s); housekeeping will retry",
-            job_id,
-            error.__class__.__name__,
-        )
+    send(run_exchange_import_task, job_id, "exchange import")
 
 
 @contextmanager
@@ -180,12 +171,7 @@ def _fail(job: ExchangeImport, message: str) -> None:
     job.error_message = message
     job.finished_at = timezone.now()
     job.progress_text = ""
-    ExchangeImport.objects.filter(pk=job.pk).update(
-        status=job.status,
-        error_message=message,
-        finished_at=job.finished_at,
-        progress_text="",
-    )
+    job.save(update_fields=["status", "error_message", "finished_at", "progress_text"])
 
 
 def _not_claimed(job_id: int) -> str:

@@ -40,6 +40,18 @@ def log(practitioner, young_person, days_ago, attendance="attended"):
     )
 
 
+def initial_meeting_held(psychologist, young_person, held_on):
+    meeting = formulation_services.meeting_schedule(
+        by=psychologist,
+        young_person=young_person,
+        kind=MeetingKind.INITIAL,
+        held_on=held_on,
+        agencies=[],
+    )
+    formulation_services.meeting_record_attendance(by=psychologist, meeting=meeting, attendance={})
+    return meeting
+
+
 def test_a_new_referral_has_an_empty_summary(young_person):
     row = stored(young_person)
     assert (row.last_contact_at, row.current_stage_id, row.young_person_consent) == (
@@ -86,14 +98,7 @@ def test_consent_and_stage_follow_the_latest_decision(practitioner, young_person
 
 def test_formulation_facts_follow_meetings_and_actions(psychologist, practitioner, young_person):
     today = timezone.localdate()
-    meeting = formulation_services.meeting_schedule(
-        by=psychologist,
-        young_person=young_person,
-        kind=MeetingKind.INITIAL,
-        held_on=today - timedelta(days=10),
-        agencies=[],
-    )
-    formulation_services.meeting_record_attendance(by=psychologist, meeting=meeting, attendance={})
+    meeting = initial_meeting_held(psychologist, young_person, today - timedelta(days=10))
     values = {
         "trm_stage": factories.trm_stage(2),
         "trm_reasoning": "Some trust with the practitioner",
@@ -165,14 +170,7 @@ def test_a_fixture_loaded_with_loaddata_gets_true_summaries(
     """loaddata saves rows raw and in the file's order; the summaries follow once it commits."""
     today = timezone.localdate()
     contact = log(practitioner, young_person, days_ago=4)
-    meeting = formulation_services.meeting_schedule(
-        by=psychologist,
-        young_person=young_person,
-        kind=MeetingKind.INITIAL,
-        held_on=today - timedelta(days=10),
-        agencies=[],
-    )
-    formulation_services.meeting_record_attendance(by=psychologist, meeting=meeting, attendance={})
+    meeting = initial_meeting_held(psychologist, young_person, today - timedelta(days=10))
     formulation = formulation_services.formulation_record(
         by=psychologist,
         meeting=meeting,
