@@ -334,6 +334,10 @@ def test_an_upload_another_worker_holds_is_left_alone(waiting):
 
         assert jobs.exchange_import_execute(job.pk) == "busy"
     finally:
+        # Unlock before closing: the server ends a closed session's backend (and
+        # frees its locks) a moment after the client has gone.
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [jobs.LOCK_SPACE, job.pk])
         other.close()
 
     job.refresh_from_db()
