@@ -384,13 +384,19 @@ class CaseloadSummary:
         return sum(self.by_status.values())
 
 
-def team_overview(team) -> tuple[list[CaseloadSummary], CaseloadSummary]:
+def team_overview(
+    team, *, stages: dict[int, TRMStage] | None = None, practitioners: list | None = None
+) -> tuple[list[CaseloadSummary], CaseloadSummary]:
     """Each practitioner's caseload by status and TRM stage, with warnings rolled up.
 
     Counted by the database: one grouped query over the team's open cases and their stored
-    summaries (a large team has over a thousand), one for its practitioners, one for stages.
+    summaries (a large team has over a thousand), one for its practitioners, one for stages
+    (these two are not read again when the page has them already).
     """
-    stages = stages_by_id()
+    if stages is None:
+        stages = stages_by_id()
+    if practitioners is None:
+        practitioners = practitioners_in(team)
     statuses = {
         Status.ENDED: Q(ecm_end_date__isnull=False),
         Status.ACTIVE: Q(ecm_end_date__isnull=True, ecm_start_date__isnull=False),
@@ -410,7 +416,7 @@ def team_overview(team) -> tuple[list[CaseloadSummary], CaseloadSummary]:
         .order_by()
     )
     by_practitioner: dict[int | None, CaseloadSummary] = {
-        user.pk: CaseloadSummary(user) for user in practitioners_in(team)
+        user.pk: CaseloadSummary(user) for user in practitioners
     }
     totals = CaseloadSummary(None)
     counted = list(grouped)

@@ -154,14 +154,25 @@ class ReallocateForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, cases, practitioners, selected=(), **kwargs):
-        """`cases`: the team's cases; `selected`: the ids chosen (only these are offered)."""
+    def __init__(self, *args, cases, practitioners, selected=(), offered=None, **kwargs):
+        """`cases`: the team's cases; `selected`: the ids chosen (only these are offered).
+
+        `practitioners` is the queryset a choice is checked against; `offered`, when the
+        page has already read those practitioners, lists them for the drop-down without
+        reading them again.
+        """
         super().__init__(*args, **kwargs)
         ids = _ids(selected)
         self.fields["young_people"].queryset = (
             cases.filter(pk__in=ids) if ids else cases
         ).select_related("team", "practitioner")
-        self.fields["practitioner"].queryset = practitioners
+        field = self.fields["practitioner"]
+        field.queryset = practitioners
+        if offered is not None:
+            field.choices = [
+                ("", field.empty_label),
+                *((user.pk, field.label_from_instance(user)) for user in offered),
+            ]
 
 
 def _id(value) -> int | None:

@@ -30,9 +30,15 @@ def _require(user, capability: str, team=None) -> None:
         raise PermissionDenied
 
 
-def _page(request, queryset):
-    """The requested page; a page number that is not a number or past the end still shows one."""
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+def _page(request, queryset, *, count: int | None = None):
+    """The requested page; a page number that is not a number or past the end still shows one.
+
+    `count`: the number of rows, when the page has counted them already.
+    """
+    paginator = Paginator(queryset, PER_PAGE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 @login_required
@@ -163,14 +169,21 @@ def team_overview(request, code):
     """A team's caseloads at a glance, then its cases (filterable), selectable to reallocate."""
     team = _visible_team(request, code, "team.view")
     stages = selectors.stages_by_id()
-    summaries, totals = selectors.team_overview(team)
+    practitioners = list(selectors.practitioners_in(team))
+    summaries, totals = selectors.team_overview(team, stages=stages, practitioners=practitioners)
     form = TeamCasesFilterForm(
         request.GET,
         auto_id="filter_%s",  # the reallocation form on the same page has a practitioner too
         stages=stages,
         practitioners=[summary.practitioner for summary in summaries if summary.practitioner],
     )
-    page = _page(request, selectors.team_cases(team, **form.filters()))
+    filters = form.filters()
+    # Unfiltered, the list is the team's open cases, which the overview has just counted.
+    page = _page(
+        request,
+        selectors.team_cases(team, **filters),
+        count=None if any(filters.values()) else totals.total,
+    )
     rows = selectors.decorate(selectors.summarised(page.object_list), stages)
     may_allocate = policy.may(request.user, "case.allocate", team)
     reallocate_form = None
@@ -178,6 +191,7 @@ def team_overview(request, code):
         reallocate_form = ReallocateForm(
             cases=selectors.young_people_visible_to(request.user).filter(team=team),
             practitioners=selectors.practitioners_in(team),
+            offered=practitioners,
         )
     return render(
         request,
