@@ -551,14 +551,14 @@ def _readable(error: Exception, run_id: int) -> str:
     ) % {"run": run_id}
 
 
-def _log_failure(run_id: int, error: Exception) -> None:
+def log_failure(what: str, error: Exception) -> None:
     """The exception's class and where it happened (file, line, function); never its message
-    or source lines, which may hold personal data."""
+    or source lines, which may hold personal data. `what`: e.g. "report run 12"."""
     where = "; ".join(
         f"{frame.filename}:{frame.lineno} in {frame.name}"
         for frame in traceback.extract_tb(error.__traceback__)[-4:]
     )
-    logger.error("report run %s failed: %s at %s", run_id, error.__class__.__name__, where)
+    logger.error("%s failed: %s at %s", what, error.__class__.__name__, where)
 
 
 def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
@@ -598,7 +598,7 @@ def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
         return Outcome("lost")
     except (OperationalError, InterfaceError) as error:
         _remove_attempt(run_id, token)
-        _log_failure(run_id, error)
+        log_failure(f"report run {run_id}", error)
         if not final_attempt:
             # If the database is still unreachable, the run is picked up once it is stale.
             with contextlib.suppress(OperationalError, InterfaceError):
@@ -609,7 +609,7 @@ def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
         return Outcome("failed")
     except Exception as error:  # noqa: BLE001 - every failure is shown to the requester
         _remove_attempt(run_id, token)
-        _log_failure(run_id, error)
+        log_failure(f"report run {run_id}", error)
         with translation.override(run.language):
             _fail(run_id, token, _readable(error, run_id))
         return Outcome("failed")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import ExchangeImport, ImportStatus
+from ..services import log_failure
 from .importer import ImportResult, import_exchange, summary_notes
 from .source import from_zip
 
@@ -121,7 +122,7 @@ def exchange_import_execute(job_id: int, *, final_attempt: bool = True) -> str:
                     result = _run(job)
                     _record(job, result)
             except (OperationalError, InterfaceError) as error:
-                _log_failure(job_id, error)
+                log_failure(f"exchange import {job_id}", error)
                 if not final_attempt:
                     ExchangeImport.objects.filter(pk=job_id).update(
                         status=ImportStatus.QUEUED, queued_at=timezone.now()
@@ -129,7 +130,7 @@ def exchange_import_execute(job_id: int, *, final_attempt: bool = True) -> str:
                     raise
                 _fail(job, _unreachable_message())
             except Exception as error:  # noqa: BLE001 - every failure is shown to the uploader
-                _log_failure(job_id, error)
+                log_failure(f"exchange import {job_id}", error)
                 _fail(job, _failed_message(job_id))
         _delete_upload(job)
         logger.info("exchange import %s: %s", job_id, job.status)
@@ -207,11 +208,6 @@ def _failed_message(job_id: int) -> str:
         "%(number)s). Nothing was imported. Upload it again; if it fails again, tell the "
         "service's support team and give them this reference."
     ) % {"number": job_id}
-
-
-def _log_failure(job_id: int, error: Exception) -> None:
-    """The exception's class only: its message may quote the file's personal data."""
-    logger.error("exchange import %s failed: %s", job_id, error.__class__.__name__)
 
 
 def _delete_upload(job: ExchangeImport) -> None:
