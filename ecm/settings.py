@@ -142,8 +142,17 @@ if DATABASES["default"]["ENGINE"] not in (
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several writers (a runserver thread and an eager task) share the file: wait, don't fail.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # Several writers (runserver's threads, an eager task) share the file: make them queue
+    # instead of failing with "database is locked". A transaction that reads and then writes
+    # ("deferred", SQLite's default) cannot wait: if another connection took the write lock
+    # meanwhile, SQLite refuses at once, whatever the timeout. "IMMEDIATE" takes the write
+    # lock at BEGIN, so every writer waits its turn (up to `timeout` seconds) from the start.
+    # Not WAL: it would let pages be read during a write, but writers still go one at a time,
+    # and it keeps recent changes in db.sqlite3-wal and -shm beside the file, so copying or
+    # deleting db.sqlite3 alone (how the demo is backed up or reset) can lose or mix data.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = _typed(env.int, "DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
