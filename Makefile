@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-# The embedded demonstration: SQLite, tasks run in-process, two-factor optional.
-DEMO_ENV := ECM_DEMO=true DJANGO_DEBUG=true
+# The embedded demonstration: SQLite, tasks run in-process, two-factor optional. DEBUG stays
+# off, so it shows the service's own error pages (WhiteNoise serves the static files).
+DEMO_ENV := ECM_DEMO=true DJANGO_DEBUG=false
 # The services run: PostgreSQL and a Redis-backed Celery worker (started by the tests).
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15

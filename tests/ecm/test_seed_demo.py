@@ -5,14 +5,17 @@ from accounts import policy
 from accounts.models import Agency, Membership, Team, User
 
 
-def test_seed_demo_refuses_without_debug(db, settings):
+def test_seed_demo_refuses_outside_the_demo_and_debug(db, settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="refuses to run when DJANGO_DEBUG is false"):
+    settings.ECM_DEMO = False
+    with pytest.raises(CommandError, match="refuses to run unless ECM_DEMO or DJANGO_DEBUG"):
         call_command("seed_demo")
 
 
 def test_seed_demo_is_idempotent(db, settings):
-    settings.DEBUG = True
+    # As `make run` has it: the demonstration, with DEBUG off.
+    settings.DEBUG = False
+    settings.ECM_DEMO = True
     call_command("seed_demo")
     counts = (
         Team.objects.count(),

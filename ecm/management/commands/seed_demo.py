@@ -1,7 +1,7 @@
 """Demonstration data: three Welsh YOTs, partner agencies and one account per role.
 
 Idempotent: running it again updates what is there instead of adding duplicates. Refuses to
-run against a non-debug (production) service unless forced.
+run outside a demonstration (ECM_DEMO) or debug mode unless forced.
 """
 
 from django.conf import settings
@@ -55,14 +55,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Run even though DEBUG is off (not for real data)."
+            "--force",
+            action="store_true",
+            help="Run even though neither ECM_DEMO nor DJANGO_DEBUG is on (not for real data).",
         )
 
     def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
+        # The demo (`make run`) runs with DEBUG off, so ECM_DEMO is what allows it.
+        if not (settings.ECM_DEMO or settings.DEBUG or force):
             raise CommandError(
                 "seed_demo adds demonstration accounts with a published password; it refuses "
-                "to run when DJANGO_DEBUG is false. Use --force only on a throwaway database."
+                "to run unless ECM_DEMO or DJANGO_DEBUG is true. Use --force only on a "
+                "throwaway database."
             )
         with transaction.atomic():
             teams = self._teams()
