@@ -158,9 +158,7 @@ def test_confirming_removes_unconfirmed_devices(required, practitioner):
     client = client_for(practitioner)
     assert client.post(SETUP, {"code": code_for_page(client.get(SETUP))}).status_code == 302
     devices = list(TOTPDevice.objects.filter(user=practitioner))
-    assert [(device.name, device.confirmed) for device in devices] == [
-        ("Authenticator app", True)
-    ]
+    assert [(device.name, device.confirmed) for device in devices] == [("Authenticator app", True)]
 
 
 def test_set_up_code_cannot_be_used_again_to_verify(required, practitioner):
