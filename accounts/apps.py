@@ -8,3 +8,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the receivers
+        from .access_log import register_action_labels
+        from .services import CHANGED, GRANTED, REFUSED, REVOKED
+
+        register_action_labels(
+            {
+                GRANTED: _("Role given"),
+                CHANGED: _("Role changed"),
+                REVOKED: _("Role removed"),
+                REFUSED: _("Role refused"),
+            }
+        )

@@ -54,6 +54,10 @@ def _holdings(user) -> frozenset[_Holding]:
             _Holding(role, team_id)
             for role, team_id in user.memberships.values_list("role", "team_id")
         )
+        if any(holding.role == Role.ADMIN for holding in cached):
+            # Separation of duties (accounts.rules): an administrator never reads case
+            # records, even if a case role reached the database some other way.
+            cached = frozenset(holding for holding in cached if holding.role not in TEAM_ROLES)
         user._ecm_holdings = cached
     return cached
 

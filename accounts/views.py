@@ -1,5 +1,6 @@
 """Signing in and out, password change, and TOTP two-factor set-up and verification."""
 
+import time
 from base64 import b32encode
 
 import segno
@@ -7,15 +8,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from .demo import DEMO_PASSWORD
 from .forms import SignInForm, TokenForm
@@ -89,23 +93,63 @@ def _manual_key(device) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+#: The session key holding the authenticator key being set up, until it is confirmed.
+PENDING_TOTP_KEY = "ecm_totp_pending_key"
+
+
+def _pending_device(request, *, fresh: bool) -> TOTPDevice:
+    """An unsaved device holding the key being set up: a new key each time the page is shown.
+
+    The key lives only in this session until a code from it is confirmed, so someone who
+    knew the password before the user enrolled cannot have copied it from an earlier visit.
+    """
+    key = None if fresh else request.session.get(PENDING_TOTP_KEY)
+    if not key:
+        key = random_hex(20)
+        request.session[PENDING_TOTP_KEY] = key
+    return TOTPDevice(user=request.user, name="Authenticator app", key=key, confirmed=False)
+
+
+def _confirm(device: TOTPDevice, code: str) -> bool:
+    """Does `code` come from `device`'s key now (within its tolerance)? Saves nothing."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(int(code), device.tolerance):
+        return False
+    device.last_t = totp.t()  # the code just used cannot be used again to verify
+    device.drift = totp.drift
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
-    """Enrol an authenticator app: scan the code, then prove it works with one code."""
+    """Enrol an authenticator app: scan the code, then prove it works with one code.
+
+    The device is created only when a code is confirmed, and any unconfirmed devices left
+    by earlier versions of this page are removed then.
+    """
     if request.user.is_verified():
         messages.info(request, _("Two-factor authentication is already set up for your account."))
         return redirect("home")
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("accounts:two-factor-verify")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
-    )
+    if request.method == "POST" and not request.session.get(PENDING_TOTP_KEY):
+        messages.info(
+            request,
+            _("Your set-up had expired. Scan this new QR code and enter the code it shows."),
+        )
+        return redirect(f"{request.path}?{urlencode({'next': _next_url(request, default='')})}")
+    # A failed attempt keeps the key the user has just scanned; showing the page makes a new one.
+    device = _pending_device(request, fresh=request.method == "GET")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if _confirm(device, form.cleaned_data["code"]):
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+                device.confirmed = True
+                device.save()
+            del request.session[PENDING_TOTP_KEY]
             otp_login(request, device)
             request.session[OTP_REQUIRED_KEY] = "verify"
             messages.success(request, _("Two-factor authentication is set up."))

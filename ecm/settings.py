@@ -234,6 +234,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 ECM_REQUIRE_2FA = _flag("ECM_REQUIRE_2FA", default=not ECM_DEMO)
 OTP_TOTP_ISSUER = "ECM case management"
+# Administrators never see anyone's TOTP secret (the key field, its QR code).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 ECM_SESSION_IDLE_SECONDS = _typed(env.int, "ECM_SESSION_IDLE_SECONDS", default=30 * 60)
 if ECM_SESSION_IDLE_SECONDS <= 0:

@@ -44,6 +44,8 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
+from accounts.rules import membership_refusal
+from accounts.services import memberships_imported
 from cases import summary
 from cases.models import (
     Appointment,
@@ -312,6 +314,15 @@ class _Importer:
                 wanted = []
             for role_name, code in wanted:
                 if (role_name, code) not in held[key]:
+                    refusal = membership_refusal(
+                        user,
+                        role_name,
+                        by=self.by,
+                        held={held_role for held_role, _code in held[key]},
+                    )
+                    if refusal:
+                        self.problems.append(Problem(schema.STAFF, refusal, row.line, "role"))
+                        break
                     held[key].add((role_name, code))
                     memberships.append(
                         Membership(
@@ -328,6 +339,8 @@ class _Importer:
         self.create(User, new_users)
         self.update(User, changed_users, fields)
         self.create(Membership, memberships)
+        if memberships and not self.dry_run:
+            memberships_imported(memberships, by=self.by)
 
     def import_young_people(self) -> None:
         count, changed, fields = self.count(schema.YOUNG_PERSON), [], set()

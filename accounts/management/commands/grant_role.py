@@ -1,8 +1,13 @@
-"""Give a user a role: how the first administrator of a new installation is made."""
+"""Give a user a role: how the first administrator of a new installation is made.
+
+The role is given through accounts.services, so the separation-of-duties rule applies (an
+administrator never holds a case role) and the access log names the person at the keyboard
+as "<os user> (command line)".
+"""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from accounts import services
 from accounts.models import TEAM_ROLES, Membership, Role, Team, User
 
 
@@ -14,7 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("role", choices=Role.values)
         parser.add_argument("--team", help="team code, for team roles")
 
-    @transaction.atomic
     def handle(self, *args, username, role, team=None, **options):
         try:
             user = User.objects.get(username=username)
@@ -30,7 +34,13 @@ class Command(BaseCommand):
                 team_obj = Team.objects.get(code=team)
             except Team.DoesNotExist:
                 raise CommandError(f"No team with code {team!r}.") from None
-        _membership, created = Membership.objects.get_or_create(user=user, role=role, team=team_obj)
+        held = Membership.objects.filter(user=user, role=role, team=team_obj).exists()
+        try:
+            services.membership_grant(
+                user=user, role=role, team=team_obj, actor=services.command_line_actor()
+            )
+        except services.MembershipRefused as refused:
+            raise CommandError(" ".join(refused.messages)) from None
         where = f" in {team_obj}" if team_obj else ""
-        verb = "now holds" if created else "already held"
+        verb = "already held" if held else "now holds"
         self.stdout.write(self.style.SUCCESS(f"{username} {verb} the {role} role{where}."))
