@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the receivers
+        from .access_log import COMMAND_ACTION, register_action_labels
+
+        register_action_labels({COMMAND_ACTION: _("Ran a management command on the server")})
