@@ -12,8 +12,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.management.base import AccessLoggedCommand
 from reports import services
 from reports.models import FileKind, ReportKind, RunStatus
 from reports.tasks import run_report_task
@@ -53,7 +54,7 @@ def _day(option: str):
     return parse
 
 
-class Command(BaseCommand):
+class Command(AccessLoggedCommand):
     help = (
         "Run an evaluation report (or the case-level evaluation dataset) through the report "
         "task and write it to a file."
