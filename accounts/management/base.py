@@ -3,13 +3,16 @@
 A command run on the server bypasses the web pages and their access log, so the command
 writes its own row before it starts: the operating-system user it runs as, its name and its
 arguments (`accounts.access_log.record_command`). The row is written outside the command's
-own transaction, so a command that fails or is rolled back is still on the log.
+own transaction, so a command that fails or is rolled back is still on the log. Arguments
+that are plainly wrong are refused first (`check_arguments`): nothing ran, nothing to log.
+If the row cannot be written the command does not run (the log is never skipped).
 
 tests/accounts/test_management_commands.py checks that every command of the project's apps
 either derives from `AccessLoggedCommand` or is on its allow-list with a reason.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from accounts.access_log import record_command
 
@@ -59,7 +62,17 @@ class AccessLoggedCommand(BaseCommand):
         self._argv = list(argv[2:])
         super().run_from_argv(argv)
 
+    def check_arguments(self, *args, **options) -> None:
+        """Refuse wrong arguments with a CommandError before anything is logged or read."""
+
     def execute(self, *args, **options):
+        self.check_arguments(*args, **options)
         arguments = self._argv if self._argv is not None else _options_as_arguments(args, options)
-        record_command(self.command_name, arguments)
+        try:
+            record_command(self.command_name, arguments)
+        except DatabaseError as error:
+            raise CommandError(
+                f"{self.command_name} did not run: the access log could not be written "
+                f"({error.__class__.__name__}). Is the database reachable and migrated?"
+            ) from None
         return super().execute(*args, **options)

@@ -5,11 +5,13 @@ import getpass
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command, get_commands, load_command_class
+from django.db import DatabaseError
 from django.utils import translation
 
 from accounts.access_log import action_label
+from accounts.management import base
 from accounts.management.base import AccessLoggedCommand
-from accounts.models import AccessLogEntry
+from accounts.models import AccessLogEntry, Team
 
 #: Commands of the project's apps that do not log, each with the reason.
 NOT_LOGGED = {
@@ -82,9 +84,21 @@ def test_a_command_from_the_command_line_logs_its_arguments_as_typed(os_user, tm
 
 @pytest.mark.django_db
 def test_a_command_that_fails_is_still_on_the_log(os_user, tmp_path):
+    missing = tmp_path / "no-such-folder"
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_exchange", str(missing), "--dry-run")
+
+    [row] = AccessLogEntry.objects.all()
+    assert row.object_id == "import_exchange"
+    assert row.path == f"import_exchange --dry-run --path={missing}"
+
+
+@pytest.mark.django_db
+def test_wrong_arguments_are_refused_before_anything_is_logged(os_user, tmp_path):
     missing = tmp_path / "no-such-folder" / "report.csv"
 
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="--output: the folder .* does not exist"):
         call_command(
             "run_report",
             "evaluation",
@@ -94,10 +108,20 @@ def test_a_command_that_fails_is_still_on_the_log(os_user, tmp_path):
             f"--output={missing}",
         )
 
-    [row] = AccessLogEntry.objects.all()
-    assert row.object_id == "run_report"
-    assert f"--output={missing}" in row.path
-    assert "--date-from=2024-01-01" in row.path
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_command_does_not_run_when_the_log_cannot_be_written(os_user, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("no such table: accounts_accesslogentry")
+
+    monkeypatch.setattr(base, "record_command", broken)
+
+    with pytest.raises(CommandError, match="did not run: the access log could not be written"):
+        call_command("seed_demo")
+
+    assert not Team.objects.exists()
 
 
 @pytest.mark.django_db

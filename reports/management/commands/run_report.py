@@ -84,7 +84,11 @@ class Command(AccessLoggedCommand):
         parser.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "pdf"])
         parser.add_argument("--output", required=True, metavar="PATH")
 
-    def handle(self, *args, **options):
+    def check_arguments(self, *args, **options):
+        self._request(options)
+
+    def _request(self, options) -> tuple:
+        """The kind, file kind, output path and service parameters; CommandError if wrong."""
         kind = KINDS[options["kind"]]
         file_kind = FORMATS[kind].get(options["format"])
         if file_kind is None:
@@ -106,6 +110,10 @@ class Command(AccessLoggedCommand):
         }
         if options["fidelity_window_days"] is not None:
             parameters["fidelity_window_days"] = options["fidelity_window_days"]
+        return kind, file_kind, output, parameters
+
+    def handle(self, *args, **options):
+        kind, file_kind, output, parameters = self._request(options)
         try:
             run = services.report_request(by=None, kind=kind, parameters=parameters, enqueue=False)
         except ValidationError as error:
