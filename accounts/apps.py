@@ -8,11 +8,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the receivers
-        from .access_log import register_action_labels
+        from .access_log import COMMAND_ACTION, register_action_labels
         from .services import CHANGED, GRANTED, REFUSED, REVOKED
 
         register_action_labels(
             {
+                COMMAND_ACTION: _("Ran a management command on the server"),
                 GRANTED: _("Role given"),
                 CHANGED: _("Role changed"),
                 REVOKED: _("Role removed"),

@@ -21,6 +21,8 @@ class CasesConfig(AppConfig):
             {
                 **ACTION_LABELS,
                 "case.change": _("Opened or saved a record form"),
+                "caseload.list": _("Viewed their own caseload"),
+                "appointment.list": _("Viewed their own appointments"),
                 "team.view": _("Viewed the team's caseloads"),
                 "team.reallocate": _("Opened or used reallocation"),
                 "appointment.view": _("Opened an appointment"),

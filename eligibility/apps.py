@@ -28,6 +28,7 @@ class EligibilityConfig(AppConfig):
                 "eligibility.override": _("Opened or made an eligibility override"),
                 "ecm.start": _("Opened or used Start ECM"),
                 "ecm.end": _("Opened or used End ECM"),
+                "eligibility.what_if": _("Viewed the policy what-if"),
             }
         )
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
-from accounts.access_log import record_access
+from accounts.access_log import record_access, record_list_view
 from cases.selectors import young_people_visible_to, young_person_for
 from cases.views.base import add_service_errors
 
@@ -355,6 +355,19 @@ def what_if(request):
             date_to=form.cleaned_data["date_to"],
         )
         page = Paginator(result["changes"], WHAT_IF_PAGE_SIZE).get_page(request.GET.get("page"))
+        record_list_view(
+            request,
+            action="eligibility.what_if",
+            count=len(page.object_list),
+            total=page.paginator.count,
+            filters={
+                "policy": form.cleaned_data["policy"],
+                "date_from": form.cleaned_data["date_from"],
+                "date_to": form.cleaned_data["date_to"],
+                "team": form.chosen_team,
+                "page": page.number if page.number > 1 else None,
+            },
+        )
     return render(
         request,
         "eligibility/what_if.html",

@@ -30,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
-from accounts.access_log import record_access
+from accounts.access_log import record_list_view
 from cases.views.base import add_service_errors
 
 from . import exports, selectors, services
@@ -189,13 +189,19 @@ def action_list(request):
         rows, counts = selectors.action_list(
             request.user, team=form.chosen_team, action=form.chosen_action
         )
-        record_access(
+    page = Paginator(rows, ACTION_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    if not form.is_bound or form.is_valid():
+        record_list_view(
             request,
             action="report.action_list",
-            object_type="reports.actionlist",
-            detail=f"{len(rows)} cases",
+            count=len(page.object_list),
+            total=len(rows),
+            filters={
+                "team": form.chosen_team,
+                "action": form.chosen_action,
+                "page": page.number if page.number > 1 else None,
+            },
         )
-    page = Paginator(rows, ACTION_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

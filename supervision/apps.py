@@ -14,6 +14,7 @@ class SupervisionConfig(AppConfig):
 
         register_action_labels(
             {
+                "supervision.list": _("Viewed the list of supervision sessions"),
                 "supervision.view": _("Viewed a supervision session"),
                 "supervision.edit": _("Opened or saved a supervision session"),
             }

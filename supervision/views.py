@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import policy
-from accounts.access_log import get_visible_or_404, record_access
+from accounts.access_log import get_visible_or_404, record_access, record_list_view
 from cases import selectors as case_selectors
 from cases.services import ConflictError
 from cases.views.base import add_service_errors
@@ -72,12 +72,24 @@ def session_list(request):
         raise PermissionDenied
     sessions = selectors.sessions_visible_to(request.user)
     page = Paginator(sessions, SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    named = {person.pk for session in shown for person in session.cases.all()}
+    named |= {action.young_person_id for session in shown for action in session.actions.all()}
+    record_list_view(
+        request,
+        action="supervision.list",
+        count=len(shown),
+        what="supervision sessions",
+        total=page.paginator.count,
+        young_people=len(named - {None}),
+        filters={"page": page.number if page.number > 1 else None},
+    )
     return render(
         request,
         "supervision/session_list.html",
         {
             "page": page,
-            "sessions": page.object_list,
+            "sessions": shown,
             "may_create": policy.may(request.user, "supervision.create"),
         },
     )

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
-from accounts.access_log import get_visible_or_404, record_access
+from accounts.access_log import find_visible_or_404, record_access, record_list_view
 
 from .. import selectors, services, warnings
 from ..forms.caseload import CaseloadFilterForm, ReallocateForm, TeamCasesFilterForm
@@ -41,6 +41,16 @@ def _page(request, queryset, *, count: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _logged_filters(filters: dict, page) -> dict:
+    """The filters as the access log names them: the stage by its number, and the page."""
+    stage = filters.get("stage")
+    return {
+        **filters,
+        "stage": stage.number if stage is not None else None,
+        "page": page.number if page.number > 1 else None,
+    }
+
+
 @login_required
 @require_GET
 def my_caseload(request):
@@ -48,8 +58,16 @@ def my_caseload(request):
     _require(request.user, "case.edit")
     stages = selectors.stages_by_id()
     form = CaseloadFilterForm(request.GET, stages=stages)
-    page = _page(request, selectors.caseload_for(request.user, **form.filters()))
+    filters = form.filters()
+    page = _page(request, selectors.caseload_for(request.user, **filters))
     rows = selectors.decorate(list(page.object_list), stages)
+    record_list_view(
+        request,
+        action="caseload.list",
+        count=len(rows),
+        total=page.paginator.count,
+        filters=_logged_filters(filters, page),
+    )
     return render(
         request,
         "cases/caseload.html",
@@ -62,14 +80,21 @@ def my_caseload(request):
 def my_appointments(request):
     """Upcoming and recent appointments of my caseload, each with a link to its outcome."""
     _require(request.user, "case.edit")
+    limit = 50
+    upcoming = list(selectors.appointments_for_caseload(request.user, upcoming=True, limit=limit))
+    recent = list(selectors.appointments_for_caseload(request.user, upcoming=False, limit=limit))
+    record_list_view(
+        request,
+        action="appointment.list",
+        count=len(upcoming) + len(recent),
+        what="appointments",
+        young_people=len({item.young_person_id for item in (*upcoming, *recent)}),
+        filters={"upcoming": len(upcoming), "recent": len(recent)},
+    )
     return render(
         request,
         "cases/appointment_list.html",
-        {
-            "upcoming": selectors.appointments_for_caseload(request.user, upcoming=True),
-            "recent": selectors.appointments_for_caseload(request.user, upcoming=False),
-            "limit": 50,
-        },
+        {"upcoming": upcoming, "recent": recent, "limit": limit},
     )
 
 
@@ -86,8 +111,11 @@ def team_list(request):
 
 
 def _visible_team(request, code, action):
-    """The team, if the user may read its cases; else a logged 404 (existence not leaked)."""
-    return get_visible_or_404(
+    """The team, if the user may read its cases; else a logged 404 (existence not leaked).
+
+    Not logged when found: the page writes its one row, saying which cases it showed.
+    """
+    return find_visible_or_404(
         request, policy.teams_for(request.user, "case.read"), action=action, code=code
     )
 
@@ -185,6 +213,14 @@ def team_overview(request, code):
         count=None if any(filters.values()) else totals.total,
     )
     rows = selectors.decorate(selectors.summarised(page.object_list), stages)
+    record_list_view(
+        request,
+        action="team.view",
+        obj=team,
+        count=len(rows),
+        total=page.paginator.count,
+        filters=_logged_filters(filters, page),
+    )
     may_allocate = policy.may(request.user, "case.allocate", team)
     reallocate_form = None
     if may_allocate:
@@ -245,6 +281,13 @@ def reallocate(request, code):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                record_access(
+                    request,
+                    action="team.reallocate",
+                    obj=team,
+                    detail=f"young people reallocated: {moved} of {len(young_people)}, "
+                    f"to user {practitioner.pk}",
+                )
                 messages.success(request, _reallocated_message(moved, young_people, practitioner))
                 return redirect("cases:team-detail", code=team.code)
     else:
@@ -255,11 +298,18 @@ def reallocate(request, code):
             practitioners=practitioners,
             selected=selected,
         )
-    has_choices = form.fields["young_people"].queryset.exists()
+    offered = form.fields["young_people"].queryset.count()
+    record_list_view(
+        request,
+        action="team.reallocate",
+        obj=team,
+        count=offered,
+        filters={"preselected": len(form["young_people"].value() or ()) or None},
+    )
     return render(
         request,
         "cases/team_reallocate.html",
-        {"team": team, "form": form, "has_choices": has_choices},
+        {"team": team, "form": form, "has_choices": offered > 0},
     )
 
 

@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 from django.test import RequestFactory
+from django.utils import translation
 
-from accounts.access_log import get_visible_or_404, record_access
+from accounts.access_log import action_label, get_visible_or_404, record_access, record_list_view
 from accounts.models import AccessLogEntry, Team
 
 
@@ -81,3 +82,61 @@ def test_get_visible_or_404_treats_a_malformed_id_as_not_found(practitioner):
     request.user = practitioner
     with pytest.raises(Http404):
         get_visible_or_404(request, Team.objects.all(), action="team.view", pk="not-a-number")
+
+
+def test_a_list_view_row_says_what_was_shown_and_how_it_was_filtered(practitioner, team_a):
+    request = RequestFactory().get("/caseload/?q=Dy&page=2")
+    request.user = practitioner
+
+    record_list_view(
+        request,
+        action="caseload.list",
+        count=25,
+        total=60,
+        filters={"search": "Dy", "status": "", "stage": None, "team": team_a, "page": 2},
+    )
+
+    row = AccessLogEntry.objects.get()
+    assert (row.action, row.object_type, row.path) == (
+        "caseload.list",
+        "list",
+        "/caseload/?q=Dy&page=2",
+    )
+    assert (
+        row.detail
+        == f"young people shown: 25 of 60; filters: page=2, search='Dy', team={team_a.pk}"
+    )
+
+
+def test_a_list_view_row_of_other_rows_counts_the_young_people_they_name(practitioner):
+    request = RequestFactory().get("/appointments/")
+    request.user = practitioner
+
+    record_list_view(
+        request, action="appointment.list", count=7, what="appointments", young_people=3
+    )
+
+    assert AccessLogEntry.objects.get().detail == (
+        "appointments shown: 7; young people named: 3; filters: none"
+    )
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "caseload.list",
+        "appointment.list",
+        "team.view",
+        "team.reallocate",
+        "eligibility.what_if",
+        "supervision.list",
+        "report.action_list",
+        "command.run",
+    ],
+)
+def test_the_new_access_log_rows_read_as_words_in_english_and_welsh(action):
+    english = str(action_label(action))
+    with translation.override("cy"):
+        welsh = str(action_label(action))
+    assert english != action
+    assert welsh not in (action, english)

@@ -19,8 +19,8 @@ APPOINTMENTS = reverse("cases:appointment-list")
 TEAMS = reverse("cases:team-list")
 
 #: Queries per page, whatever the number of rows (DESIGN.md section 9).
-CASELOAD_BUDGET = 9
-APPOINTMENTS_BUDGET = 8
+CASELOAD_BUDGET = 10  # one INSERT: the access-log row of the list
+APPOINTMENTS_BUDGET = 9  # one INSERT: the access-log row of the list
 TEAM_LIST_BUDGET = 7
 TEAM_DETAIL_BUDGET = 13  # stages, practitioners and the count are read once and shared
 REALLOCATE_BUDGET = 11
@@ -664,3 +664,99 @@ def test_evaluator_navigation_has_no_case_pages(evaluator):
     ]
 
     assert not {"My caseload", "Appointments", "Teams"} & set(labels)
+
+
+# --- The access log of the lists (issue 11) -----------------------------------------------------
+
+
+def list_rows(user, action):
+    return list(AccessLogEntry.objects.filter(user=user, action=action))
+
+
+def test_caseload_writes_one_access_log_row_with_what_it_showed(practitioner, team_a):
+    for name in ("Dylan", "Dyfan", "Sian"):
+        case_for(practitioner, team_a, given_name=name)
+
+    response = client_for(practitioner).get(CASELOAD, {"q": "Dy", "status": "referred"})
+
+    assert response.status_code == 200
+    [row] = list_rows(practitioner, "caseload.list")
+    assert row.allowed is True
+    assert row.path == f"{CASELOAD}?q=Dy&status=referred"
+    assert row.detail == "young people shown: 2 of 2; filters: search='Dy', status='referred'"
+    assert AccessLogEntry.objects.filter(user=practitioner).count() == 1
+
+
+def test_caseload_row_names_the_page_shown(practitioner, team_a):
+    for _ in range(30):
+        case_for(practitioner, team_a)
+
+    client_for(practitioner).get(CASELOAD, {"page": "2"})
+
+    [row] = list_rows(practitioner, "caseload.list")
+    assert row.detail == "young people shown: 5 of 30; filters: page=2"
+
+
+def test_appointments_list_writes_one_access_log_row(practitioner, team_a):
+    first, second = case_for(practitioner, team_a), case_for(practitioner, team_a)
+    factories.AppointmentFactory(young_person=first)
+    factories.AppointmentFactory(young_person=first)
+    factories.AppointmentFactory(
+        young_person=second,
+        starts_at=timezone.now() + timedelta(days=1),
+        attendance="",
+        engagement=None,
+    )
+
+    client_for(practitioner).get(APPOINTMENTS)
+
+    [row] = list_rows(practitioner, "appointment.list")
+    assert row.detail == (
+        "appointments shown: 3; young people named: 2; filters: recent=2, upcoming=1"
+    )
+    assert AccessLogEntry.objects.filter(user=practitioner).count() == 1
+
+
+def test_team_page_writes_one_access_log_row_with_count_and_filters(manager, rhian, team_a):
+    case_for(rhian, team_a)
+    case_for(rhian, team_a, ecm_start_date=timezone.localdate() - timedelta(days=3))
+    case_for(None, team_a)
+
+    client_for(manager).get(team_url(team_a), {"practitioner": rhian.pk, "stage": ""})
+
+    [row] = AccessLogEntry.objects.filter(user=manager)
+    assert (row.action, row.object_type, row.object_id) == (
+        "team.view",
+        "accounts.team",
+        str(team_a.pk),
+    )
+    assert row.detail == f"young people shown: 2 of 2; filters: practitioner_id='{rhian.pk}'"
+
+
+def test_reallocation_page_logs_the_cases_it_offers(practitioner, manager, team_a):
+    chosen = case_for(practitioner, team_a)
+    case_for(practitioner, team_a)
+
+    client_for(manager).get(team_url(team_a, "cases:team-reallocate"))
+    client_for(manager).get(team_url(team_a, "cases:team-reallocate"), {"young_person": chosen.pk})
+
+    details = [row.detail for row in AccessLogEntry.objects.filter(user=manager).order_by("id")]
+    assert details == [
+        "young people shown: 2; filters: none",
+        "young people shown: 1; filters: preselected=1",
+    ]
+    assert set(AccessLogEntry.objects.values_list("action", flat=True)) == {"team.reallocate"}
+
+
+def test_a_reallocation_is_one_access_log_row(practitioner, rhian, manager, team_a):
+    moving = case_for(practitioner, team_a)
+
+    response = client_for(manager).post(
+        team_url(team_a, "cases:team-reallocate"),
+        {"young_people": [moving.pk], "practitioner": rhian.pk, "reason": "Cover"},
+    )
+
+    assert response.status_code == 302
+    [row] = AccessLogEntry.objects.filter(user=manager)
+    assert row.action == "team.reallocate"
+    assert row.detail == f"young people reallocated: 1 of 1, to user {rhian.pk}"

@@ -29,7 +29,7 @@ FUNNEL = reverse("eligibility:funnel")
 #: Queries per page, whatever the number of rows (DESIGN.md section 9).
 DECISION_LIST_BUDGET = 9
 FUNNEL_BUDGET = 10
-WHAT_IF_BUDGET = 15
+WHAT_IF_BUDGET = 16  # one INSERT: the access-log row of the list
 PANEL_BUDGET = 3
 
 NEED_CODES = ["substance_misuse", "mental_health", "neglect", "bereavement", "exploitation"]
@@ -937,3 +937,26 @@ def test_any_check_answer_gets_a_page_not_an_error(few_offences, practitioner, a
     )
     assert response.status_code == 200
     assert not EligibilityDecision.objects.exists()
+
+
+def test_what_if_writes_one_access_log_row_with_what_it_showed(
+    what_if_cohort, manager, team_a, default_policies
+):
+    widened = default_policies["Widened"]
+
+    client_for(manager).get(WHAT_IF, what_if_query(widened, team=team_a.pk))
+
+    [row] = AccessLogEntry.objects.filter(user=manager)
+    assert (row.action, row.allowed) == ("eligibility.what_if", True)
+    assert row.detail == (
+        "young people shown: 1 of 1; filters: date_from=2016-01-01, date_to=2016-12-31, "
+        f"policy={widened.pk}, team={team_a.pk}"
+    )
+
+
+def test_what_if_with_bad_filters_shows_nobody_and_logs_no_list(manager, default_policies):
+    query = what_if_query(default_policies["Widened"], date_from="2016-06-01", date_to="2016-01-01")
+
+    client_for(manager).get(WHAT_IF, query)
+
+    assert not AccessLogEntry.objects.filter(action="eligibility.what_if").exists()

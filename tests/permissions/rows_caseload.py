@@ -19,20 +19,22 @@ EDITORS = ("practitioner", "manager")
 READERS = ("practitioner", "manager", "psychologist")
 
 ROWS = [
-    Row("cases:caseload", only(OK, EDITORS)),
-    Row("cases:appointment-list", only(OK, EDITORS)),
+    Row("cases:caseload", only(OK, EDITORS), shows_young_people=True),
+    Row("cases:appointment-list", only(OK, EDITORS), shows_young_people=True),
     Row("cases:team-list", only(OK, READERS)),
     Row(
         "cases:team-detail",
         only(OK, READERS, otherwise=NOT_FOUND),
         other_team=signed_in(NOT_FOUND),
         kwargs=team_kwargs,
+        shows_young_people=True,
     ),
     Row(
         "cases:team-reallocate",
         signed_in(NOT_FOUND, manager=OK, practitioner=FORBIDDEN, psychologist=FORBIDDEN),
         other_team=signed_in(NOT_FOUND),
         kwargs=team_kwargs,
+        shows_young_people=True,
     ),
     # Posting nothing: the manager sees the form again with its errors; nothing is moved.
     Row(

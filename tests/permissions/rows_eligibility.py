@@ -30,11 +30,41 @@ def decision_kwargs(world, own: bool) -> dict:
 
 
 ROWS = [
-    Row("eligibility:decision-list", READERS, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("eligibility:decision-create", EDITORS, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("eligibility:override-create", MANAGERS, other_team=OTHER_TEAM, kwargs=decision_kwargs),
-    Row("eligibility:start", EDITORS, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("eligibility:end", EDITORS, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("eligibility:what-if", only(OK, ("manager",))),
+    Row(
+        "eligibility:decision-list",
+        READERS,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "eligibility:decision-create",
+        EDITORS,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "eligibility:override-create",
+        MANAGERS,
+        other_team=OTHER_TEAM,
+        kwargs=decision_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "eligibility:start",
+        EDITORS,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "eligibility:end",
+        EDITORS,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row("eligibility:what-if", only(OK, ("manager",)), shows_young_people=True),
     Row("eligibility:funnel", only(OK, ("manager",))),
 ]

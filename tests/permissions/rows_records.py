@@ -24,7 +24,7 @@ def archive_kwargs(kind: str):
 
 ROWS = [
     *(
-        Row(url_name, EDITORS, other_team=OTHER_TEAM, kwargs=case_kwargs)
+        Row(url_name, EDITORS, other_team=OTHER_TEAM, kwargs=case_kwargs, shows_young_people=True)
         for url_name in (
             "cases:need-create",
             "cases:offence-create",
@@ -36,12 +36,19 @@ ROWS = [
             "cases:appointment-create",
         )
     ),
-    Row("cases:trmassessment-create", TRM_EDITORS, other_team=OTHER_TEAM, kwargs=case_kwargs),
+    Row(
+        "cases:trmassessment-create",
+        TRM_EDITORS,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
     Row(
         "cases:appointment-edit",
         EDITORS,
         other_team=OTHER_TEAM,
         kwargs=record_kwargs("appointment", "appointment_pk"),
+        shows_young_people=True,
     ),
     # A psychologist records TRM assessments but does not archive them.
     Row(
@@ -49,5 +56,6 @@ ROWS = [
         EDITORS,
         other_team=OTHER_TEAM,
         kwargs=archive_kwargs("trmassessment"),
+        shows_young_people=True,
     ),
 ]

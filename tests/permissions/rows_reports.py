@@ -119,5 +119,5 @@ ROWS += [
     Row("reports:run-detail", REQUESTER_ONLY, other_team=NOBODY, kwargs=run_kwargs),
     Row("reports:run-status", REQUESTER_ONLY, other_team=NOBODY, kwargs=run_kwargs),
     Row("reports:run-download", REQUESTER_ONLY, other_team=NOBODY, kwargs=file_kwargs),
-    Row("reports:action-list", only(OK, ("manager",))),
+    Row("reports:action-list", only(OK, ("manager",)), shows_young_people=True),
 ]

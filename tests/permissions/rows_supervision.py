@@ -66,15 +66,31 @@ ROWS = [
     Row(
         "supervision:session-list",
         signed_in(OK, evaluator=FORBIDDEN, admin=FORBIDDEN),
+        shows_young_people=True,
     ),
-    Row("supervision:session-create", only(OK, ("psychologist",))),
+    Row(
+        "supervision:session-create",
+        only(OK, ("psychologist",)),
+        shows_young_people=True,
+        access_log_gap=(
+            "the form lists the psychologist's cases to choose from; the page is being "
+            "rewritten with a caseload list in a parallel change, which writes its row"
+        ),
+    ),
     Row(
         "supervision:session-detail",
         PARTICIPANTS_AND_MANAGER,
         other_team=OTHER_TEAM,
         kwargs=session_kwargs,
+        shows_young_people=True,
     ),
-    Row("supervision:session-edit", HELD_IT, other_team=OTHER_TEAM, kwargs=session_kwargs),
+    Row(
+        "supervision:session-edit",
+        HELD_IT,
+        other_team=OTHER_TEAM,
+        kwargs=session_kwargs,
+        shows_young_people=True,
+    ),
     Row(
         "supervision:action-complete",
         PARTICIPANTS,

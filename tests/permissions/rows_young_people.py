@@ -19,11 +19,49 @@ OTHER_TEAM = signed_in(NOT_FOUND)
 
 ROWS = [
     Row("cases:youngperson-create", only(OK, ("practitioner", "manager"))),
-    Row("cases:youngperson-detail", READ, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("cases:youngperson-edit", EDIT, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("cases:youngperson-archive", EDIT, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("cases:youngperson-timeline", READ, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("cases:trm-chart", READ, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("cases:youngperson-history", MANAGERS, other_team=OTHER_TEAM, kwargs=case_kwargs),
-    Row("cases:youngperson-access-log", MANAGERS, other_team=OTHER_TEAM, kwargs=case_kwargs),
+    Row(
+        "cases:youngperson-detail",
+        READ,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:youngperson-edit",
+        EDIT,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:youngperson-archive",
+        EDIT,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:youngperson-timeline",
+        READ,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:trm-chart", READ, other_team=OTHER_TEAM, kwargs=case_kwargs, shows_young_people=True
+    ),
+    Row(
+        "cases:youngperson-history",
+        MANAGERS,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:youngperson-access-log",
+        MANAGERS,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
 ]

@@ -470,3 +470,18 @@ def test_action_list_query_budget_is_the_same_for_1_and_50_cases(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("reports:action-list"))
     assert response.status_code == 200
+
+
+def test_the_action_list_row_says_how_many_cases_and_which_filters(manager, practitioner, team_a):
+    for _index in range(3):
+        _open_case(team_a, practitioner)
+
+    client_for(manager).get(
+        reverse("reports:action-list"), {"team": team_a.code, "action": "consent_missing"}
+    )
+
+    [row] = AccessLogEntry.objects.filter(user=manager)
+    assert row.action == "report.action_list"
+    assert row.detail == (
+        f"young people shown: 3 of 3; filters: action='consent_missing', team={team_a.pk}"
+    )

@@ -20,7 +20,7 @@ from supervision.views import panel_context
 from tests.conftest import client_for
 
 #: Queries per page, whatever the number of sessions, cases and actions (DESIGN.md 9).
-LIST_BUDGET = 10
+LIST_BUDGET = 11  # one INSERT: the access-log row of the list
 DETAIL_BUDGET = 11
 PANEL_BUDGET = 2
 
@@ -492,3 +492,18 @@ def test_the_practitioners_user_page_in_the_admin_shows_no_notes(
     assert PRIVATE.encode() not in response.content
     history = client.get(reverse("admin:accounts_user_history", args=[practitioner.pk]))
     assert PRIVATE.encode() not in history.content
+
+
+def test_the_list_writes_one_access_log_row_with_what_it_showed(
+    psychologist, practitioner, team_a, young_person, session
+):
+    other = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+    record(psychologist, practitioner, cases=[young_person, other])
+
+    client_for(practitioner).get(LIST)
+
+    [row] = AccessLogEntry.objects.filter(user=practitioner)
+    assert (row.action, row.allowed) == ("supervision.list", True)
+    assert row.detail == (
+        "supervision sessions shown: 2 of 2; young people named: 2; filters: none"
+    )

@@ -6,12 +6,13 @@ people whose stored summary differs from their records and fails if there are an
 it every summary is rebuilt.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.management.base import AccessLoggedCommand
 from cases import summary
 
 
-class Command(BaseCommand):
+class Command(AccessLoggedCommand):
     help = "Recompute every young person's stored case summaries (or --check them)."
 
     def add_arguments(self, parser):

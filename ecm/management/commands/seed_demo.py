@@ -5,10 +5,11 @@ run outside a demonstration (ECM_DEMO) or debug mode unless forced.
 """
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
+from accounts.management.base import AccessLoggedCommand
 from accounts.models import Agency, Membership, Role, Team, User
 from cases.models import NeedCategory, TRMStage
 from cases.reference_data import ensure_defaults
@@ -50,7 +51,7 @@ ACCOUNTS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(AccessLoggedCommand):
     help = "Load demonstration teams, agencies and accounts (idempotent)."
 
     def add_arguments(self, parser):

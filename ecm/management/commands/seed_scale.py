@@ -10,8 +10,9 @@ edits made by people. See `ecm.scale` for what is generated and the rules it kee
 """
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.management.base import AccessLoggedCommand
 from ecm import scale
 
 
@@ -29,7 +30,7 @@ def _not_negative(value: str) -> int:
     return number
 
 
-class Command(BaseCommand):
+class Command(AccessLoggedCommand):
     help = (
         "Generate realistic scale data (teams, staff, young people and their records) in bulk, "
         "for benchmarks. Idempotent: existing teams, staff and young people are skipped."

@@ -2,12 +2,11 @@
 
 import time
 
-from django.core.management.base import BaseCommand
-
+from accounts.management.base import AccessLoggedCommand
 from reports.exchange.exporter import export_exchange
 
 
-class Command(BaseCommand):
+class Command(AccessLoggedCommand):
     help = (
         "Write every file of the exchange format (CSV with header rows) to a folder, or to a "
         "zip if PATH ends .zip."

@@ -1,12 +1,13 @@
 """`python manage.py import_exchange PATH [--dry-run]` (DESIGN.md section 8)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.management.base import AccessLoggedCommand
 from reports.exchange.importer import import_exchange, summary_lines
 from reports.exchange.source import from_path
 
 
-class Command(BaseCommand):
+class Command(AccessLoggedCommand):
     help = (
         "Import a folder or .zip of CSV files in the exchange format. Every row is checked "
         "first; nothing is written unless all are valid. --dry-run only checks."

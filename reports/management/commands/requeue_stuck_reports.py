@@ -8,13 +8,12 @@ retention period (`reports.exchange.jobs`). Beat runs the same job every five mi
 (CELERY_BEAT_SCHEDULE); run this from cron otherwise.
 """
 
-from django.core.management.base import BaseCommand
-
+from accounts.management.base import AccessLoggedCommand
 from reports import services
 from reports.exchange import jobs
 
 
-class Command(BaseCommand):
+class Command(AccessLoggedCommand):
     help = "Re-queue stuck report runs and exchange imports; delete expired report files."
 
     def handle(self, *args, **options):

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.management.base import AccessLoggedCommand
 from reports import services
 from reports.models import FileKind, ReportKind, RunStatus
 from reports.tasks import run_report_task
@@ -53,7 +54,7 @@ def _day(option: str):
     return parse
 
 
-class Command(BaseCommand):
+class Command(AccessLoggedCommand):
     help = (
         "Run an evaluation report (or the case-level evaluation dataset) through the report "
         "task and write it to a file."
@@ -83,7 +84,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "pdf"])
         parser.add_argument("--output", required=True, metavar="PATH")
 
-    def handle(self, *args, **options):
+    def check_arguments(self, *args, **options):
+        self._request(options)
+
+    def _request(self, options) -> tuple:
+        """The kind, file kind, output path and service parameters; CommandError if wrong."""
         kind = KINDS[options["kind"]]
         file_kind = FORMATS[kind].get(options["format"])
         if file_kind is None:
@@ -105,6 +110,10 @@ class Command(BaseCommand):
         }
         if options["fidelity_window_days"] is not None:
             parameters["fidelity_window_days"] = options["fidelity_window_days"]
+        return kind, file_kind, output, parameters
+
+    def handle(self, *args, **options):
+        kind, file_kind, output, parameters = self._request(options)
         try:
             run = services.report_request(by=None, kind=kind, parameters=parameters, enqueue=False)
         except ValidationError as error:
