@@ -1,9 +1,10 @@
 """The case-level evaluation dataset (DESIGN.md section 7): pseudonymised, one row per person.
 
 Rows are the cohort members whose *evaluation* consent is currently given (never refused or
-withdrawn). No name, date of birth, reference or free text leaves here: the columns are
-codes, counts, flags and a pseudonym — a keyed hash of the internal id with the study key,
-which evaluators never hold and which is never logged.
+withdrawn) by the young person and, where parent/carer consent is required for them, by the
+parent/carer too (`evaluation_consent_given`). No name, date of birth, reference or free text
+leaves here: the columns are codes, counts, flags and a pseudonym — a keyed hash of the
+internal id with the study key, which evaluators never hold and which is never logged.
 """
 
 import hashlib
@@ -53,6 +54,18 @@ def pseudonym(young_person_id: int) -> str:
         raise ImproperlyConfigured("ECM_STUDY_KEY: must be set to produce pseudonymised exports")
     digest = hmac.new(key.encode(), str(young_person_id).encode(), hashlib.sha256).hexdigest()
     return digest[:20]
+
+
+def evaluation_consent_given() -> Q:
+    """DESIGN.md section 7, the case-level dataset: the young person's current evaluation
+    consent is given and, where parent/carer consent is required for them, the parent/carer's
+    is given as well; a refusal or withdrawal by either (or no decision) leaves them out.
+
+    Needs the `evaluation_consent` and `parent_evaluation_consent` annotations
+    (`latest_consent`), as `dataset_rows` adds them."""
+    return Q(evaluation_consent=ConsentDecision.GIVEN) & (
+        Q(parent_consent_required=False) | Q(parent_evaluation_consent=ConsentDecision.GIVEN)
+    )
 
 
 def age_band(age: int | None) -> str:
@@ -155,7 +168,8 @@ def columns(need_codes: list[str]) -> list[tuple[str, str]]:
 
 
 def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
-    """(data dictionary, rows) for the cohort members with evaluation consent given."""
+    """(data dictionary, rows) for the cohort members with evaluation consent given (by the
+    parent/carer too where theirs is required)."""
     need_codes = list(NeedCategory.objects.order_by("code").values_list("code", flat=True))
     months = scope.follow_up_months
     followup_cutoff = scope.followup_cohort().filter(pk=OuterRef("pk"))
@@ -163,8 +177,11 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
         with_stages(with_fidelity(scope, scope.cohort()))
         .annotate(
             evaluation_consent=latest_consent(ConsentParty.YOUNG_PERSON, ConsentPurpose.EVALUATION),
+            parent_evaluation_consent=latest_consent(
+                ConsentParty.PARENT_CARER, ConsentPurpose.EVALUATION
+            ),
         )
-        .filter(evaluation_consent=ConsentDecision.GIVEN)
+        .filter(evaluation_consent_given())
         .annotate(
             age_at_start=AgeInYears(F("date_of_birth"), F("ecm_start_date")),
             offences_12m_before_start=_count(Offence, "committed_on", window="before", months=12),

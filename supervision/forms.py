@@ -1,14 +1,15 @@
 """Forms for clinical supervision sessions.
 
-Forms check types and required answers; the rules (the practitioner works in a team the
-psychologist serves, the cases discussed are that team's, no session in the future) are
+Forms check types and required answers, and offer as cases only the practitioner's
+caseload in the session's team; the rules (the practitioner works in a team the psychologist
+serves, every young person named is that team's, no session in the future) are
 `supervision.services`' job, and the views put its errors back onto these forms.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Role
 from cases.forms.records import date_field, text_field
 
 #: How many new agreed actions one form can add.
@@ -17,15 +18,9 @@ ACTION_PARTS = ("description", "owner", "due_on", "young_person")
 
 
 class CaseChoices(forms.ModelMultipleChoiceField):
-    """Young people by reference and name, with their team when there is more than one."""
-
-    def __init__(self, *args, show_team=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.show_team = show_team
+    """Young people by reference and name (all of one team: the session's)."""
 
     def label_from_instance(self, obj):
-        if self.show_team:
-            return f"{obj.reference} – {obj.full_name} ({obj.team.name})"
         return f"{obj.reference} – {obj.full_name}"
 
 
@@ -97,7 +92,10 @@ class SessionNotesForm(forms.Form):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("The team manager and the case record show that these were discussed"),
+        help_text=_(
+            "The young people allocated to the practitioner; the team manager and the case "
+            "record show that these were discussed"
+        ),
         error_messages={"invalid_choice": _("Select cases from the list")},
     )
     shared_notes = text_field(
@@ -109,13 +107,12 @@ class SessionNotesForm(forms.Form):
         help_text=_("Seen only by the practitioner and you"),
     )
 
-    def __init__(self, *args, young_people, show_team=False, **kwargs):
-        """`young_people`: the cases that may be chosen (those of the teams served);
-        `show_team`: name each one's team (the psychologist serves several)."""
+    def __init__(self, *args, young_people, **kwargs):
+        """`young_people`: the cases that may be chosen (the practitioner's caseload in the
+        session's team)."""
         super().__init__(*args, **kwargs)
-        young_people = young_people.select_related("team").order_by("team__name", "reference")
+        young_people = young_people.order_by("reference")
         self.fields["cases"].queryset = young_people
-        self.fields["cases"].show_team = show_team
         _add_action_fields(self, young_people)
 
     def clean(self):
@@ -131,44 +128,45 @@ class SessionNotesForm(forms.Form):
         ]
 
 
-class SessionForm(SessionNotesForm):
-    """Record a supervision session (feeds `services.session_record`).
+class PractitionerChoices(forms.ModelChoiceField):
+    """Practitioners in the teams served (one choice per practitioner and team)."""
 
-    The practitioner list offers those in the teams the psychologist serves; anyone else
-    posted (a stale page) is passed on for the service to refuse with its message.
+    def label_from_instance(self, obj):
+        return str(obj.user)
+
+
+class PractitionerChoiceForm(forms.Form):
+    """Recording a session, first step: who was supervised, in which team.
+
+    The next step offers the cases of that practitioner's caseload in that team, so the
+    choice is one of the practitioner's memberships of a team the psychologist serves; the
+    list is grouped by team when the psychologist serves several.
     """
 
-    field_order = ["practitioner", "held_on", "cases", "shared_notes", "private_notes"]
-
-    practitioner = forms.ModelChoiceField(
+    supervised = PractitionerChoices(
         label=_("Practitioner supervised"),
-        queryset=User.objects.filter(is_active=True),
+        queryset=Membership.objects.none(),
         empty_label=_("Select the practitioner"),
         error_messages={
             "required": _("Select the practitioner supervised"),
             "invalid_choice": _("Select a practitioner from the list"),
         },
     )
-    held_on = date_field(
-        _("Date of the session"),
-        required_message=_("Enter the date of the session"),
-        invalid_message=_("Date of the session must be a real date"),
-        help_text=_("For example, 17/03/2026"),
-    )
 
     def __init__(self, *args, teams, **kwargs):
         """`teams`: the teams the psychologist serves (a queryset)."""
         super().__init__(*args, **kwargs)
-        memberships = list(
+        queryset = (
             Membership.objects.filter(team__in=teams, role=Role.PRACTITIONER, user__is_active=True)
             .select_related("user", "team")
             .order_by("team__name", "user__first_name", "user__last_name", "user__username")
         )
-        field = self.fields["practitioner"]
+        field = self.fields["supervised"]
+        field.queryset = queryset
         groups: dict[str, list] = {}
-        for membership in memberships:
+        for membership in queryset:
             groups.setdefault(membership.team.name, []).append(
-                (membership.user_id, str(membership.user))
+                (membership.pk, str(membership.user))
             )
         if len(groups) > 1:
             field.choices = [("", field.empty_label), *groups.items()]
@@ -176,8 +174,25 @@ class SessionForm(SessionNotesForm):
             flat = [choice for group in groups.values() for choice in group]
             field.choices = [("", field.empty_label), *flat]
 
+
+class SessionForm(SessionNotesForm):
+    """Record a supervision session, second step (feeds `services.session_record`).
+
+    The practitioner and the team were chosen in the first step (`PractitionerChoiceForm`);
+    the cases offered are that practitioner's caseload in that team.
+    """
+
+    field_order = ["held_on", "cases", "shared_notes", "private_notes"]
+
+    held_on = date_field(
+        _("Date of the session"),
+        required_message=_("Enter the date of the session"),
+        invalid_message=_("Date of the session must be a real date"),
+        help_text=_("For example, 17/03/2026"),
+    )
+
     def service_arguments(self) -> dict:
-        names = ("practitioner", "held_on", "cases", "shared_notes", "private_notes", "actions")
+        names = ("held_on", "cases", "shared_notes", "private_notes", "actions")
         return {name: self.cleaned_data[name] for name in names}
 
 

@@ -26,7 +26,21 @@ def shared_team(psychologist, practitioner):
     return membership.team if membership else None
 
 
+def practitioner_team(psychologist, practitioner, team):
+    """`team` if the psychologist serves it and the practitioner works in it (or None)."""
+    served = policy.team_ids_for(psychologist, "supervision.create") or set()
+    if team is None or team.pk not in served:
+        return None
+    works_there = Membership.objects.filter(
+        user=practitioner, role=Role.PRACTITIONER, team=team
+    ).exists()
+    return team if works_there else None
+
+
 def _validate(errors, *, held_on, team, cases, actions):
+    """The session's rules. Every young person named — a case discussed or the subject of an
+    action — must be in the session's team, whose manager sees the session: a child of
+    another team would otherwise appear to that team."""
     if held_on > timezone.localdate():
         errors.setdefault("held_on", []).append(_("The session date must be today or in the past"))
     outside = [person for person in cases if person.team_id != getattr(team, "pk", None)]
@@ -36,6 +50,12 @@ def _validate(errors, *, held_on, team, cases, actions):
             % {"team": team.name, "refs": ", ".join(person.reference for person in outside)}
         )
     for index, action in enumerate(actions, start=1):
+        person = action.get("young_person")
+        if team is not None and person is not None and person.team_id != team.pk:
+            errors.setdefault("actions", []).append(
+                _("Action %(number)d: the young person must be in %(team)s")
+                % {"number": index, "team": team.name}
+            )
         if not action.get("description", "").strip() or not action.get("owner", "").strip():
             errors.setdefault("actions", []).append(
                 _("Action %(number)d: say what is to be done and who will do it")
@@ -60,17 +80,25 @@ def session_record(
     private_notes: str = "",
     actions: list[dict] = (),
     session_ref: str | None = None,
+    team=None,
 ) -> SupervisionSession:
-    """A psychologist records supervision of a practitioner in a team they serve."""
+    """A psychologist records supervision of a practitioner in a team they serve.
+
+    `team`: the practitioner's team the session belongs to (its manager sees it); without
+    one, the first team (by name) that the psychologist serves and the practitioner works in.
+    """
     if not policy.may(by, "supervision.create"):
         raise PermissionDenied
     cases, actions = list(cases), list(actions)
-    team = shared_team(by, practitioner)
+    if team is None:
+        team = shared_team(by, practitioner)
+        refused = _("%(name)s is not a practitioner in a team you serve")
+    else:
+        team = practitioner_team(by, practitioner, team)
+        refused = _("%(name)s is not a practitioner in that team, or you do not serve it")
     errors: dict = {}
     if team is None:
-        errors["practitioner"] = [
-            _("%(name)s is not a practitioner in a team you serve") % {"name": practitioner}
-        ]
+        errors["practitioner"] = [refused % {"name": practitioner}]
     _validate(errors, held_on=held_on, team=team, cases=cases, actions=actions)
     if errors:
         raise ValidationError(errors)

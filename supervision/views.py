@@ -11,12 +11,14 @@ session never load them, so no template can show them by mistake.
 Who gets what (tests/permissions/rows_supervision.py): a session the user may not see is a
 logged 404; the list is 403 for roles without `supervision.actions.read` (evaluators,
 administrators); recording is for psychologists, revising for the one who held the session.
+The cases a session may name are the supervised practitioner's caseload in the session's team.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,7 +32,7 @@ from cases.services import ConflictError
 from cases.views.base import add_service_errors
 
 from . import selectors, services
-from .forms import SessionEditForm, SessionForm
+from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm
 from .models import SupervisionAction, SupervisionSession
 
 SESSIONS_PAGE_SIZE = 25
@@ -56,13 +58,13 @@ def _notes(request, session) -> dict | None:
     return SupervisionSession.objects.values("shared_notes", "private_notes").get(pk=session.pk)
 
 
-def _cases_to_choose(user):
-    """Young people the psychologist may name as discussed: open cases in the teams served."""
-    return case_selectors.young_people_visible_to(user)
-
-
-def _serves_several_teams(user) -> bool:
-    return len(policy.team_ids_for(user, "supervision.create") or ()) > 1
+def _cases_to_choose(user, *, practitioner, team, session=None):
+    """Young people the psychologist may name: the practitioner's caseload in the session's
+    team (and, when revising, the cases the session already names, so none is dropped)."""
+    allocated = Q(practitioner=practitioner)
+    if session is not None:
+        allocated |= Q(pk__in=session.cases.values("pk"))
+    return case_selectors.young_people_visible_to(user).filter(allocated, team=team)
 
 
 @login_required
@@ -98,17 +100,34 @@ def session_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request):
+    """Two steps: choose the practitioner (and team), then the session with their caseload.
+
+    The choice travels in the query string (`?supervised=`), so the second step's form posts
+    back to the same address and, on an error, shows again with everything typed.
+    """
     if not policy.may(request.user, "supervision.create"):
         raise PermissionDenied
+    choice = PractitionerChoiceForm(
+        request.GET if "supervised" in request.GET else None,
+        teams=policy.teams_for(request.user, "supervision.create"),
+    )
+    if not choice.is_valid():
+        return render(request, "supervision/session_choose_practitioner.html", {"form": choice})
+    supervised = choice.cleaned_data["supervised"]
     form = SessionForm(
         request.POST or None,
-        teams=policy.teams_for(request.user, "supervision.create"),
-        young_people=_cases_to_choose(request.user),
-        show_team=_serves_several_teams(request.user),
+        young_people=_cases_to_choose(
+            request.user, practitioner=supervised.user, team=supervised.team
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_record(by=request.user, **form.service_arguments())
+            session = services.session_record(
+                by=request.user,
+                practitioner=supervised.user,
+                team=supervised.team,
+                **form.service_arguments(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -118,7 +137,11 @@ def session_create(request):
                 % {"name": session.practitioner, "date": _in_words(session.held_on)},
             )
             return redirect("supervision:session-detail", session_pk=session.pk)
-    return render(request, "supervision/session_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "supervision/session_form.html",
+        {"form": form, "creating": True, "supervised": supervised},
+    )
 
 
 @login_required
@@ -152,8 +175,9 @@ def session_edit(request, session_pk):
         )
         raise PermissionDenied
     choices = {
-        "young_people": _cases_to_choose(request.user).filter(team=session.team),
-        "show_team": False,
+        "young_people": _cases_to_choose(
+            request.user, practitioner=session.practitioner, team=session.team, session=session
+        ),
     }
     if request.method != "POST":
         notes = _notes(request, session)

@@ -7,8 +7,9 @@ What is exported: teams, agencies, the staff the case data needs (anyone holding
 practitioner, manager, psychologist or evaluator role, anyone with a staff reference, anyone a
 case record names), and every young person and record that is not archived. Archived records,
 cancelled formulation meetings, formulations, notes of supervision and anything the format
-has no column for stay out. Cells are written exactly (no spreadsheet formula neutralising:
-this is a transfer format, read by the importer, not a report).
+has no column for stay out. Cells are escaped so that a spreadsheet never runs one as a
+formula, by the rule in `schema.escape_cell`, which the reader undoes: what is read back is
+exactly what was written.
 """
 
 import csv
@@ -372,7 +373,10 @@ def write_csv(spec: schema.FileSpec, rows, handle) -> int:
     count = 0
     for values in rows:
         writer.writerow(
-            [column.kind.format(value) for column, value in zip(spec.columns, values, strict=True)]
+            [
+                schema.format_cell(column, value)
+                for column, value in zip(spec.columns, values, strict=True)
+            ]
         )
         count += 1
     return count

@@ -10,7 +10,14 @@ Cell conventions:
   or with seconds and an offset); a time without an offset is Europe/London time, and the
   exporter writes London time with its offset (``2024-03-01T14:30:00+00:00``);
 * booleans are ``yes`` or ``no``; lists are ``|``-separated (``team-a|team-b``);
-* vocabulary values are the codes of DESIGN.md section 5, written in lower case.
+* vocabulary values are the codes of DESIGN.md section 5, written in lower case;
+* spreadsheet safety: a cell whose value starts with ``=``, ``+``, ``-``, ``@``, a tab, a
+  carriage return or an apostrophe, or starts or ends with white space, is written with one
+  apostrophe in front (``=HYPERLINK(…)`` is written ``'=HYPERLINK(…)``, ``'quoted`` is
+  written ``''quoted``). The reader removes one leading apostrophe and takes the rest of the
+  cell exactly as written; a cell without one has its surrounding spaces removed. So a
+  spreadsheet never runs a cell as a formula, and reading an exported file gives back
+  exactly what was written (`escape_cell` and `unescape_cell` hold the rule).
 """
 
 import re
@@ -49,6 +56,30 @@ _DATETIME = re.compile(
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _STAFF_REF = re.compile(r"^[\w.@+-]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+#: The first characters that make a spreadsheet read a cell as a formula (or, for the
+#: apostrophe, the escape itself), so a value starting with one is written escaped.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def escape_cell(text: str) -> str:
+    """The cell to write for `text`: with an apostrophe in front when a spreadsheet could
+    take it for a formula, when it starts with the apostrophe itself, or when it has
+    surrounding white space (which the reader would otherwise remove)."""
+    if text and (text.startswith((*FORMULA_STARTS, ESCAPE)) or text != text.strip()):
+        return ESCAPE + text
+    return text
+
+
+def unescape_cell(cell: str) -> str:
+    """The value a cell holds: after a leading apostrophe (spaces before it are ignored),
+    the rest exactly; otherwise the cell without its surrounding spaces."""
+    stripped = cell.lstrip()
+    if stripped.startswith(ESCAPE):
+        return stripped[len(ESCAPE) :]
+    return cell.strip()
 
 
 class CellError(Exception):
@@ -525,17 +556,22 @@ FILE_ORDER: dict[str, int] = {spec.name: index for index, spec in enumerate(FILE
 
 def parse_cell(column: Column, text: str):
     """The value of one cell (raises CellError); an empty cell gives the column's default."""
-    text = text.strip()
+    text = unescape_cell(text)
     if not text:
         return column.default
     return column.kind.parse(text)
+
+
+def format_cell(column: Column, value) -> str:
+    """The cell written for a value: the column's format, escaped for spreadsheets."""
+    return escape_cell(column.kind.format(value))
 
 
 def normalise(spec: FileSpec, values) -> tuple:
     """A row of database values as the reader would see it after an export (for comparing)."""
     normalised = []
     for column, value in zip(spec.columns, values, strict=True):
-        written = column.kind.format(value)
+        written = format_cell(column, value)
         try:
             normalised.append(parse_cell(column, written))
         except CellError:

@@ -139,7 +139,9 @@ def test_formulation_plan_and_supervision_journey(
     # Pat records a supervision session with Alice about Dylan.
     sign_in(page, live_server, "pat")
     page.goto(f"{base}/supervision/sessions/new/")
-    page.get_by_label("Practitioner supervised").select_option(str(practitioner.pk))
+    page.get_by_label("Practitioner supervised").select_option(label=str(practitioner))
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Date of the session").fill(timezone.localdate().isoformat())
     page.get_by_label(re.compile("YP-J1")).check()
     page.get_by_label("Shared notes").fill(SHARED_NOTE)

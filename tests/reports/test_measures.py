@@ -6,7 +6,8 @@ The cohort (period 2024, as of 2026-06-30, 12 follow-up months, fidelity window 
   Needs: substance_misuse, mental_health, neglect. Offences 2023-01-31 (g1, outside every
   window), 2023-03-01 (g2), 2023-12-01 (g3), 2024-01-31 (g4) before; 2024-02-01 (g5),
   2025-02-01 (g2, last day of the after window) after; 2025-02-02 (g8, outside).
-  Consent (participation) given 2024-01-20, parent given 2024-01-25; evaluation given.
+  Consent (participation) given 2024-01-20, parent given 2024-01-25; evaluation given (and
+  the parent's 2024-01-25).
   Decision eligible 2024-01-15. Appointments 2024-01-20 (before start: excluded),
   2024-02-05 attended e2 (day 4), 2024-03-01 DNA (day 29), 2024-06-01 attended e4 (day 121).
   TRM 1 (2024-02-10) then 3 (2024-06-10). Meetings: initial 2024-03-01 (day 29; police came,
@@ -141,6 +142,7 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
     consent(p1, date(2024, 1, 20))
     consent(p1, date(2024, 1, 25), party="parent_carer")
     consent(p1, date(2024, 1, 20), purpose="evaluation")
+    consent(p1, date(2024, 1, 25), party="parent_carer", purpose="evaluation")
     decision(p1, date(2024, 1, 15), True)
     appointment(p1, date(2024, 1, 20), "attended", 5)
     appointment(p1, date(2024, 2, 5), "attended", 2)

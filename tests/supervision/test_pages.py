@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import policy
-from accounts.models import AccessLogEntry, Role
+from accounts.models import AccessLogEntry, Membership, Role
 from cases import panels
 from ecm import factories
 from supervision import services
@@ -80,9 +80,16 @@ def session(psychologist, practitioner, young_person):
     )
 
 
-def session_data(practitioner, **overrides):
+def create(practitioner, team=None) -> str:
+    """The second step of recording a session: the practitioner (in `team`) chosen."""
+    membership = Membership.objects.get(
+        user=practitioner, role=Role.PRACTITIONER, **({"team": team} if team else {})
+    )
+    return f"{CREATE}?supervised={membership.pk}"
+
+
+def session_data(**overrides):
     data = {
-        "practitioner": practitioner.pk,
         "held_on": (today() - timedelta(days=1)).isoformat(),
         "cases": [],
         "shared_notes": "Talked about endings",
@@ -165,9 +172,8 @@ def test_list_query_count_does_not_grow_with_sessions(
 def test_a_psychologist_records_a_session(psychologist, practitioner, young_person):
     due = today() + timedelta(days=5)
     response = client_for(psychologist).post(
-        CREATE,
+        create(practitioner),
         session_data(
-            practitioner,
             cases=[young_person.pk],
             action_1_description="Plan the ending",
             action_1_owner="Alice",
@@ -188,45 +194,170 @@ def test_a_psychologist_records_a_session(psychologist, practitioner, young_pers
     assert "Supervision session with" in response.content.decode()
 
 
-def test_the_form_offers_practitioners_of_the_teams_served_only(
+def test_the_first_step_offers_practitioners_of_the_teams_served_only(
     psychologist, practitioner, other_practitioner, manager
 ):
     body = client_for(psychologist).get(CREATE).content.decode()
-    assert f'<option value="{practitioner.pk}">' in body
-    assert f'<option value="{other_practitioner.pk}">' not in body
-    assert f'<option value="{manager.pk}">' not in body
+    assert "Practitioner supervised" in body
+    offered = set(re.findall(r'<option value="(\d+)"', body))
+    assert offered == {str(Membership.objects.get(user=practitioner).pk)}
+    assert 'name="shared_notes"' not in body
 
 
-def test_a_practitioner_outside_the_psychologists_teams_gets_the_services_message(
-    psychologist, other_practitioner
-):
-    response = client_for(psychologist).post(CREATE, session_data(other_practitioner))
-    assert f"{other_practitioner} is not a practitioner in a team you serve" in (
-        response.content.decode()
-    )
+def test_an_unknown_practitioner_choice_gets_a_message(psychologist, other_practitioner):
+    for value in ("not-a-number", str(Membership.objects.get(user=other_practitioner).pk)):
+        response = client_for(psychologist).get(CREATE, {"supervised": value})
+        assert response.status_code == 200
+        assert "Select a practitioner from the list" in response.content.decode()
     assert not SupervisionSession.objects.exists()
 
 
-def test_a_case_from_another_team_cannot_be_chosen(
-    psychologist, practitioner, team_b, other_practitioner
+def test_the_second_step_names_the_practitioner_and_team(psychologist, practitioner):
+    body = client_for(psychologist).get(create(practitioner)).content.decode()
+    assert f"{practitioner} (Team A)" in body
+    assert 'name="shared_notes"' in body
+
+
+@pytest.fixture
+def psychologist_of_both_teams(psychologist, team_b):
+    factories.MembershipFactory(user=psychologist, team=team_b, role=Role.PSYCHOLOGIST)
+    return psychologist
+
+
+@pytest.fixture
+def caseloads(team_a, team_b, practitioner, other_practitioner, young_person):
+    """The practitioner's caseload (YP-S1, YP-S2), a colleague's case in the same team and a
+    case in the other team."""
+    colleague = factories.user_with_role(Role.PRACTITIONER, team_a, username="carys")
+    return {
+        "caseload": [
+            young_person,
+            factories.YoungPersonFactory(team=team_a, practitioner=practitioner, reference="YP-S2"),
+        ],
+        "colleague": factories.YoungPersonFactory(
+            team=team_a, practitioner=colleague, reference="YP-C1"
+        ),
+        "other_team": factories.YoungPersonFactory(
+            team=team_b, practitioner=other_practitioner, reference="YP-B1"
+        ),
+    }
+
+
+def test_the_form_offers_exactly_the_practitioners_caseload(
+    psychologist_of_both_teams, practitioner, caseloads
 ):
-    other_case = factories.YoungPersonFactory(team=team_b, practitioner=other_practitioner)
-    response = client_for(psychologist).post(
-        CREATE, session_data(practitioner, cases=[other_case.pk])
+    body = client_for(psychologist_of_both_teams).get(create(practitioner)).content.decode()
+    caseload = {str(person.pk) for person in caseloads["caseload"]}
+    assert set(re.findall(r'<input[^>]*name="cases"[^>]*value="(\d+)"', body)) == caseload
+    for number in (1, 2, 3):
+        select = re.search(
+            rf'<select name="action_{number}_young_person".*?</select>', body, re.DOTALL
+        ).group()
+        assert set(re.findall(r'<option value="(\d+)"', select)) == caseload
+    assert "YP-C1" not in body and "YP-B1" not in body
+
+
+def test_another_teams_young_person_as_a_case_is_refused_on_create(
+    psychologist_of_both_teams, practitioner, caseloads
+):
+    other = caseloads["other_team"]
+    response = client_for(psychologist_of_both_teams).post(
+        create(practitioner), session_data(cases=[other.pk], shared_notes="Typed notes")
+    )
+    body = response.content.decode()
+    assert "Select cases from the list" in body
+    assert "Typed notes" in body
+    assert not SupervisionSession.objects.exists()
+
+
+def test_another_teams_young_person_in_an_action_is_refused_on_create(
+    psychologist_of_both_teams, practitioner, caseloads
+):
+    other = caseloads["other_team"]
+    response = client_for(psychologist_of_both_teams).post(
+        create(practitioner),
+        session_data(
+            action_1_description="Call the school",
+            action_1_owner="Alice",
+            action_1_young_person=other.pk,
+            shared_notes="Typed notes",
+        ),
+    )
+    body = response.content.decode()
+    assert "Select a young person from the list" in body
+    assert "Typed notes" in body and "Call the school" in body
+    assert not SupervisionSession.objects.exists()
+    assert not SupervisionAction.objects.exists()
+
+
+def test_another_teams_young_person_in_an_action_is_refused_on_update(
+    psychologist_of_both_teams, session, caseloads
+):
+    other = caseloads["other_team"]
+    response = client_for(psychologist_of_both_teams).post(
+        edit(session),
+        session_data(
+            version=session.version,
+            cases=[person.pk for person in session.cases.all()],
+            action_1_description="Visit",
+            action_1_owner="Alice",
+            action_1_young_person=other.pk,
+            shared_notes="Revised shared",
+        ),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a young person from the list" in body
+    assert "Revised shared" in body
+    session.refresh_from_db()
+    assert session.version == 1
+    assert list(session.actions.values_list("description", flat=True)) == ["Call the school"]
+
+
+def test_another_teams_young_person_as_a_case_is_refused_on_update(
+    psychologist_of_both_teams, session, caseloads
+):
+    response = client_for(psychologist_of_both_teams).post(
+        edit(session),
+        session_data(version=session.version, cases=[caseloads["other_team"].pk]),
     )
     assert "Select cases from the list" in response.content.decode()
-    assert other_case.reference not in response.content.decode()
+    assert [person.reference for person in session.cases.all()] == ["YP-S1"]
+
+
+def test_the_edit_form_keeps_a_case_discussed_that_has_since_moved_to_a_colleague(
+    psychologist, session, young_person, team_a
+):
+    colleague = factories.user_with_role(Role.PRACTITIONER, team_a, username="carys")
+    young_person.practitioner = colleague
+    young_person.save()
+    body = client_for(psychologist).get(edit(session)).content.decode()
+    checkbox = re.search(rf'<input[^>]*name="cases"[^>]*value="{young_person.pk}"[^>]*>', body)
+    assert "checked" in checkbox.group()
+
+
+def test_the_session_is_recorded_in_the_team_chosen(
+    psychologist_of_both_teams, practitioner, team_b
+):
+    factories.MembershipFactory(user=practitioner, team=team_b, role=Role.PRACTITIONER)
+    body = client_for(psychologist_of_both_teams).get(CREATE).content.decode()
+    assert '<optgroup label="Team A">' in body and '<optgroup label="Team B">' in body
+    response = client_for(psychologist_of_both_teams).post(
+        create(practitioner, team_b), session_data()
+    )
+    assert response.status_code == 302
+    assert SupervisionSession.objects.get().team == team_b
 
 
 def test_a_session_in_the_future_is_refused(psychologist, practitioner):
     tomorrow = (today() + timedelta(days=1)).isoformat()
-    response = client_for(psychologist).post(CREATE, session_data(practitioner, held_on=tomorrow))
+    response = client_for(psychologist).post(create(practitioner), session_data(held_on=tomorrow))
     assert "The session date must be today or in the past" in response.content.decode()
 
 
 def test_a_half_filled_action_says_what_is_missing(psychologist, practitioner):
     response = client_for(psychologist).post(
-        CREATE, session_data(practitioner, action_1_owner="Alice")
+        create(practitioner), session_data(action_1_owner="Alice")
     )
     assert "Enter what is to be done for action 1" in response.content.decode()
     assert not SupervisionSession.objects.exists()

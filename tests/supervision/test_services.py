@@ -74,6 +74,80 @@ def test_cases_discussed_must_be_in_the_practitioners_team(
     assert raised.value.message_dict["cases"] == ["Cases discussed must be in Team A: YP-B1"]
 
 
+@pytest.fixture
+def other_teams_case(team_b, other_practitioner):
+    return factories.YoungPersonFactory(
+        team=team_b, practitioner=other_practitioner, reference="YP-B1"
+    )
+
+
+def test_an_action_about_another_teams_young_person_is_refused(
+    psychologist, practitioner, other_teams_case
+):
+    with pytest.raises(ValidationError) as raised:
+        record(
+            psychologist,
+            practitioner,
+            actions=[{"description": "Call", "owner": "Alice", "young_person": other_teams_case}],
+        )
+    assert raised.value.message_dict["actions"] == ["Action 1: the young person must be in Team A"]
+    assert not SupervisionSession.objects.exists()
+
+
+def test_revising_with_an_action_about_another_teams_young_person_is_refused(
+    psychologist, practitioner, other_teams_case
+):
+    session = record(psychologist, practitioner)
+    with pytest.raises(ValidationError) as raised:
+        services.session_update(
+            by=psychologist,
+            session=session,
+            version=session.version,
+            shared_notes="Changed",
+            private_notes="",
+            new_actions=[
+                {"description": "Call", "owner": "Alice", "young_person": other_teams_case}
+            ],
+        )
+    assert raised.value.message_dict["actions"] == ["Action 1: the young person must be in Team A"]
+    session.refresh_from_db()
+    assert (session.version, session.shared_notes) == (1, "Shared reflections")
+    assert not session.actions.exists()
+
+
+def test_revising_with_a_case_from_another_team_is_refused(
+    psychologist, practitioner, young_person, other_teams_case
+):
+    session = record(psychologist, practitioner, cases=[young_person])
+    with pytest.raises(ValidationError) as raised:
+        services.session_update(
+            by=psychologist,
+            session=session,
+            version=session.version,
+            shared_notes="",
+            private_notes="",
+            cases=[young_person, other_teams_case],
+        )
+    assert raised.value.message_dict["cases"] == ["Cases discussed must be in Team A: YP-B1"]
+    assert list(session.cases.all()) == [young_person]
+
+
+def test_a_session_goes_in_the_team_chosen(psychologist, practitioner, team_b):
+    factories.MembershipFactory(user=psychologist, team=team_b, role=Role.PSYCHOLOGIST)
+    factories.MembershipFactory(user=practitioner, team=team_b, role=Role.PRACTITIONER)
+    assert record(psychologist, practitioner, team=team_b).team == team_b
+
+
+def test_a_team_the_practitioner_does_not_work_in_is_refused(psychologist, practitioner, team_b):
+    factories.MembershipFactory(user=psychologist, team=team_b, role=Role.PSYCHOLOGIST)
+    with pytest.raises(ValidationError) as raised:
+        record(psychologist, practitioner, team=team_b)
+    assert raised.value.message_dict["practitioner"] == [
+        f"{practitioner} is not a practitioner in that team, or you do not serve it"
+    ]
+    assert not SupervisionSession.objects.exists()
+
+
 def test_a_session_cannot_be_in_the_future(psychologist, practitioner):
     with pytest.raises(ValidationError) as raised:
         record(psychologist, practitioner, held_on=today() + timedelta(days=1))
