@@ -152,6 +152,20 @@ class ImportFigure:
 
 
 @dataclass(frozen=True)
+class SuppressionFigure:
+    """Suppressing a whole-country report, against working the report out."""
+
+    seconds: float
+    report_seconds: float
+    counts: int
+    hidden: int
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.report_seconds if self.report_seconds else float("nan")
+
+
+@dataclass(frozen=True)
 class MemoryFigure:
     label: str
     max_rss_mb: float
@@ -166,6 +180,7 @@ class Results:
     repeats: int = 0
     report: list[SqlComparison] = field(default_factory=list)
     report_scope: str = ""
+    suppression: SuppressionFigure | None = None
     imports: list[ImportFigure] = field(default_factory=list)
     memory: list[MemoryFigure] = field(default_factory=list)
 
@@ -495,6 +510,24 @@ def measure_report(scope, *, runs: int, say=print) -> list[SqlComparison]:
     return [report, dataset]
 
 
+def measure_suppression(scope, report_seconds: float, *, threshold: int = 5, say=print):
+    """Small-number suppression (with its complementary cells) of the whole report."""
+    from reports import exports, suppression
+    from reports.measures import compute_all
+
+    say(f"  suppression of that report at threshold {threshold}")
+    document = exports.evaluation_document({}, compute_all(scope))
+    started = time.perf_counter()
+    published = suppression.suppress(document, threshold)
+    seconds = time.perf_counter() - started
+    return SuppressionFigure(
+        seconds,
+        report_seconds,
+        len(suppression.count_cells(document)),
+        len(list(suppression.hidden_in(published))),
+    )
+
+
 # --- 3. Import throughput --------------------------------------------------------------------
 
 
@@ -761,6 +794,17 @@ def render(results: Results) -> str:
                 f"| {figure.ratio:.2f}× | {figure.statements} | {figure.detail} |"
             )
         lines.append("")
+    if results.suppression:
+        figure = results.suppression
+        lines += [
+            "## Small-number suppression of that report",
+            "",
+            "| counts | hidden | seconds | against compute_all |",
+            "|---:|---:|---:|---:|",
+            f"| {figure.counts:,} | {figure.hidden:,} | {figure.seconds:.2f} "
+            f"| {figure.ratio:.2f}× |",
+            "",
+        ]
     if results.imports:
         lines += [
             "## Import (exchange format, into a fresh database)",
@@ -998,6 +1042,7 @@ def run(options) -> Results:
             f"best of {options.report_runs}"
         )
         results.report = measure_report(scope, runs=options.report_runs, say=say)
+        results.suppression = measure_suppression(scope, results.report[0].seconds, say=say)
     work = Path(tempfile.mkdtemp(prefix="ecm-bench-"))
     try:
         if "import" not in skip:

@@ -3,7 +3,8 @@
 
 Every output of an evaluation report is written from ONE document, the JSON of DESIGN.md
 section 8 — `{"parameters": {...}, "measures": {id: value}, "by_team": {code: {id: value}}}`
-— after suppression, so the web page, the PDF, the spreadsheet and the CSV always agree.
+— after suppression (reports.suppression), so the web page, the PDF, the spreadsheet and
+the CSV always agree.
 
 CSV cells that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or
 carriage return) are neutralised by `csv_safe`, which every CSV writer here goes through.
@@ -25,9 +26,8 @@ from django.utils.translation import gettext_lazy
 from cases.models import Gender
 
 from .measures import REGISTRY
+from .suppression import SUPPRESSED
 
-#: How a suppressed rate, mean, median or list appears in every output.
-SUPPRESSED = "suppressed"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: The value of the CSV's `team` column for the overall row.
 ALL_TEAMS = "all"
@@ -42,20 +42,6 @@ GROUP_LABELS = {
     "outcomes": gettext_lazy("Outcomes"),
     "fidelity": gettext_lazy("Fidelity to the model"),
 }
-
-#: The number of young people a rate, mean or median describes, by measure group: a value
-#: is suppressed when that number is below the threshold (secondary suppression is not done).
-BASE_BY_GROUP = {
-    "funnel": "referrals",
-    "profile": "cohort_size",
-    "engagement": "cohort_size",
-    "formulation": "cohort_size",
-    "supervision": "cohort_size",
-    "trm": "cohort_size",
-    "outcomes": "followup_cohort",
-    "fidelity": "cohort_size",
-}
-BASE_BY_MEASURE = {"median_days_referral_to_start": "started"}
 
 #: Teams per table on the page and in the PDF, so tables stay readable with 150 teams.
 TEAM_COLUMNS = 6
@@ -100,7 +86,7 @@ def flatten(value):
     return value
 
 
-# --- The document and suppression ----------------------------------------------------------------
+# --- The document ----------------------------------------------------------------
 
 
 def _in_design_order(measure_ids) -> list[str]:
@@ -126,55 +112,6 @@ def evaluation_document(parameters: dict, results: dict) -> dict:
         "by_team": {
             code: {measure_id: result.by_team.get(code) for measure_id, result in results.items()}
             for code in team_codes
-        },
-    }
-
-
-def _suppress_count(value, threshold):
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold:
-        return f"<{threshold}"
-    return value
-
-
-def _suppress_values(values: dict, threshold: int) -> dict:
-    """One column (overall or a team): {measure id: value}, suppressed."""
-    suppressed = {}
-    for measure_id, value in values.items():
-        measure = REGISTRY.get(measure_id)
-        base_id = BASE_BY_MEASURE.get(measure_id) or BASE_BY_GROUP.get(
-            measure.group if measure else "", "cohort_size"
-        )
-        base = values.get(base_id)
-        small_base = isinstance(base, int) and base < threshold
-        if value is None:
-            suppressed[measure_id] = None
-        elif isinstance(value, dict):
-            suppressed[measure_id] = {
-                key: (
-                    _suppress_count(item, threshold)
-                    if isinstance(item, int)
-                    else (SUPPRESSED if small_base and item is not None else item)
-                )
-                for key, item in value.items()
-            }
-        elif isinstance(value, list):
-            suppressed[measure_id] = SUPPRESSED if small_base and value else value
-        elif measure is not None and measure.kind == "count":
-            suppressed[measure_id] = _suppress_count(value, threshold)
-        else:  # a rate, mean or median
-            suppressed[measure_id] = SUPPRESSED if small_base else value
-    return suppressed
-
-
-def suppress(document: dict, threshold: int) -> dict:
-    """The document with counts 1..threshold-1 shown as "<threshold", and rates, means and
-    medians over fewer than `threshold` young people replaced by "suppressed"."""
-    return {
-        "parameters": document["parameters"],
-        "measures": _suppress_values(document["measures"], threshold),
-        "by_team": {
-            code: _suppress_values(values, threshold)
-            for code, values in document["by_team"].items()
         },
     }
 
@@ -336,7 +273,7 @@ def shown(measure_id: str, value) -> dict:
         return {"text": _("No data")}
     if value == SUPPRESSED:
         return {"text": _("Suppressed"), "suppressed": True}
-    if isinstance(value, str):
+    if isinstance(value, str):  # "<5" in reports run before complementary suppression
         return {"text": value, "suppressed": value.startswith("<")}
     if isinstance(value, dict):
         if not value:
@@ -388,7 +325,11 @@ def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[
         ),
         (
             _("Small-number suppression"),
-            _("On: counts below %(threshold)s shown as <%(threshold)s") % {"threshold": threshold}
+            _(
+                "On: counts below %(threshold)s suppressed, and other counts where needed so "
+                "that none can be worked out from the totals"
+            )
+            % {"threshold": threshold}
             if parameters.get("suppression")
             else _("Off"),
         ),

@@ -105,8 +105,9 @@ class RunRequestForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
         help_text=_(
-            "Counts below the threshold are shown as, for example, <5, and rates and means "
-            "over fewer young people are left out. Use it for reports shared outside the team."
+            "Counts below the threshold, rates and means over fewer young people, and any "
+            "other count that would give one of them away, are shown as “Suppressed”. Use it "
+            "for reports shared outside the team."
         ),
         error_messages={
             "required": _("Choose whether to suppress small numbers"),

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from accounts import policy
 from accounts.models import Team
 
-from . import exports
+from . import exports, suppression
 from .dataset import dataset_rows
 from .measures import Scope, compute_all
 from .models import FileKind, ReportFile, ReportKind, ReportRun, RunStatus
@@ -371,7 +371,7 @@ def _evaluation_outputs(run, scope, step) -> list[_Output]:
     )
     document = exports.evaluation_document(run.parameters, results)
     if run.parameters.get("suppression"):
-        document = exports.suppress(document, run.parameters["suppression_threshold"])
+        document = suppression.suppress(document, run.parameters["suppression_threshold"])
     stem = file_stem(run)
     rows = len(document["measures"]) * (1 + len(document["by_team"]))
     outputs = [

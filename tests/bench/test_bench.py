@@ -187,6 +187,9 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
         run.key_pages(subjects), warmups=1, repeats=3, say=lambda text: None
     )
     results.report = run.measure_report(run.whole_scope(), runs=1, say=lambda text: None)
+    results.suppression = run.measure_suppression(
+        run.whole_scope(), results.report[0].seconds, say=lambda text: None
+    )
     table = run.render(results)
 
     assert [result.page.label for result in results.pages] == [
@@ -203,6 +206,8 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
     assert results.report[0].statements > 0
     assert results.report[0].sql_seconds > 0
     assert "| compute_all (" in table
+    assert results.suppression.counts > 0
+    assert "## Small-number suppression of that report" in table
     assert "## Targets" in table
 
 

@@ -235,13 +235,20 @@ def suppressed(cohort, evaluator):  # noqa: F811
     return produced(evaluator, suppression=True, suppression_threshold=3)
 
 
-def test_suppression_shows_counts_below_the_threshold_as_less_than(suppressed):
+def test_suppression_hides_counts_below_the_threshold_and_what_would_give_them_away(suppressed):
     document = json.loads(content(suppressed, FileKind.JSON))
-    # Overall: 5 referrals (kept), 1 withdrawn; team b: 2 referrals.
+    # Overall: 5 referrals (kept), 1 withdrawn; team a: 3 referrals, team b: 2.
     assert document["measures"]["referrals"] == 5
-    assert document["measures"]["withdrawn"] == "<3"
-    assert document["by_team"]["b"]["referrals"] == "<3"
-    assert document["measures"]["gender"] == {"female": "<3", "male": 3}
+    assert document["measures"]["withdrawn"] == "suppressed"
+    assert document["by_team"]["b"]["referrals"] == "suppressed"
+    # 5 − 3 would give team b's 2 away, so team a's 3 is suppressed too.
+    assert document["by_team"]["a"]["referrals"] == "suppressed"
+    # Female 1 is hidden; male 3 with the cohort of 4 shown would give it away.
+    assert document["measures"]["gender"]["female"] == "suppressed"
+    assert "suppressed" in (
+        document["measures"]["gender"]["male"],
+        document["measures"]["cohort_size"],
+    )
 
 
 def test_suppression_leaves_zero_counts(suppressed):
@@ -263,13 +270,15 @@ def test_suppression_reaches_every_export(suppressed):
         (row["id"], row["team"]): row["value"]
         for row in csv_rows(content(suppressed, FileKind.CSV))
     }
-    assert rows[("withdrawn", "all")] == "<3"
+    assert rows[("withdrawn", "all")] == "suppressed"
+    assert rows[("referrals", "a")] == "suppressed"
     assert rows[("mean_age_at_start", "b")] == "suppressed"
     with zipfile.ZipFile(io.BytesIO(content(suppressed, FileKind.XLSX))) as workbook:
-        assert "&lt;3" in workbook.read("xl/sharedStrings.xml").decode()
+        assert "suppressed" in workbook.read("xl/sharedStrings.xml").decode()
     html = content(suppressed, FileKind.HTML).decode()
-    assert "&lt;3" in html
-    assert "Small numbers are suppressed" in html
+    withdrawn = html.split('id="measure-withdrawn"', 1)[1].split("</tr>", 1)[0]
+    assert "Suppressed" in withdrawn
+    assert "so that no suppressed number can be worked out from the totals" in html
 
 
 def test_without_suppression_small_counts_are_shown(report):

@@ -295,13 +295,12 @@ def test_evaluator_report_page_has_no_link_to_identifiable_action_lists(named_co
     assert reverse("reports:action-list") not in html.content.decode()
 
 
-def test_suppressed_report_page_shows_small_counts_as_less_than_the_threshold(
-    named_cohort, evaluator
-):
+def test_suppressed_report_page_shows_small_counts_as_suppressed(named_cohort, evaluator):
     run = produced(evaluator, suppression=True, suppression_threshold=3)
     html = client_for(evaluator).get(reverse("reports:run-detail", kwargs={"pk": run.pk}))
     withdrawn = html.content.decode().split('id="measure-withdrawn"', 1)[1].split("</tr>", 1)[0]
-    assert "&lt;3" in withdrawn
+    assert "Suppressed" in withdrawn
+    assert "&lt;3" not in withdrawn
 
 
 def test_a_report_whose_files_were_deleted_says_so(named_cohort, evaluator):
