@@ -114,11 +114,14 @@ def session_create(request):
     if not choice.is_valid():
         return render(request, "supervision/session_choose_practitioner.html", {"form": choice})
     supervised = choice.cleaned_data["supervised"]
-    form = SessionForm(
-        request.POST or None,
-        young_people=_cases_to_choose(
-            request.user, practitioner=supervised.user, team=supervised.team
-        ),
+    caseload = _cases_to_choose(request.user, practitioner=supervised.user, team=supervised.team)
+    form = SessionForm(request.POST or None, young_people=caseload)
+    record_list_view(
+        request,
+        action="supervision.create",
+        count=caseload.count(),
+        what="young people offered (the practitioner's caseload)",
+        filters={"practitioner": str(supervised.user), "team": supervised.team.code},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -69,11 +69,12 @@ def test_referral_needs_consent_appointment_then_reallocation(
     page.get_by_role("button", name="Save consent decision").click()
     expect(page.locator("#consent")).to_contain_text("Given")
 
-    # A first one-to-one took place this morning.
+    # A first one-to-one took place earlier today (at midnight, so that the test never logs
+    # an attended appointment that has not started yet, whatever the time it runs).
     page.get_by_role("link", name="Log an appointment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log an appointment")
     assert_accessible(page)
-    page.get_by_label("Date and time").fill(f"{today.isoformat()}T09:00")
+    page.get_by_label("Date and time").fill(f"{today.isoformat()}T00:00")
     page.get_by_label("One-to-one").check()
     page.get_by_label("Purpose").fill("Getting to know each other; agree a weekly time")
     page.get_by_label("Attended", exact=True).check()

@@ -257,6 +257,16 @@ def test_the_form_offers_exactly_the_practitioners_caseload(
     assert "YP-C1" not in body and "YP-B1" not in body
 
 
+def test_the_caseload_offered_is_written_to_the_access_log(
+    psychologist_of_both_teams, practitioner, caseloads
+):
+    client_for(psychologist_of_both_teams).get(create(practitioner))
+    entry = AccessLogEntry.objects.get(action="supervision.create")
+    assert entry.username == psychologist_of_both_teams.username
+    assert f"shown: {len(caseloads['caseload'])}" in entry.detail
+    assert str(practitioner) in entry.detail
+
+
 def test_another_teams_young_person_as_a_case_is_refused_on_create(
     psychologist_of_both_teams, practitioner, caseloads
 ):
