@@ -116,24 +116,25 @@ def _grants_for(capability: str) -> dict[str, str]:
 
 # --- The capabilities of DESIGN.md section 6 ----------------------------------------------
 
-P, M, Y, E, A = Role.PRACTITIONER, Role.MANAGER, Role.PSYCHOLOGIST, Role.EVALUATOR, Role.ADMIN
+PRACTITIONER, MANAGER, PSYCHOLOGIST = Role.PRACTITIONER, Role.MANAGER, Role.PSYCHOLOGIST
+EVALUATOR, ADMIN = Role.EVALUATOR, Role.ADMIN
 
-register("case.read", {P: TEAMS, M: TEAMS, Y: TEAMS})
-register("case.edit", {P: TEAMS, M: TEAMS})
-register("case.trm.edit", {P: TEAMS, M: TEAMS, Y: TEAMS})
-register("case.allocate", {M: TEAMS})
-register("case.history.read", {M: TEAMS})
-register("case.access_log.read", {M: TEAMS})
-register("eligibility.check", {P: TEAMS, M: TEAMS})
-register("eligibility.override", {M: TEAMS})
-register("formulation.read", {P: TEAMS, M: TEAMS, Y: TEAMS})
-register("formulation.write", {Y: TEAMS})
-register("plan.write", {P: TEAMS, M: TEAMS, Y: TEAMS})
-register("supervision.create", {Y: TEAMS})
-register("supervision.actions.read", {P: TEAMS, M: TEAMS, Y: TEAMS})
-register("supervision.private_notes.read", {P: TEAMS, Y: TEAMS})
+register("case.read", {PRACTITIONER: TEAMS, MANAGER: TEAMS, PSYCHOLOGIST: TEAMS})
+register("case.edit", {PRACTITIONER: TEAMS, MANAGER: TEAMS})
+register("case.trm.edit", {PRACTITIONER: TEAMS, MANAGER: TEAMS, PSYCHOLOGIST: TEAMS})
+register("case.allocate", {MANAGER: TEAMS})
+register("case.history.read", {MANAGER: TEAMS})
+register("case.access_log.read", {MANAGER: TEAMS})
+register("eligibility.check", {PRACTITIONER: TEAMS, MANAGER: TEAMS})
+register("eligibility.override", {MANAGER: TEAMS})
+register("formulation.read", {PRACTITIONER: TEAMS, MANAGER: TEAMS, PSYCHOLOGIST: TEAMS})
+register("formulation.write", {PSYCHOLOGIST: TEAMS})
+register("plan.write", {PRACTITIONER: TEAMS, MANAGER: TEAMS, PSYCHOLOGIST: TEAMS})
+register("supervision.create", {PSYCHOLOGIST: TEAMS})
+register("supervision.actions.read", {PRACTITIONER: TEAMS, MANAGER: TEAMS, PSYCHOLOGIST: TEAMS})
+register("supervision.private_notes.read", {PRACTITIONER: TEAMS, PSYCHOLOGIST: TEAMS})
 # Managers see that their team's sessions happened and the actions agreed, never the notes.
-register("supervision.team_sessions.read", {M: TEAMS})
-register("reports.management", {M: TEAMS})
-register("reports.evaluation", {E: ALL})
-register("admin.site", {A: ALL})
+register("supervision.team_sessions.read", {MANAGER: TEAMS})
+register("reports.management", {MANAGER: TEAMS})
+register("reports.evaluation", {EVALUATOR: ALL})
+register("admin.site", {ADMIN: ALL})
