@@ -2,10 +2,10 @@
 
 The caseload, team and action-list screens show, for each young person, the last contact,
 the current TRM stage, the latest participation consents and the formulation dates, and derive
-the warnings from them. Computed on every request, that was nine correlated subqueries a row:
-22 of the 31 ms of SQL of a team page of 670 young people at national scale
-(docs/benchmarks.md). Each app now stores those facts in a one-to-one table of its own
-(`CaseSummary` here, `FormulationSummary` in formulation), registered as a `SummaryTable`:
+the warnings from them. Computed on every request, that was nine correlated subqueries a row,
+most of a large team page's SQL (docs/benchmarks.md). Each app now stores those facts in a
+one-to-one table of its own (`CaseSummary` here, `FormulationSummary` in formulation),
+registered as a `SummaryTable`:
 
 * ``columns``: each stored column and the expression that computes it from the records
   (a subquery over the young person's rows, ``OuterRef("pk")`` being the young person);

@@ -157,8 +157,8 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = _typed(env.int, "DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PostgreSQL's default random_page_cost (4) prices an index probe for spinning disks: for
-    # a team's 670 young people it hashed all 100,000 stored case summaries (37 ms) instead of
-    # probing 670 of them by key (3.5 ms; docs/benchmarks.md). 1.1 is the usual value for SSDs
+    # one team's young people it hashed every stored case summary in the country instead of
+    # probing the team's by key (docs/benchmarks.md). 1.1 is the usual value for SSDs
     # and a database that fits in memory; set ECM_PG_RANDOM_PAGE_COST="" to keep the server's.
     random_page_cost = env.str("ECM_PG_RANDOM_PAGE_COST", default="1.1").strip()
     if random_page_cost:

@@ -1,4 +1,4 @@
-"""Case warnings that formulation adds to the caseload and team screens (issue 5).
+"""Case warnings that formulation adds to the caseload and team screens.
 
 * ``formulation_review_overdue`` — the latest formulation's next review date has passed;
 * ``initial_formulation_late`` — ECM started more than ``ECM_FORMULATION_WINDOW_DAYS``

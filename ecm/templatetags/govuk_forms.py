@@ -219,8 +219,8 @@ def _input_html(bound_field, attrs: dict) -> SafeString:
 
 def _select_html(bound_field, attrs: dict) -> SafeString:
     """A select drawn as Django's own templates draw it, with the same attributes and
-    options (from the widget's context), but in Python: a 45-practitioner list took about
-    4 ms through the per-option template includes, several times a page."""
+    options (from the widget's context), but in Python: a long list drawn through a template
+    include per option was a measurable part of a team page (docs/benchmarks.md)."""
     context = _widget_context(bound_field, attrs)
     parts = [f'<select name="{escaped(context["name"])}"{_attributes_html(context["attrs"])}>']
     for group_name, options, _index in context["optgroups"]:
@@ -257,8 +257,8 @@ def _choices(info: GovukField) -> list[Choice]:
 
 
 def _choices_html(info: GovukField) -> SafeString:
-    """The group's radios or checkboxes, built in Python: a template loop over the 150 teams
-    of the report request form took about 9 ms of its 20 (docs/benchmarks.md)."""
+    """The group's radios or checkboxes, built in Python: a template loop over every team
+    was most of the report request form's time at national scale (docs/benchmarks.md)."""
     kind = "radios" if info.kind == "radios" else "checkboxes"
     input_type = "radio" if kind == "radios" else "checkbox"
     name = escaped(info.bound_field.html_name)
