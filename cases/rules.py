@@ -91,13 +91,29 @@ def latest_consent(party: str, purpose: str, *, on=None) -> Subquery:
     return Subquery(decisions.order_by("-decided_on", "-id").values("decision")[:1])
 
 
+def _given(decision: str) -> Q:
+    return Q(**{decision: ConsentDecision.GIVEN})
+
+
+def _not_given(decision: str) -> Q:
+    # Spelled out: a negated filter on an annotation leaves out NULL (no decision yet).
+    return ~_given(decision) | Q(**{f"{decision}__isnull": True})
+
+
 def consent_given_filter(young_person_decision: str, parent_decision: str) -> Q:
     """`consent_given` as a filter on young people, whose query carries each party's current
     decision in the columns named here (annotations such as `latest_consent`, or the stored
-    case summary). Its negation is "consent missing": Django keeps a missing decision (NULL)
-    in a negated filter, so no decision counts as not given, as in `consent_given`."""
-    return Q(**{young_person_decision: ConsentDecision.GIVEN}) & (
-        Q(parent_consent_required=False) | Q(**{parent_decision: ConsentDecision.GIVEN})
+    case summary)."""
+    return _given(young_person_decision) & (
+        Q(parent_consent_required=False) | _given(parent_decision)
+    )
+
+
+def consent_missing_filter(young_person_decision: str, parent_decision: str) -> Q:
+    """The young people `consent_given_filter` leaves out: a refusal, a withdrawal or no
+    decision by a party who must consent."""
+    return _not_given(young_person_decision) | (
+        Q(parent_consent_required=True) & _not_given(parent_decision)
     )
 
 

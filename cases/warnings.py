@@ -117,7 +117,7 @@ def current_stage() -> Subquery:
 
 def _consent_missing() -> Q:
     """Participation consent not given by a party that must give it (`cases.rules`)."""
-    return ~rules.consent_given_filter(
+    return rules.consent_missing_filter(
         "case_summary__young_person_consent", "case_summary__parent_consent"
     )
 

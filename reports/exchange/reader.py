@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from cases import rules
 from cases.models import NeedCategory, TRMStage, YoungPerson
+from formulation import rules as formulation_rules
 from formulation.models import FormulationMeeting
 from supervision.models import SupervisionSession
 
@@ -750,12 +751,12 @@ class _Checker:
                 held_on = meeting_row["held_on"]
             elif row["meeting_ref"] in self.snapshot.meetings:
                 held_on = self.snapshot.meetings[row["meeting_ref"]].held_on
-        if row["attended"] is not None and held_on is not None and held_on > self.today:
-            self.problem(
+        if row["attended"] is not None:
+            self.broken(
                 name,
                 row,
                 "attended",
-                _("the meeting on %(date)s has not happened yet") % {"date": held_on.isoformat()},
+                formulation_rules.meeting_not_held_yet(held_on, today=self.today),
             )
         if row["attendee_name"] and row["attended"] is not True and "attended" not in row.bad:
             self.problem(name, row, "attendee_name", _("only give a name when attended is yes"))
