@@ -18,7 +18,7 @@ from accounts import policy
 from accounts.access_log import get_visible_or_404
 from accounts.models import Role, User
 
-from . import warnings
+from . import rules, warnings
 from .models import (
     Appointment,
     Breach,
@@ -61,14 +61,6 @@ def young_person_for(
     return get_visible_or_404(
         request, queryset.select_related("team", "practitioner"), action=action, pk=pk
     )
-
-
-def current_stage() -> Subquery:
-    """The stage of the latest assessment (computed: lists read `CaseSummary` instead)."""
-    latest = TRMAssessment.objects.filter(
-        young_person=OuterRef("pk"), archived_at__isnull=True
-    ).order_by("-assessed_on", "-id")
-    return Subquery(latest.values("stage_id")[:1])
 
 
 def with_current_stage(queryset: QuerySet) -> QuerySet:
@@ -170,15 +162,13 @@ def consent_states(young_person, consents=None) -> list[ConsentState]:
             .order_by("-decided_on", "-id")
             .select_related("recorded_by")
         )
-    latest: dict[tuple[str, str], Consent] = {}
-    for consent in consents:
-        latest.setdefault((consent.party, consent.purpose), consent)
-    states = []
-    for party in ConsentParty.values:
-        for purpose in ConsentPurpose.values:
-            required = party == ConsentParty.YOUNG_PERSON or young_person.parent_consent_required
-            states.append(ConsentState(party, purpose, latest.get((party, purpose)), required))
-    return states
+    latest = rules.latest_decisions(consents)
+    required = rules.consent_parties(young_person.parent_consent_required)
+    return [
+        ConsentState(party, purpose, latest.get((party, purpose)), party in required)
+        for party in ConsentParty.values
+        for purpose in ConsentPurpose.values
+    ]
 
 
 def trm_history(young_person, assessments=None) -> list[TRMAssessment]:

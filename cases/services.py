@@ -6,7 +6,7 @@ history (who, when, before/after) is kept by django-simple-history on every save
 are `ValidationError`s keyed by field name so a view can put them next to the field.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,15 +16,12 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.models import Membership, Role
 
+from . import rules
 from .models import (
-    MINIMUM_AGE_AT_REFERRAL,
     Appointment,
-    Attendance,
     Breach,
     CaseEvent,
     Consent,
-    ConsentDecision,
-    ConsentParty,
     CustodyEpisode,
     Need,
     NeedCategory,
@@ -33,11 +30,7 @@ from .models import (
     TRMAssessment,
     TRMStage,
     YoungPerson,
-    age_on,
 )
-
-#: Parent/carer consent is required by default for a young person under this age.
-PARENT_CONSENT_AGE = 16
 
 
 class ConflictError(Exception):
@@ -85,37 +78,22 @@ def _check(errors: dict, field: str, failed: bool, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
 
+def _broken(errors: dict, field: str, message: str | None) -> None:
+    """Put a broken rule's message (see `cases.rules`) next to its field."""
+    _check(errors, field, message is not None, message)
+
+
 def _raise_if(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
 
 
 def _not_in_future(errors, field, value, label):
-    if value is not None:
-        moment = value.date() if isinstance(value, datetime) else value
-        _check(
-            errors,
-            field,
-            moment > _today(),
-            _("%(label)s must be today or in the past") % {"label": label},
-        )
+    _broken(errors, field, rules.not_in_future(value, label, today=_today()))
 
 
 def _not_before_birth(errors, field, value, young_person, label):
-    if value is not None:
-        moment = timezone.localtime(value).date() if isinstance(value, datetime) else value
-        _check(
-            errors,
-            field,
-            moment < young_person.date_of_birth,
-            _("%(label)s cannot be before the young person's date of birth (%(dob)s)")
-            % {"label": label, "dob": young_person.date_of_birth.strftime("%d/%m/%Y")},
-        )
-
-
-def _not_before(errors, field, value, earlier, message):
-    if value is not None and earlier is not None:
-        _check(errors, field, value < earlier, message)
+    _broken(errors, field, rules.not_before_birth(value, young_person.date_of_birth, label))
 
 
 def _practitioner_in_team(errors, field, practitioner, team):
@@ -139,46 +117,18 @@ def _practitioner_in_team(errors, field, practitioner, team):
 def _validate_young_person(
     errors, *, date_of_birth, referral_date, ecm_start_date=None, ecm_end_date=None, end_reason=""
 ):
-    if date_of_birth is not None:
-        _check(
-            errors,
-            "date_of_birth",
-            date_of_birth >= _today(),
-            _("Date of birth must be in the past"),
-        )
+    _broken(
+        errors,
+        "date_of_birth",
+        rules.date_of_birth_invalid(date_of_birth, referral_date, today=_today()),
+    )
     _not_in_future(errors, "referral_date", referral_date, _("Referral date"))
-    if date_of_birth and referral_date and date_of_birth < _today():
-        _check(
-            errors,
-            "date_of_birth",
-            age_on(date_of_birth, referral_date) < MINIMUM_AGE_AT_REFERRAL,
-            _(
-                "The young person must be at least %(age)d on the referral date (the age of "
-                "criminal responsibility)"
-            )
-            % {"age": MINIMUM_AGE_AT_REFERRAL},
-        )
-    _not_before(
-        errors,
-        "ecm_start_date",
-        ecm_start_date,
-        referral_date,
-        _("ECM start date cannot be before the referral date"),
+    _broken(
+        errors, "ecm_start_date", rules.ecm_start_before_referral(ecm_start_date, referral_date)
     )
-    _not_before(
-        errors,
-        "ecm_end_date",
-        ecm_end_date,
-        ecm_start_date,
-        _("End date must be the same as or after the start date"),
-    )
-    _check(
-        errors,
-        "ecm_end_date",
-        bool(ecm_end_date) and not ecm_start_date,
-        _("ECM cannot end before it has started"),
-    )
-    _check(errors, "end_reason", bool(ecm_end_date) and not end_reason, _("Select why ECM ended"))
+    _broken(errors, "ecm_end_date", rules.end_not_before_start(ecm_start_date, ecm_end_date))
+    _broken(errors, "ecm_end_date", rules.ecm_end_without_start(ecm_start_date, ecm_end_date))
+    _broken(errors, "end_reason", rules.end_reason_missing(ecm_end_date, end_reason))
 
 
 @transaction.atomic
@@ -209,7 +159,9 @@ def young_person_refer(
     )
     _raise_if(errors)
     if parent_consent_required is None:
-        parent_consent_required = age_on(date_of_birth, referral_date) < PARENT_CONSENT_AGE
+        parent_consent_required = rules.parent_consent_required_by_default(
+            date_of_birth, referral_date
+        )
     young_person = YoungPerson(
         team=team,
         reference=reference,
@@ -396,22 +348,11 @@ def offence_record(
     _require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
-    _check(
-        errors,
-        "gravity",
-        gravity is None or not 1 <= gravity <= 8,
-        _("Gravity score must be a whole number from 1 to 8"),
-    )
+    _broken(errors, "gravity", rules.gravity_invalid(gravity))
     _not_in_future(errors, "committed_on", committed_on, _("Date committed"))
     _not_before_birth(errors, "committed_on", committed_on, young_person, _("Date committed"))
     _not_in_future(errors, "proven_on", proven_on, _("Date proven"))
-    _not_before(
-        errors,
-        "proven_on",
-        proven_on,
-        committed_on,
-        _("Date proven cannot be before the date committed"),
-    )
+    _broken(errors, "proven_on", rules.proven_before_committed(committed_on, proven_on))
     _raise_if(errors)
     offence = Offence(
         young_person=young_person,
@@ -427,9 +368,7 @@ def offence_record(
 def _validate_period(errors, start, end, young_person, start_label):
     _not_in_future(errors, "start_date", start, start_label)
     _not_before_birth(errors, "start_date", start, young_person, start_label)
-    _not_before(
-        errors, "end_date", end, start, _("End date must be the same as or after the start date")
-    )
+    _broken(errors, "end_date", rules.end_not_before_start(start, end))
 
 
 @transaction.atomic
@@ -466,13 +405,7 @@ def breach_record(
         _("Choose one of this young person's orders"),
     )
     if order is not None:
-        _not_before(
-            errors,
-            "breach_date",
-            breach_date,
-            order.start_date,
-            _("A breach cannot be before the order started"),
-        )
+        _broken(errors, "breach_date", rules.breach_before_order(breach_date, order.start_date))
     _raise_if(errors)
     breach = Breach(
         young_person=young_person, breach_date=breach_date, note=note, order=order, recorded_by=by
@@ -504,20 +437,10 @@ def consent_record(
     ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "decided_on", decided_on, _("Date of decision"))
-    _not_before(
-        errors,
-        "decided_on",
-        decided_on,
-        young_person.referral_date,
-        _("Consent cannot be dated before the referral (%(date)s)")
-        % {"date": young_person.referral_date.strftime("%d/%m/%Y")},
+    _broken(
+        errors, "decided_on", rules.consent_before_referral(decided_on, young_person.referral_date)
     )
-    _check(
-        errors,
-        "note",
-        decision == ConsentDecision.WITHDRAWN and not note.strip(),
-        _("Record what the young person or family said when withdrawing consent"),
-    )
+    _broken(errors, "note", rules.withdrawal_without_note(decision, note))
     _raise_if(errors)
     consent = Consent(
         young_person=young_person,
@@ -548,12 +471,7 @@ def trm_assess(
     errors: dict = {}
     _not_in_future(errors, "assessed_on", assessed_on, _("Date assessed"))
     _not_before_birth(errors, "assessed_on", assessed_on, young_person, _("Date assessed"))
-    _check(
-        errors,
-        "rationale",
-        not rationale.strip(),
-        _("Explain why the young person is at this stage"),
-    )
+    _broken(errors, "rationale", rules.trm_rationale_missing(rationale))
     _raise_if(errors)
     assessment = TRMAssessment(
         young_person=young_person,
@@ -582,32 +500,15 @@ def _validate_appointment(errors, young_person, values):
     starts_at = values.get("starts_at")
     attendance = values.get("attendance") or ""
     engagement = values.get("engagement")
-    _check(
-        errors,
-        "purpose",
-        not (values.get("purpose") or "").strip(),
-        _("Enter the purpose of the appointment"),
-    )
+    _broken(errors, "purpose", rules.appointment_purpose_missing(values.get("purpose")))
     _not_before_birth(errors, "starts_at", starts_at, young_person, _("Appointment date"))
-    if starts_at is not None:
-        _check(
-            errors,
-            "attendance",
-            bool(attendance) and starts_at > timezone.now(),
-            _("Attendance can only be recorded once the appointment has started"),
-        )
-    _check(
+    _broken(
         errors,
-        "engagement",
-        engagement is not None and attendance != Attendance.ATTENDED,
-        _("Only rate engagement when the young person attended"),
+        "attendance",
+        rules.attendance_before_start(starts_at, attendance, now=timezone.now()),
     )
-    _check(
-        errors,
-        "engagement",
-        engagement is not None and not 1 <= engagement <= 5,
-        _("Engagement must be a whole number from 1 to 5"),
-    )
+    _broken(errors, "engagement", rules.engagement_without_attendance(engagement, attendance))
+    _broken(errors, "engagement", rules.engagement_invalid(engagement))
 
 
 @transaction.atomic
@@ -698,11 +599,3 @@ def record_archive(*, by, record, reason: str):
     young_person = record.young_person
     _require(by, "case.edit", young_person.team)
     return _archive(by=by, record=record, young_person=young_person, reason=reason)
-
-
-#: Parties whose consent a current decision must exist for, given the young person.
-def consent_parties_required(young_person) -> list[str]:
-    parties = [ConsentParty.YOUNG_PERSON]
-    if young_person.parent_consent_required:
-        parties.append(ConsentParty.PARENT_CARER)
-    return parties

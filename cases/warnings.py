@@ -17,7 +17,8 @@ from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, S
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Appointment, Attendance, Consent, ConsentDecision, ConsentParty, ConsentPurpose
+from . import rules
+from .models import Appointment, Attendance, Consent, ConsentParty, ConsentPurpose, TRMAssessment
 
 #: "No contact in 14 days" (issue: caseload warnings).
 NO_CONTACT_DAYS = 14
@@ -82,16 +83,6 @@ def warnings_for(row) -> list[WarningProvider]:
 # --- The case record's own warnings ------------------------------------------------------------
 
 
-def latest_consent(party: str, purpose: str) -> Subquery:
-    return Subquery(
-        Consent.objects.filter(
-            young_person=OuterRef("pk"), party=party, purpose=purpose, archived_at__isnull=True
-        )
-        .order_by("-decided_on", "-id")
-        .values("decision")[:1]
-    )
-
-
 def last_contact() -> Subquery:
     return Subquery(
         Appointment.objects.filter(
@@ -116,10 +107,18 @@ def _no_recent_contact() -> Q:
     return Q(case_summary__last_contact_at__lt=cutoff) | never_seen
 
 
+def current_stage() -> Subquery:
+    """The stage of the latest assessment (computed: lists read `CaseSummary` instead)."""
+    latest = TRMAssessment.objects.filter(
+        young_person=OuterRef("pk"), archived_at__isnull=True
+    ).order_by("-assessed_on", "-id")
+    return Subquery(latest.values("stage_id")[:1])
+
+
 def _consent_missing() -> Q:
-    # A missing decision (NULL) is not "given": Django's negation keeps NULLs in.
-    return ~Q(case_summary__young_person_consent=ConsentDecision.GIVEN) | (
-        Q(parent_consent_required=True) & ~Q(case_summary__parent_consent=ConsentDecision.GIVEN)
+    """Participation consent not given by a party that must give it (`cases.rules`)."""
+    return rules.consent_missing_filter(
+        "case_summary__young_person_consent", "case_summary__parent_consent"
     )
 
 
@@ -151,8 +150,7 @@ register(
 
 def register_summary() -> None:
     from . import summary
-    from .models import CaseSummary, TRMAssessment
-    from .selectors import current_stage
+    from .models import CaseSummary
 
     def young_person_id(record):
         return record.young_person_id
@@ -163,10 +161,10 @@ def register_summary() -> None:
             columns={
                 "last_contact_at": last_contact,
                 "current_stage_id": current_stage,
-                "young_person_consent": lambda: latest_consent(
+                "young_person_consent": lambda: rules.latest_consent(
                     ConsentParty.YOUNG_PERSON, ConsentPurpose.PARTICIPATION
                 ),
-                "parent_consent": lambda: latest_consent(
+                "parent_consent": lambda: rules.latest_consent(
                     ConsentParty.PARENT_CARER, ConsentPurpose.PARTICIPATION
                 ),
             },

@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Count, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce, TruncMonth
 
 from cases.models import ConsentDecision, ConsentParty, ConsentPurpose, EndReason, YoungPerson
-from cases.warnings import latest_consent
+from cases.rules import latest_consent
 
 from . import rules
 from .models import EligibilityDecision, EligibilityPolicy

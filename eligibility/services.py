@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from accounts import policy as access
 from cases.models import (
     STATUTORY_ORDER_TYPES,
-    ConsentDecision,
     ConsentParty,
     ConsentPurpose,
     EndReason,
@@ -20,8 +19,8 @@ from cases.models import (
     Order,
     YoungPerson,
 )
+from cases.rules import latest_consent, parties_without_consent
 from cases.services import ensure_open, event_record
-from cases.warnings import latest_consent
 
 from . import rules
 from .models import EligibilityDecision, EligibilityOverride, EligibilityPolicy, PolicyStatus
@@ -349,14 +348,21 @@ def start_blockers(young_person) -> list[Blocker]:
         .values("young_person_consent", "parent_consent")
         .get()
     )
-    if consents["young_person_consent"] != ConsentDecision.GIVEN:
+    missing = parties_without_consent(
+        {
+            ConsentParty.YOUNG_PERSON: consents["young_person_consent"],
+            ConsentParty.PARENT_CARER: consents["parent_consent"],
+        },
+        young_person.parent_consent_required,
+    )
+    if ConsentParty.YOUNG_PERSON in missing:
         blockers.append(
             Blocker(
                 "consent_young_person",
                 _("The young person's consent to take part is not currently given"),
             )
         )
-    if young_person.parent_consent_required and consents["parent_consent"] != ConsentDecision.GIVEN:
+    if ConsentParty.PARENT_CARER in missing:
         blockers.append(
             Blocker(
                 "consent_parent",

@@ -12,6 +12,7 @@ from cases import services as case_services
 from cases import summary
 from cases.services import ConflictError, ensure_open, event_record
 
+from . import rules
 from .models import (
     CARRIED_FORWARD,
     AgreedAction,
@@ -69,11 +70,9 @@ def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMe
     _require(by, "formulation.write", meeting.young_person.team)
     ensure_open(meeting.young_person)
     errors: dict = {}
-    if meeting.held_on > timezone.localdate():
-        errors["held_on"] = [
-            _("A meeting on %(date)s has not happened yet, so it cannot be recorded as held")
-            % {"date": meeting.held_on.strftime("%d/%m/%Y")}
-        ]
+    not_held = rules.meeting_not_held_yet(meeting.held_on, today=timezone.localdate())
+    if not_held:
+        errors["held_on"] = [not_held]
     invited = {row.agency_id: row for row in meeting.attendance.select_related("agency")}
     uninvited = [agency_id for agency_id in attendance if agency_id not in invited]
     if uninvited:

@@ -30,7 +30,6 @@ from cases.models import (
     Appointment,
     Attendance,
     Breach,
-    ConsentDecision,
     ConsentParty,
     ConsentPurpose,
     CustodyEpisode,
@@ -38,7 +37,7 @@ from cases.models import (
     NeedCategory,
     Offence,
 )
-from cases.warnings import latest_consent
+from cases.rules import consent_given_filter, latest_consent
 from formulation.models import FormulationMeeting, MeetingStatus
 from supervision.models import SupervisionSession
 
@@ -63,9 +62,7 @@ def evaluation_consent_given() -> Q:
 
     Needs the `evaluation_consent` and `parent_evaluation_consent` annotations
     (`latest_consent`), as `dataset_rows` adds them."""
-    return Q(evaluation_consent=ConsentDecision.GIVEN) & (
-        Q(parent_consent_required=False) | Q(parent_evaluation_consent=ConsentDecision.GIVEN)
-    )
+    return consent_given_filter("evaluation_consent", "parent_evaluation_consent")
 
 
 def age_band(age: int | None) -> str:

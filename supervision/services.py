@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.models import Membership, Role
+from cases import rules
 from cases.services import ConflictError, event_record
 
 from .models import SupervisionAction, SupervisionSession
@@ -41,8 +42,9 @@ def _validate(errors, *, held_on, team, cases, actions):
     """The session's rules. Every young person named — a case discussed or the subject of an
     action — must be in the session's team, whose manager sees the session: a child of
     another team would otherwise appear to that team."""
-    if held_on > timezone.localdate():
-        errors.setdefault("held_on", []).append(_("The session date must be today or in the past"))
+    in_future = rules.not_in_future(held_on, _("Date of the session"), today=timezone.localdate())
+    if in_future:
+        errors.setdefault("held_on", []).append(in_future)
     outside = [person for person in cases if person.team_id != getattr(team, "pk", None)]
     if team is not None and outside:
         errors.setdefault("cases", []).append(

@@ -58,9 +58,8 @@ from cases.models import (
     Order,
     TRMAssessment,
     YoungPerson,
-    age_on,
 )
-from cases.services import PARENT_CONSENT_AGE
+from cases.rules import parent_consent_required_by_default
 from eligibility.models import EligibilityDecision
 from eligibility.services import decisions_reconstructed, policies_in_force
 from formulation.models import (
@@ -365,7 +364,7 @@ class _Importer:
             if existing is None:
                 values.setdefault(
                     "parent_consent_required",
-                    age_on(row["date_of_birth"], row["referral_date"]) < PARENT_CONSENT_AGE,
+                    parent_consent_required_by_default(row["date_of_birth"], row["referral_date"]),
                 )
                 person = YoungPerson(reference=row["ref"], created_by=self.by, **values)
                 self.people[row["ref"]] = person

@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
-from cases.models import MINIMUM_AGE_AT_REFERRAL, NeedCategory, TRMStage, YoungPerson, age_on
+from cases import rules
+from cases.models import NeedCategory, TRMStage, YoungPerson
+from formulation import rules as formulation_rules
 from formulation.models import FormulationMeeting
 from supervision.models import SupervisionSession
 
@@ -33,7 +35,6 @@ from .problems import Problem
 from .schema import (
     AGENCY,
     ATTENDANCE,
-    LONDON,
     MEETING,
     SESSION,
     STAFF,
@@ -393,7 +394,8 @@ class Exchange:
 
 
 class _Checker:
-    """The row rules, mirroring the services' rules (cases.services and friends)."""
+    """The row rules: the services' own rules (`cases.rules`), in the same words, each
+    reported against the column it is about, plus the references between files."""
 
     def __init__(self, tables: dict[str, Table], snapshot: Snapshot, report: _Reporter):
         self.tables = tables
@@ -491,32 +493,19 @@ class _Checker:
 
     # Shared rules ----------------------------------------------------------------------------
 
-    def not_future(self, spec_name, row, column):
-        value = row[column]
-        if value is not None and value > self.today:
-            self.problem(
-                spec_name,
-                row,
-                column,
-                _("must be today or in the past (got %(date)s)") % {"date": value.isoformat()},
-            )
-
-    def not_before_birth(self, spec_name, row, column, facts, value=None):
-        value = value if value is not None else row[column]
-        birth = facts and facts["date_of_birth"]
-        if value is not None and birth is not None and value < birth:
-            self.problem(
-                spec_name,
-                row,
-                column,
-                _("cannot be before the young person's date of birth (%(date)s)")
-                % {"date": birth.isoformat()},
-            )
-
-    def not_before(self, spec_name, row, column, earlier_column, message):
-        value, earlier = row[column], row[earlier_column]
-        if value is not None and earlier is not None and value < earlier:
+    def broken(self, spec_name: str, row: Row, column: str, message: str | None) -> None:
+        """Report a broken rule (its message, or None when it holds) against `column`."""
+        if message is not None:
             self.problem(spec_name, row, column, message)
+
+    def not_future(self, spec_name, row, column, label):
+        self.broken(
+            spec_name, row, column, rules.not_in_future(row[column], label, today=self.today)
+        )
+
+    def not_before_birth(self, spec_name, row, column, facts, label):
+        birth = facts and facts["date_of_birth"]
+        self.broken(spec_name, row, column, rules.not_before_birth(row[column], birth, label))
 
     def young_person(self, spec_name, row, column="young_person_ref") -> dict | None:
         if self.known(spec_name, row, column, YOUNG_PERSON):
@@ -623,48 +612,22 @@ class _Checker:
     def check_young_people(self, name, row):
         self.known(name, row, "team_code", TEAM)
         birth, referral = row["date_of_birth"], row["referral_date"]
-        if birth is not None and birth >= self.today:
-            self.problem(name, row, "date_of_birth", _("must be in the past"))
-        elif (
-            birth is not None
-            and referral is not None
-            and age_on(birth, referral) < MINIMUM_AGE_AT_REFERRAL
-        ):
-            self.problem(
-                name,
-                row,
-                "date_of_birth",
-                _(
-                    "the young person must be at least %(age)d on the referral date "
-                    "(the age of criminal responsibility)"
-                )
-                % {"age": MINIMUM_AGE_AT_REFERRAL},
-            )
-        self.not_future(name, row, "referral_date")
-        self.not_future(name, row, "started_on")
-        self.not_future(name, row, "ended_on")
-        self.not_before(
+        started, ended = row["started_on"], row["ended_on"]
+        self.broken(
             name,
             row,
-            "started_on",
-            "referral_date",
-            _("ECM cannot start before the referral date"),
+            "date_of_birth",
+            rules.date_of_birth_invalid(birth, referral, today=self.today),
         )
-        if (
-            row["ended_on"] is not None
-            and row["started_on"] is None
-            and "started_on" not in row.bad
-        ):
-            self.problem(name, row, "ended_on", _("ECM cannot end before it has started"))
-        self.not_before(
-            name,
-            row,
-            "ended_on",
-            "started_on",
-            _("the end date must be the same as or after the start date"),
-        )
-        if row["ended_on"] is not None and not row["end_reason"] and "end_reason" not in row.bad:
-            self.problem(name, row, "end_reason", _("give the reason ECM ended"))
+        self.not_future(name, row, "referral_date", _("Referral date"))
+        self.not_future(name, row, "started_on", _("Start date"))
+        self.not_future(name, row, "ended_on", _("End date"))
+        self.broken(name, row, "started_on", rules.ecm_start_before_referral(started, referral))
+        if "started_on" not in row.bad:
+            self.broken(name, row, "ended_on", rules.ecm_end_without_start(started, ended))
+        self.broken(name, row, "ended_on", rules.end_not_before_start(started, ended))
+        if "end_reason" not in row.bad:
+            self.broken(name, row, "end_reason", rules.end_reason_missing(ended, row["end_reason"]))
         if row["end_reason"] and row["ended_on"] is None and "ended_on" not in row.bad:
             self.problem(name, row, "end_reason", _("only give an end reason with ended_on"))
         if row["practitioner_ref"] is not None:
@@ -682,32 +645,27 @@ class _Checker:
         code = row["need"]
         if code is not None and code not in self.snapshot.needs:
             self.problem(name, row, "need", schema.not_allowed(code, sorted(self.snapshot.needs)))
-        self.not_future(name, row, "recorded_on")
-        self.not_before_birth(name, row, "recorded_on", facts)
+        self.not_future(name, row, "recorded_on", _("Date identified"))
+        self.not_before_birth(name, row, "recorded_on", facts, _("Date identified"))
 
     def check_offences(self, name, row):
         facts = self.young_person(name, row)
-        self.not_future(name, row, "offence_date")
-        self.not_before_birth(name, row, "offence_date", facts)
-        self.not_future(name, row, "proven_on")
-        self.not_before(
+        self.not_future(name, row, "offence_date", _("Date committed"))
+        self.not_before_birth(name, row, "offence_date", facts, _("Date committed"))
+        self.not_future(name, row, "proven_on", _("Date proven"))
+        self.broken(
             name,
             row,
             "proven_on",
-            "offence_date",
-            _("the date proven cannot be before the offence date"),
+            rules.proven_before_committed(row["offence_date"], row["proven_on"]),
         )
 
     def _period(self, name, row):
         facts = self.young_person(name, row)
-        self.not_future(name, row, "start_date")
-        self.not_before_birth(name, row, "start_date", facts)
-        self.not_before(
-            name,
-            row,
-            "end_date",
-            "start_date",
-            _("the end date must be the same as or after the start date"),
+        self.not_future(name, row, "start_date", _("Start date"))
+        self.not_before_birth(name, row, "start_date", facts, _("Start date"))
+        self.broken(
+            name, row, "end_date", rules.end_not_before_start(row["start_date"], row["end_date"])
         )
 
     check_orders = _period
@@ -715,26 +673,18 @@ class _Checker:
 
     def check_breaches(self, name, row):
         self.young_person(name, row)
-        self.not_future(name, row, "breach_date")
+        self.not_future(name, row, "breach_date", _("Date of breach"))
 
     def check_consents(self, name, row):
         facts = self.young_person(name, row)
-        self.not_future(name, row, "decided_on")
-        decided, referral = row["decided_on"], facts and facts["referral_date"]
-        if decided is not None and referral is not None and decided < referral:
-            self.problem(
-                name,
-                row,
-                "decided_on",
-                _("consent cannot be dated before the referral (%(date)s)")
-                % {"date": referral.isoformat()},
-            )
-        if row["decision"] == "withdrawn" and not row["note"] and "note" not in row.bad:
-            self.problem(
-                name,
-                row,
-                "note",
-                _("record what the young person or family said when withdrawing consent"),
+        self.not_future(name, row, "decided_on", _("Date of decision"))
+        referral = facts and facts["referral_date"]
+        self.broken(
+            name, row, "decided_on", rules.consent_before_referral(row["decided_on"], referral)
+        )
+        if "note" not in row.bad:
+            self.broken(
+                name, row, "note", rules.withdrawal_without_note(row["decision"], row["note"])
             )
         if row["recorded_by_ref"] is not None:
             self.known(name, row, "recorded_by_ref", STAFF)
@@ -755,39 +705,34 @@ class _Checker:
 
     def check_trm_assessments(self, name, row):
         facts = self.young_person(name, row)
-        self.not_future(name, row, "assessed_on")
-        self.not_before_birth(name, row, "assessed_on", facts)
+        self.not_future(name, row, "assessed_on", _("Date assessed"))
+        self.not_before_birth(name, row, "assessed_on", facts, _("Date assessed"))
         self._stage(name, row, "stage")
         if row["assessed_by_ref"] is not None:
             self.known(name, row, "assessed_by_ref", STAFF)
 
     def check_appointments(self, name, row):
         facts = self.young_person(name, row)
-        starts_at = row["starts_at"]
-        if starts_at is not None:
-            self.not_before_birth(
-                name, row, "starts_at", facts, value=starts_at.astimezone(LONDON).date()
-            )
-            if row["attendance"] and starts_at > self.now:
-                self.problem(
-                    name,
-                    row,
-                    "attendance",
-                    _("can only be recorded once the appointment has started"),
-                )
-        if row["engagement"] is not None and row["attendance"] != "attended":
-            self.problem(
-                name,
-                row,
-                "engagement",
-                _("only rate engagement when the young person attended"),
-            )
+        attendance = row["attendance"]
+        self.not_before_birth(name, row, "starts_at", facts, _("Appointment date"))
+        self.broken(
+            name,
+            row,
+            "attendance",
+            rules.attendance_before_start(row["starts_at"], attendance, now=self.now),
+        )
+        self.broken(
+            name,
+            row,
+            "engagement",
+            rules.engagement_without_attendance(row["engagement"], attendance),
+        )
         if row["practitioner_ref"] is not None:
             self.known(name, row, "practitioner_ref", STAFF)
 
     def check_formulation_meetings(self, name, row):
         facts = self.young_person(name, row)
-        self.not_before_birth(name, row, "held_on", facts)
+        self.not_before_birth(name, row, "held_on", facts, _("Date of the meeting"))
         self.staff_with_role(
             name,
             row,
@@ -806,12 +751,12 @@ class _Checker:
                 held_on = meeting_row["held_on"]
             elif row["meeting_ref"] in self.snapshot.meetings:
                 held_on = self.snapshot.meetings[row["meeting_ref"]].held_on
-        if row["attended"] is not None and held_on is not None and held_on > self.today:
-            self.problem(
+        if row["attended"] is not None:
+            self.broken(
                 name,
                 row,
                 "attended",
-                _("the meeting on %(date)s has not happened yet") % {"date": held_on.isoformat()},
+                formulation_rules.meeting_not_held_yet(held_on, today=self.today),
             )
         if row["attendee_name"] and row["attended"] is not True and "attended" not in row.bad:
             self.problem(name, row, "attendee_name", _("only give a name when attended is yes"))
@@ -823,7 +768,7 @@ class _Checker:
             self.known(name, row, "agency_code", AGENCY)
 
     def check_supervision_sessions(self, name, row):
-        self.not_future(name, row, "held_on")
+        self.not_future(name, row, "held_on", _("Date of the session"))
         teams = set()
         for ref in row["young_person_refs"] or ():
             if ref in self.file_keys[YOUNG_PERSON] or ref in self.snapshot.young_people:

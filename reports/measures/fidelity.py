@@ -15,7 +15,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Consent, ConsentDecision, ConsentParty, ConsentPurpose, TRMAssessment
+from cases.models import ConsentParty, ConsentPurpose, TRMAssessment
+from cases.rules import consent_given_filter, latest_consent
 from eligibility.models import EligibilityDecision
 from formulation.models import FormulationMeeting, InterventionItem, MeetingKind, MeetingStatus
 from supervision.models import SupervisionSession
@@ -26,17 +27,7 @@ GROUP = "fidelity"
 
 
 def _consent_on_start(party):
-    return Subquery(
-        Consent.objects.filter(
-            young_person=OuterRef("pk"),
-            party=party,
-            purpose=ConsentPurpose.PARTICIPATION,
-            decided_on__lte=OuterRef("ecm_start_date"),
-            archived_at__isnull=True,
-        )
-        .order_by("-decided_on", "-id")
-        .values("decision")[:1]
-    )
+    return latest_consent(party, ConsentPurpose.PARTICIPATION, on=OuterRef("ecm_start_date"))
 
 
 def with_fidelity(scope, queryset):
@@ -75,9 +66,7 @@ def with_fidelity(scope, queryset):
     return queryset
 
 
-CONSENT = Q(consent_on_start=ConsentDecision.GIVEN) & (
-    Q(parent_consent_required=False) | Q(parent_consent_on_start=ConsentDecision.GIVEN)
-)
+CONSENT = consent_given_filter("consent_on_start", "parent_consent_on_start")
 ELIGIBILITY = Q(eligible_on_start=True)
 ELEMENTS = {
     "fidelity_consent": CONSENT,

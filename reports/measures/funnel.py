@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ConsentDecision, ConsentParty, ConsentPurpose, EndReason
-from cases.warnings import latest_consent
+from cases.rules import latest_consent
 from eligibility.selectors import latest_final_eligibility
 
 from .base import Result, from_team_rows, grouped, measure, median_or_none

@@ -535,14 +535,14 @@ def test_a_missing_required_file_and_an_unknown_file_are_reported(db):
             "young_people.csv",
             "2002-01-20",
             "2099-01-20",
-            "young_people.csv:4: date_of_birth: must be in the past",
+            "young_people.csv:4: date_of_birth: Date of birth must be in the past",
             id="date-of-birth-in-the-future",
         ),
         pytest.param(
             "young_people.csv",
             "2002-01-20",
             "2010-01-20",
-            "young_people.csv:4: date_of_birth: the young person must be at least 10 on the "
+            "young_people.csv:4: date_of_birth: The young person must be at least 10 on the "
             "referral date (the age of criminal responsibility)",
             id="younger-than-10",
         ),
@@ -550,8 +550,7 @@ def test_a_missing_required_file_and_an_unknown_file_are_reported(db):
             "young_people.csv",
             "2016-04-01,2017-03-31",
             "2016-04-01,2016-03-31",
-            "young_people.csv:2: ended_on: the end date must be the same as or after the "
-            "start date",
+            "young_people.csv:2: ended_on: End date must be the same as or after the start date",
             id="end-before-start",
         ),
         pytest.param(
@@ -565,35 +564,36 @@ def test_a_missing_required_file_and_an_unknown_file_are_reported(db):
             "orders.csv",
             "2016-01-15,2017-01-14",
             "2016-01-15,2015-01-14",
-            "orders.csv:2: end_date: the end date must be the same as or after the start date",
+            "orders.csv:2: end_date: End date must be the same as or after the start date",
             id="order-ends-before-it-starts",
         ),
         pytest.param(
             "appointments.csv",
             "did_not_attend,,",
             "did_not_attend,3,",
-            "appointments.csv:3: engagement: only rate engagement when the young person attended",
+            "appointments.csv:3: engagement: Only rate engagement when the young person attended",
             id="engagement-without-attendance",
         ),
         pytest.param(
             "appointments.csv",
             "Review of the plan,,",
             "Review of the plan,attended,",
-            "appointments.csv:5: attendance: can only be recorded once the appointment has started",
+            "appointments.csv:5: attendance: Attendance can only be recorded once the appointment "
+            "has started",
             id="attendance-in-the-future",
         ),
         pytest.param(
             "consents.csv",
             "given,2016-03-10",
             "given,2016-02-10",
-            "consents.csv:2: decided_on: consent cannot be dated before the referral (2016-03-01)",
+            "consents.csv:2: decided_on: Consent cannot be dated before the referral (01/03/2016)",
             id="consent-before-referral",
         ),
         pytest.param(
             "consents.csv",
             "Said they no longer want their information used",
             "",
-            "consents.csv:6: note: record what the young person or family said when "
+            "consents.csv:6: note: Record what the young person or family said when "
             "withdrawing consent",
             id="withdrawal-without-note",
         ),
@@ -601,15 +601,15 @@ def test_a_missing_required_file_and_an_unknown_file_are_reported(db):
             "offences.csv",
             "2016-04-02,Robbery,6,",
             "2016-04-02,Robbery,6,2016-03-01",
-            "offences.csv:8: proven_on: the date proven cannot be before the offence date",
+            "offences.csv:8: proven_on: Date proven cannot be before the date committed",
             id="proven-before-committed",
         ),
         pytest.param(
             "needs.csv",
             "2016-06-01,CAMHS",
             "1990-06-01,CAMHS",
-            "needs.csv:6: recorded_on: cannot be before the young person's date of birth "
-            "(2001-09-02)",
+            "needs.csv:6: recorded_on: Date identified cannot be before the young person's date "
+            "of birth (02/09/2001)",
             id="need-before-birth",
         ),
         pytest.param(

@@ -362,7 +362,7 @@ def test_the_session_is_recorded_in_the_team_chosen(
 def test_a_session_in_the_future_is_refused(psychologist, practitioner):
     tomorrow = (today() + timedelta(days=1)).isoformat()
     response = client_for(psychologist).post(create(practitioner), session_data(held_on=tomorrow))
-    assert "The session date must be today or in the past" in response.content.decode()
+    assert "Date of the session must be today or in the past" in response.content.decode()
 
 
 def test_a_half_filled_action_says_what_is_missing(psychologist, practitioner):

@@ -1,0 +1,261 @@
+"""The case record's rules, each stated once: consent, and what makes a record valid.
+
+Like `eligibility/rules.py`, nothing here writes and nothing reads the clock: "today" and
+"now" are arguments, so every boundary can be tested directly. Whoever writes a case record
+asks these functions: the services (which turn a broken rule into a `ValidationError` on the
+field), the exchange importer (which turns it into a problem row) and the data generators
+(which stay within them). A validation rule returns its message, in the one wording users
+see, or ``None`` when the rule holds.
+
+Consent has two halves. The pure half decides which parties must consent and whether
+consent is given, from decisions already read. The query half builds the same decision as
+database expressions (the latest decision as a subquery, "given" as a filter) for the lists,
+warnings, measures and the research dataset, which judge many young people in one query.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    MINIMUM_AGE_AT_REFERRAL,
+    Attendance,
+    Consent,
+    ConsentDecision,
+    ConsentParty,
+    age_on,
+)
+
+# --- Consent ------------------------------------------------------------------------------------
+
+#: Parent/carer consent is required by default for a young person under this age (on the
+#: referral date); a practitioner can change the requirement, with a reason, afterwards.
+PARENT_CONSENT_AGE = 16
+
+
+def parent_consent_required_by_default(date_of_birth: date, referral_date: date) -> bool:
+    """Whether a new referral needs a parent's or carer's consent, by age alone."""
+    return age_on(date_of_birth, referral_date) < PARENT_CONSENT_AGE
+
+
+def consent_parties(parent_consent_required: bool) -> list[str]:
+    """The parties whose consent must be given: always the young person, and the parent or
+    carer when the young person's record says their consent is required."""
+    parties = [ConsentParty.YOUNG_PERSON]
+    if parent_consent_required:
+        parties.append(ConsentParty.PARENT_CARER)
+    return parties
+
+
+def latest_decisions(consents: Iterable) -> dict[tuple[str, str], object]:
+    """The current decision for each (party, purpose): the latest one counts.
+
+    `consents`: current (not archived) decisions, newest first (by date decided, then id)."""
+    latest: dict[tuple[str, str], object] = {}
+    for consent in consents:
+        latest.setdefault((consent.party, consent.purpose), consent)
+    return latest
+
+
+def parties_without_consent(
+    decisions: Mapping[str, str | None], parent_consent_required: bool
+) -> list[str]:
+    """The required parties whose current decision (party → decision, None when there is
+    none) is not "given": a refusal, a withdrawal or no decision all leave consent missing."""
+    return [
+        party
+        for party in consent_parties(parent_consent_required)
+        if decisions.get(party) != ConsentDecision.GIVEN
+    ]
+
+
+def consent_given(decisions: Mapping[str, str | None], parent_consent_required: bool) -> bool:
+    """Whether consent for one purpose is currently given by every party that must give it."""
+    return not parties_without_consent(decisions, parent_consent_required)
+
+
+def latest_consent(party: str, purpose: str, *, on=None) -> Subquery:
+    """The decision of the latest current consent of `party` for `purpose`, per young person
+    (the outer query's row), as a subquery; NULL when there is none.
+
+    `on`: only decisions made on or before this date (an expression such as
+    ``OuterRef("ecm_start_date")``), to ask what was in place on that day."""
+    decisions = Consent.objects.filter(
+        young_person=OuterRef("pk"), party=party, purpose=purpose, archived_at__isnull=True
+    )
+    if on is not None:
+        decisions = decisions.filter(decided_on__lte=on)
+    return Subquery(decisions.order_by("-decided_on", "-id").values("decision")[:1])
+
+
+def _given(decision: str) -> Q:
+    return Q(**{decision: ConsentDecision.GIVEN})
+
+
+def _not_given(decision: str) -> Q:
+    # Spelled out: a negated filter on an annotation leaves out NULL (no decision yet).
+    return ~_given(decision) | Q(**{f"{decision}__isnull": True})
+
+
+def consent_given_filter(young_person_decision: str, parent_decision: str) -> Q:
+    """`consent_given` as a filter on young people, whose query carries each party's current
+    decision in the columns named here (annotations such as `latest_consent`, or the stored
+    case summary)."""
+    return _given(young_person_decision) & (
+        Q(parent_consent_required=False) | _given(parent_decision)
+    )
+
+
+def consent_missing_filter(young_person_decision: str, parent_decision: str) -> Q:
+    """The young people `consent_given_filter` leaves out: a refusal, a withdrawal or no
+    decision by a party who must consent."""
+    return _not_given(young_person_decision) | (
+        Q(parent_consent_required=True) & _not_given(parent_decision)
+    )
+
+
+# --- Dates --------------------------------------------------------------------------------------
+
+
+def _day(value: date | datetime) -> date:
+    """The calendar day of a date, or of a moment in the service's time zone."""
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+
+
+def shown(value: date) -> str:
+    """A date inside a message, as users type it."""
+    return value.strftime("%d/%m/%Y")
+
+
+def not_in_future(value: date | datetime | None, label, *, today: date) -> str | None:
+    if value is not None and _day(value) > today:
+        return _("%(label)s must be today or in the past") % {"label": label}
+    return None
+
+
+def not_before_birth(
+    value: date | datetime | None, date_of_birth: date | None, label
+) -> str | None:
+    if value is not None and date_of_birth is not None and _day(value) < date_of_birth:
+        return _("%(label)s cannot be before the young person's date of birth (%(dob)s)") % {
+            "label": label,
+            "dob": shown(date_of_birth),
+        }
+    return None
+
+
+def end_not_before_start(start: date | None, end: date | None) -> str | None:
+    """An order, a custody episode or the ECM pathway ends on or after the day it starts."""
+    if start is not None and end is not None and end < start:
+        return _("End date must be the same as or after the start date")
+    return None
+
+
+# --- Young person -------------------------------------------------------------------------------
+
+
+def date_of_birth_invalid(
+    date_of_birth: date | None, referral_date: date | None, *, today: date
+) -> str | None:
+    """In the past, and old enough for criminal responsibility on the referral date."""
+    if date_of_birth is None:
+        return None
+    if date_of_birth >= today:
+        return _("Date of birth must be in the past")
+    if referral_date is not None and age_on(date_of_birth, referral_date) < MINIMUM_AGE_AT_REFERRAL:
+        return _(
+            "The young person must be at least %(age)d on the referral date (the age of "
+            "criminal responsibility)"
+        ) % {"age": MINIMUM_AGE_AT_REFERRAL}
+    return None
+
+
+def ecm_start_before_referral(
+    ecm_start_date: date | None, referral_date: date | None
+) -> str | None:
+    if ecm_start_date is not None and referral_date is not None and ecm_start_date < referral_date:
+        return _("ECM start date cannot be before the referral date")
+    return None
+
+
+def ecm_end_without_start(ecm_start_date: date | None, ecm_end_date: date | None) -> str | None:
+    if ecm_end_date and not ecm_start_date:
+        return _("ECM cannot end before it has started")
+    return None
+
+
+def end_reason_missing(ecm_end_date: date | None, end_reason: str) -> str | None:
+    if ecm_end_date and not end_reason:
+        return _("Select why ECM ended")
+    return None
+
+
+# --- Records about a young person ---------------------------------------------------------------
+
+
+def gravity_invalid(gravity: int | None) -> str | None:
+    if gravity is None or not 1 <= gravity <= 8:
+        return _("Gravity score must be a whole number from 1 to 8")
+    return None
+
+
+def proven_before_committed(committed_on: date | None, proven_on: date | None) -> str | None:
+    if committed_on is not None and proven_on is not None and proven_on < committed_on:
+        return _("Date proven cannot be before the date committed")
+    return None
+
+
+def breach_before_order(breach_date: date | None, order_start: date | None) -> str | None:
+    if breach_date is not None and order_start is not None and breach_date < order_start:
+        return _("A breach cannot be before the order started")
+    return None
+
+
+def consent_before_referral(decided_on: date | None, referral_date: date | None) -> str | None:
+    if decided_on is not None and referral_date is not None and decided_on < referral_date:
+        return _("Consent cannot be dated before the referral (%(date)s)") % {
+            "date": shown(referral_date)
+        }
+    return None
+
+
+def withdrawal_without_note(decision: str | None, note: str | None) -> str | None:
+    if decision == ConsentDecision.WITHDRAWN and not (note or "").strip():
+        return _("Record what the young person or family said when withdrawing consent")
+    return None
+
+
+def trm_rationale_missing(rationale: str | None) -> str | None:
+    if not (rationale or "").strip():
+        return _("Explain why the young person is at this stage")
+    return None
+
+
+def appointment_purpose_missing(purpose: str | None) -> str | None:
+    if not (purpose or "").strip():
+        return _("Enter the purpose of the appointment")
+    return None
+
+
+def attendance_before_start(
+    starts_at: datetime | None, attendance: str | None, *, now: datetime
+) -> str | None:
+    """Attendance is a fact about an appointment that has begun; a planned one has none."""
+    if starts_at is not None and attendance and starts_at > now:
+        return _("Attendance can only be recorded once the appointment has started")
+    return None
+
+
+def engagement_without_attendance(engagement: int | None, attendance: str | None) -> str | None:
+    if engagement is not None and attendance != Attendance.ATTENDED:
+        return _("Only rate engagement when the young person attended")
+    return None
+
+
+def engagement_invalid(engagement: int | None) -> str | None:
+    if engagement is not None and not 1 <= engagement <= 5:
+        return _("Engagement must be a whole number from 1 to 5")
+    return None
