@@ -20,8 +20,12 @@ class ReportsConfig(AppConfig):
     def ready(self):
         connection_created.connect(_sqlite_functions, dispatch_uid="ecm_sqlite_functions")
 
+        # Registers the Celery tasks in every process (the web one too), since the services
+        # queue them by name (`reports.queue`).
         from accounts import navigation, policy
         from accounts.models import Role
+
+        from . import tasks  # noqa: F401
 
         # Requesting report runs: evaluators on every team (aggregates and the pseudonymised
         # dataset), managers on their own teams (aggregates). The dataset itself still needs

@@ -2,7 +2,7 @@
 
 The forms check types and required answers with GOV.UK-style messages; the rules (the
 period's order, the ranges, which teams the user may report on) belong to
-`reports.services.report_request`, whose errors the view puts next to the same fields.
+`reports.services.requests.report_request`, whose errors the view puts next to the same fields.
 """
 
 from datetime import date
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ReportKind
-from .services import DEFAULT_THRESHOLD
+from .services.requests import DEFAULT_THRESHOLD
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 

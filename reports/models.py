@@ -1,8 +1,8 @@
 """Report runs and their output files (DESIGN.md section 5, "ReportRun").
 
-A run is requested through `reports.services.report_request`, carried out by the Celery task
-`reports.tasks.run_report_task` (in-process when no broker is configured) and watched by the
-requester on its page, which polls the row. The row is the single source of truth for
+A run is requested through `reports.services.requests.report_request`, carried out by the
+Celery task `reports.tasks.run_report_task` (in-process when no broker is configured) and
+watched by the requester on its page, which polls the row. The row is the single source of truth for
 progress and outcome; a worker proves it owns the run with `claim_token`, so a run is never
 carried out twice even when its message is delivered twice.
 """

@@ -24,7 +24,7 @@ from cases.selectors import decorate, stages_by_id, with_case_summary, young_peo
 from .exports import GROUP_LABELS
 from .measures import REGISTRY
 from .models import FileKind, ReportFile, ReportRun, RunStatus
-from .services import RUN_CAPABILITY
+from .services.requests import RUN_CAPABILITY
 
 #: The warnings behind the managers' action lists, in the order the page shows them.
 ACTION_CODES = (

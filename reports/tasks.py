@@ -1,4 +1,4 @@
-"""Celery tasks for reports: thin wrappers over `reports.services` (STYLE.md "Tasks are thin").
+"""Celery tasks for reports: thin wrappers over the services (STYLE.md "Tasks are thin").
 
 `run_report_task` takes only the run id; everything else is on the `ReportRun` row, which
 the requester's page polls. It is acknowledged late and rejected if its worker is lost, so a
@@ -6,18 +6,17 @@ message whose worker died is delivered again; `report_execute` is idempotent for
 (a succeeded run is never produced twice). Transient database errors are retried with
 backoff on a worker; in-process they fail the run at once. Without a broker
 (`CELERY_TASK_ALWAYS_EAGER`) both tasks run in-process, through the same code.
+
+The services queue these tasks by name (`reports.queue`) instead of importing this module,
+which imports them.
 """
 
-import logging
-
 from celery import shared_task
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import services
 from .exchange import jobs
-
-logger = logging.getLogger(__name__)
+from .services.execution import report_execute
+from .services.housekeeping import report_housekeeping
 
 TRANSIENT = (OperationalError, InterfaceError)
 #: Work whose row says how far it got: acknowledged late and rejected if its worker is lost
@@ -34,22 +33,6 @@ REDELIVERED = {
 }
 
 
-def send(task, object_id: int, what: str) -> None:
-    """Queue `task` for one row; if the broker is unreachable the row stays queued and
-    housekeeping sends it again (in-process, without a broker, the error is raised)."""
-    try:
-        task.delay(object_id)
-    except Exception as error:  # noqa: BLE001 - any broker failure: housekeeping re-sends it
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.warning(
-            "%s %s: could not enqueue (%s); housekeeping will retry",
-            what,
-            object_id,
-            error.__class__.__name__,
-        )
-
-
 def _final_attempt(task) -> bool:
     # In-process (no broker, or the command line) there is no queue to wait in: a transient
     # error fails the work at once, with its reason, rather than raising into the caller.
@@ -58,7 +41,7 @@ def _final_attempt(task) -> bool:
 
 @shared_task(**REDELIVERED)
 def run_report_task(self, run_id: int) -> str:
-    outcome = services.report_execute(run_id, final_attempt=_final_attempt(self))
+    outcome = report_execute(run_id, final_attempt=_final_attempt(self))
     if outcome.state == "busy" and not self.request.is_eager:
         # Another worker is on it, or died moments ago: look again once its run would be
         # stale. A fresh message, so it does not use up the transient-error retries.
@@ -70,7 +53,7 @@ def run_report_task(self, run_id: int) -> str:
 def report_housekeeping_task() -> dict:
     """Periodic (CELERY_BEAT_SCHEDULE): re-queue stuck runs and exchange imports, delete
     expired files."""
-    result = services.report_housekeeping()
+    result = report_housekeeping()
     imports = jobs.exchange_import_housekeeping()
     return {
         "requeued": result.requeued,

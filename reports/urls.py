@@ -1,19 +1,19 @@
 from django.urls import path
 
-from . import views_exchange
+from .exchange import views as exchange_views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("exchange/import/", views_exchange.exchange_import, name="exchange-import"),
+    path("exchange/import/", exchange_views.exchange_import, name="exchange-import"),
     path(
         "exchange/import/<int:pk>/",
-        views_exchange.exchange_import_detail,
+        exchange_views.exchange_import_detail,
         name="exchange-import-detail",
     ),
     path(
         "exchange/import/<int:pk>/status/",
-        views_exchange.exchange_import_status,
+        exchange_views.exchange_import_status,
         name="exchange-import-status",
     ),
 ]

@@ -33,9 +33,10 @@ from accounts import policy
 from accounts.access_log import record_list_view
 from cases.views.base import add_service_errors
 
-from . import exports, selectors, services
+from . import exports, selectors
 from .forms import ActionListForm, RunRequestForm
 from .models import ReportKind, RunStatus
+from .services.requests import DATASET_CAPABILITY, RUN_CAPABILITY, report_request
 
 RUNS_PER_PAGE = 25
 ACTION_ROWS_PER_PAGE = 50
@@ -59,14 +60,14 @@ def measure_list(request):
 @require_http_methods(["GET", "POST"])
 def run_create(request):
     """Ask for a report; it runs in the background and its page shows the progress."""
-    _require(request.user, services.RUN_CAPABILITY)
+    _require(request.user, RUN_CAPABILITY)
     teams = list(selectors.report_teams_for(request.user))
-    may_request_dataset = policy.may(request.user, services.DATASET_CAPABILITY)
+    may_request_dataset = policy.may(request.user, DATASET_CAPABILITY)
     if request.method == "POST":
         form = RunRequestForm(request.POST, teams=teams, may_request_dataset=may_request_dataset)
         if form.is_valid():
             try:
-                run = services.report_request(
+                run = report_request(
                     by=request.user,
                     kind=form.cleaned_data["kind"],
                     parameters=form.parameters(),
@@ -96,7 +97,7 @@ def run_create(request):
 @require_GET
 def run_list(request):
     """The user's own report runs, newest first."""
-    _require(request.user, services.RUN_CAPABILITY)
+    _require(request.user, RUN_CAPABILITY)
     page = Paginator(selectors.runs_for(request.user), RUNS_PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -6,7 +6,9 @@ case data in from other systems and takes it out again.
 * :mod:`.reader` parses and validates, reporting every problem as
   ``file:line: column: what is wrong``;
 * :mod:`.importer` writes a valid exchange in one transaction (or reports a dry run);
-* :mod:`.exporter` writes the same format from the database.
+* :mod:`.exporter` writes the same format from the database;
+* :mod:`.views` and :mod:`.forms` are the administrator's upload page, and :mod:`.jobs` the
+  Celery work that checks (and imports) an upload exactly once.
 """
 
 from django.utils.translation import gettext_lazy as _

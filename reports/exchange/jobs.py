@@ -26,8 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import queue
 from ..models import ExchangeImport, ImportStatus
-from ..services import log_failure
+from ..services.failures import log_failure
 from .importer import ImportResult, import_exchange, summary_notes
 from .source import from_zip
 
@@ -60,18 +61,11 @@ def exchange_import_request(*, by, upload, dry_run: bool, enqueue: bool = True):
                 progress_text=str(gettext_lazy("Waiting to start")),
             )
             if enqueue:
-                transaction.on_commit(lambda: _enqueue(job.pk))
+                queue.send_exchange_import(job.pk)
     except BaseException:
         default_storage.delete(stored)
         raise
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    """Send the task; if the broker is unreachable the import stays queued for housekeeping."""
-    from ..tasks import run_exchange_import_task, send
-
-    send(run_exchange_import_task, job_id, "exchange import")
 
 
 @contextmanager
@@ -253,5 +247,5 @@ def exchange_import_housekeeping(*, now=None) -> Housekeeping:
     ExchangeImport.objects.filter(pk__in=stuck, status=ImportStatus.QUEUED).update(queued_at=now)
     for job_id in stuck:
         logger.info("exchange import %s sent again", job_id)
-        transaction.on_commit(lambda job_id=job_id: _enqueue(job_id))
+        queue.send_exchange_import(job_id)
     return Housekeeping(len(stuck), cleared)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cases.models import NeedCategory, TRMStage, YoungPerson
 from cases.reference_data import ensure_defaults
-from reports.exchange import jobs
+from reports import queue
 from reports.models import ExchangeImport
 from reports.tasks import run_exchange_import_task
 from tests.browser.conftest import assert_accessible, sign_in
@@ -19,7 +19,7 @@ from tests.reports.test_exchange import changed, fixture_files, zipped
 @pytest.fixture(autouse=True)
 def queued_not_run(monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
-    monkeypatch.setattr(jobs, "_enqueue", lambda job_id: None)
+    monkeypatch.setattr(queue, "send_exchange_import", lambda job_id: None)
 
 
 def run_the_queued_upload():

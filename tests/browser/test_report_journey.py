@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import YoungPerson
-from reports import exports, services
+from reports import exports, queue
 from reports.models import ReportRun
 from reports.tasks import run_report_task
 from tests.browser.conftest import assert_accessible, sign_in
@@ -26,7 +26,7 @@ from tests.reports.test_measures import cohort  # noqa: F401 - the worked cohort
 def queued_not_run(monkeypatch, settings, tmp_path):
     """Requests queue their run and nothing picks it up until the test runs the task."""
     settings.MEDIA_ROOT = tmp_path / "files"
-    monkeypatch.setattr(services, "_enqueue", lambda run_id: None)
+    monkeypatch.setattr(queue, "send_report_run", lambda run_id: None)
     monkeypatch.setattr(exports, "evaluation_pdf", lambda html: b"%PDF-1.7 stand-in")
 
 

@@ -11,10 +11,11 @@ from datetime import date
 
 import pytest
 
-from reports import exports, services
+from reports import exports
 from reports.exports import csv_safe
 from reports.measures import REGISTRY
 from reports.models import FileKind
+from reports.services.requests import report_request
 from reports.tasks import run_report_task
 from tests.reports.test_measures import cohort  # noqa: F401 - the worked cohort fixture
 
@@ -43,9 +44,7 @@ def quick_pdf(monkeypatch):
 
 
 def produced(by, kind="evaluation", **parameters):
-    run = services.report_request(
-        by=by, kind=kind, parameters={**PERIOD, **parameters}, enqueue=False
-    )
+    run = report_request(by=by, kind=kind, parameters={**PERIOD, **parameters}, enqueue=False)
     run_report_task.apply(args=(run.pk,))
     run.refresh_from_db()
     assert run.status == "succeeded", run.error_message

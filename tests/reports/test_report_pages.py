@@ -13,9 +13,11 @@ from django.utils import timezone
 from accounts.models import AccessLogEntry
 from cases.models import YoungPerson
 from ecm import factories
-from reports import exports, services
+from reports import exports
 from reports.measures import REGISTRY
 from reports.models import ReportRun, RunStatus
+from reports.services.housekeeping import report_housekeeping
+from reports.services.requests import report_request
 from reports.tasks import run_report_task
 from tests.conftest import client_for
 from tests.reports.test_measures import cohort  # noqa: F401 - the worked cohort fixture
@@ -43,9 +45,7 @@ def quick_pdf(monkeypatch):
 
 
 def requested(by, kind="evaluation", **parameters):
-    return services.report_request(
-        by=by, kind=kind, parameters={**PERIOD, **parameters}, enqueue=False
-    )
+    return report_request(by=by, kind=kind, parameters={**PERIOD, **parameters}, enqueue=False)
 
 
 def produced(by, kind="evaluation", **parameters):
@@ -305,7 +305,7 @@ def test_suppressed_report_page_shows_small_counts_as_suppressed(named_cohort, e
 
 def test_a_report_whose_files_were_deleted_says_so(named_cohort, evaluator):
     run = produced(evaluator)
-    services.report_housekeeping(now=run.expires_at + timedelta(minutes=1))
+    report_housekeeping(now=run.expires_at + timedelta(minutes=1))
     html = client_for(evaluator).get(reverse("reports:run-detail", kwargs={"pk": run.pk}))
     assert "The files of this report were deleted on" in html.content.decode()
 

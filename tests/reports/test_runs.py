@@ -19,9 +19,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import YoungPerson
-from reports import exports, services
+from reports import exports
 from reports.measures import REGISTRY
 from reports.models import FileKind, ReportFile, ReportRun, RunStatus
+from reports.services import outputs
+from reports.services.claims import MAX_ATTEMPTS, observe_progress
+from reports.services.execution import report_execute
+from reports.services.housekeeping import report_housekeeping
+from reports.services.requests import report_request
 from reports.tasks import run_report_task
 from tests.reports.test_measures import cohort  # noqa: F401 - the worked cohort fixture
 
@@ -50,9 +55,7 @@ def quick_pdf(monkeypatch):
 
 
 def requested(by, kind="evaluation", **parameters):
-    return services.report_request(
-        by=by, kind=kind, parameters={**PERIOD, **parameters}, enqueue=False
-    )
+    return report_request(by=by, kind=kind, parameters={**PERIOD, **parameters}, enqueue=False)
 
 
 def produced(run):
@@ -78,7 +81,7 @@ def test_request_creates_a_queued_run_and_enqueues_it_only_on_commit(
     evaluator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run = services.report_request(by=evaluator, kind="evaluation", parameters=PERIOD)
+        run = report_request(by=evaluator, kind="evaluation", parameters=PERIOD)
     assert (run.status, run.progress, run.requested_by) == (RunStatus.QUEUED, 0, evaluator)
     assert len(callbacks) == 1
 
@@ -87,7 +90,7 @@ def test_the_enqueued_task_runs_the_report_when_the_transaction_commits(
     evaluator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.report_request(by=evaluator, kind="evaluation", parameters=PERIOD)
+        run = report_request(by=evaluator, kind="evaluation", parameters=PERIOD)
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED
 
@@ -186,7 +189,7 @@ def test_the_task_produces_every_output_and_finishes_at_100_percent(cohort, eval
 def test_progress_is_recorded_on_the_run_after_each_measure(cohort, evaluator):  # noqa: F811
     run = requested(evaluator)
     seen = []
-    with services.observe_progress(lambda percent, text: seen.append((percent, text))):
+    with observe_progress(lambda percent, text: seen.append((percent, text))):
         produced(run)
     measures = [text for _percent, text in seen if text.startswith("Calculated")]
     total = len(REGISTRY)
@@ -216,7 +219,7 @@ def test_a_run_whose_worker_is_still_writing_progress_is_left_alone(evaluator):
     ReportRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, heartbeat_at=timezone.now(), claim_token="live", attempts=1
     )
-    outcome = services.report_execute(run.pk)
+    outcome = report_execute(run.pk)
     run.refresh_from_db()
     assert (outcome.state, run.status, run.claim_token) == ("busy", RunStatus.RUNNING, "live")
     assert 0 < outcome.retry_in <= 15 * 60 + 1
@@ -241,15 +244,15 @@ def test_a_worker_that_lost_its_claim_writes_no_files(
     media_root,
 ):
     run = requested(evaluator)
-    real = services.compute_all
+    real = outputs.compute_all
 
     def taken_over_meanwhile(scope, progress=None):
         results = real(scope)
         ReportRun.objects.filter(pk=run.pk).update(claim_token="another-worker")
         return results
 
-    monkeypatch.setattr(services, "compute_all", taken_over_meanwhile)
-    assert services.report_execute(run.pk).state == "lost"
+    monkeypatch.setattr(outputs, "compute_all", taken_over_meanwhile)
+    assert report_execute(run.pk).state == "lost"
     run.refresh_from_db()
     assert (run.status, run.files.count()) == (RunStatus.RUNNING, 0)
     assert [path for path in media_root.rglob("*") if path.is_file()] == []
@@ -261,7 +264,7 @@ def test_an_unexpected_failure_is_shown_with_a_reason_and_logged_without_data(
     def broken(scope, progress=None):
         raise RuntimeError("Jamie Smith, born 2008-03-15, ref ABC123")
 
-    monkeypatch.setattr(services, "compute_all", broken)
+    monkeypatch.setattr(outputs, "compute_all", broken)
     run = requested(evaluator)
     with caplog.at_level(logging.INFO, logger="reports.services"):
         run = produced(run)
@@ -291,10 +294,10 @@ def test_a_transient_database_error_puts_the_run_back_in_the_queue_for_a_retry(
     def unreachable(scope, progress=None):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(services, "compute_all", unreachable)
+    monkeypatch.setattr(outputs, "compute_all", unreachable)
     run = requested(evaluator)
     with pytest.raises(OperationalError):
-        services.report_execute(run.pk, final_attempt=False)
+        report_execute(run.pk, final_attempt=False)
     run.refresh_from_db()
     assert (run.status, run.claim_token, run.attempts) == (RunStatus.QUEUED, "", 1)
 
@@ -303,9 +306,9 @@ def test_a_transient_error_on_the_last_attempt_fails_the_run_with_a_reason(evalu
     def unreachable(scope, progress=None):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(services, "compute_all", unreachable)
+    monkeypatch.setattr(outputs, "compute_all", unreachable)
     run = requested(evaluator)
-    assert services.report_execute(run.pk, final_attempt=True).state == "failed"
+    assert report_execute(run.pk, final_attempt=True).state == "failed"
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "database could not be reached" in run.error_message
@@ -315,7 +318,7 @@ def test_in_process_a_transient_error_fails_the_run_instead_of_raising(evaluator
     def unreachable(scope, progress=None):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(services, "compute_all", unreachable)
+    monkeypatch.setattr(outputs, "compute_all", unreachable)
     run = produced(requested(evaluator))
     assert run.status == RunStatus.FAILED
 
@@ -334,7 +337,7 @@ def test_housekeeping_requeues_a_run_whose_worker_died(
         attempts=1,
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        result = services.report_housekeeping()
+        result = report_housekeeping()
     run.refresh_from_db()
     assert (result.requeued, run.status, run.claim_token) == (1, RunStatus.QUEUED, "")
     assert len(callbacks) == 1
@@ -345,7 +348,7 @@ def test_housekeeping_leaves_a_run_that_is_making_progress(evaluator):
     ReportRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, heartbeat_at=timezone.now(), claim_token="live", attempts=1
     )
-    assert services.report_housekeeping().requeued == 0
+    assert report_housekeeping().requeued == 0
 
 
 def test_housekeeping_gives_up_on_a_run_interrupted_too_often(evaluator):
@@ -353,9 +356,9 @@ def test_housekeeping_gives_up_on_a_run_interrupted_too_often(evaluator):
     ReportRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING,
         heartbeat_at=timezone.now() - timedelta(minutes=20),
-        attempts=services.MAX_ATTEMPTS,
+        attempts=MAX_ATTEMPTS,
     )
-    assert services.report_housekeeping().given_up == 1
+    assert report_housekeeping().given_up == 1
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "interrupted 5 times" in run.error_message
@@ -365,7 +368,7 @@ def test_housekeeping_deletes_files_after_the_retention_period(cohort, evaluator
     run = produced(requested(evaluator))
     stored = [media_root / name for name in run.files.values_list("file", flat=True)]
     assert all(path.is_file() for path in stored)
-    result = services.report_housekeeping(now=run.expires_at + timedelta(seconds=1))
+    result = report_housekeeping(now=run.expires_at + timedelta(seconds=1))
     run.refresh_from_db()
     assert (result.files_deleted, run.files.count()) == (5, 0)
     assert run.files_deleted_at is not None
@@ -374,7 +377,7 @@ def test_housekeeping_deletes_files_after_the_retention_period(cohort, evaluator
 
 def test_housekeeping_keeps_files_within_the_retention_period(cohort, evaluator):  # noqa: F811
     run = produced(requested(evaluator))
-    assert services.report_housekeeping(now=run.expires_at - timedelta(hours=1)).files_deleted == 0
+    assert report_housekeeping(now=run.expires_at - timedelta(hours=1)).files_deleted == 0
 
 
 def test_requeue_stuck_reports_command_says_what_it_did(evaluator, capsys):
@@ -438,7 +441,7 @@ def _report_queries(evaluator) -> tuple[int, float]:
     run = requested(evaluator)
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        services.report_execute(run.pk)
+        report_execute(run.pk)
     elapsed = time.perf_counter() - started
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED, run.error_message

@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from reports import services
 from reports.models import ReportRun, RunStatus
+from reports.services.requests import report_request
 from tests.reports.test_measures import cohort  # noqa: F401 - the worked cohort fixture
 
 pytestmark = pytest.mark.services
@@ -64,7 +64,7 @@ def test_a_requested_report_is_run_by_a_real_worker(
     evaluator,
 ):
     celery_worker_process("reports")
-    run = services.report_request(by=evaluator, kind="evaluation", parameters=PERIOD)
+    run = report_request(by=evaluator, kind="evaluation", parameters=PERIOD)
     run = wait_for(run, finished, timeout=120, what="the worker to finish the report")
     assert run.status == RunStatus.SUCCEEDED, run.error_message
     document = json.loads((files_root / run.files.get(kind="json").file.name).read_text())
@@ -81,7 +81,7 @@ def test_a_run_whose_worker_is_killed_completes_exactly_once_on_a_new_worker(
 ):
     monkeypatch.setenv("ECM_REPORT_TEST_DELAY_SECONDS", "0.3")
     doomed = celery_worker_process("doomed")
-    run = services.report_request(by=evaluator, kind="evaluation", parameters=PERIOD)
+    run = report_request(by=evaluator, kind="evaluation", parameters=PERIOD)
     run = wait_for(
         run,
         lambda run: run.status == RunStatus.RUNNING and run.progress >= 10,

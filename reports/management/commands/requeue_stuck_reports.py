@@ -9,15 +9,15 @@ retention period (`reports.exchange.jobs`). Beat runs the same job every five mi
 """
 
 from accounts.management.base import AccessLoggedCommand
-from reports import services
 from reports.exchange import jobs
+from reports.services.housekeeping import report_housekeeping
 
 
 class Command(AccessLoggedCommand):
     help = "Re-queue stuck report runs and exchange imports; delete expired report files."
 
     def handle(self, *args, **options):
-        result = services.report_housekeeping()
+        result = report_housekeeping()
         imports = jobs.exchange_import_housekeeping()
         self.stdout.write(
             f"Re-queued {result.requeued} report run(s); gave up on {result.given_up}; "

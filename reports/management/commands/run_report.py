@@ -15,8 +15,9 @@ from django.core.files.storage import default_storage
 from django.core.management.base import CommandError
 
 from accounts.management.base import AccessLoggedCommand
-from reports import services
 from reports.models import FileKind, ReportKind, RunStatus
+from reports.services.claims import observe_progress
+from reports.services.requests import ALL, DEFAULT_THRESHOLD, report_request
 from reports.tasks import run_report_task
 
 KINDS = {
@@ -102,11 +103,11 @@ class Command(AccessLoggedCommand):
         parameters = {
             "date_from": _day("--from")(options["date_from"]),
             "date_to": _day("--to")(options["date_to"]),
-            "teams": options["teams"] or services.ALL,
+            "teams": options["teams"] or ALL,
             "as_of": _day("--as-of")(options["as_of"]) if options["as_of"] else None,
             "follow_up_months": options["follow_up_months"],
             "suppression": options["suppress_below"] is not None,
-            "suppression_threshold": options["suppress_below"] or services.DEFAULT_THRESHOLD,
+            "suppression_threshold": options["suppress_below"] or DEFAULT_THRESHOLD,
         }
         if options["fidelity_window_days"] is not None:
             parameters["fidelity_window_days"] = options["fidelity_window_days"]
@@ -115,7 +116,7 @@ class Command(AccessLoggedCommand):
     def handle(self, *args, **options):
         kind, file_kind, output, parameters = self._request(options)
         try:
-            run = services.report_request(by=None, kind=kind, parameters=parameters, enqueue=False)
+            run = report_request(by=None, kind=kind, parameters=parameters, enqueue=False)
         except ValidationError as error:
             raise CommandError(
                 "\n".join(
@@ -130,7 +131,7 @@ class Command(AccessLoggedCommand):
         def echo(percent, text):
             self.stdout.write(f"{percent:3d}% {text}")
 
-        with services.observe_progress(echo):
+        with observe_progress(echo):
             run_report_task.apply(args=(run.pk,), throw=True)
         run.refresh_from_db()
         if run.status != RunStatus.SUCCEEDED:

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET
 from accounts import policy
 from accounts.access_log import record_access
 
-from .exchange import jobs
-from .forms_exchange import ExchangeUploadForm
-from .models import ExchangeImport
+from ..models import ExchangeImport
+from . import jobs
+from .forms import ExchangeUploadForm
 
 #: The upload page lists this many of the latest imports.
 RECENT = 10

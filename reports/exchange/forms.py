@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .exchange.source import MEGABYTE, size_text
+from .source import MEGABYTE, size_text
 
 CHECK = "check"
 IMPORT = "import"
