@@ -21,8 +21,7 @@ from accounts.models import Team
 from cases import warnings
 from cases.selectors import decorate, stages_by_id, with_case_summary, young_people_visible_to
 
-from .exports import GROUP_LABELS
-from .measures import REGISTRY
+from .measures import GROUP_LABELS, REGISTRY
 from .models import FileKind, ReportFile, ReportRun, RunStatus
 from .services import RUN_CAPABILITY
 
