@@ -6,10 +6,20 @@ how it is published (reports.measures.base.Measure);
 """
 
 from . import engagement, fidelity, funnel, meetings, outcomes, profile, supervised, trm  # noqa: F401
-from .base import GROUP_LABELS, OVERALL, REGISTRY, Measure, Result, Scope, in_design_order
+from .base import (
+    GROUP_LABELS,
+    KIND_LABELS,
+    OVERALL,
+    REGISTRY,
+    Measure,
+    Result,
+    Scope,
+    in_design_order,
+)
 
 __all__ = [
     "GROUP_LABELS",
+    "KIND_LABELS",
     "OVERALL",
     "REGISTRY",
     "Measure",

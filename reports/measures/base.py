@@ -92,8 +92,17 @@ GROUP_LABELS = {
     "fidelity": gettext_lazy("Fidelity to the model"),
 }
 
-#: What a measure's value is (the catalogue and the spreadsheet's Definitions sheet name it).
-KINDS = ("count", "rate", "mean", "median", "distribution", "list")
+#: What a measure's value can be, as the measure catalogue explains it (the spreadsheet's
+#: Definitions sheet gives the kind itself).
+KIND_LABELS = {
+    "count": gettext_lazy("Count of young people or events"),
+    "rate": gettext_lazy("Rate: a share from 0 to 1"),
+    "mean": gettext_lazy("Mean"),
+    "median": gettext_lazy("Median"),
+    "distribution": gettext_lazy("Breakdown by category"),
+    "list": gettext_lazy("List of codes"),
+}
+KINDS = tuple(KIND_LABELS)
 #: What each category of a distribution holds.
 CATEGORY_KINDS = ("count", "rate", "mean")
 
