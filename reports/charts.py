@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure  # no pyplot: no global state, safe in any thread
 from matplotlib.ticker import MaxNLocator
 
-from .exports import SUPPRESSED
+from .measures import REGISTRY
+from .suppression import SUPPRESSED
 
 #: GOV.UK colours: blue and dark blue (dark grey for text).
 BLUE, DARK_BLUE, TEXT = "#1d70b8", "#003078", "#0b0c0c"
@@ -152,31 +153,39 @@ def _chart(chart_id, title, labels, series, *, label_head):
     )
 
 
-def charts_for(document: dict, labels: dict[str, str]) -> list[Chart]:
-    """The evaluation report's charts, from its JSON document (overall values).
+def _counts_in(measures: dict, group: str) -> list[str]:
+    """The group's count measures in the document, in its order."""
+    return [
+        measure_id
+        for measure_id in measures
+        if measure_id in REGISTRY
+        and REGISTRY[measure_id].group == group
+        and REGISTRY[measure_id].kind == "count"
+    ]
 
-    `labels` maps measure ids to their (translated) labels.
-    """
+
+def charts_for(document: dict) -> list[Chart]:
+    """The evaluation report's charts, from its JSON document (overall values)."""
     measures = document["measures"]
     charts = []
-    funnel = ["referrals", "eligible", "consented", "started", "withdrawn"]
-    if all(name in measures for name in funnel):
+    funnel = _counts_in(measures, "funnel")
+    if funnel:
         charts.append(
             _chart(
                 "funnel",
                 _("Referral funnel: young people at each step"),
-                [labels[name] for name in funnel],
+                [str(REGISTRY[name].label) for name in funnel],
                 [(_("Young people"), [measures[name] for name in funnel])],
                 label_head=_("Step"),
             )
         )
-    fidelity = [name for name in measures if name.startswith("fidelity_")]
+    fidelity = _counts_in(measures, "fidelity")
     if fidelity:
         charts.append(
             _chart(
                 "fidelity",
                 _("Fidelity: cohort members with each element of the model"),
-                [labels[name] for name in fidelity],
+                [str(REGISTRY[name].label) for name in fidelity],
                 [(_("Young people"), [measures[name] for name in fidelity])],
                 label_head=_("Element"),
             )
@@ -189,7 +198,7 @@ def charts_for(document: dict, labels: dict[str, str]) -> list[Chart]:
                 _chart(
                     "trm",
                     _("TRM stage: first and latest assessment"),
-                    [_("Stage %(number)s") % {"number": number} for number in stages],
+                    [REGISTRY["trm_first_stage"].category_label(number) for number in stages],
                     [
                         (_("First assessment"), [first.get(number, 0) for number in stages]),
                         (_("Latest assessment"), [latest.get(number, 0) for number in stages]),

@@ -21,27 +21,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from cases.models import Gender
-
-from .measures import REGISTRY
+from .measures import GROUP_LABELS, REGISTRY, in_design_order
+from .measures.base import as_recorded
 from .suppression import SUPPRESSED
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: The value of the CSV's `team` column for the overall row.
 ALL_TEAMS = "all"
-
-GROUP_LABELS = {
-    "funnel": gettext_lazy("Referral funnel"),
-    "profile": gettext_lazy("Who the cohort are"),
-    "engagement": gettext_lazy("Engagement"),
-    "formulation": gettext_lazy("Formulation"),
-    "supervision": gettext_lazy("Clinical supervision"),
-    "trm": gettext_lazy("Trauma Recovery Model stages"),
-    "outcomes": gettext_lazy("Outcomes"),
-    "fidelity": gettext_lazy("Fidelity to the model"),
-}
 
 #: Teams per table on the page and in the PDF, so tables stay readable with 150 teams.
 TEAM_COLUMNS = 6
@@ -89,22 +76,9 @@ def flatten(value):
 # --- The document ----------------------------------------------------------------
 
 
-def _in_design_order(measure_ids) -> list[str]:
-    """Measures in the order DESIGN.md section 7 lists them: by group, then as registered."""
-    groups = list(GROUP_LABELS)
-    registered = list(REGISTRY)
-
-    def position(measure_id):
-        measure = REGISTRY.get(measure_id)
-        group = groups.index(measure.group) if measure and measure.group in groups else 99
-        return (group, registered.index(measure_id) if measure else 0, measure_id)
-
-    return sorted(measure_ids, key=position)
-
-
 def evaluation_document(parameters: dict, results: dict) -> dict:
     """The JSON of DESIGN.md section 8 from `compute_all` results (measure id → Result)."""
-    results = {measure_id: results[measure_id] for measure_id in _in_design_order(results)}
+    results = {measure_id: results[measure_id] for measure_id in in_design_order(results)}
     team_codes = sorted({code for result in results.values() for code in result.by_team})
     return {
         "parameters": parameters,
@@ -257,18 +231,11 @@ def _number_text(value, *, percent: bool) -> str:
     return str(value)
 
 
-def _key_text(measure_id: str, key: str) -> str:
-    if measure_id == "gender":
-        return str(dict(Gender.choices).get(key, key))
-    if measure_id.startswith("trm_") and key.isdigit():
-        return _("Stage %(number)s") % {"number": key}
-    return key
-
-
 def shown(measure_id: str, value) -> dict:
     """A value as the page shows it: {"text": ...} or {"entries": [(key, text), ...]}."""
     measure = REGISTRY.get(measure_id)
-    percent = bool(measure and (measure.kind == "rate" or "rate" in measure.id))
+    percent = bool(measure and measure.percent)
+    category_text = measure.category_label if measure and measure.category_label else as_recorded
     if value is None:
         return {"text": _("No data")}
     if value == SUPPRESSED:
@@ -281,7 +248,7 @@ def shown(measure_id: str, value) -> dict:
         return {
             "entries": [
                 (
-                    _key_text(measure_id, key),
+                    category_text(key),
                     _("Suppressed")
                     if item == SUPPRESSED
                     else (
@@ -345,6 +312,7 @@ def report_context(
     only (the per-team figures stay in the CSV and XLSX): laying out a PDF of every team's
     tables for a national report takes more memory than the worker should (issue 7).
     """
+    # matplotlib is loaded only where a report is drawn, not by every web process.
     from .charts import charts_for
 
     codes = list(document["by_team"])
@@ -393,9 +361,7 @@ def report_context(
         "suppression": parameters.get("suppression"),
         "threshold": parameters.get("suppression_threshold"),
         "groups": groups,
-        "charts": charts_for(
-            document, {measure_id: str(measure.label) for measure_id, measure in REGISTRY.items()}
-        ),
+        "charts": charts_for(document),
     }
 
 

@@ -13,7 +13,6 @@ from collections import Counter
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 from accounts.access_log import record_access
@@ -21,8 +20,7 @@ from accounts.models import Team
 from cases import warnings
 from cases.selectors import decorate, stages_by_id, with_case_summary, young_people_visible_to
 
-from .exports import GROUP_LABELS
-from .measures import REGISTRY
+from .measures import GROUP_LABELS, KIND_LABELS, REGISTRY
 from .models import FileKind, ReportFile, ReportRun, RunStatus
 from .services.requests import RUN_CAPABILITY
 
@@ -34,15 +32,6 @@ ACTION_CODES = (
     "no_recent_contact",
 )
 MANAGEMENT_CAPABILITY = "reports.management"
-
-KIND_LABELS = {
-    "count": _("Count of young people or events"),
-    "rate": _("Rate: a share from 0 to 1"),
-    "mean": _("Mean"),
-    "median": _("Median"),
-    "distribution": _("Breakdown by category"),
-    "list": _("List of codes"),
-}
 
 
 # --- Runs ---------------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ with 18 the total gives the hidden 4 by subtraction. So:
    - the all-teams figure is the sum of the teams' figures (for every count, and for each
      category of a distribution of counts);
    - a distribution's categories add up to a count shown elsewhere in the same column
-     (`PARTS_OF`), and some counts are the same number under another name (`SAME_AS`);
-   - the needs: the mean needs per person times the cohort size is the number of needs,
-     which is the sum of the need counts; hiding that mean hides the number.
+     (a measure's `adds_up_to`), and some counts are the same number under another name
+     (`same_as`);
+   - a mean of a distribution's total (`mean_of`): the mean needs per person times the
+     cohort size is the number of needs, which is the sum of the need counts; hiding that
+     mean hides the number.
    First, any relation with exactly one hidden count gets a second. Then an audit (`_Audit`)
    solves, as a reader would, for the smallest and largest whole number each hidden count
    can be given what is shown (zeros are never hidden, so a hidden count is at least 1),
@@ -20,7 +22,10 @@ with 18 the total gives the hidden 4 by subtraction. So:
    until none is. Each extra count hidden is the smallest shown count of a team in that
    relation — the all-teams figures last.
 3. A rate, mean, median or list is hidden where the number of young people it describes
-   (`base_of`) is below the threshold or is itself hidden.
+   (the measure's `base`) is below the threshold or is itself hidden.
+
+What each measure is and how it adds up with others is declared on the measure itself
+(reports.measures.base.Measure); nothing here depends on a measure's id.
 
 Every hidden value, primary or complementary, appears as `SUPPRESSED`: showing "<5" for
 some would tell a reader which ones are small and undo part of the protection.
@@ -32,39 +37,10 @@ from collections.abc import Iterable
 import numpy
 from scipy import optimize, sparse
 
-from .measures import REGISTRY
+from .measures import REGISTRY, in_design_order
 
 #: How every suppressed value appears in the document (and so in every output).
 SUPPRESSED = "suppressed"
-
-#: The count of young people that a measure's rates, means and medians describe, by measure
-#: group and, where different, by measure.
-BASE_BY_GROUP = {
-    "funnel": "referrals",
-    "profile": "cohort_size",
-    "engagement": "cohort_size",
-    "formulation": "cohort_size",
-    "supervision": "cohort_size",
-    "trm": "cohort_size",
-    "outcomes": "followup_cohort",
-    "fidelity": "cohort_size",
-}
-BASE_BY_MEASURE = {"median_days_referral_to_start": "started"}
-
-#: A distribution of counts whose categories add up to another count in the same column.
-PARTS_OF = {
-    "gender": "cohort_size",
-    "trm_first_stage": "fidelity_trm_assessed",
-    "trm_latest_stage": "fidelity_trm_assessed",
-}
-#: Counts that are the same number as another count in the same column.
-SAME_AS = {
-    "started": "cohort_size",
-    "fidelity_supervised": "cases_discussed_in_supervision",
-}
-#: The needs add up to a number the report gives away another way: the mean needs per
-#: person × the cohort size.
-NEEDS_MEAN = "mean_needs_per_person"
 
 OVERALL = ""  # the column of the all-teams figures
 
@@ -74,11 +50,21 @@ Cell = tuple[str, str, str | None]
 Relation = tuple[tuple[Cell, ...], Cell]
 
 
-def base_of(measure_id: str) -> str:
+def base_of(measure_id: str) -> str | None:
+    """The count of young people a measure's values describe (Measure.base)."""
     measure = REGISTRY.get(measure_id)
-    return BASE_BY_MEASURE.get(measure_id) or BASE_BY_GROUP.get(
-        measure.group if measure else "", "cohort_size"
-    )
+    return measure.base if measure else None
+
+
+def _declared(attribute: str) -> list[tuple[str, str]]:
+    """(measure id, the other measure) for every measure declaring `attribute`, in the
+    report's order."""
+    declared = []
+    for measure_id in in_design_order(REGISTRY):
+        other = getattr(REGISTRY[measure_id], attribute)
+        if other is not None:
+            declared.append((measure_id, other))
+    return declared
 
 
 def _is_count(value) -> bool:
@@ -99,7 +85,7 @@ def count_cells(document: dict) -> dict[Cell, int]:
                 continue
             if measure.kind == "count" and _is_count(value):
                 cells[column, measure_id, None] = value
-            elif measure.kind == "distribution" and isinstance(value, dict):
+            elif measure.category_kind == "count" and isinstance(value, dict):
                 for key, item in value.items():
                     if _is_count(item):
                         cells[column, measure_id, key] = item
@@ -116,22 +102,26 @@ def relations(document: dict, cells: dict[Cell, int]) -> list[Relation]:
     teams = list(document["by_team"])
     candidates: list[Relation] = []
     rows = sorted({(measure_id, key) for _column, measure_id, key in cells})
+    adds_up_to, same_as, means = (
+        _declared(attribute) for attribute in ("adds_up_to", "same_as", "mean_of")
+    )
     for measure_id, key in rows:
         if teams:
             candidates.append(
                 (tuple((code, measure_id, key) for code in teams), (OVERALL, measure_id, key))
             )
     for column, values in columns.items():
-        for measure_id, total_id in PARTS_OF.items():
+        for measure_id, total_id in adds_up_to:
             if isinstance(values.get(measure_id), dict) and (column, total_id, None) in cells:
                 parts = tuple((column, measure_id, key) for key in values[measure_id])
                 candidates.append((parts, (column, total_id, None)))
-        for measure_id, other_id in SAME_AS.items():
+        for measure_id, other_id in same_as:
             if (column, measure_id, None) in cells and (column, other_id, None) in cells:
                 candidates.append((((column, measure_id, None),), (column, other_id, None)))
-        if (column, NEEDS_MEAN, None) in cells:
-            parts = tuple((column, "need_counts", key) for key in values["need_counts"])
-            candidates.append((parts, (column, NEEDS_MEAN, None)))
+        for mean_id, distribution_id in means:
+            if (column, mean_id, None) in cells:
+                parts = tuple((column, distribution_id, key) for key in values[distribution_id])
+                candidates.append((parts, (column, mean_id, None)))
     return [
         (parts, total)
         for parts, total in candidates
@@ -269,14 +259,17 @@ def _components(all_relations: list[Relation], hidden: set[Cell]):
 
 
 def _with_means(document: dict, cells: dict[Cell, int]) -> dict[Cell, int]:
-    """The counts, with each column's number of needs as a count shown by the mean needs per
-    person: hiding that mean hides the number."""
+    """The counts, with the total of each distribution a mean describes (Measure.mean_of,
+    such as the number of needs behind the mean needs per person) as a count shown by that
+    mean: hiding the mean hides the total."""
+    means = _declared("mean_of")
     for column, values in _columns(document).items():
-        needs = values.get("need_counts")
-        if isinstance(needs, dict) and isinstance(values.get(NEEDS_MEAN), int | float):
-            cells[column, NEEDS_MEAN, None] = sum(
-                item for item in needs.values() if _is_count(item)
-            )
+        for mean_id, distribution_id in means:
+            distribution = values.get(distribution_id)
+            if isinstance(distribution, dict) and isinstance(values.get(mean_id), int | float):
+                cells[column, mean_id, None] = sum(
+                    item for item in distribution.values() if _is_count(item)
+                )
     return cells
 
 
@@ -314,10 +307,11 @@ def hidden_counts(document: dict, threshold: int) -> set[Cell]:
 
 def _suppressed_column(column: str, values: dict, hidden: set[Cell], threshold: int) -> dict:
     def described_by_few(measure_id):
-        base = values.get(base_of(measure_id))
-        return (column, base_of(measure_id), None) in hidden or (
-            _is_count(base) and base < threshold
-        )
+        base_id = base_of(measure_id)
+        if base_id is None:
+            return False
+        base = values.get(base_id)
+        return (column, base_id, None) in hidden or (_is_count(base) and base < threshold)
 
     shown = {}
     for measure_id, value in values.items():

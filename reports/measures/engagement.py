@@ -67,6 +67,7 @@ def _attendance_rate(scope, queryset):
     "attendance_rate",
     group=GROUP,
     kind="rate",
+    base="cohort_size",
     label=_("Attendance rate"),
     definition=_(
         "Attended appointments divided by attended plus did-not-attend (cancelled "
@@ -89,6 +90,7 @@ def _days_since_start(first, last):
     "attendance_rate_days_0_90",
     group=GROUP,
     kind="rate",
+    base="cohort_size",
     label=_("Attendance rate, days 0–90"),
     definition=_("The attendance rate for appointments 0 to 90 days after the ECM start."),
 )
@@ -100,6 +102,7 @@ def attendance_rate_days_0_90(scope):
     "attendance_rate_days_91_180",
     group=GROUP,
     kind="rate",
+    base="cohort_size",
     label=_("Attendance rate, days 91–180"),
     definition=_("The attendance rate for appointments 91 to 180 days after the ECM start."),
 )
@@ -135,6 +138,7 @@ def _mean_engagement(scope, order):
     "mean_engagement_first",
     group=GROUP,
     kind="mean",
+    base="cohort_size",
     label=_("Mean engagement at the first rated appointment"),
     definition=_(
         "Each cohort member's engagement rating (1–5) at their first rated "
@@ -149,6 +153,7 @@ def mean_engagement_first(scope):
     "mean_engagement_last",
     group=GROUP,
     kind="mean",
+    base="cohort_size",
     label=_("Mean engagement at the last rated appointment"),
     definition=_(
         "Each cohort member's engagement rating (1–5) at their last rated "

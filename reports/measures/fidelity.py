@@ -155,6 +155,7 @@ def fidelity_plan(scope):
     "fidelity_supervised",
     group=GROUP,
     kind="count",
+    same_as="cases_discussed_in_supervision",
     label=_("Discussed in supervision"),
     definition=_("Cohort cases discussed in clinical supervision."),
 )

@@ -64,6 +64,7 @@ def consented(scope):
     "started",
     group=GROUP,
     kind="count",
+    same_as="cohort_size",
     label=_("Started ECM"),
     definition=_("Referrals with an ECM start date."),
 )
@@ -86,6 +87,7 @@ def withdrawn(scope):
     "median_days_referral_to_start",
     group=GROUP,
     kind="median",
+    base="started",
     label=_("Median days from referral to start"),
     definition=_(
         "The median number of days from referral to ECM start, over those who "

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from formulation.models import FormulationMeeting, MeetingAttendance, MeetingStatus
 
-from .base import Result, from_team_rows, measure, median_or_none, rate, round_half_up
+from .base import (
+    Result,
+    as_recorded,
+    from_team_rows,
+    measure,
+    median_or_none,
+    rate,
+    round_half_up,
+)
 
 GROUP = "formulation"
 
@@ -41,6 +49,7 @@ def formulation_meetings(scope):
     "median_days_start_to_first_formulation",
     group=GROUP,
     kind="median",
+    base="cohort_size",
     label=_("Median days from start to the first formulation"),
     definition=_(
         "The median number of days from the ECM start to the first formulation "
@@ -72,6 +81,9 @@ def median_days_start_to_first_formulation(scope):
     "attendance_rate_by_agency",
     group=GROUP,
     kind="distribution",
+    base="cohort_size",
+    category_kind="rate",
+    category_label=as_recorded,
     label=_("Formulation attendance by agency"),
     definition=_(
         "For each agency, the share of the held meetings it was invited to that it attended."
@@ -101,6 +113,9 @@ def attendance_rate_by_agency(scope):
     "mean_agencies_attending_by_meeting_number",
     group=GROUP,
     kind="distribution",
+    base="cohort_size",
+    category_kind="mean",
+    category_label=as_recorded,
     label=_("Mean agencies attending, by meeting number"),
     definition=_(
         "For the 1st, 2nd, 3rd … meeting held for each cohort member, the mean "

@@ -101,6 +101,7 @@ def _has(scope, model, date_field, after):
     "reoffending_rate",
     group=GROUP,
     kind="rate",
+    base="followup_cohort",
     label=_("Reoffending rate"),
     definition=_(
         "The share of the follow-up cohort with at least one offence in the after window."
@@ -139,6 +140,7 @@ def _mean_gravity(scope, after):
     "mean_gravity_before",
     group=GROUP,
     kind="mean",
+    base="followup_cohort",
     label=_("Mean gravity before"),
     definition=_(
         "The mean gravity score (1–8) of all the follow-up cohort's offences in "
@@ -153,6 +155,7 @@ def mean_gravity_before(scope):
     "mean_gravity_after",
     group=GROUP,
     kind="mean",
+    base="followup_cohort",
     label=_("Mean gravity after"),
     definition=_(
         "The mean gravity score (1–8) of all the follow-up cohort's offences in "

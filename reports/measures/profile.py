@@ -5,9 +5,19 @@ from collections import Counter
 from django.db.models import Count, F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Need, Offence
+from cases.models import Gender, Need, Offence
 
-from .base import AddMonths, AgeInYears, Result, from_team_rows, grouped, mean, measure, summed
+from .base import (
+    AddMonths,
+    AgeInYears,
+    Result,
+    as_recorded,
+    from_team_rows,
+    grouped,
+    mean,
+    measure,
+    summed,
+)
 
 GROUP = "profile"
 
@@ -28,6 +38,7 @@ def cohort_size(scope):
     "mean_age_at_start",
     group=GROUP,
     kind="mean",
+    base="cohort_size",
     label=_("Mean age at start"),
     definition=_(
         "The mean of the cohort's ages in completed years on their ECM start "
@@ -46,6 +57,11 @@ def mean_age_at_start(scope):
         lambda row: mean(row["total"], row["n"], 1) if row else None,
         lambda all_rows: mean(summed(all_rows, "total"), summed(all_rows, "n"), 1),
     )
+
+
+def gender_label(key: str) -> str:
+    """A recorded gender as the report shows it: its label in the reader's language."""
+    return str(dict(Gender.choices).get(key, key))
 
 
 def _distribution(scope, queryset, key):
@@ -67,6 +83,9 @@ def _distribution(scope, queryset, key):
     "gender",
     group=GROUP,
     kind="distribution",
+    category_kind="count",
+    category_label=gender_label,
+    adds_up_to="cohort_size",
     label=_("Gender"),
     definition=_("The number of cohort members of each recorded gender."),
 )
@@ -88,6 +107,8 @@ def _need_pairs(scope):
     "need_counts",
     group=GROUP,
     kind="distribution",
+    category_kind="count",
+    category_label=as_recorded,
     label=_("Needs"),
     definition=_("For each need category, the number of cohort members with it recorded."),
 )
@@ -107,6 +128,8 @@ def need_counts(scope):
     "mean_needs_per_person",
     group=GROUP,
     kind="mean",
+    base="cohort_size",
+    mean_of="need_counts",
     label=_("Mean needs per person"),
     definition=_(
         "The mean number of different need categories recorded per cohort "
@@ -133,6 +156,7 @@ def mean_needs_per_person(scope):
     "top_needs",
     group=GROUP,
     kind="list",
+    base="cohort_size",
     label=_("Most common needs"),
     definition=_("The three most common need categories in the cohort (ties broken by code)."),
 )
@@ -153,6 +177,7 @@ def top_needs(scope):
     "mean_offences_12m_before_start",
     group=GROUP,
     kind="mean",
+    base="cohort_size",
     label=_("Mean offences in the 12 months before start"),
     definition=_(
         "Offences committed from 12 months before the ECM start date up to the "

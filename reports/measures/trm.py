@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import TRMAssessment
@@ -54,10 +55,18 @@ def _by_stage(values):
     return dict(sorted(values.items(), key=lambda item: int(item[0])))
 
 
+def stage_label(key: str) -> str:
+    """A TRM stage number as the report and its chart show it ("Stage 3")."""
+    return gettext("Stage %(number)s") % {"number": key} if key.isdigit() else key
+
+
 @measure(
     "trm_first_stage",
     group=GROUP,
     kind="distribution",
+    category_kind="count",
+    category_label=stage_label,
+    adds_up_to="fidelity_trm_assessed",
     label=_("First TRM stage"),
     definition=_(
         "For each TRM stage, the number of cohort members whose first "
@@ -72,6 +81,9 @@ def trm_first_stage(scope):
     "trm_latest_stage",
     group=GROUP,
     kind="distribution",
+    category_kind="count",
+    category_label=stage_label,
+    adds_up_to="fidelity_trm_assessed",
     label=_("Latest TRM stage"),
     definition=_(
         "For each TRM stage, the number of cohort members whose latest "

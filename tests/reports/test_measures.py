@@ -32,7 +32,7 @@ The cohort (period 2024, as of 2026-06-30, 12 follow-up months, fidelity window 
 from datetime import date, datetime, time
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import NeedCategory, TRMStage
 from cases.reference_data import ensure_defaults
@@ -40,7 +40,8 @@ from ecm import factories
 from eligibility.models import EligibilityDecision, EligibilityOverride, EligibilityPolicy
 from eligibility.reference_data import ensure_default_policies
 from formulation.models import FormulationMeeting, InterventionItem, MeetingAttendance
-from reports.measures import REGISTRY, Scope, compute_all
+from reports.measures import GROUP_LABELS, REGISTRY, Measure, Scope, compute_all
+from reports.measures.base import CATEGORY_KINDS, KINDS
 from supervision.models import SupervisionSession
 
 SCOPE = {
@@ -385,3 +386,83 @@ def test_pseudonyms_are_stable_for_a_key_and_change_with_it(settings):
     assert pseudonym(42) == first
     settings.ECM_STUDY_KEY = "another-study-key"
     assert pseudonym(42) != first
+
+
+# --- How each measure is published -------------------------------------------------------------
+
+
+def undeclared(measure: Measure) -> list[str]:
+    """What a measure fails to say about how it is published (empty when complete).
+
+    A value that is not a count names the count of young people it describes (its
+    suppression base); a breakdown says what its categories hold and how their keys read;
+    a declared relation joins measures of the kinds it adds up.
+    """
+    counts = {other.id for other in REGISTRY.values() if other.kind == "count"}
+    count_breakdowns = {other.id for other in REGISTRY.values() if other.category_kind == "count"}
+    missing = []
+    if measure.kind not in KINDS:
+        missing.append("kind")
+    if measure.group not in GROUP_LABELS:
+        missing.append("group")
+    describes_young_people = measure.kind in ("rate", "mean", "median", "list") or (
+        measure.category_kind in ("rate", "mean")
+    )
+    if (measure.base in counts) != describes_young_people:
+        missing.append("base")
+    is_breakdown = measure.kind == "distribution"
+    if (measure.category_kind in CATEGORY_KINDS) != is_breakdown:
+        missing.append("category_kind")
+    if callable(measure.category_label) != is_breakdown:
+        missing.append("category_label")
+    if measure.adds_up_to and not (
+        measure.category_kind == "count" and measure.adds_up_to in counts
+    ):
+        missing.append("adds_up_to")
+    if measure.same_as and not (measure.kind == "count" and measure.same_as in counts):
+        missing.append("same_as")
+    if measure.mean_of and not (measure.kind == "mean" and measure.mean_of in count_breakdowns):
+        missing.append("mean_of")
+    return missing
+
+
+@pytest.mark.parametrize("measure_id", sorted(REGISTRY))
+def test_every_measure_declares_how_it_is_published(measure_id):
+    assert undeclared(REGISTRY[measure_id]) == []
+
+
+def test_a_rate_without_a_base_or_a_breakdown_without_key_labels_is_caught():
+    def example(**declared):
+        return Measure("example", "profile", "Example", "An example.", compute=None, **declared)
+
+    assert undeclared(example(kind="rate")) == ["base"]
+    assert undeclared(example(kind="rate", base="cohort_size")) == []
+    assert undeclared(example(kind="distribution", category_kind="count")) == ["category_label"]
+    assert undeclared(example(kind="count", base="cohort_size")) == ["base"]
+
+
+def test_rates_and_breakdowns_of_rates_read_as_percentages():
+    percent = sorted(measure.id for measure in REGISTRY.values() if measure.percent)
+    assert percent == [
+        "attendance_rate",
+        "attendance_rate_by_agency",
+        "attendance_rate_days_0_90",
+        "attendance_rate_days_91_180",
+        "reoffending_rate",
+    ]
+
+
+def test_category_keys_read_as_the_reader_knows_them():
+    with translation.override("en"):
+        assert REGISTRY["gender"].category_label("female") == "Female"
+        assert REGISTRY["trm_latest_stage"].category_label("3") == "Stage 3"
+    assert REGISTRY["need_counts"].category_label("mental_health") == "mental_health"
+
+
+def test_mean_needs_per_person_is_the_need_counts_total_over_the_cohort():
+    mean_needs = REGISTRY["mean_needs_per_person"]
+    assert (mean_needs.kind, mean_needs.base, mean_needs.mean_of) == (
+        "mean",
+        "cohort_size",
+        "need_counts",
+    )
