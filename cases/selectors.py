@@ -127,7 +127,7 @@ def caseload_for(
     return queryset.select_related("team")
 
 
-def decorate(rows, stages: dict[int, TRMStage]):
+def with_stage_and_warnings(rows, stages: dict[int, TRMStage]):
     """Attach the current stage object and the warnings to each annotated row."""
     for row in rows:
         row.current_stage = stages.get(row.current_stage_id)
@@ -437,7 +437,7 @@ def team_cases(
     practitioner_id=None,
     stage: TRMStage | None = None,
 ) -> QuerySet:
-    """The team's open cases, filtered; summaries are added per page by `summarised`.
+    """The team's open cases, filtered; summaries are added per page by `page_with_summaries`.
 
     Annotating every case of a large team before paginating made the database compute the
     summary subqueries for all of them (about 140 ms for a team of 1,100 at national scale);
@@ -451,12 +451,12 @@ def team_cases(
         queryset = queryset.filter(practitioner_id=practitioner_id)
     if stage is not None:
         queryset = with_current_stage(queryset).filter(current_stage_id=stage.pk)
-    # Only the keys: `summarised` reads the page's rows in full, with their practitioners
+    # Only the keys: `page_with_summaries` reads the page's rows in full, with their practitioners
     # (joining every case's practitioner here made PostgreSQL hash all 7,000 staff).
     return queryset.only("pk")
 
 
-def summarised(young_people) -> list:
+def page_with_summaries(young_people) -> list:
     """The case summaries (stage, contacts, warnings' facts) for one page of young people,
     in the page's order, with one query."""
     ids = [person.pk for person in young_people]

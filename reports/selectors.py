@@ -18,7 +18,12 @@ from accounts import policy
 from accounts.access_log import record_access
 from accounts.models import Team
 from cases import warnings
-from cases.selectors import decorate, stages_by_id, with_case_summary, young_people_visible_to
+from cases.selectors import (
+    stages_by_id,
+    with_case_summary,
+    with_stage_and_warnings,
+    young_people_visible_to,
+)
 
 from .measures import GROUP_LABELS, KIND_LABELS, REGISTRY
 from .models import FileKind, ReportFile, ReportRun, RunStatus
@@ -158,7 +163,7 @@ def action_list(user, *, team=None, action: str = "") -> tuple[list, Counter]:
     )
     if team is not None:
         queryset = queryset.filter(team=team)
-    rows = decorate(
+    rows = with_stage_and_warnings(
         list(with_case_summary(queryset).select_related("team", "practitioner")),
         stages_by_id(),
     )

@@ -60,7 +60,7 @@ def my_caseload(request):
     form = CaseloadFilterForm(request.GET, stages=stages)
     filters = form.filters()
     page = _page(request, selectors.caseload_for(request.user, **filters))
-    rows = selectors.decorate(list(page.object_list), stages)
+    rows = selectors.with_stage_and_warnings(list(page.object_list), stages)
     record_list_view(
         request,
         action="caseload.list",
@@ -212,7 +212,9 @@ def team_overview(request, code):
         selectors.team_cases(team, **filters),
         count=None if any(filters.values()) else totals.total,
     )
-    rows = selectors.decorate(selectors.summarised(page.object_list), stages)
+    rows = selectors.with_stage_and_warnings(
+        selectors.page_with_summaries(page.object_list), stages
+    )
     record_list_view(
         request,
         action="team.view",

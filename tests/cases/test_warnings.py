@@ -58,9 +58,11 @@ def formulated(young_person, *, held_days_ago=10, kind="initial", status="held",
 
 def codes_by_person(practitioner, team):
     stages = selectors.stages_by_id()
-    rows = selectors.decorate(list(selectors.caseload_for(practitioner)), stages)
+    rows = selectors.with_stage_and_warnings(list(selectors.caseload_for(practitioner)), stages)
     listed = {row.pk: {warning.code for warning in row.warnings} for row in rows}
-    page = selectors.decorate(selectors.summarised(list(selectors.team_cases(team))), stages)
+    page = selectors.with_stage_and_warnings(
+        selectors.page_with_summaries(list(selectors.team_cases(team))), stages
+    )
     assert {row.pk: {warning.code for warning in row.warnings} for row in page} == listed
     _summaries, totals = selectors.team_overview(team)
     counted = dict.fromkeys((provider.code for provider in warnings.providers()), 0)

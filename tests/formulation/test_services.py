@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import CaseEvent, TRMAssessment
-from cases.selectors import caseload_for, decorate, stages_by_id
+from cases.selectors import caseload_for, stages_by_id, with_stage_and_warnings
 from cases.services import ConflictError
 from ecm import factories
 from formulation import selectors, services
@@ -398,7 +398,7 @@ def test_a_psychologist_cannot_link_appointments(psychologist, practitioner, you
 
 
 def warning_codes(practitioner, young_person):
-    rows = decorate(list(caseload_for(practitioner)), stages_by_id())
+    rows = with_stage_and_warnings(list(caseload_for(practitioner)), stages_by_id())
     row = next(row for row in rows if row.pk == young_person.pk)
     return {warning.code for warning in row.warnings}
 
