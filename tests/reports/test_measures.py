@@ -36,11 +36,11 @@ from django.utils import timezone
 
 from cases.models import NeedCategory, TRMStage
 from cases.reference_data import ensure_defaults
-from ecm import factories
 from eligibility.models import EligibilityDecision, EligibilityOverride, EligibilityPolicy
 from eligibility.reference_data import ensure_default_policies
 from formulation.models import FormulationMeeting, InterventionItem, MeetingAttendance
 from reports.measures import REGISTRY, Scope, compute_all
+from seed import factories
 from supervision.models import SupervisionSession
 
 SCOPE = {
