@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "formulation",
     "supervision",
     "reports",
+    "seed",
     "ecm.apps.ECMAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

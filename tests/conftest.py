@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Role
-from ecm.factories import TeamFactory, user_with_role
+from seed.factories import TeamFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@ import pytest
 
 from accounts import policy
 from accounts.models import Role
-from ecm.factories import MembershipFactory
+from seed.factories import MembershipFactory
 
 
 def test_practitioner_reads_cases_in_own_team_only(practitioner, team_a, team_b):
@@ -61,7 +61,7 @@ def test_register_rejects_grants_that_make_no_sense(grants):
 def test_grant_role_makes_the_first_administrator(db):
     from django.core.management import call_command
 
-    from ecm.factories import UserFactory
+    from seed.factories import UserFactory
 
     user = UserFactory(username="elin")
     call_command("grant_role", "elin", "admin")
@@ -71,7 +71,7 @@ def test_grant_role_makes_the_first_administrator(db):
 def test_grant_role_explains_a_missing_team(db):
     from django.core.management import CommandError, call_command
 
-    from ecm.factories import UserFactory
+    from seed.factories import UserFactory
 
     UserFactory(username="rhys")
     with pytest.raises(CommandError, match="needs --team"):

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from accounts import policy
 from accounts.models import AccessLogEntry, Membership, Role, User
-from ecm import factories
 from reports.exchange.importer import import_exchange
 from reports.exchange.source import from_files
+from seed import factories
 from tests.conftest import client_for
 
 EXCHANGE = Path(__file__).parent.parent / "reports" / "fixtures" / "exchange_valid"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from accounts.models import AccessLogEntry
 
 SIGN_IN = reverse("accounts:login")
-PASSWORD = "correct-horse-battery"  # ecm.factories.UserFactory's password
+PASSWORD = "correct-horse-battery"  # seed.factories.UserFactory's password
 
 
 def page_text(response, username):

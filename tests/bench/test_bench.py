@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from bench import run
-from ecm import factories
-from ecm.factories import TeamFactory, user_with_role
 from reports.exchange.importer import import_exchange
 from reports.exchange.source import from_path
+from seed import factories
+from seed.factories import TeamFactory, user_with_role
 from tests.cases import test_caseload_pages, test_young_person_pages
 from tests.conftest import client_for
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cases.models import CaseEvent, NeedCategory, TRMStage, YoungPerson
 from cases.reference_data import ensure_defaults
-from ecm.factories import user_with_role
+from seed.factories import user_with_role
 from tests.browser.conftest import assert_accessible, sign_in
 
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from ecm import factories
 from eligibility.models import EligibilityDecision, EligibilityPolicy
 from eligibility.reference_data import ensure_default_policies
+from seed import factories
 from tests.browser.conftest import assert_accessible, sign_in
 
 

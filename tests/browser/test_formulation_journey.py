@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ecm import factories
+from seed import factories
 from tests.browser.conftest import assert_accessible, sign_in
 
 PRIVATE_NOTE = "Finds the endings hard after her own losses"

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from cases import services, summary
 from cases.models import CaseEvent, CaseSummary, TRMAssessment, YoungPerson
-from ecm import factories
 from formulation import services as formulation_services
 from formulation.models import FormulationSummary, MeetingKind
+from seed import factories
 
 
 @pytest.fixture

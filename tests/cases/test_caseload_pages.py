@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from accounts.models import AccessLogEntry, Role
 from cases.models import CaseEvent, YoungPerson
-from ecm import factories
+from seed import factories
 from tests.conftest import client_for
 
 CASELOAD = reverse("cases:caseload")

@@ -22,7 +22,7 @@ from cases.models import (
     Order,
     TRMAssessment,
 )
-from ecm import factories
+from seed import factories
 from tests.conftest import client_for
 
 TODAY = timezone.localdate

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases import selectors, services
 from cases.models import Appointment, CaseEvent, Offence, Order, YoungPerson
-from ecm import factories
+from seed import factories
 
 TODAY = timezone.localdate
 
@@ -541,9 +541,9 @@ def test_an_archived_record_refuses_every_change(practitioner, manager, team_a, 
     from datetime import date
 
     from cases import services as case_services
-    from ecm import factories
     from eligibility import services as eligibility_services
     from formulation import services as formulation_services
+    from seed import factories
 
     person = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
     case_services.young_person_archive(by=manager, young_person=person, reason="Duplicate")

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cases import selectors, warnings
-from ecm import factories
+from seed import factories
 
 TODAY = timezone.localdate
 

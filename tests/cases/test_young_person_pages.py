@@ -12,7 +12,7 @@ from accounts.models import AccessLogEntry, Role
 from cases import charts, services
 from cases.models import YoungPerson
 from cases.selectors import young_people_visible_to
-from ecm import factories
+from seed import factories
 from tests.conftest import client_for
 
 CREATE = reverse("cases:youngperson-create")

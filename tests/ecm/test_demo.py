@@ -97,7 +97,7 @@ from django.test import Client
 
 import ecm.views
 from accounts.models import Role
-from ecm.factories import TeamFactory, YoungPersonFactory, user_with_role
+from seed.factories import TeamFactory, YoungPersonFactory, user_with_role
 
 # Tables straight from the models (quicker than running every migration); nothing else
 # about the demo's settings is changed.

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from accounts.models import AccessLogEntry
 from cases.models import YoungPerson
-from ecm import factories
 from eligibility import services
 from eligibility.models import EligibilityDecision, EligibilityOverride
 from eligibility.views import panel_context
+from seed import factories
 from tests.conftest import client_for
 
 WHAT_IF = reverse("eligibility:what-if")

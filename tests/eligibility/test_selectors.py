@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 
 from cases.models import YoungPerson
-from ecm import factories
 from eligibility import selectors, services
+from seed import factories
 
 
 def referral(team, when, *, offences=0, needs=0, order=True, **fields):

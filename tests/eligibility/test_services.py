@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import CaseEvent
-from ecm import factories
 from eligibility import services
 from eligibility.models import EligibilityDecision, EligibilityPolicy, PolicyStatus
+from seed import factories
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from accounts import policy
 from accounts.models import AccessLogEntry, Role
 from cases import panels
 from cases.models import TRMAssessment
-from ecm import factories
 from formulation import services
 from formulation.models import (
     AgreedAction,
@@ -26,6 +25,7 @@ from formulation.models import (
     MeetingStatus,
 )
 from formulation.views import panel_context, static_files_fetcher, summary_context
+from seed import factories
 from tests.conftest import client_for
 
 #: Queries per page, whatever the number of meetings or plan items (DESIGN.md section 9).

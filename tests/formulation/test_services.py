@@ -9,7 +9,6 @@ from django.utils import timezone
 from cases.models import CaseEvent, TRMAssessment
 from cases.selectors import caseload_for, stages_by_id, with_stage_and_warnings
 from cases.services import ConflictError
-from ecm import factories
 from formulation import selectors, services
 from formulation.models import (
     AgreedAction,
@@ -19,6 +18,7 @@ from formulation.models import (
     MeetingKind,
     MeetingStatus,
 )
+from seed import factories
 
 
 def today():

@@ -16,7 +16,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Role
-from ecm import factories
 from formulation.models import (
     AgreedAction,
     Formulation,
@@ -26,6 +25,7 @@ from formulation.models import (
     MeetingKind,
     MeetingStatus,
 )
+from seed import factories
 
 from .matrix import (
     FORBIDDEN,

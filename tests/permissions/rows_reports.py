@@ -43,8 +43,8 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from ecm.factories import user_with_role  # noqa: E402
 from reports.models import ReportFile, ReportRun  # noqa: E402
+from seed.factories import user_with_role  # noqa: E402
 
 from .matrix import NOT_FOUND, signed_in  # noqa: E402
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Role
-from ecm import factories
+from seed import factories
 from supervision.models import SupervisionAction, SupervisionSession
 
 from .matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Row, only, signed_in

@@ -6,7 +6,7 @@ from django.shortcuts import resolve_url
 from django.urls import include, path, reverse
 
 from accounts.models import AccessLogEntry
-from ecm import factories
+from seed import factories
 from tests.conftest import client_for
 
 from . import matrix

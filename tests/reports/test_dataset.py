@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from ecm import factories
 from reports.dataset import dataset_rows, pseudonym
 from reports.measures.base import Scope
+from seed import factories
 from tests.conftest import client_for
 
 REFERRED = date(2024, 3, 1)

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from accounts.models import Agency, Membership, Role, Team, User
 from cases.models import Appointment, Need, Offence, YoungPerson
-from ecm import factories
 from eligibility.models import EligibilityDecision
 from eligibility.services import eligibility_check
 from formulation import services as formulation_services
@@ -29,6 +28,7 @@ from reports.exchange.exporter import export_exchange
 from reports.exchange.importer import import_exchange
 from reports.exchange.reader import _Reporter, parse_table
 from reports.exchange.source import from_files, from_folder, from_zip
+from seed import factories
 from supervision import services as supervision_services
 from supervision.models import SupervisionSession
 

@@ -13,12 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cases.models import Consent, Offence, YoungPerson
-from ecm import factories
 from reports.exchange import schema
 from reports.exchange.exporter import export_exchange, write_csv
 from reports.exchange.importer import import_exchange
 from reports.exchange.reader import _Reporter, parse_table
 from reports.exchange.source import from_folder
+from seed import factories
 
 DANGEROUS = {
     "family_name": "=cmd|' /C calc'!A0",

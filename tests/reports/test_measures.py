@@ -36,12 +36,12 @@ from django.utils import timezone, translation
 
 from cases.models import NeedCategory, TRMStage
 from cases.reference_data import ensure_defaults
-from ecm import factories
 from eligibility.models import EligibilityDecision, EligibilityOverride, EligibilityPolicy
 from eligibility.reference_data import ensure_default_policies
 from formulation.models import FormulationMeeting, InterventionItem, MeetingAttendance
 from reports.measures import GROUP_LABELS, REGISTRY, Measure, Scope, compute_all
 from reports.measures.base import CATEGORY_KINDS, KINDS
+from seed import factories
 from supervision.models import SupervisionSession
 
 SCOPE = {

@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from accounts.models import AccessLogEntry
 from cases.models import YoungPerson
-from ecm import factories
 from reports import exports
 from reports.measures import REGISTRY
 from reports.models import ReportRun, RunStatus
 from reports.services.housekeeping import report_housekeeping
 from reports.services.requests import report_request
 from reports.tasks import run_report_task
+from seed import factories
 from tests.conftest import client_for
 from tests.reports.test_measures import cohort  # noqa: F401 - the worked cohort fixture
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import policy
 from accounts.models import AccessLogEntry, Membership, Role
 from cases import panels
-from ecm import factories
+from seed import factories
 from supervision import services
 from supervision.models import SupervisionAction, SupervisionSession
 from supervision.views import panel_context

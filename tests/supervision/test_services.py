@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases.models import CaseEvent
 from cases.services import ConflictError
-from ecm import factories
+from seed import factories
 from supervision import selectors, services
 from supervision.models import SupervisionSession
 

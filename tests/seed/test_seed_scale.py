@@ -28,7 +28,6 @@ from cases.models import (
     age_on,
 )
 from cases.services import _validate_appointment, _validate_young_person
-from ecm import scale
 from eligibility import rules
 from eligibility.models import EligibilityDecision
 from eligibility.services import _criteria_json, facts_for_many, policy_in_force
@@ -40,6 +39,7 @@ from formulation.models import (
     MeetingAttendance,
     MeetingStatus,
 )
+from seed import scale
 from supervision.models import SupervisionAction, SupervisionSession
 
 SMALL = {"teams": 3, "young_people": 60, "appointments_per_person": 5}

@@ -6,14 +6,14 @@
 Idempotent: running it again with the same arguments adds nothing (existing teams, staff,
 young people and supervision sessions are skipped); a larger ``--young-people`` adds only
 the new ones. The records carry no history rows and no case events: they are generated, not
-edits made by people. See `ecm.scale` for what is generated and the rules it keeps.
+edits made by people. See `seed.scale` for what is generated and the rules it keeps.
 """
 
 from django.conf import settings
 from django.core.management.base import CommandError
 
 from accounts.management.base import AccessLoggedCommand
-from ecm import scale
+from seed import scale
 
 
 def _positive(value: str) -> int:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ecm import factories
+from seed import factories
 
 FACTORIES = [
     factories.YoungPersonFactory,

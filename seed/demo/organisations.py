@@ -1,0 +1,81 @@
+"""The demonstration's teams, partner agencies and one account per role.
+
+Written with `update_or_create`/`get_or_create`, so a second run updates what is there
+instead of adding duplicates. The scale data reuses the agencies.
+"""
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Agency, Membership, Role, Team, User
+
+TEAMS = [
+    ("flintshire", "Flintshire"),
+    ("blaenau-gwent-caerphilly", "Blaenau Gwent and Caerphilly"),
+    ("carmarthenshire", "Carmarthenshire"),
+]
+
+AGENCIES = [
+    ("facts", "FACTS (Forensic Adolescent Consultation and Treatment Service)"),
+    ("police", "Police"),
+    ("education", "Education"),
+    ("health", "Health / CAMHS"),
+    ("childrens_services", "Children's services"),
+    ("substance_misuse", "Substance misuse service"),
+    ("housing", "Housing"),
+]
+
+#: username, first name, last name, agency code, [(role, team code or None)]
+ACCOUNTS = [
+    ("practitioner", "Rhian", "Evans", None, [(Role.PRACTITIONER, "flintshire")]),
+    ("practitioner2", "Gareth", "Price", None, [(Role.PRACTITIONER, "carmarthenshire")]),
+    ("manager", "Sioned", "Hughes", None, [(Role.MANAGER, "flintshire")]),
+    (
+        "psychologist",
+        "Dr Alys",
+        "Morgan",
+        "facts",
+        [(Role.PSYCHOLOGIST, code) for code, _name in TEAMS],
+    ),
+    ("evaluator", "Tomos", "Jenkins", None, [(Role.EVALUATOR, None)]),
+    # Further practitioners, so every team has casework and cases can be reallocated.
+    ("practitioner3", "Dafydd", "Owen", None, [(Role.PRACTITIONER, "flintshire")]),
+    ("practitioner4", "Bethan", "Rees", None, [(Role.PRACTITIONER, "blaenau-gwent-caerphilly")]),
+    ("admin", "Elin", "Roberts", None, [(Role.ADMIN, None)]),
+]
+
+
+def seed_teams() -> dict[str, Team]:
+    return {
+        code: Team.objects.update_or_create(code=code, defaults={"name": name})[0]
+        for code, name in TEAMS
+    }
+
+
+def seed_agencies() -> dict[str, Agency]:
+    return {
+        code: Agency.objects.update_or_create(code=code, defaults={"name": name})[0]
+        for code, name in AGENCIES
+    }
+
+
+def seed_accounts(teams: dict[str, Team], agencies: dict[str, Agency]) -> int:
+    """Every demonstration account, active and with the published password; returns how many."""
+    for username, first_name, last_name, agency_code, roles in ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.org",
+                "staff_ref": f"demo-{username}",
+            },
+        )
+        user.agency = agencies.get(agency_code)
+        user.is_active = True
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+        for role, team_code in roles:
+            Membership.objects.get_or_create(
+                user=user, role=role, team=teams[team_code] if team_code else None
+            )
+    return len(ACCOUNTS)

@@ -1,0 +1,295 @@
+"""Fictional young people with realistic ECM histories, for the demonstration.
+
+Everything is written through the same services practitioners use, so the demo data obeys
+every rule the service enforces (and has history and events like real records). Random
+choices come from a fixed seed: every run of `seed_demo` builds the same people.
+"""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from accounts.models import Role, Team, User
+from cases import services
+from cases.models import (
+    Attendance,
+    ConsentDecision,
+    ConsentParty,
+    ConsentPurpose,
+    EndReason,
+    NeedCategory,
+    TRMStage,
+    YoungPerson,
+)
+from seed.demo.vocabulary import (
+    FAMILY_NAMES,
+    GIVEN_NAMES,
+    NEED_WEIGHTS,
+    OFFENCES,
+    OUTCOMES,
+    PURPOSES,
+)
+
+#: How many demo young people each team gets, and who their practitioners are.
+TEAM_CASES = {"flintshire": 11, "blaenau-gwent-caerphilly": 7, "carmarthenshire": 7}
+DEMO_REFERENCE_PREFIX = "DEMO-"
+
+
+def seed_young_people(seed: int = 2026) -> int:
+    """Create the demo young people that do not exist yet; returns how many were created."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible fiction, not security
+    categories = {category.code: category for category in NeedCategory.objects.all()}
+    stages = {stage.number: stage for stage in TRMStage.objects.all()}
+    created = 0
+    number = 0
+    for team_code, count in TEAM_CASES.items():
+        team = Team.objects.get(code=team_code)
+        practitioners = list(
+            User.objects.filter(
+                memberships__team=team, memberships__role=Role.PRACTITIONER
+            ).order_by("username")
+        )
+        manager = (
+            User.objects.filter(memberships__team=team, memberships__role=Role.MANAGER).first()
+            or practitioners[0]
+        )
+        for index in range(count):
+            number += 1
+            reference = f"{DEMO_REFERENCE_PREFIX}{number:03d}"
+            # Draw the same random numbers whether or not the person exists, so re-runs match.
+            person_rng = random.Random(rng.random())  # noqa: S311
+            if YoungPerson.objects.filter(reference=reference).exists():
+                continue
+            practitioner = practitioners[index % len(practitioners)]
+            _build_history(
+                person_rng, number, reference, team, practitioner, manager, categories, stages
+            )
+            created += 1
+    return created
+
+
+def _aware(day, hour):
+    return timezone.make_aware(datetime.combine(day, time(hour, 30 if hour % 2 else 0)))
+
+
+def _build_history(rng, number, reference, team, practitioner, manager, categories, stages):
+    """One young person's story, step by step; each step draws from `rng` in turn, so the
+    order of the steps is part of what makes every run build the same people."""
+    today = timezone.localdate()
+    person = _refer(rng, number, reference, team, practitioner, today)
+    referral = person.referral_date
+    _record_needs(rng, person, practitioner, categories, referral)
+    order = _record_offences_and_order(rng, person, practitioner, referral, today)
+    participation, consent_day = _record_consents(rng, person, practitioner, referral, today)
+    if participation != ConsentDecision.GIVEN:
+        return  # referred, not started
+    start, end = _start_and_end(rng, person, practitioner, consent_day, today)
+    last_day = end or today
+    _assess_trm(rng, person, practitioner, stages, start, last_day)
+    _log_appointments(rng, person, practitioner, start, end, last_day, today)
+    _record_breach_and_custody(rng, person, practitioner, order, start, today)
+
+
+def _refer(rng, number, reference, team, practitioner, today):
+    referral = today - timedelta(days=rng.randint(30, 540))
+    age = rng.randint(12, 17)
+    date_of_birth = referral - timedelta(days=age * 365 + rng.randint(10, 300))
+    return services.young_person_refer(
+        by=practitioner,
+        team=team,
+        reference=reference,
+        given_name=GIVEN_NAMES[(number - 1) % len(GIVEN_NAMES)],
+        family_name=FAMILY_NAMES[(number * 7) % len(FAMILY_NAMES)],
+        date_of_birth=date_of_birth,
+        gender=rng.choice(["male"] * 4 + ["female"] * 2 + ["other"]),
+        ethnicity=rng.choice(
+            [
+                "White Welsh",
+                "White British",
+                "Mixed",
+                "Black British",
+                "Asian British",
+                "Not stated",
+            ]
+        ),
+        referral_date=referral,
+        practitioner=practitioner,
+    )
+
+
+def _record_needs(rng, person, practitioner, categories, referral):
+    codes = list(NEED_WEIGHTS)
+    chosen = set()
+    while len(chosen) < rng.randint(3, 7):
+        chosen.add(rng.choices(codes, weights=[NEED_WEIGHTS[c] for c in codes])[0])
+    for code in sorted(chosen):
+        services.need_record(
+            by=practitioner,
+            young_person=person,
+            category=categories[code],
+            recorded_on=referral - timedelta(days=rng.randint(0, 40)),
+            evidence="Identified in the AssetPlus assessment and partner reports.",
+        )
+
+
+def _record_offences_and_order(rng, person, practitioner, referral, today):
+    """Three to nine offences before the referral, and the order in force; returns the order."""
+    for _offence in range(rng.randint(3, 9)):
+        description, gravity = rng.choice(OFFENCES)
+        committed = referral - timedelta(days=rng.randint(5, 700))
+        services.offence_record(
+            by=practitioner,
+            young_person=person,
+            committed_on=committed,
+            description=description,
+            gravity=gravity,
+            proven_on=min(committed + timedelta(days=rng.randint(20, 90)), today),
+        )
+    order_start = referral - timedelta(days=rng.randint(0, 60))
+    return services.order_record(
+        by=practitioner,
+        young_person=person,
+        order_type=rng.choice(
+            [
+                "referral_order",
+                "youth_rehabilitation_order",
+                "referral_order",
+                "youth_conditional_caution",
+            ]
+        ),
+        start_date=order_start,
+        end_date=order_start + timedelta(days=365),
+    )
+
+
+def _record_consents(rng, person, practitioner, referral, today):
+    """Participation (and the parent's or carer's where required) and the evaluation;
+    returns the young person's participation decision and the day it was made."""
+    consent_day = min(referral + timedelta(days=rng.randint(3, 14)), today)
+    participation = ConsentDecision.GIVEN if rng.random() < 0.85 else ConsentDecision.REFUSED
+    services.consent_record(
+        by=practitioner,
+        young_person=person,
+        party=ConsentParty.YOUNG_PERSON,
+        purpose=ConsentPurpose.PARTICIPATION,
+        decision=participation,
+        decided_on=consent_day,
+        note="Explained ECM with the young person and their carer.",
+    )
+    if person.parent_consent_required and rng.random() < 0.9:
+        services.consent_record(
+            by=practitioner,
+            young_person=person,
+            party=ConsentParty.PARENT_CARER,
+            purpose=ConsentPurpose.PARTICIPATION,
+            decision=ConsentDecision.GIVEN,
+            decided_on=consent_day,
+        )
+    services.consent_record(
+        by=practitioner,
+        young_person=person,
+        party=ConsentParty.YOUNG_PERSON,
+        purpose=ConsentPurpose.EVALUATION,
+        decision=ConsentDecision.GIVEN if rng.random() < 0.8 else ConsentDecision.REFUSED,
+        decided_on=consent_day,
+    )
+    return participation, consent_day
+
+
+def _start_and_end(rng, person, practitioner, consent_day, today):
+    """The ECM start, and for some an end (a withdrawal with what was said); returns both."""
+    start = min(consent_day + timedelta(days=rng.randint(5, 25)), today)
+    end = end_reason = None
+    if (today - start).days > 240 and rng.random() < 0.4:
+        end = start + timedelta(days=rng.randint(180, (today - start).days))
+        end_reason = rng.choice([EndReason.COMPLETED, EndReason.COMPLETED, EndReason.WITHDRAWN])
+    # Starting ECM is the eligibility app's pathway; the demo sets the dates directly.
+    YoungPerson.objects.filter(pk=person.pk).update(
+        ecm_start_date=start, ecm_end_date=end, end_reason=end_reason or ""
+    )
+    if end_reason == EndReason.WITHDRAWN:
+        services.consent_record(
+            by=practitioner,
+            young_person=person,
+            party=ConsentParty.YOUNG_PERSON,
+            purpose=ConsentPurpose.PARTICIPATION,
+            decision=ConsentDecision.WITHDRAWN,
+            decided_on=end,
+            note="Said the sessions were 'too much' alongside college.",
+        )
+    return start, end
+
+
+def _assess_trm(rng, person, practitioner, stages, start, last_day):
+    """A TRM assessment at the start and every two to four months while on ECM."""
+    stage = rng.randint(1, 2)
+    assessed = start
+    while assessed <= last_day:
+        services.trm_assess(
+            by=practitioner,
+            young_person=person,
+            stage=stages[stage],
+            assessed_on=assessed,
+            rationale="Agreed in the formulation discussion with the psychologist.",
+        )
+        assessed += timedelta(days=rng.randint(60, 120))
+        stage = max(1, min(7, stage + rng.choice([1, 1, 0, -1])))
+
+
+def _log_appointments(rng, person, practitioner, start, end, last_day, today):
+    """Weekly contact, engagement improving over time; some cases fall quiet recently."""
+    quiet = rng.random() < 0.25
+    day = start + timedelta(days=2)
+    week = 0
+    stop = last_day - timedelta(days=20 if quiet else 1)
+    while day <= stop:
+        attendance = rng.choices(
+            [
+                Attendance.ATTENDED,
+                Attendance.DID_NOT_ATTEND,
+                Attendance.CANCELLED_BY_YOUNG_PERSON,
+                Attendance.REARRANGED,
+            ],
+            weights=[7, 2, 1, 1],
+        )[0]
+        attended = attendance == Attendance.ATTENDED
+        services.appointment_log(
+            by=practitioner,
+            young_person=person,
+            starts_at=_aware(day, rng.choice([10, 13, 15])),
+            kind=rng.choice(["one_to_one", "one_to_one", "home_visit", "phone", "agency_session"]),
+            purpose=rng.choice(PURPOSES),
+            attendance=attendance,
+            engagement=min(5, max(1, 2 + week // 8 + rng.randint(-1, 1))) if attended else None,
+            outcome=rng.choice(OUTCOMES) if attended else "",
+        )
+        day += timedelta(days=7)
+        week += 1
+    if not end:
+        for ahead in (rng.randint(1, 6), rng.randint(8, 13)):
+            services.appointment_log(
+                by=practitioner,
+                young_person=person,
+                starts_at=_aware(today + timedelta(days=ahead), 14),
+                kind="one_to_one",
+                purpose=rng.choice(PURPOSES),
+            )
+
+
+def _record_breach_and_custody(rng, person, practitioner, order, start, today):
+    if rng.random() < 0.2:
+        services.breach_record(
+            by=practitioner,
+            young_person=person,
+            order=order,
+            breach_date=min(start + timedelta(days=rng.randint(10, 60)), today),
+            note="Missed three appointments in a row.",
+        )
+    if rng.random() < 0.08:
+        services.custody_record(
+            by=practitioner,
+            young_person=person,
+            start_date=min(start + timedelta(days=90), today),
+            end_date=None,
+        )

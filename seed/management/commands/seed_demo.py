@@ -1,0 +1,52 @@
+"""Demonstration data: three Welsh YOTs, partner agencies and one account per role.
+
+Idempotent: running it again updates what is there instead of adding duplicates. Refuses to
+run outside a demonstration (ECM_DEMO) or debug mode unless forced.
+"""
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.management.base import AccessLoggedCommand
+from cases.models import NeedCategory, TRMStage
+from cases.reference_data import ensure_defaults
+from seed.demo.formulation import seed_formulation_and_supervision
+from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
+from seed.demo.young_people import seed_young_people
+
+
+class Command(AccessLoggedCommand):
+    help = "Load demonstration teams, agencies and accounts (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though neither ECM_DEMO nor DJANGO_DEBUG is on (not for real data).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        # The demo (`make run`) runs with DEBUG off, so ECM_DEMO is what allows it.
+        if not (settings.ECM_DEMO or settings.DEBUG or force):
+            raise CommandError(
+                "seed_demo adds demonstration accounts with a published password; it refuses "
+                "to run unless ECM_DEMO or DJANGO_DEBUG is true. Use --force only on a "
+                "throwaway database."
+            )
+        with transaction.atomic():
+            teams = seed_teams()
+            agencies = seed_agencies()
+            accounts = seed_accounts(teams, agencies)
+            ensure_defaults(NeedCategory, TRMStage)
+            new_people = seed_young_people()
+            meetings, sessions = seed_formulation_and_supervision()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(teams)} teams, {len(agencies)} agencies, "
+                f"{accounts} accounts (password: {DEMO_PASSWORD}), "
+                f"{new_people} young people, {meetings} formulation meetings and {sessions} "
+                "supervision sessions added."
+            )
+        )
