@@ -1,4 +1,5 @@
-"""The one set of factory-boy factories, shared by the tests and the data generators."""
+"""The one set of factory-boy factories, for the tests (the generators write through the
+services or in bulk)."""
 
 from datetime import date, timedelta
 

@@ -68,6 +68,3 @@ def appointment_rows(generator, rows, rng, person, practitioner, start, end, day
             )
             count += 1
     generator.appointments += count
-
-
-# Supervision ------------------------------------------------------------------------

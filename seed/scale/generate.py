@@ -60,16 +60,7 @@ def generate(
     generator = Generator(seed=seed, appointments_per_person=appointments_per_person, writer=writer)
     result = Result(method=writer.method)
     tables = table_layouts()
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        generator.load_reference_data()
-        team_objects, result.teams_created = staffing.ensure_teams(generator, teams)
-        assignment = team_assignment(seed, teams, young_people)
-        per_team: dict[int, list[int]] = defaultdict(list)
-        for number, team_index in enumerate(assignment, start=1):
-            per_team[team_index].append(number)
-        staff, result.staff_created = staffing.ensure_staff(
-            generator, team_objects, {index: len(numbers) for index, numbers in per_team.items()}
-        )
+    team_objects, staff, per_team = _teams_and_staff(generator, result, teams, young_people)
 
     # Young people team by team, so each team's supervision follows its last young person.
     queue = [
@@ -90,46 +81,12 @@ def generate(
                 # each table includes its checks (the parents are always written first).
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            refs = {number: reference(seed, number) for _team, _pos, number in chunk}
-            existing = dict(
-                YoungPerson.objects.filter(reference__in=refs.values()).values_list(
-                    "reference", "pk"
-                )
+            to_summarise.extend(
+                _add_young_people(generator, tables, team_objects, staff, chunk, result)
             )
-            # A run stopped part-way left its young people unsummarised: this run does them.
-            to_summarise.extend(existing.values())
-            people = []
-            for team_index, position, number in chunk:
-                if refs[number] in existing:
-                    continue
-                team_staff = staff[team_index]
-                practitioner = team_staff.practitioners[position % len(team_staff.practitioners)][0]
-                people.append(
-                    young_person_records(
-                        generator, number, team_objects[team_index], practitioner, team_staff
-                    )
-                )
-            _write_people(writer, tables, people, generator)
-            to_summarise.extend(entry.person.pk for entry in people)
-            result.young_people_created += len(people)
-            result.young_people_skipped += len(chunk) - len(people)
-
             finished = [t for t, _p, n in chunk if last_of_team[t] == n]
             if finished:
-                refs_done = set(
-                    SupervisionSession.objects.filter(
-                        team__in=[team_objects[t] for t in finished],
-                        session_ref__startswith=f"SCALE-{seed}-",
-                    ).values_list("session_ref", flat=True)
-                )
-                rows = defaultdict(list)
-                for team_index in finished:
-                    supervision.sessions(
-                        generator, staff[team_index], team_objects[team_index], refs_done, rows
-                    )
-                writer.create(rows["session"])
-                writer.insert(tables["discussed"], rows["discussed"])
-                writer.insert(tables["supervision_action"], rows["supervision_action"])
+                _add_supervision(generator, tables, team_objects, staff, finished)
         done += len(chunk)
         if progress:
             progress.update(done, generator.appointments)
@@ -141,6 +98,64 @@ def generate(
     result.tables = {label: tuple(entry) for label, entry in writer.stats.items()}
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _teams_and_staff(generator, result: Result, teams: int, young_people: int):
+    """Reference data, teams and staff, in one transaction; returns the teams and staff by
+    team index, and the numbers of the young people of each team."""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        generator.load_reference_data()
+        team_objects, result.teams_created = staffing.ensure_teams(generator, teams)
+        assignment = team_assignment(generator.seed, teams, young_people)
+        per_team: dict[int, list[int]] = defaultdict(list)
+        for number, team_index in enumerate(assignment, start=1):
+            per_team[team_index].append(number)
+        staff, result.staff_created = staffing.ensure_staff(
+            generator, team_objects, {index: len(numbers) for index, numbers in per_team.items()}
+        )
+    return team_objects, staff, per_team
+
+
+def _add_young_people(generator, tables, team_objects, staff, chunk, result: Result) -> list:
+    """Build and write the young people of `chunk` that are not there yet; returns the ids of
+    all of them, to summarise (a run stopped part-way left its young people unsummarised)."""
+    refs = {number: reference(generator.seed, number) for _team, _pos, number in chunk}
+    existing = dict(
+        YoungPerson.objects.filter(reference__in=refs.values()).values_list("reference", "pk")
+    )
+    people = []
+    for team_index, position, number in chunk:
+        if refs[number] in existing:
+            continue
+        team_staff = staff[team_index]
+        practitioner = team_staff.practitioners[position % len(team_staff.practitioners)][0]
+        people.append(
+            young_person_records(
+                generator, number, team_objects[team_index], practitioner, team_staff
+            )
+        )
+    _write_people(generator.writer, tables, people, generator)
+    result.young_people_created += len(people)
+    result.young_people_skipped += len(chunk) - len(people)
+    return [*existing.values(), *(entry.person.pk for entry in people)]
+
+
+def _add_supervision(generator, tables, team_objects, staff, finished: list[int]) -> None:
+    """The supervision sessions of the teams whose last young person has been written."""
+    refs_done = set(
+        SupervisionSession.objects.filter(
+            team__in=[team_objects[t] for t in finished],
+            session_ref__startswith=f"SCALE-{generator.seed}-",
+        ).values_list("session_ref", flat=True)
+    )
+    rows = defaultdict(list)
+    for team_index in finished:
+        supervision.sessions(
+            generator, staff[team_index], team_objects[team_index], refs_done, rows
+        )
+    generator.writer.create(rows["session"])
+    generator.writer.insert(tables["discussed"], rows["discussed"])
+    generator.writer.insert(tables["supervision_action"], rows["supervision_action"])
 
 
 def _write_people(

@@ -18,6 +18,8 @@ from seed.scale.vocabulary import MEAN_DAYS_ON_ECM
 
 
 class Generator:
+    """The state of one run that every builder reads (and the few totals they add to)."""
+
     def __init__(self, *, seed, appointments_per_person, writer):
         self.seed = seed
         self.writer = writer

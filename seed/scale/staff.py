@@ -46,53 +46,8 @@ def ensure_teams(generator, count: int) -> tuple[dict[int, Team], int]:
 
 def ensure_staff(generator, teams: dict[int, Team], people_per_team: dict[int, int]):
     """Practitioners, managers and psychologists for every team; returns (staff, created)."""
-    wanted = {}  # username -> (first, last, agency id, [(role, team id)])
-    facts = generator.agencies.get("facts")
-    plan: dict[int, tuple[list, list, str]] = {}
-    for index, team in teams.items():
-        practitioners = [
-            f"{STAFF_PREFIX}t{index:03d}-practitioner-{number:02d}"
-            for number in range(
-                1,
-                max(1, math.ceil(people_per_team.get(index, 0) / PEOPLE_PER_PRACTITIONER)) + 1,
-            )
-        ]
-        managers = [
-            f"{STAFF_PREFIX}t{index:03d}-manager-{number}"
-            for number in range(1, (2 if len(practitioners) >= 8 else 1) + 1)
-        ]
-        group = (index - 1) // TEAMS_PER_PSYCHOLOGIST + 1
-        psychologist = f"{STAFF_PREFIX}psychologist-{group:03d}"
-        plan[index] = (practitioners, managers, psychologist)
-        for username in practitioners:
-            wanted[username] = (None, [(Role.PRACTITIONER, team.pk)])
-        for username in managers:
-            wanted[username] = (None, [(Role.MANAGER, team.pk)])
-        entry = wanted.setdefault(psychologist, (facts.pk if facts else None, []))
-        entry[1].append((Role.PSYCHOLOGIST, team.pk))
-
-    existing = dict(
-        User.objects.filter(username__startswith=STAFF_PREFIX).values_list("username", "id")
-    )
-    password = make_password(None)  # unusable, hashed once for everyone
-    new_users = []
-    for username, (agency_id, _roles) in wanted.items():
-        if username in existing:
-            continue
-        names = random.Random(username)  # noqa: S311 - fiction, the same every run
-        given = names.choice(MALE_NAMES + FEMALE_NAMES)
-        new_users.append(
-            User(
-                username=username,
-                first_name=("Dr " + given) if "psychologist" in username else given,
-                last_name=names.choice(FAMILY_NAMES),
-                email=f"{username}@example.org",
-                password=password,
-                staff_ref=username,
-                agency_id=agency_id,
-                is_active=True,
-            )
-        )
+    plan, wanted = _staffing_plan(generator, teams, people_per_team)
+    new_users = _users_missing(wanted)
     generator.writer.create(new_users)
     ids = dict(User.objects.filter(username__startswith=STAFF_PREFIX).values_list("username", "id"))
     held = set(
@@ -120,4 +75,59 @@ def ensure_staff(generator, teams: dict[int, Team], people_per_team: dict[int, i
     return staff, len(new_users)
 
 
-# Helpers ----------------------------------------------------------------------------
+def _staffing_plan(generator, teams: dict[int, Team], people_per_team: dict[int, int]):
+    """The usernames each team needs; returns (team index -> (practitioners, managers,
+    psychologist), username -> (agency id, [(role, team id)]))."""
+    wanted = {}
+    facts = generator.agencies.get("facts")
+    plan: dict[int, tuple[list, list, str]] = {}
+    for index, team in teams.items():
+        practitioners = [
+            f"{STAFF_PREFIX}t{index:03d}-practitioner-{number:02d}"
+            for number in range(
+                1,
+                max(1, math.ceil(people_per_team.get(index, 0) / PEOPLE_PER_PRACTITIONER)) + 1,
+            )
+        ]
+        managers = [
+            f"{STAFF_PREFIX}t{index:03d}-manager-{number}"
+            for number in range(1, (2 if len(practitioners) >= 8 else 1) + 1)
+        ]
+        group = (index - 1) // TEAMS_PER_PSYCHOLOGIST + 1
+        psychologist = f"{STAFF_PREFIX}psychologist-{group:03d}"
+        plan[index] = (practitioners, managers, psychologist)
+        for username in practitioners:
+            wanted[username] = (None, [(Role.PRACTITIONER, team.pk)])
+        for username in managers:
+            wanted[username] = (None, [(Role.MANAGER, team.pk)])
+        entry = wanted.setdefault(psychologist, (facts.pk if facts else None, []))
+        entry[1].append((Role.PSYCHOLOGIST, team.pk))
+    return plan, wanted
+
+
+def _users_missing(wanted: dict) -> list[User]:
+    """Unsaved users for the usernames not there yet: named from their username, so the same
+    every run, with an unusable password."""
+    existing = dict(
+        User.objects.filter(username__startswith=STAFF_PREFIX).values_list("username", "id")
+    )
+    password = make_password(None)  # unusable, hashed once for everyone
+    new_users = []
+    for username, (agency_id, _roles) in wanted.items():
+        if username in existing:
+            continue
+        names = random.Random(username)  # noqa: S311 - fiction, the same every run
+        given = names.choice(MALE_NAMES + FEMALE_NAMES)
+        new_users.append(
+            User(
+                username=username,
+                first_name=("Dr " + given) if "psychologist" in username else given,
+                last_name=names.choice(FAMILY_NAMES),
+                email=f"{username}@example.org",
+                password=password,
+                staff_ref=username,
+                agency_id=agency_id,
+                is_active=True,
+            )
+        )
+    return new_users
