@@ -13,6 +13,8 @@ sessions") live beside the selectors that apply them and start from these grants
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 from .models import TEAM_ROLES, Role, Team
 
 TEAMS = "teams"
@@ -105,6 +107,12 @@ def may(user, capability: str, team=None) -> bool:
         return bool(team_ids)
     team_id = team if isinstance(team, int) else team.pk
     return team_id in team_ids
+
+
+def require(user, capability: str, team=None) -> None:
+    """Refuse with 403 unless :func:`may` allows it: the guard every view and service calls."""
+    if not may(user, capability, team):
+        raise PermissionDenied
 
 
 def _grants_for(capability: str) -> dict[str, str]:

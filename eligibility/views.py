@@ -108,11 +108,6 @@ def _refuse_if_archived(request, young_person):
     return None
 
 
-def _require(user, capability: str) -> None:
-    if not policy.may(user, capability):
-        raise PermissionDenied
-
-
 def _day(value) -> str:
     return date_format(value, "j F Y")
 
@@ -343,7 +338,7 @@ def _reported_on(user, form):
 @require_GET
 def what_if(request):
     """How a team's referrals in a period would fare under another policy (usually a draft)."""
-    _require(request.user, "reports.management")
+    policy.require(request.user, "reports.management")
     teams = list(policy.teams_for(request.user, "reports.management").order_by("name"))
     form = _report_form(request, WhatIfForm, teams)
     result, page = None, None
@@ -379,7 +374,7 @@ def what_if(request):
 @require_GET
 def funnel(request):
     """Referred → eligible → consented → started → withdrawn, by month and team."""
-    _require(request.user, "reports.management")
+    policy.require(request.user, "reports.management")
     teams = list(policy.teams_for(request.user, "reports.management").order_by("name"))
     form = _report_form(request, PeriodForm, teams)
     rows, totals = None, None

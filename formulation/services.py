@@ -25,12 +25,6 @@ from .models import (
     MeetingStatus,
 )
 
-
-def _require(user, capability, team):
-    if not policy.may(user, capability, team):
-        raise PermissionDenied
-
-
 # --- Meetings -----------------------------------------------------------------------------------
 
 
@@ -39,7 +33,7 @@ def meeting_schedule(
     *, by, young_person, held_on: date, kind: str, agencies, meeting_ref: str | None = None
 ) -> FormulationMeeting:
     """A psychologist schedules a meeting (initial or review) and invites agencies."""
-    _require(by, "formulation.write", young_person.team)
+    policy.require(by, "formulation.write", young_person.team)
     ensure_open(young_person)
     if kind not in MeetingKind.values:
         raise ValidationError({"kind": [_("Choose initial formulation or review")]})
@@ -66,7 +60,7 @@ def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMe
 
     Only invited agencies can be recorded, and a meeting cannot be held in the future.
     """
-    _require(by, "formulation.write", meeting.young_person.team)
+    policy.require(by, "formulation.write", meeting.young_person.team)
     ensure_open(meeting.young_person)
     errors: dict = {}
     if meeting.held_on > timezone.localdate():
@@ -166,7 +160,7 @@ def formulation_record(
     given here are added to the formulation's actions.
     """
     young_person = meeting.young_person
-    _require(by, "formulation.write", young_person.team)
+    policy.require(by, "formulation.write", young_person.team)
     ensure_open(young_person)
     unknown = set(values) - set(FORMULATION_FIELDS)
     if unknown:
@@ -271,7 +265,7 @@ def intervention_add(
     status: str = InterventionStatus.PLANNED,
     sequence: int | None = None,
 ) -> InterventionItem:
-    _require(by, "plan.write", young_person.team)
+    policy.require(by, "plan.write", young_person.team)
     ensure_open(young_person)
     values = {
         "title": title,
@@ -316,7 +310,7 @@ def intervention_add(
 
 @transaction.atomic
 def intervention_update(*, by, item, version: int, **changes) -> InterventionItem:
-    _require(by, "plan.write", item.young_person.team)
+    policy.require(by, "plan.write", item.young_person.team)
     ensure_open(item.young_person)
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
@@ -340,7 +334,7 @@ def intervention_update(*, by, item, version: int, **changes) -> InterventionIte
 @transaction.atomic
 def appointment_link_intervention(*, by, appointment, item) -> DeliveredIntervention | None:
     """Record which plan item an appointment delivered (or unlink with ``item=None``)."""
-    _require(by, "case.edit", appointment.young_person.team)
+    policy.require(by, "case.edit", appointment.young_person.team)
     ensure_open(appointment.young_person)
     if item is not None and item.young_person_id != appointment.young_person_id:
         raise ValidationError({"item": [_("Choose an intervention from this young person's plan")]})

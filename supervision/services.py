@@ -87,8 +87,7 @@ def session_record(
     `team`: the practitioner's team the session belongs to (its manager sees it); without
     one, the first team (by name) that the psychologist serves and the practitioner works in.
     """
-    if not policy.may(by, "supervision.create"):
-        raise PermissionDenied
+    policy.require(by, "supervision.create")
     cases, actions = list(cases), list(actions)
     if team is None:
         team = shared_team(by, practitioner)

@@ -70,8 +70,7 @@ def _cases_to_choose(user, *, practitioner, team, session=None):
 @login_required
 @require_GET
 def session_list(request):
-    if not policy.may(request.user, "supervision.actions.read"):
-        raise PermissionDenied
+    policy.require(request.user, "supervision.actions.read")
     sessions = selectors.sessions_visible_to(request.user)
     page = Paginator(sessions, SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
@@ -105,8 +104,7 @@ def session_create(request):
     The choice travels in the query string (`?supervised=`), so the second step's form posts
     back to the same address and, on an error, shows again with everything typed.
     """
-    if not policy.may(request.user, "supervision.create"):
-        raise PermissionDenied
+    policy.require(request.user, "supervision.create")
     choice = PractitionerChoiceForm(
         request.GET if "supervised" in request.GET else None,
         teams=policy.teams_for(request.user, "supervision.create"),

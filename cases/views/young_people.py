@@ -147,8 +147,7 @@ def _refuse_if_archived(request, young_person):
 @require_http_methods(["GET", "POST"])
 def refer(request):
     """Add a referral: the young person's details, team and allocated practitioner."""
-    if not policy.may(request.user, "case.edit"):
-        raise PermissionDenied
+    policy.require(request.user, "case.edit")
     teams = policy.teams_for(request.user, "case.edit").order_by("name")
     form = ReferralForm(request.POST or None, user=request.user, teams=teams)
     if request.method == "POST" and form.is_valid():
