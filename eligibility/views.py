@@ -1,16 +1,17 @@
 """Eligibility and the ECM pathway: decisions, checks, overrides, starting and ending ECM, and
 the managers' policy what-if and referral funnel. Also the record page's eligibility panel.
 
-Every page about one young person finds them through `cases.selectors.young_person_for`,
-which scopes the lookup to the user's teams, answers 404 (logged) for anything outside them
-and writes the access-log row. Inside the user's teams, someone who may read the case but not
-do the action (a psychologist running a check, a practitioner overriding) gets 403: they
-already know the record exists. Rows: tests/permissions/rows_eligibility.py.
+Every page about one young person finds them through `cases.selectors.young_person_for` (or
+`young_person_for_action`, for pages that need more than reading the case), which scopes the
+lookup to the user's teams, answers 404 (logged) for anything outside them and writes the
+access-log row. Inside the user's teams, someone who may read the case but not do the action
+(a psychologist running a check, a practitioner overriding) gets 403: they already know the
+record exists. Rows: tests/permissions/rows_eligibility.py.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
 from accounts.access_log import record_access, record_list_view
-from cases.selectors import young_people_visible_to, young_person_for
+from cases.selectors import young_people_visible_to, young_person_for, young_person_for_action
 from cases.views.base import add_service_errors
 
 from . import rules, selectors, services
@@ -51,22 +52,6 @@ WHAT_IF_PAGE_SIZE = 50
 # --- Finding things the user may act on ---------------------------------------------------------
 
 
-def _young_person_for_action(request, pk, *, capability: str, action: str):
-    """The young person, if the user may use `capability` on their case.
-
-    Found with `case.read` first, so that someone who cannot see the case at all (another
-    team, an evaluator, an administrator) gets the selector's logged 404, while someone who
-    can read it but not do this gets a logged 403.
-    """
-    young_person = young_person_for(request, pk, action=action)
-    if not policy.may(request.user, capability, young_person.team):
-        record_access(
-            request, action=action, obj=young_person, allowed=False, detail=f"lacks {capability}"
-        )
-        raise PermissionDenied
-    return young_person
-
-
 def _decision_for_override(request, decision_pk):
     """A decision, if the user may override decisions in its young person's team.
 
@@ -89,7 +74,7 @@ def _decision_for_override(request, decision_pk):
             detail="not found",
         )
         raise Http404
-    young_person = _young_person_for_action(
+    young_person = young_person_for_action(
         request,
         young_person_id,
         capability="eligibility.override",
@@ -162,7 +147,7 @@ def decision_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def decision_create(request, pk):
     """Run an eligibility check with the policy in force on the referral date."""
-    young_person = _young_person_for_action(
+    young_person = young_person_for_action(
         request, pk, capability="eligibility.check", action="eligibility.check"
     )
     if refused := _refuse_if_archived(request, young_person):
@@ -252,7 +237,7 @@ def blocker_rows(young_person, blockers, *, may_check: bool) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def ecm_start(request, pk):
     """Start ECM, or say exactly what is missing before it can start."""
-    young_person = _young_person_for_action(request, pk, capability="case.edit", action="ecm.start")
+    young_person = young_person_for_action(request, pk, capability="case.edit", action="ecm.start")
     if refused := _refuse_if_archived(request, young_person):
         return refused
     if request.method == "POST":
@@ -290,7 +275,7 @@ def ecm_start(request, pk):
 @require_http_methods(["GET", "POST"])
 def ecm_end(request, pk):
     """End ECM with a date and reason; a withdrawal records the young person's reasons."""
-    young_person = _young_person_for_action(request, pk, capability="case.edit", action="ecm.end")
+    young_person = young_person_for_action(request, pk, capability="case.edit", action="ecm.end")
     if refused := _refuse_if_archived(request, young_person):
         return refused
     if request.method == "POST":

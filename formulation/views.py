@@ -73,9 +73,14 @@ def _young_person(request, pk, *, capability: str = "formulation.read", action: 
 
     `action`, when given, is written to the access log as well as the selector's "case.view".
     """
-    young_person = case_selectors.young_person_for(request, pk, capability="formulation.read")
-    if not policy.may(request.user, capability, young_person.team):
-        _deny(request, young_person, capability, action or "formulation.change")
+    young_person = case_selectors.young_person_for_action(
+        request,
+        pk,
+        capability=capability,
+        action=action or "formulation.change",
+        read_capability="formulation.read",
+        viewed_as="case.view",
+    )
     if action:
         record_access(request, action=action, obj=young_person)
     return young_person

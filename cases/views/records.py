@@ -10,7 +10,7 @@ from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,8 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import policy
-from accounts.access_log import get_visible_or_404, record_access
+from accounts.access_log import get_visible_or_404
 
 from .. import selectors, services
 from ..forms.records import (
@@ -63,29 +62,11 @@ ARCHIVABLE = {
 }
 
 
-def _young_person_to_change(request, pk, capability: str = "case.edit"):
-    """The young person, if the user may use `capability` on their case.
-
-    Found with `case.read` first, so that someone who cannot see the case at all (another
-    team, an evaluator, an administrator) gets the selector's logged 404, while someone who
-    can read it but not change it (a psychologist, for anything but TRM) is told 403: the
-    case's existence is no secret to them. The refusal is logged too.
-    """
-    young_person = selectors.young_person_for(request, pk, capability="case.read")
-    if not policy.may(request.user, capability, young_person.team):
-        record_access(
-            request,
-            action="case.change",
-            obj=young_person,
-            allowed=False,
-            detail=f"lacks {capability}",
-        )
-        raise PermissionDenied
-    return young_person
-
-
 def changes_young_person(capability: str = "case.edit"):
-    """View decorator: sign-in, the young person from `pk` (see above), GET or POST only.
+    """View decorator: sign-in, the young person from `pk`, GET or POST only.
+
+    Someone who cannot see the case gets a 404; someone who can read it but not use
+    `capability` (a psychologist, for anything but TRM) a 403 (`young_person_for_action`).
 
     The view receives the young person instead of `pk`. Archived cases are kept as they
     were: readable, not added to.
@@ -96,7 +77,9 @@ def changes_young_person(capability: str = "case.edit"):
         @require_http_methods(["GET", "POST"])
         @wraps(view)
         def wrapped(request, pk, **kwargs):
-            young_person = _young_person_to_change(request, pk, capability)
+            young_person = selectors.young_person_for_action(
+                request, pk, capability=capability, action="case.change", viewed_as="case.view"
+            )
             if young_person.is_archived:
                 messages.info(request, _("This record is archived and can no longer be changed."))
                 return _back_to_record(young_person)

@@ -1,7 +1,8 @@
 """One young person: the referral, the record page, corrections, archiving, the full
 timeline, the TRM chart, and (for managers) the change history and the access log.
 
-Every page finds the young person through `selectors.young_person_for`, which scopes the
+Every page finds the young person through `selectors.young_person_for` (or
+`young_person_for_action`, for pages that need more than reading the case), which scopes the
 lookup to the user's teams, answers 404 for anything outside them and writes the access-log
 row. Pages about one young person therefore cost the same number of queries whatever the
 number of records (one query per kind of record, never one per row).
@@ -20,10 +21,10 @@ from datetime import date, datetime
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ForeignKey
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -111,21 +112,6 @@ CONSENT_TAG_CLASSES = {
     ConsentDecision.REFUSED: "govuk-tag--red",
     ConsentDecision.WITHDRAWN: "govuk-tag--orange",
 }
-
-
-def _young_person_for_action(request, pk, *, capability: str, action: str) -> YoungPerson:
-    """The young person if the user may do `capability` to them.
-
-    404 (logged) outside the teams where the user may read the case; 403 inside them, where
-    the user already knows the record exists (see the module docstring).
-    """
-    try:
-        return selectors.young_person_for(request, pk, capability=capability, action=action)
-    except Http404:
-        readable = selectors.young_people_visible_to(request.user, include_archived=True)
-        if readable.filter(pk=pk).exists():
-            raise PermissionDenied from None
-        raise
 
 
 def _timeline_rows(entries):
@@ -237,7 +223,9 @@ EDIT_FIELDS = ("given_name", "family_name", "date_of_birth", "gender", "ethnicit
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     """Correct the young person's details, refusing to overwrite someone else's change."""
-    young_person = _young_person_for_action(request, pk, capability="case.edit", action="case.edit")
+    young_person = selectors.young_person_for_action(
+        request, pk, capability="case.edit", action="case.edit"
+    )
     if refused := _refuse_if_archived(request, young_person):
         return refused
     if request.method == "POST":
@@ -302,7 +290,7 @@ def _details_conflict(request, form, current):
 @require_http_methods(["GET", "POST"])
 def archive(request, pk):
     """Archive the young person's record (it leaves lists, stays readable) with a reason."""
-    young_person = _young_person_for_action(
+    young_person = selectors.young_person_for_action(
         request, pk, capability="case.edit", action="case.archive"
     )
     if refused := _refuse_if_archived(request, young_person):
@@ -543,7 +531,7 @@ def _event_value(value) -> str:
 @require_GET
 def history(request, pk):
     """Managers: every change to the case (who, when, before → after) and its domain events."""
-    young_person = _young_person_for_action(
+    young_person = selectors.young_person_for_action(
         request, pk, capability="case.history.read", action="case.history"
     )
     events = [
@@ -572,7 +560,7 @@ def history(request, pk):
 @require_GET
 def access_log(request, pk):
     """Managers: who viewed this case or tried to, newest first."""
-    young_person = _young_person_for_action(
+    young_person = selectors.young_person_for_action(
         request, pk, capability="case.access_log.read", action="case.access_log"
     )
     entries = AccessLogEntry.objects.filter(
