@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from accounts.history import save_by, save_version
 from accounts.models import Membership, Role
 
 from .models import (
@@ -218,10 +219,9 @@ def young_person_refer(
         parent_consent_required=parent_consent_required,
         created_by=by,
     )
-    young_person._history_user = by
     try:
         with transaction.atomic():
-            young_person.save()
+            save_by(young_person, by)
     except IntegrityError:
         raise ValidationError(
             {"reference": [_("Another young person already has this reference")]}
@@ -274,9 +274,7 @@ def young_person_update(*, by, young_person, version: int, **changes) -> YoungPe
     _raise_if(errors)
     for field, value in merged.items():
         setattr(current, field, value)
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     return current
 
 
@@ -290,9 +288,7 @@ def parent_consent_requirement_set(*, by, young_person, required: bool, reason: 
     current = YoungPerson.objects.select_for_update().get(pk=young_person.pk)
     current.parent_consent_required = required
     current.parent_consent_reason = reason.strip()
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     event_record(
         young_person=current,
         action="consent.parent_requirement_changed",
@@ -326,9 +322,7 @@ def young_people_reallocate(*, by, young_people, practitioner, reason: str) -> i
             continue
         previous = person.practitioner
         person.practitioner = practitioner
-        person.version += 1
-        person._history_user = by
-        person.save()
+        save_version(person, by)
         event_record(
             young_person=person,
             action="case.reallocated",
@@ -352,8 +346,7 @@ def young_person_archive(*, by, young_person, reason: str) -> YoungPerson:
 
 def _save_record(record, by, action, **data):
     record.full_clean()
-    record._history_user = by
-    record.save()
+    save_by(record, by)
     event_record(young_person=record.young_person, action=action, by=by, **data)
     return record
 
@@ -653,9 +646,7 @@ def appointment_update(*, by, appointment, version: int, **changes) -> Appointme
     _raise_if(errors)
     for field, value in values.items():
         setattr(current, field, value)
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     event_record(
         young_person=current.young_person,
         action="appointment.updated",
@@ -674,8 +665,7 @@ def _archive(*, by, record, young_person, reason: str):
     record.archived_at = timezone.now()
     record.archived_by = by
     record.archived_reason = reason.strip()
-    record._history_user = by
-    record.save()
+    save_by(record, by)
     event_record(
         young_person=young_person,
         action="record.archived",

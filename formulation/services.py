@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from accounts.history import save_by, save_version
 from cases import services as case_services
 from cases import summary
 from cases.services import ConflictError, ensure_open, event_record
@@ -85,8 +86,7 @@ def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMe
         row.attendee_name = name if attended else ""
         row.save()
     meeting.status = MeetingStatus.HELD
-    meeting.version += 1
-    meeting.save()
+    save_version(meeting, by)
     event_record(
         young_person=meeting.young_person,
         action="formulation.meeting_held",
@@ -181,8 +181,7 @@ def formulation_record(
     stage_changed = existing is None or existing.trm_stage_id != values["trm_stage"].pk
     for field, value in values.items():
         setattr(formulation, field, value)
-    formulation._history_user = by
-    formulation.save()
+    save_by(formulation, by)
     AgreedAction.objects.bulk_create(
         AgreedAction(
             formulation=formulation,
@@ -296,8 +295,7 @@ def intervention_add(
         sequence=sequence,
         created_by=by,
     )
-    item._history_user = by
-    item.save()
+    save_by(item, by)
     event_record(
         young_person=young_person,
         action="plan.item_added",
@@ -325,9 +323,7 @@ def intervention_update(*, by, item, version: int, **changes) -> InterventionIte
         raise ValidationError(errors)
     for field, value in values.items():
         setattr(current, field, value)
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     return current
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from accounts.history import save_version
 from accounts.models import Membership, Role
 from cases.services import ConflictError, event_record
 
@@ -161,9 +162,7 @@ def session_update(
         raise ValidationError(errors)
     current.shared_notes = shared_notes
     current.private_notes = private_notes
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     current.cases.set(cases)
     _add_actions(current, new_actions)
     return current
