@@ -17,12 +17,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.access_log import record_access, record_list_view
 from cases.selectors import young_people_visible_to, young_person_for, young_person_for_action
 from cases.views.base import add_service_errors
@@ -91,10 +90,6 @@ def _refuse_if_archived(request, young_person):
         messages.info(request, _("This record is archived and can no longer be changed."))
         return redirect("eligibility:decision-list", pk=young_person.pk)
     return None
-
-
-def _day(value) -> str:
-    return date_format(value, "j F Y")
 
 
 def criteria_rows(decision: EligibilityDecision) -> list[dict]:
@@ -251,7 +246,8 @@ def ecm_start(request, pk):
                 add_service_errors(form, error)
             else:
                 messages.success(
-                    request, _("ECM started on %(date)s") % {"date": _day(started.ecm_start_date)}
+                    request,
+                    _("ECM started on %(date)s") % {"date": dates.in_words(started.ecm_start_date)},
                 )
                 return redirect("eligibility:decision-list", pk=young_person.pk)
     else:
@@ -291,7 +287,10 @@ def ecm_end(request, pk):
                 messages.success(
                     request,
                     _("ECM ended on %(date)s: %(reason)s")
-                    % {"date": _day(ended.ecm_end_date), "reason": ended.get_end_reason_display()},
+                    % {
+                        "date": dates.in_words(ended.ecm_end_date),
+                        "reason": ended.get_end_reason_display(),
+                    },
                 )
                 return redirect("eligibility:decision-list", pk=young_person.pk)
     else:

@@ -28,11 +28,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access
 from cases import selectors as case_selectors
 from cases.models import Appointment, TRMStage, YoungPerson
@@ -54,10 +53,6 @@ from .models import AgreedAction, Formulation, FormulationMeeting, InterventionI
 PLAN_APPOINTMENTS = 20
 
 ITEM_FIELDS = services.ITEM_FIELDS
-
-
-def _in_words(day: date) -> str:
-    return date_format(day, "j F Y")
 
 
 def _deny(request, young_person, capability: str, action: str):
@@ -169,7 +164,7 @@ def meeting_create(request, pk):
             messages.success(
                 request,
                 _("%(kind)s on %(date)s scheduled")
-                % {"kind": meeting.get_kind_display(), "date": _in_words(meeting.held_on)},
+                % {"kind": meeting.get_kind_display(), "date": dates.in_words(meeting.held_on)},
             )
             return _to_meetings(young_person, meeting)
     return render(
@@ -197,7 +192,7 @@ def attendance_edit(request, meeting_pk):
             messages.success(
                 request,
                 _("Attendance at the meeting on %(date)s recorded")
-                % {"date": _in_words(meeting.held_on)},
+                % {"date": dates.in_words(meeting.held_on)},
             )
             return _to_meetings(meeting.young_person, meeting)
     return render(
@@ -231,7 +226,7 @@ def _formulation_initial(meeting, existing) -> dict:
 
 def _shown(value) -> str:
     if isinstance(value, date):
-        return _in_words(value)
+        return dates.in_words(value)
     return "" if value is None else str(value)
 
 
@@ -269,7 +264,7 @@ def formulation_edit(request, meeting_pk):
                 messages.success(
                     request,
                     _("Formulation of the meeting on %(date)s saved")
-                    % {"date": _in_words(meeting.held_on)},
+                    % {"date": dates.in_words(meeting.held_on)},
                 )
                 return _to_meetings(young_person, meeting)
     return render(
@@ -556,7 +551,7 @@ def appointment_link(request, pk, appointment_pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            when = _in_words(timezone.localtime(appointment.starts_at).date())
+            when = dates.in_words(appointment.starts_at)
             if item is None:
                 text = _("Appointment on %(date)s is not linked to the plan") % {"date": when}
             else:

@@ -21,11 +21,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access, record_list_view
 from cases import selectors as case_selectors
 from cases.services import ConflictError
@@ -38,10 +37,6 @@ from .models import SupervisionAction, SupervisionSession
 SESSIONS_PAGE_SIZE = 25
 #: Sessions the record page lists (newest first).
 PANEL_SESSIONS = 10
-
-
-def _in_words(day) -> str:
-    return date_format(day, "j F Y")
 
 
 def _session(request, session_pk, *, action: str) -> SupervisionSession:
@@ -135,7 +130,7 @@ def session_create(request):
             messages.success(
                 request,
                 _("Supervision session with %(name)s on %(date)s recorded")
-                % {"name": session.practitioner, "date": _in_words(session.held_on)},
+                % {"name": session.practitioner, "date": dates.in_words(session.held_on)},
             )
             return redirect("supervision:session-detail", session_pk=session.pk)
     return render(
@@ -205,7 +200,7 @@ def session_edit(request, session_pk):
                 messages.success(
                     request,
                     _("Supervision session on %(date)s saved")
-                    % {"date": _in_words(session.held_on)},
+                    % {"date": dates.in_words(session.held_on)},
                 )
                 return redirect("supervision:session-detail", session_pk=session.pk)
     return render(

@@ -13,12 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import dates
 from accounts.access_log import get_visible_or_404
 
 from .. import selectors, services
@@ -106,10 +105,6 @@ def _form_data(request):
 
 def _back_to_record(young_person):
     return redirect("cases:youngperson-detail", pk=young_person.pk)
-
-
-def _on_day(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y")
 
 
 def _record_form(request, young_person, form, template: str, *, write, success):
@@ -249,7 +244,7 @@ def appointment_create(request, young_person):
         "cases/appointment_form.html",
         write=_writer(services.appointment_log, request, young_person),
         success=lambda appointment: (
-            _("Appointment on %(date)s saved") % {"date": _on_day(appointment.starts_at)}
+            _("Appointment on %(date)s saved") % {"date": dates.in_words(appointment.starts_at)}
         ),
     )
 
@@ -273,7 +268,7 @@ def appointment_edit(request, young_person, appointment_pk):
         else:
             messages.success(
                 request,
-                _("Appointment on %(date)s updated") % {"date": _on_day(saved.starts_at)},
+                _("Appointment on %(date)s updated") % {"date": dates.in_words(saved.starts_at)},
             )
             return _back_to_record(young_person)
     return _appointment_page(request, young_person, form, appointment)
@@ -367,9 +362,9 @@ def _summary_rows(record) -> list[dict]:
         if field.choices:
             value = getattr(record, f"get_{field.name}_display")()
         elif isinstance(value, datetime):
-            value = date_format(timezone.localtime(value), "j F Y, H:i")
+            value = dates.in_words_with_time(value)
         elif isinstance(value, date):
-            value = date_format(value, "j F Y")
+            value = dates.in_words(value)
         elif isinstance(value, Order):
             value = order_label(value)
         rows.append({"key": {"text": capfirst(field.verbose_name)}, "value": {"text": str(value)}})

@@ -27,12 +27,11 @@ from django.db.models import ForeignKey
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.access_log import action_label
 from accounts.models import AccessLogEntry
 
@@ -261,7 +260,7 @@ def edit(request, pk):
 def _shown(form_field, value) -> str:
     """A value as the conflict page shows it: dates in words, choices by their label."""
     if isinstance(value, date):
-        return date_format(value, "j F Y")
+        return dates.in_words(value)
     choices = dict(getattr(form_field, "choices", ()) or ())
     return str(choices.get(value, value if value is not None else ""))
 
@@ -431,9 +430,9 @@ def _value_shown(model_field, value, lookups: _Lookups) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
+        return dates.in_words_with_time(value)
     if isinstance(value, date):
-        return date_format(value, "j F Y")
+        return dates.in_words(value)
     return str(value)
 
 
@@ -450,11 +449,11 @@ def _describe(model, row, lookups: _Lookups) -> str:
         Need: lambda: str(lookups.get(NeedCategory, row.category_id) or ""),
         Offence: lambda: row.description,
         Order: lambda: row.get_order_type_display(),
-        Breach: lambda: date_format(row.breach_date, "j F Y"),
-        CustodyEpisode: lambda: date_format(row.start_date, "j F Y"),
+        Breach: lambda: dates.in_words(row.breach_date),
+        CustodyEpisode: lambda: dates.in_words(row.start_date),
         Consent: lambda: f"{row.get_party_display()}, {row.get_purpose_display()}",
         TRMAssessment: lambda: str(lookups.get(TRMStage, row.stage_id) or ""),
-        Appointment: lambda: date_format(timezone.localtime(row.starts_at), "j F Y, H:i"),
+        Appointment: lambda: dates.in_words_with_time(row.starts_at),
     }
     summary = summaries[model]()
     if model is YoungPerson:
