@@ -215,8 +215,6 @@ def detail(request, pk):
 
 # --- Correcting and archiving ------------------------------------------------------------------
 
-EDIT_FIELDS = ("given_name", "family_name", "date_of_birth", "gender", "ethnicity", "referral_date")
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -248,7 +246,7 @@ def edit(request, pk):
                 )
                 return redirect("cases:youngperson-detail", pk=young_person.pk)
     else:
-        initial = {name: getattr(young_person, name) for name in EDIT_FIELDS}
+        initial = {name: getattr(young_person, name) for name in services.EDITABLE_DETAILS}
         form = YoungPersonEditForm(initial={**initial, "version": young_person.version})
     return render(
         request,
@@ -268,7 +266,7 @@ def _shown(form_field, value) -> str:
 def _details_conflict(request, form, current):
     """Show the other person's saved values beside this user's (kept) input."""
     rows = []
-    for name in EDIT_FIELDS:
+    for name in services.EDITABLE_DETAILS:
         form_field = form.fields[name]
         saved, typed = getattr(current, name), form.cleaned_data.get(name)
         if saved != typed:
