@@ -93,6 +93,11 @@ def young_person_for_action(
     return young_person
 
 
+def records_about(young_person, model) -> QuerySet:
+    """Records of one kind (`model`: needs, offences, ...) about this young person."""
+    return model.objects.filter(young_person=young_person).select_related("young_person__team")
+
+
 def current_stage() -> Subquery:
     """The stage of the latest assessment (computed: lists read `CaseSummary` instead)."""
     latest = TRMAssessment.objects.filter(

@@ -58,11 +58,7 @@ def _decision_for_override(request, decision_pk):
     it shows on the case's access log); outside the user's teams it is a logged 404, inside
     them without `eligibility.override` a logged 403.
     """
-    young_person_id = (
-        EligibilityDecision.objects.filter(pk=decision_pk)
-        .values_list("young_person_id", flat=True)
-        .first()
-    )
+    young_person_id = selectors.young_person_id_of_decision(decision_pk)
     if young_person_id is None:
         record_access(
             request,

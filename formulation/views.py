@@ -22,7 +22,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -34,7 +33,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access
 from cases import selectors as case_selectors
-from cases.models import Appointment, TRMStage, YoungPerson
 from cases.services import ConflictError
 from cases.views.base import add_service_errors, render_conflict
 
@@ -47,7 +45,7 @@ from .forms import (
     ItemForm,
     MeetingForm,
 )
-from .models import AgreedAction, Formulation, FormulationMeeting, InterventionItem, MeetingKind
+from .models import FormulationMeeting, MeetingKind
 
 #: Appointments listed on the plan page to link to plan items (newest first).
 PLAN_APPOINTMENTS = 20
@@ -86,15 +84,8 @@ def _meeting(request, meeting_pk, *, capability: str = "formulation.read", actio
 
     The view is logged against the young person, so the case's access log shows it.
     """
-    readable = case_selectors.young_people_visible_to(
-        request.user, "formulation.read", include_archived=True
-    )
     try:
-        meeting = (
-            FormulationMeeting.objects.filter(young_person__in=readable)
-            .select_related("young_person__team", "young_person__practitioner", "chair")
-            .get(pk=meeting_pk)
-        )
+        meeting = selectors.meetings_readable_by(request.user).get(pk=meeting_pk)
     except FormulationMeeting.DoesNotExist:
         record_access(
             request,
@@ -179,7 +170,7 @@ def attendance_edit(request, meeting_pk):
     meeting = _meeting(
         request, meeting_pk, capability="formulation.write", action="formulation.view"
     )
-    invited = list(meeting.attendance.select_related("agency"))
+    invited = selectors.attendance_of(meeting)
     form = AttendanceForm(request.POST or None, invited=invited)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,12 +228,7 @@ def formulation_edit(request, meeting_pk):
         request, meeting_pk, capability="formulation.write", action="formulation.view"
     )
     young_person = meeting.young_person
-    existing = (
-        Formulation.objects.filter(meeting=meeting)
-        .select_related("trm_stage")
-        .prefetch_related("actions")
-        .first()
-    )
+    existing = selectors.formulation_of(meeting)
     if request.method != "POST":
         form = FormulationForm(initial=_formulation_initial(meeting, existing))
     else:
@@ -303,14 +289,9 @@ def _formulation_conflict(request, form, current, young_person):
 @require_POST
 def action_complete(request, action_pk):
     """Mark an agreed action of a formulation as done today."""
-    readable = case_selectors.young_people_visible_to(
-        request.user, "formulation.read", include_archived=True
-    )
     action = get_visible_or_404(
         request,
-        AgreedAction.objects.filter(formulation__meeting__young_person__in=readable).select_related(
-            "formulation__meeting__young_person__team"
-        ),
+        selectors.actions_readable_by(request.user),
         action="formulation.action_complete",
         pk=action_pk,
     )
@@ -401,25 +382,15 @@ def formulation_pdf(request, meeting_pk):
 # --- The intervention plan ---------------------------------------------------------------------
 
 
-def _current_stage(young_person) -> TRMStage | None:
-    """The young person's current TRM stage (the latest assessment), in one query."""
-    latest = case_selectors.with_current_stage(YoungPerson.objects.filter(pk=young_person.pk))
-    return TRMStage.objects.filter(pk=Subquery(latest.values("current_stage_id")[:1])).first()
-
-
 @login_required
 @require_GET
 def plan(request, pk):
     """The plan in order, warning beside items that target a stage above the current one."""
     young_person = _young_person(request, pk)
     team = young_person.team
-    current_stage = _current_stage(young_person)
+    current_stage = selectors.current_stage(young_person)
     rows = selectors.plan_for(young_person, current_stage.number if current_stage else None)
-    appointments = (
-        Appointment.objects.filter(young_person=young_person, archived_at__isnull=True)
-        .select_related("delivered_intervention__item")
-        .order_by("-starts_at", "-id")[:PLAN_APPOINTMENTS]
-    )
+    appointments = selectors.recent_appointments(young_person, PLAN_APPOINTMENTS)
     return render(
         request,
         "formulation/plan.html",
@@ -462,9 +433,7 @@ def item_edit(request, pk, item_pk):
     young_person = _young_person(request, pk, capability="plan.write")
     item = get_visible_or_404(
         request,
-        InterventionItem.objects.filter(young_person=young_person).select_related(
-            "young_person__team", "trm_stage", "agency"
-        ),
+        selectors.items_of(young_person),
         action="interventionitem.view",
         pk=item_pk,
     )
@@ -525,17 +494,11 @@ def appointment_link(request, pk, appointment_pk):
     young_person = _young_person(request, pk, capability="case.edit")
     appointment = get_visible_or_404(
         request,
-        Appointment.objects.filter(young_person=young_person).select_related(
-            "young_person__team", "delivered_intervention"
-        ),
+        selectors.appointments_of(young_person),
         action="appointment.view",
         pk=appointment_pk,
     )
-    items = list(
-        InterventionItem.objects.filter(young_person=young_person)
-        .select_related("trm_stage")
-        .order_by("sequence", "id")
-    )
+    items = selectors.items_in_order(young_person)
     linked = getattr(appointment, "delivered_intervention", None)
     form = AppointmentLinkForm(
         request.POST or None,
@@ -582,11 +545,7 @@ def panel_context(request, young_person) -> dict | None:
         return None
     today = timezone.localdate()
     latest = selectors.latest_formulation(young_person)
-    overdue_actions = AgreedAction.objects.filter(
-        formulation__meeting__young_person=young_person,
-        done_on__isnull=True,
-        due_on__lt=today,
-    ).count()
+    overdue_actions = selectors.overdue_action_count(young_person, today)
     return {
         "young_person": young_person,
         "latest": latest,

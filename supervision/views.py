@@ -32,7 +32,7 @@ from cases.views.base import add_service_errors
 
 from . import selectors, services
 from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm
-from .models import SupervisionAction, SupervisionSession
+from .models import SupervisionSession
 
 SESSIONS_PAGE_SIZE = 25
 #: Sessions the record page lists (newest first).
@@ -50,7 +50,7 @@ def _notes(request, session) -> dict | None:
     """The shared and private notes, for the practitioner and the psychologist only."""
     if not selectors.may_read_notes(request.user, session):
         return None
-    return SupervisionSession.objects.values("shared_notes", "private_notes").get(pk=session.pk)
+    return selectors.notes_of(session)
 
 
 def _cases_to_choose(user, *, practitioner, team, session=None):
@@ -235,10 +235,9 @@ def _session_conflict(request, form, current, choices):
 @require_POST
 def action_complete(request, action_pk):
     """The practitioner or the psychologist marks an agreed action as done today."""
-    visible = selectors.sessions_visible_to(request.user).values("pk")
     action = get_visible_or_404(
         request,
-        SupervisionAction.objects.filter(session_id__in=visible).select_related("session"),
+        selectors.actions_visible_to(request.user),
         action="supervision.action_complete",
         pk=action_pk,
     )

@@ -93,7 +93,7 @@ def _record_of(request, young_person, model, record_pk):
     """One record about this young person (404, logged, for anyone else's)."""
     return get_visible_or_404(
         request,
-        model.objects.filter(young_person=young_person).select_related("young_person__team"),
+        selectors.records_about(young_person, model),
         action=f"{model._meta.model_name}.view",
         pk=record_pk,
     )
