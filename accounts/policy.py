@@ -73,10 +73,6 @@ def roles(user) -> set[str]:
     return {holding.role for holding in _holdings(user)}
 
 
-def has_role(user, role: str) -> bool:
-    return role in roles(user)
-
-
 def team_ids_for(user, capability: str) -> set[int] | None:
     """Team ids where the user holds `capability`; ``None`` means every team."""
     grants = _grants_for(capability)

@@ -393,10 +393,6 @@ def appointments_for_caseload(user, *, upcoming: bool, limit: int = 50) -> Query
 # --- Managers -----------------------------------------------------------------------------------
 
 
-def teams_managed_by(user):
-    return policy.teams_for(user, "case.allocate")
-
-
 def practitioners_in(team) -> QuerySet:
     return (
         User.objects.filter(
