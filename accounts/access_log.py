@@ -50,6 +50,13 @@ def record_access(
     )
 
 
+def entries_about(obj):
+    """Every access-log row about `obj` (views and denied attempts), newest first."""
+    return AccessLogEntry.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).order_by("-at", "-id")
+
+
 def find_visible_or_404(request, queryset, *, action: str, **lookup):
     """The object from a user-scoped queryset; else a logged denial and 404.
 

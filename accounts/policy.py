@@ -13,6 +13,8 @@ sessions") live beside the selectors that apply them and start from these grants
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 from .models import TEAM_ROLES, Role, Team
 
 TEAMS = "teams"
@@ -71,10 +73,6 @@ def roles(user) -> set[str]:
     return {holding.role for holding in _holdings(user)}
 
 
-def has_role(user, role: str) -> bool:
-    return role in roles(user)
-
-
 def team_ids_for(user, capability: str) -> set[int] | None:
     """Team ids where the user holds `capability`; ``None`` means every team."""
     grants = _grants_for(capability)
@@ -105,6 +103,12 @@ def may(user, capability: str, team=None) -> bool:
         return bool(team_ids)
     team_id = team if isinstance(team, int) else team.pk
     return team_id in team_ids
+
+
+def require(user, capability: str, team=None) -> None:
+    """Refuse with 403 unless :func:`may` allows it: the guard every view and service calls."""
+    if not may(user, capability, team):
+        raise PermissionDenied
 
 
 def _grants_for(capability: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from . import policy
 from .access_log import client_ip
+from .history import save_by
 from .models import AccessLogEntry, Membership, User
 from .rules import membership_refusal
 
@@ -94,8 +95,7 @@ def membership_grant(
     with transaction.atomic():
         membership = Membership(user=user, role=role, team=team)
         membership.full_clean()
-        membership._history_user = by
-        membership.save()
+        save_by(membership, by)
         _entry(
             action=GRANTED,
             user=user,
@@ -129,8 +129,7 @@ def membership_change(
     with transaction.atomic():
         membership.role, membership.team = role, team
         membership.full_clean()
-        membership._history_user = by
-        membership.save()
+        save_by(membership, by)
         _entry(
             action=CHANGED,
             user=user,

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
-from accounts.access_log import get_visible_or_404
+from accounts.access_log import get_visible_or_404, record_access
 from accounts.models import Role, User
 
 from . import rules, warnings
@@ -61,6 +62,40 @@ def young_person_for(
     return get_visible_or_404(
         request, queryset.select_related("team", "practitioner"), action=action, pk=pk
     )
+
+
+def young_person_for_action(
+    request,
+    pk,
+    *,
+    capability: str,
+    action: str,
+    read_capability: str = "case.read",
+    viewed_as: str | None = None,
+) -> YoungPerson:
+    """The young person, if the user may use `capability` on their case: the one lookup
+    behind every page that acts on one case.
+
+    Found with `read_capability` first (logged as `viewed_as`, by default `action`), so
+    someone who cannot see the case at all (another team, an evaluator, an administrator)
+    gets the logged 404 of `young_person_for`, exactly as for a record that does not exist.
+    Someone who found it but may not do this is told 403, logged as a denied `action`: the
+    case's existence is no secret to them, and 403 says "not for you" rather than "not there".
+    """
+    young_person = young_person_for(
+        request, pk, capability=read_capability, action=viewed_as or action
+    )
+    if not policy.may(request.user, capability, young_person.team):
+        record_access(
+            request, action=action, obj=young_person, allowed=False, detail=f"lacks {capability}"
+        )
+        raise PermissionDenied
+    return young_person
+
+
+def records_about(young_person, model) -> QuerySet:
+    """Records of one kind (`model`: needs, offences, ...) about this young person."""
+    return model.objects.filter(young_person=young_person).select_related("young_person__team")
 
 
 def with_current_stage(queryset: QuerySet) -> QuerySet:
@@ -346,10 +381,6 @@ def appointments_for_caseload(user, *, upcoming: bool, limit: int = 50) -> Query
 
 
 # --- Managers -----------------------------------------------------------------------------------
-
-
-def teams_managed_by(user):
-    return policy.teams_for(user, "case.allocate")
 
 
 def practitioners_in(team) -> QuerySet:

@@ -8,12 +8,13 @@ are `ValidationError`s keyed by field name so a view can put them next to the fi
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from accounts.history import save_by, save_version
 from accounts.models import Membership, Role
 
 from . import rules
@@ -62,11 +63,6 @@ def ensure_open(young_person) -> None:
 def event_record(*, young_person, action: str, by, **data) -> CaseEvent:
     """Write a domain event for a young person's case (also used by higher apps)."""
     return CaseEvent.objects.create(young_person=young_person, action=action, actor=by, data=data)
-
-
-def _require(user, capability: str, team) -> None:
-    if not policy.may(user, capability, team):
-        raise PermissionDenied
 
 
 def _today() -> date:
@@ -147,7 +143,7 @@ def young_person_refer(
     parent_consent_required=None,
 ) -> YoungPerson:
     """Record a new referral to ECM."""
-    _require(by, "case.edit", team)
+    policy.require(by, "case.edit", team)
     errors: dict = {}
     _validate_young_person(errors, date_of_birth=date_of_birth, referral_date=referral_date)
     _practitioner_in_team(errors, "practitioner", practitioner, team)
@@ -175,10 +171,9 @@ def young_person_refer(
         parent_consent_required=parent_consent_required,
         created_by=by,
     )
-    young_person._history_user = by
     try:
         with transaction.atomic():
-            young_person.save()
+            save_by(young_person, by)
     except IntegrityError:
         raise ValidationError(
             {"reference": [_("Another young person already has this reference")]}
@@ -214,7 +209,7 @@ def _locked(model, pk, version):
 @transaction.atomic
 def young_person_update(*, by, young_person, version: int, **changes) -> YoungPerson:
     """Correct a young person's details; refuses if someone else changed them meanwhile."""
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     unknown = set(changes) - set(EDITABLE_DETAILS)
     if unknown:
@@ -231,25 +226,21 @@ def young_person_update(*, by, young_person, version: int, **changes) -> YoungPe
     _raise_if(errors)
     for field, value in merged.items():
         setattr(current, field, value)
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     return current
 
 
 @transaction.atomic
 def parent_consent_requirement_set(*, by, young_person, required: bool, reason: str):
     """Mark whether a parent or carer must consent, with the practitioner's reason."""
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     if not reason.strip():
         raise ValidationError({"reason": [_("Explain why the requirement is changing")]})
     current = YoungPerson.objects.select_for_update().get(pk=young_person.pk)
     current.parent_consent_required = required
     current.parent_consent_reason = reason.strip()
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     event_record(
         young_person=current,
         action="consent.parent_requirement_changed",
@@ -270,7 +261,7 @@ def young_people_reallocate(*, by, young_people, practitioner, reason: str) -> i
         raise ValidationError({"young_people": [_("Select at least one young person")]})
     errors: dict = {}
     for person in people:
-        _require(by, "case.allocate", person.team)
+        policy.require(by, "case.allocate", person.team)
         _practitioner_in_team(errors, "practitioner", practitioner, person.team)
         if errors:
             break
@@ -283,9 +274,7 @@ def young_people_reallocate(*, by, young_people, practitioner, reason: str) -> i
             continue
         previous = person.practitioner
         person.practitioner = practitioner
-        person.version += 1
-        person._history_user = by
-        person.save()
+        save_version(person, by)
         event_record(
             young_person=person,
             action="case.reallocated",
@@ -300,7 +289,7 @@ def young_people_reallocate(*, by, young_people, practitioner, reason: str) -> i
 
 @transaction.atomic
 def young_person_archive(*, by, young_person, reason: str) -> YoungPerson:
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     return _archive(by=by, record=young_person, young_person=young_person, reason=reason)
 
 
@@ -309,8 +298,7 @@ def young_person_archive(*, by, young_person, reason: str) -> YoungPerson:
 
 def _save_record(record, by, action, **data):
     record.full_clean()
-    record._history_user = by
-    record.save()
+    save_by(record, by)
     event_record(young_person=record.young_person, action=action, by=by, **data)
     return record
 
@@ -319,7 +307,7 @@ def _save_record(record, by, action, **data):
 def need_record(
     *, by, young_person, category: NeedCategory, recorded_on: date, evidence: str = ""
 ) -> Need:
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "recorded_on", recorded_on, _("Date identified"))
@@ -345,7 +333,7 @@ def offence_record(
     gravity: int,
     proven_on: date | None = None,
 ) -> Offence:
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
     _broken(errors, "gravity", rules.gravity_invalid(gravity))
@@ -375,7 +363,7 @@ def _validate_period(errors, start, end, young_person, start_label):
 def order_record(
     *, by, young_person, order_type: str, start_date: date, end_date: date | None = None
 ) -> Order:
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
     _validate_period(errors, start_date, end_date, young_person, _("Start date"))
@@ -394,7 +382,7 @@ def order_record(
 def breach_record(
     *, by, young_person, breach_date: date, note: str = "", order: Order | None = None
 ) -> Breach:
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "breach_date", breach_date, _("Date of breach"))
@@ -417,7 +405,7 @@ def breach_record(
 def custody_record(
     *, by, young_person, start_date: date, end_date: date | None = None
 ) -> CustodyEpisode:
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
     _validate_period(errors, start_date, end_date, young_person, _("Start date"))
@@ -433,7 +421,7 @@ def consent_record(
     *, by, young_person, party: str, purpose: str, decision: str, decided_on: date, note: str = ""
 ) -> Consent:
     """Record a consent decision; it becomes the current one for that party and purpose."""
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "decided_on", decided_on, _("Date of decision"))
@@ -466,7 +454,7 @@ def trm_assess(
     *, by, young_person, stage: TRMStage, assessed_on: date, rationale: str
 ) -> TRMAssessment:
     """Record the young person's TRM stage (practitioners, managers and psychologists)."""
-    _require(by, "case.trm.edit", young_person.team)
+    policy.require(by, "case.trm.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
     _not_in_future(errors, "assessed_on", assessed_on, _("Date assessed"))
@@ -525,7 +513,7 @@ def appointment_log(
     practitioner=None,
 ) -> Appointment:
     """Log a contact (or plan one: leave attendance empty until it happens)."""
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     values = {
         "starts_at": starts_at,
@@ -547,7 +535,7 @@ def appointment_log(
 @transaction.atomic
 def appointment_update(*, by, appointment, version: int, **changes) -> Appointment:
     """Correct or complete an appointment; refuses if someone else changed it meanwhile."""
-    _require(by, "case.edit", appointment.young_person.team)
+    policy.require(by, "case.edit", appointment.young_person.team)
     ensure_open(appointment.young_person)
     unknown = set(changes) - set(APPOINTMENT_FIELDS)
     if unknown:
@@ -559,9 +547,7 @@ def appointment_update(*, by, appointment, version: int, **changes) -> Appointme
     _raise_if(errors)
     for field, value in values.items():
         setattr(current, field, value)
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     event_record(
         young_person=current.young_person,
         action="appointment.updated",
@@ -580,8 +566,7 @@ def _archive(*, by, record, young_person, reason: str):
     record.archived_at = timezone.now()
     record.archived_by = by
     record.archived_reason = reason.strip()
-    record._history_user = by
-    record.save()
+    save_by(record, by)
     event_record(
         young_person=young_person,
         action="record.archived",
@@ -597,5 +582,5 @@ def _archive(*, by, record, young_person, reason: str):
 def record_archive(*, by, record, reason: str):
     """Archive one record about a young person (instead of deleting it)."""
     young_person = record.young_person
-    _require(by, "case.edit", young_person.team)
+    policy.require(by, "case.edit", young_person.team)
     return _archive(by=by, record=record, young_person=young_person, reason=reason)

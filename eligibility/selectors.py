@@ -23,6 +23,15 @@ def decisions_for(young_person) -> QuerySet:
     )
 
 
+def young_person_id_of_decision(decision_pk) -> int | None:
+    """Whose decision this is (``None`` if there is no such decision)."""
+    return (
+        EligibilityDecision.objects.filter(pk=decision_pk)
+        .values_list("young_person_id", flat=True)
+        .first()
+    )
+
+
 def latest_final_eligibility() -> Subquery:
     """For a young person (OuterRef "pk"): the latest decision's result, override included."""
     return Subquery(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy as access
+from accounts.history import save_version
 from cases.models import (
     STATUTORY_ORDER_TYPES,
     ConsentParty,
@@ -392,9 +393,7 @@ def ecm_start(*, by, young_person, start_date: date) -> YoungPerson:
     if errors:
         raise ValidationError({key or "__all__": value for key, value in errors.items()})
     current.ecm_start_date = start_date
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     event_record(
         young_person=current, action="ecm.started", by=by, start_date=start_date.isoformat()
     )
@@ -435,9 +434,7 @@ def ecm_end(
     current.ecm_end_date = end_date
     current.end_reason = end_reason
     current.end_note = young_persons_reasons.strip()
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     event_record(
         young_person=current,
         action="ecm.ended",

@@ -1,29 +1,29 @@
 """Eligibility and the ECM pathway: decisions, checks, overrides, starting and ending ECM, and
 the managers' policy what-if and referral funnel. Also the record page's eligibility panel.
 
-Every page about one young person finds them through `cases.selectors.young_person_for`,
-which scopes the lookup to the user's teams, answers 404 (logged) for anything outside them
-and writes the access-log row. Inside the user's teams, someone who may read the case but not
-do the action (a psychologist running a check, a practitioner overriding) gets 403: they
-already know the record exists. Rows: tests/permissions/rows_eligibility.py.
+Every page about one young person finds them through `cases.selectors.young_person_for` (or
+`young_person_for_action`, for pages that need more than reading the case), which scopes the
+lookup to the user's teams, answers 404 (logged) for anything outside them and writes the
+access-log row. Inside the user's teams, someone who may read the case but not do the action
+(a psychologist running a check, a practitioner overriding) gets 403: they already know the
+record exists. Rows: tests/permissions/rows_eligibility.py.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.access_log import record_access, record_list_view
-from cases.selectors import young_people_visible_to, young_person_for
+from cases.selectors import young_people_visible_to, young_person_for, young_person_for_action
 from cases.views.base import add_service_errors
 
 from . import rules, selectors, services
@@ -51,22 +51,6 @@ WHAT_IF_PAGE_SIZE = 50
 # --- Finding things the user may act on ---------------------------------------------------------
 
 
-def _young_person_for_action(request, pk, *, capability: str, action: str):
-    """The young person, if the user may use `capability` on their case.
-
-    Found with `case.read` first, so that someone who cannot see the case at all (another
-    team, an evaluator, an administrator) gets the selector's logged 404, while someone who
-    can read it but not do this gets a logged 403.
-    """
-    young_person = young_person_for(request, pk, action=action)
-    if not policy.may(request.user, capability, young_person.team):
-        record_access(
-            request, action=action, obj=young_person, allowed=False, detail=f"lacks {capability}"
-        )
-        raise PermissionDenied
-    return young_person
-
-
 def _decision_for_override(request, decision_pk):
     """A decision, if the user may override decisions in its young person's team.
 
@@ -74,11 +58,7 @@ def _decision_for_override(request, decision_pk):
     it shows on the case's access log); outside the user's teams it is a logged 404, inside
     them without `eligibility.override` a logged 403.
     """
-    young_person_id = (
-        EligibilityDecision.objects.filter(pk=decision_pk)
-        .values_list("young_person_id", flat=True)
-        .first()
-    )
+    young_person_id = selectors.young_person_id_of_decision(decision_pk)
     if young_person_id is None:
         record_access(
             request,
@@ -89,7 +69,7 @@ def _decision_for_override(request, decision_pk):
             detail="not found",
         )
         raise Http404
-    young_person = _young_person_for_action(
+    young_person = young_person_for_action(
         request,
         young_person_id,
         capability="eligibility.override",
@@ -106,15 +86,6 @@ def _refuse_if_archived(request, young_person):
         messages.info(request, _("This record is archived and can no longer be changed."))
         return redirect("eligibility:decision-list", pk=young_person.pk)
     return None
-
-
-def _require(user, capability: str) -> None:
-    if not policy.may(user, capability):
-        raise PermissionDenied
-
-
-def _day(value) -> str:
-    return date_format(value, "j F Y")
 
 
 def criteria_rows(decision: EligibilityDecision) -> list[dict]:
@@ -167,7 +138,7 @@ def decision_list(request, pk):
 @require_http_methods(["GET", "POST"])
 def decision_create(request, pk):
     """Run an eligibility check with the policy in force on the referral date."""
-    young_person = _young_person_for_action(
+    young_person = young_person_for_action(
         request, pk, capability="eligibility.check", action="eligibility.check"
     )
     if refused := _refuse_if_archived(request, young_person):
@@ -257,7 +228,7 @@ def blocker_rows(young_person, blockers, *, may_check: bool) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def ecm_start(request, pk):
     """Start ECM, or say exactly what is missing before it can start."""
-    young_person = _young_person_for_action(request, pk, capability="case.edit", action="ecm.start")
+    young_person = young_person_for_action(request, pk, capability="case.edit", action="ecm.start")
     if refused := _refuse_if_archived(request, young_person):
         return refused
     if request.method == "POST":
@@ -271,7 +242,8 @@ def ecm_start(request, pk):
                 add_service_errors(form, error)
             else:
                 messages.success(
-                    request, _("ECM started on %(date)s") % {"date": _day(started.ecm_start_date)}
+                    request,
+                    _("ECM started on %(date)s") % {"date": dates.in_words(started.ecm_start_date)},
                 )
                 return redirect("eligibility:decision-list", pk=young_person.pk)
     else:
@@ -295,7 +267,7 @@ def ecm_start(request, pk):
 @require_http_methods(["GET", "POST"])
 def ecm_end(request, pk):
     """End ECM with a date and reason; a withdrawal records the young person's reasons."""
-    young_person = _young_person_for_action(request, pk, capability="case.edit", action="ecm.end")
+    young_person = young_person_for_action(request, pk, capability="case.edit", action="ecm.end")
     if refused := _refuse_if_archived(request, young_person):
         return refused
     if request.method == "POST":
@@ -311,7 +283,10 @@ def ecm_end(request, pk):
                 messages.success(
                     request,
                     _("ECM ended on %(date)s: %(reason)s")
-                    % {"date": _day(ended.ecm_end_date), "reason": ended.get_end_reason_display()},
+                    % {
+                        "date": dates.in_words(ended.ecm_end_date),
+                        "reason": ended.get_end_reason_display(),
+                    },
                 )
                 return redirect("eligibility:decision-list", pk=young_person.pk)
     else:
@@ -343,7 +318,7 @@ def _reported_on(user, form):
 @require_GET
 def what_if(request):
     """How a team's referrals in a period would fare under another policy (usually a draft)."""
-    _require(request.user, "reports.management")
+    policy.require(request.user, "reports.management")
     teams = list(policy.teams_for(request.user, "reports.management").order_by("name"))
     form = _report_form(request, WhatIfForm, teams)
     result, page = None, None
@@ -379,7 +354,7 @@ def what_if(request):
 @require_GET
 def funnel(request):
     """Referred → eligible → consented → started → withdrawn, by month and team."""
-    _require(request.user, "reports.management")
+    policy.require(request.user, "reports.management")
     teams = list(policy.teams_for(request.user, "reports.management").order_by("name"))
     form = _report_form(request, PeriodForm, teams)
     rows, totals = None, None

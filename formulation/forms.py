@@ -9,14 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from cases.forms.actions import action_rows, add_action_fields, clean_actions
 from cases.forms.records import TRMStageField, date_field, radios, text_field
 from cases.models import TRMStage
 
 from .models import InterventionStatus, MeetingKind
 from .services import FORMULATION_FIELDS
-
-#: How many new agreed actions one form can add (more can be added by saving again).
-ACTION_ROWS = 3
 
 
 def version_field():
@@ -127,60 +125,6 @@ class AttendanceForm(forms.Form):
         }
 
 
-def _add_action_fields(form) -> None:
-    """Optional rows of description / owner / due date for new agreed actions."""
-    for number in range(1, ACTION_ROWS + 1):
-        prefix = f"action_{number}_"
-        form.fields[f"{prefix}description"] = forms.CharField(
-            label=_("Action %(number)d: what is to be done") % {"number": number},
-            required=False,
-            max_length=500,
-            error_messages={
-                "max_length": _("Action %(number)d must be 500 characters or fewer")
-                % {"number": number}
-            },
-        )
-        form.fields[f"{prefix}owner"] = forms.CharField(
-            label=_("Action %(number)d: who will do it") % {"number": number},
-            required=False,
-            max_length=200,
-            error_messages={
-                "max_length": _("Who will do action %(number)d must be 200 characters or fewer")
-                % {"number": number}
-            },
-        )
-        form.fields[f"{prefix}due_on"] = date_field(
-            _("Action %(number)d: due by") % {"number": number},
-            invalid_message=_("The due date of action %(number)d must be a real date")
-            % {"number": number},
-        )
-
-
-def _clean_actions(form) -> list[dict]:
-    """The filled-in action rows; a half-filled row gets a message on each missing part."""
-    actions = []
-    messages = {
-        "description": _("Enter what is to be done for action %(number)d"),
-        "owner": _("Enter who will do action %(number)d"),
-        "due_on": _("Enter the date action %(number)d is due by"),
-    }
-    for number in range(1, ACTION_ROWS + 1):
-        prefix = f"action_{number}_"
-        if form.has_error(f"{prefix}due_on"):
-            continue
-        row = {part: form.cleaned_data.get(f"{prefix}{part}") for part in messages}
-        row["description"] = (row["description"] or "").strip()
-        row["owner"] = (row["owner"] or "").strip()
-        if not any(row.values()):
-            continue
-        missing = [part for part, value in row.items() if not value]
-        for part in missing:
-            form.add_error(f"{prefix}{part}", messages[part] % {"number": number})
-        if not missing:
-            actions.append(row)
-    return actions
-
-
 class FormulationForm(forms.Form):
     """The formulation of one meeting (feeds `services.formulation_record`)."""
 
@@ -229,22 +173,18 @@ class FormulationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _add_action_fields(self)
+        add_action_fields(self)
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["actions"] = _clean_actions(self)
+        cleaned["actions"] = clean_actions(self)
         return cleaned
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in FORMULATION_FIELDS}
 
     def action_rows(self):
-        """The action fields grouped by row, for the template."""
-        return [
-            [self[f"action_{number}_{part}"] for part in ("description", "owner", "due_on")]
-            for number in range(1, ACTION_ROWS + 1)
-        ]
+        return action_rows(self)
 
 
 class ItemForm(forms.Form):

@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery
+
+from cases import selectors as case_selectors
+from cases.models import Appointment, TRMStage, YoungPerson
 
 from .models import (
     AgreedAction,
@@ -11,6 +14,88 @@ from .models import (
     InterventionItem,
     MeetingAttendance,
 )
+
+
+def meetings_readable_by(user) -> QuerySet:
+    """Meetings of the young people whose formulation `user` may read (archived ones too)."""
+    readable = case_selectors.young_people_visible_to(
+        user, "formulation.read", include_archived=True
+    )
+    return FormulationMeeting.objects.filter(young_person__in=readable).select_related(
+        "young_person__team", "young_person__practitioner", "chair"
+    )
+
+
+def actions_readable_by(user) -> QuerySet:
+    """Agreed actions of the formulations `user` may read (archived young people too)."""
+    readable = case_selectors.young_people_visible_to(
+        user, "formulation.read", include_archived=True
+    )
+    return AgreedAction.objects.filter(
+        formulation__meeting__young_person__in=readable
+    ).select_related("formulation__meeting__young_person__team")
+
+
+def attendance_of(meeting) -> list[MeetingAttendance]:
+    """The agencies invited to a meeting, with whether they attended."""
+    return list(meeting.attendance.select_related("agency"))
+
+
+def formulation_of(meeting) -> Formulation | None:
+    """The meeting's formulation (if recorded yet), with its stage and agreed actions."""
+    return (
+        Formulation.objects.filter(meeting=meeting)
+        .select_related("trm_stage")
+        .prefetch_related("actions")
+        .first()
+    )
+
+
+def overdue_action_count(young_person, today) -> int:
+    """Agreed actions of the young person's formulations not done by their due date."""
+    return AgreedAction.objects.filter(
+        formulation__meeting__young_person=young_person,
+        done_on__isnull=True,
+        due_on__lt=today,
+    ).count()
+
+
+def current_stage(young_person) -> TRMStage | None:
+    """The young person's current TRM stage (the latest assessment), in one query."""
+    latest = case_selectors.with_current_stage(YoungPerson.objects.filter(pk=young_person.pk))
+    return TRMStage.objects.filter(pk=Subquery(latest.values("current_stage_id")[:1])).first()
+
+
+def recent_appointments(young_person, limit: int) -> QuerySet:
+    """The young person's latest appointments, newest first, with the item each delivered."""
+    return (
+        Appointment.objects.filter(young_person=young_person, archived_at__isnull=True)
+        .select_related("delivered_intervention__item")
+        .order_by("-starts_at", "-id")[:limit]
+    )
+
+
+def appointments_of(young_person) -> QuerySet:
+    """The young person's appointments, for finding one to link to a plan item."""
+    return Appointment.objects.filter(young_person=young_person).select_related(
+        "young_person__team", "delivered_intervention"
+    )
+
+
+def items_of(young_person) -> QuerySet:
+    """The young person's plan items, for finding one to change."""
+    return InterventionItem.objects.filter(young_person=young_person).select_related(
+        "young_person__team", "trm_stage", "agency"
+    )
+
+
+def items_in_order(young_person) -> list[InterventionItem]:
+    """The plan's items in sequence, for choosing which one an appointment delivered."""
+    return list(
+        InterventionItem.objects.filter(young_person=young_person)
+        .select_related("trm_stage")
+        .order_by("sequence", "id")
+    )
 
 
 def meetings_for(young_person) -> QuerySet:

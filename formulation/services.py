@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from accounts.history import save_by, save_version
 from cases import services as case_services
 from cases import summary
 from cases.services import ConflictError, ensure_open, event_record
@@ -26,12 +27,6 @@ from .models import (
     MeetingStatus,
 )
 
-
-def _require(user, capability, team):
-    if not policy.may(user, capability, team):
-        raise PermissionDenied
-
-
 # --- Meetings -----------------------------------------------------------------------------------
 
 
@@ -40,7 +35,7 @@ def meeting_schedule(
     *, by, young_person, held_on: date, kind: str, agencies, meeting_ref: str | None = None
 ) -> FormulationMeeting:
     """A psychologist schedules a meeting (initial or review) and invites agencies."""
-    _require(by, "formulation.write", young_person.team)
+    policy.require(by, "formulation.write", young_person.team)
     ensure_open(young_person)
     if kind not in MeetingKind.values:
         raise ValidationError({"kind": [_("Choose initial formulation or review")]})
@@ -67,7 +62,7 @@ def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMe
 
     Only invited agencies can be recorded, and a meeting cannot be held in the future.
     """
-    _require(by, "formulation.write", meeting.young_person.team)
+    policy.require(by, "formulation.write", meeting.young_person.team)
     ensure_open(meeting.young_person)
     errors: dict = {}
     not_held = rules.meeting_not_held_yet(meeting.held_on, today=timezone.localdate())
@@ -90,8 +85,7 @@ def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMe
         row.attendee_name = name if attended else ""
         row.save()
     meeting.status = MeetingStatus.HELD
-    meeting.version += 1
-    meeting.save()
+    save_version(meeting, by)
     event_record(
         young_person=meeting.young_person,
         action="formulation.meeting_held",
@@ -165,7 +159,7 @@ def formulation_record(
     given here are added to the formulation's actions.
     """
     young_person = meeting.young_person
-    _require(by, "formulation.write", young_person.team)
+    policy.require(by, "formulation.write", young_person.team)
     ensure_open(young_person)
     unknown = set(values) - set(FORMULATION_FIELDS)
     if unknown:
@@ -186,8 +180,7 @@ def formulation_record(
     stage_changed = existing is None or existing.trm_stage_id != values["trm_stage"].pk
     for field, value in values.items():
         setattr(formulation, field, value)
-    formulation._history_user = by
-    formulation.save()
+    save_by(formulation, by)
     AgreedAction.objects.bulk_create(
         AgreedAction(
             formulation=formulation,
@@ -270,7 +263,7 @@ def intervention_add(
     status: str = InterventionStatus.PLANNED,
     sequence: int | None = None,
 ) -> InterventionItem:
-    _require(by, "plan.write", young_person.team)
+    policy.require(by, "plan.write", young_person.team)
     ensure_open(young_person)
     values = {
         "title": title,
@@ -301,8 +294,7 @@ def intervention_add(
         sequence=sequence,
         created_by=by,
     )
-    item._history_user = by
-    item.save()
+    save_by(item, by)
     event_record(
         young_person=young_person,
         action="plan.item_added",
@@ -315,7 +307,7 @@ def intervention_add(
 
 @transaction.atomic
 def intervention_update(*, by, item, version: int, **changes) -> InterventionItem:
-    _require(by, "plan.write", item.young_person.team)
+    policy.require(by, "plan.write", item.young_person.team)
     ensure_open(item.young_person)
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
@@ -330,16 +322,14 @@ def intervention_update(*, by, item, version: int, **changes) -> InterventionIte
         raise ValidationError(errors)
     for field, value in values.items():
         setattr(current, field, value)
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     return current
 
 
 @transaction.atomic
 def appointment_link_intervention(*, by, appointment, item) -> DeliveredIntervention | None:
     """Record which plan item an appointment delivered (or unlink with ``item=None``)."""
-    _require(by, "case.edit", appointment.young_person.team)
+    policy.require(by, "case.edit", appointment.young_person.team)
     ensure_open(appointment.young_person)
     if item is not None and item.young_person_id != appointment.young_person_id:
         raise ValidationError({"item": [_("Choose an intervention from this young person's plan")]})

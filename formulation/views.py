@@ -22,20 +22,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access
 from cases import selectors as case_selectors
-from cases.models import Appointment, TRMStage, YoungPerson
 from cases.services import ConflictError
 from cases.views.base import add_service_errors, render_conflict
 
@@ -48,16 +45,12 @@ from .forms import (
     ItemForm,
     MeetingForm,
 )
-from .models import AgreedAction, Formulation, FormulationMeeting, InterventionItem, MeetingKind
+from .models import FormulationMeeting, MeetingKind
 
 #: Appointments listed on the plan page to link to plan items (newest first).
 PLAN_APPOINTMENTS = 20
 
 ITEM_FIELDS = services.ITEM_FIELDS
-
-
-def _in_words(day: date) -> str:
-    return date_format(day, "j F Y")
 
 
 def _deny(request, young_person, capability: str, action: str):
@@ -73,9 +66,14 @@ def _young_person(request, pk, *, capability: str = "formulation.read", action: 
 
     `action`, when given, is written to the access log as well as the selector's "case.view".
     """
-    young_person = case_selectors.young_person_for(request, pk, capability="formulation.read")
-    if not policy.may(request.user, capability, young_person.team):
-        _deny(request, young_person, capability, action or "formulation.change")
+    young_person = case_selectors.young_person_for_action(
+        request,
+        pk,
+        capability=capability,
+        action=action or "formulation.change",
+        read_capability="formulation.read",
+        viewed_as="case.view",
+    )
     if action:
         record_access(request, action=action, obj=young_person)
     return young_person
@@ -86,15 +84,8 @@ def _meeting(request, meeting_pk, *, capability: str = "formulation.read", actio
 
     The view is logged against the young person, so the case's access log shows it.
     """
-    readable = case_selectors.young_people_visible_to(
-        request.user, "formulation.read", include_archived=True
-    )
     try:
-        meeting = (
-            FormulationMeeting.objects.filter(young_person__in=readable)
-            .select_related("young_person__team", "young_person__practitioner", "chair")
-            .get(pk=meeting_pk)
-        )
+        meeting = selectors.meetings_readable_by(request.user).get(pk=meeting_pk)
     except FormulationMeeting.DoesNotExist:
         record_access(
             request,
@@ -164,7 +155,7 @@ def meeting_create(request, pk):
             messages.success(
                 request,
                 _("%(kind)s on %(date)s scheduled")
-                % {"kind": meeting.get_kind_display(), "date": _in_words(meeting.held_on)},
+                % {"kind": meeting.get_kind_display(), "date": dates.in_words(meeting.held_on)},
             )
             return _to_meetings(young_person, meeting)
     return render(
@@ -179,7 +170,7 @@ def attendance_edit(request, meeting_pk):
     meeting = _meeting(
         request, meeting_pk, capability="formulation.write", action="formulation.view"
     )
-    invited = list(meeting.attendance.select_related("agency"))
+    invited = selectors.attendance_of(meeting)
     form = AttendanceForm(request.POST or None, invited=invited)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +183,7 @@ def attendance_edit(request, meeting_pk):
             messages.success(
                 request,
                 _("Attendance at the meeting on %(date)s recorded")
-                % {"date": _in_words(meeting.held_on)},
+                % {"date": dates.in_words(meeting.held_on)},
             )
             return _to_meetings(meeting.young_person, meeting)
     return render(
@@ -226,7 +217,7 @@ def _formulation_initial(meeting, existing) -> dict:
 
 def _shown(value) -> str:
     if isinstance(value, date):
-        return _in_words(value)
+        return dates.in_words(value)
     return "" if value is None else str(value)
 
 
@@ -237,12 +228,7 @@ def formulation_edit(request, meeting_pk):
         request, meeting_pk, capability="formulation.write", action="formulation.view"
     )
     young_person = meeting.young_person
-    existing = (
-        Formulation.objects.filter(meeting=meeting)
-        .select_related("trm_stage")
-        .prefetch_related("actions")
-        .first()
-    )
+    existing = selectors.formulation_of(meeting)
     if request.method != "POST":
         form = FormulationForm(initial=_formulation_initial(meeting, existing))
     else:
@@ -264,7 +250,7 @@ def formulation_edit(request, meeting_pk):
                 messages.success(
                     request,
                     _("Formulation of the meeting on %(date)s saved")
-                    % {"date": _in_words(meeting.held_on)},
+                    % {"date": dates.in_words(meeting.held_on)},
                 )
                 return _to_meetings(young_person, meeting)
     return render(
@@ -303,14 +289,9 @@ def _formulation_conflict(request, form, current, young_person):
 @require_POST
 def action_complete(request, action_pk):
     """Mark an agreed action of a formulation as done today."""
-    readable = case_selectors.young_people_visible_to(
-        request.user, "formulation.read", include_archived=True
-    )
     action = get_visible_or_404(
         request,
-        AgreedAction.objects.filter(formulation__meeting__young_person__in=readable).select_related(
-            "formulation__meeting__young_person__team"
-        ),
+        selectors.actions_readable_by(request.user),
         action="formulation.action_complete",
         pk=action_pk,
     )
@@ -401,25 +382,15 @@ def formulation_pdf(request, meeting_pk):
 # --- The intervention plan ---------------------------------------------------------------------
 
 
-def _current_stage(young_person) -> TRMStage | None:
-    """The young person's current TRM stage (the latest assessment), in one query."""
-    latest = case_selectors.with_current_stage(YoungPerson.objects.filter(pk=young_person.pk))
-    return TRMStage.objects.filter(pk=Subquery(latest.values("current_stage_id")[:1])).first()
-
-
 @login_required
 @require_GET
 def plan(request, pk):
     """The plan in order, warning beside items that target a stage above the current one."""
     young_person = _young_person(request, pk)
     team = young_person.team
-    current_stage = _current_stage(young_person)
+    current_stage = selectors.current_stage(young_person)
     rows = selectors.plan_for(young_person, current_stage.number if current_stage else None)
-    appointments = (
-        Appointment.objects.filter(young_person=young_person, archived_at__isnull=True)
-        .select_related("delivered_intervention__item")
-        .order_by("-starts_at", "-id")[:PLAN_APPOINTMENTS]
-    )
+    appointments = selectors.recent_appointments(young_person, PLAN_APPOINTMENTS)
     return render(
         request,
         "formulation/plan.html",
@@ -462,9 +433,7 @@ def item_edit(request, pk, item_pk):
     young_person = _young_person(request, pk, capability="plan.write")
     item = get_visible_or_404(
         request,
-        InterventionItem.objects.filter(young_person=young_person).select_related(
-            "young_person__team", "trm_stage", "agency"
-        ),
+        selectors.items_of(young_person),
         action="interventionitem.view",
         pk=item_pk,
     )
@@ -525,17 +494,11 @@ def appointment_link(request, pk, appointment_pk):
     young_person = _young_person(request, pk, capability="case.edit")
     appointment = get_visible_or_404(
         request,
-        Appointment.objects.filter(young_person=young_person).select_related(
-            "young_person__team", "delivered_intervention"
-        ),
+        selectors.appointments_of(young_person),
         action="appointment.view",
         pk=appointment_pk,
     )
-    items = list(
-        InterventionItem.objects.filter(young_person=young_person)
-        .select_related("trm_stage")
-        .order_by("sequence", "id")
-    )
+    items = selectors.items_in_order(young_person)
     linked = getattr(appointment, "delivered_intervention", None)
     form = AppointmentLinkForm(
         request.POST or None,
@@ -551,7 +514,7 @@ def appointment_link(request, pk, appointment_pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            when = _in_words(timezone.localtime(appointment.starts_at).date())
+            when = dates.in_words(appointment.starts_at)
             if item is None:
                 text = _("Appointment on %(date)s is not linked to the plan") % {"date": when}
             else:
@@ -582,11 +545,7 @@ def panel_context(request, young_person) -> dict | None:
         return None
     today = timezone.localdate()
     latest = selectors.latest_formulation(young_person)
-    overdue_actions = AgreedAction.objects.filter(
-        formulation__meeting__young_person=young_person,
-        done_on__isnull=True,
-        due_on__lt=today,
-    ).count()
+    overdue_actions = selectors.overdue_action_count(young_person, today)
     return {
         "young_person": young_person,
         "latest": latest,

@@ -19,7 +19,7 @@ file itself.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
@@ -44,11 +44,6 @@ ACTION_ROWS_PER_PAGE = 50
 REPORT_CACHE_SECONDS = 10 * 60
 
 
-def _require(user, capability: str) -> None:
-    if not policy.may(user, capability):
-        raise PermissionDenied
-
-
 @login_required
 @require_GET
 def measure_list(request):
@@ -60,7 +55,7 @@ def measure_list(request):
 @require_http_methods(["GET", "POST"])
 def run_create(request):
     """Ask for a report; it runs in the background and its page shows the progress."""
-    _require(request.user, RUN_CAPABILITY)
+    policy.require(request.user, RUN_CAPABILITY)
     teams = list(selectors.report_teams_for(request.user))
     may_request_dataset = policy.may(request.user, DATASET_CAPABILITY)
     if request.method == "POST":
@@ -97,7 +92,7 @@ def run_create(request):
 @require_GET
 def run_list(request):
     """The user's own report runs, newest first."""
-    _require(request.user, RUN_CAPABILITY)
+    policy.require(request.user, RUN_CAPABILITY)
     page = Paginator(selectors.runs_for(request.user), RUNS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -181,7 +176,7 @@ def run_download(request, pk, kind):
 @require_GET
 def action_list(request):
     """The open cases behind the numbers that need a manager's attention, by action."""
-    _require(request.user, selectors.MANAGEMENT_CAPABILITY)
+    policy.require(request.user, selectors.MANAGEMENT_CAPABILITY)
     teams = list(selectors.management_teams_for(request.user))
     actions = selectors.actions()
     form = ActionListForm(request.GET or None, teams=teams, actions=actions)

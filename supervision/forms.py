@@ -10,11 +10,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Role
+from cases.forms import actions
 from cases.forms.records import date_field, text_field
 
-#: How many new agreed actions one form can add.
-ACTION_ROWS = 3
-ACTION_PARTS = ("description", "owner", "due_on", "young_person")
+#: A session's actions may be about one young person, and need no due date.
+ACTION_PARTS = (*actions.ACTION_PARTS, "young_person")
+REQUIRED_ACTION_PARTS = ("description", "owner")
 
 
 class CaseChoices(forms.ModelMultipleChoiceField):
@@ -24,64 +25,21 @@ class CaseChoices(forms.ModelMultipleChoiceField):
         return f"{obj.reference} – {obj.full_name}"
 
 
-def _add_action_fields(form, young_people) -> None:
-    """Optional rows of description / owner / due date / young person."""
-    for number in range(1, ACTION_ROWS + 1):
-        prefix = f"action_{number}_"
-        form.fields[f"{prefix}description"] = forms.CharField(
-            label=_("Action %(number)d: what is to be done") % {"number": number},
-            required=False,
-            max_length=500,
-            error_messages={
-                "max_length": _("Action %(number)d must be 500 characters or fewer")
-                % {"number": number}
-            },
-        )
-        form.fields[f"{prefix}owner"] = forms.CharField(
-            label=_("Action %(number)d: who will do it") % {"number": number},
-            required=False,
-            max_length=200,
-            error_messages={
-                "max_length": _("Who will do action %(number)d must be 200 characters or fewer")
-                % {"number": number}
-            },
-        )
-        form.fields[f"{prefix}due_on"] = date_field(
-            _("Action %(number)d: due by") % {"number": number},
-            invalid_message=_("The due date of action %(number)d must be a real date")
-            % {"number": number},
-        )
-        form.fields[f"{prefix}young_person"] = forms.ModelChoiceField(
-            label=_("Action %(number)d: about which young person") % {"number": number},
-            queryset=young_people,
-            required=False,
-            empty_label=_("Not about one young person"),
-            error_messages={"invalid_choice": _("Select a young person from the list")},
-        )
+def _young_person_field(young_people):
+    """An action may name the young person it is about (one of the session's team)."""
 
+    def fields(number: int) -> dict:
+        return {
+            "young_person": forms.ModelChoiceField(
+                label=_("Action %(number)d: about which young person") % {"number": number},
+                queryset=young_people,
+                required=False,
+                empty_label=_("Not about one young person"),
+                error_messages={"invalid_choice": _("Select a young person from the list")},
+            )
+        }
 
-def _clean_actions(form) -> list[dict]:
-    """The filled-in action rows; a half-filled row gets a message on each missing part."""
-    actions = []
-    for number in range(1, ACTION_ROWS + 1):
-        prefix = f"action_{number}_"
-        row = {part: form.cleaned_data.get(f"{prefix}{part}") for part in ACTION_PARTS}
-        row["description"] = (row["description"] or "").strip()
-        row["owner"] = (row["owner"] or "").strip()
-        if not any(row.values()) or form.has_error(f"{prefix}due_on"):
-            continue
-        if not row["description"]:
-            form.add_error(
-                f"{prefix}description",
-                _("Enter what is to be done for action %(number)d") % {"number": number},
-            )
-        if not row["owner"]:
-            form.add_error(
-                f"{prefix}owner", _("Enter who will do action %(number)d") % {"number": number}
-            )
-        if row["description"] and row["owner"]:
-            actions.append(row)
-    return actions
+    return fields
 
 
 class SessionNotesForm(forms.Form):
@@ -113,19 +71,17 @@ class SessionNotesForm(forms.Form):
         super().__init__(*args, **kwargs)
         young_people = young_people.order_by("reference")
         self.fields["cases"].queryset = young_people
-        _add_action_fields(self, young_people)
+        actions.add_action_fields(self, _young_person_field(young_people))
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["actions"] = _clean_actions(self)
+        cleaned["actions"] = actions.clean_actions(
+            self, parts=ACTION_PARTS, required=REQUIRED_ACTION_PARTS
+        )
         return cleaned
 
     def action_rows(self):
-        """The action fields grouped by row, for the template."""
-        return [
-            [self[f"action_{number}_{part}"] for part in ACTION_PARTS]
-            for number in range(1, ACTION_ROWS + 1)
-        ]
+        return actions.action_rows(self, ACTION_PARTS)
 
 
 class PractitionerChoices(forms.ModelChoiceField):

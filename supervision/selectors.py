@@ -41,6 +41,17 @@ def may_read_notes(user, session) -> bool:
     return user.is_authenticated and user.pk in (session.psychologist_id, session.practitioner_id)
 
 
+def notes_of(session) -> dict:
+    """The notes that `sessions_visible_to` leaves out; ask `may_read_notes` first."""
+    return SupervisionSession.objects.values(*NOTE_FIELDS).get(pk=session.pk)
+
+
+def actions_visible_to(user) -> QuerySet:
+    """Agreed actions of the sessions the user may see."""
+    visible = sessions_visible_to(user).values("pk")
+    return SupervisionAction.objects.filter(session_id__in=visible).select_related("session")
+
+
 def supervision_for_case(young_person) -> QuerySet:
     """Sessions in which the case was discussed, with their actions; notes are not loaded."""
     return (

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from accounts.history import save_version
 from accounts.models import Membership, Role
 from cases import rules
 from cases.services import ConflictError, event_record
@@ -89,8 +90,7 @@ def session_record(
     `team`: the practitioner's team the session belongs to (its manager sees it); without
     one, the first team (by name) that the psychologist serves and the practitioner works in.
     """
-    if not policy.may(by, "supervision.create"):
-        raise PermissionDenied
+    policy.require(by, "supervision.create")
     cases, actions = list(cases), list(actions)
     if team is None:
         team = shared_team(by, practitioner)
@@ -164,9 +164,7 @@ def session_update(
         raise ValidationError(errors)
     current.shared_notes = shared_notes
     current.private_notes = private_notes
-    current.version += 1
-    current._history_user = by
-    current.save()
+    save_version(current, by)
     current.cases.set(cases)
     _add_actions(current, new_actions)
     return current

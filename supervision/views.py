@@ -21,11 +21,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access, record_list_view
 from cases import selectors as case_selectors
 from cases.services import ConflictError
@@ -33,15 +32,11 @@ from cases.views.base import add_service_errors
 
 from . import selectors, services
 from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm
-from .models import SupervisionAction, SupervisionSession
+from .models import SupervisionSession
 
 SESSIONS_PAGE_SIZE = 25
 #: Sessions the record page lists (newest first).
 PANEL_SESSIONS = 10
-
-
-def _in_words(day) -> str:
-    return date_format(day, "j F Y")
 
 
 def _session(request, session_pk, *, action: str) -> SupervisionSession:
@@ -55,7 +50,7 @@ def _notes(request, session) -> dict | None:
     """The shared and private notes, for the practitioner and the psychologist only."""
     if not selectors.may_read_notes(request.user, session):
         return None
-    return SupervisionSession.objects.values("shared_notes", "private_notes").get(pk=session.pk)
+    return selectors.notes_of(session)
 
 
 def _cases_to_choose(user, *, practitioner, team, session=None):
@@ -70,8 +65,7 @@ def _cases_to_choose(user, *, practitioner, team, session=None):
 @login_required
 @require_GET
 def session_list(request):
-    if not policy.may(request.user, "supervision.actions.read"):
-        raise PermissionDenied
+    policy.require(request.user, "supervision.actions.read")
     sessions = selectors.sessions_visible_to(request.user)
     page = Paginator(sessions, SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
@@ -105,8 +99,7 @@ def session_create(request):
     The choice travels in the query string (`?supervised=`), so the second step's form posts
     back to the same address and, on an error, shows again with everything typed.
     """
-    if not policy.may(request.user, "supervision.create"):
-        raise PermissionDenied
+    policy.require(request.user, "supervision.create")
     choice = PractitionerChoiceForm(
         request.GET if "supervised" in request.GET else None,
         teams=policy.teams_for(request.user, "supervision.create"),
@@ -137,7 +130,7 @@ def session_create(request):
             messages.success(
                 request,
                 _("Supervision session with %(name)s on %(date)s recorded")
-                % {"name": session.practitioner, "date": _in_words(session.held_on)},
+                % {"name": session.practitioner, "date": dates.in_words(session.held_on)},
             )
             return redirect("supervision:session-detail", session_pk=session.pk)
     return render(
@@ -207,7 +200,7 @@ def session_edit(request, session_pk):
                 messages.success(
                     request,
                     _("Supervision session on %(date)s saved")
-                    % {"date": _in_words(session.held_on)},
+                    % {"date": dates.in_words(session.held_on)},
                 )
                 return redirect("supervision:session-detail", session_pk=session.pk)
     return render(
@@ -242,10 +235,9 @@ def _session_conflict(request, form, current, choices):
 @require_POST
 def action_complete(request, action_pk):
     """The practitioner or the psychologist marks an agreed action as done today."""
-    visible = selectors.sessions_visible_to(request.user).values("pk")
     action = get_visible_or_404(
         request,
-        SupervisionAction.objects.filter(session_id__in=visible).select_related("session"),
+        selectors.actions_visible_to(request.user),
         action="supervision.action_complete",
         pk=action_pk,
     )

@@ -284,6 +284,41 @@ def test_error_prefix_in_the_title_when_the_form_has_errors():
     assert "<title>Error: Record consent – ECM case management</title>" in html
 
 
+def test_summary_list_row_escapes_text_and_keeps_captured_markup():
+    template = engines["django"].from_string(
+        "{% load govuk_components %}"
+        "{% govuk_capture as value %}<strong>{{ stage }}</strong>{% endgovuk_capture %}"
+        '{% include "govuk/components/summary_list_row.html" with key=name value=value'
+        ' hasActions=True actionHref="/stage" actionText="Change" actionVisuallyHiddenText=name'
+        " only %}"
+        '{% include "govuk/components/summary_list_row.html" with key="Plain" value=name'
+        " hasActions=False only %}"
+    )
+    html = template.render({"name": "<b>Jo</b>", "stage": "Safety & routine"})
+
+    assert '<dt class="govuk-summary-list__key">&lt;b&gt;Jo&lt;/b&gt;</dt>' in html
+    assert "<strong>Safety &amp; routine</strong>" in html
+    assert (
+        '<a class="govuk-link" href="/stage">Change'
+        '<span class="govuk-visually-hidden"> &lt;b&gt;Jo&lt;/b&gt;</span></a>' in html
+    )
+    assert html.count("govuk-summary-list__row--no-actions") == 1
+
+
+def test_notification_banner_takes_captured_markup_and_an_id():
+    template = engines["django"].from_string(
+        "{% load govuk_components %}"
+        '{% govuk_capture as body %}<p class="govuk-body">{{ reason }}</p>{% endgovuk_capture %}'
+        '{% include "govuk/components/notification_banner.html" with html=body'
+        ' titleText="Archived" titleId="archived-title" id="archived" only %}'
+    )
+    html = template.render({"reason": "<script>"})
+
+    assert 'id="archived"' in html and 'aria-labelledby="archived-title"' in html
+    assert ">Archived</h2>" in html
+    assert '<p class="govuk-body">&lt;script&gt;</p>' in html
+
+
 def test_messages_become_notification_banners():
     from django.contrib.messages import constants
     from django.contrib.messages.storage.base import Message

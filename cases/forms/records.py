@@ -7,9 +7,9 @@ arguments of the service it feeds, so a view passes `form.cleaned_data` straight
 """
 
 from django import forms
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from accounts import dates
 
 from ..models import (
     AppointmentKind,
@@ -85,7 +85,7 @@ def order_label(order: Order) -> str:
     """How an order is named in a list of one young person's orders."""
     return _("%(type)s from %(date)s") % {
         "type": order.get_order_type_display(),
-        "date": date_format(order.start_date, "j F Y"),
+        "date": dates.in_words(order.start_date),
     }
 
 
@@ -361,7 +361,7 @@ class AppointmentForm(forms.Form):
         if value is None or value == "":
             return ""
         if name == "starts_at":
-            return date_format(timezone.localtime(value), "j F Y, H:i")
+            return dates.in_words_with_time(value)
         choices = getattr(self.fields[name], "choices", None)
         if choices:
             return str(dict(choices).get(str(value), value))

@@ -25,11 +25,6 @@ from .base import add_service_errors
 PER_PAGE = 25
 
 
-def _require(user, capability: str, team=None) -> None:
-    if not policy.may(user, capability, team):
-        raise PermissionDenied
-
-
 def _page(request, queryset, *, count: int | None = None):
     """The requested page; a page number that is not a number or past the end still shows one.
 
@@ -55,7 +50,7 @@ def _logged_filters(filters: dict, page) -> dict:
 @require_GET
 def my_caseload(request):
     """Every young person allocated to me, with status, stage, contacts and warnings."""
-    _require(request.user, "case.edit")
+    policy.require(request.user, "case.edit")
     stages = selectors.stages_by_id()
     form = CaseloadFilterForm(request.GET, stages=stages)
     filters = form.filters()
@@ -79,7 +74,7 @@ def my_caseload(request):
 @require_GET
 def my_appointments(request):
     """Upcoming and recent appointments of my caseload, each with a link to its outcome."""
-    _require(request.user, "case.edit")
+    policy.require(request.user, "case.edit")
     limit = 50
     upcoming = list(selectors.appointments_for_caseload(request.user, upcoming=True, limit=limit))
     recent = list(selectors.appointments_for_caseload(request.user, upcoming=False, limit=limit))
@@ -102,7 +97,7 @@ def my_appointments(request):
 @require_GET
 def team_list(request):
     """The teams whose cases I may read: the teams I work in, manage or serve."""
-    _require(request.user, "case.read")
+    policy.require(request.user, "case.read")
     teams = [
         {"team": team, "manages": policy.may(request.user, "case.allocate", team)}
         for team in policy.teams_for(request.user, "case.read").order_by("name")

@@ -10,17 +10,15 @@ from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import policy
-from accounts.access_log import get_visible_or_404, record_access
+from accounts import dates
+from accounts.access_log import get_visible_or_404
 
 from .. import selectors, services
 from ..forms.records import (
@@ -63,29 +61,11 @@ ARCHIVABLE = {
 }
 
 
-def _young_person_to_change(request, pk, capability: str = "case.edit"):
-    """The young person, if the user may use `capability` on their case.
-
-    Found with `case.read` first, so that someone who cannot see the case at all (another
-    team, an evaluator, an administrator) gets the selector's logged 404, while someone who
-    can read it but not change it (a psychologist, for anything but TRM) is told 403: the
-    case's existence is no secret to them. The refusal is logged too.
-    """
-    young_person = selectors.young_person_for(request, pk, capability="case.read")
-    if not policy.may(request.user, capability, young_person.team):
-        record_access(
-            request,
-            action="case.change",
-            obj=young_person,
-            allowed=False,
-            detail=f"lacks {capability}",
-        )
-        raise PermissionDenied
-    return young_person
-
-
 def changes_young_person(capability: str = "case.edit"):
-    """View decorator: sign-in, the young person from `pk` (see above), GET or POST only.
+    """View decorator: sign-in, the young person from `pk`, GET or POST only.
+
+    Someone who cannot see the case gets a 404; someone who can read it but not use
+    `capability` (a psychologist, for anything but TRM) a 403 (`young_person_for_action`).
 
     The view receives the young person instead of `pk`. Archived cases are kept as they
     were: readable, not added to.
@@ -96,7 +76,9 @@ def changes_young_person(capability: str = "case.edit"):
         @require_http_methods(["GET", "POST"])
         @wraps(view)
         def wrapped(request, pk, **kwargs):
-            young_person = _young_person_to_change(request, pk, capability)
+            young_person = selectors.young_person_for_action(
+                request, pk, capability=capability, action="case.change", viewed_as="case.view"
+            )
             if young_person.is_archived:
                 messages.info(request, _("This record is archived and can no longer be changed."))
                 return _back_to_record(young_person)
@@ -111,7 +93,7 @@ def _record_of(request, young_person, model, record_pk):
     """One record about this young person (404, logged, for anyone else's)."""
     return get_visible_or_404(
         request,
-        model.objects.filter(young_person=young_person).select_related("young_person__team"),
+        selectors.records_about(young_person, model),
         action=f"{model._meta.model_name}.view",
         pk=record_pk,
     )
@@ -123,10 +105,6 @@ def _form_data(request):
 
 def _back_to_record(young_person):
     return redirect("cases:youngperson-detail", pk=young_person.pk)
-
-
-def _on_day(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y")
 
 
 def _record_form(request, young_person, form, template: str, *, write, success):
@@ -266,7 +244,7 @@ def appointment_create(request, young_person):
         "cases/appointment_form.html",
         write=_writer(services.appointment_log, request, young_person),
         success=lambda appointment: (
-            _("Appointment on %(date)s saved") % {"date": _on_day(appointment.starts_at)}
+            _("Appointment on %(date)s saved") % {"date": dates.in_words(appointment.starts_at)}
         ),
     )
 
@@ -290,7 +268,7 @@ def appointment_edit(request, young_person, appointment_pk):
         else:
             messages.success(
                 request,
-                _("Appointment on %(date)s updated") % {"date": _on_day(saved.starts_at)},
+                _("Appointment on %(date)s updated") % {"date": dates.in_words(saved.starts_at)},
             )
             return _back_to_record(young_person)
     return _appointment_page(request, young_person, form, appointment)
@@ -384,9 +362,9 @@ def _summary_rows(record) -> list[dict]:
         if field.choices:
             value = getattr(record, f"get_{field.name}_display")()
         elif isinstance(value, datetime):
-            value = date_format(timezone.localtime(value), "j F Y, H:i")
+            value = dates.in_words_with_time(value)
         elif isinstance(value, date):
-            value = date_format(value, "j F Y")
+            value = dates.in_words(value)
         elif isinstance(value, Order):
             value = order_label(value)
         rows.append({"key": {"text": capfirst(field.verbose_name)}, "value": {"text": str(value)}})

@@ -1,7 +1,8 @@
 """One young person: the referral, the record page, corrections, archiving, the full
 timeline, the TRM chart, and (for managers) the change history and the access log.
 
-Every page finds the young person through `selectors.young_person_for`, which scopes the
+Every page finds the young person through `selectors.young_person_for` (or
+`young_person_for_action`, for pages that need more than reading the case), which scopes the
 lookup to the user's teams, answers 404 for anything outside them and writes the access-log
 row. Pages about one young person therefore cost the same number of queries whatever the
 number of records (one query per kind of record, never one per row).
@@ -14,44 +15,29 @@ rather than "not there".
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import ForeignKey
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import policy
-from accounts.access_log import action_label
-from accounts.models import AccessLogEntry
+from accounts import dates, policy
+from accounts.access_log import action_label, entries_about
 
-from .. import charts, panels, selectors, services
+from .. import change_history, charts, panels, selectors, services
 from ..forms.young_people import ArchiveForm, ReferralForm, YoungPersonEditForm
 from ..models import (
-    Appointment,
-    Breach,
-    Consent,
     ConsentDecision,
     ConsentParty,
     ConsentPurpose,
-    CustodyEpisode,
-    Need,
-    NeedCategory,
-    Offence,
-    Order,
-    TRMAssessment,
-    TRMStage,
-    YoungPerson,
 )
 from .base import add_service_errors, render_conflict
 
@@ -113,21 +99,6 @@ CONSENT_TAG_CLASSES = {
 }
 
 
-def _young_person_for_action(request, pk, *, capability: str, action: str) -> YoungPerson:
-    """The young person if the user may do `capability` to them.
-
-    404 (logged) outside the teams where the user may read the case; 403 inside them, where
-    the user already knows the record exists (see the module docstring).
-    """
-    try:
-        return selectors.young_person_for(request, pk, capability=capability, action=action)
-    except Http404:
-        readable = selectors.young_people_visible_to(request.user, include_archived=True)
-        if readable.filter(pk=pk).exists():
-            raise PermissionDenied from None
-        raise
-
-
 def _timeline_rows(entries):
     return [{"entry": entry, "archive_kind": ARCHIVE_KIND[entry.kind]} for entry in entries]
 
@@ -147,8 +118,7 @@ def _refuse_if_archived(request, young_person):
 @require_http_methods(["GET", "POST"])
 def refer(request):
     """Add a referral: the young person's details, team and allocated practitioner."""
-    if not policy.may(request.user, "case.edit"):
-        raise PermissionDenied
+    policy.require(request.user, "case.edit")
     teams = policy.teams_for(request.user, "case.edit").order_by("name")
     form = ReferralForm(request.POST or None, user=request.user, teams=teams)
     if request.method == "POST" and form.is_valid():
@@ -231,14 +201,14 @@ def detail(request, pk):
 
 # --- Correcting and archiving ------------------------------------------------------------------
 
-EDIT_FIELDS = ("given_name", "family_name", "date_of_birth", "gender", "ethnicity", "referral_date")
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     """Correct the young person's details, refusing to overwrite someone else's change."""
-    young_person = _young_person_for_action(request, pk, capability="case.edit", action="case.edit")
+    young_person = selectors.young_person_for_action(
+        request, pk, capability="case.edit", action="case.edit"
+    )
     if refused := _refuse_if_archived(request, young_person):
         return refused
     if request.method == "POST":
@@ -262,7 +232,7 @@ def edit(request, pk):
                 )
                 return redirect("cases:youngperson-detail", pk=young_person.pk)
     else:
-        initial = {name: getattr(young_person, name) for name in EDIT_FIELDS}
+        initial = {name: getattr(young_person, name) for name in services.EDITABLE_DETAILS}
         form = YoungPersonEditForm(initial={**initial, "version": young_person.version})
     return render(
         request,
@@ -274,7 +244,7 @@ def edit(request, pk):
 def _shown(form_field, value) -> str:
     """A value as the conflict page shows it: dates in words, choices by their label."""
     if isinstance(value, date):
-        return date_format(value, "j F Y")
+        return dates.in_words(value)
     choices = dict(getattr(form_field, "choices", ()) or ())
     return str(choices.get(value, value if value is not None else ""))
 
@@ -282,7 +252,7 @@ def _shown(form_field, value) -> str:
 def _details_conflict(request, form, current):
     """Show the other person's saved values beside this user's (kept) input."""
     rows = []
-    for name in EDIT_FIELDS:
+    for name in services.EDITABLE_DETAILS:
         form_field = form.fields[name]
         saved, typed = getattr(current, name), form.cleaned_data.get(name)
         if saved != typed:
@@ -303,7 +273,7 @@ def _details_conflict(request, form, current):
 @require_http_methods(["GET", "POST"])
 def archive(request, pk):
     """Archive the young person's record (it leaves lists, stays readable) with a reason."""
-    young_person = _young_person_for_action(
+    young_person = selectors.young_person_for_action(
         request, pk, capability="case.edit", action="case.archive"
     )
     if refused := _refuse_if_archived(request, young_person):
@@ -371,168 +341,6 @@ def trm_chart(request, pk):
 
 # --- Managers: change history and access log ---------------------------------------------------
 
-#: The young person and every kind of record about them whose history the page shows.
-HISTORY_MODELS = (
-    YoungPerson,
-    Need,
-    Offence,
-    Order,
-    Breach,
-    CustodyEpisode,
-    Consent,
-    TRMAssessment,
-    Appointment,
-)
-#: Never shown as a change: the link to the young person itself.
-HISTORY_EXCLUDED_FIELDS = ("young_person",)
-
-
-@dataclass
-class FieldChange:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: object
-    what: str
-    kind: str  # "created", "changed" or "deleted"
-    changes: list[FieldChange] = field(default_factory=list)
-
-
-def _historical_rows(young_person):
-    """Each model's historical rows for this young person: one query per model."""
-    for model in HISTORY_MODELS:
-        rows = model.history.select_related("history_user")
-        if model is YoungPerson:
-            rows = rows.filter(id=young_person.pk)
-        else:
-            rows = rows.filter(young_person_id=young_person.pk)
-        yield model, list(rows.order_by("id", "history_date", "history_id"))
-
-
-class _Lookups:
-    """Related objects named in the history, fetched in one query per related model."""
-
-    def __init__(self, wanted: dict):
-        self.objects = {}
-        preloaded = {
-            NeedCategory: lambda: {c.pk: c for c in NeedCategory.objects.all()},
-            TRMStage: selectors.stages_by_id,
-        }
-        for model, ids in wanted.items():
-            loader = preloaded.get(model)
-            found = loader() if loader else model._default_manager.in_bulk(ids)
-            for pk, obj in found.items():
-                self.objects[(model, pk)] = obj
-
-    def get(self, model, pk):
-        return self.objects.get((model, pk))
-
-
-def _value_shown(model_field, value, lookups: _Lookups) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(model_field, ForeignKey):
-        obj = lookups.get(model_field.related_model, value)
-        return str(obj) if obj is not None else f"#{value}"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
-    if isinstance(value, date):
-        return date_format(value, "j F Y")
-    return str(value)
-
-
-def _capitalised(text) -> str:
-    text = str(text)
-    return text[:1].upper() + text[1:]
-
-
-def _describe(model, row, lookups: _Lookups) -> str:
-    """A short name for the record a historical row is about ("Need: Self-harm")."""
-    name = _capitalised(model._meta.verbose_name)
-    summaries = {
-        YoungPerson: lambda: _("Young person's details"),
-        Need: lambda: str(lookups.get(NeedCategory, row.category_id) or ""),
-        Offence: lambda: row.description,
-        Order: lambda: row.get_order_type_display(),
-        Breach: lambda: date_format(row.breach_date, "j F Y"),
-        CustodyEpisode: lambda: date_format(row.start_date, "j F Y"),
-        Consent: lambda: f"{row.get_party_display()}, {row.get_purpose_display()}",
-        TRMAssessment: lambda: str(lookups.get(TRMStage, row.stage_id) or ""),
-        Appointment: lambda: date_format(timezone.localtime(row.starts_at), "j F Y, H:i"),
-    }
-    summary = summaries[model]()
-    if model is YoungPerson:
-        return summary
-    return f"{name}: {summary}" if summary else name
-
-
-def change_history(young_person) -> list[HistoryEntry]:
-    """Who changed what and when, before → after, newest first, in a fixed number of queries.
-
-    Diffs come from consecutive historical rows of each record (`diff_against`, which
-    compares in Python); related objects are then named from one query per related model.
-    """
-    diffs = []  # (model, row, delta or None)
-    for model, rows in _historical_rows(young_person):
-        previous = None
-        for row in rows:
-            if previous is not None and previous.id == row.id:
-                delta = row.diff_against(previous, excluded_fields=HISTORY_EXCLUDED_FIELDS)
-            else:
-                delta = None
-            diffs.append((model, row, delta))
-            previous = row
-
-    wanted = defaultdict(set)
-    for model, row, delta in diffs:
-        if model is Need:
-            wanted[NeedCategory].add(row.category_id)
-        if model is TRMAssessment:
-            wanted[TRMStage].add(row.stage_id)
-        for change in delta.changes if delta else ():
-            model_field = model._meta.get_field(change.field)
-            if isinstance(model_field, ForeignKey):
-                wanted[model_field.related_model].update(
-                    value for value in (change.old, change.new) if value is not None
-                )
-    lookups = _Lookups(wanted)
-
-    entries = []
-    for model, row, delta in diffs:
-        kind = {"+": "created", "-": "deleted"}.get(row.history_type, "changed")
-        changes = []
-        for change in delta.changes if delta else ():
-            model_field = model._meta.get_field(change.field)
-            changes.append(
-                FieldChange(
-                    label=_capitalised(model_field.verbose_name),
-                    before=_value_shown(model_field, change.old, lookups),
-                    after=_value_shown(model_field, change.new, lookups),
-                )
-            )
-        if kind == "changed" and not changes:
-            continue  # saved without a visible change (for example only the version moved)
-        entries.append(
-            HistoryEntry(
-                when=row.history_date,
-                who=row.history_user,
-                what=_describe(model, row, lookups),
-                kind=kind,
-                changes=changes,
-            )
-        )
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries
-
 
 def _event_value(value) -> str:
     if isinstance(value, bool):
@@ -544,7 +352,7 @@ def _event_value(value) -> str:
 @require_GET
 def history(request, pk):
     """Managers: every change to the case (who, when, before → after) and its domain events."""
-    young_person = _young_person_for_action(
+    young_person = selectors.young_person_for_action(
         request, pk, capability="case.history.read", action="case.history"
     )
     events = [
@@ -552,7 +360,7 @@ def history(request, pk):
             "event": event,
             "label": services.event_label(event.action),
             "details": sorted(
-                (_capitalised(str(key).replace("_", " ")), _event_value(value))
+                (change_history.capitalised(str(key).replace("_", " ")), _event_value(value))
                 for key, value in event.data.items()
             ),
         }
@@ -563,7 +371,7 @@ def history(request, pk):
         "cases/youngperson_history.html",
         {
             "young_person": young_person,
-            "changes": change_history(young_person),
+            "changes": change_history.change_history(young_person),
             "events": events,
         },
     )
@@ -573,12 +381,10 @@ def history(request, pk):
 @require_GET
 def access_log(request, pk):
     """Managers: who viewed this case or tried to, newest first."""
-    young_person = _young_person_for_action(
+    young_person = selectors.young_person_for_action(
         request, pk, capability="case.access_log.read", action="case.access_log"
     )
-    entries = AccessLogEntry.objects.filter(
-        object_type=YoungPerson._meta.label_lower, object_id=str(young_person.pk)
-    ).order_by("-at", "-id")
+    entries = entries_about(young_person)
     page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"entry": entry, "label": action_label(entry.action)} for entry in page.object_list]
     return render(

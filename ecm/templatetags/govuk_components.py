@@ -103,6 +103,29 @@ def govuk_table(
     return mark_safe("\n".join(parts))  # noqa: S308 (every value above is escaped)
 
 
+class _CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        # Rendered template output: every variable in it was escaped as it was rendered.
+        context[self.name] = mark_safe(self.nodelist.render(context))  # noqa: S308
+        return ""
+
+
+@register.tag
+def govuk_capture(parser, token):
+    """``{% govuk_capture as name %}...{% endgovuk_capture %}``: the rendered block as a safe
+    string, to pass as a component's ``html`` (what Nunjucks' ``{% set %}`` block does for the
+    GOV.UK Frontend macros)."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% govuk_capture as name %}")
+    nodelist = parser.parse(("endgovuk_capture",))
+    parser.delete_first_token()
+    return _CaptureNode(nodelist, bits[2])
+
+
 @register.simple_tag
 def govuk_any_row_has_actions(rows) -> bool:
     """Whether any summary list row has actions (the others then get the no-actions class)."""

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from accounts import policy
 from accounts.models import Role
@@ -31,6 +32,15 @@ def test_only_managers_override_eligibility(practitioner, manager, psychologist,
     assert policy.may(manager, "eligibility.override", team_a)
     assert not policy.may(practitioner, "eligibility.override", team_a)
     assert not policy.may(psychologist, "eligibility.override", team_a)
+
+
+def test_require_refuses_what_may_denies(practitioner, team_a, team_b):
+    policy.require(practitioner, "case.read", team_a)
+    policy.require(practitioner, "case.read")
+    with pytest.raises(PermissionDenied):
+        policy.require(practitioner, "case.read", team_b)
+    with pytest.raises(PermissionDenied):
+        policy.require(practitioner, "eligibility.override")
 
 
 def test_an_inactive_user_may_do_nothing(manager, team_a):
