@@ -55,7 +55,7 @@ format: install
 frontend:
 	scripts/build-frontend.sh
 
-# --- Benchmarks at national scale (issue 7; README "Benchmarks") ---------------------------
+# --- Benchmarks at national scale (README "Benchmarks", docs/benchmarks.md) ----------------
 # A PostgreSQL database filled by `seed_scale`; `make bench` refuses one with too few young
 # people. Runs with DEBUG off and the bench settings (the service plus its baseline views).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ecm_scale

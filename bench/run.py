@@ -1,4 +1,4 @@
-"""`python -m bench.run` (`make bench`): the national-scale benchmarks of issue 7.
+"""`python -m bench.run` (`make bench`): the national-scale benchmarks.
 
 Against a PostgreSQL database filled by `seed_scale` (at least MIN_YOUNG_PEOPLE young people),
 with `bench.settings` and DEBUG off, it measures and prints as a table (also written to
@@ -21,7 +21,7 @@ with `bench.settings` and DEBUG off, it measures and prints as a table (also wri
    child process, for the evaluation report and the case-level dataset.
 
 The load test (`make loadtest`, bench/loadtest.sh) uses the `loadtest-sessions` and
-`loadtest-report` sub-commands below. Targets are DESIGN.md section 9 and issue 7.
+`loadtest-report` sub-commands below. Targets are DESIGN.md section 9.
 """
 
 import argparse
@@ -65,7 +65,7 @@ BUDGETS = {
     "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
 }
 
-#: The targets (issue 7).
+#: The targets (DESIGN.md section 9).
 P95_TARGET_MS = 150
 PAGE_RATIO_TARGET = 3.0
 REPORT_SECONDS_TARGET = 60

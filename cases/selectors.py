@@ -471,8 +471,8 @@ def team_cases(
     """The team's open cases, filtered; summaries are added per page by `page_with_summaries`.
 
     Annotating every case of a large team before paginating made the database compute the
-    summary subqueries for all of them (about 140 ms for a team of 1,100 at national scale);
-    only the stage filter needs them up front.
+    summary subqueries for all of them (docs/benchmarks.md); only the stage filter needs them
+    up front.
     """
     queryset = YoungPerson.objects.filter(team=team, archived_at__isnull=True)
     queryset = filter_by_status(search_young_people(queryset, search), status)

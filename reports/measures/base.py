@@ -20,7 +20,7 @@ from functools import cached_property
 from statistics import median
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import DateField, F, Func, IntegerField, QuerySet, Value
+from django.db.models import DateField, Func, IntegerField, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -231,10 +231,6 @@ def sqlite_add_months(value, months):
     if value is None or months is None:
         return None
     return (date.fromisoformat(str(value)[:10]) + relativedelta(months=int(months))).isoformat()
-
-
-def start_plus(months: int, field_name: str = "ecm_start_date"):
-    return AddMonths(F(field_name), months)
 
 
 def rate(numerator, denominator):

@@ -25,8 +25,6 @@ from cases.models import (
 from seed import factories
 from tests.conftest import client_for
 
-TODAY = timezone.localdate
-
 #: Queries per page, whatever the number of records the young person has: session, user,
 #: roles, young person, access log, the form's choices, and the session's activity stamp (3).
 FORM_PAGE_BUDGET = 9
@@ -70,7 +68,7 @@ def young_person(team_a, practitioner):
         practitioner=practitioner,
         given_name="Rhys",
         family_name="Evans",
-        referral_date=TODAY() - timedelta(days=60),
+        referral_date=timezone.localdate() - timedelta(days=60),
     )
 
 
@@ -99,7 +97,7 @@ def test_recording_a_need_returns_to_the_record_and_says_what_was_recorded(
     category = factories.need_category("bereavement")
     response = client.post(
         url("need-create", young_person),
-        {"category": category.pk, "recorded_on": iso(TODAY()), "evidence": "Told us"},
+        {"category": category.pk, "recorded_on": iso(timezone.localdate()), "evidence": "Told us"},
     )
     assert response.status_code == 302
     assert response["Location"] == record_url(young_person)
@@ -119,7 +117,7 @@ def test_need_without_a_category_or_date_asks_for_them(client, young_person):
 
 def test_need_accepts_a_date_typed_day_first(client, young_person):
     category = factories.need_category("neglect")
-    day = TODAY() - timedelta(days=3)
+    day = timezone.localdate() - timedelta(days=3)
     client.post(
         url("need-create", young_person),
         {"category": category.pk, "recorded_on": day.strftime("%d/%m/%Y")},
@@ -132,7 +130,7 @@ def test_need_accepts_a_date_typed_day_first(client, young_person):
 
 def offence_data(**overrides):
     data = {
-        "committed_on": iso(TODAY() - timedelta(days=70)),
+        "committed_on": iso(timezone.localdate() - timedelta(days=70)),
         "description": "Theft of a bicycle",
         "gravity": "3",
         "proven_on": "",
@@ -162,7 +160,7 @@ def test_gravity_that_is_not_1_to_8_is_explained_beside_the_field(client, young_
 
 
 def test_offence_proven_before_it_was_committed_is_explained(client, young_person):
-    committed = TODAY() - timedelta(days=70)
+    committed = timezone.localdate() - timedelta(days=70)
     response = client.post(
         url("offence-create", young_person),
         offence_data(committed_on=iso(committed), proven_on=iso(committed - timedelta(days=1))),
@@ -181,7 +179,7 @@ def test_offence_with_an_impossible_date_says_it_must_be_real(client, young_pers
 
 
 def test_recording_an_order_names_it_in_the_message(client, young_person):
-    start = TODAY() - timedelta(days=30)
+    start = timezone.localdate() - timedelta(days=30)
     response = client.post(
         url("order-create", young_person),
         {"order_type": "referral_order", "start_date": iso(start), "end_date": ""},
@@ -193,7 +191,7 @@ def test_recording_an_order_names_it_in_the_message(client, young_person):
 
 
 def test_order_ending_before_it_starts_is_explained(client, young_person):
-    start = TODAY() - timedelta(days=30)
+    start = timezone.localdate() - timedelta(days=30)
     response = client.post(
         url("order-create", young_person),
         {
@@ -220,7 +218,11 @@ def test_recording_a_breach_of_an_order(client, young_person):
     order = factories.OrderFactory(young_person=young_person)
     response = client.post(
         url("breach-create", young_person),
-        {"breach_date": iso(TODAY()), "order": order.pk, "note": "Missed three sessions"},
+        {
+            "breach_date": iso(timezone.localdate()),
+            "order": order.pk,
+            "note": "Missed three sessions",
+        },
     )
     assert messages_of(response) == ["Breach recorded"]
     assert Breach.objects.get().order == order
@@ -229,14 +231,15 @@ def test_recording_a_breach_of_an_order(client, young_person):
 def test_breach_of_another_young_persons_order_is_refused(client, young_person, team_a):
     elsewhere = factories.OrderFactory(young_person=factories.YoungPersonFactory(team=team_a))
     response = client.post(
-        url("breach-create", young_person), {"breach_date": iso(TODAY()), "order": elsewhere.pk}
+        url("breach-create", young_person),
+        {"breach_date": iso(timezone.localdate()), "order": elsewhere.pk},
     )
     assert "Choose one of this young person&#x27;s orders" in response.content.decode()
     assert not Breach.objects.exists()
 
 
 def test_recording_custody(client, young_person):
-    start = TODAY() - timedelta(days=20)
+    start = timezone.localdate() - timedelta(days=20)
     response = client.post(
         url("custody-create", young_person),
         {"start_date": iso(start), "end_date": iso(start + timedelta(days=7))},
@@ -246,7 +249,7 @@ def test_recording_custody(client, young_person):
 
 
 def test_custody_ending_before_it_starts_is_explained(client, young_person):
-    start = TODAY() - timedelta(days=20)
+    start = timezone.localdate() - timedelta(days=20)
     response = client.post(
         url("custody-create", young_person),
         {"start_date": iso(start), "end_date": iso(start - timedelta(days=1))},
@@ -338,7 +341,11 @@ def test_a_psychologist_records_a_trm_assessment(psychologist, young_person):
     stage = factories.trm_stage(3)
     response = client_for(psychologist).post(
         url("trmassessment-create", young_person),
-        {"stage": stage.pk, "assessed_on": iso(TODAY()), "rationale": "Naming feelings now"},
+        {
+            "stage": stage.pk,
+            "assessed_on": iso(timezone.localdate()),
+            "rationale": "Naming feelings now",
+        },
     )
     assert messages_of(response) == [f"TRM stage recorded: {stage}"]
     assert TRMAssessment.objects.get().recorded_by == psychologist
@@ -347,7 +354,7 @@ def test_a_psychologist_records_a_trm_assessment(psychologist, young_person):
 def test_trm_assessment_without_a_rationale_asks_for_one(client, young_person):
     response = client.post(
         url("trmassessment-create", young_person),
-        {"stage": factories.trm_stage(1).pk, "assessed_on": iso(TODAY())},
+        {"stage": factories.trm_stage(1).pk, "assessed_on": iso(timezone.localdate())},
     )
     assert "Explain why the young person is at this stage" in response.content.decode()
 
@@ -357,7 +364,7 @@ def test_trm_assessment_without_a_rationale_asks_for_one(client, young_person):
 
 def appointment_data(**overrides):
     data = {
-        "starts_at": local_moment(TODAY() - timedelta(days=3)),
+        "starts_at": local_moment(timezone.localdate() - timedelta(days=3)),
         "kind": "home_visit",
         "purpose": "Check in after court",
         "attendance": "attended",
@@ -368,7 +375,7 @@ def appointment_data(**overrides):
 
 
 def test_logging_an_appointment_names_its_day_in_the_message(client, young_person):
-    day = TODAY() - timedelta(days=3)
+    day = timezone.localdate() - timedelta(days=3)
     response = client.post(url("appointment-create", young_person), appointment_data())
     assert response.status_code == 302
     assert messages_of(response) == [f"Appointment on {date_format(day, 'j F Y')} saved"]
@@ -380,7 +387,7 @@ def test_planning_an_appointment_that_has_not_happened_yet(client, young_person)
     client.post(
         url("appointment-create", young_person),
         appointment_data(
-            starts_at=local_moment(TODAY() + timedelta(days=5)),
+            starts_at=local_moment(timezone.localdate() + timedelta(days=5)),
             attendance="not_happened_yet",
             engagement="",
         ),
@@ -416,7 +423,9 @@ def test_appointment_before_birth_is_explained(client, young_person):
 
 @pytest.fixture
 def appointment(young_person, practitioner):
-    starts_at = timezone.make_aware(datetime.combine(TODAY() - timedelta(days=2), time(14, 30)))
+    starts_at = timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=2), time(14, 30))
+    )
     return factories.AppointmentFactory(
         young_person=young_person,
         practitioner=practitioner,

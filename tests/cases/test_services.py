@@ -12,8 +12,6 @@ from cases import selectors, services
 from cases.models import Appointment, CaseEvent, Offence, Order, YoungPerson
 from seed import factories
 
-TODAY = timezone.localdate
-
 
 def messages_for(error: ValidationError, field: str) -> list[str]:
     return error.value.message_dict.get(field, [])
@@ -24,8 +22,8 @@ def young_person(team_a, practitioner):
     return factories.YoungPersonFactory(
         team=team_a,
         practitioner=practitioner,
-        date_of_birth=TODAY() - relativedelta(years=15, days=100),
-        referral_date=TODAY() - timedelta(days=60),
+        date_of_birth=timezone.localdate() - relativedelta(years=15, days=100),
+        referral_date=timezone.localdate() - timedelta(days=60),
     )
 
 
@@ -36,9 +34,9 @@ def refer(by, team, **overrides):
         "reference": "REF-1",
         "given_name": "Rhys",
         "family_name": "Evans",
-        "date_of_birth": TODAY() - relativedelta(years=14),
+        "date_of_birth": timezone.localdate() - relativedelta(years=14),
         "gender": "male",
-        "referral_date": TODAY(),
+        "referral_date": timezone.localdate(),
     }
     return services.young_person_refer(**(details | overrides))
 
@@ -59,18 +57,18 @@ def log_appointment(by, young_person, **overrides):
 
 def test_referral_with_date_of_birth_in_the_future_is_refused(practitioner, team_a):
     with pytest.raises(ValidationError) as error:
-        refer(practitioner, team_a, date_of_birth=TODAY() + timedelta(days=1))
+        refer(practitioner, team_a, date_of_birth=timezone.localdate() + timedelta(days=1))
     assert "Date of birth must be in the past" in messages_for(error, "date_of_birth")
 
 
 def test_referral_with_date_of_birth_today_is_refused(practitioner, team_a):
     with pytest.raises(ValidationError) as error:
-        refer(practitioner, team_a, date_of_birth=TODAY())
+        refer(practitioner, team_a, date_of_birth=timezone.localdate())
     assert "Date of birth must be in the past" in messages_for(error, "date_of_birth")
 
 
 def test_referral_of_a_child_exactly_ten_on_the_referral_date_is_accepted(practitioner, team_a):
-    referral = TODAY() - timedelta(days=5)
+    referral = timezone.localdate() - timedelta(days=5)
     young_person = refer(
         practitioner,
         team_a,
@@ -81,7 +79,7 @@ def test_referral_of_a_child_exactly_ten_on_the_referral_date_is_accepted(practi
 
 
 def test_referral_of_a_child_one_day_short_of_ten_is_refused(practitioner, team_a):
-    referral = TODAY() - timedelta(days=5)
+    referral = timezone.localdate() - timedelta(days=5)
     with pytest.raises(ValidationError) as error:
         refer(
             practitioner,
@@ -97,13 +95,15 @@ def test_parent_consent_is_required_by_default_one_day_before_sixteen(practition
     young_person = refer(
         practitioner,
         team_a,
-        date_of_birth=TODAY() - relativedelta(years=16) + timedelta(days=1),
+        date_of_birth=timezone.localdate() - relativedelta(years=16) + timedelta(days=1),
     )
     assert young_person.parent_consent_required is True
 
 
 def test_parent_consent_is_not_required_by_default_at_sixteen(practitioner, team_a):
-    young_person = refer(practitioner, team_a, date_of_birth=TODAY() - relativedelta(years=16))
+    young_person = refer(
+        practitioner, team_a, date_of_birth=timezone.localdate() - relativedelta(years=16)
+    )
     assert young_person.parent_consent_required is False
 
 
@@ -258,7 +258,7 @@ def test_breach_of_another_young_persons_order_is_refused(practitioner, young_pe
         services.breach_record(
             by=practitioner,
             young_person=young_person,
-            breach_date=TODAY(),
+            breach_date=timezone.localdate(),
             order=order,
         )
     assert messages_for(error, "order") == ["Choose one of this young person's orders"]
@@ -531,7 +531,7 @@ def test_a_psychologist_may_record_a_trm_assessment(psychologist, young_person):
         by=psychologist,
         young_person=young_person,
         stage=factories.trm_stage(3),
-        assessed_on=TODAY(),
+        assessed_on=timezone.localdate(),
         rationale="Struggles to name feelings",
     )
     assert assessment.recorded_by == psychologist

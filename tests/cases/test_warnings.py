@@ -12,11 +12,9 @@ from django.utils import timezone
 from cases import selectors, warnings
 from seed import factories
 
-TODAY = timezone.localdate
-
 
 def days_ago(days):
-    return TODAY() - timedelta(days=days)
+    return timezone.localdate() - timedelta(days=days)
 
 
 def person(team, practitioner, **values):
@@ -135,7 +133,7 @@ def cases(team_a, practitioner, psychologist):
     formulated(review_due, next_review_on=days_ago(1))
     add("review overdue", review_due)
     review_today = settled(team_a, practitioner)
-    formulated(review_today, next_review_on=TODAY())
+    formulated(review_today, next_review_on=timezone.localdate())
     add("review due today", review_today)
     add(
         "started 57 days ago, no formulation",
@@ -156,12 +154,16 @@ def cases(team_a, practitioner, psychologist):
     overdue = settled(team_a, practitioner)
     formulation = formulated(overdue)
     factories.AgreedActionFactory(formulation=formulation, due_on=days_ago(1))
-    factories.AgreedActionFactory(formulation=formulation, due_on=TODAY() + timedelta(days=3))
+    factories.AgreedActionFactory(
+        formulation=formulation, due_on=timezone.localdate() + timedelta(days=3)
+    )
     add("action overdue", overdue)
     done = settled(team_a, practitioner)
     formulation = formulated(done)
-    factories.AgreedActionFactory(formulation=formulation, due_on=days_ago(5), done_on=TODAY())
-    factories.AgreedActionFactory(formulation=formulation, due_on=TODAY())
+    factories.AgreedActionFactory(
+        formulation=formulation, due_on=days_ago(5), done_on=timezone.localdate()
+    )
+    factories.AgreedActionFactory(formulation=formulation, due_on=timezone.localdate())
     add("action done, another due today", done)
     # An ended case shows no warnings, whatever its records.
     add(
