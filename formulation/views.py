@@ -34,7 +34,7 @@ from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access
 from cases import selectors as case_selectors
 from cases.services import ConflictError
-from cases.views.base import add_service_errors, render_conflict
+from cases.views.base import add_service_errors, render_conflict, submitted
 
 from . import selectors, services
 from .forms import (
@@ -144,20 +144,13 @@ def meeting_list(request, pk):
 def meeting_create(request, pk):
     young_person = _young_person(request, pk, capability="formulation.write")
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_schedule(
-                by=request.user, young_person=young_person, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(kind)s on %(date)s scheduled")
-                % {"kind": meeting.get_kind_display(), "date": dates.in_words(meeting.held_on)},
-            )
-            return _to_meetings(young_person, meeting)
+    if meeting := submitted(request, form, services.meeting_schedule, young_person=young_person):
+        messages.success(
+            request,
+            _("%(kind)s on %(date)s scheduled")
+            % {"kind": meeting.get_kind_display(), "date": dates.in_words(meeting.held_on)},
+        )
+        return _to_meetings(young_person, meeting)
     return render(
         request, "formulation/meeting_form.html", {"form": form, "young_person": young_person}
     )
@@ -410,18 +403,11 @@ def plan(request, pk):
 def item_create(request, pk):
     young_person = _young_person(request, pk, capability="plan.write")
     form = ItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.intervention_add(
-                by=request.user, young_person=young_person, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Intervention added to the plan: %(title)s") % {"title": item.title}
-            )
-            return _to_plan(young_person)
+    if item := submitted(request, form, services.intervention_add, young_person=young_person):
+        messages.success(
+            request, _("Intervention added to the plan: %(title)s") % {"title": item.title}
+        )
+        return _to_plan(young_person)
     return render(
         request, "formulation/item_form.html", {"form": form, "young_person": young_person}
     )

@@ -39,7 +39,7 @@ from ..models import (
     ConsentParty,
     ConsentPurpose,
 )
-from .base import add_service_errors, render_conflict
+from .base import add_service_errors, render_conflict, submitted
 
 #: How many of the newest timeline entries the record page shows (the rest: full timeline).
 TIMELINE_PREVIEW = 20
@@ -121,17 +121,12 @@ def refer(request):
     policy.require(request.user, "case.edit")
     teams = policy.teams_for(request.user, "case.edit").order_by("name")
     form = ReferralForm(request.POST or None, user=request.user, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        try:
-            young_person = services.young_person_refer(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Referral of %(name)s added") % {"name": young_person.full_name},
-            )
-            return redirect("cases:youngperson-detail", pk=young_person.pk)
+    if young_person := submitted(request, form, services.young_person_refer):
+        messages.success(
+            request,
+            _("Referral of %(name)s added") % {"name": young_person.full_name},
+        )
+        return redirect("cases:youngperson-detail", pk=young_person.pk)
     return render(request, "cases/youngperson_form.html", {"form": form, "creating": True})
 
 
