@@ -34,7 +34,13 @@ from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access
 from cases import selectors as case_selectors
 from cases.services import ConflictError
-from cases.views.base import add_service_errors, render_conflict, submitted
+from cases.views.base import (
+    add_service_errors,
+    changed_fields,
+    render_conflict,
+    submitted,
+    with_saved_version,
+)
 
 from . import selectors, services
 from .forms import (
@@ -261,20 +267,15 @@ def formulation_edit(request, meeting_pk):
 
 def _formulation_conflict(request, form, current, young_person):
     """Another psychologist saved first: their text beside this one's, which is kept."""
-    rows = []
-    for name in services.FORMULATION_FIELDS:
-        saved, typed = getattr(current, name), form.cleaned_data.get(name)
-        if _shown(saved) != _shown(typed):
-            rows.append((form.fields[name].label, _shown(saved), _shown(typed)))
-    data = request.POST.copy()
-    data["version"] = str(current.version)  # saving again is a deliberate overwrite
     return render_conflict(
         request,
-        form=FormulationForm(data),
+        form=with_saved_version(request, FormulationForm, current),
         current=current,
         young_person=young_person,
         what=_("formulation"),
-        fields=rows,
+        fields=changed_fields(
+            form, current, services.FORMULATION_FIELDS, lambda _name, value: _shown(value)
+        ),
     )
 
 
@@ -452,24 +453,18 @@ def item_edit(request, pk, item_pk):
 
 
 def _item_conflict(request, form, current, young_person):
-    rows = []
-    for name in ITEM_FIELDS:
-        field = form.fields[name]
-        saved, typed = getattr(current, name), form.cleaned_data.get(name)
-        if name == "status":
-            choices = dict(field.choices)
-            saved, typed = choices.get(saved, saved), choices.get(typed, typed)
-        if _shown(saved) != _shown(typed):
-            rows.append((field.label, _shown(saved), _shown(typed)))
-    data = request.POST.copy()
-    data["version"] = str(current.version)
+    statuses = dict(form.fields["status"].choices)
+
+    def shown(name, value):
+        return _shown(statuses.get(value, value) if name == "status" else value)
+
     return render_conflict(
         request,
-        form=ItemEditForm(data),
+        form=with_saved_version(request, ItemEditForm, current),
         current=current,
         young_person=young_person,
         what=_("plan item"),
-        fields=rows,
+        fields=changed_fields(form, current, ITEM_FIELDS, shown),
     )
 
 

@@ -35,6 +35,26 @@ def submitted(request, form, service, /, **arguments):
         return None
 
 
+def changed_fields(form, current, names, shown) -> list[tuple[str, str, str]]:
+    """The conflict page's rows: (label, saved, typed) for each field in `names` whose saved
+    value is not what the user typed, both as `shown(name, value)` puts them on screen."""
+    rows = []
+    for name in names:
+        saved = shown(name, getattr(current, name))
+        typed = shown(name, form.cleaned_data.get(name))
+        if saved != typed:
+            rows.append((form.fields[name].label, saved, typed))
+    return rows
+
+
+def with_saved_version(request, form_class, current, **form_kwargs):
+    """The user's input again, bound with the version saved now: saving it again is then a
+    deliberate choice to overwrite the other person's change."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    return form_class(data, **form_kwargs)
+
+
 def render_conflict(request, *, form, current, young_person, what: str, fields):
     """Someone else saved first: show their values beside what this user typed (kept).
 
