@@ -16,38 +16,15 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms.fields import date_field, radios, yes_no
 from cases.models import EndReason
 
 from .models import EligibilityPolicy, PolicyStatus
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 REASON_MAX_LENGTH = 2000
 
 #: The team filter's value for "every team I manage".
 ALL_TEAMS = "all"
-
-
-def date_field(label, *, required_message, invalid_message, help_text=""):
-    """A date typed as YYYY-MM-DD (the browser's date picker) or DD/MM/YYYY."""
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": required_message, "invalid": invalid_message},
-    )
-
-
-def yes_no(label, *, required_message, help_text=""):
-    """Yes/no radios whose cleaned value is a bool."""
-    return forms.TypedChoiceField(
-        label=label,
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda value: value == "yes",
-        help_text=help_text,
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
-        error_messages={"required": required_message, "invalid_choice": required_message},
-    )
 
 
 # --- One young person ---------------------------------------------------------------------------
@@ -120,14 +97,11 @@ class EcmEndForm(forms.Form):
         invalid_message=_("ECM end date must be a real date"),
         help_text=_("For example, 27/03/2026"),
     )
-    end_reason = forms.ChoiceField(
-        label=_("Why did ECM end?"),
-        choices=EndReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Select why ECM ended"),
-            "invalid_choice": _("Select why ECM ended"),
-        },
+    end_reason = radios(
+        _("Why did ECM end?"),
+        EndReason.choices,
+        required_message=_("Select why ECM ended"),
+        invalid_message=_("Select why ECM ended"),
     )
     young_persons_reasons = forms.CharField(
         label=_("The young person's reasons"),

@@ -11,7 +11,6 @@ record exists. Rows: tests/permissions/rows_eligibility.py.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import dates, policy
 from accounts.access_log import record_access, record_list_view
 from cases.selectors import young_people_visible_to, young_person_for, young_person_for_action
-from cases.views.base import add_service_errors
+from cases.views.base import submitted
 
 from . import rules, selectors, services
 from .forms import (
@@ -88,6 +87,13 @@ def _refuse_if_archived(request, young_person):
     return None
 
 
+def _dated_form(request, form_class, date_name: str):
+    """The posted form, or on first opening one whose date suggests today."""
+    if request.method == "POST":
+        return form_class(request.POST)
+    return form_class(initial={date_name: timezone.localdate()})
+
+
 def criteria_rows(decision: EligibilityDecision) -> list[dict]:
     """The decision's criteria with their labels, in the order the rules produced them."""
     return [
@@ -145,21 +151,12 @@ def decision_create(request, pk):
         return refused
     in_force = services.policy_in_force(young_person.referral_date)
     form = EligibilityCheckForm(request.POST if request.method == "POST" else None, policy=in_force)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.eligibility_check(
-                by=request.user,
-                young_person=young_person,
-                voluntary_participation=form.cleaned_data["voluntary_participation"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    if decision := submitted(request, form, services.eligibility_check, young_person=young_person):
+        if decision.eligible:
+            messages.success(request, _("Eligibility checked: eligible"))
         else:
-            if decision.eligible:
-                messages.success(request, _("Eligibility checked: eligible"))
-            else:
-                messages.success(request, _("Eligibility checked: not eligible"))
-            return redirect("eligibility:decision-list", pk=young_person.pk)
+            messages.success(request, _("Eligibility checked: not eligible"))
+        return redirect("eligibility:decision-list", pk=young_person.pk)
     return render(
         request,
         "eligibility/decision_form.html",
@@ -176,19 +173,12 @@ def override_create(request, decision_pk):
     if refused := _refuse_if_archived(request, young_person):
         return refused
     form = EligibilityOverrideForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            override = services.eligibility_override(
-                by=request.user, decision=decision, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    if override := submitted(request, form, services.eligibility_override, decision=decision):
+        if override.eligible:
+            messages.success(request, _("Decision overridden: eligible"))
         else:
-            if override.eligible:
-                messages.success(request, _("Decision overridden: eligible"))
-            else:
-                messages.success(request, _("Decision overridden: not eligible"))
-            return redirect("eligibility:decision-list", pk=young_person.pk)
+            messages.success(request, _("Decision overridden: not eligible"))
+        return redirect("eligibility:decision-list", pk=young_person.pk)
     latest = services.latest_decision(young_person)
     return render(
         request,
@@ -231,23 +221,13 @@ def ecm_start(request, pk):
     young_person = young_person_for_action(request, pk, capability="case.edit", action="ecm.start")
     if refused := _refuse_if_archived(request, young_person):
         return refused
-    if request.method == "POST":
-        form = EcmStartForm(request.POST)
-        if form.is_valid():
-            try:
-                started = services.ecm_start(
-                    by=request.user, young_person=young_person, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("ECM started on %(date)s") % {"date": dates.in_words(started.ecm_start_date)},
-                )
-                return redirect("eligibility:decision-list", pk=young_person.pk)
-    else:
-        form = EcmStartForm(initial={"start_date": timezone.localdate()})
+    form = _dated_form(request, EcmStartForm, "start_date")
+    if started := submitted(request, form, services.ecm_start, young_person=young_person):
+        messages.success(
+            request,
+            _("ECM started on %(date)s") % {"date": dates.in_words(started.ecm_start_date)},
+        )
+        return redirect("eligibility:decision-list", pk=young_person.pk)
     decision = services.latest_decision(young_person)
     blockers = services.start_blockers(young_person)
     may_check = policy.may(request.user, "eligibility.check", young_person.team)
@@ -270,27 +250,17 @@ def ecm_end(request, pk):
     young_person = young_person_for_action(request, pk, capability="case.edit", action="ecm.end")
     if refused := _refuse_if_archived(request, young_person):
         return refused
-    if request.method == "POST":
-        form = EcmEndForm(request.POST)
-        if form.is_valid():
-            try:
-                ended = services.ecm_end(
-                    by=request.user, young_person=young_person, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("ECM ended on %(date)s: %(reason)s")
-                    % {
-                        "date": dates.in_words(ended.ecm_end_date),
-                        "reason": ended.get_end_reason_display(),
-                    },
-                )
-                return redirect("eligibility:decision-list", pk=young_person.pk)
-    else:
-        form = EcmEndForm(initial={"end_date": timezone.localdate()})
+    form = _dated_form(request, EcmEndForm, "end_date")
+    if ended := submitted(request, form, services.ecm_end, young_person=young_person):
+        messages.success(
+            request,
+            _("ECM ended on %(date)s: %(reason)s")
+            % {
+                "date": dates.in_words(ended.ecm_end_date),
+                "reason": ended.get_end_reason_display(),
+            },
+        )
+        return redirect("eligibility:decision-list", pk=young_person.pk)
     return render(
         request, "eligibility/end_form.html", {"young_person": young_person, "form": form}
     )

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from cases.forms.actions import action_rows, add_action_fields, clean_actions
-from cases.forms.records import TRMStageField, date_field, radios, text_field
+from cases.forms.fields import date_field, radios, text_field
+from cases.forms.records import TRMStageField
 from cases.models import TRMStage
 
 from .models import InterventionStatus, MeetingKind

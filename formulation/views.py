@@ -34,7 +34,13 @@ from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access
 from cases import selectors as case_selectors
 from cases.services import ConflictError
-from cases.views.base import add_service_errors, render_conflict
+from cases.views.base import (
+    add_service_errors,
+    changed_fields,
+    render_conflict,
+    submitted,
+    with_saved_version,
+)
 
 from . import selectors, services
 from .forms import (
@@ -144,20 +150,13 @@ def meeting_list(request, pk):
 def meeting_create(request, pk):
     young_person = _young_person(request, pk, capability="formulation.write")
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_schedule(
-                by=request.user, young_person=young_person, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(kind)s on %(date)s scheduled")
-                % {"kind": meeting.get_kind_display(), "date": dates.in_words(meeting.held_on)},
-            )
-            return _to_meetings(young_person, meeting)
+    if meeting := submitted(request, form, services.meeting_schedule, young_person=young_person):
+        messages.success(
+            request,
+            _("%(kind)s on %(date)s scheduled")
+            % {"kind": meeting.get_kind_display(), "date": dates.in_words(meeting.held_on)},
+        )
+        return _to_meetings(young_person, meeting)
     return render(
         request, "formulation/meeting_form.html", {"form": form, "young_person": young_person}
     )
@@ -268,20 +267,15 @@ def formulation_edit(request, meeting_pk):
 
 def _formulation_conflict(request, form, current, young_person):
     """Another psychologist saved first: their text beside this one's, which is kept."""
-    rows = []
-    for name in services.FORMULATION_FIELDS:
-        saved, typed = getattr(current, name), form.cleaned_data.get(name)
-        if _shown(saved) != _shown(typed):
-            rows.append((form.fields[name].label, _shown(saved), _shown(typed)))
-    data = request.POST.copy()
-    data["version"] = str(current.version)  # saving again is a deliberate overwrite
     return render_conflict(
         request,
-        form=FormulationForm(data),
+        form=with_saved_version(request, FormulationForm, current),
         current=current,
         young_person=young_person,
         what=_("formulation"),
-        fields=rows,
+        fields=changed_fields(
+            form, current, services.FORMULATION_FIELDS, lambda _name, value: _shown(value)
+        ),
     )
 
 
@@ -410,18 +404,11 @@ def plan(request, pk):
 def item_create(request, pk):
     young_person = _young_person(request, pk, capability="plan.write")
     form = ItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.intervention_add(
-                by=request.user, young_person=young_person, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Intervention added to the plan: %(title)s") % {"title": item.title}
-            )
-            return _to_plan(young_person)
+    if item := submitted(request, form, services.intervention_add, young_person=young_person):
+        messages.success(
+            request, _("Intervention added to the plan: %(title)s") % {"title": item.title}
+        )
+        return _to_plan(young_person)
     return render(
         request, "formulation/item_form.html", {"form": form, "young_person": young_person}
     )
@@ -466,24 +453,18 @@ def item_edit(request, pk, item_pk):
 
 
 def _item_conflict(request, form, current, young_person):
-    rows = []
-    for name in ITEM_FIELDS:
-        field = form.fields[name]
-        saved, typed = getattr(current, name), form.cleaned_data.get(name)
-        if name == "status":
-            choices = dict(field.choices)
-            saved, typed = choices.get(saved, saved), choices.get(typed, typed)
-        if _shown(saved) != _shown(typed):
-            rows.append((field.label, _shown(saved), _shown(typed)))
-    data = request.POST.copy()
-    data["version"] = str(current.version)
+    statuses = dict(form.fields["status"].choices)
+
+    def shown(name, value):
+        return _shown(statuses.get(value, value) if name == "status" else value)
+
     return render_conflict(
         request,
-        form=ItemEditForm(data),
+        form=with_saved_version(request, ItemEditForm, current),
         current=current,
         young_person=young_person,
         what=_("plan item"),
-        fields=rows,
+        fields=changed_fields(form, current, ITEM_FIELDS, shown),
     )
 
 

@@ -15,12 +15,14 @@ import csv
 import hashlib
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from accounts import dates
 
 from .measures import GROUP_LABELS, REGISTRY, in_design_order
 from .measures.base import as_recorded
@@ -118,8 +120,8 @@ def _workbook(buffer, *, constant_memory: bool = False):
 
     `constant_memory` (for the case-level dataset: tens of thousands of rows at national
     scale) writes each row to a temporary file as soon as the next one starts, instead of
-    keeping every cell in memory (which took over 300 MB for 55,000 rows); rows must then be
-    written in order, as the dataset's are.
+    keeping every cell in memory, which at that scale is more than a worker should hold; rows
+    must then be written in order, as the dataset's are.
     """
     import xlsxwriter
 
@@ -266,10 +268,8 @@ def shown(measure_id: str, value) -> dict:
 
 
 def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[str, str]]:
-    from datetime import date
-
     def day(text):
-        return date_format(date.fromisoformat(text), "j F Y") if text else ""
+        return dates.in_words(date.fromisoformat(text)) if text else ""
 
     teams = parameters.get("teams")
     if teams == "all" or teams is None:
@@ -310,7 +310,7 @@ def report_context(
 
     With `max_teams`, a report covering more teams than that shows the all-teams figures
     only (the per-team figures stay in the CSV and XLSX): laying out a PDF of every team's
-    tables for a national report takes more memory than the worker should (issue 7).
+    tables for a national report takes more memory than the worker should.
     """
     # matplotlib is loaded only where a report is drawn, not by every web process.
     from .charts import charts_for

@@ -12,21 +12,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms.fields import date_field, radios, yes_no
+
 from .models import ReportKind
 from .services.requests import DEFAULT_THRESHOLD
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def _date(label, *, required=True, required_message="", invalid_message, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": required_message, "invalid": invalid_message},
-    )
 
 
 def _whole_number(label, *, message, help_text="", low, high):
@@ -51,22 +40,19 @@ class RunRequestForm(forms.Form):
     """What a report run takes (DESIGN.md section 7). Field names are the service's
     parameter names, so its errors land next to the right field."""
 
-    kind = forms.ChoiceField(
-        label=_("What do you want?"),
-        choices=ReportKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose a kind of report"),
-            "invalid_choice": _("Choose a kind of report"),
-        },
+    kind = radios(
+        _("What do you want?"),
+        ReportKind.choices,
+        required_message=_("Choose a kind of report"),
+        invalid_message=_("Choose a kind of report"),
     )
-    date_from = _date(
+    date_from = date_field(
         _("Referred from"),
         required_message=_("Enter the first referral date of the period"),
         invalid_message=_("Referred from must be a real date"),
         help_text=_("Young people referred on or after this date. For example, 01/04/2016"),
     )
-    date_to = _date(
+    date_to = date_field(
         _("Referred to"),
         required_message=_("Enter the last referral date of the period"),
         invalid_message=_("Referred to must be a real date"),
@@ -86,9 +72,8 @@ class RunRequestForm(forms.Form):
         low=1,
         high=60,
     )
-    as_of = _date(
+    as_of = date_field(
         _("Outcomes as of"),
-        required=False,
         invalid_message=_("Outcomes as of must be a real date"),
         help_text=_("Leave empty for today. Only young people followed up by then count."),
     )
@@ -99,20 +84,14 @@ class RunRequestForm(forms.Form):
         low=1,
         high=365,
     )
-    suppression = forms.TypedChoiceField(
-        label=_("Suppress small numbers?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+    suppression = yes_no(
+        _("Suppress small numbers?"),
         help_text=_(
             "Counts below the threshold, rates and means over fewer young people, and any "
             "other count that would give one of them away, are shown as “Suppressed”. Use it "
             "for reports shared outside the team."
         ),
-        error_messages={
-            "required": _("Choose whether to suppress small numbers"),
-            "invalid_choice": _("Choose whether to suppress small numbers"),
-        },
+        required_message=_("Choose whether to suppress small numbers"),
     )
     suppression_threshold = _whole_number(
         _("Suppression threshold"),

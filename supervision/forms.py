@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Role
 from cases.forms import actions
-from cases.forms.records import date_field, text_field
+from cases.forms.fields import date_field, text_field
 
 #: A session's actions may be about one young person, and need no due date.
 ACTION_PARTS = (*actions.ACTION_PARTS, "young_person")

@@ -28,7 +28,7 @@ from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access, record_list_view
 from cases import selectors as case_selectors
 from cases.services import ConflictError
-from cases.views.base import add_service_errors
+from cases.views.base import add_service_errors, changed_fields, with_saved_version
 
 from . import selectors, services
 from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm
@@ -212,21 +212,21 @@ def session_edit(request, session_pk):
 
 def _session_conflict(request, form, current, choices):
     """Someone saved the session first: their notes beside these, which are kept."""
-    rows = []
-    for name in ("shared_notes", "private_notes"):
-        saved, typed = getattr(current, name), form.cleaned_data.get(name)
-        if saved != typed:
-            rows.append((form.fields[name].label, saved, typed))
+    rows = changed_fields(
+        form, current, ("shared_notes", "private_notes"), lambda _name, value: value
+    )
     saved_cases = sorted(person.reference for person in current.cases.all())
     typed_cases = sorted(person.reference for person in form.cleaned_data.get("cases", []))
     if saved_cases != typed_cases:
         rows.append((form.fields["cases"].label, ", ".join(saved_cases), ", ".join(typed_cases)))
-    data = request.POST.copy()
-    data["version"] = str(current.version)  # saving again is a deliberate overwrite
     return render(
         request,
         "supervision/session_conflict.html",
-        {"form": SessionEditForm(data, **choices), "session": current, "fields": rows},
+        {
+            "form": with_saved_version(request, SessionEditForm, current, **choices),
+            "session": current,
+            "fields": rows,
+        },
         status=409,
     )
 

@@ -8,7 +8,7 @@ in part gets a message on each missing part the form requires.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .records import date_field
+from .fields import date_field
 
 #: How many new agreed actions one form can add (more can be added by saving again).
 ACTION_ROWS = 3

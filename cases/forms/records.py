@@ -22,8 +22,8 @@ from ..models import (
     OrderType,
     TRMStage,
 )
+from .fields import date_field, radios, text_field, yes_no
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 #: Shared with `services.offence_record`, which says the same about a number out of range.
@@ -33,52 +33,6 @@ GRAVITY_MESSAGE = _("Gravity score must be a whole number from 1 to 8")
 #: empty value (the template pack drops a blank choice), so it has a value of its own that
 #: the form turns back into "no attendance recorded".
 NOT_HAPPENED_YET = "not_happened_yet"
-
-
-def _messages(**messages) -> dict:
-    return {code: text for code, text in messages.items() if text}
-
-
-def date_field(label, *, invalid_message, required_message="", help_text=""):
-    """A date typed as YYYY-MM-DD (the browser's date picker) or DD/MM/YYYY.
-
-    Optional unless `required_message` says what to ask for when it is missing.
-    """
-    return forms.DateField(
-        label=label,
-        required=bool(required_message),
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages=_messages(required=required_message, invalid=invalid_message),
-    )
-
-
-def text_field(
-    label, *, required_message="", max_length=None, too_long_message="", help_text="", textarea=True
-):
-    """Optional unless `required_message` says what to ask for when it is missing."""
-    return forms.CharField(
-        label=label,
-        required=bool(required_message),
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 4}) if textarea else forms.TextInput,
-        error_messages=_messages(required=required_message, max_length=too_long_message),
-    )
-
-
-def radios(label, choices, *, required_message, help_text="", inline=False):
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        help_text=help_text,
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"} if inline else {}),
-        error_messages={
-            "required": required_message,
-            "invalid_choice": _("Select one of the options listed"),
-        },
-    )
 
 
 def order_label(order: Order) -> str:
@@ -233,15 +187,9 @@ class ConsentForm(forms.Form):
 
 
 class ParentConsentRequirementForm(forms.Form):
-    required = forms.TypedChoiceField(
-        label=_("Parent or carer consent required?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
-        error_messages={
-            "required": _("Select yes if parent or carer consent is required"),
-            "invalid_choice": _("Select yes if parent or carer consent is required"),
-        },
+    required = yes_no(
+        _("Parent or carer consent required?"),
+        required_message=_("Select yes if parent or carer consent is required"),
     )
     reason = text_field(
         _("Reason"),

@@ -11,19 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, Role, User
 
 from ..models import Gender
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def date_field(label, *, required_message, invalid_message, help_text=""):
-    """A date input with GOV.UK error messages that name the date."""
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": required_message, "invalid": invalid_message},
-    )
+from .fields import date_field, radios
 
 
 class YoungPersonDetailsForm(forms.Form):
@@ -53,14 +41,11 @@ class YoungPersonDetailsForm(forms.Form):
         invalid_message=_("Date of birth must be a real date"),
         help_text=_("For example, 27/03/2010"),
     )
-    gender = forms.ChoiceField(
-        label=_("Gender"),
-        choices=Gender.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Select the young person's gender"),
-            "invalid_choice": _("Select the young person's gender"),
-        },
+    gender = radios(
+        _("Gender"),
+        Gender.choices,
+        required_message=_("Select the young person's gender"),
+        invalid_message=_("Select the young person's gender"),
     )
     ethnicity = forms.CharField(
         label=_("Ethnicity"),

@@ -1,4 +1,8 @@
-"""What the case views share: service errors onto forms, the conflict page, the case menu."""
+"""What the case views share: service errors onto forms, the conflict page, the case menu.
+
+The eligibility, formulation and supervision views use these too, so a form posted to a
+service behaves the same on every page.
+"""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
@@ -11,6 +15,44 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def submitted(request, form, service, /, **arguments):
+    """What `service` returns for a valid posted form, or None.
+
+    The service is called with `by=request.user`, `arguments` and the form's cleaned data
+    (the forms' field names are the services' keyword arguments). None means there is nothing
+    to confirm yet: the page was only opened, the form is invalid, or the service refused it,
+    whose ValidationError is then on the form next to the fields it names. For services that
+    return what they recorded.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(by=request.user, **arguments, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+def changed_fields(form, current, names, shown) -> list[tuple[str, str, str]]:
+    """The conflict page's rows: (label, saved, typed) for each field in `names` whose saved
+    value is not what the user typed, both as `shown(name, value)` puts them on screen."""
+    rows = []
+    for name in names:
+        saved = shown(name, getattr(current, name))
+        typed = shown(name, form.cleaned_data.get(name))
+        if saved != typed:
+            rows.append((form.fields[name].label, saved, typed))
+    return rows
+
+
+def with_saved_version(request, form_class, current, **form_kwargs):
+    """The user's input again, bound with the version saved now: saving it again is then a
+    deliberate choice to overwrite the other person's change."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    return form_class(data, **form_kwargs)
 
 
 def render_conflict(request, *, form, current, young_person, what: str, fields):

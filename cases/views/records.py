@@ -46,7 +46,7 @@ from ..models import (
     Order,
     TRMAssessment,
 )
-from .base import add_service_errors, render_conflict
+from .base import add_service_errors, changed_fields, render_conflict, with_saved_version
 
 #: The records that can be archived, by the slug in their archive URL.
 ARCHIVABLE = {
@@ -288,21 +288,13 @@ def _appointment_conflict(request, young_person, form, current):
     The form comes back with the user's values and the version now saved, so saving it is
     a deliberate choice to replace the other person's changes.
     """
-    differences = []
-    for name in APPOINTMENT_EDITABLE:
-        saved = form.describe(name, getattr(current, name))
-        typed = form.describe(name, form.cleaned_data[name])
-        if typed != saved:
-            differences.append((form.fields[name].label, saved, typed))
-    data = request.POST.copy()
-    data["version"] = str(current.version)
     return render_conflict(
         request,
-        form=AppointmentEditForm(data),
+        form=with_saved_version(request, AppointmentEditForm, current),
         current=current,
         young_person=young_person,
         what=_("appointment"),
-        fields=differences,
+        fields=changed_fields(form, current, APPOINTMENT_EDITABLE, form.describe),
     )
 
 

@@ -39,7 +39,13 @@ from ..models import (
     ConsentParty,
     ConsentPurpose,
 )
-from .base import add_service_errors, render_conflict
+from .base import (
+    add_service_errors,
+    changed_fields,
+    render_conflict,
+    submitted,
+    with_saved_version,
+)
 
 #: How many of the newest timeline entries the record page shows (the rest: full timeline).
 TIMELINE_PREVIEW = 20
@@ -121,17 +127,12 @@ def refer(request):
     policy.require(request.user, "case.edit")
     teams = policy.teams_for(request.user, "case.edit").order_by("name")
     form = ReferralForm(request.POST or None, user=request.user, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        try:
-            young_person = services.young_person_refer(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Referral of %(name)s added") % {"name": young_person.full_name},
-            )
-            return redirect("cases:youngperson-detail", pk=young_person.pk)
+    if young_person := submitted(request, form, services.young_person_refer):
+        messages.success(
+            request,
+            _("Referral of %(name)s added") % {"name": young_person.full_name},
+        )
+        return redirect("cases:youngperson-detail", pk=young_person.pk)
     return render(request, "cases/youngperson_form.html", {"form": form, "creating": True})
 
 
@@ -251,21 +252,18 @@ def _shown(form_field, value) -> str:
 
 def _details_conflict(request, form, current):
     """Show the other person's saved values beside this user's (kept) input."""
-    rows = []
-    for name in services.EDITABLE_DETAILS:
-        form_field = form.fields[name]
-        saved, typed = getattr(current, name), form.cleaned_data.get(name)
-        if saved != typed:
-            rows.append((form_field.label, _shown(form_field, saved), _shown(form_field, typed)))
-    data = request.POST.copy()
-    data["version"] = current.version  # saving again is a deliberate overwrite
     return render_conflict(
         request,
-        form=YoungPersonEditForm(data),
+        form=with_saved_version(request, YoungPersonEditForm, current),
         current=current,
         young_person=current,
         what=_("young person's details"),
-        fields=rows,
+        fields=changed_fields(
+            form,
+            current,
+            services.EDITABLE_DETAILS,
+            lambda name, value: _shown(form.fields[name], value),
+        ),
     )
 
 

@@ -192,6 +192,13 @@ class _Importer:
                 default_change_reason=CHANGE_REASON,
             )
 
+    def update_versions(self, model, objects: list, fields: set) -> None:
+        """Update records people also edit on screen as their next version, so that a change
+        begun on screen before the import is refused as a conflict, not saved over it."""
+        for obj in objects:
+            obj.version += 1
+        self.update(model, objects, fields | {"version"})
+
     def user(self, key):
         return self.users[key] if key else None
 
@@ -372,14 +379,13 @@ class _Importer:
                 count.created += 1
             elif self.assign(existing, values, fields):
                 self.refuse_if_archived(schema.YOUNG_PERSON, row, "ref", existing)
-                existing.version += 1
                 changed.append(existing)
                 self.touch(row["ref"], schema.YOUNG_PERSON)
                 count.updated += 1
             else:
                 count.unchanged += 1
         self.create(YoungPerson, self.new_people)
-        self.update(YoungPerson, changed, fields | {"version"} if changed else fields)
+        self.update_versions(YoungPerson, changed, fields)
 
     def _existing(self, name: str) -> Counter:
         """Natural keys of the rows already recorded for the young people this file names."""
@@ -514,14 +520,13 @@ class _Importer:
                 self.touch(row["young_person_ref"], schema.MEETING)
                 count.created += 1
             elif self.assign(existing, values, fields):
-                existing.version += 1
                 changed.append(existing)
                 self.touch(row["young_person_ref"], schema.MEETING)
                 count.updated += 1
             else:
                 count.unchanged += 1
         self.create(FormulationMeeting, new)
-        self.update(FormulationMeeting, changed, fields | {"version"} if changed else fields)
+        self.update_versions(FormulationMeeting, changed, fields)
 
     def import_attendance(self) -> None:
         count, new, changed, fields = self.count(schema.ATTENDANCE), [], [], set()
@@ -616,7 +621,6 @@ class _Importer:
             wanted = {person.pk for person in cases}
             cases_changed = None in wanted or wanted != discussed.get(existing.pk, set())
             if fields_changed:
-                existing.version += 1
                 changed.append(existing)
             if cases_changed:
                 relinked.append(existing)
@@ -628,7 +632,7 @@ class _Importer:
             else:
                 count.unchanged += 1
         self.create(SupervisionSession, new)
-        self.update(SupervisionSession, changed, fields | {"version"} if changed else fields)
+        self.update_versions(SupervisionSession, changed, fields)
         if not self.dry_run:
             for chunk in chunks([session.pk for session in relinked]):
                 through.objects.filter(supervisionsession_id__in=chunk).delete()
