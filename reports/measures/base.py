@@ -285,6 +285,17 @@ def summed(rows, name):
     return sum(row[name] or 0 for row in rows)
 
 
+def mean_from_team_rows(scope: Scope, rows: dict[str, dict]) -> Result:
+    """A mean per team from grouped rows of `total` and `n`; overall, the sum of the totals
+    over the sum of the counts (not the mean of the teams' means)."""
+    return from_team_rows(
+        scope,
+        rows,
+        lambda row: mean(row["total"], row["n"]) if row else None,
+        lambda all_rows: mean(summed(all_rows, "total"), summed(all_rows, "n")),
+    )
+
+
 class AgeInYears(Func):
     """Completed years from `born` to `on` (an age on a date), in the database."""
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Appointment, Attendance
 
-from .base import from_team_rows, grouped, mean, measure, rate, summed
+from .base import from_team_rows, grouped, mean_from_team_rows, measure, rate, summed
 
 GROUP = "engagement"
 
@@ -126,12 +126,7 @@ def _rated_engagement(scope, order):
 def _mean_engagement(scope, order):
     people = scope.cohort().annotate(engagement=_rated_engagement(scope, order))
     rows = grouped(people.filter(engagement__isnull=False), total=Sum("engagement"), n=Count("id"))
-    return from_team_rows(
-        scope,
-        rows,
-        lambda row: mean(row["total"], row["n"]) if row else None,
-        lambda all_rows: mean(summed(all_rows, "total"), summed(all_rows, "n")),
-    )
+    return mean_from_team_rows(scope, rows)
 
 
 @measure(

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Breach, CustodyEpisode, Offence
 
-from .base import AddMonths, from_team_rows, grouped, mean, measure, rate, summed
+from .base import (
+    AddMonths,
+    from_team_rows,
+    grouped,
+    mean_from_team_rows,
+    measure,
+    rate,
+    summed,
+)
 
 GROUP = "outcomes"
 
@@ -128,12 +136,7 @@ def _mean_gravity(scope, after):
         .values("young_person__team__code")
         .annotate(total=Sum("gravity"), n=Count("id"))
     }
-    return from_team_rows(
-        scope,
-        rows,
-        lambda row: mean(row["total"], row["n"]) if row else None,
-        lambda all_rows: mean(summed(all_rows, "total"), summed(all_rows, "n")),
-    )
+    return mean_from_team_rows(scope, rows)
 
 
 @measure(
