@@ -19,9 +19,14 @@ of appointments:
   behind), each batch took longer than the one before.
 * **Same rules as the services.** The generator decides each young person's pathway first
   (started or not, and why not) and then makes records that fit it and every rule the
-  services enforce: ages 10 to 17 at referral; needs recorded by the referral date; gravity 1
-  to 8; orders and custody that end on or after they start; consent dated on or after the
-  referral and a withdrawal always with what was said; an eligibility decision computed with
+  services enforce. Where it decides by a rule it asks the rule's one home, as the services
+  do (`cases.rules` for whose consent is required and whether it is given and for an
+  appointment that has not begun, `formulation.rules` for a meeting not yet held,
+  `eligibility.rules` for the criteria); the rest it keeps by construction, and
+  `tests/seed/test_seed_scale.py` puts every record of a run to the same rule functions:
+  ages 10 to 17 at referral; needs recorded by the referral date; gravity 1 to 8; orders and
+  custody that end on or after they start; consent dated on or after the referral and a
+  withdrawal always with what was said; an eligibility decision computed with
   `eligibility.rules.evaluate` under the policy in force on the referral date (an override
   by the team manager where a started case did not meet the criteria); ECM started only with
   a final eligible decision and participation consent given (the parent's or carer's too

@@ -3,6 +3,7 @@ engagement only when attended."""
 
 from datetime import datetime, timedelta
 
+from cases import rules
 from cases.models import Attendance
 from seed.demo.vocabulary import OUTCOMES, PURPOSES
 from seed.scale.vocabulary import KIND_CHOICES, MISSED_OUTCOMES, NOT_ATTENDED_CHOICES, TIMES
@@ -23,7 +24,8 @@ def appointment_rows(generator, rows, rng, person, practitioner, start, end, day
         day = start + timedelta(days=int((index + rng.random()) * step))
         starts_at = datetime.combine(day, times[index], tzinfo=tz)
         recorded_at = starts_at + hour
-        if starts_at > now:
+        if rules.attendance_before_start(starts_at, Attendance.ATTENDED, now=now):
+            # Not begun yet: planned, with no attendance to record.
             attendance, rating, outcome, recorded_at = "", None, "", now
         elif rng.random() < attends:
             attendance = Attendance.ATTENDED

@@ -4,6 +4,7 @@ and the intervention plan: formulations only for held meetings."""
 from datetime import time as clock
 from datetime import timedelta
 
+from formulation import rules
 from formulation.models import (
     Formulation,
     FormulationMeeting,
@@ -53,7 +54,7 @@ def _meetings(generator, rows, rng, person, chair, stage, start, end):
     plan_from = None
     while held_on <= (end or today + timedelta(days=120)):
         kind = MeetingKind.INITIAL if number == 0 else MeetingKind.REVIEW
-        if held_on > today:
+        if rules.meeting_not_held_yet(held_on, today=today):
             status = MeetingStatus.SCHEDULED
         elif number and rng.random() < 0.05:
             status = MeetingStatus.CANCELLED

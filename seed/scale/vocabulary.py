@@ -4,7 +4,7 @@ notes). Data only, so a figure can be tuned without reading the builders."""
 
 from datetime import time as clock
 
-from cases.models import Attendance, EndReason, OrderType
+from cases.models import Attendance, ConsentParty, EndReason, OrderType
 
 #: Team codes are ``scale-team-001`` ...; staff usernames start with ``scale-``.
 TEAM_CODE = "scale-team-{:03d}"
@@ -160,6 +160,8 @@ NOT_ATTENDED = [
     (Attendance.CANCELLED_BY_SERVICE, 18),
     (Attendance.REARRANGED, 17),
 ]
+#: How likely each party is to give consent to the evaluation, once asked.
+EVALUATION_GIVEN_RATE = {ConsentParty.YOUNG_PERSON: 0.82, ConsentParty.PARENT_CARER: 0.85}
 MISSED_OUTCOMES = {
     Attendance.DID_NOT_ATTEND: "Did not attend; texted to rearrange.",
     Attendance.CANCELLED_BY_YOUNG_PERSON: "Cancelled by text the same morning.",

@@ -15,7 +15,14 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from accounts.models import Team
-from cases.models import ConsentPurpose, EndReason, YoungPerson
+from cases import rules
+from cases.models import (
+    MINIMUM_AGE_AT_REFERRAL,
+    ConsentParty,
+    ConsentPurpose,
+    EndReason,
+    YoungPerson,
+)
 from seed.demo.vocabulary import FAMILY_NAMES
 from seed.scale import appointments, case_records, consents, decisions, formulation
 from seed.scale.staff import Staff
@@ -78,16 +85,18 @@ def young_person_records(
         manager=manager,
         practitioner=practitioner,
     )
-    asked, consent_on = consents.initial_consents(
+    participation, consent_on = consents.initial_consents(
         generator, rows, rng, person, record, gap=gap, blocker=blocker
     )
+    # ECM starts only with participation consent given on the start day, as the services ask.
     started = (
         wants_to_start
         and start <= generator.today
         and decision is not None
         and eligible
-        and asked
-        and consent_on <= start
+        and rules.consent_given(
+            participation if consent_on <= start else {}, person.parent_consent_required
+        )
     )
     main_order = orders[0]
     if started:
@@ -107,14 +116,14 @@ def young_person_records(
 
 
 def _young_person(generator, rng, number, team, practitioner):
-    """Aged 10 to 17 at referral; returns (the unsaved young person, birth date, tenth
-    birthday: the age of criminal responsibility)."""
+    """Aged 10 (the age of criminal responsibility) to 17 at referral; returns (the unsaved
+    young person, birth date, tenth birthday)."""
     referral = generator.today - timedelta(days=rng.randint(0, HISTORY_DAYS))
-    age = rng.randint(10, 17)
+    age = rng.randint(MINIMUM_AGE_AT_REFERRAL, 17)
     youngest = referral - relativedelta(years=age)  # the birthday is the referral date
     oldest = referral - relativedelta(years=age + 1) + timedelta(days=1)
     born = oldest + timedelta(days=rng.randint(0, (youngest - oldest).days))
-    tenth = born + relativedelta(years=10)
+    tenth = born + relativedelta(years=MINIMUM_AGE_AT_REFERRAL)
     gender = rng.choices(*GENDER_CHOICES)[0]
     names = {"male": MALE_NAMES, "female": FEMALE_NAMES}.get(gender, MALE_NAMES + FEMALE_NAMES)
     person = YoungPerson(
@@ -127,7 +136,7 @@ def _young_person(generator, rng, number, team, practitioner):
         ethnicity=rng.choices(*ETHNICITY_CHOICES)[0],
         practitioner_id=practitioner,
         referral_date=referral,
-        parent_consent_required=age < 16,
+        parent_consent_required=rules.parent_consent_required_by_default(born, referral),
         created_at=generator.at(referral, clock(10, 0)),
         created_by_id=practitioner,
     )
@@ -136,10 +145,13 @@ def _young_person(generator, rng, number, team, practitioner):
 
 def _pathway(rng, parent_required: bool):
     """Whether the young person is to start and, if not, what stops them (the parent's
-    refusal only when it is required); returns (wants to start, blocker, days to the start)."""
+    refusal only when their consent is required); returns (wants to start, blocker, days to
+    the start)."""
     wants_to_start = rng.random() < START_RATE
     blocker = "" if wants_to_start else rng.choices(*NOT_STARTED_CHOICES)[0]
-    if blocker == "parent_refused" and not parent_required:
+    if blocker == "parent_refused" and ConsentParty.PARENT_CARER not in rules.consent_parties(
+        parent_required
+    ):
         blocker = "young_person_refused"
     return wants_to_start, blocker, rng.randint(2, 60)
 

@@ -14,11 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team, User
+from cases import rules as case_rules
 from cases.models import (
     Appointment,
     Attendance,
     Breach,
     Consent,
+    ConsentPurpose,
     CustodyEpisode,
     Need,
     Offence,
@@ -31,6 +33,7 @@ from cases.services import _validate_appointment, _validate_young_person
 from eligibility import rules
 from eligibility.models import EligibilityDecision
 from eligibility.services import _criteria_json, facts_for_many, policy_in_force
+from formulation import rules as formulation_rules
 from formulation.models import (
     AgreedAction,
     Formulation,
@@ -128,7 +131,9 @@ def test_young_people_are_10_to_17_at_referral_within_five_years(small):
         assert 10 <= age_on(person.date_of_birth, person.referral_date) <= 17
         assert today - timedelta(days=5 * 365) <= person.referral_date <= today
         assert person.parent_consent_required == (
-            age_on(person.date_of_birth, person.referral_date) < 16
+            case_rules.parent_consent_required_by_default(
+                person.date_of_birth, person.referral_date
+            )
         )
 
 
@@ -259,6 +264,132 @@ def test_appointments_keep_the_appointment_rules(small):
         _validate_appointment(errors, appointment.young_person, values)
         assert errors == {}
         appointment.full_clean()
+
+
+def _shared_rule_checks(today, now):
+    """Every kind of record a run writes, with the shared rules (`cases.rules`,
+    `formulation.rules`) each must keep: what each returns is a broken rule's message."""
+    rules = case_rules
+
+    def dated(day, record):
+        """The record's day has come, and is not before the young person was born."""
+        return [
+            rules.not_in_future(day, "date", today=today),
+            rules.not_before_birth(day, record.young_person.date_of_birth, "date"),
+        ]
+
+    return [
+        (
+            YoungPerson.objects.all(),
+            lambda p: [
+                rules.date_of_birth_invalid(p.date_of_birth, p.referral_date, today=today),
+                rules.not_in_future(p.referral_date, "referral date", today=today),
+                rules.not_in_future(p.ecm_start_date, "ECM start date", today=today),
+                rules.not_in_future(p.ecm_end_date, "ECM end date", today=today),
+                rules.ecm_start_before_referral(p.ecm_start_date, p.referral_date),
+                rules.end_not_before_start(p.ecm_start_date, p.ecm_end_date),
+                rules.ecm_end_without_start(p.ecm_start_date, p.ecm_end_date),
+                rules.end_reason_missing(p.ecm_end_date, p.end_reason),
+            ],
+        ),
+        (Need.objects.select_related("young_person"), lambda n: dated(n.recorded_on, n)),
+        (
+            Offence.objects.select_related("young_person"),
+            lambda o: [
+                *dated(o.committed_on, o),
+                rules.gravity_invalid(o.gravity),
+                rules.proven_before_committed(o.committed_on, o.proven_on),
+                rules.not_in_future(o.proven_on, "proven on", today=today),
+            ],
+        ),
+        (
+            Order.objects.select_related("young_person"),
+            lambda o: [
+                *dated(o.start_date, o),
+                rules.end_not_before_start(o.start_date, o.end_date),
+            ],
+        ),
+        (
+            Breach.objects.select_related("young_person", "order"),
+            lambda b: [
+                *dated(b.breach_date, b),
+                rules.breach_before_order(b.breach_date, b.order.start_date),
+            ],
+        ),
+        (
+            CustodyEpisode.objects.select_related("young_person"),
+            lambda c: [
+                *dated(c.start_date, c),
+                rules.end_not_before_start(c.start_date, c.end_date),
+                rules.not_in_future(c.end_date, "custody end", today=today),
+            ],
+        ),
+        (
+            Consent.objects.select_related("young_person"),
+            lambda c: [
+                *dated(c.decided_on, c),
+                rules.consent_before_referral(c.decided_on, c.young_person.referral_date),
+                rules.withdrawal_without_note(c.decision, c.note),
+                None
+                if c.party in rules.consent_parties(c.young_person.parent_consent_required)
+                else f"{c.party} asked though their consent is not required",
+            ],
+        ),
+        (
+            TRMAssessment.objects.select_related("young_person"),
+            lambda a: [*dated(a.assessed_on, a), rules.trm_rationale_missing(a.rationale)],
+        ),
+        (
+            Appointment.objects.select_related("young_person"),
+            lambda a: [
+                rules.appointment_purpose_missing(a.purpose),
+                rules.not_before_birth(a.starts_at, a.young_person.date_of_birth, "appointment"),
+                rules.attendance_before_start(a.starts_at, a.attendance, now=now),
+                rules.engagement_without_attendance(a.engagement, a.attendance),
+                rules.engagement_invalid(a.engagement),
+            ],
+        ),
+        (
+            FormulationMeeting.objects.filter(status=MeetingStatus.HELD),
+            lambda m: [formulation_rules.meeting_not_held_yet(m.held_on, today=today)],
+        ),
+    ]
+
+
+def test_every_record_keeps_the_shared_rules(small):
+    """The builders keep most rules by construction; here every record they made is put to
+    the same rule functions the services and the importer ask."""
+    checks = _shared_rule_checks(timezone.localdate(), timezone.now())
+    checked = Counter()
+    broken = []
+    for records, rules_kept in checks:
+        for record in records:
+            checked[records.model.__name__] += 1
+            broken += [
+                (records.model.__name__, record.pk, message)
+                for message in rules_kept(record)
+                if message
+            ]
+    assert broken == []
+    # Every kind of record was there to check.
+    assert set(checked) == {records.model.__name__ for records, _rules in checks}
+
+
+def test_started_young_people_had_consent_given_on_the_start(small):
+    """ECM started only when `cases.rules.consent_given` held on the start day."""
+    for person in YoungPerson.objects.filter(ecm_start_date__isnull=False):
+        on_start = Consent.objects.filter(
+            young_person=person,
+            purpose=ConsentPurpose.PARTICIPATION,
+            decided_on__lte=person.ecm_start_date,
+        ).order_by("-decided_on", "-id")
+        decisions = {
+            party: consent.decision
+            for (party, _purpose), consent in case_rules.latest_decisions(on_start).items()
+        }
+        assert (
+            case_rules.parties_without_consent(decisions, person.parent_consent_required) == []
+        ), person.reference
 
 
 def test_started_young_people_have_one_to_five_trm_assessments_mostly_moving_up(small):
