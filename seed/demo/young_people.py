@@ -266,7 +266,14 @@ def _log_appointments(rng, person, practitioner, start, end, last_day, today):
             kind=rng.choice(["one_to_one", "one_to_one", "home_visit", "phone", "agency_session"]),
             purpose=rng.choice(PURPOSES),
             attendance=attendance,
-            engagement=min(5, max(1, 2 + week // 8 + rng.randint(-1, 1))) if attended else None,
+            engagement=(
+                min(
+                    rules.ENGAGEMENT_MAX,
+                    max(rules.ENGAGEMENT_MIN, 2 + week // 8 + rng.randint(-1, 1)),
+                )
+                if attended
+                else None
+            ),
             outcome=rng.choice(OUTCOMES) if attended else "",
         )
         day += timedelta(days=7)
