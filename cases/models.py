@@ -23,6 +23,12 @@ from accounts.models import Team
 #: The age of criminal responsibility in England and Wales.
 MINIMUM_AGE_AT_REFERRAL = 10
 
+#: The YJB offence gravity scale, 1 (least serious) to 8 (most serious), and the engagement
+#: rating of an attended appointment, 1 (not engaged) to 5 (fully engaged). Stated here, where
+#: the fields and constraints need them; `cases.rules` owns them for everyone else.
+GRAVITY_MIN, GRAVITY_MAX = 1, 8
+ENGAGEMENT_MIN, ENGAGEMENT_MAX = 1, 5
+
 
 def age_on(date_of_birth: date, on: date) -> int:
     """Age in completed years on a given day."""
@@ -304,7 +310,7 @@ class Offence(CaseRecord):
     description = models.CharField(_("description"), max_length=500)
     gravity = models.PositiveSmallIntegerField(
         _("gravity score"),
-        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        validators=[MinValueValidator(GRAVITY_MIN), MaxValueValidator(GRAVITY_MAX)],
         help_text=_("YJB seriousness score, 1 (least serious) to 8 (most serious)"),
     )
     proven_on = models.DateField(_("date proven"), null=True, blank=True)
@@ -317,7 +323,8 @@ class Offence(CaseRecord):
         indexes = [models.Index(fields=["young_person", "committed_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(gravity__gte=1, gravity__lte=8), name="offence_gravity_1_to_8"
+                condition=models.Q(gravity__gte=GRAVITY_MIN, gravity__lte=GRAVITY_MAX),
+                name="offence_gravity_1_to_8",
             )
         ]
 
@@ -476,7 +483,7 @@ class Appointment(CaseRecord, Versioned):
         _("engagement"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=[MinValueValidator(ENGAGEMENT_MIN), MaxValueValidator(ENGAGEMENT_MAX)],
         help_text=_("1 (not engaged) to 5 (fully engaged); only when the young person attended"),
     )
     outcome = models.TextField(_("outcome"), blank=True)
@@ -501,7 +508,11 @@ class Appointment(CaseRecord, Versioned):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(engagement__isnull=True)
-                | models.Q(engagement__gte=1, engagement__lte=5, attendance="attended"),
+                | models.Q(
+                    engagement__gte=ENGAGEMENT_MIN,
+                    engagement__lte=ENGAGEMENT_MAX,
+                    attendance="attended",
+                ),
                 name="appointment_engagement_only_when_attended",
             )
         ]

@@ -21,6 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
+    ENGAGEMENT_MAX,
+    ENGAGEMENT_MIN,
+    GRAVITY_MAX,
+    GRAVITY_MIN,
     MINIMUM_AGE_AT_REFERRAL,
     Attendance,
     Consent,
@@ -196,9 +200,23 @@ def end_reason_missing(ecm_end_date: date | None, end_reason: str) -> str | None
 # --- Records about a young person ---------------------------------------------------------------
 
 
+#: The scales a record's scores are on (inclusive): offence gravity (GRAVITY_MIN, least serious,
+#: to GRAVITY_MAX) and appointment engagement (ENGAGEMENT_MIN, not engaged, to ENGAGEMENT_MAX).
+GRAVITY_SCALE = range(GRAVITY_MIN, GRAVITY_MAX + 1)
+ENGAGEMENT_SCALE = range(ENGAGEMENT_MIN, ENGAGEMENT_MAX + 1)
+
+
+def gravity_message() -> str:
+    """What is wrong with a gravity score off the scale (or not a whole number)."""
+    return _("Gravity score must be a whole number from %(min)d to %(max)d") % {
+        "min": GRAVITY_MIN,
+        "max": GRAVITY_MAX,
+    }
+
+
 def gravity_invalid(gravity: int | None) -> str | None:
-    if gravity is None or not 1 <= gravity <= 8:
-        return _("Gravity score must be a whole number from 1 to 8")
+    if gravity is None or gravity not in GRAVITY_SCALE:
+        return gravity_message()
     return None
 
 
@@ -255,7 +273,15 @@ def engagement_without_attendance(engagement: int | None, attendance: str | None
     return None
 
 
+def engagement_message() -> str:
+    """What is wrong with an engagement rating off the scale."""
+    return _("Engagement must be a whole number from %(min)d to %(max)d") % {
+        "min": ENGAGEMENT_MIN,
+        "max": ENGAGEMENT_MAX,
+    }
+
+
 def engagement_invalid(engagement: int | None) -> str | None:
-    if engagement is not None and not 1 <= engagement <= 5:
-        return _("Engagement must be a whole number from 1 to 5")
+    if engagement is not None and engagement not in ENGAGEMENT_SCALE:
+        return engagement_message()
     return None

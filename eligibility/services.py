@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy as access
 from accounts.history import save_version
+from cases import rules as case_rules
 from cases.models import (
     STATUTORY_ORDER_TYPES,
     ConsentParty,
@@ -373,6 +374,13 @@ def start_blockers(young_person) -> list[Blocker]:
     return blockers
 
 
+def _broken(errors: dict, field: str, *messages: str | None) -> None:
+    """Put the messages of broken case rules (see `cases.rules`) next to their field."""
+    for message in messages:
+        if message is not None:
+            errors.setdefault(field, []).append(message)
+
+
 @transaction.atomic
 def ecm_start(*, by, young_person, start_date: date) -> YoungPerson:
     if not access.may(by, "case.edit", young_person.team):
@@ -383,13 +391,12 @@ def ecm_start(*, by, young_person, start_date: date) -> YoungPerson:
     errors: dict = {}
     if blockers:
         errors[None] = blockers
-    if start_date > timezone.localdate():
-        errors.setdefault("start_date", []).append(_("Start date must be today or in the past"))
-    if start_date < current.referral_date:
-        errors.setdefault("start_date", []).append(
-            _("Start date cannot be before the referral date (%(date)s)")
-            % {"date": current.referral_date.isoformat()}
-        )
+    _broken(
+        errors,
+        "start_date",
+        case_rules.not_in_future(start_date, _("Start date"), today=timezone.localdate()),
+        case_rules.ecm_start_before_referral(start_date, current.referral_date),
+    )
     if errors:
         raise ValidationError({key or "__all__": value for key, value in errors.items()})
     current.ecm_start_date = start_date
@@ -409,20 +416,21 @@ def ecm_end(
     ensure_open(young_person)
     current = YoungPerson.objects.select_for_update().get(pk=young_person.pk)
     errors: dict = {}
-    if not current.ecm_start_date:
-        errors["__all__"] = [_("ECM has not started, so it cannot end")]
-    elif current.ecm_end_date:
+    if current.ecm_end_date:
         errors["__all__"] = [
             _("ECM has already ended (%(date)s)") % {"date": current.ecm_end_date.isoformat()}
         ]
     else:
-        if end_date < current.ecm_start_date:
-            errors["end_date"] = [
-                _("End date must be the same as or after the start date (%(date)s)")
-                % {"date": current.ecm_start_date.isoformat()}
-            ]
-        if end_date > timezone.localdate():
-            errors["end_date"] = [_("End date must be today or in the past")]
+        _broken(
+            errors, "__all__", case_rules.ecm_end_without_start(current.ecm_start_date, end_date)
+        )
+        if current.ecm_start_date:
+            _broken(
+                errors,
+                "end_date",
+                case_rules.end_not_before_start(current.ecm_start_date, end_date),
+                case_rules.not_in_future(end_date, _("End date"), today=timezone.localdate()),
+            )
     if end_reason not in EndReason.values:
         errors["end_reason"] = [_("Select why ECM ended")]
     if end_reason == EndReason.WITHDRAWN and not young_persons_reasons.strip():

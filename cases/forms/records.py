@@ -7,10 +7,12 @@ arguments of the service it feeds, so a view passes `form.cleaned_data` straight
 """
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import dates
 
+from .. import rules
 from ..models import (
     AppointmentKind,
     Attendance,
@@ -26,8 +28,9 @@ from .fields import date_field, radios, text_field, yes_no
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
-#: Shared with `services.offence_record`, which says the same about a number out of range.
-GRAVITY_MESSAGE = _("Gravity score must be a whole number from 1 to 8")
+#: The rules' own words for a score off its scale, translated when shown.
+GRAVITY_MESSAGE = lazy(rules.gravity_message, str)()
+ENGAGEMENT_MESSAGE = lazy(rules.engagement_message, str)()
 
 #: The radio for an appointment that has not happened yet. GOV.UK radios cannot carry an
 #: empty value (the template pack drops a blank choice), so it has a value of its own that
@@ -246,12 +249,13 @@ class TRMAssessmentForm(forms.Form):
     )
 
 
+#: The engagement scale as radios; its two ends say what they mean.
+ENGAGEMENT_ENDS = {
+    rules.ENGAGEMENT_MIN: _("1 – not engaged"),
+    rules.ENGAGEMENT_MAX: _("5 – fully engaged"),
+}
 ENGAGEMENT_CHOICES = [
-    ("1", _("1 – not engaged")),
-    ("2", "2"),
-    ("3", "3"),
-    ("4", "4"),
-    ("5", _("5 – fully engaged")),
+    (str(score), ENGAGEMENT_ENDS.get(score, str(score))) for score in rules.ENGAGEMENT_SCALE
 ]
 
 
@@ -290,7 +294,7 @@ class AppointmentForm(forms.Form):
         required=False,
         help_text=_("Only when the young person attended"),
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
-        error_messages={"invalid_choice": _("Engagement must be a whole number from 1 to 5")},
+        error_messages={"invalid_choice": ENGAGEMENT_MESSAGE},
     )
     outcome = text_field(_("Outcome"))
 

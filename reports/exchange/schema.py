@@ -30,6 +30,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from cases import rules
 from cases.models import (
     AppointmentKind,
     Attendance,
@@ -434,7 +435,7 @@ FILES: tuple[FileSpec, ...] = (
             _young_person_column(),
             Column("offence_date", DateKind(), required=True),
             Column("description", Text(500), required=True),
-            Column("gravity", Integer(1, 8), required=True),
+            Column("gravity", Integer(rules.GRAVITY_MIN, rules.GRAVITY_MAX), required=True),
             Column("proven_on", DateKind()),
         ),
     ),
@@ -493,7 +494,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("kind", Code(tuple(AppointmentKind.values)), required=True),
             Column("purpose", Text(500), required=True),
             Column("attendance", Code(tuple(Attendance.values))),
-            Column("engagement", Integer(1, 5)),
+            Column("engagement", Integer(rules.ENGAGEMENT_MIN, rules.ENGAGEMENT_MAX)),
             Column("outcome", Text()),
             Column("practitioner_ref", _ref_staff),
         ),

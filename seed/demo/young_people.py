@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
-from cases import services
+from cases import rules, services
 from cases.models import (
     Attendance,
     ConsentDecision,
@@ -81,9 +81,9 @@ def _build_history(rng, number, reference, team, practitioner, manager, categori
     referral = person.referral_date
     _record_needs(rng, person, practitioner, categories, referral)
     order = _record_offences_and_order(rng, person, practitioner, referral, today)
-    participation, consent_day = _record_consents(rng, person, practitioner, referral, today)
-    if participation != ConsentDecision.GIVEN:
-        return  # referred, not started
+    decisions, consent_day = _record_consents(rng, person, practitioner, referral, today)
+    if not rules.consent_given(decisions, person.parent_consent_required):
+        return  # referred, not started: someone who must consent has not
     start, end = _start_and_end(rng, person, practitioner, consent_day, today)
     last_day = end or today
     _assess_trm(rng, person, practitioner, stages, start, last_day)
@@ -165,19 +165,24 @@ def _record_offences_and_order(rng, person, practitioner, referral, today):
 
 def _record_consents(rng, person, practitioner, referral, today):
     """Participation (and the parent's or carer's where required) and the evaluation;
-    returns the young person's participation decision and the day it was made."""
+    returns the participation decisions (party → decision) and the day they were made."""
     consent_day = min(referral + timedelta(days=rng.randint(3, 14)), today)
-    participation = ConsentDecision.GIVEN if rng.random() < 0.85 else ConsentDecision.REFUSED
+    participation = {
+        ConsentParty.YOUNG_PERSON: (
+            ConsentDecision.GIVEN if rng.random() < 0.85 else ConsentDecision.REFUSED
+        )
+    }
     services.consent_record(
         by=practitioner,
         young_person=person,
         party=ConsentParty.YOUNG_PERSON,
         purpose=ConsentPurpose.PARTICIPATION,
-        decision=participation,
+        decision=participation[ConsentParty.YOUNG_PERSON],
         decided_on=consent_day,
         note="Explained ECM with the young person and their carer.",
     )
     if person.parent_consent_required and rng.random() < 0.9:
+        participation[ConsentParty.PARENT_CARER] = ConsentDecision.GIVEN
         services.consent_record(
             by=practitioner,
             young_person=person,
@@ -261,7 +266,14 @@ def _log_appointments(rng, person, practitioner, start, end, last_day, today):
             kind=rng.choice(["one_to_one", "one_to_one", "home_visit", "phone", "agency_session"]),
             purpose=rng.choice(PURPOSES),
             attendance=attendance,
-            engagement=min(5, max(1, 2 + week // 8 + rng.randint(-1, 1))) if attended else None,
+            engagement=(
+                min(
+                    rules.ENGAGEMENT_MAX,
+                    max(rules.ENGAGEMENT_MIN, 2 + week // 8 + rng.randint(-1, 1)),
+                )
+                if attended
+                else None
+            ),
             outcome=rng.choice(OUTCOMES) if attended else "",
         )
         day += timedelta(days=7)

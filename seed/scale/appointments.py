@@ -13,7 +13,7 @@ def appointment_rows(generator, rows, rng, person, practitioner, start, end, day
     """Contacts spread over the time on ECM, plus the next one or two for open cases."""
     count = max(1, round(days_on * generator.rate * rng.uniform(0.7, 1.3)))
     attends = rng.uniform(0.55, 0.9)
-    engagement = rng.randint(1, 3)
+    engagement = rng.randint(rules.ENGAGEMENT_MIN, rules.ENGAGEMENT_MIN + 2)  # starts low
     kinds = rng.choices(*KIND_CHOICES, k=count)
     purposes = rng.choices(PURPOSES, k=count)
     times = rng.choices(TIMES, k=count)
@@ -30,7 +30,8 @@ def appointment_rows(generator, rows, rng, person, practitioner, start, end, day
         elif rng.random() < attends:
             attendance = Attendance.ATTENDED
             progress = index / count
-            rating = min(5, max(1, engagement + int(progress * 2.5) + rng.choice((-1, 0, 0, 1))))
+            drift = engagement + int(progress * 2.5) + rng.choice((-1, 0, 0, 1))
+            rating = min(rules.ENGAGEMENT_MAX, max(rules.ENGAGEMENT_MIN, drift))
             outcome = rng.choice(OUTCOMES)
             recorded_at = min(recorded_at, now)
         else:

@@ -143,3 +143,28 @@ def test_a_withdrawal_needs_what_was_said():
     assert rules.withdrawal_without_note(WITHDRAWN, "  ") is not None
     assert rules.withdrawal_without_note(WITHDRAWN, "Does not want to continue") is None
     assert rules.withdrawal_without_note(REFUSED, "") is None
+
+
+def test_gravity_is_on_the_yjb_scale_of_1_to_8():
+    assert (rules.GRAVITY_MIN, rules.GRAVITY_MAX) == (1, 8)
+    for gravity in (None, 0, 9, 2.5):
+        assert rules.gravity_invalid(gravity) == "Gravity score must be a whole number from 1 to 8"
+    assert [g for g in range(-1, 11) if rules.gravity_invalid(g) is None] == list(range(1, 9))
+
+
+def test_engagement_is_rated_1_to_5_and_may_be_left_out():
+    assert (rules.ENGAGEMENT_MIN, rules.ENGAGEMENT_MAX) == (1, 5)
+    assert rules.engagement_invalid(None) is None
+    for engagement in (0, 6):
+        assert rules.engagement_invalid(engagement) == (
+            "Engagement must be a whole number from 1 to 5"
+        )
+    assert [e for e in range(-1, 8) if rules.engagement_invalid(e) is None] == list(range(1, 6))
+
+
+def test_every_offence_the_generators_draw_is_on_the_gravity_scale():
+    from seed.demo.vocabulary import OFFENCES as DEMO_OFFENCES
+    from seed.scale.vocabulary import OFFENCES as SCALE_OFFENCES
+
+    gravities = {offence[1] for offence in DEMO_OFFENCES + SCALE_OFFENCES}
+    assert gravities <= set(rules.GRAVITY_SCALE)

@@ -487,6 +487,20 @@ def test_start_refuses_a_date_in_the_future(eligible_referral, practitioner):
     assert eligible_referral.ecm_start_date is None
 
 
+def test_start_refuses_a_date_before_the_referral(eligible_referral, practitioner):
+    give_consent(eligible_referral)
+    response = client_for(practitioner).post(
+        url("eligibility:start", eligible_referral), {"start_date": "2016-02-29"}
+    )
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "ECM start date cannot be before the referral date" in page
+    assert "Referred on 1 March 2016; ECM has not started" in page
+    assert 'value="2016-02-29"' in response.content.decode()
+    eligible_referral.refresh_from_db()
+    assert eligible_referral.ecm_start_date is None
+
+
 def test_start_refuses_a_date_that_is_not_a_date(eligible_referral, practitioner):
     give_consent(eligible_referral)
     response = client_for(practitioner).post(
@@ -548,7 +562,11 @@ def test_end_refuses_a_date_before_the_start(on_ecm, practitioner):
     response = client_for(practitioner).post(
         url("eligibility:end", on_ecm), {"end_date": "2016-03-01", "end_reason": "completed"}
     )
-    assert "End date must be the same as or after the start date (2016-03-21)" in text_of(response)
+    page = text_of(response)
+    assert "End date must be the same as or after the start date" in page
+    assert "On ECM since 21 March 2016" in page
+    on_ecm.refresh_from_db()
+    assert on_ecm.ecm_end_date is None
 
 
 def test_end_needs_a_reason(on_ecm, practitioner):

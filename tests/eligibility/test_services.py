@@ -177,13 +177,43 @@ def test_withdrawal_needs_the_young_persons_reasons(referral_2016, practitioner)
 def test_end_before_start_is_refused(referral_2016, practitioner):
     referral_2016.ecm_start_date = date(2016, 3, 20)
     referral_2016.save()
-    with pytest.raises(ValidationError, match="same as or after the start date"):
+    with pytest.raises(ValidationError) as refused:
         services.ecm_end(
             by=practitioner,
             young_person=referral_2016,
             end_date=date(2016, 3, 1),
             end_reason="completed",
         )
+    assert refused.value.message_dict == {
+        "end_date": ["End date must be the same as or after the start date"]
+    }
+
+
+def test_end_before_ecm_has_started_is_refused(referral_2016, practitioner):
+    with pytest.raises(ValidationError) as refused:
+        services.ecm_end(
+            by=practitioner,
+            young_person=referral_2016,
+            end_date=date(2016, 9, 1),
+            end_reason="completed",
+        )
+    assert refused.value.message_dict == {"__all__": ["ECM cannot end before it has started"]}
+
+
+def test_start_before_the_referral_or_in_the_future_is_refused(referral_2016, practitioner):
+    services.eligibility_check(by=practitioner, young_person=referral_2016)
+    _give_consent(referral_2016)
+    _give_consent(referral_2016, party="parent_carer")
+    assert services.start_blockers(referral_2016) == []
+    for start_date, message in (
+        (date(2016, 2, 29), "ECM start date cannot be before the referral date"),
+        (timezone.localdate() + timedelta(days=1), "Start date must be today or in the past"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.ecm_start(by=practitioner, young_person=referral_2016, start_date=start_date)
+        assert refused.value.message_dict == {"start_date": [message]}
+    referral_2016.refresh_from_db()
+    assert referral_2016.ecm_start_date is None
 
 
 # --- Policies -----------------------------------------------------------------------------------

@@ -64,3 +64,65 @@ def test_demo_has_young_people_meetings_and_supervision(db, settings):
     first_rate = first.filter(attended=True).count() / first.count()
     later_rate = later.filter(attended=True).count() / later.count()
     assert later_rate < first_rate  # attendance tails off over successive reviews
+
+
+def test_every_started_demo_case_had_consent_from_every_required_party(db, settings):
+    from cases import rules
+    from cases.models import Consent, ConsentPurpose, YoungPerson
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    started = YoungPerson.objects.filter(ecm_start_date__isnull=False)
+    assert started.exists()
+    assert YoungPerson.objects.filter(ecm_start_date__isnull=True).exists()
+    for person in started:
+        on_start = Consent.objects.filter(
+            young_person=person,
+            purpose=ConsentPurpose.PARTICIPATION,
+            decided_on__lte=person.ecm_start_date,
+        ).order_by("-decided_on", "-id")
+        decisions = {
+            party: consent.decision
+            for (party, _purpose), consent in rules.latest_decisions(on_start).items()
+        }
+        assert rules.parties_without_consent(decisions, person.parent_consent_required) == [], (
+            person.reference
+        )
+
+
+def test_a_demo_case_without_the_parents_consent_is_not_started(team_a, practitioner, manager):
+    """Seed 2 on this day draws a 15-year-old who consents while the parent or carer gives
+    no decision (the one case in ten where the demo leaves it unrecorded)."""
+    import random
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from cases.models import (
+        Appointment,
+        Consent,
+        ConsentParty,
+        ConsentPurpose,
+        NeedCategory,
+        TRMStage,
+        YoungPerson,
+    )
+    from seed.demo import young_people
+
+    categories = {category.code: category for category in NeedCategory.objects.all()}
+    stages = {stage.number: stage for stage in TRMStage.objects.all()}
+    with time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=False):
+        young_people._build_history(
+            random.Random(2), 1, "DEMO-T01", team_a, practitioner, manager, categories, stages
+        )
+    person = YoungPerson.objects.get(reference="DEMO-T01")
+    participation = dict(
+        Consent.objects.filter(
+            young_person=person, purpose=ConsentPurpose.PARTICIPATION
+        ).values_list("party", "decision")
+    )
+    # The story this test is about: the young person said yes; nobody asked the parent.
+    assert person.parent_consent_required
+    assert participation == {ConsentParty.YOUNG_PERSON: "given"}
+    assert person.ecm_start_date is None
+    assert not Appointment.objects.filter(young_person=person).exists()
