@@ -147,14 +147,18 @@ def _write_row(sheet, row_number: int, cells, bold=None):
             sheet.write_string(row_number, column, str(cell), bold)
 
 
-def evaluation_xlsx(document: dict) -> bytes:
-    """Sheets: Measures (overall), By team (a column per team), Definitions, Parameters."""
+def evaluation_xlsx(document: dict, *, team_names: dict[str, str] | None = None) -> bytes:
+    """Sheets: Measures (overall), By team (a column per team), Definitions, Parameters.
+
+    Sheet names and headings are in the active language (a run's outputs are written in the
+    language it was requested in); the By team sheet names each team, in that language too.
+    """
     buffer = io.BytesIO()
     workbook = _workbook(buffer)
     bold = workbook.add_format({"bold": True})
     team_codes = list(document["by_team"])
 
-    measures = workbook.add_worksheet("Measures")
+    measures = workbook.add_worksheet(_("Measures"))
     _write_row(measures, 0, ["id", _("Measure"), _("All teams")], bold)
     for row, (measure_id, value) in enumerate(document["measures"].items(), start=1):
         _write_row(measures, row, [measure_id, _label(measure_id), flatten(value)])
@@ -162,8 +166,10 @@ def evaluation_xlsx(document: dict) -> bytes:
     measures.set_column(1, 1, 50)
     measures.set_column(2, 2, 30)
 
-    by_team = workbook.add_worksheet("By team")
-    _write_row(by_team, 0, ["id", _("Measure"), *team_codes], bold)
+    by_team = workbook.add_worksheet(_("By team"))
+    team_names = team_names or {}
+    headings = [team_names.get(code, code) for code in team_codes]
+    _write_row(by_team, 0, ["id", _("Measure"), *headings], bold)
     for row, measure_id in enumerate(document["measures"], start=1):
         cells = [flatten(document["by_team"][code].get(measure_id)) for code in team_codes]
         _write_row(by_team, row, [measure_id, _label(measure_id), *cells])
@@ -171,7 +177,7 @@ def evaluation_xlsx(document: dict) -> bytes:
     by_team.set_column(1, 1, 50)
     by_team.freeze_panes(1, 2)
 
-    definitions = workbook.add_worksheet("Definitions")
+    definitions = workbook.add_worksheet(_("Definitions"))
     _write_row(definitions, 0, ["id", _("Measure"), _("Group"), _("Kind"), _("Definition")], bold)
     for row, measure_id in enumerate(document["measures"], start=1):
         measure = REGISTRY.get(measure_id)
@@ -192,7 +198,7 @@ def evaluation_xlsx(document: dict) -> bytes:
     definitions.set_column(1, 1, 40)
     definitions.set_column(4, 4, 100)
 
-    parameters = workbook.add_worksheet("Parameters")
+    parameters = workbook.add_worksheet(_("Parameters"))
     _write_row(parameters, 0, [_("Parameter"), _("Value")], bold)
     for row, (name, value) in enumerate(document["parameters"].items(), start=1):
         _write_row(parameters, row, [name, flatten(value)])
@@ -383,12 +389,12 @@ def dataset_xlsx(dictionary: list[tuple[str, str]], rows: list[dict]) -> bytes:
     workbook = _workbook(buffer, constant_memory=True)
     bold = workbook.add_format({"bold": True})
     names = [name for name, _description in dictionary]
-    sheet = workbook.add_worksheet("Dataset")
+    sheet = workbook.add_worksheet(_("Dataset"))
     _write_row(sheet, 0, names, bold)
     for row_number, row in enumerate(rows, start=1):
         _write_row(sheet, row_number, [row.get(name) for name in names])
     sheet.freeze_panes(1, 1)
-    described = workbook.add_worksheet("Dictionary")
+    described = workbook.add_worksheet(_("Dictionary"))
     _write_row(described, 0, ["column", "description"], bold)
     for row_number, entry in enumerate(dictionary, start=1):
         _write_row(described, row_number, list(entry))

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from accounts import policy
 from accounts.access_log import record_access
-from accounts.models import Team
+from accounts.models import Team, labels_by_code
 from cases import warnings
 from cases.selectors import (
     stages_by_id,
@@ -105,7 +105,7 @@ def report_document(run: ReportRun) -> dict | None:
 
 
 def team_names(codes) -> dict[str, str]:
-    return dict(Team.objects.filter(code__in=list(codes)).values_list("code", "name"))
+    return labels_by_code(Team, codes)
 
 
 def report_teams_for(user):
