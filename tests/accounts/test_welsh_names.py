@@ -36,9 +36,7 @@ def test_names_by_code_follow_the_readers_language(team_a, team_b):
         assert labels_by_code(Team, ["team-b"]) == {"team-b": "Team B"}
 
 
-def test_the_team_page_shows_the_welsh_name_in_welsh_and_the_english_in_english(
-    manager, team_a
-):
+def test_the_team_page_shows_the_welsh_name_in_welsh_and_the_english_in_english(manager, team_a):
     team_a.name_cy = "Tîm Sir y Fflint"
     team_a.save()
     page = reverse("cases:team-detail", kwargs={"code": team_a.code})

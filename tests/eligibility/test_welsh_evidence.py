@@ -66,7 +66,8 @@ NEED_CODES = {"Mental health": "mental_health", "Neglect": "neglect", "Self-harm
 
 
 def converted(code, evidence):
-    return evidence_migration.as_values({"code": code, "met": True, "evidence": evidence}, NEED_CODES)
+    criterion = {"code": code, "met": True, "evidence": evidence}
+    return evidence_migration.as_values(criterion, NEED_CODES)
 
 
 def test_the_migration_reads_each_sentence_the_rules_wrote():
@@ -74,8 +75,8 @@ def test_the_migration_reads_each_sentence_the_rules_wrote():
         "offences", "7 offences between 2014-03-01 and 2016-03-01 (at least 5 needed)"
     )["values"] == {"count": 7, "start": "2014-03-01", "end": "2016-03-01", "minimum": 5}
     assert converted(
-        "needs", "2 need categories recorded by 2016-03-01: Mental health, Neglect "
-        "(at least 3 needed)"
+        "needs",
+        "2 need categories recorded by 2016-03-01: Mental health, Neglect (at least 3 needed)",
     )["values"] == {
         "count": 2,
         "date": "2016-03-01",
@@ -94,9 +95,8 @@ def test_the_migration_reads_each_sentence_the_rules_wrote():
         "start": "2016-01-10",
         "end": "2016-10-09",
     }
-    assert converted("order", "On a youth rehabilitation order 2016-01-10 to no end date")[
-        "values"
-    ]["end"] is None
+    open_ended = converted("order", "On a youth rehabilitation order 2016-01-10 to no end date")
+    assert open_ended["values"]["end"] is None
     assert converted("order", "Not on a statutory order on 2016-03-01")["values"] == {
         "outcome": "no_order",
         "date": "2016-03-01",
@@ -121,8 +121,11 @@ def test_the_migration_rewrites_stored_decisions(team_a, practitioner, default_p
     person = referral(team_a, date(2016, 3, 1), offences=5, needs=3, practitioner=practitioner)
     decision = services.eligibility_check(by=practitioner, young_person=person)
     sentence = [
-        {"code": "offences", "met": True, "evidence": "5 offences between 2015-03-01 and "
-         "2016-03-01 (at least 5 needed)"},
+        {
+            "code": "offences",
+            "met": True,
+            "evidence": "5 offences between 2015-03-01 and 2016-03-01 (at least 5 needed)",
+        },
         {"code": "order", "met": True, "evidence": "Voluntary participation"},
     ]
     EligibilityDecision.objects.filter(pk=decision.pk).update(criteria=sentence)

@@ -188,7 +188,8 @@ def cells_of_first_row(data: bytes, sheet: int) -> list[str]:
 
 
 def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
-    cohort, evaluator  # noqa: F811
+    cohort,  # noqa: F811
+    evaluator,
 ):
     Team.objects.filter(code="a").update(name_cy="Tîm A Cymraeg")
     with translation.override("cy"):
