@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -239,11 +240,30 @@ def _number_text(value, *, percent: bool) -> str:
     return str(value)
 
 
-def shown(measure_id: str, value) -> dict:
-    """A value as the page shows it: {"text": ...} or {"entries": [(key, text), ...]}."""
+#: Measures whose categories are codes of editable reference data, and which vocabulary.
+CATEGORY_VOCABULARY = {
+    "need_counts": "need",
+    "top_needs": "need",
+    "attendance_rate_by_agency": "agency",
+}
+
+
+def _name_in(names: dict[str, str], key) -> str:
+    return names.get(str(key), str(key))
+
+
+def shown(measure_id: str, value, category_names: dict | None = None) -> dict:
+    """A value as the page shows it: {"text": ...} or {"entries": [(key, text), ...]}.
+
+    `category_names` ({"need": {code: name}, "agency": {code: name}}) names the need
+    categories and agencies in the reader's language; a code without a name is shown as is.
+    """
     measure = REGISTRY.get(measure_id)
     percent = bool(measure and measure.percent)
     category_text = measure.category_label if measure and measure.category_label else as_recorded
+    vocabulary = (category_names or {}).get(CATEGORY_VOCABULARY.get(measure_id))
+    if vocabulary:
+        category_text = partial(_name_in, vocabulary)
     if value is None:
         return {"text": _("No data")}
     if value == SUPPRESSED:
@@ -269,7 +289,7 @@ def shown(measure_id: str, value) -> dict:
             ]
         }
     if isinstance(value, list):
-        return {"text": ", ".join(str(item) for item in value) if value else _("None")}
+        return {"text": ", ".join(category_text(item) for item in value) if value else _("None")}
     return {"text": _number_text(value, percent=percent)}
 
 
@@ -310,7 +330,11 @@ def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[
 
 
 def report_context(
-    document: dict, *, team_names: dict[str, str], max_teams: int | None = None
+    document: dict,
+    *,
+    team_names: dict[str, str],
+    max_teams: int | None = None,
+    category_names: dict | None = None,
 ) -> dict:
     """Everything `reports/_report.html` needs, for the web page and the PDF alike.
 
@@ -348,9 +372,15 @@ def report_context(
                             "id": measure_id,
                             "label": str(REGISTRY[measure_id].label),
                             "definition": str(REGISTRY[measure_id].definition),
-                            "overall": shown(measure_id, document["measures"][measure_id]),
+                            "overall": shown(
+                                measure_id, document["measures"][measure_id], category_names
+                            ),
                             "cells": [
-                                shown(measure_id, document["by_team"][code].get(measure_id))
+                                shown(
+                                    measure_id,
+                                    document["by_team"][code].get(measure_id),
+                                    category_names,
+                                )
                                 for code in page
                             ],
                         }

@@ -124,7 +124,9 @@ def _report_context(run) -> dict | None:
         if document is None:
             return None
         context = exports.report_context(
-            document, team_names=selectors.team_names(document["by_team"])
+            document,
+            team_names=selectors.team_names(document["by_team"]),
+            category_names=selectors.category_names(),
         )
         cache.set(key, context, REPORT_CACHE_SECONDS)
     return context

@@ -10,7 +10,8 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from accounts.models import Team, labels_by_code
+from accounts.models import Agency, Team, labels_by_code
+from cases.models import NeedCategory
 
 from .. import exports, suppression
 from ..dataset import dataset_rows
@@ -83,7 +84,13 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
     step(88, _("Drawing the charts"))
     html = exports.evaluation_html(
         exports.report_context(
-            document, team_names=team_names, max_teams=settings.ECM_REPORT_PDF_MAX_TEAMS
+            document,
+            team_names=team_names,
+            max_teams=settings.ECM_REPORT_PDF_MAX_TEAMS,
+            category_names={
+                "need": labels_by_code(NeedCategory),
+                "agency": labels_by_code(Agency),
+            },
         )
     )
     outputs.append(Output(FileKind.HTML, f"{stem}.html", html.encode("utf-8")))

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from accounts.models import Team
+from accounts.models import Agency, Team
 from reports import exports
 from reports.exports import csv_safe
 from reports.measures import REGISTRY
@@ -203,6 +203,21 @@ def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
 def test_a_report_asked_for_in_english_names_its_teams_in_english(report):
     data = content(report, FileKind.XLSX)
     assert cells_of_first_row(data, 2) == ["id", "Measure", "Team A", "Team B"]
+
+
+def test_the_report_names_needs_and_agencies_in_the_language_it_was_asked_in(
+    cohort,  # noqa: F811
+    evaluator,
+):
+    Agency.objects.filter(code="police").update(name="Police", name_cy="Heddlu")
+    with translation.override("cy"):
+        welsh = content(produced(evaluator), FileKind.HTML).decode()
+    english = content(produced(evaluator), FileKind.HTML).decode()
+    assert "Camddefnyddio sylweddau, " in welsh  # the most common needs
+    assert "Heddlu" in welsh
+    assert "Substance misuse, " in english
+    assert "Police" in english
+    assert "substance_misuse" not in welsh and "substance_misuse" not in english
 
 
 def test_a_dataset_asked_for_in_welsh_has_welsh_sheet_names(cohort, evaluator):  # noqa: F811
