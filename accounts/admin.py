@@ -81,14 +81,14 @@ class AdminRoleOnly:
 
 @admin.register(Team)
 class TeamAdmin(AdminRoleOnly, SimpleHistoryAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_cy"]
+    search_fields = ["code", "name", "name_cy"]
 
 
 @admin.register(Agency)
 class AgencyAdmin(AdminRoleOnly, SimpleHistoryAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_cy"]
+    search_fields = ["code", "name", "name_cy"]
 
 
 class MembershipFormSet(BaseInlineFormSet):

@@ -4,15 +4,58 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-class Team(models.Model):
+def in_current_language(english: str, welsh: str) -> str:
+    """The Welsh form when the reader reads Welsh and there is one, else the English."""
+    if welsh and (get_language() or "").startswith("cy"):
+        return welsh
+    return english
+
+
+class Bilingual(models.Model):
+    """Reference data that administrators edit, with a Welsh form of each name.
+
+    `label` is the name to show: Welsh for a Welsh reader when there is one, else English.
+    """
+
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_cy = models.CharField(
+        _("name (Welsh)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to people reading in Welsh; leave empty to show the English name."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_current_language(self.name, self.name_cy)
+
+
+def labels_by_code(model, codes=None) -> dict[str, str]:
+    """Code → name in the current language, for a `Bilingual` model with a `code` (one query)."""
+    rows = model.objects.all()
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    return {
+        code: in_current_language(name, name_cy)
+        for code, name, name_cy in rows.values_list("code", "name", "name_cy")
+    }
+
+
+class Team(Bilingual):
     """A Youth Offending Team (YOT)."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200)
     history = HistoricalRecords()
 
     class Meta:
@@ -20,24 +63,17 @@ class Team(models.Model):
         verbose_name = _("team")
         verbose_name_plural = _("teams")
 
-    def __str__(self):
-        return self.name
 
-
-class Agency(models.Model):
+class Agency(Bilingual):
     """A partner agency that takes part in formulation meetings and delivers interventions."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-
-    def __str__(self):
-        return self.name
 
 
 class Role(models.TextChoices):

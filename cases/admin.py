@@ -1,6 +1,7 @@
 """Reference data only: the needs vocabulary and the TRM stages. Case records are never here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AdminRoleOnly
@@ -20,9 +21,9 @@ class TRMStageAdmin(AdminRoleOnly, SimpleHistoryAdmin):
     list_display = ["number", "name", "name_cy"]
     fieldsets = [
         (None, {"fields": ["number", "name", "name_cy"]}),
-        ("English", {"fields": ["presenting_behaviour", "underlying_need", "interventions"]}),
+        (_("In English"), {"fields": ["presenting_behaviour", "underlying_need", "interventions"]}),
         (
-            "Cymraeg",
+            _("In Welsh"),
             {"fields": ["presenting_behaviour_cy", "underlying_need_cy", "interventions_cy"]},
         ),
     ]

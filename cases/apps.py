@@ -10,11 +10,13 @@ class CasesConfig(AppConfig):
         from accounts import navigation
         from accounts.access_log import register_action_labels
 
-        from .services import register_event_labels
+        from .change_history import EVENT_DETAILS
+        from .services import register_event_details, register_event_labels
         from .views.young_people import ACTION_LABELS, EVENT_LABELS
         from .warnings import register_summary
 
         register_event_labels(EVENT_LABELS)
+        register_event_details(EVENT_DETAILS)
         register_summary()
 
         register_action_labels(

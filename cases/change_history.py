@@ -8,21 +8,28 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.apps import apps
 from django.db.models import ForeignKey
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import dates
+from accounts.models import Team, labels_by_code
 
-from . import selectors
+from . import selectors, services
 from .models import (
     Appointment,
+    Attendance,
     Breach,
     Consent,
+    ConsentParty,
+    ConsentPurpose,
     CustodyEpisode,
     Need,
     NeedCategory,
     Offence,
     Order,
+    OrderType,
     TRMAssessment,
     TRMStage,
     YoungPerson,
@@ -190,3 +197,99 @@ def change_history(young_person) -> list[HistoryEntry]:
         )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
+
+
+# --- Domain events ------------------------------------------------------------------------------
+
+Detail = services.EventDetail
+
+#: What the case's own events record, as the history page names it (other apps register theirs).
+EVENT_DETAILS = {
+    "team": Detail(gettext_lazy("Team"), "team"),
+    "referral_date": Detail(gettext_lazy("Referral date"), "date"),
+    "required": Detail(gettext_lazy("Parent or carer consent needed"), "yes_no"),
+    "reason": Detail(gettext_lazy("Reason")),
+    "previous": Detail(gettext_lazy("Practitioner before")),
+    "to": Detail(gettext_lazy("Practitioner now")),
+    "need": Detail(gettext_lazy("Need"), "need"),
+    "gravity": Detail(gettext_lazy("Gravity score")),
+    "order_type": Detail(gettext_lazy("Type of order"), OrderType),
+    "party": Detail(gettext_lazy("Whose decision"), ConsentParty),
+    "purpose": Detail(gettext_lazy("Consent for"), ConsentPurpose),
+    "decided_on": Detail(gettext_lazy("Date of decision"), "date"),
+    "stage": Detail(gettext_lazy("TRM stage")),
+    "assessed_on": Detail(gettext_lazy("Date of assessment"), "date"),
+    "attendance": Detail(gettext_lazy("Attendance"), Attendance),
+    "record": Detail(gettext_lazy("Kind of record"), "record"),
+    "appointment": Detail("", "hidden"),
+    "record_id": Detail("", "hidden"),
+}
+
+
+def _model_name(name: str) -> str:
+    for model in apps.get_models():
+        if model._meta.model_name == name:
+            return capitalised(model._meta.verbose_name)
+    return name
+
+
+class _EventLookups:
+    """Team and need names for the events shown, each in one query and only if needed."""
+
+    def __init__(self, events):
+        kinds = defaultdict(set)
+        for event in events:
+            for key, value in event.data.items():
+                detail = services.event_detail(key)
+                if detail is not None and detail.shown in ("team", "need"):
+                    kinds[detail.shown].add(value)
+        self.names = {
+            "team": labels_by_code(Team, kinds["team"]) if kinds["team"] else {},
+            "need": labels_by_code(NeedCategory, kinds["need"]) if kinds["need"] else {},
+        }
+
+    def shown(self, detail, value) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool) or detail.shown == "yes_no":
+            return _("Yes") if value else _("No")
+        if detail.shown in self.names:
+            return self.names[detail.shown].get(value, str(value))
+        if detail.shown == "date":
+            try:
+                return dates.in_words(date.fromisoformat(str(value)))
+            except ValueError:
+                return str(value)
+        if detail.shown == "record":
+            return _model_name(str(value))
+        if isinstance(detail.shown, type):  # a TextChoices class
+            try:
+                return str(detail.shown(value).label)
+            except ValueError:
+                return str(value)
+        return str(value)
+
+
+def event_rows(events) -> list[dict]:
+    """The case's domain events with their labels and recorded values in the reader's language.
+
+    A key no app has described is shown as it was stored (for example an exchange file name).
+    """
+    events = list(events)
+    lookups = _EventLookups(events)
+    rows = []
+    for event in events:
+        details = []
+        for key, value in event.data.items():
+            detail = services.event_detail(key) or Detail(capitalised(str(key).replace("_", " ")))
+            if detail.shown == "hidden":
+                continue
+            details.append((str(detail.label), lookups.shown(detail, value)))
+        rows.append(
+            {
+                "event": event,
+                "label": services.event_label(event.action),
+                "details": sorted(details),
+            }
+        )
+    return rows

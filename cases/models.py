@@ -14,11 +14,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Team
+from accounts.models import Bilingual, Team, in_current_language
 
 #: The age of criminal responsibility in England and Wales.
 MINIMUM_AGE_AT_REFERRAL = 10
@@ -33,25 +32,6 @@ ENGAGEMENT_MIN, ENGAGEMENT_MAX = 1, 5
 def age_on(date_of_birth: date, on: date) -> int:
     """Age in completed years on a given day."""
     return relativedelta(on, date_of_birth).years
-
-
-class Bilingual(models.Model):
-    """Reference data that administrators edit, with a Welsh form of each label."""
-
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_cy = models.CharField(_("name (Welsh)"), max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self) -> str:
-        if (get_language() or "").startswith("cy") and self.name_cy:
-            return self.name_cy
-        return self.name
 
 
 class NeedCategory(Bilingual):
@@ -88,10 +68,7 @@ class TRMStage(Bilingual):
         return f"{self.number}. {self.label}"
 
     def _localised(self, field):
-        welsh = getattr(self, f"{field}_cy")
-        if (get_language() or "").startswith("cy") and welsh:
-            return welsh
-        return getattr(self, field)
+        return in_current_language(getattr(self, field), getattr(self, f"{field}_cy"))
 
     @property
     def presenting_behaviour_label(self):

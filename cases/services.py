@@ -54,6 +54,31 @@ def event_label(action: str):
     return _EVENT_LABELS.get(action, action)
 
 
+#: How the history page shows what an event records (`CaseEvent.data`): key → EventDetail.
+_EVENT_DETAILS: dict[str, "EventDetail"] = {}
+
+
+class EventDetail:
+    """One key of an event's data as a reader sees it: a translated label, and how its value
+    is shown. `shown` is one of "text", "yes_no", "date" (an ISO date), "team" (a team code),
+    "need" (a need category code), "record" (a model name), "hidden" (an internal id), or a
+    TextChoices class whose label names the stored value.
+    """
+
+    def __init__(self, label, shown="text"):
+        self.label = label
+        self.shown = shown
+
+
+def register_event_details(details: dict) -> None:
+    """Readable names for the values domain events record; each app registers its own."""
+    _EVENT_DETAILS.update(details)
+
+
+def event_detail(key: str) -> EventDetail | None:
+    return _EVENT_DETAILS.get(key)
+
+
 def ensure_open(young_person) -> None:
     """Archived records stay readable but can no longer be changed."""
     if young_person.archived_at is not None:
@@ -103,7 +128,7 @@ def _practitioner_in_team(errors, field, practitioner, team):
             errors,
             field,
             True,
-            _("Choose a practitioner who works in %(team)s") % {"team": team.name},
+            _("Choose a practitioner who works in %(team)s") % {"team": team.label},
         )
 
 

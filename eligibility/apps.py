@@ -10,7 +10,8 @@ class EligibilityConfig(AppConfig):
         from accounts import navigation
         from accounts.access_log import register_action_labels
         from cases import panels
-        from cases.services import register_event_labels
+        from cases.models import EndReason
+        from cases.services import EventDetail, register_event_details, register_event_labels
 
         register_event_labels(
             {
@@ -18,6 +19,18 @@ class EligibilityConfig(AppConfig):
                 "eligibility.override": _("Eligibility decision overridden"),
                 "ecm.started": _("ECM started"),
                 "ecm.ended": _("ECM ended"),
+            }
+        )
+
+        register_event_details(
+            {
+                "policy": EventDetail(_("Eligibility policy")),
+                "eligible": EventDetail(_("Eligible"), "yes_no"),
+                "decision": EventDetail("", "hidden"),
+                "start_date": EventDetail(_("Start date"), "date"),
+                "end_date": EventDetail(_("End date"), "date"),
+                "end_reason": EventDetail(_("Reason for ending"), EndReason),
+                "young_persons_reasons": EventDetail(_("The young person's reasons")),
             }
         )
 

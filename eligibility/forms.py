@@ -158,7 +158,7 @@ class PeriodForm(forms.Form):
         self.teams_by_id = {str(team.pk): team for team in teams}
         self.fields["team"].choices = [
             (ALL_TEAMS, _("All my teams")),
-            *((str(team.pk), team.name) for team in teams),
+            *((str(team.pk), team.label) for team in teams),
         ]
 
     @classmethod

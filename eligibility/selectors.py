@@ -7,6 +7,7 @@ from statistics import median
 from django.db.models import BooleanField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
+from accounts.models import in_current_language
 from cases.models import ConsentDecision, ConsentParty, ConsentPurpose, EndReason, YoungPerson
 from cases.rules import latest_consent
 
@@ -84,11 +85,11 @@ def funnel(young_people: QuerySet, *, date_from: date, date_to: date) -> tuple[l
         FunnelRow(
             month=row["month"] if not hasattr(row["month"], "date") else row["month"].date(),
             team_code=row["team__code"],
-            team_name=row["team__name"],
+            team_name=in_current_language(row["team__name"], row["team__name_cy"]),
             **{key: row[key] for key in counts},
         )
         for row in scoped.annotate(month=TruncMonth("referral_date"))
-        .values("month", "team__code", "team__name")
+        .values("month", "team__code", "team__name", "team__name_cy")
         .annotate(**counts)
         .order_by("month", "team__name")
     ]

@@ -147,7 +147,6 @@ def facts_for_many(
         orders[order.young_person_id].append(
             rules.OrderFact(
                 order_type=order.order_type,
-                label=str(order.get_order_type_display()),
                 start_date=order.start_date,
                 end_date=order.end_date,
                 statutory=order.order_type in STATUTORY_ORDER_TYPES,
@@ -167,10 +166,7 @@ def facts_for_many(
 
 
 def _criteria_json(result: rules.Result) -> list[dict]:
-    return [
-        {"code": criterion.code, "met": criterion.met, "evidence": criterion.evidence}
-        for criterion in result.criteria
-    ]
+    return [criterion.stored() for criterion in result.criteria]
 
 
 def policies_in_force(young_people) -> list[EligibilityPolicy | None]:

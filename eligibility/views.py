@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import dates, policy
 from accounts.access_log import record_access, record_list_view
+from accounts.models import labels_by_code
+from cases.models import NeedCategory
 from cases.selectors import young_people_visible_to, young_person_for, young_person_for_action
 from cases.views.base import submitted
 
@@ -94,13 +96,36 @@ def _dated_form(request, form_class, date_name: str):
     return form_class(initial={date_name: timezone.localdate()})
 
 
-def criteria_rows(decision: EligibilityDecision) -> list[dict]:
-    """The decision's criteria with their labels, in the order the rules produced them."""
+def need_labels_for(decisions) -> dict[str, str]:
+    """The names, in the reader's language, of the need categories the decisions' evidence
+    mentions (one query, none if no evidence names a need)."""
+    codes = {
+        code
+        for decision in decisions
+        for criterion in decision.criteria
+        for code in criterion.get("values", {}).get("codes", ())
+    }
+    return labels_by_code(NeedCategory, codes) if codes else {}
+
+
+def criteria_rows(decision: EligibilityDecision, need_labels=None) -> list[dict]:
+    """The decision's criteria with their labels and evidence in the reader's language, in
+    the order the rules produced them.
+
+    The evidence is written now from the values the decision stored; decisions stored
+    before that kept a sentence, shown as it was written.
+    """
+    if need_labels is None:
+        need_labels = need_labels_for([decision])
     return [
         {
             "label": CRITERION_LABELS.get(criterion.get("code"), criterion.get("code")),
             "met": criterion.get("met"),
-            "evidence": criterion.get("evidence", ""),
+            "evidence": (
+                rules.describe(criterion["code"], criterion["values"], need_labels)
+                if "values" in criterion
+                else criterion.get("evidence", "")
+            ),
         }
         for criterion in decision.criteria
     ]
@@ -115,9 +140,11 @@ def decision_list(request, pk):
     """Every decision about the young person, newest first, with criteria and overrides."""
     young_person = young_person_for(request, pk, action="eligibility.decisions")
     team = young_person.team
+    found = list(selectors.decisions_for(young_person))
+    need_labels = need_labels_for(found)
     decisions = [
-        {"decision": decision, "criteria": criteria_rows(decision)}
-        for decision in selectors.decisions_for(young_person)
+        {"decision": decision, "criteria": criteria_rows(decision, need_labels)}
+        for decision in found
     ]
     open_record = not young_person.is_archived
     latest = decisions[0]["decision"] if decisions else None

@@ -9,8 +9,9 @@ class FormulationConfig(AppConfig):
     def ready(self):
         from accounts.access_log import register_action_labels
         from cases import panels
-        from cases.services import register_event_labels
+        from cases.services import EventDetail, register_event_details, register_event_labels
 
+        from .models import MeetingKind
         from .views import panel_context
         from .warnings import register_all
 
@@ -20,6 +21,16 @@ class FormulationConfig(AppConfig):
                 "formulation.view": _("Viewed the formulation"),
                 "formulation.export": _("Downloaded the formulation summary"),
                 "interventionitem.view": _("Opened an intervention"),
+            }
+        )
+        register_event_details(
+            {
+                "kind": EventDetail(_("Kind of meeting"), MeetingKind),
+                "held_on": EventDetail(_("Date held"), "date"),
+                "agencies_attending": EventDetail(_("Agencies attending")),
+                "trm_stage": EventDetail(_("TRM stage")),
+                "meeting": EventDetail("", "hidden"),
+                "item": EventDetail("", "hidden"),
             }
         )
         register_event_labels(

@@ -31,7 +31,7 @@ def version_field():
 
 class AgencyChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.name
+        return obj.label
 
 
 class MeetingForm(forms.Form):
@@ -87,13 +87,13 @@ class AttendanceForm(forms.Form):
             self.agency_ids.append(agency_id)
             row = rows.get(agency_id)
             self.fields[f"attended_{agency_id}"] = radios(
-                _("Did %(agency)s attend?") % {"agency": agency.name},
+                _("Did %(agency)s attend?") % {"agency": agency.label},
                 [(self.YES, _("Yes")), (self.NO, _("No"))],
-                required_message=_("Say whether %(agency)s attended") % {"agency": agency.name},
+                required_message=_("Say whether %(agency)s attended") % {"agency": agency.label},
                 inline=True,
             )
             self.fields[f"name_{agency_id}"] = forms.CharField(
-                label=_("Who attended from %(agency)s") % {"agency": agency.name},
+                label=_("Who attended from %(agency)s") % {"agency": agency.label},
                 required=False,
                 max_length=200,
                 help_text=_("Name and role"),

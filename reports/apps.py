@@ -47,12 +47,21 @@ class ReportsConfig(AppConfig):
             order=91,
         )
 
-        from accounts.access_log import register_action_labels
-        from cases.services import register_event_labels
+        from django.utils.text import format_lazy
 
-        from .exchange import ACCESS_LOG_LABELS, EVENT_LABELS
+        from accounts.access_log import register_action_labels
+        from cases.services import EventDetail, register_event_details, register_event_labels
+
+        from .exchange import ACCESS_LOG_LABELS, EVENT_LABELS, schema
 
         register_event_labels(EVENT_LABELS)
+        # An import's "updated" event counts the rows it took from each file.
+        register_event_details(
+            {
+                spec.name: EventDetail(format_lazy(_("Rows taken from {file}"), file=spec.name))
+                for spec in schema.FILES
+            }
+        )
         register_action_labels(
             {
                 **ACCESS_LOG_LABELS,

@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -147,14 +148,18 @@ def _write_row(sheet, row_number: int, cells, bold=None):
             sheet.write_string(row_number, column, str(cell), bold)
 
 
-def evaluation_xlsx(document: dict) -> bytes:
-    """Sheets: Measures (overall), By team (a column per team), Definitions, Parameters."""
+def evaluation_xlsx(document: dict, *, team_names: dict[str, str] | None = None) -> bytes:
+    """Sheets: Measures (overall), By team (a column per team), Definitions, Parameters.
+
+    Sheet names and headings are in the active language (a run's outputs are written in the
+    language it was requested in); the By team sheet names each team, in that language too.
+    """
     buffer = io.BytesIO()
     workbook = _workbook(buffer)
     bold = workbook.add_format({"bold": True})
     team_codes = list(document["by_team"])
 
-    measures = workbook.add_worksheet("Measures")
+    measures = workbook.add_worksheet(_("Measures"))
     _write_row(measures, 0, ["id", _("Measure"), _("All teams")], bold)
     for row, (measure_id, value) in enumerate(document["measures"].items(), start=1):
         _write_row(measures, row, [measure_id, _label(measure_id), flatten(value)])
@@ -162,8 +167,10 @@ def evaluation_xlsx(document: dict) -> bytes:
     measures.set_column(1, 1, 50)
     measures.set_column(2, 2, 30)
 
-    by_team = workbook.add_worksheet("By team")
-    _write_row(by_team, 0, ["id", _("Measure"), *team_codes], bold)
+    by_team = workbook.add_worksheet(_("By team"))
+    team_names = team_names or {}
+    headings = [team_names.get(code, code) for code in team_codes]
+    _write_row(by_team, 0, ["id", _("Measure"), *headings], bold)
     for row, measure_id in enumerate(document["measures"], start=1):
         cells = [flatten(document["by_team"][code].get(measure_id)) for code in team_codes]
         _write_row(by_team, row, [measure_id, _label(measure_id), *cells])
@@ -171,7 +178,7 @@ def evaluation_xlsx(document: dict) -> bytes:
     by_team.set_column(1, 1, 50)
     by_team.freeze_panes(1, 2)
 
-    definitions = workbook.add_worksheet("Definitions")
+    definitions = workbook.add_worksheet(_("Definitions"))
     _write_row(definitions, 0, ["id", _("Measure"), _("Group"), _("Kind"), _("Definition")], bold)
     for row, measure_id in enumerate(document["measures"], start=1):
         measure = REGISTRY.get(measure_id)
@@ -192,7 +199,7 @@ def evaluation_xlsx(document: dict) -> bytes:
     definitions.set_column(1, 1, 40)
     definitions.set_column(4, 4, 100)
 
-    parameters = workbook.add_worksheet("Parameters")
+    parameters = workbook.add_worksheet(_("Parameters"))
     _write_row(parameters, 0, [_("Parameter"), _("Value")], bold)
     for row, (name, value) in enumerate(document["parameters"].items(), start=1):
         _write_row(parameters, row, [name, flatten(value)])
@@ -233,11 +240,30 @@ def _number_text(value, *, percent: bool) -> str:
     return str(value)
 
 
-def shown(measure_id: str, value) -> dict:
-    """A value as the page shows it: {"text": ...} or {"entries": [(key, text), ...]}."""
+#: Measures whose categories are codes of editable reference data, and which vocabulary.
+CATEGORY_VOCABULARY = {
+    "need_counts": "need",
+    "top_needs": "need",
+    "attendance_rate_by_agency": "agency",
+}
+
+
+def _name_in(names: dict[str, str], key) -> str:
+    return names.get(str(key), str(key))
+
+
+def shown(measure_id: str, value, category_names: dict | None = None) -> dict:
+    """A value as the page shows it: {"text": ...} or {"entries": [(key, text), ...]}.
+
+    `category_names` ({"need": {code: name}, "agency": {code: name}}) names the need
+    categories and agencies in the reader's language; a code without a name is shown as is.
+    """
     measure = REGISTRY.get(measure_id)
     percent = bool(measure and measure.percent)
     category_text = measure.category_label if measure and measure.category_label else as_recorded
+    vocabulary = (category_names or {}).get(CATEGORY_VOCABULARY.get(measure_id))
+    if vocabulary:
+        category_text = partial(_name_in, vocabulary)
     if value is None:
         return {"text": _("No data")}
     if value == SUPPRESSED:
@@ -263,7 +289,7 @@ def shown(measure_id: str, value) -> dict:
             ]
         }
     if isinstance(value, list):
-        return {"text": ", ".join(str(item) for item in value) if value else _("None")}
+        return {"text": ", ".join(category_text(item) for item in value) if value else _("None")}
     return {"text": _number_text(value, percent=percent)}
 
 
@@ -304,7 +330,11 @@ def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[
 
 
 def report_context(
-    document: dict, *, team_names: dict[str, str], max_teams: int | None = None
+    document: dict,
+    *,
+    team_names: dict[str, str],
+    max_teams: int | None = None,
+    category_names: dict | None = None,
 ) -> dict:
     """Everything `reports/_report.html` needs, for the web page and the PDF alike.
 
@@ -342,9 +372,15 @@ def report_context(
                             "id": measure_id,
                             "label": str(REGISTRY[measure_id].label),
                             "definition": str(REGISTRY[measure_id].definition),
-                            "overall": shown(measure_id, document["measures"][measure_id]),
+                            "overall": shown(
+                                measure_id, document["measures"][measure_id], category_names
+                            ),
                             "cells": [
-                                shown(measure_id, document["by_team"][code].get(measure_id))
+                                shown(
+                                    measure_id,
+                                    document["by_team"][code].get(measure_id),
+                                    category_names,
+                                )
                                 for code in page
                             ],
                         }
@@ -383,12 +419,12 @@ def dataset_xlsx(dictionary: list[tuple[str, str]], rows: list[dict]) -> bytes:
     workbook = _workbook(buffer, constant_memory=True)
     bold = workbook.add_format({"bold": True})
     names = [name for name, _description in dictionary]
-    sheet = workbook.add_worksheet("Dataset")
+    sheet = workbook.add_worksheet(_("Dataset"))
     _write_row(sheet, 0, names, bold)
     for row_number, row in enumerate(rows, start=1):
         _write_row(sheet, row_number, [row.get(name) for name in names])
     sheet.freeze_panes(1, 1)
-    described = workbook.add_worksheet("Dictionary")
+    described = workbook.add_worksheet(_("Dictionary"))
     _write_row(described, 0, ["column", "description"], bold)
     for row_number, entry in enumerate(dictionary, start=1):
         _write_row(described, row_number, list(entry))

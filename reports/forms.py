@@ -103,7 +103,7 @@ class RunRequestForm(forms.Form):
     def __init__(self, *args, teams, may_request_dataset: bool, **kwargs):
         """`teams`: the teams the user may report on; `may_request_dataset`: evaluators."""
         super().__init__(*args, **kwargs)
-        self.fields["teams"].choices = [(team.code, team.name) for team in teams]
+        self.fields["teams"].choices = [(team.code, team.label) for team in teams]
         if not may_request_dataset:
             self.fields["kind"].choices = [(ReportKind.EVALUATION, ReportKind.EVALUATION.label)]
             self.fields["kind"].widget = forms.HiddenInput()
@@ -159,7 +159,7 @@ class ActionListForm(forms.Form):
         self.teams_by_code = {team.code: team for team in teams}
         self.fields["team"].choices = [
             (ALL, _("All my teams")),
-            *((team.code, team.name) for team in teams),
+            *((team.code, team.label) for team in teams),
         ]
         self.fields["action"].choices = [(ALL, _("Any action")), *actions]
 

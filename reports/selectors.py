@@ -16,8 +16,9 @@ from django.http import Http404
 
 from accounts import policy
 from accounts.access_log import record_access
-from accounts.models import Team
+from accounts.models import Agency, Team, labels_by_code
 from cases import warnings
+from cases.models import NeedCategory
 from cases.selectors import (
     stages_by_id,
     with_case_summary,
@@ -105,7 +106,12 @@ def report_document(run: ReportRun) -> dict | None:
 
 
 def team_names(codes) -> dict[str, str]:
-    return dict(Team.objects.filter(code__in=list(codes)).values_list("code", "name"))
+    return labels_by_code(Team, codes)
+
+
+def category_names() -> dict[str, dict[str, str]]:
+    """Need categories and agencies by code, named in the reader's language (two queries)."""
+    return {"need": labels_by_code(NeedCategory), "agency": labels_by_code(Agency)}
 
 
 def report_teams_for(user):

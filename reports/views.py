@@ -88,6 +88,17 @@ def run_create(request):
     )
 
 
+def _name_teams(runs) -> None:
+    """Give each run chosen for some teams `team_names`: their names in the reader's language
+    (one query for all the runs, none if every run is for all teams)."""
+    chosen = [run for run in runs if isinstance(run.parameters.get("teams"), list)]
+    if not chosen:
+        return
+    names = selectors.team_names({code for run in chosen for code in run.parameters["teams"]})
+    for run in chosen:
+        run.team_names = [names.get(code, code) for code in run.parameters["teams"]]
+
+
 @login_required
 @require_GET
 def run_list(request):
@@ -96,7 +107,9 @@ def run_list(request):
     page = Paginator(selectors.runs_for(request.user), RUNS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "reports/run_list.html", {"page": page, "runs": page.object_list})
+    runs = list(page.object_list)
+    _name_teams(runs)
+    return render(request, "reports/run_list.html", {"page": page, "runs": runs})
 
 
 def _report_context(run) -> dict | None:
@@ -111,7 +124,9 @@ def _report_context(run) -> dict | None:
         if document is None:
             return None
         context = exports.report_context(
-            document, team_names=selectors.team_names(document["by_team"])
+            document,
+            team_names=selectors.team_names(document["by_team"]),
+            category_names=selectors.category_names(),
         )
         cache.set(key, context, REPORT_CACHE_SECONDS)
     return context
@@ -123,6 +138,7 @@ def _report_context(run) -> dict | None:
 def run_detail(request, pk):
     """Progress while queued or running; then the report (or the reason it failed)."""
     run = selectors.run_for(request, pk)
+    _name_teams([run])
     report = None
     if run.status == RunStatus.SUCCEEDED and run.kind == ReportKind.EVALUATION:
         report = _report_context(run)

@@ -10,7 +10,7 @@ class SupervisionConfig(AppConfig):
         from accounts import navigation
         from accounts.access_log import register_action_labels
         from cases import panels
-        from cases.services import register_event_labels
+        from cases.services import EventDetail, register_event_details, register_event_labels
 
         register_action_labels(
             {
@@ -20,6 +20,9 @@ class SupervisionConfig(AppConfig):
             }
         )
         register_event_labels({"supervision.discussed": _("Discussed in clinical supervision")})
+        register_event_details(
+            {"held_on": EventDetail(_("Date held"), "date"), "session": EventDetail("", "hidden")}
+        )
 
         from .views import panel_context
 

@@ -121,7 +121,7 @@ class PractitionerChoiceForm(forms.Form):
         field.queryset = queryset
         groups: dict[str, list] = {}
         for membership in queryset:
-            groups.setdefault(membership.team.name, []).append(
+            groups.setdefault(membership.team.label, []).append(
                 (membership.pk, str(membership.user))
             )
         if len(groups) > 1:

@@ -50,14 +50,14 @@ def _validate(errors, *, held_on, team, cases, actions):
     if team is not None and outside:
         errors.setdefault("cases", []).append(
             _("Cases discussed must be in %(team)s: %(refs)s")
-            % {"team": team.name, "refs": ", ".join(person.reference for person in outside)}
+            % {"team": team.label, "refs": ", ".join(person.reference for person in outside)}
         )
     for index, action in enumerate(actions, start=1):
         person = action.get("young_person")
         if team is not None and person is not None and person.team_id != team.pk:
             errors.setdefault("actions", []).append(
                 _("Action %(number)d: the young person must be in %(team)s")
-                % {"number": index, "team": team.name}
+                % {"number": index, "team": team.label}
             )
         if not action.get("description", "").strip() or not action.get("owner", "").strip():
             errors.setdefault("actions", []).append(

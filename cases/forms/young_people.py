@@ -128,7 +128,7 @@ class ReferralForm(YoungPersonDetailsForm):
         if len(team_ids) > 1:
             groups: dict[str, list] = {}
             for membership in memberships:
-                groups.setdefault(membership.team.name, []).append(
+                groups.setdefault(membership.team.label, []).append(
                     (membership.user_id, str(membership.user))
                 )
             practitioner_field.choices = [("", practitioner_field.empty_label), *groups.items()]

@@ -340,12 +340,6 @@ def trm_chart(request, pk):
 # --- Managers: change history and access log ---------------------------------------------------
 
 
-def _event_value(value) -> str:
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return str(value)
-
-
 @login_required
 @require_GET
 def history(request, pk):
@@ -353,17 +347,7 @@ def history(request, pk):
     young_person = selectors.young_person_for_action(
         request, pk, capability="case.history.read", action="case.history"
     )
-    events = [
-        {
-            "event": event,
-            "label": services.event_label(event.action),
-            "details": sorted(
-                (change_history.capitalised(str(key).replace("_", " ")), _event_value(value))
-                for key, value in event.data.items()
-            ),
-        }
-        for event in selectors.events_for(young_person)
-    ]
+    events = change_history.event_rows(selectors.events_for(young_person))
     return render(
         request,
         "cases/youngperson_history.html",

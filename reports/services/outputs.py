@@ -10,7 +10,8 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from accounts.models import Team
+from accounts.models import Agency, Team, labels_by_code
+from cases.models import NeedCategory
 
 from .. import exports, suppression
 from ..dataset import dataset_rows
@@ -72,16 +73,24 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
         document = suppression.suppress(document, run.parameters["suppression_threshold"])
     stem = file_stem(run)
     rows = len(document["measures"]) * (1 + len(document["by_team"]))
+    team_names = labels_by_code(Team, document["by_team"])
     outputs = [
         Output(FileKind.JSON, f"{stem}.json", exports.json_bytes(document)),
         Output(FileKind.CSV, f"{stem}.csv", exports.evaluation_csv(document), rows),
-        Output(FileKind.XLSX, f"{stem}.xlsx", exports.evaluation_xlsx(document)),
+        Output(
+            FileKind.XLSX, f"{stem}.xlsx", exports.evaluation_xlsx(document, team_names=team_names)
+        ),
     ]
     step(88, _("Drawing the charts"))
-    team_names = dict(Team.objects.filter(code__in=document["by_team"]).values_list("code", "name"))
     html = exports.evaluation_html(
         exports.report_context(
-            document, team_names=team_names, max_teams=settings.ECM_REPORT_PDF_MAX_TEAMS
+            document,
+            team_names=team_names,
+            max_teams=settings.ECM_REPORT_PDF_MAX_TEAMS,
+            category_names={
+                "need": labels_by_code(NeedCategory),
+                "agency": labels_by_code(Agency),
+            },
         )
     )
     outputs.append(Output(FileKind.HTML, f"{stem}.html", html.encode("utf-8")))

@@ -7,20 +7,26 @@ instead of adding duplicates. The scale data reuses the agencies.
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Agency, Membership, Role, Team, User
 
+#: code, English name, Welsh name
 TEAMS = [
-    ("flintshire", "Flintshire"),
-    ("blaenau-gwent-caerphilly", "Blaenau Gwent and Caerphilly"),
-    ("carmarthenshire", "Carmarthenshire"),
+    ("flintshire", "Flintshire", "Sir y Fflint"),
+    ("blaenau-gwent-caerphilly", "Blaenau Gwent and Caerphilly", "Blaenau Gwent a Chaerffili"),
+    ("carmarthenshire", "Carmarthenshire", "Sir Gaerfyrddin"),
 ]
 
+#: code, English name, Welsh name
 AGENCIES = [
-    ("facts", "FACTS (Forensic Adolescent Consultation and Treatment Service)"),
-    ("police", "Police"),
-    ("education", "Education"),
-    ("health", "Health / CAMHS"),
-    ("childrens_services", "Children's services"),
-    ("substance_misuse", "Substance misuse service"),
-    ("housing", "Housing"),
+    (
+        "facts",
+        "FACTS (Forensic Adolescent Consultation and Treatment Service)",
+        "FACTS (Gwasanaeth Ymgynghori a Thriniaeth Fforensig i'r Glasoed)",
+    ),
+    ("police", "Police", "Heddlu"),
+    ("education", "Education", "Addysg"),
+    ("health", "Health / CAMHS", "Iechyd / CAMHS"),
+    ("childrens_services", "Children's services", "Gwasanaethau plant"),
+    ("substance_misuse", "Substance misuse service", "Gwasanaeth camddefnyddio sylweddau"),
+    ("housing", "Housing", "Tai"),
 ]
 
 #: username, first name, last name, agency code, [(role, team code or None)]
@@ -33,7 +39,7 @@ ACCOUNTS = [
         "Dr Alys",
         "Morgan",
         "facts",
-        [(Role.PSYCHOLOGIST, code) for code, _name in TEAMS],
+        [(Role.PSYCHOLOGIST, code) for code, *_names in TEAMS],
     ),
     ("evaluator", "Tomos", "Jenkins", None, [(Role.EVALUATOR, None)]),
     # Further practitioners, so every team has casework and cases can be reallocated.
@@ -45,15 +51,19 @@ ACCOUNTS = [
 
 def seed_teams() -> dict[str, Team]:
     return {
-        code: Team.objects.update_or_create(code=code, defaults={"name": name})[0]
-        for code, name in TEAMS
+        code: Team.objects.update_or_create(code=code, defaults={"name": name, "name_cy": name_cy})[
+            0
+        ]
+        for code, name, name_cy in TEAMS
     }
 
 
 def seed_agencies() -> dict[str, Agency]:
     return {
-        code: Agency.objects.update_or_create(code=code, defaults={"name": name})[0]
-        for code, name in AGENCIES
+        code: Agency.objects.update_or_create(
+            code=code, defaults={"name": name, "name_cy": name_cy}
+        )[0]
+        for code, name, name_cy in AGENCIES
     }
 
 

@@ -40,7 +40,6 @@ def decide(
         orders=tuple(
             rules.OrderFact(
                 order_type=order.order_type,
-                label=generator.order_labels[order.order_type],
                 start_date=order.start_date,
                 end_date=order.end_date,
                 statutory=order.order_type in STATUTORY_ORDER_TYPES,
@@ -55,7 +54,7 @@ def decide(
         policy=policy,
         decided_on=decided_on,
         eligible=result.eligible,
-        criteria=[{"code": c.code, "met": c.met, "evidence": c.evidence} for c in result.criteria],
+        criteria=[criterion.stored() for criterion in result.criteria],
         voluntary_participation=voluntary,
         made_by_id=practitioner,
         made_at=generator.at(decided_on, clock(11, 0)),

@@ -8,7 +8,7 @@ from datetime import time as clock
 from django.utils import timezone
 
 from accounts.models import Agency
-from cases.models import NeedCategory, OrderType, TRMStage
+from cases.models import NeedCategory, TRMStage
 from cases.reference_data import ensure_defaults
 from eligibility.models import EligibilityPolicy, PolicyStatus
 from eligibility.reference_data import ensure_default_policies
@@ -36,7 +36,11 @@ class Generator:
         ensure_default_policies(EligibilityPolicy)
         existing = set(Agency.objects.values_list("code", flat=True))
         Agency.objects.bulk_create(
-            [Agency(code=code, name=name) for code, name in AGENCIES if code not in existing]
+            [
+                Agency(code=code, name=name, name_cy=name_cy)
+                for code, name, name_cy in AGENCIES
+                if code not in existing
+            ]
         )
         self.agencies = {agency.code: agency for agency in Agency.objects.order_by("code")}
         categories = list(NeedCategory.objects.filter(active=True).order_by("code"))
@@ -51,7 +55,6 @@ class Generator:
             )
         )
         self.parameters = {policy.pk: policy.parameters for policy in self.policies}
-        self.order_labels = {value: str(label) for value, label in OrderType.choices}
         invitable = [a.pk for code, a in self.agencies.items() if code != "facts"]
         self.invitable = invitable or [a.pk for a in self.agencies.values()]
         self.agency_names = {a.pk: a.name for a in self.agencies.values()}

@@ -18,6 +18,7 @@ from seed.scale.vocabulary import (
     TEAM_CODE,
     TEAMS_PER_PSYCHOLOGIST,
     team_name,
+    team_name_cy,
 )
 from seed.scale.writing import Table
 
@@ -35,7 +36,7 @@ def ensure_teams(generator, count: int) -> tuple[dict[int, Team], int]:
     codes = {index: TEAM_CODE.format(index) for index in range(1, count + 1)}
     existing = set(Team.objects.filter(code__in=codes.values()).values_list("code", flat=True))
     missing = [
-        Team(code=code, name=team_name(index))
+        Team(code=code, name=team_name(index), name_cy=team_name_cy(index))
         for index, code in codes.items()
         if code not in existing
     ]

@@ -273,5 +273,14 @@ def team_name(index: int) -> str:
     return f"{name} {cycle + 1}" if cycle else name
 
 
+def team_name_cy(index: int) -> str:
+    """The Welsh name of team `index`: the same place, "Gwasanaeth Cyfiawnder Ieuenctid"."""
+    start = PLACE_STARTS[(index - 1) % len(PLACE_STARTS)]
+    end = PLACE_ENDS[((index - 1) // len(PLACE_STARTS)) % len(PLACE_ENDS)]
+    cycle = (index - 1) // (len(PLACE_STARTS) * len(PLACE_ENDS))
+    name = f"Gwasanaeth Cyfiawnder Ieuenctid {start}{end}"
+    return f"{name} {cycle + 1}" if cycle else name
+
+
 def reference(seed: int, number: int) -> str:
     return f"SCALE-{seed}-{number}"

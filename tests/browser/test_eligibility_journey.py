@@ -73,7 +73,7 @@ def test_check_override_and_start_ecm(page, live_server, referral, practitioner,
     # Not eligible: too few offences, which the decision shows as its evidence.
     expect(page.get_by_role("alert")).to_contain_text("Eligibility checked: not eligible")
     expect(page.locator("#pathway")).to_contain_text("Not eligible")
-    expect(page.get_by_text("2 offences between 2014-03-01 and 2016-03-01")).to_be_visible()
+    expect(page.get_by_text("2 offences between 1 March 2014 and 1 March 2016")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 

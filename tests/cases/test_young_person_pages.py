@@ -620,6 +620,65 @@ def test_history_includes_the_records_about_the_young_person(manager, practition
     assert "Need recorded" in body  # the domain event
 
 
+def _events_table(response) -> str:
+    body = response.content.decode()
+    events = body[body.index('id="events"') :]
+    return events[: events.index("</table>")]
+
+
+def test_history_events_are_in_the_readers_language(manager, practitioner, young_person):
+    services.need_record(
+        by=practitioner,
+        young_person=young_person,
+        category=factories.need_category("self_harm"),
+        recorded_on=date(2026, 3, 2),
+    )
+    services.order_record(
+        by=practitioner,
+        young_person=young_person,
+        order_type="referral_order",
+        start_date=young_person.referral_date,
+    )
+    page = url("cases:youngperson-history", young_person)
+    welsh = _events_table(client_for(manager).get(page, HTTP_ACCEPT_LANGUAGE="cy"))
+    english = _events_table(client_for(manager).get(page, HTTP_ACCEPT_LANGUAGE="en-gb"))
+
+    # The event's label, what it recorded and the value recorded, each in Welsh.
+    assert escape("Angen wedi'i gofnodi") in welsh
+    assert "Angen: Hunan-niweidio" in welsh
+    assert escape("Gorchymyn wedi'i gofnodi") in welsh
+    assert "Math o orchymyn: Gorchymyn atgyfeirio" in welsh
+    assert "Need recorded" not in welsh and "self_harm" not in welsh
+    # The same events for an English reader.
+    assert "Need recorded" in english
+    assert "Need: Self-harm" in english
+    assert "Type of order: Referral order" in english
+
+
+def test_history_event_dates_and_teams_are_in_words(manager, practitioner, team_a):
+    team_a.name_cy = "Tîm A yn Gymraeg"
+    team_a.save()
+    person = services.young_person_refer(
+        by=practitioner,
+        team=team_a,
+        reference="YP-200",
+        given_name="Cai",
+        family_name="Evans",
+        date_of_birth=date(2010, 5, 1),
+        gender="male",
+        referral_date=date(2026, 3, 2),
+        practitioner=practitioner,
+    )
+    page = url("cases:youngperson-history", person)
+    welsh = _events_table(client_for(manager).get(page, HTTP_ACCEPT_LANGUAGE="cy"))
+    english = _events_table(client_for(manager).get(page, HTTP_ACCEPT_LANGUAGE="en-gb"))
+    assert escape("Tîm: Tîm A yn Gymraeg") in welsh
+    assert "Dyddiad atgyfeirio: 2 Mawrth 2026" in welsh
+    assert "Team: Team A" in english
+    assert "Referral date: 2 March 2026" in english
+    assert "team-a" not in english and "2026-03-02" not in english
+
+
 def test_history_is_refused_to_a_practitioner_in_the_team(practitioner, young_person):
     response = client_for(practitioner).get(url("cases:youngperson-history", young_person))
     assert response.status_code == 403

@@ -3,10 +3,11 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eligibility.rules import Facts, OrderFact, PolicyParameters, evaluate
+from eligibility.rules import Facts, OrderFact, PolicyParameters, describe, evaluate
 
 ECM_2015 = PolicyParameters(5, 12, 3, True, False)
 ECM_2016 = PolicyParameters(5, 24, 3, True, True)
@@ -17,9 +18,7 @@ NEEDS = (
     ("mental_health", "Mental health", date(2016, 1, 5)),
     ("neglect", "Neglect", date(2016, 2, 1)),
 )
-REFERRAL_ORDER = OrderFact(
-    "referral_order", "Referral order", date(2016, 1, 10), date(2016, 10, 9), True
-)
+REFERRAL_ORDER = OrderFact("referral_order", date(2016, 1, 10), date(2016, 10, 9), True)
 
 
 def facts(**changes):
@@ -43,7 +42,7 @@ def test_exactly_the_minimum_offences_is_enough():
 def test_one_offence_short_is_not_eligible():
     result = evaluate(ECM_2015, facts(offence_dates=(date(2016, 1, 1),) * 4))
     assert not result.eligible
-    assert criterion(result, "offences").evidence.startswith("4 offences between 2015-03-01")
+    assert criterion(result, "offences").evidence.startswith("4 offences between 1 March 2015")
 
 
 def test_offence_on_the_first_day_of_the_window_counts():
@@ -66,9 +65,10 @@ def test_offence_on_the_referral_date_counts_and_one_after_does_not():
 def test_window_is_calendar_months_from_the_end_of_a_month():
     # 24 months before 31 March 2016 is 31 March 2014; 12 months before 29 Feb 2016 is 28 Feb 2015.
     result = evaluate(ECM_2016, facts(referral_date=date(2016, 3, 31)))
-    assert "between 2014-03-31 and 2016-03-31" in criterion(result, "offences").evidence
+    assert "between 31 March 2014 and 31 March 2016" in criterion(result, "offences").evidence
     result = evaluate(ECM_2015, facts(referral_date=date(2016, 2, 29)))
-    assert "between 2015-02-28 and 2016-02-29" in criterion(result, "offences").evidence
+    assert criterion(result, "offences").values["start"] == "2015-02-28"
+    assert "between 28 February 2015 and 29 February 2016" in criterion(result, "offences").evidence
 
 
 def test_the_2016_policy_counts_offences_over_24_months():
@@ -82,7 +82,7 @@ def test_needs_recorded_after_the_referral_date_are_not_counted():
     result = evaluate(ECM_2015, facts(needs=late))
     assert not criterion(result, "needs").met
     assert criterion(result, "needs").evidence.startswith(
-        "2 need categories recorded by 2016-03-01"
+        "2 need categories recorded by 1 March 2016"
     )
 
 
@@ -100,7 +100,9 @@ def test_order_ending_on_the_referral_date_was_in_force():
     ending = replace(REFERRAL_ORDER, end_date=REFERRAL)
     result = evaluate(ECM_2015, facts(orders=(ending,)))
     assert criterion(result, "order").met
-    assert criterion(result, "order").evidence == "On a referral order 2016-01-10 to 2016-03-01"
+    assert criterion(result, "order").evidence == (
+        "On a referral order from 10 January 2016 to 1 March 2016"
+    )
 
 
 def test_order_ending_the_day_before_referral_was_not_in_force():
@@ -109,7 +111,7 @@ def test_order_ending_the_day_before_referral_was_not_in_force():
 
 
 def test_out_of_court_disposal_is_not_a_statutory_order():
-    caution = OrderFact("youth_caution", "Youth caution", date(2016, 1, 1), None, False)
+    caution = OrderFact("youth_caution", date(2016, 1, 1), None, False)
     assert not criterion(evaluate(ECM_2015, facts(orders=(caution,))), "order").met
 
 
@@ -124,6 +126,35 @@ def test_voluntary_participation_only_where_the_policy_allows_it():
 def test_widened_policy_needs_no_offences_and_no_order():
     result = evaluate(WIDENED, facts(offence_dates=(), orders=()))
     assert result.eligible
+
+
+def test_a_criterion_stores_values_not_a_sentence():
+    stored = criterion(evaluate(ECM_2015, facts()), "order").stored()
+    assert stored == {
+        "code": "order",
+        "met": True,
+        "values": {
+            "outcome": "on_order",
+            "order_type": "referral_order",
+            "start": "2016-01-10",
+            "end": "2016-10-09",
+        },
+    }
+
+
+def test_the_evidence_is_written_in_the_readers_language():
+    stored = [c.stored() for c in evaluate(ECM_2015, facts()).criteria]
+    welsh_needs = {"mental_health": "Iechyd meddwl"}
+    with translation.override("cy"):
+        sentences = [describe(c["code"], c["values"], welsh_needs) for c in stored]
+    assert sentences[0].startswith("5 trosedd rhwng 1 Mawrth 2015 a 1 Mawrth 2016")
+    assert "Iechyd meddwl" in sentences[1]
+    assert "gorchymyn atgyfeirio" in sentences[2]
+    assert "Ionawr" in sentences[2]
+    with translation.override("en-gb"):
+        assert describe(stored[2]["code"], stored[2]["values"]) == (
+            "On a referral order from 10 January 2016 to 9 October 2016"
+        )
 
 
 # --- Properties ---------------------------------------------------------------------------------
@@ -147,7 +178,6 @@ fact_sets = st.builds(
         st.builds(
             OrderFact,
             order_type=st.just("referral_order"),
-            label=st.just("Referral order"),
             start_date=days,
             end_date=st.none() | days,
             statutory=st.booleans(),

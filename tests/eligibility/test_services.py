@@ -39,10 +39,15 @@ def test_a_referral_is_judged_by_the_policy_in_force_on_its_referral_date(
     decision = services.eligibility_check(by=practitioner, young_person=referral_2016)
     assert decision.policy.name == "ECM 2016 revised"
     assert decision.eligible
-    evidence = [criterion["evidence"] for criterion in decision.criteria]
-    assert evidence[0].startswith("7 offences between 2014-03-01 and 2016-03-01")
-    assert evidence[1].startswith("4 need categories recorded by 2016-03-01")
-    assert evidence[2] == "On a referral order 2016-01-10 to 2016-10-09"
+    values = [criterion["values"] for criterion in decision.criteria]
+    assert values[0] == {"count": 7, "start": "2014-03-01", "end": "2016-03-01", "minimum": 5}
+    assert (values[1]["count"], values[1]["date"]) == (4, "2016-03-01")
+    assert values[2] == {
+        "outcome": "on_order",
+        "order_type": "referral_order",
+        "start": "2016-01-10",
+        "end": "2016-10-09",
+    }
 
 
 def test_the_2015_policy_judges_a_2015_referral(team_a, practitioner, default_policies):

@@ -10,7 +10,9 @@ import zipfile
 from datetime import date
 
 import pytest
+from django.utils import translation
 
+from accounts.models import Agency, Team
 from reports import exports
 from reports.exports import csv_safe
 from reports.measures import REGISTRY
@@ -174,6 +176,54 @@ def test_xlsx_has_measures_by_team_and_definitions_sheets(report):
         "Definitions",
         "Parameters",
     ]
+
+
+def cells_of_first_row(data: bytes, sheet: int) -> list[str]:
+    """The text of the first row of a sheet (1-based), through the shared strings."""
+    with zipfile.ZipFile(io.BytesIO(data)) as workbook:
+        strings = re.findall(r"<t[^>]*>([^<]*)</t>", workbook.read("xl/sharedStrings.xml").decode())
+        xml = workbook.read(f"xl/worksheets/sheet{sheet}.xml").decode()
+    row = re.search(r'<row r="1".*?</row>', xml, re.S).group(0)
+    return [strings[int(index)] for index in re.findall(r'<c [^>]*t="s"[^>]*><v>(\d+)</v>', row)]
+
+
+def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
+    cohort,  # noqa: F811
+    evaluator,
+):
+    Team.objects.filter(code="a").update(name_cy="Tîm A Cymraeg")
+    with translation.override("cy"):
+        run = produced(evaluator)
+    data = content(run, FileKind.XLSX)
+    assert sheet_names(data) == ["Mesurau", "Fesul tîm", "Diffiniadau", "Paramedrau"]
+    # The By team sheet names each team in Welsh (the English name where it has no Welsh).
+    assert cells_of_first_row(data, 2) == ["id", "Mesur", "Tîm A Cymraeg", "Team B"]
+
+
+def test_a_report_asked_for_in_english_names_its_teams_in_english(report):
+    data = content(report, FileKind.XLSX)
+    assert cells_of_first_row(data, 2) == ["id", "Measure", "Team A", "Team B"]
+
+
+def test_the_report_names_needs_and_agencies_in_the_language_it_was_asked_in(
+    cohort,  # noqa: F811
+    evaluator,
+):
+    Agency.objects.filter(code="police").update(name="Police", name_cy="Heddlu")
+    with translation.override("cy"):
+        welsh = content(produced(evaluator), FileKind.HTML).decode()
+    english = content(produced(evaluator), FileKind.HTML).decode()
+    assert "Camddefnyddio sylweddau, " in welsh  # the most common needs
+    assert "Heddlu" in welsh
+    assert "Substance misuse, " in english
+    assert "Police" in english
+    assert "substance_misuse" not in welsh and "substance_misuse" not in english
+
+
+def test_a_dataset_asked_for_in_welsh_has_welsh_sheet_names(cohort, evaluator):  # noqa: F811
+    with translation.override("cy"):
+        run = produced(evaluator, kind="evaluation_dataset")
+    assert sheet_names(content(run, FileKind.DATASET_XLSX)) == ["Set ddata", "Geiriadur"]
 
 
 def test_xlsx_writes_formula_like_text_as_text_never_as_a_formula():

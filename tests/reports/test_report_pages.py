@@ -5,6 +5,7 @@ lists. The worked cohort comes from test_measures."""
 import json
 import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -375,6 +376,30 @@ def test_run_list_shows_only_the_users_own_runs(evaluator, manager):
     html = client_for(evaluator).get(reverse("reports:run-list")).content.decode()
     assert reverse("reports:run-detail", kwargs={"pk": mine.pk}) in html
     assert reverse("reports:run-detail", kwargs={"pk": theirs.pk}) not in html
+
+
+def test_run_list_and_run_page_name_the_teams_in_the_readers_language(manager, team_a):
+    team_a.name_cy = "Tîm A Cymraeg"
+    team_a.save()
+    run = requested(manager, teams=[team_a.code])
+    client = client_for(manager)
+    for page in (reverse("reports:run-list"), reverse("reports:run-detail", kwargs={"pk": run.pk})):
+        welsh = client.get(page, HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+        english = client.get(page, HTTP_ACCEPT_LANGUAGE="en-gb").content.decode()
+        assert "Tîm A Cymraeg" in unescape(welsh)
+        assert "Team A" in english
+
+
+@pytest.mark.parametrize("runs", [1, 50])
+def test_run_list_query_budget_for_runs_of_chosen_teams(
+    manager, team_a, runs, django_assert_max_num_queries
+):
+    for _index in range(runs):
+        requested(manager, teams=[team_a.code])
+    client = client_for(manager)
+    with django_assert_max_num_queries(9):  # one more than for all teams: the teams' names
+        response = client.get(reverse("reports:run-list"))
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("runs", [1, 50])
