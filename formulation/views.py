@@ -229,9 +229,11 @@ def formulation_edit(request, meeting_pk):
     young_person = meeting.young_person
     existing = selectors.formulation_of(meeting)
     if request.method != "POST":
-        form = FormulationForm(initial=_formulation_initial(meeting, existing))
+        form = FormulationForm(
+            initial=_formulation_initial(meeting, existing), team=young_person.team
+        )
     else:
-        form = FormulationForm(request.POST)
+        form = FormulationForm(request.POST, team=young_person.team)
         if form.is_valid():
             try:
                 services.formulation_record(
@@ -269,7 +271,7 @@ def _formulation_conflict(request, form, current, young_person):
     """Another psychologist saved first: their text beside this one's, which is kept."""
     return render_conflict(
         request,
-        form=with_saved_version(request, FormulationForm, current),
+        form=with_saved_version(request, FormulationForm, current, team=young_person.team),
         current=current,
         young_person=young_person,
         what=_("formulation"),
@@ -518,15 +520,16 @@ def appointment_link(request, pk, appointment_pk):
 def panel_context(request, young_person) -> dict | None:
     """The record page's formulation card: the latest formulation's headline, no free text.
 
-    Two queries: the latest formulation (with its meeting and stage) and the count of
-    agreed actions past their due date. Hidden from anyone who may not read formulations.
+    Two queries: the latest formulation (with its meeting and stage) and the agreed
+    actions past their due date, each named with who does it. Hidden from anyone who may
+    not read formulations.
     """
     team = young_person.team
     if not policy.may(request.user, "formulation.read", team):
         return None
     today = timezone.localdate()
     latest = selectors.latest_formulation(young_person)
-    overdue_actions = selectors.overdue_action_count(young_person, today)
+    overdue_actions = selectors.overdue_actions(young_person, today)
     return {
         "young_person": young_person,
         "latest": latest,
