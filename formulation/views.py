@@ -37,6 +37,7 @@ from cases.services import ConflictError
 from cases.views.base import (
     add_service_errors,
     changed_fields,
+    next_or,
     render_conflict,
     submitted,
     with_saved_version,
@@ -294,7 +295,7 @@ def action_complete(request, action_pk):
     services.action_complete(by=request.user, action=action, done_on=timezone.localdate())
     messages.success(request, _("Agreed action marked as done"))
     meeting = action.formulation.meeting
-    return _to_meetings(meeting.young_person, meeting)
+    return next_or(request, _to_meetings(meeting.young_person, meeting))
 
 
 def summary_context(meeting) -> dict:

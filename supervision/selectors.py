@@ -57,9 +57,11 @@ def notes_of(session) -> dict:
 
 
 def actions_visible_to(user) -> QuerySet:
-    """Agreed actions of the sessions the user may see."""
+    """Agreed actions of the sessions the user may see, and those given to the user."""
     visible = sessions_visible_to(user).values("pk")
-    return SupervisionAction.objects.filter(session_id__in=visible).select_related("session")
+    return SupervisionAction.objects.filter(
+        Q(session_id__in=visible) | Q(assignee_id=user.pk)
+    ).select_related("session")
 
 
 def supervision_for_case(young_person) -> QuerySet:

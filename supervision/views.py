@@ -28,7 +28,7 @@ from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access, record_list_view
 from cases import selectors as case_selectors
 from cases.services import ConflictError
-from cases.views.base import add_service_errors, changed_fields, with_saved_version
+from cases.views.base import add_service_errors, changed_fields, next_or, with_saved_version
 
 from . import selectors, services
 from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm
@@ -244,7 +244,7 @@ def action_complete(request, action_pk):
     )
     services.action_complete(by=request.user, action=action, done_on=timezone.localdate())
     messages.success(request, _("Action marked as done"))
-    return redirect("supervision:session-detail", session_pk=action.session_id)
+    return next_or(request, redirect("supervision:session-detail", session_pk=action.session_id))
 
 
 # --- The record page's panel -------------------------------------------------------------------

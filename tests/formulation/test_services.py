@@ -311,9 +311,7 @@ def test_an_agreed_action_cannot_be_done_in_the_future(psychologist, young_perso
         )
 
 
-def test_an_action_may_be_given_only_to_someone_who_works_in_the_team(
-    psychologist, young_person
-):
+def test_an_action_may_be_given_only_to_someone_who_works_in_the_team(psychologist, young_person):
     outsider = factories.user_with_role(Role.PRACTITIONER, factories.TeamFactory())
     meeting = schedule(psychologist, young_person)
     with pytest.raises(ValidationError) as refused:
