@@ -238,7 +238,8 @@ ECM_SITE_URL = env.str("ECM_SITE_URL", default="http://127.0.0.1:8000")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's sign-in; loads the user with the facts every page shows (accounts.backends).
+    "accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

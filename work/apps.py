@@ -7,11 +7,21 @@ class WorkConfig(AppConfig):
     verbose_name = _("Tasks and reminders")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from accounts import navigation, policy
         from accounts.access_log import register_action_labels
+        from accounts.backends import register_user_fact
         from accounts.models import Role
+        from cases.models import Appointment
 
-        from . import tasks  # noqa: F401 - registers the Celery task
+        from . import selectors, signals, tasks  # noqa: F401 - tasks registers the Celery task
+
+        register_user_fact("unread_notifications", selectors.unread_expression)
+
+        post_save.connect(
+            signals.attendance_recorded, sender=Appointment, dispatch_uid="work-follow-ups"
+        )
 
         policy.register(
             "tasks.read",

@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Task
+
 
 class NotificationKind(models.TextChoices):
     ATTENDANCE_MISSING = "attendance_missing", _("Attendance not recorded")
@@ -108,3 +110,61 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class FollowUpKind(models.TextChoices):
+    RECORD_ATTENDANCE = "record_attendance", _("Record an appointment's attendance")
+    MAKE_CONTACT = "make_contact", _("Make contact")
+
+
+class FollowUp(Task):
+    """A task the service gives the allocated practitioner: record the attendance of an
+    appointment that has none a working day later, or make contact after 14 days without.
+
+    The reminder job creates one per subject (like its notification) and closes it, marked
+    done by no one, when the record shows it was done; saving the appointment's attendance
+    closes it at once.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=FollowUpKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    young_person = models.ForeignKey(
+        "cases.YoungPerson",
+        verbose_name=_("young person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    appointment = models.ForeignKey(
+        "cases.Appointment",
+        verbose_name=_("appointment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    #: The date it is about: the appointment's, or the last contact (none: never seen).
+    on = models.DateField(_("date"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject"], name="follow_up_once_per_subject")
+        ]
+        indexes = [models.Index(fields=["assignee", "done_on"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject}"
+
+    @property
+    def description(self) -> str:
+        """What to do, in the reader's language."""
+        day = date_format(self.on, "j F Y") if self.on else ""
+        if self.kind == FollowUpKind.RECORD_ATTENDANCE:
+            return gettext("Record the attendance and outcome of the appointment on %(date)s") % {
+                "date": day
+            }
+        return gettext("Make contact: no contact in 14 days")

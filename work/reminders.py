@@ -31,7 +31,13 @@ from cases.models import Appointment, YoungPerson
 from formulation.models import FormulationSummary
 
 from . import todo
-from .models import Notification, NotificationKind, NotificationPreference
+from .models import (
+    FollowUp,
+    FollowUpKind,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -171,17 +177,63 @@ def _no_contact(today: date) -> list[Notification]:
     return notifications
 
 
+def _follow_ups(notifications: list[Notification], today: date) -> list[FollowUp]:
+    """The tasks the service gives: record a missing attendance, make a contact overdue."""
+    follow_ups = []
+    for notification in notifications:
+        if notification.kind == NotificationKind.ATTENDANCE_MISSING:
+            kind, due_on = FollowUpKind.RECORD_ATTENDANCE, next_working_day(notification.on)
+            appointment_id = int(notification.subject.split(":")[1])
+        elif notification.kind == NotificationKind.NO_CONTACT:
+            kind, due_on, appointment_id = FollowUpKind.MAKE_CONTACT, today, None
+        else:
+            continue
+        follow_ups.append(
+            FollowUp(
+                kind=kind,
+                subject=notification.subject,
+                assignee_id=notification.user_id,
+                young_person_id=notification.young_person_id,
+                appointment_id=appointment_id,
+                on=notification.on,
+                due_on=due_on,
+            )
+        )
+    return follow_ups
+
+
+def close_follow_ups(today: date, contact_subjects: set[str]) -> int:
+    """Mark done, by the service (no one), open follow-ups whose reason has gone: the
+    appointment's attendance is recorded (or it was archived), or the young person has been
+    seen since (their no-contact subject changed or went)."""
+    now = timezone.now()
+    recorded = FollowUp.objects.filter(
+        Q(appointment__isnull=True)
+        | ~Q(appointment__attendance="")
+        | Q(appointment__archived_at__isnull=False),
+        kind=FollowUpKind.RECORD_ATTENDANCE,
+        done_on__isnull=True,
+    )
+    seen = FollowUp.objects.filter(kind=FollowUpKind.MAKE_CONTACT, done_on__isnull=True).exclude(
+        subject__in=contact_subjects
+    )
+    return recorded.update(done_on=today, done_at=now) + seen.update(done_on=today, done_at=now)
+
+
 def run(today: date | None = None) -> dict:
-    """Write today's notifications (once each) and email people who asked; returns counts
-    of new notifications by kind and the number of emails sent."""
+    """Write today's notifications and follow-ups (once each), close follow-ups whose reason
+    has gone, and email people who asked; returns counts of new notifications by kind and
+    the number of emails sent."""
     today = today or timezone.localdate()
     started = timezone.now()
-    candidates = (
-        _attendance_missing(today) + _reviews_due(today) + _tasks_due(today) + _no_contact(today)
-    )
+    attendance, contact = _attendance_missing(today), _no_contact(today)
+    candidates = attendance + _reviews_due(today) + _tasks_due(today) + contact
     for notification in candidates:
         notification.created_at = started
     Notification.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=1000)
+    follow_ups = _follow_ups(attendance + contact, today)
+    FollowUp.objects.bulk_create(follow_ups, ignore_conflicts=True, batch_size=1000)
+    close_follow_ups(today, {notification.subject for notification in contact})
     new = Notification.objects.filter(created_at=started)
     by_kind = Counter(new.values_list("kind", flat=True))
     per_user = Counter(new.values_list("user_id", flat=True))

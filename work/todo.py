@@ -1,7 +1,9 @@
-"""Tasks: the agreed actions of formulation meetings and supervision sessions, as one list.
+"""Tasks: the agreed actions of formulation meetings and supervision sessions, and the
+follow-ups the service gives, as one list.
 
 Each kind of task stays in the app that owns it (`formulation.AgreedAction`,
-`supervision.SupervisionAction`, both `cases.models.Task`); this module reads them together
+`supervision.SupervisionAction`, `work.FollowUp`, all `cases.models.Task`); this module
+reads them together
 for "My tasks", the home page and the reminders. One query per kind, whatever the number of
 tasks; every row carries what it belongs to, where that is, and the young person it is
 about, if any.
@@ -19,13 +21,15 @@ from cases import selectors as case_selectors
 from formulation.models import AgreedAction
 from supervision.models import SupervisionAction
 
+from .models import FollowUp, FollowUpKind
+
 #: How long done tasks stay on "My tasks" (the "Done" tab).
 DONE_SHOWN_DAYS = 30
 
 
 @dataclass
 class TaskRow:
-    kind: str  # "formulation" or "supervision"
+    kind: str  # "formulation", "supervision" or "service"
     task: object
     young_person: object  # or None
     where: str  # what the task was agreed in, in the reader's language
@@ -57,6 +61,28 @@ def formulation_actions(condition: Q) -> QuerySet:
 def supervision_actions(condition: Q) -> QuerySet:
     return SupervisionAction.objects.filter(condition).select_related(
         "session", "young_person", "assignee", "agency", "done_by"
+    )
+
+
+def follow_ups(condition: Q) -> QuerySet:
+    return FollowUp.objects.filter(condition).select_related("young_person", "done_by")
+
+
+def _follow_up_row(follow_up) -> TaskRow:
+    if follow_up.kind == FollowUpKind.RECORD_ATTENDANCE and follow_up.appointment_id:
+        where_url = reverse(
+            "cases:appointment-edit",
+            kwargs={"pk": follow_up.young_person_id, "appointment_pk": follow_up.appointment_id},
+        )
+    else:
+        where_url = reverse("cases:youngperson-detail", args=[follow_up.young_person_id])
+    return TaskRow(
+        kind="service",
+        task=follow_up,
+        young_person=follow_up.young_person,
+        where=_("A reminder from the service"),
+        where_url=where_url,
+        complete_url=reverse("work:follow-up-complete", args=[follow_up.pk]),
     )
 
 
@@ -101,15 +127,24 @@ def tasks_of(user, *, done_since: date | None = None) -> list[TaskRow]:
         mine &= Q(done_on__isnull=True)
     else:
         mine &= Q(done_on__gte=done_since)
-    rows = [
-        _formulation_row(action)
-        for action in formulation_actions(mine & Q(formulation__meeting__young_person__in=readable))
-    ] + [
-        _supervision_row(action)
-        for action in supervision_actions(
-            mine & (Q(young_person__isnull=True) | Q(young_person__in=readable))
-        )
-    ]
+    rows = (
+        [
+            _formulation_row(action)
+            for action in formulation_actions(
+                mine & Q(formulation__meeting__young_person__in=readable)
+            )
+        ]
+        + [
+            _supervision_row(action)
+            for action in supervision_actions(
+                mine & (Q(young_person__isnull=True) | Q(young_person__in=readable))
+            )
+        ]
+        + [
+            _follow_up_row(follow_up)
+            for follow_up in follow_ups(mine & Q(young_person__in=readable))
+        ]
+    )
     if done_since is None:
         return sorted(rows, key=_sort_key)
     return sorted(rows, key=lambda row: (row.done_on, row.task.pk), reverse=True)
@@ -118,13 +153,20 @@ def tasks_of(user, *, done_since: date | None = None) -> list[TaskRow]:
 def overdue_in_teams(team_ids, today: date) -> list[TaskRow]:
     """Open tasks past their due date about young people of the teams (a manager's view)."""
     overdue = Q(done_on__isnull=True, due_on__lt=today)
-    rows = [
-        _formulation_row(action)
-        for action in formulation_actions(
-            overdue & Q(formulation__meeting__young_person__team_id__in=team_ids)
-        )
-    ] + [
-        _supervision_row(action)
-        for action in supervision_actions(overdue & Q(session__team_id__in=team_ids))
-    ]
+    rows = (
+        [
+            _formulation_row(action)
+            for action in formulation_actions(
+                overdue & Q(formulation__meeting__young_person__team_id__in=team_ids)
+            )
+        ]
+        + [
+            _supervision_row(action)
+            for action in supervision_actions(overdue & Q(session__team_id__in=team_ids))
+        ]
+        + [
+            _follow_up_row(follow_up)
+            for follow_up in follow_ups(overdue & Q(young_person__team_id__in=team_ids))
+        ]
+    )
     return sorted(rows, key=_sort_key)

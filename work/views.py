@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import policy
-from accounts.access_log import record_list_view
+from accounts.access_log import record_access, record_list_view
+from cases import tasks
 
 from . import todo
-from .models import Notification, NotificationPreference
+from .models import FollowUp, Notification, NotificationPreference
 
 NOTIFICATIONS_PER_PAGE = 50
 
@@ -132,3 +133,14 @@ def notification_settings(request):
             messages.success(request, _("Your reminder settings are saved"))
             return redirect("work:notification-list")
     return render(request, "work/notification_settings.html", {"form": form})
+
+
+@login_required
+@require_POST
+def follow_up_complete(request, pk):
+    """Whoever the service gave a follow-up marks it done (today)."""
+    follow_up = get_object_or_404(FollowUp, pk=pk, assignee=request.user, done_on__isnull=True)
+    tasks.mark_done(follow_up, by=request.user, done_on=timezone.localdate())
+    record_access(request, action="tasks.complete", obj=follow_up.young_person)
+    messages.success(request, _("Task marked as done"))
+    return redirect("work:task-list")

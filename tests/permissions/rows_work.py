@@ -8,7 +8,7 @@ Decisions:
   its existence does not leak.
 """
 
-from work.models import Notification, NotificationKind
+from work.models import FollowUp, FollowUpKind, Notification, NotificationKind
 
 from .matrix import NOT_FOUND, OK, REDIRECT, SIGN_IN, Row, only, signed_in
 
@@ -24,7 +24,25 @@ def practitioners_notification(world, own: bool) -> dict:
     return {"pk": notification.pk}
 
 
+def practitioners_follow_up(world, own: bool) -> dict:
+    follow_up = FollowUp.objects.create(
+        kind=FollowUpKind.MAKE_CONTACT,
+        subject=f"contact:{world['own_case'].pk}:never",
+        young_person=world["own_case"],
+        assignee=world["users"]["practitioner"],
+    )
+    return {"pk": follow_up.pk}
+
+
 ROWS = [
+    # A follow-up is marked done only by the person it was given to; for anyone else it
+    # does not exist.
+    Row(
+        "work:follow-up-complete",
+        {"anonymous": SIGN_IN, **signed_in(NOT_FOUND), "practitioner": REDIRECT},
+        kwargs=practitioners_follow_up,
+        method="post",
+    ),
     Row(
         "work:task-list",
         only(OK, ("practitioner", "manager", "psychologist")),

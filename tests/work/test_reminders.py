@@ -11,7 +11,13 @@ from formulation.models import FormulationSummary
 from seed import factories
 from tests.conftest import client_for
 from work import reminders
-from work.models import Notification, NotificationKind, NotificationPreference
+from work.models import (
+    FollowUp,
+    FollowUpKind,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 
 MONDAY = date(2026, 11, 30)
 FRIDAY = date(2026, 11, 27)
@@ -229,3 +235,48 @@ def test_notification_list_query_count_does_not_grow(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("work:notification-list"))
     assert len(response.context["rows"]) == count
+
+
+def test_a_missing_attendance_becomes_a_task_that_recording_it_closes(practitioner, young_person):
+    appointment = factories.AppointmentFactory(
+        young_person=young_person, starts_at=at(FRIDAY), attendance="", engagement=None, outcome=""
+    )
+    reminders.run(today=MONDAY)
+    follow_up = FollowUp.objects.get(kind=FollowUpKind.RECORD_ATTENDANCE)
+    assert (follow_up.assignee, follow_up.due_on) == (practitioner, MONDAY)
+    tasks_page = client_for(practitioner).get(reverse("work:task-list")).content.decode()
+    assert "Record the attendance and outcome of the appointment on 27 November 2026" in tasks_page
+    assert "A reminder from the service" in tasks_page
+
+    appointment.attendance = "attended"
+    appointment.engagement = 4
+    appointment.outcome = "Talked about school"
+    appointment.save()
+
+    follow_up.refresh_from_db()
+    assert follow_up.done_on is not None and follow_up.done_by is None
+    reminders.run(today=MONDAY + timedelta(days=1))
+    assert not FollowUp.objects.filter(
+        kind=FollowUpKind.RECORD_ATTENDANCE, done_on__isnull=True
+    ).exists()
+
+
+def test_a_no_contact_follow_up_closes_once_the_young_person_is_seen(practitioner, young_person):
+    reminders.run()
+    follow_up = FollowUp.objects.get(kind=FollowUpKind.MAKE_CONTACT)
+    assert follow_up.description == "Make contact: no contact in 14 days"
+    factories.AppointmentFactory(young_person=young_person, starts_at=timezone.now())
+    reminders.run()
+    follow_up.refresh_from_db()
+    assert follow_up.done_on == timezone.localdate()
+
+
+def test_the_assignee_marks_a_follow_up_done_by_hand(practitioner, manager, young_person):
+    reminders.run()
+    follow_up = FollowUp.objects.get(kind=FollowUpKind.MAKE_CONTACT)
+    url = reverse("work:follow-up-complete", args=[follow_up.pk])
+    assert client_for(manager).post(url).status_code == 404
+    response = client_for(practitioner).post(url)
+    assert response["Location"] == reverse("work:task-list")
+    follow_up.refresh_from_db()
+    assert follow_up.done_by == practitioner

@@ -11,6 +11,8 @@ from seed import factories
 from tests.conftest import client_for
 
 TASKS = reverse("work:task-list")
+#: Queries of "My tasks", whatever the number of tasks (bench/run.py BUDGETS uses it too).
+TASKS_BUDGET = 11
 
 
 def today():
@@ -156,6 +158,16 @@ def test_my_tasks_query_count_does_not_grow(
         formulation_task(young_person, practitioner, f"Task {number}", today())
         supervision_task(team_a, practitioner, practitioner, f"Session {number}", today())
     client = client_for(practitioner)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(TASKS_BUDGET):
         response = client.get(TASKS)
     assert len(response.context["rows"]) == 2 * count
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_bench_baseline_lists_the_same_tasks(practitioner, team_a, young_person):
+    formulation_task(young_person, practitioner, "Call the school", today())
+    supervision_task(team_a, practitioner, practitioner, "Read the paper", today(), young_person)
+    client = client_for(practitioner)
+    page = sorted(task_rows(client.get(TASKS)))
+    baseline = sorted(row[0] for row in client.get(reverse("bench:task-list")).context["rows"])
+    assert page == baseline == ["Call the school", "Read the paper"]
