@@ -63,6 +63,7 @@ BUDGETS = {
     "cases:team-detail": 13,  # tests/cases/test_caseload_pages.py TEAM_DETAIL_BUDGET
     "cases:youngperson-detail": 24,  # tests/cases/test_young_person_pages.py DETAIL_BUDGET
     "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
+    "work:task-list": 11,  # tests/work/test_tasks.py test_my_tasks_query_count_does_not_grow
 }
 
 #: The targets (DESIGN.md section 9).
@@ -413,6 +414,13 @@ def key_pages(subjects: Subjects) -> list[Page]:
             reverse("bench:youngperson-detail", args=[person]),
             subjects.record_practitioner,
             BUDGETS["cases:youngperson-detail"],
+        ),
+        Page(
+            "My tasks",
+            reverse("work:task-list"),
+            reverse("bench:task-list"),
+            subjects.practitioner,
+            BUDGETS["work:task-list"],
         ),
         Page(
             "Report request",

@@ -13,6 +13,7 @@ baseline_patterns = [
     path("teams/<slug:code>/", views.team, name="team-detail"),
     path("young-people/<int:pk>/", views.young_person, name="youngperson-detail"),
     path("reports/new/", views.report_request, name="run-create"),
+    path("tasks/", views.tasks, name="task-list"),
 ]
 
 urlpatterns = [

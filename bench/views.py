@@ -34,8 +34,9 @@ from cases.models import (
     YoungPerson,
 )
 from eligibility.models import EligibilityDecision
-from formulation.models import Formulation
-from supervision.models import SupervisionSession
+from formulation.models import AgreedAction, Formulation
+from supervision.models import SupervisionAction, SupervisionSession
+from work.models import FollowUp
 
 #: Rows per page, as on the service's lists (cases/views/caseload.py).
 PER_PAGE = 25
@@ -218,3 +219,31 @@ def report_request(request):
         policy.teams_for(request.user, "reports.run").order_by("name").values("code", "name")
     )
     return _render("bench/report_request.html", {"teams": teams})
+
+
+@login_required
+@require_GET
+def tasks(request):
+    """My open tasks of each kind (as `work:task-list`): one indexed query per kind."""
+    mine = {"assignee": request.user, "done_on__isnull": True}
+    person = "formulation__meeting__young_person__"
+    rows = [
+        *AgreedAction.objects.filter(**mine).values_list(
+            "description", "due_on", f"{person}pk", f"{person}given_name", f"{person}family_name"
+        ),
+        *SupervisionAction.objects.filter(**mine).values_list(
+            "description",
+            "due_on",
+            "young_person__pk",
+            "young_person__given_name",
+            "young_person__family_name",
+        ),
+        *FollowUp.objects.filter(**mine).values_list(
+            "kind",
+            "due_on",
+            "young_person__pk",
+            "young_person__given_name",
+            "young_person__family_name",
+        ),
+    ]
+    return _render("bench/tasks.html", {"rows": rows})

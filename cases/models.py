@@ -154,6 +154,58 @@ class Versioned(ChoiceDisplay):
         abstract = True
 
 
+class Task(models.Model):
+    """Something someone agreed to do by a date: a user of the service, or, for someone outside
+    it, a name at an agency. Marking it done records who and when.
+
+    Agreed actions of formulation meetings and supervision sessions are tasks; the models that
+    inherit this add what the task belongs to, its description and its due date.
+    """
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who (a user of the service)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("agency (someone outside the service)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner = models.CharField(_("who (someone outside the service)"), max_length=200, blank=True)
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    done_at = models.DateTimeField(_("marked done at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def who(self) -> str:
+        """The assignee's name, or the outside person's name and agency."""
+        if self.assignee_id:
+            return str(self.assignee)
+        if self.agency_id and self.owner:
+            return f"{self.owner} ({self.agency})"
+        return self.owner
+
+    def is_overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due_on is not None and self.due_on < today
+
+
 def case_status(ecm_start_date, ecm_end_date) -> str:
     """Referred until ECM starts, active until it ends."""
     if ecm_end_date:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "formulation",
     "supervision",
     "reports",
+    "work",
     "seed",
     "ecm.apps.ECMAdminConfig",
     "django.contrib.auth",
@@ -208,13 +210,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.report_housekeeping_task",
         "schedule": timedelta(minutes=5),
     },
+    # The day's reminders, once each morning before the working day starts.
+    "daily-reminders": {
+        "task": "work.tasks.send_reminders_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+
+# --- Email: the reminders' "you have N new reminders" (work.reminders) ---------------------
+# The demonstration prints emails to the console; a deployment sets its mail server.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if ECM_DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = _typed(env.int, "EMAIL_PORT", default=25)
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="ECM case management <noreply@localhost>"
+)
+# The address people sign in at, for links in emails.
+ECM_SITE_URL = env.str("ECM_SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Authentication and sessions ----------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's sign-in; loads the user with the facts every page shows (accounts.backends).
+    "accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("eligibility/", include("eligibility.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("work.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from cases import tasks
 from cases.forms.actions import action_rows, add_action_fields, clean_actions
 from cases.forms.fields import date_field, radios, text_field
 from cases.forms.records import TRMStageField
@@ -172,9 +173,10 @@ class FormulationForm(forms.Form):
     )
     version = version_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, team, **kwargs):
+        """`team`: the young person's team, whose staff may be given the actions."""
         super().__init__(*args, **kwargs)
-        add_action_fields(self)
+        add_action_fields(self, assignees=tasks.staff_of(team))
 
     def clean(self):
         cleaned = super().clean()

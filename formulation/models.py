@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency
-from cases.models import Appointment, TRMStage, Versioned, YoungPerson
+from cases.models import Appointment, Task, TRMStage, Versioned, YoungPerson
 
 
 class MeetingKind(models.TextChoices):
@@ -141,7 +141,7 @@ CARRIED_FORWARD = (
 )
 
 
-class AgreedAction(models.Model):
+class AgreedAction(Task):
     formulation = models.ForeignKey(
         Formulation,
         verbose_name=_("formulation"),
@@ -149,9 +149,7 @@ class AgreedAction(models.Model):
         related_name="actions",
     )
     description = models.CharField(_("action"), max_length=500)
-    owner = models.CharField(_("who"), max_length=200)
     due_on = models.DateField(_("due"))
-    done_on = models.DateField(_("done"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

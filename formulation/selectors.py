@@ -46,18 +46,25 @@ def formulation_of(meeting) -> Formulation | None:
     return (
         Formulation.objects.filter(meeting=meeting)
         .select_related("trm_stage")
-        .prefetch_related("actions")
+        .prefetch_related(
+            Prefetch("actions", queryset=AgreedAction.objects.select_related("assignee", "agency"))
+        )
         .first()
     )
 
 
-def overdue_action_count(young_person, today) -> int:
-    """Agreed actions of the young person's formulations not done by their due date."""
-    return AgreedAction.objects.filter(
-        formulation__meeting__young_person=young_person,
-        done_on__isnull=True,
-        due_on__lt=today,
-    ).count()
+def overdue_actions(young_person, today) -> list[AgreedAction]:
+    """Agreed actions of the young person's formulations not done by their due date, with
+    who does each, most overdue first."""
+    return list(
+        AgreedAction.objects.filter(
+            formulation__meeting__young_person=young_person,
+            done_on__isnull=True,
+            due_on__lt=today,
+        )
+        .select_related("assignee", "agency")
+        .order_by("due_on", "id")
+    )
 
 
 def current_stage(young_person) -> TRMStage | None:
@@ -105,7 +112,12 @@ def meetings_for(young_person) -> QuerySet:
         .select_related("chair", "formulation__trm_stage", "formulation__recorded_by")
         .prefetch_related(
             Prefetch("attendance", queryset=MeetingAttendance.objects.select_related("agency")),
-            Prefetch("formulation__actions", queryset=AgreedAction.objects.order_by("due_on")),
+            Prefetch(
+                "formulation__actions",
+                queryset=AgreedAction.objects.select_related("assignee", "agency").order_by(
+                    "due_on"
+                ),
+            ),
         )
         .order_by("-held_on", "-id")
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.history import save_by, save_version
 from cases import services as case_services
-from cases import summary
+from cases import summary, tasks
 from cases.services import ConflictError, ensure_open, event_record
 
 from . import rules
@@ -142,11 +142,7 @@ def _validate_formulation(errors, meeting, values, actions):
                 _("Action %(number)d: the due date cannot be before the meeting (%(date)s)")
                 % {"number": index, "date": meeting.held_on.strftime("%d/%m/%Y")}
             )
-        if not action.get("description", "").strip() or not action.get("owner", "").strip():
-            errors.setdefault("actions", []).append(
-                _("Action %(number)d: say what is to be done and who will do it")
-                % {"number": index}
-            )
+        tasks.validate(errors, index, action, meeting.young_person.team)
 
 
 @transaction.atomic
@@ -185,8 +181,8 @@ def formulation_record(
         AgreedAction(
             formulation=formulation,
             description=action["description"].strip(),
-            owner=action["owner"].strip(),
             due_on=action["due_on"],
+            **tasks.task_fields(action),
         )
         for action in actions
     )
@@ -219,12 +215,10 @@ def action_complete(*, by, action: AgreedAction, done_on: date) -> AgreedAction:
     if not (
         policy.may(by, "formulation.write", young_person.team)
         or policy.may(by, "plan.write", young_person.team)
+        or action.assignee_id == by.pk
     ):
         raise PermissionDenied
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": [_("Date done must be today or in the past")]})
-    action.done_on = done_on
-    action.save()
+    tasks.mark_done(action, by=by, done_on=done_on)
     return action
 
 

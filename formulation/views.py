@@ -37,6 +37,7 @@ from cases.services import ConflictError
 from cases.views.base import (
     add_service_errors,
     changed_fields,
+    next_or,
     render_conflict,
     submitted,
     with_saved_version,
@@ -229,9 +230,11 @@ def formulation_edit(request, meeting_pk):
     young_person = meeting.young_person
     existing = selectors.formulation_of(meeting)
     if request.method != "POST":
-        form = FormulationForm(initial=_formulation_initial(meeting, existing))
+        form = FormulationForm(
+            initial=_formulation_initial(meeting, existing), team=young_person.team
+        )
     else:
-        form = FormulationForm(request.POST)
+        form = FormulationForm(request.POST, team=young_person.team)
         if form.is_valid():
             try:
                 services.formulation_record(
@@ -269,7 +272,7 @@ def _formulation_conflict(request, form, current, young_person):
     """Another psychologist saved first: their text beside this one's, which is kept."""
     return render_conflict(
         request,
-        form=with_saved_version(request, FormulationForm, current),
+        form=with_saved_version(request, FormulationForm, current, team=young_person.team),
         current=current,
         young_person=young_person,
         what=_("formulation"),
@@ -292,7 +295,7 @@ def action_complete(request, action_pk):
     services.action_complete(by=request.user, action=action, done_on=timezone.localdate())
     messages.success(request, _("Agreed action marked as done"))
     meeting = action.formulation.meeting
-    return _to_meetings(meeting.young_person, meeting)
+    return next_or(request, _to_meetings(meeting.young_person, meeting))
 
 
 def summary_context(meeting) -> dict:
@@ -518,15 +521,16 @@ def appointment_link(request, pk, appointment_pk):
 def panel_context(request, young_person) -> dict | None:
     """The record page's formulation card: the latest formulation's headline, no free text.
 
-    Two queries: the latest formulation (with its meeting and stage) and the count of
-    agreed actions past their due date. Hidden from anyone who may not read formulations.
+    Two queries: the latest formulation (with its meeting and stage) and the agreed
+    actions past their due date, each named with who does it. Hidden from anyone who may
+    not read formulations.
     """
     team = young_person.team
     if not policy.may(request.user, "formulation.read", team):
         return None
     today = timezone.localdate()
     latest = selectors.latest_formulation(young_person)
-    overdue_actions = selectors.overdue_action_count(young_person, today)
+    overdue_actions = selectors.overdue_actions(young_person, today)
     return {
         "young_person": young_person,
         "latest": latest,

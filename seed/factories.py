@@ -271,3 +271,10 @@ class SupervisionActionFactory(DjangoModelFactory):
     session = factory.SubFactory(SupervisionSessionFactory)
     description = "Try a walk-and-talk session"
     owner = "Practitioner"
+
+
+def outside_owner(name: str) -> dict:
+    """Who does an agreed action when it is someone outside the service: a name at an agency
+    (the parts of an action dict the formulation and supervision services take)."""
+    agency = AgencyFactory(code="partner-agency", name="Partner agency")
+    return {"owner": name, "agency": agency}

@@ -10,12 +10,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Role
+from cases import tasks
 from cases.forms import actions
 from cases.forms.fields import date_field, text_field
 
 #: A session's actions may be about one young person, and need no due date.
 ACTION_PARTS = (*actions.ACTION_PARTS, "young_person")
-REQUIRED_ACTION_PARTS = ("description", "owner")
+REQUIRED_ACTION_PARTS = ("description",)
 
 
 class CaseChoices(forms.ModelMultipleChoiceField):
@@ -65,13 +66,15 @@ class SessionNotesForm(forms.Form):
         help_text=_("Seen only by the practitioner and you"),
     )
 
-    def __init__(self, *args, young_people, **kwargs):
+    def __init__(self, *args, young_people, team, **kwargs):
         """`young_people`: the cases that may be chosen (the practitioner's caseload in the
-        session's team)."""
+        session's team); `team`: the session's team, whose staff may be given actions."""
         super().__init__(*args, **kwargs)
         young_people = young_people.order_by("reference")
         self.fields["cases"].queryset = young_people
-        actions.add_action_fields(self, _young_person_field(young_people))
+        actions.add_action_fields(
+            self, _young_person_field(young_people), assignees=tasks.staff_of(team)
+        )
 
     def clean(self):
         cleaned = super().clean()

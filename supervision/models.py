@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Team
-from cases.models import Versioned, YoungPerson
+from cases.models import Task, Versioned, YoungPerson
 
 
 class SupervisionSession(Versioned):
@@ -70,7 +70,7 @@ class SupervisionSession(Versioned):
         return f"supervision {self.held_on:%Y-%m-%d}"
 
 
-class SupervisionAction(models.Model):
+class SupervisionAction(Task):
     session = models.ForeignKey(
         SupervisionSession,
         verbose_name=_("session"),
@@ -86,9 +86,7 @@ class SupervisionAction(models.Model):
         related_name="supervision_actions",
     )
     description = models.CharField(_("action"), max_length=500)
-    owner = models.CharField(_("who"), max_length=200)
     due_on = models.DateField(_("due"), null=True, blank=True)
-    done_on = models.DateField(_("done"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -17,6 +17,11 @@ from .models import SupervisionAction, SupervisionSession
 NOTE_FIELDS = ("shared_notes", "private_notes")
 
 
+def _actions():
+    """Actions with who does them and the young person each is about, for listing."""
+    return SupervisionAction.objects.select_related("young_person", "assignee", "agency")
+
+
 def sessions_visible_to(user) -> QuerySet:
     if not user.is_authenticated:
         return SupervisionSession.objects.none()
@@ -30,7 +35,12 @@ def sessions_visible_to(user) -> QuerySet:
         .select_related("psychologist", "practitioner", "team")
         .prefetch_related(
             "cases",
-            Prefetch("actions", queryset=SupervisionAction.objects.select_related("young_person")),
+            Prefetch(
+                "actions",
+                queryset=SupervisionAction.objects.select_related(
+                    "young_person", "assignee", "agency"
+                ),
+            ),
         )
         .order_by("-held_on", "-id")
     )
@@ -47,9 +57,11 @@ def notes_of(session) -> dict:
 
 
 def actions_visible_to(user) -> QuerySet:
-    """Agreed actions of the sessions the user may see."""
+    """Agreed actions of the sessions the user may see, and those given to the user."""
     visible = sessions_visible_to(user).values("pk")
-    return SupervisionAction.objects.filter(session_id__in=visible).select_related("session")
+    return SupervisionAction.objects.filter(
+        Q(session_id__in=visible) | Q(assignee_id=user.pk)
+    ).select_related("session")
 
 
 def supervision_for_case(young_person) -> QuerySet:
@@ -59,7 +71,12 @@ def supervision_for_case(young_person) -> QuerySet:
         .only("id", "held_on", "psychologist", "practitioner", "team")
         .select_related("psychologist", "practitioner")
         .prefetch_related(
-            Prefetch("actions", queryset=SupervisionAction.objects.select_related("young_person"))
+            Prefetch(
+                "actions",
+                queryset=SupervisionAction.objects.select_related(
+                    "young_person", "assignee", "agency"
+                ),
+            )
         )
         .order_by("-held_on", "-id")
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.history import save_version
 from accounts.models import Membership, Role
-from cases import rules
+from cases import rules, tasks
 from cases.services import ConflictError, event_record
 
 from .models import SupervisionAction, SupervisionSession
@@ -59,11 +59,7 @@ def _validate(errors, *, held_on, team, cases, actions):
                 _("Action %(number)d: the young person must be in %(team)s")
                 % {"number": index, "team": team.label}
             )
-        if not action.get("description", "").strip() or not action.get("owner", "").strip():
-            errors.setdefault("actions", []).append(
-                _("Action %(number)d: say what is to be done and who will do it")
-                % {"number": index}
-            )
+        tasks.validate(errors, index, action, team)
         due = action.get("due_on")
         if due is not None and due < held_on:
             errors.setdefault("actions", []).append(
@@ -132,8 +128,8 @@ def _add_actions(session, actions):
             session=session,
             young_person=action.get("young_person"),
             description=action["description"].strip(),
-            owner=action["owner"].strip(),
             due_on=action.get("due_on"),
+            **tasks.task_fields(action),
         )
         for action in actions
     )
@@ -173,10 +169,7 @@ def session_update(
 @transaction.atomic
 def action_complete(*, by, action: SupervisionAction, done_on: date) -> SupervisionAction:
     session = action.session
-    if by.pk not in (session.psychologist_id, session.practitioner_id):
+    if by.pk not in (session.psychologist_id, session.practitioner_id, action.assignee_id):
         raise PermissionDenied
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": [_("Date done must be today or in the past")]})
-    action.done_on = done_on
-    action.save()
+    tasks.mark_done(action, by=by, done_on=done_on)
     return action

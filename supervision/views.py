@@ -28,7 +28,7 @@ from accounts import dates, policy
 from accounts.access_log import get_visible_or_404, record_access, record_list_view
 from cases import selectors as case_selectors
 from cases.services import ConflictError
-from cases.views.base import add_service_errors, changed_fields, with_saved_version
+from cases.views.base import add_service_errors, changed_fields, next_or, with_saved_version
 
 from . import selectors, services
 from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm
@@ -108,7 +108,7 @@ def session_create(request):
         return render(request, "supervision/session_choose_practitioner.html", {"form": choice})
     supervised = choice.cleaned_data["supervised"]
     caseload = _cases_to_choose(request.user, practitioner=supervised.user, team=supervised.team)
-    form = SessionForm(request.POST or None, young_people=caseload)
+    form = SessionForm(request.POST or None, young_people=caseload, team=supervised.team)
     record_list_view(
         request,
         action="supervision.create",
@@ -174,6 +174,7 @@ def session_edit(request, session_pk):
         "young_people": _cases_to_choose(
             request.user, practitioner=session.practitioner, team=session.team, session=session
         ),
+        "team": session.team,
     }
     if request.method != "POST":
         notes = _notes(request, session)
@@ -243,7 +244,7 @@ def action_complete(request, action_pk):
     )
     services.action_complete(by=request.user, action=action, done_on=timezone.localdate())
     messages.success(request, _("Action marked as done"))
-    return redirect("supervision:session-detail", session_pk=action.session_id)
+    return next_or(request, redirect("supervision:session-detail", session_pk=action.session_id))
 
 
 # --- The record page's panel -------------------------------------------------------------------

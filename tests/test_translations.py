@@ -24,6 +24,7 @@ SOURCES = [
     "formulation",
     "supervision",
     "reports",
+    "work",
     "seed",
     "templates",
 ]

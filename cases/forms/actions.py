@@ -1,22 +1,28 @@
 """Rows of new agreed actions, as a formulation and a supervision session both add them.
 
 Each row asks what is to be done, who will do it and by when (a form may add parts of its
-own, such as the young person an action is about). Rows left empty are ignored; a row filled
-in part gets a message on each missing part the form requires.
+own, such as the young person an action is about). "Who" is a user of the service, chosen
+from the team's staff, or someone outside it: a name at an agency. Rows left empty are
+ignored; a row filled in part gets a message on each missing part the form requires.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Agency
+
+from .. import tasks
 from .fields import date_field
 
 #: How many new agreed actions one form can add (more can be added by saving again).
 ACTION_ROWS = 3
-ACTION_PARTS = ("description", "owner", "due_on")
+ACTION_PARTS = ("description", "assignee", "agency", "owner", "due_on")
+#: The parts a row must have; who does it ("assignee", or "owner" at an "agency") is always
+#: required and checked on its own.
+REQUIRED_PARTS = ("description", "due_on")
 
 _MISSING = {
     "description": _("Enter what is to be done for action %(number)d"),
-    "owner": _("Enter who will do action %(number)d"),
     "due_on": _("Enter the date action %(number)d is due by"),
 }
 
@@ -25,12 +31,19 @@ def _prefix(number: int) -> str:
     return f"action_{number}_"
 
 
-def add_action_fields(form, more=None) -> None:
-    """Add the optional description / owner / due date fields of every row to `form`.
+class AssigneeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
 
+
+def add_action_fields(form, more=None, *, assignees) -> None:
+    """Add the optional description / who / due date fields of every row to `form`.
+
+    `assignees`: the users who may be given the action (the team's staff).
     `more(number)`: a form's own parts of row `number`, ``{part: field}``, added after the
     shared ones so that each row's fields stay together.
     """
+    agencies = Agency.objects.order_by("name")
     for number in range(1, ACTION_ROWS + 1):
         prefix = _prefix(number)
         form.fields[f"{prefix}description"] = forms.CharField(
@@ -42,8 +55,22 @@ def add_action_fields(form, more=None) -> None:
                 % {"number": number}
             },
         )
-        form.fields[f"{prefix}owner"] = forms.CharField(
+        form.fields[f"{prefix}assignee"] = AssigneeChoice(
             label=_("Action %(number)d: who will do it") % {"number": number},
+            queryset=assignees,
+            required=False,
+            empty_label=_("Someone outside the service (give their name and agency below)"),
+            error_messages={"invalid_choice": _("Select a person from the list")},
+        )
+        form.fields[f"{prefix}agency"] = forms.ModelChoiceField(
+            label=_("Action %(number)d: their agency, if outside the service") % {"number": number},
+            queryset=agencies,
+            required=False,
+            empty_label="",
+            error_messages={"invalid_choice": _("Select an agency from the list")},
+        )
+        form.fields[f"{prefix}owner"] = forms.CharField(
+            label=_("Action %(number)d: their name, if outside the service") % {"number": number},
             required=False,
             max_length=200,
             error_messages={
@@ -60,10 +87,10 @@ def add_action_fields(form, more=None) -> None:
             form.fields[f"{prefix}{part}"] = field
 
 
-def clean_actions(form, *, parts=ACTION_PARTS, required=ACTION_PARTS) -> list[dict]:
+def clean_actions(form, *, parts=ACTION_PARTS, required=REQUIRED_PARTS) -> list[dict]:
     """The filled-in rows as dicts of `parts`; a half-filled row gets a message on each
-    missing part of `required` and is left out. A row whose due date is not a real date
-    already has its message and is left out too."""
+    missing part of `required` and on who does it, and is left out. A row whose due date is
+    not a real date already has its message and is left out too."""
     actions = []
     for number in range(1, ACTION_ROWS + 1):
         prefix = _prefix(number)
@@ -77,7 +104,11 @@ def clean_actions(form, *, parts=ACTION_PARTS, required=ACTION_PARTS) -> list[di
         missing = [part for part in required if not row[part]]
         for part in missing:
             form.add_error(f"{prefix}{part}", _MISSING[part] % {"number": number})
-        if not missing:
+        who = tasks.who_problem(row)
+        if who:
+            part, message = who
+            form.add_error(f"{prefix}{part}", message % {"number": number})
+        if not missing and not who:
             actions.append(row)
     return actions
 

@@ -5,7 +5,8 @@ service behaves the same on every page.
 """
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -74,3 +75,14 @@ def render_conflict(request, *, form, current, young_person, what: str, fields):
         },
         status=409,
     )
+
+
+def next_or(request, default):
+    """Where to go after a form: the `next` address it posted, if it is on this site (so a
+    task marked done from "My tasks" returns there), else `default` (a URL or a redirect)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return default

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Agency, Role, User
+from cases import tasks
 from cases.models import TRMStage, YoungPerson
 from formulation import services as formulation_services
 from formulation.models import FormulationMeeting
@@ -69,7 +70,7 @@ def _meetings(rng, psychologist, person, agencies, stages, today) -> int:
         )
         stage = max(1, min(7, stage + rng.choice([0, 1, 1])))
         review = held_on + timedelta(days=rng.randint(80, 110))
-        formulation_services.formulation_record(
+        formulation = formulation_services.formulation_record(
             by=psychologist,
             meeting=meeting,
             values={
@@ -85,14 +86,30 @@ def _meetings(rng, psychologist, person, agencies, stages, today) -> int:
             actions=[
                 {
                     "description": "Share the formulation with the school",
-                    "owner": "YOT key worker",
+                    "assignee": person.practitioner or psychologist,
                     "due_on": held_on + timedelta(days=14),
-                }
+                },
+                {
+                    "description": "Ask the school nurse about a CAMHS referral",
+                    "agency": rng.choice(agencies),
+                    "owner": "Sam Jones",
+                    "due_on": held_on + timedelta(days=28),
+                },
             ],
         )
+        _done_when_long_past(formulation.actions.all(), today)
         number += 1
         held_on = review + timedelta(days=rng.randint(-5, 20))
     return number
+
+
+def _done_when_long_past(actions, today) -> None:
+    """Actions due more than three weeks ago were done on their due date (by whoever was
+    given them, or the key worker for someone outside the service); the rest stay open."""
+    for action in actions:
+        if action.due_on < today - timedelta(days=21):
+            done_by = action.assignee or action.formulation.meeting.young_person.practitioner
+            tasks.mark_done(action, by=done_by, done_on=action.due_on)
 
 
 def _plan(rng, person, stages) -> None:

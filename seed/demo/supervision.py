@@ -49,7 +49,7 @@ def seed_supervision(psychologist, seed: int, today) -> int:
                 actions=[
                     {
                         "description": f"Try a walk-and-talk session with {person.given_name}",
-                        "owner": str(practitioner),
+                        "assignee": practitioner,
                         "young_person": person,
                         "due_on": held_on + timedelta(days=21),
                     }

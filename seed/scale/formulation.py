@@ -13,7 +13,7 @@ from formulation.models import (
     MeetingStatus,
 )
 from seed.demo.vocabulary import FIVE_PS
-from seed.scale.vocabulary import AGREED_ACTIONS, INTERVENTIONS, TRM_RATIONALES
+from seed.scale.vocabulary import AGREED_ACTIONS, INTERVENTIONS, KEY_WORKER, TRM_RATIONALES
 
 
 def trm_and_formulation(generator, rows, rng, person, practitioner, staff, start, end, last_day):
@@ -128,7 +128,12 @@ def _formulate(generator, rows, rng, person, meeting, number, stage, assessments
         done_on = due_on + timedelta(days=rng.randint(-5, 10))
         if done_on > today or done_on < held_on or rng.random() < 0.25:
             done_on = None
-        rows["action"].append((formulation, description, owner, due_on, done_on))
+        # The key worker's actions are given to the allocated practitioner; the others keep
+        # the name of who does them.
+        assignee = person.practitioner_id if owner == KEY_WORKER else None
+        rows["action"].append(
+            (formulation, description, "" if assignee else owner, assignee, due_on, done_on)
+        )
     return stage, assessments
 
 

@@ -57,7 +57,8 @@ def sessions(generator, staff: Staff, team: Team, existing_refs: set, rows):
                         session,
                         discussed[0],
                         rng.choice(SUPERVISION_ACTIONS),
-                        "Practitioner",
+                        "",
+                        practitioner,
                         due_on,
                         done_on,
                     )

@@ -222,10 +222,12 @@ INTERVENTIONS = [
     (6, "College taster days and an application", "education", "Careers adviser"),
     (7, "Transition plan and step-down of support", "childrens_services", "Social worker"),
 ]
+#: Who does an agreed action given to the allocated practitioner.
+KEY_WORKER = "YOT key worker"
 AGREED_ACTIONS = [
-    ("Share the formulation with the school", "YOT key worker"),
+    ("Share the formulation with the school", KEY_WORKER),
     ("Refer to CAMHS for an assessment", "Psychologist"),
-    ("Arrange a home visit with the parent", "YOT key worker"),
+    ("Arrange a home visit with the parent", KEY_WORKER),
     ("Find a mentor with an interest in football", "Mentoring service"),
 ]
 SUPERVISION_NOTES = [

@@ -220,7 +220,8 @@ def tables() -> dict[str, Table]:
             MeetingAttendance, ["meeting_id", "agency_id", "attended", "attendee_name"]
         ),
         "action": Table(
-            AgreedAction, ["formulation_id", "description", "owner", "due_on", "done_on"]
+            AgreedAction,
+            ["formulation_id", "description", "owner", "assignee_id", "due_on", "done_on"],
         ),
         "item": Table(
             InterventionItem,
@@ -243,7 +244,15 @@ def tables() -> dict[str, Table]:
         ),
         "supervision_action": Table(
             SupervisionAction,
-            ["session_id", "young_person_id", "description", "owner", "due_on", "done_on"],
+            [
+                "session_id",
+                "young_person_id",
+                "description",
+                "owner",
+                "assignee_id",
+                "due_on",
+                "done_on",
+            ],
         ),
     }
 

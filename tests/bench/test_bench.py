@@ -18,6 +18,7 @@ from seed import factories
 from seed.factories import TeamFactory, user_with_role
 from tests.cases import test_caseload_pages, test_young_person_pages
 from tests.conftest import client_for
+from tests.work import test_tasks
 
 pytestmark = pytest.mark.urls("bench.urls")
 
@@ -61,6 +62,7 @@ def test_budgets_are_the_ones_the_page_tests_assert():
     assert run.BUDGETS["cases:caseload"] == test_caseload_pages.CASELOAD_BUDGET
     assert run.BUDGETS["cases:team-detail"] == test_caseload_pages.TEAM_DETAIL_BUDGET
     assert run.BUDGETS["cases:youngperson-detail"] == test_young_person_pages.DETAIL_BUDGET
+    assert run.BUDGETS["work:task-list"] == test_tasks.TASKS_BUDGET
 
 
 def test_caseload_baseline_lists_the_same_young_people_as_the_page(practitioner, caseload):
@@ -197,6 +199,7 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
         "Team view (manager)",
         "Team view, largest team",
         "Young person's record",
+        "My tasks",
         "Report request",
     ]
     for result in results.pages:

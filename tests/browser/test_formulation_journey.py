@@ -85,8 +85,15 @@ def test_formulation_plan_and_supervision_journey(
     page.get_by_label("Why this stage").fill("He is starting to trust his key worker")
     page.get_by_label("Next review").fill(review_on.isoformat())
     page.get_by_label("Action 1: what is to be done").fill("Ask the school about a mentor")
-    page.get_by_label("Action 1: who will do it").fill("Alice")
-    page.get_by_label("Action 1: due by").fill((held_on + timedelta(days=14)).isoformat())
+    page.get_by_label("Action 1: who will do it").select_option(label=str(practitioner))
+    page.get_by_label("Action 1: due by").fill((held_on + timedelta(days=3)).isoformat())
+    # Someone outside the service: a name and an agency.
+    page.get_by_label("Action 2: what is to be done").fill("Offer a mentor")
+    page.get_by_label("Action 2: their name, if outside the service").fill("Sam Jones")
+    page.get_by_label("Action 2: their agency, if outside the service").select_option(
+        label="Education"
+    )
+    page.get_by_label("Action 2: due by").fill((held_on + timedelta(days=21)).isoformat())
     assert_accessible(page)
     page.get_by_role("button", name="Save the formulation").click()
     expect(page.get_by_role("alert")).to_contain_text("Formulation of the meeting on")
@@ -134,6 +141,30 @@ def test_formulation_plan_and_supervision_journey(
         "Weekly key-worker sessions"
     )
     assert appointment.pk
+
+    # The action given to her is on "My tasks", overdue (due a week after the meeting).
+    page.get_by_role("link", name="My tasks").click()
+    tasks = page.get_by_role("table", name="Tasks to do, overdue first")
+    row = tasks.get_by_role("row", name=re.compile("Ask the school about a mentor"))
+    expect(row).to_contain_text("Overdue")
+    expect(row).to_contain_text("Dylan Morgan")
+    expect(tasks.get_by_text("Offer a mentor")).to_have_count(0)  # Sam's, not hers
+    assert_accessible(page)
+    row.get_by_role("button", name=re.compile("^Mark as done")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Agreed action marked as done")
+    expect(page.get_by_text("You have no tasks to do.")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Done in the last")).click()
+    expect(page.get_by_text("Ask the school about a mentor")).to_be_visible()
+    page.get_by_role("link", name="Notifications").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    assert_accessible(page)
+    page.get_by_role("button", name="Cymraeg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hysbysiadau")
+    assert_accessible(page)
+    page.get_by_role("link", name="Fy nhasgau").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fy nhasgau")
+    assert_accessible(page)
+    page.get_by_role("button", name="English").click()
     sign_out(page)
 
     # Pat records a supervision session with Alice about Dylan.
@@ -147,7 +178,7 @@ def test_formulation_plan_and_supervision_journey(
     page.get_by_label("Shared notes").fill(SHARED_NOTE)
     page.get_by_label("Private reflective notes").fill(PRIVATE_NOTE)
     page.get_by_label("Action 1: what is to be done").fill("Agree an ending plan with Dylan")
-    page.get_by_label("Action 1: who will do it").fill("Alice")
+    page.get_by_label("Action 1: who will do it").select_option(label=str(practitioner))
     assert_accessible(page)
     page.get_by_role("button", name="Save the session").click()
     expect(page.get_by_role("alert")).to_contain_text("Supervision session with")

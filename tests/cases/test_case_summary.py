@@ -109,8 +109,16 @@ def test_formulation_facts_follow_meetings_and_actions(psychologist, practitione
         meeting=meeting,
         values=values,
         actions=[
-            {"description": "Call school", "owner": "Sam", "due_on": today - timedelta(days=2)},
-            {"description": "Book GP", "owner": "Jo", "due_on": today + timedelta(days=7)},
+            {
+                "description": "Call school",
+                **factories.outside_owner("Sam"),
+                "due_on": today - timedelta(days=2),
+            },
+            {
+                "description": "Book GP",
+                **factories.outside_owner("Jo"),
+                "due_on": today + timedelta(days=7),
+            },
         ],
     )
     facts = FormulationSummary.objects.get(young_person=young_person)
@@ -129,7 +137,13 @@ def test_formulation_facts_follow_meetings_and_actions(psychologist, practitione
         meeting=meeting,
         version=formulation.version,
         values=values,
-        actions=[{"description": "Visit", "owner": "Sam", "due_on": today - timedelta(days=1)}],
+        actions=[
+            {
+                "description": "Visit",
+                **factories.outside_owner("Sam"),
+                "due_on": today - timedelta(days=1),
+            }
+        ],
     )
     facts.refresh_from_db()
     assert facts.open_action_due_on == today - timedelta(days=1)
@@ -179,7 +193,7 @@ def test_a_fixture_loaded_with_loaddata_gets_true_summaries(
             "trm_reasoning": "Some trust with the practitioner",
             "next_review_on": today + timedelta(days=30),
         },
-        actions=[{"description": "Call school", "owner": "Sam", "due_on": today}],
+        actions=[{"description": "Call school", **factories.outside_owner("Sam"), "due_on": today}],
     )
     # Children before their parents, so nothing can be summarised as each row arrives.
     rows = [

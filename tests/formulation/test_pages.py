@@ -124,6 +124,8 @@ def form_data(**overrides):
     for number in (1, 2, 3):
         data |= {
             f"action_{number}_description": "",
+            f"action_{number}_assignee": "",
+            f"action_{number}_agency": "",
             f"action_{number}_owner": "",
             f"action_{number}_due_on": "",
         }
@@ -148,7 +150,13 @@ def test_meeting_list_shows_every_meeting_newest_first_with_its_formulation(
         psychologist,
         initial,
         "then",
-        actions=[{"description": "Visit school", "owner": "Sam", "due_on": days_ago(80)}],
+        actions=[
+            {
+                "description": "Visit school",
+                **factories.outside_owner("Sam"),
+                "due_on": days_ago(80),
+            }
+        ],
     )
     review = schedule(psychologist, young_person, held_on=days_ago(5), kind=MeetingKind.REVIEW)
     record(psychologist, review, "now", stage=3)
@@ -190,7 +198,7 @@ def test_meeting_list_query_count_does_not_grow_with_meetings(
         record(
             psychologist,
             meeting,
-            actions=[{"description": "Call", "owner": "Sam", "due_on": today()}],
+            actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": today()}],
         )
     client = client_for(practitioner)
     with django_assert_max_num_queries(MEETING_LIST_BUDGET):
@@ -308,7 +316,7 @@ def test_a_psychologist_records_the_formulation_and_the_trm_stage(psychologist, 
         url("formulation-edit", meeting_pk=meeting.pk),
         form_data(
             action_1_description="Visit school",
-            action_1_owner="Sam",
+            action_1_assignee=young_person.practitioner.pk,
             action_1_due_on=due.isoformat(),
         ),
         follow=True,
@@ -358,7 +366,11 @@ def test_an_action_due_before_the_meeting_is_refused(psychologist, young_person)
     early = (meeting.held_on - timedelta(days=1)).isoformat()
     response = client_for(psychologist).post(
         url("formulation-edit", meeting_pk=meeting.pk),
-        form_data(action_1_description="Call", action_1_owner="Sam", action_1_due_on=early),
+        form_data(
+            action_1_description="Call",
+            action_1_assignee=young_person.practitioner.pk,
+            action_1_due_on=early,
+        ),
     )
     assert "Action 1: the due date cannot be before the meeting" in response.content.decode()
     assert not Formulation.objects.exists()
@@ -370,8 +382,57 @@ def test_a_half_filled_action_says_what_is_missing(psychologist, young_person):
         url("formulation-edit", meeting_pk=meeting.pk), form_data(action_2_description="Call")
     )
     body = response.content.decode()
-    assert "Enter who will do action 2" in body
+    assert (
+        "Choose who will do action 2, or give the name and agency of someone outside the service"
+        in body
+    )
     assert "Enter the date action 2 is due by" in body
+
+
+def test_someone_outside_the_service_needs_a_name_and_an_agency(psychologist, young_person):
+    meeting = schedule(psychologist, young_person)
+    agency = factories.AgencyFactory(code="school", name="Ysgol Gyfun")
+    response = client_for(psychologist).post(
+        url("formulation-edit", meeting_pk=meeting.pk),
+        form_data(
+            action_1_description="Call",
+            action_1_owner="Sam",
+            action_1_due_on=today().isoformat(),
+            action_2_description="Visit",
+            action_2_agency=agency.pk,
+            action_2_due_on=today().isoformat(),
+            action_3_description="Write",
+            action_3_assignee=young_person.practitioner.pk,
+            action_3_owner="Sam",
+            action_3_agency=agency.pk,
+            action_3_due_on=today().isoformat(),
+        ),
+    )
+    body = response.content.decode()
+    assert "Select the agency of the person who will do action 1" in body
+    assert "Enter the name of the person who will do action 2" in body
+    assert "Action 3: choose a user of the service or give the name and agency" in body
+    assert not Formulation.objects.exists()
+
+
+def test_an_action_is_given_to_a_user_of_the_team_by_name(psychologist, young_person):
+    meeting = schedule(psychologist, young_person)
+    page = client_for(psychologist).get(url("formulation-edit", meeting_pk=meeting.pk))
+    options = page.content.decode()
+    practitioner = young_person.practitioner
+    assert f'<option value="{practitioner.pk}">{practitioner.get_full_name()}</option>' in options
+    outsider = factories.user_with_role(Role.PRACTITIONER, factories.TeamFactory())
+    assert f'<option value="{outsider.pk}">' not in options
+    response = client_for(psychologist).post(
+        url("formulation-edit", meeting_pk=meeting.pk),
+        form_data(
+            action_1_description="Call",
+            action_1_assignee=outsider.pk,
+            action_1_due_on=today().isoformat(),
+        ),
+    )
+    assert "Select a person from the list" in response.content.decode()
+    assert not AgreedAction.objects.exists()
 
 
 def test_no_stage_or_reasoning_asks_for_them(psychologist, young_person):
@@ -455,7 +516,7 @@ def test_a_typical_formulation_summary_fits_on_one_page(practitioner, psychologi
         psychologist,
         meeting,
         "A few sentences about home, school and friends, as a formulation has. " * 2,
-        actions=[{"description": "Call", "owner": "Sam", "due_on": today()}] * 3,
+        actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": today()}] * 3,
     )
     request = RequestFactory().get("/")
     request.user = practitioner
@@ -488,7 +549,7 @@ def test_a_practitioner_marks_an_agreed_action_done(practitioner, psychologist, 
     formulation = record(
         psychologist,
         meeting,
-        actions=[{"description": "Call", "owner": "Sam", "due_on": today()}],
+        actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": today()}],
     )
     action = formulation.actions.get()
     response = client_for(practitioner).post(url("action-complete", action_pk=action.pk))
@@ -660,7 +721,7 @@ def test_panel_shows_the_stage_agreed_the_next_review_and_overdue_actions(
         MARKER,
         stage=3,
         next_review_on=days_ago(1),
-        actions=[{"description": "Call", "owner": "Sam", "due_on": days_ago(50)}],
+        actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": days_ago(50)}],
     )
     html = panel_html(manager, young_person)
     assert "3. " in html
@@ -691,14 +752,20 @@ def test_panel_query_count_does_not_grow(
         record(
             psychologist,
             schedule(psychologist, young_person, held_on=days_ago(number + 1)),
-            actions=[{"description": "Call", "owner": "Sam", "due_on": days_ago(number + 1)}],
+            actions=[
+                {
+                    "description": "Call",
+                    **factories.outside_owner("Sam"),
+                    "due_on": days_ago(number + 1),
+                }
+            ],
         )
     request = RequestFactory().get("/")
     request.user = practitioner
     policy.roles(practitioner)  # the user's roles are read once per request, before panels
     with django_assert_max_num_queries(PANEL_BUDGET):
         context = panel_context(request, young_person)
-    assert context["overdue_actions"] == count
+    assert len(context["overdue_actions"]) == count
 
 
 # --- Formulation text reaches nobody who may not read it ---------------------------------------
@@ -712,7 +779,7 @@ def marked(psychologist, young_person, police):
         psychologist,
         meeting,
         MARKER,
-        actions=[{"description": "Call", "owner": "Sam", "due_on": today()}],
+        actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": today()}],
     )
     return meeting
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.models import Role
 from cases.models import CaseEvent, TRMAssessment
 from cases.selectors import caseload_for, stages_by_id, with_stage_and_warnings
 from cases.services import ConflictError
@@ -176,10 +177,16 @@ def test_agreed_actions_are_added_to_the_formulation(psychologist, young_person)
     formulation = record(
         psychologist,
         meeting,
-        actions=[{"description": " Visit school ", "owner": "Sam", "due_on": due}],
+        actions=[
+            {"description": " Visit school ", **factories.outside_owner("Sam"), "due_on": due}
+        ],
     )
     action = AgreedAction.objects.get(formulation=formulation)
-    assert (action.description, action.owner, action.due_on) == ("Visit school", "Sam", due)
+    assert (action.description, action.who, action.due_on) == (
+        "Visit school",
+        "Sam (Partner agency)",
+        due,
+    )
 
 
 def test_revising_with_the_version_opened_saves_and_counts_up(psychologist, young_person):
@@ -243,7 +250,7 @@ def test_an_action_due_before_the_meeting_is_refused(psychologist, young_person)
         record(
             psychologist,
             meeting,
-            actions=[{"description": "Call", "owner": "Sam", "due_on": early}],
+            actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": early}],
         )
     assert (
         "Action 1: the due date cannot be before the meeting"
@@ -295,13 +302,43 @@ def test_an_agreed_action_cannot_be_done_in_the_future(psychologist, young_perso
     formulation = record(
         psychologist,
         meeting,
-        actions=[{"description": "Call", "owner": "Sam", "due_on": today()}],
+        actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": today()}],
     )
     action = formulation.actions.get()
     with pytest.raises(ValidationError):
         services.action_complete(
             by=psychologist, action=action, done_on=today() + timedelta(days=1)
         )
+
+
+def test_an_action_may_be_given_only_to_someone_who_works_in_the_team(psychologist, young_person):
+    outsider = factories.user_with_role(Role.PRACTITIONER, factories.TeamFactory())
+    meeting = schedule(psychologist, young_person)
+    with pytest.raises(ValidationError) as refused:
+        record(
+            psychologist,
+            meeting,
+            actions=[{"description": "Call", "assignee": outsider, "due_on": today()}],
+        )
+    assert f"Action 1: {outsider} does not work in {young_person.team.name}" in str(refused.value)
+
+
+def test_whoever_is_given_an_action_marks_it_done_and_who_and_when_is_kept(
+    psychologist, young_person, team_a
+):
+    other_practitioner = factories.user_with_role(Role.PRACTITIONER, team_a)
+    meeting = schedule(psychologist, young_person)
+    formulation = record(
+        psychologist,
+        meeting,
+        actions=[{"description": "Call", "assignee": other_practitioner, "due_on": today()}],
+    )
+    action = formulation.actions.get()
+    assert action.who == str(other_practitioner)
+    services.action_complete(by=other_practitioner, action=action, done_on=today())
+    action.refresh_from_db()
+    assert (action.done_on, action.done_by) == (today(), other_practitioner)
+    assert action.done_at is not None
 
 
 # --- The intervention plan ---------------------------------------------------------------------
@@ -444,7 +481,7 @@ def test_an_action_past_its_due_date_is_a_warning(psychologist, practitioner, yo
     record(
         psychologist,
         meeting,
-        actions=[{"description": "Call", "owner": "Sam", "due_on": days_ago(2)}],
+        actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": days_ago(2)}],
     )
     assert "formulation_actions_overdue" in warning_codes(practitioner, young_person)
 
@@ -454,7 +491,7 @@ def test_a_done_action_is_no_warning(psychologist, practitioner, young_person):
     formulation = record(
         psychologist,
         meeting,
-        actions=[{"description": "Call", "owner": "Sam", "due_on": days_ago(2)}],
+        actions=[{"description": "Call", **factories.outside_owner("Sam"), "due_on": days_ago(2)}],
     )
     services.action_complete(by=practitioner, action=formulation.actions.get(), done_on=today())
     assert "formulation_actions_overdue" not in warning_codes(practitioner, young_person)

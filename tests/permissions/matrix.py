@@ -102,6 +102,7 @@ def _extend_from_area_modules() -> None:
         rows_records,
         rows_reports,
         rows_supervision,
+        rows_work,
         rows_young_people,
     )
 
@@ -113,6 +114,7 @@ def _extend_from_area_modules() -> None:
         rows_formulation,
         rows_supervision,
         rows_reports,
+        rows_work,
     ):
         MATRIX.extend(module.ROWS)
 

@@ -72,7 +72,7 @@ def session(psychologist, practitioner, young_person):
         actions=[
             {
                 "description": "Call the school",
-                "owner": "Alice",
+                **factories.outside_owner("Alice"),
                 "due_on": today() + timedelta(days=7),
                 "young_person": young_person,
             }
@@ -98,6 +98,8 @@ def session_data(**overrides):
     for number in (1, 2, 3):
         data |= {
             f"action_{number}_description": "",
+            f"action_{number}_assignee": "",
+            f"action_{number}_agency": "",
             f"action_{number}_owner": "",
             f"action_{number}_due_on": "",
             f"action_{number}_young_person": "",
@@ -157,7 +159,9 @@ def test_list_query_count_does_not_grow_with_sessions(
             psychologist,
             practitioner,
             cases=[person],
-            actions=[{"description": "Read", "owner": "Alice", "young_person": person}],
+            actions=[
+                {"description": "Read", **factories.outside_owner("Alice"), "young_person": person}
+            ],
             held_on=today() - timedelta(days=number + 1),
         )
     client = client_for(psychologist)
@@ -177,6 +181,7 @@ def test_a_psychologist_records_a_session(psychologist, practitioner, young_pers
             cases=[young_person.pk],
             action_1_description="Plan the ending",
             action_1_owner="Alice",
+            action_1_agency=factories.outside_owner("Alice")["agency"].pk,
             action_1_due_on=due.isoformat(),
             action_1_young_person=young_person.pk,
         ),
@@ -289,6 +294,7 @@ def test_another_teams_young_person_in_an_action_is_refused_on_create(
         session_data(
             action_1_description="Call the school",
             action_1_owner="Alice",
+            action_1_agency=factories.outside_owner("Alice")["agency"].pk,
             action_1_young_person=other.pk,
             shared_notes="Typed notes",
         ),
@@ -311,6 +317,7 @@ def test_another_teams_young_person_in_an_action_is_refused_on_update(
             cases=[person.pk for person in session.cases.all()],
             action_1_description="Visit",
             action_1_owner="Alice",
+            action_1_agency=factories.outside_owner("Alice")["agency"].pk,
             action_1_young_person=other.pk,
             shared_notes="Revised shared",
         ),
@@ -367,7 +374,7 @@ def test_a_session_in_the_future_is_refused(psychologist, practitioner):
 
 def test_a_half_filled_action_says_what_is_missing(psychologist, practitioner):
     response = client_for(psychologist).post(
-        create(practitioner), session_data(action_1_owner="Alice")
+        create(practitioner), session_data(action_1_assignee=practitioner.pk)
     )
     assert "Enter what is to be done for action 1" in response.content.decode()
     assert not SupervisionSession.objects.exists()
@@ -409,7 +416,11 @@ def test_detail_query_count_does_not_grow_with_cases_and_actions(
         practitioner,
         cases=people,
         actions=[
-            {"description": f"Action {number}", "owner": "Alice", "young_person": person}
+            {
+                "description": f"Action {number}",
+                **factories.outside_owner("Alice"),
+                "young_person": person,
+            }
             for number, person in enumerate(people)
         ],
     )
@@ -510,8 +521,16 @@ def test_the_record_leaves_out_actions_about_another_young_person(
         practitioner,
         cases=[young_person, other],
         actions=[
-            {"description": "About Seren", "owner": "Alice", "young_person": young_person},
-            {"description": "About the other", "owner": "Alice", "young_person": other},
+            {
+                "description": "About Seren",
+                **factories.outside_owner("Alice"),
+                "young_person": young_person,
+            },
+            {
+                "description": "About the other",
+                **factories.outside_owner("Alice"),
+                "young_person": other,
+            },
         ],
     )
     html = panel_html(practitioner, young_person)
@@ -532,7 +551,13 @@ def test_panel_query_count_does_not_grow(
             psychologist,
             practitioner,
             cases=[young_person],
-            actions=[{"description": "Read", "owner": "Alice", "young_person": young_person}],
+            actions=[
+                {
+                    "description": "Read",
+                    **factories.outside_owner("Alice"),
+                    "young_person": young_person,
+                }
+            ],
             held_on=today() - timedelta(days=number + 1),
         )
     request = RequestFactory().get("/")

@@ -88,7 +88,13 @@ def test_an_action_about_another_teams_young_person_is_refused(
         record(
             psychologist,
             practitioner,
-            actions=[{"description": "Call", "owner": "Alice", "young_person": other_teams_case}],
+            actions=[
+                {
+                    "description": "Call",
+                    **factories.outside_owner("Alice"),
+                    "young_person": other_teams_case,
+                }
+            ],
         )
     assert raised.value.message_dict["actions"] == ["Action 1: the young person must be in Team A"]
     assert not SupervisionSession.objects.exists()
@@ -106,7 +112,11 @@ def test_revising_with_an_action_about_another_teams_young_person_is_refused(
             shared_notes="Changed",
             private_notes="",
             new_actions=[
-                {"description": "Call", "owner": "Alice", "young_person": other_teams_case}
+                {
+                    "description": "Call",
+                    **factories.outside_owner("Alice"),
+                    "young_person": other_teams_case,
+                }
             ],
         )
     assert raised.value.message_dict["actions"] == ["Action 1: the young person must be in Team A"]
@@ -161,7 +171,13 @@ def test_an_action_due_before_the_session_is_refused(psychologist, practitioner)
             psychologist,
             practitioner,
             held_on=held_on,
-            actions=[{"description": "Read", "owner": "Alice", "due_on": held_on - timedelta(1)}],
+            actions=[
+                {
+                    "description": "Read",
+                    **factories.outside_owner("Alice"),
+                    "due_on": held_on - timedelta(1),
+                }
+            ],
         )
     assert raised.value.message_dict["actions"] == [
         "Action 1: the due date cannot be before the session"
@@ -212,7 +228,7 @@ def test_revising_adds_new_actions(psychologist, practitioner):
         version=session.version,
         shared_notes="Shared",
         private_notes="Private",
-        new_actions=[{"description": "Read the paper", "owner": "Alice"}],
+        new_actions=[{"description": "Read the paper", **factories.outside_owner("Alice")}],
     )
     assert [action.description for action in session.actions.all()] == ["Read the paper"]
 
@@ -221,7 +237,9 @@ def test_the_practitioner_completes_an_action_and_the_manager_cannot(
     psychologist, practitioner, manager
 ):
     session = record(
-        psychologist, practitioner, actions=[{"description": "Call", "owner": "Alice"}]
+        psychologist,
+        practitioner,
+        actions=[{"description": "Call", **factories.outside_owner("Alice")}],
     )
     action = session.actions.get()
     with pytest.raises(PermissionDenied):
@@ -275,7 +293,13 @@ def test_the_case_record_gets_the_sessions_and_actions_without_notes(
         psychologist,
         practitioner,
         cases=[young_person],
-        actions=[{"description": "Call school", "owner": "Alice", "young_person": young_person}],
+        actions=[
+            {
+                "description": "Call school",
+                **factories.outside_owner("Alice"),
+                "young_person": young_person,
+            }
+        ],
     )
     session = selectors.supervision_for_case(young_person).get()
     assert [action.description for action in session.actions.all()] == ["Call school"]

@@ -15,6 +15,7 @@ from cases.reference_data import ensure_defaults
 from seed.demo.formulation import seed_formulation_and_supervision
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
 from seed.demo.young_people import seed_young_people
+from work import reminders
 
 
 class Command(AccessLoggedCommand):
@@ -42,11 +43,13 @@ class Command(AccessLoggedCommand):
             ensure_defaults(NeedCategory, TRMStage)
             new_people = seed_young_people()
             meetings, sessions = seed_formulation_and_supervision()
+        # This morning's reminders, as beat would have sent them before the demo opened.
+        reminded = sum(reminders.run()["notifications"].values())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(teams)} teams, {len(agencies)} agencies, "
                 f"{accounts} accounts (password: {DEMO_PASSWORD}), "
                 f"{new_people} young people, {meetings} formulation meetings and {sessions} "
-                "supervision sessions added."
+                f"supervision sessions added; {reminded} reminders sent today."
             )
         )

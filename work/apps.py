@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkConfig(AppConfig):
+    name = "work"
+    verbose_name = _("Tasks and reminders")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from accounts import navigation, policy
+        from accounts.access_log import register_action_labels
+        from accounts.backends import register_user_fact
+        from accounts.models import Role
+        from cases.models import Appointment
+
+        from . import selectors, signals, tasks  # noqa: F401 - tasks registers the Celery task
+
+        register_user_fact("unread_notifications", selectors.unread_expression)
+
+        post_save.connect(
+            signals.attendance_recorded, sender=Appointment, dispatch_uid="work-follow-ups"
+        )
+
+        policy.register(
+            "tasks.read",
+            {
+                Role.PRACTITIONER: policy.TEAMS,
+                Role.MANAGER: policy.TEAMS,
+                Role.PSYCHOLOGIST: policy.TEAMS,
+            },
+        )
+        navigation.register(
+            label=_("My tasks"), url_name="work:task-list", capability="tasks.read", order=5
+        )
+        register_action_labels(
+            {
+                "tasks.list": _("Viewed their own tasks"),
+                "tasks.complete": _("Marked a task done"),
+                "notifications.list": _("Viewed their notifications"),
+            }
+        )

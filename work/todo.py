@@ -1,0 +1,172 @@
+"""Tasks: the agreed actions of formulation meetings and supervision sessions, and the
+follow-ups the service gives, as one list.
+
+Each kind of task stays in the app that owns it (`formulation.AgreedAction`,
+`supervision.SupervisionAction`, `work.FollowUp`, all `cases.models.Task`); this module
+reads them together
+for "My tasks", the home page and the reminders. One query per kind, whatever the number of
+tasks; every row carries what it belongs to, where that is, and the young person it is
+about, if any.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases import selectors as case_selectors
+from formulation.models import AgreedAction
+from supervision.models import SupervisionAction
+
+from .models import FollowUp, FollowUpKind
+
+#: How long done tasks stay on "My tasks" (the "Done" tab).
+DONE_SHOWN_DAYS = 30
+
+
+@dataclass
+class TaskRow:
+    kind: str  # "formulation", "supervision" or "service"
+    task: object
+    young_person: object  # or None
+    where: str  # what the task was agreed in, in the reader's language
+    where_url: str
+    complete_url: str
+
+    @property
+    def description(self):
+        return self.task.description
+
+    @property
+    def due_on(self):
+        return self.task.due_on
+
+    @property
+    def done_on(self):
+        return self.task.done_on
+
+    def is_overdue(self, today: date) -> bool:
+        return self.task.is_overdue(today)
+
+
+def formulation_actions(condition: Q) -> QuerySet:
+    return AgreedAction.objects.filter(condition).select_related(
+        "formulation__meeting__young_person", "assignee", "agency", "done_by"
+    )
+
+
+def supervision_actions(condition: Q) -> QuerySet:
+    return SupervisionAction.objects.filter(condition).select_related(
+        "session", "young_person", "assignee", "agency", "done_by"
+    )
+
+
+def follow_ups(condition: Q) -> QuerySet:
+    return FollowUp.objects.filter(condition).select_related("young_person", "done_by")
+
+
+def _follow_up_row(follow_up) -> TaskRow:
+    if follow_up.kind == FollowUpKind.RECORD_ATTENDANCE and follow_up.appointment_id:
+        where_url = reverse(
+            "cases:appointment-edit",
+            kwargs={"pk": follow_up.young_person_id, "appointment_pk": follow_up.appointment_id},
+        )
+    else:
+        where_url = reverse("cases:youngperson-detail", args=[follow_up.young_person_id])
+    return TaskRow(
+        kind="service",
+        task=follow_up,
+        young_person=follow_up.young_person,
+        where=_("A reminder from the service"),
+        where_url=where_url,
+        complete_url=reverse("work:follow-up-complete", args=[follow_up.pk]),
+    )
+
+
+def _formulation_row(action) -> TaskRow:
+    meeting = action.formulation.meeting
+    return TaskRow(
+        kind="formulation",
+        task=action,
+        young_person=meeting.young_person,
+        where=_("Formulation meeting on %(date)s") % {"date": date_format(meeting.held_on)},
+        where_url=reverse("formulation:meeting-list", args=[meeting.young_person_id]),
+        complete_url=reverse("formulation:action-complete", args=[action.pk]),
+    )
+
+
+def _supervision_row(action) -> TaskRow:
+    return TaskRow(
+        kind="supervision",
+        task=action,
+        young_person=action.young_person,
+        where=_("Supervision session on %(date)s") % {"date": date_format(action.session.held_on)},
+        where_url=reverse("supervision:session-detail", args=[action.session_id]),
+        complete_url=reverse("supervision:action-complete", args=[action.pk]),
+    )
+
+
+def _sort_key(row: TaskRow):
+    """Overdue first, then by due date; tasks with no due date last."""
+    return (row.due_on is None, row.due_on or date.max, row.task.pk)
+
+
+def tasks_of(user, *, done_since: date | None = None) -> list[TaskRow]:
+    """The tasks given to `user`: open ones (overdue first, then by due date), or, with
+    `done_since`, the ones done since that day, most recently done first.
+
+    Only tasks about young people the user may still read (a task stays with its owner, but
+    a case that moved to another team leaves the list) and tasks about no one in particular.
+    """
+    readable = case_selectors.young_people_visible_to(user, include_archived=True).values("pk")
+    mine = Q(assignee_id=user.pk)
+    if done_since is None:
+        mine &= Q(done_on__isnull=True)
+    else:
+        mine &= Q(done_on__gte=done_since)
+    rows = (
+        [
+            _formulation_row(action)
+            for action in formulation_actions(
+                mine & Q(formulation__meeting__young_person__in=readable)
+            )
+        ]
+        + [
+            _supervision_row(action)
+            for action in supervision_actions(
+                mine & (Q(young_person__isnull=True) | Q(young_person__in=readable))
+            )
+        ]
+        + [
+            _follow_up_row(follow_up)
+            for follow_up in follow_ups(mine & Q(young_person__in=readable))
+        ]
+    )
+    if done_since is None:
+        return sorted(rows, key=_sort_key)
+    return sorted(rows, key=lambda row: (row.done_on, row.task.pk), reverse=True)
+
+
+def overdue_in_teams(team_ids, today: date) -> list[TaskRow]:
+    """Open tasks past their due date about young people of the teams (a manager's view)."""
+    overdue = Q(done_on__isnull=True, due_on__lt=today)
+    rows = (
+        [
+            _formulation_row(action)
+            for action in formulation_actions(
+                overdue & Q(formulation__meeting__young_person__team_id__in=team_ids)
+            )
+        ]
+        + [
+            _supervision_row(action)
+            for action in supervision_actions(overdue & Q(session__team_id__in=team_ids))
+        ]
+        + [
+            _follow_up_row(follow_up)
+            for follow_up in follow_ups(overdue & Q(young_person__team_id__in=team_ids))
+        ]
+    )
+    return sorted(rows, key=_sort_key)
