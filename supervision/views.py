@@ -108,7 +108,7 @@ def session_create(request):
         return render(request, "supervision/session_choose_practitioner.html", {"form": choice})
     supervised = choice.cleaned_data["supervised"]
     caseload = _cases_to_choose(request.user, practitioner=supervised.user, team=supervised.team)
-    form = SessionForm(request.POST or None, young_people=caseload)
+    form = SessionForm(request.POST or None, young_people=caseload, practitioner=supervised.user)
     record_list_view(
         request,
         action="supervision.create",
@@ -174,6 +174,7 @@ def session_edit(request, session_pk):
         "young_people": _cases_to_choose(
             request.user, practitioner=session.practitioner, team=session.team, session=session
         ),
+        "practitioner": session.practitioner,
     }
     if request.method != "POST":
         notes = _notes(request, session)

@@ -6,6 +6,7 @@ service behaves the same on every page.
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -15,6 +16,17 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def return_url(request) -> str:
+    """Where to go back to after the form (`?next=` from the page that linked to it), if it
+    is a page of this service; "" otherwise, so a link cannot send the user elsewhere."""
+    url = request.GET.get("next", "")
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
 
 
 def submitted(request, form, service, /, **arguments):

@@ -282,8 +282,52 @@ def test_engagement_when_the_young_person_did_not_attend_is_refused(practitioner
 
 
 def test_engagement_with_attendance_is_accepted(practitioner, young_person):
-    appointment = log_appointment(practitioner, young_person, attendance="attended", engagement=5)
+    appointment = log_appointment(
+        practitioner, young_person, attendance="attended", engagement=5, outcome="Went well"
+    )
     assert (appointment.attendance, appointment.engagement) == ("attended", 5)
+
+
+def test_an_attended_appointment_without_an_outcome_is_refused(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        log_appointment(practitioner, young_person, attendance="attended", outcome="  ")
+    assert messages_for(error, "outcome") == [
+        "Enter the outcome: what happened in the appointment and what was agreed"
+    ]
+
+
+def test_a_missed_appointment_may_keep_a_note_of_what_was_done(practitioner, young_person):
+    appointment = log_appointment(
+        practitioner, young_person, attendance="did_not_attend", outcome="Texted to rearrange"
+    )
+    assert appointment.outcome == "Texted to rearrange"
+
+
+def test_an_outcome_for_a_future_appointment_is_refused(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        log_appointment(
+            practitioner,
+            young_person,
+            starts_at=timezone.now() + timedelta(hours=2),
+            outcome="Went well",
+        )
+    assert messages_for(error, "outcome") == [
+        "The outcome can only be recorded once the appointment has started"
+    ]
+
+
+def test_changing_attendance_away_from_attended_clears_the_engagement(practitioner, young_person):
+    appointment = log_appointment(
+        practitioner, young_person, attendance="attended", engagement=4, outcome="Went well"
+    )
+    updated = services.appointment_update(
+        by=practitioner, appointment=appointment, version=1, attendance="rearranged"
+    )
+    assert (updated.attendance, updated.engagement, updated.outcome) == (
+        "rearranged",
+        None,
+        "Went well",
+    )
 
 
 def test_attendance_on_a_future_appointment_is_refused(practitioner, young_person):
@@ -341,7 +385,12 @@ def test_appointment_update_with_a_stale_version_raises_conflict_and_changes_not
 def test_appointment_update_with_the_current_version_increments_it(practitioner, young_person):
     appointment = log_appointment(practitioner, young_person)
     updated = services.appointment_update(
-        by=practitioner, appointment=appointment, version=1, attendance="attended", engagement=2
+        by=practitioner,
+        appointment=appointment,
+        version=1,
+        attendance="attended",
+        engagement=2,
+        outcome="Went well",
     )
     assert (updated.version, updated.engagement) == (2, 2)
 
