@@ -201,16 +201,16 @@ def consent_create(request, young_person):
     back = return_url(request)
     form = ConsentForm(_form_data(request), states=selectors.consent_states(young_person))
     if recorded := submitted(request, form, services.consents_record, young_person=young_person):
-        for consent in recorded:
-            messages.success(
-                request,
-                _("Consent recorded: %(party)s – %(purpose)s – %(decision)s")
-                % {
-                    "party": consent.get_party_display(),
-                    "purpose": consent.get_purpose_display(),
-                    "decision": consent.get_decision_display(),
-                },
-            )
+        decisions = "; ".join(
+            _("%(party)s – %(purpose)s – %(decision)s")
+            % {
+                "party": consent.get_party_display(),
+                "purpose": consent.get_purpose_display(),
+                "decision": consent.get_decision_display(),
+            }
+            for consent in recorded
+        )
+        messages.success(request, _("Consent recorded: %(decisions)s") % {"decisions": decisions})
         return redirect(back) if back else _back_to_record(young_person)
     return render(
         request,
