@@ -308,6 +308,22 @@ def test_consent_page_shows_each_current_decision(client, young_person):
     assert body.count("No decision recorded yet.") == 3
 
 
+def test_consent_page_says_when_the_parents_consent_is_not_required(client, young_person):
+    young_person.parent_consent_required = False
+    young_person.save()
+    body = client.get(url("consent-create", young_person)).content.decode()
+    assert body.count("Their consent is not required for this young person.") == 2
+
+
+def test_consent_page_asks_its_questions_in_welsh(client, young_person):
+    client.cookies["django_language"] = "cy"
+    body = client.get(url("consent-create", young_person)).content.decode()
+    assert "Person ifanc – Cymryd rhan yn ECM" in body
+    assert "Dim penderfyniad newydd" in body
+    assert "Dim penderfyniad wedi'i gofnodi eto." in body
+    assert "No new decision" not in body
+
+
 def test_recording_consent_says_whose_and_what_for(client, young_person):
     response = client.post(url("consent-create", young_person), consent_data(young_person))
     assert messages_of(response) == ["Consent recorded: Young person – Taking part in ECM – Given"]

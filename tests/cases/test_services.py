@@ -159,6 +159,57 @@ def test_withdrawing_consent_writes_a_withdrawal_event(practitioner, young_perso
     assert CaseEvent.objects.filter(young_person=young_person, action="consent.withdrawn").exists()
 
 
+def test_decisions_made_together_are_recorded_all_or_none(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        services.consents_record(
+            by=practitioner,
+            young_person=young_person,
+            decisions={
+                ("young_person", "participation"): "given",
+                ("parent_carer", "evaluation"): "withdrawn",
+            },
+            decided_on=young_person.referral_date,
+            note="",
+        )
+    assert messages_for(error, "note") == [
+        "Record what the young person or family said when withdrawing consent"
+    ]
+    assert not young_person.consent_set.exists()
+
+
+def test_decisions_made_together_each_become_current(practitioner, young_person):
+    services.consents_record(
+        by=practitioner,
+        young_person=young_person,
+        decisions={
+            ("young_person", "participation"): "given",
+            ("parent_carer", "participation"): "refused",
+        },
+        decided_on=young_person.referral_date,
+    )
+    current = {
+        (state.party, state.purpose): state.decision
+        for state in selectors.consent_states(young_person)
+    }
+    assert current == {
+        ("young_person", "participation"): "given",
+        ("young_person", "evaluation"): "",
+        ("parent_carer", "participation"): "refused",
+        ("parent_carer", "evaluation"): "",
+    }
+
+
+def test_recording_no_decision_at_all_is_refused(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        services.consents_record(
+            by=practitioner,
+            young_person=young_person,
+            decisions={},
+            decided_on=timezone.localdate(),
+        )
+    assert error.value.messages == ["Select at least one decision to record"]
+
+
 # --- Offences -----------------------------------------------------------------------------------
 
 
