@@ -258,12 +258,39 @@ def appointment_purpose_missing(purpose: str | None) -> str | None:
     return None
 
 
+def appointment_started(starts_at: datetime | None, *, now: datetime) -> bool:
+    """Whether an appointment has begun, so that how it went (attendance, engagement and
+    outcome) can be recorded; until then only its plan can change."""
+    return starts_at is not None and starts_at <= now
+
+
 def attendance_before_start(
     starts_at: datetime | None, attendance: str | None, *, now: datetime
 ) -> str | None:
     """Attendance is a fact about an appointment that has begun; a planned one has none."""
-    if starts_at is not None and attendance and starts_at > now:
+    if starts_at is not None and attendance and not appointment_started(starts_at, now=now):
         return _("Attendance can only be recorded once the appointment has started")
+    return None
+
+
+def outcome_before_start(
+    starts_at: datetime | None, outcome: str | None, *, now: datetime
+) -> str | None:
+    """Like attendance, an outcome is about an appointment that has begun."""
+    if (
+        starts_at is not None
+        and (outcome or "").strip()
+        and not appointment_started(starts_at, now=now)
+    ):
+        return _("The outcome can only be recorded once the appointment has started")
+    return None
+
+
+def outcome_missing(attendance: str | None, outcome: str | None) -> str | None:
+    """Every contact that was held has an outcome (DESIGN.md: purpose and outcome of every
+    contact). A missed or cancelled one may have a note of what was done, but need not."""
+    if attendance == Attendance.ATTENDED and not (outcome or "").strip():
+        return _("Enter the outcome: what happened in the appointment and what was agreed")
     return None
 
 

@@ -20,6 +20,7 @@ from accounts.models import Membership, Role
 from . import rules
 from .models import (
     Appointment,
+    Attendance,
     Breach,
     CaseEvent,
     Consent,
@@ -475,6 +476,28 @@ def consent_record(
 
 
 @transaction.atomic
+def consents_record(
+    *, by, young_person, decisions: dict, decided_on: date, note: str = ""
+) -> list[Consent]:
+    """Record the decisions made on one day, all or none: `decisions` maps (party, purpose)
+    to a decision. The consent page asks for both parties and both purposes at once."""
+    if not decisions:
+        raise ValidationError(_("Select at least one decision to record"))
+    return [
+        consent_record(
+            by=by,
+            young_person=young_person,
+            party=party,
+            purpose=purpose,
+            decision=decision,
+            decided_on=decided_on,
+            note=note,
+        )
+        for (party, purpose), decision in decisions.items()
+    ]
+
+
+@transaction.atomic
 def trm_assess(
     *, by, young_person, stage: TRMStage, assessed_on: date, rationale: str
 ) -> TRMAssessment:
@@ -522,6 +545,10 @@ def _validate_appointment(errors, young_person, values):
     )
     _broken(errors, "engagement", rules.engagement_without_attendance(engagement, attendance))
     _broken(errors, "engagement", rules.engagement_invalid(engagement))
+    outcome = values.get("outcome")
+    _broken(errors, "outcome", rules.outcome_before_start(starts_at, outcome, now=timezone.now()))
+    if rules.appointment_started(starts_at, now=timezone.now()):
+        _broken(errors, "outcome", rules.outcome_missing(attendance, outcome))
 
 
 @transaction.atomic
@@ -567,6 +594,9 @@ def appointment_update(*, by, appointment, version: int, **changes) -> Appointme
         raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
     current = _locked(Appointment, appointment.pk, version)
     values = {field: changes.get(field, getattr(current, field)) for field in APPOINTMENT_FIELDS}
+    if "engagement" not in changes and values["attendance"] != Attendance.ATTENDED:
+        # Changing attendance away from "attended" takes its engagement rating with it.
+        values["engagement"] = None
     errors: dict = {}
     _validate_appointment(errors, current.young_person, values)
     _raise_if(errors)

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -225,7 +226,11 @@ def override_create(request, decision_pk):
 
 def blocker_rows(young_person, blockers, *, may_check: bool) -> list[dict]:
     """Each thing that stops ECM starting, with a link to where it can be put right."""
-    consent_href = reverse("cases:consent-create", kwargs={"pk": young_person.pk})
+    # Recording consent from here comes back here, to start ECM.
+    consent_href = "{}?{}".format(
+        reverse("cases:consent-create", kwargs={"pk": young_person.pk}),
+        urlencode({"next": reverse("eligibility:start", kwargs={"pk": young_person.pk})}),
+    )
     rows = []
     for blocker in blockers:
         href, link_text = "", ""

@@ -66,15 +66,29 @@ class SessionNotesForm(forms.Form):
         help_text=_("Seen only by the practitioner and you"),
     )
 
-    def __init__(self, *args, young_people, team, **kwargs):
+    def __init__(self, *args, young_people, team, practitioner=None, **kwargs):
         """`young_people`: the cases that may be chosen (the practitioner's caseload in the
-        session's team); `team`: the session's team, whose staff may be given actions."""
+        session's team); `team`: the session's team, whose staff may be given actions;
+        `practitioner`: whose caseload it is, named in the hint and errors."""
         super().__init__(*args, **kwargs)
         young_people = young_people.order_by("reference")
-        self.fields["cases"].queryset = young_people
+        cases = self.fields["cases"]
+        cases.queryset = young_people
         actions.add_action_fields(
             self, _young_person_field(young_people), assignees=tasks.staff_of(team)
         )
+        if practitioner is not None:
+            named = {"name": practitioner}
+            cases.help_text = (
+                _(
+                    "The young people allocated to %(name)s; the team manager and the case record "
+                    "show that these were discussed"
+                )
+                % named
+            )
+            cases.error_messages["invalid_choice"] = (
+                _("Select only young people allocated to %(name)s") % named
+            )
 
     def clean(self):
         cleaned = super().clean()

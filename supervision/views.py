@@ -108,7 +108,12 @@ def session_create(request):
         return render(request, "supervision/session_choose_practitioner.html", {"form": choice})
     supervised = choice.cleaned_data["supervised"]
     caseload = _cases_to_choose(request.user, practitioner=supervised.user, team=supervised.team)
-    form = SessionForm(request.POST or None, young_people=caseload, team=supervised.team)
+    form = SessionForm(
+        request.POST or None,
+        young_people=caseload,
+        team=supervised.team,
+        practitioner=supervised.user,
+    )
     record_list_view(
         request,
         action="supervision.create",
@@ -175,6 +180,7 @@ def session_edit(request, session_pk):
             request.user, practitioner=session.practitioner, team=session.team, session=session
         ),
         "team": session.team,
+        "practitioner": session.practitioner,
     }
     if request.method != "POST":
         notes = _notes(request, session)

@@ -157,29 +157,39 @@ class CustodyForm(forms.Form):
     )
 
 
+#: The consent page's radio for leaving a party's decision on a purpose as it is.
+NO_NEW_DECISION = "unchanged"
+
+
+def consent_field_name(party: str, purpose: str) -> str:
+    return f"{party}_{purpose}"
+
+
+def _current_decision(state) -> str:
+    if state.latest is None:
+        current = _("No decision recorded yet.")
+    else:
+        current = _("Current decision: %(decision)s on %(date)s.") % {
+            "decision": state.latest.get_decision_display(),
+            "date": dates.in_words(state.latest.decided_on),
+        }
+    if not state.required:
+        current = f"{current} {_('Their consent is not required for this young person.')}"
+    return current
+
+
 class ConsentForm(forms.Form):
-    party = radios(
-        _("Whose decision is it?"),
-        ConsentParty.choices,
-        required_message=_("Select whose decision it is"),
-    )
-    purpose = radios(
-        _("What is the consent for?"),
-        ConsentPurpose.choices,
-        required_message=_("Select what the consent is for"),
-        help_text=_(
-            "Consent to take part in ECM is the ethical agreement to take part. It is not the "
-            "lawful basis for processing the young person's information, which is the youth "
-            "offending team's public task."
-        ),
-    )
-    decision = radios(
-        _("Decision"), ConsentDecision.choices, required_message=_("Select the decision")
-    )
+    """Both parties' decisions on both purposes on one page (feeds
+    `services.consents_record`); a question left at "No new decision" records nothing.
+
+    `states`: the current decision of each party for each purpose (`selectors.consent_states`),
+    which the questions show as their hints.
+    """
+
     decided_on = date_field(
-        _("Date of decision"),
-        required_message=_("Enter the date of the decision"),
-        invalid_message=_("Date of decision must be a real date"),
+        _("Date of the decisions"),
+        required_message=_("Enter the date of the decisions"),
+        invalid_message=_("Date of the decisions must be a real date"),
     )
     note = text_field(
         _("Note"),
@@ -187,6 +197,49 @@ class ConsentForm(forms.Form):
             "Needed when consent is withdrawn: record what the young person or family said"
         ),
     )
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {}
+        for state in states:
+            name = consent_field_name(state.party, state.purpose)
+            self.questions[name] = (state.party, state.purpose)
+            self.fields[name] = forms.ChoiceField(
+                label=_("%(party)s – %(purpose)s")
+                % {
+                    "party": ConsentParty(state.party).label,
+                    "purpose": ConsentPurpose(state.purpose).label,
+                },
+                choices=[(NO_NEW_DECISION, _("No new decision")), *ConsentDecision.choices],
+                initial=NO_NEW_DECISION,
+                required=False,
+                help_text=_current_decision(state),
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+                error_messages={"invalid_choice": _("Select one of the options listed")},
+            )
+        self.order_fields([*self.questions, "decided_on", "note"])
+
+    def clean(self):
+        cleaned = super().clean()
+        decisions = {}
+        for name, question in self.questions.items():
+            decision = cleaned.pop(name, None)
+            if decision and decision != NO_NEW_DECISION:
+                decisions[question] = decision
+        if not decisions and self.questions and not self.has_error(next(iter(self.questions))):
+            self.add_error(
+                next(iter(self.questions)),
+                _("Select at least one decision to record, for either person"),
+            )
+        cleaned["decisions"] = decisions
+        return cleaned
+
+    def party_fields(self):
+        """The questions grouped by party, in order: (party label, bound fields)."""
+        groups: dict[str, list] = {}
+        for name, (party, _purpose) in self.questions.items():
+            groups.setdefault(party, []).append(self[name])
+        return [(ConsentParty(party).label, fields) for party, fields in groups.items()]
 
 
 class ParentConsentRequirementForm(forms.Form):
@@ -249,13 +302,16 @@ class TRMAssessmentForm(forms.Form):
     )
 
 
+#: The engagement radio for "no rating": stored as empty, like an appointment not attended.
+NOT_RATED = "not_rated"
 #: The engagement scale as radios; its two ends say what they mean.
 ENGAGEMENT_ENDS = {
     rules.ENGAGEMENT_MIN: _("1 – not engaged"),
     rules.ENGAGEMENT_MAX: _("5 – fully engaged"),
 }
 ENGAGEMENT_CHOICES = [
-    (str(score), ENGAGEMENT_ENDS.get(score, str(score))) for score in rules.ENGAGEMENT_SCALE
+    (NOT_RATED, _("Not rated")),
+    *((str(score), ENGAGEMENT_ENDS.get(score, str(score))) for score in rules.ENGAGEMENT_SCALE),
 ]
 
 
@@ -289,22 +345,38 @@ class AppointmentForm(forms.Form):
     engagement = forms.TypedChoiceField(
         label=_("Engagement"),
         choices=ENGAGEMENT_CHOICES,
-        coerce=int,
+        coerce=lambda value: None if value == NOT_RATED else int(value),
         empty_value=None,
         required=False,
-        help_text=_("Only when the young person attended"),
+        help_text=_(
+            "Only when the young person attended: choosing another attendance clears the rating"
+        ),
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
         error_messages={"invalid_choice": ENGAGEMENT_MESSAGE},
     )
-    outcome = text_field(_("Outcome"))
+    outcome = text_field(
+        _("Outcome"),
+        help_text=_(
+            "What happened and what was agreed. Needed once the young person has attended; "
+            "for a missed or cancelled appointment, what was done about it"
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"attendance": NOT_HAPPENED_YET})
+        kwargs.setdefault("initial", {"attendance": NOT_HAPPENED_YET, "engagement": NOT_RATED})
         super().__init__(*args, **kwargs)
 
     def clean_attendance(self):
         attendance = self.cleaned_data["attendance"]
         return "" if attendance == NOT_HAPPENED_YET else attendance
+
+    def clean(self):
+        """A rating belongs to an attended appointment: any other attendance clears it, as
+        the page itself does when attendance changes (static/cases/appointment-form.js)."""
+        cleaned = super().clean()
+        if "engagement" in cleaned and cleaned.get("attendance") != Attendance.ATTENDED:
+            cleaned["engagement"] = None
+        return cleaned
 
     def describe(self, name: str, value) -> str:
         """A field's value as the user reads it (for the conflict page's comparison)."""
@@ -324,8 +396,16 @@ class AppointmentForm(forms.Form):
 APPOINTMENT_EDITABLE = ("starts_at", "kind", "purpose", "attendance", "engagement", "outcome")
 
 
+#: What can be recorded about an appointment only once it has started.
+APPOINTMENT_HOW_IT_WENT = ("attendance", "engagement", "outcome")
+
+
 class AppointmentEditForm(AppointmentForm):
-    """The same questions, plus the version the user started from (for the conflict check)."""
+    """The same questions, plus the version the user started from (for the conflict check).
+
+    Before the appointment starts (`started` false) only its plan can change: the form
+    leaves out attendance, engagement and outcome, which the service keeps as they are.
+    """
 
     version = forms.IntegerField(
         widget=forms.HiddenInput,
@@ -336,12 +416,41 @@ class AppointmentEditForm(AppointmentForm):
         },
     )
 
+    def __init__(self, *args, started: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started = started
+        if not started:
+            for name in APPOINTMENT_HOW_IT_WENT:
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        posted_attendance = self.data.get("attendance", "")
+        if not self.started and (
+            (self.data.get("outcome") or "").strip()
+            or posted_attendance not in ("", NOT_HAPPENED_YET)
+        ):
+            # A page kept open from elsewhere, or a crafted post: say so rather than drop it.
+            self.add_error(
+                None,
+                _(
+                    "This appointment has not started yet: record attendance and the outcome "
+                    "once it has"
+                ),
+            )
+        return cleaned
+
+    @property
+    def editable(self) -> tuple[str, ...]:
+        """The appointment's fields this form changes (for the conflict comparison)."""
+        return tuple(name for name in APPOINTMENT_EDITABLE if name in self.fields)
+
     @classmethod
     def initial_for(cls, appointment) -> dict:
         initial = {name: getattr(appointment, name) for name in APPOINTMENT_EDITABLE}
         initial["attendance"] = appointment.attendance or NOT_HAPPENED_YET
         initial["engagement"] = (
-            str(appointment.engagement) if appointment.engagement is not None else None
+            str(appointment.engagement) if appointment.engagement is not None else NOT_RATED
         )
         initial["version"] = appointment.version
         return initial

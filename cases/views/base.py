@@ -18,6 +18,18 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def return_url(request) -> str:
+    """Where to go back to after the form (`next`, posted by the form or given in the link
+    to it), if it is a page of this service; "" otherwise, so a link cannot send the user
+    elsewhere."""
+    url = request.POST.get("next") or request.GET.get("next", "")
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
 def submitted(request, form, service, /, **arguments):
     """What `service` returns for a valid posted form, or None.
 
@@ -78,11 +90,7 @@ def render_conflict(request, *, form, current, young_person, what: str, fields):
 
 
 def next_or(request, default):
-    """Where to go after a form: the `next` address it posted, if it is on this site (so a
-    task marked done from "My tasks" returns there), else `default` (a URL or a redirect)."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return default
+    """Go back where the form came from (`return_url`; so a task marked done from "My tasks"
+    returns there), else to `default` (a redirect)."""
+    target = return_url(request)
+    return redirect(target) if target else default

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,9 +21,8 @@ from django.views.decorators.http import require_http_methods
 from accounts import dates
 from accounts.access_log import get_visible_or_404
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms.records import (
-    APPOINTMENT_EDITABLE,
     AppointmentEditForm,
     AppointmentForm,
     BreachForm,
@@ -46,7 +46,14 @@ from ..models import (
     Order,
     TRMAssessment,
 )
-from .base import add_service_errors, changed_fields, render_conflict, with_saved_version
+from .base import (
+    add_service_errors,
+    changed_fields,
+    render_conflict,
+    return_url,
+    submitted,
+    with_saved_version,
+)
 
 #: The records that can be archived, by the slug in their archive URL.
 ARCHIVABLE = {
@@ -189,20 +196,26 @@ def custody_create(request, young_person):
 
 @changes_young_person()
 def consent_create(request, young_person):
-    return _record_form(
-        request,
-        young_person,
-        ConsentForm(_form_data(request)),
-        "cases/consent_form.html",
-        write=_writer(services.consent_record, request, young_person),
-        success=lambda consent: (
-            _("Consent recorded: %(party)s – %(purpose)s – %(decision)s")
+    """Both parties' decisions on both purposes; back to `?next=` (such as "Start ECM",
+    which links here when consent is missing) or else to the record."""
+    back = return_url(request)
+    form = ConsentForm(_form_data(request), states=selectors.consent_states(young_person))
+    if recorded := submitted(request, form, services.consents_record, young_person=young_person):
+        decisions = "; ".join(
+            _("%(party)s – %(purpose)s – %(decision)s")
             % {
                 "party": consent.get_party_display(),
                 "purpose": consent.get_purpose_display(),
                 "decision": consent.get_decision_display(),
             }
-        ),
+            for consent in recorded
+        )
+        messages.success(request, _("Consent recorded: %(decisions)s") % {"decisions": decisions})
+        return redirect(back) if back else _back_to_record(young_person)
+    return render(
+        request,
+        "cases/consent_form.html",
+        {"form": form, "young_person": young_person, "back": back},
     )
 
 
@@ -252,17 +265,20 @@ def appointment_create(request, young_person):
 @changes_young_person()
 def appointment_edit(request, young_person, appointment_pk):
     appointment = _record_of(request, young_person, Appointment, appointment_pk)
+    started = rules.appointment_started(appointment.starts_at, now=timezone.now())
     if request.method != "POST":
-        form = AppointmentEditForm(initial=AppointmentEditForm.initial_for(appointment))
+        form = AppointmentEditForm(
+            initial=AppointmentEditForm.initial_for(appointment), started=started
+        )
         return _appointment_page(request, young_person, form, appointment)
-    form = AppointmentEditForm(request.POST)
+    form = AppointmentEditForm(request.POST, started=started)
     if form.is_valid():
         try:
             saved = services.appointment_update(
                 by=request.user, appointment=appointment, **form.cleaned_data
             )
         except services.ConflictError as conflict:
-            return _appointment_conflict(request, young_person, form, conflict.current)
+            return _appointment_conflict(request, young_person, form, conflict.current, started)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -282,7 +298,7 @@ def _appointment_page(request, young_person, form, appointment):
     )
 
 
-def _appointment_conflict(request, young_person, form, current):
+def _appointment_conflict(request, young_person, form, current, started):
     """Someone saved the appointment first: compare, and offer the user's input again.
 
     The form comes back with the user's values and the version now saved, so saving it is
@@ -290,11 +306,11 @@ def _appointment_conflict(request, young_person, form, current):
     """
     return render_conflict(
         request,
-        form=with_saved_version(request, AppointmentEditForm, current),
+        form=with_saved_version(request, AppointmentEditForm, current, started=started),
         current=current,
         young_person=young_person,
         what=_("appointment"),
-        fields=changed_fields(form, current, APPOINTMENT_EDITABLE, form.describe),
+        fields=changed_fields(form, current, form.editable, form.describe),
     )
 
 

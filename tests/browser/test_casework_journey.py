@@ -59,14 +59,14 @@ def test_referral_needs_consent_appointment_then_reallocation(
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Substance misuse")
 
     # Seren consents to take part.
-    page.get_by_role("link", name="Record a consent decision").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Record a consent decision")
+    page.get_by_role("link", name="Record consent decisions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record consent decisions")
     assert_accessible(page)
-    page.get_by_label("Young person").check()
-    page.get_by_label("Taking part in ECM").check()
-    page.get_by_label("Given").check()
-    page.get_by_label("Date of decision").fill(today.isoformat())
-    page.get_by_role("button", name="Save consent decision").click()
+    page.get_by_role("group", name="Young person – Taking part in ECM").get_by_label(
+        "Given"
+    ).check()
+    page.get_by_label("Date of the decisions").fill(today.isoformat())
+    page.get_by_role("button", name="Save consent decisions").click()
     expect(page.locator("#consent")).to_contain_text("Given")
 
     # A first one-to-one took place earlier today (at midnight, so that the test never logs

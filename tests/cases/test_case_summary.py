@@ -37,6 +37,7 @@ def log(practitioner, young_person, days_ago, attendance="attended"):
         purpose="Weekly session",
         attendance=attendance,
         engagement=3 if attendance == "attended" else None,
+        outcome="Talked about the week" if attendance == "attended" else "",
     )
 
 

@@ -312,6 +312,24 @@ def test_past_appointment_without_attendance_asks_for_the_outcome(practitioner, 
     content = client_for(practitioner).get(APPOINTMENTS).content.decode()
 
     assert "Outcome not recorded" in content
+    assert "Record the outcome" in content
+
+
+def test_an_appointment_not_yet_started_offers_to_change_its_plan_only(practitioner, team_a):
+    factories.AppointmentFactory(
+        young_person=case_for(practitioner, team_a, given_name="Cerys", family_name="Lloyd"),
+        starts_at=timezone.now() + timedelta(hours=1),
+        attendance="",
+        engagement=None,
+        outcome="",
+    )
+
+    content = client_for(practitioner).get(APPOINTMENTS).content.decode()
+    upcoming = content.split('id="upcoming"', 1)[1].split("</table>", 1)[0]
+
+    assert "Record the outcome" not in content
+    assert "Change<span" in upcoming
+    assert "the plan for the appointment with Cerys Lloyd" in upcoming
 
 
 @pytest.mark.parametrize("count", [1, 50])

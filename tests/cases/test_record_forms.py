@@ -1,5 +1,6 @@
 """Recording about a young person through the pages (cases/views/records.py)."""
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -261,10 +263,13 @@ def test_custody_ending_before_it_starts_is_explained(client, young_person):
 
 
 def consent_data(young_person, **overrides):
+    """The one-page consent form: the young person gives consent to take part; the other
+    three questions are left at "No new decision"."""
     data = {
-        "party": "young_person",
-        "purpose": "participation",
-        "decision": "given",
+        "young_person_participation": "given",
+        "young_person_evaluation": "unchanged",
+        "parent_carer_participation": "unchanged",
+        "parent_carer_evaluation": "unchanged",
         "decided_on": iso(young_person.referral_date),
         "note": "",
     }
@@ -277,10 +282,90 @@ def test_consent_page_explains_consent_is_not_the_lawful_basis(client, young_per
     assert "public task" in body
 
 
+def test_consent_page_asks_both_people_about_both_purposes(client, young_person):
+    body = client.get(url("consent-create", young_person)).content.decode()
+    for question in (
+        "Young person – Taking part in ECM",
+        "Young person – Use of information in the evaluation",
+        "Parent or carer – Taking part in ECM",
+        "Parent or carer – Use of information in the evaluation",
+    ):
+        assert question in body
+    assert body.count('value="unchanged" checked') == 4
+
+
+def test_consent_page_shows_each_current_decision(client, young_person):
+    factories.ConsentFactory(
+        young_person=young_person,
+        party="parent_carer",
+        purpose="evaluation",
+        decision="refused",
+        decided_on=young_person.referral_date,
+    )
+    body = client.get(url("consent-create", young_person)).content.decode()
+    refused = date_format(young_person.referral_date, "j F Y")
+    assert f"Current decision: Refused on {refused}." in body
+    assert body.count("No decision recorded yet.") == 3
+
+
+def test_consent_page_says_when_the_parents_consent_is_not_required(client, young_person):
+    young_person.parent_consent_required = False
+    young_person.save()
+    body = client.get(url("consent-create", young_person)).content.decode()
+    assert body.count("Their consent is not required for this young person.") == 2
+
+
+def test_consent_page_asks_its_questions_in_welsh(client, young_person):
+    client.cookies["django_language"] = "cy"
+    body = client.get(url("consent-create", young_person)).content.decode()
+    assert "Person ifanc – Cymryd rhan yn ECM" in body
+    assert "Dim penderfyniad newydd" in body
+    assert "Dim penderfyniad wedi'i gofnodi eto." in body
+    assert "No new decision" not in body
+
+
 def test_recording_consent_says_whose_and_what_for(client, young_person):
     response = client.post(url("consent-create", young_person), consent_data(young_person))
     assert messages_of(response) == ["Consent recorded: Young person – Taking part in ECM – Given"]
     assert Consent.objects.get().decision == "given"
+
+
+def test_both_peoples_decisions_for_both_purposes_are_recorded_at_once(client, young_person):
+    response = client.post(
+        url("consent-create", young_person),
+        consent_data(
+            young_person,
+            young_person_evaluation="refused",
+            parent_carer_participation="given",
+            parent_carer_evaluation="given",
+        ),
+    )
+    assert response.status_code == 302
+    recorded = set(Consent.objects.values_list("party", "purpose", "decision"))
+    assert recorded == {
+        ("young_person", "participation", "given"),
+        ("young_person", "evaluation", "refused"),
+        ("parent_carer", "participation", "given"),
+        ("parent_carer", "evaluation", "given"),
+    }
+    assert messages_of(response) == [
+        "Consent recorded: Young person – Taking part in ECM – Given; "
+        "Young person – Use of information in the evaluation – Refused; "
+        "Parent or carer – Taking part in ECM – Given; "
+        "Parent or carer – Use of information in the evaluation – Given"
+    ]
+
+
+def test_consent_with_no_decision_chosen_asks_for_one(client, young_person):
+    response = client.post(
+        url("consent-create", young_person),
+        consent_data(young_person, young_person_participation="unchanged", note="Met at home"),
+    )
+    body = response.content.decode()
+    assert "Select at least one decision to record, for either person" in body
+    assert 'href="#id_young_person_participation"' in body
+    assert "Met at home</textarea>" in body
+    assert not Consent.objects.exists()
 
 
 def test_consent_dated_before_the_referral_is_explained(client, young_person):
@@ -294,11 +379,37 @@ def test_consent_dated_before_the_referral_is_explained(client, young_person):
 
 def test_withdrawing_consent_without_a_note_asks_for_one(client, young_person):
     response = client.post(
-        url("consent-create", young_person), consent_data(young_person, decision="withdrawn")
+        url("consent-create", young_person),
+        consent_data(young_person, parent_carer_evaluation="withdrawn"),
     )
     body = response.content.decode()
     assert 'id="id_note-error"' in body
     assert "Record what the young person or family said when withdrawing consent" in body
+    assert 'value="withdrawn" checked' in body
+    assert not Consent.objects.exists()
+
+
+def test_recording_consent_returns_to_the_page_that_asked(client, young_person):
+    start = reverse("eligibility:start", kwargs={"pk": young_person.pk})
+    address = f"{url('consent-create', young_person)}?next={start}"
+    page = client.get(address).content.decode()
+    response = client.post(address, consent_data(young_person))
+    assert f'href="{start}"' in page
+    assert response.status_code == 302
+    assert response["Location"] == start
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    ["https://evil.example/", "//evil.example/start/", "/\\evil.example/", "javascript:alert(1)"],
+)
+def test_recording_consent_never_returns_to_another_site(client, young_person, elsewhere):
+    address = f"{url('consent-create', young_person)}?{urlencode({'next': elsewhere})}"
+    page = client.get(address).content.decode()
+    response = client.post(address, consent_data(young_person))
+    assert not re.search(r'href="[^"]*evil\.example', page)
+    assert f'href="{record_url(young_person)}"' in page
+    assert response["Location"] == record_url(young_person)
 
 
 def test_parent_requirement_is_preset_from_the_record(client, young_person):
@@ -389,10 +500,53 @@ def test_planning_an_appointment_that_has_not_happened_yet(client, young_person)
         appointment_data(
             starts_at=local_moment(timezone.localdate() + timedelta(days=5)),
             attendance="not_happened_yet",
-            engagement="",
+            engagement="not_rated",
+            outcome="",
         ),
     )
     assert Appointment.objects.get().attendance == ""
+
+
+def test_engagement_offers_not_rated_and_starts_there(client, young_person):
+    body = client.get(url("appointment-create", young_person)).content.decode()
+    assert "Not rated" in body
+    assert 'value="not_rated" checked' in body
+
+
+def test_an_attended_appointment_may_be_saved_not_rated(client, young_person):
+    response = client.post(
+        url("appointment-create", young_person), appointment_data(engagement="not_rated")
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.get().engagement is None
+
+
+def test_an_attended_appointment_needs_an_outcome_beside_the_outcome(client, young_person):
+    response = client.post(
+        url("appointment-create", young_person),
+        appointment_data(outcome="", purpose="Check in after court"),
+    )
+    body = response.content.decode()
+    error = body.split('id="id_outcome-error"', 1)[1].split("</p>", 1)[0]
+    assert "Enter the outcome: what happened in the appointment and what was agreed" in error
+    assert 'value="Check in after court"' in body
+    assert not Appointment.objects.exists()
+
+
+def test_an_outcome_for_an_appointment_not_yet_started_is_refused(client, young_person):
+    response = client.post(
+        url("appointment-create", young_person),
+        appointment_data(
+            starts_at=local_moment(timezone.localdate() + timedelta(days=5)),
+            attendance="not_happened_yet",
+            engagement="not_rated",
+            outcome="Went well",
+        ),
+    )
+    body = response.content.decode()
+    assert "The outcome can only be recorded once the appointment has started" in body
+    assert "Went well</textarea>" in body
+    assert not Appointment.objects.exists()
 
 
 def test_appointment_without_a_purpose_is_refused(client, young_person):
@@ -401,15 +555,18 @@ def test_appointment_without_a_purpose_is_refused(client, young_person):
     assert not Appointment.objects.exists()
 
 
-def test_engagement_without_attendance_is_explained_beside_engagement(client, young_person):
+def test_engagement_is_cleared_when_the_young_person_did_not_attend(client, young_person):
     response = client.post(
         url("appointment-create", young_person),
-        appointment_data(attendance="not_happened_yet", engagement="3"),
+        appointment_data(attendance="did_not_attend", engagement="3", outcome="Texted mum"),
     )
-    body = response.content.decode()
-    error = body.split('id="id_engagement-error"', 1)[1].split("</p>", 1)[0]
-    assert "Only rate engagement when the young person attended" in error
-    assert not Appointment.objects.exists()
+    appointment = Appointment.objects.get()
+    assert response.status_code == 302
+    assert (appointment.attendance, appointment.engagement, appointment.outcome) == (
+        "did_not_attend",
+        None,
+        "Texted mum",
+    )
 
 
 def test_appointment_before_birth_is_explained(client, young_person):
@@ -472,6 +629,72 @@ def test_completing_an_appointment_records_attendance_and_a_new_version(client, 
         5,
         2,
     )
+
+
+def test_changing_attendance_away_from_attended_clears_the_rating(client, appointment):
+    appointment.attendance, appointment.engagement = "attended", 4
+    appointment.outcome = "Good session"
+    appointment.save()
+    client.post(
+        url("appointment-edit", appointment.young_person, appointment_pk=appointment.pk),
+        edit_data(appointment, attendance="cancelled_by_young_person"),
+    )
+    appointment.refresh_from_db()
+    assert (appointment.attendance, appointment.engagement) == ("cancelled_by_young_person", None)
+
+
+@pytest.fixture
+def planned(young_person, practitioner):
+    return factories.AppointmentFactory(
+        young_person=young_person,
+        practitioner=practitioner,
+        starts_at=timezone.now() + timedelta(days=2),
+        purpose="Plan the week",
+        attendance="",
+        engagement=None,
+        outcome="",
+    )
+
+
+def test_an_appointment_not_yet_started_offers_only_its_plan(client, planned):
+    body = client.get(
+        url("appointment-edit", planned.young_person, appointment_pk=planned.pk)
+    ).content.decode()
+    assert (
+        "Attendance, engagement and the outcome can be recorded once the appointment has started"
+        in body
+    )
+    assert 'name="purpose"' in body
+    assert 'name="attendance"' not in body
+    assert 'name="outcome"' not in body
+
+
+def test_changing_the_plan_of_an_appointment_not_yet_started(client, planned):
+    response = client.post(
+        url("appointment-edit", planned.young_person, appointment_pk=planned.pk),
+        {
+            key: value
+            for key, value in edit_data(planned, purpose="Meet at college").items()
+            if key not in ("attendance", "engagement", "outcome")
+        },
+    )
+    planned.refresh_from_db()
+    assert response.status_code == 302
+    assert (planned.purpose, planned.version) == ("Meet at college", 2)
+
+
+def test_posting_an_outcome_before_the_appointment_starts_is_refused(client, planned):
+    response = client.post(
+        url("appointment-edit", planned.young_person, appointment_pk=planned.pk),
+        edit_data(planned, attendance="attended", engagement="4", outcome="Went well"),
+    )
+    planned.refresh_from_db()
+    assert response.status_code == 200
+    assert (
+        "This appointment has not started yet: record attendance and the outcome once it has"
+        in response.content.decode()
+    )
+    assert (planned.attendance, planned.outcome, planned.version) == ("", "", 1)
 
 
 def test_second_editor_from_the_same_version_gets_a_conflict_page(

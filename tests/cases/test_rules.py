@@ -139,6 +139,26 @@ def test_attendance_waits_for_the_appointment_to_start():
     )
 
 
+def test_an_outcome_waits_for_the_appointment_to_start():
+    now = datetime(2024, 6, 10, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+    later = now + timedelta(minutes=1)
+    assert rules.appointment_started(now, now=now)
+    assert not rules.appointment_started(later, now=now)
+    assert rules.outcome_before_start(later, "  ", now=now) is None
+    assert rules.outcome_before_start(now, "Went well", now=now) is None
+    assert rules.outcome_before_start(later, "Went well", now=now) == (
+        "The outcome can only be recorded once the appointment has started"
+    )
+
+
+def test_an_attended_appointment_needs_an_outcome_and_a_missed_one_may_have_one():
+    message = "Enter the outcome: what happened in the appointment and what was agreed"
+    assert rules.outcome_missing("attended", " ") == message
+    assert rules.outcome_missing("attended", "Talked about school") is None
+    assert rules.outcome_missing("did_not_attend", "") is None
+    assert rules.outcome_missing("", "") is None
+
+
 def test_a_withdrawal_needs_what_was_said():
     assert rules.withdrawal_without_note(WITHDRAWN, "  ") is not None
     assert rules.withdrawal_without_note(WITHDRAWN, "Does not want to continue") is None

@@ -159,6 +159,57 @@ def test_withdrawing_consent_writes_a_withdrawal_event(practitioner, young_perso
     assert CaseEvent.objects.filter(young_person=young_person, action="consent.withdrawn").exists()
 
 
+def test_decisions_made_together_are_recorded_all_or_none(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        services.consents_record(
+            by=practitioner,
+            young_person=young_person,
+            decisions={
+                ("young_person", "participation"): "given",
+                ("parent_carer", "evaluation"): "withdrawn",
+            },
+            decided_on=young_person.referral_date,
+            note="",
+        )
+    assert messages_for(error, "note") == [
+        "Record what the young person or family said when withdrawing consent"
+    ]
+    assert not young_person.consent_set.exists()
+
+
+def test_decisions_made_together_each_become_current(practitioner, young_person):
+    services.consents_record(
+        by=practitioner,
+        young_person=young_person,
+        decisions={
+            ("young_person", "participation"): "given",
+            ("parent_carer", "participation"): "refused",
+        },
+        decided_on=young_person.referral_date,
+    )
+    current = {
+        (state.party, state.purpose): state.decision
+        for state in selectors.consent_states(young_person)
+    }
+    assert current == {
+        ("young_person", "participation"): "given",
+        ("young_person", "evaluation"): "",
+        ("parent_carer", "participation"): "refused",
+        ("parent_carer", "evaluation"): "",
+    }
+
+
+def test_recording_no_decision_at_all_is_refused(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        services.consents_record(
+            by=practitioner,
+            young_person=young_person,
+            decisions={},
+            decided_on=timezone.localdate(),
+        )
+    assert error.value.messages == ["Select at least one decision to record"]
+
+
 # --- Offences -----------------------------------------------------------------------------------
 
 
@@ -282,8 +333,52 @@ def test_engagement_when_the_young_person_did_not_attend_is_refused(practitioner
 
 
 def test_engagement_with_attendance_is_accepted(practitioner, young_person):
-    appointment = log_appointment(practitioner, young_person, attendance="attended", engagement=5)
+    appointment = log_appointment(
+        practitioner, young_person, attendance="attended", engagement=5, outcome="Went well"
+    )
     assert (appointment.attendance, appointment.engagement) == ("attended", 5)
+
+
+def test_an_attended_appointment_without_an_outcome_is_refused(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        log_appointment(practitioner, young_person, attendance="attended", outcome="  ")
+    assert messages_for(error, "outcome") == [
+        "Enter the outcome: what happened in the appointment and what was agreed"
+    ]
+
+
+def test_a_missed_appointment_may_keep_a_note_of_what_was_done(practitioner, young_person):
+    appointment = log_appointment(
+        practitioner, young_person, attendance="did_not_attend", outcome="Texted to rearrange"
+    )
+    assert appointment.outcome == "Texted to rearrange"
+
+
+def test_an_outcome_for_a_future_appointment_is_refused(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        log_appointment(
+            practitioner,
+            young_person,
+            starts_at=timezone.now() + timedelta(hours=2),
+            outcome="Went well",
+        )
+    assert messages_for(error, "outcome") == [
+        "The outcome can only be recorded once the appointment has started"
+    ]
+
+
+def test_changing_attendance_away_from_attended_clears_the_engagement(practitioner, young_person):
+    appointment = log_appointment(
+        practitioner, young_person, attendance="attended", engagement=4, outcome="Went well"
+    )
+    updated = services.appointment_update(
+        by=practitioner, appointment=appointment, version=1, attendance="rearranged"
+    )
+    assert (updated.attendance, updated.engagement, updated.outcome) == (
+        "rearranged",
+        None,
+        "Went well",
+    )
 
 
 def test_attendance_on_a_future_appointment_is_refused(practitioner, young_person):
@@ -341,7 +436,12 @@ def test_appointment_update_with_a_stale_version_raises_conflict_and_changes_not
 def test_appointment_update_with_the_current_version_increments_it(practitioner, young_person):
     appointment = log_appointment(practitioner, young_person)
     updated = services.appointment_update(
-        by=practitioner, appointment=appointment, version=1, attendance="attended", engagement=2
+        by=practitioner,
+        appointment=appointment,
+        version=1,
+        attendance="attended",
+        engagement=2,
+        outcome="Went well",
     )
     assert (updated.version, updated.engagement) == (2, 2)
 

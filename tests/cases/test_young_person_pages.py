@@ -298,6 +298,34 @@ def test_record_page_lists_each_kind_of_record_and_the_timeline(practitioner, yo
     assert url("cases:youngperson-timeline", young_person) in body
 
 
+def test_record_page_asks_for_the_outcome_only_once_an_appointment_has_started(
+    practitioner, young_person
+):
+    held = factories.AppointmentFactory(
+        young_person=young_person,
+        starts_at=timezone.now() - timedelta(hours=2),
+        attendance="",
+        engagement=None,
+        outcome="",
+    )
+    planned = factories.AppointmentFactory(
+        young_person=young_person,
+        starts_at=timezone.now() + timedelta(hours=2),
+        attendance="",
+        engagement=None,
+        outcome="",
+    )
+    body = client_for(practitioner).get(url("cases:youngperson-detail", young_person)).content
+    body = body.decode()
+
+    def link_text(appointment):
+        href = url("cases:appointment-edit", young_person, appointment_pk=appointment.pk)
+        return body.split(f'href="{href}">', 1)[1].split("<span", 1)[0]
+
+    assert link_text(held) == "Record the outcome"
+    assert link_text(planned) == "Change"
+
+
 def test_record_page_offers_every_record_form_to_a_practitioner(practitioner, young_person):
     records_of_each_kind(young_person, 1, practitioner)
     appointment = young_person.appointment_set.get()

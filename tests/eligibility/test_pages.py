@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -459,6 +460,31 @@ def test_start_lists_everything_missing_with_a_way_to_fix_each(few_offences, pra
     assert url("eligibility:decision-create", few_offences) in html
     assert url("cases:consent-create", few_offences) in html
     assert 'name="start_date"' not in html
+
+
+def test_recording_consent_from_start_comes_back_to_start(few_offences, practitioner):
+    client = client_for(practitioner)
+    html = client.get(url("eligibility:start", few_offences)).content.decode()
+    consent_link = re.search(r'href="([^"]*/consent/new/[^"]*)"', html).group(1)
+    start = url("eligibility:start", few_offences)
+    assert unescape(consent_link) == (
+        f"{url('cases:consent-create', few_offences)}?{urlencode({'next': start})}"
+    )
+
+    response = client.post(
+        unescape(consent_link),
+        {
+            "young_person_participation": "given",
+            "young_person_evaluation": "unchanged",
+            "parent_carer_participation": "given",
+            "parent_carer_evaluation": "unchanged",
+            "decided_on": few_offences.referral_date.isoformat(),
+            "note": "",
+        },
+    )
+
+    assert response["Location"] == start
+    assert "Record a consent decision" not in text_of(client.get(start))
 
 
 def test_start_says_when_the_latest_decision_is_not_eligible(few_offences, practitioner):

@@ -280,9 +280,30 @@ def test_another_teams_young_person_as_a_case_is_refused_on_create(
         create(practitioner), session_data(cases=[other.pk], shared_notes="Typed notes")
     )
     body = response.content.decode()
-    assert "Select cases from the list" in body
+    assert f"Select only young people allocated to {practitioner}" in body
     assert "Typed notes" in body
     assert not SupervisionSession.objects.exists()
+
+
+def test_a_colleagues_case_in_the_same_team_is_refused_with_whose_caseload_it_is(
+    psychologist_of_both_teams, practitioner, caseloads
+):
+    colleagues = caseloads["colleague"]
+    response = client_for(psychologist_of_both_teams).post(
+        create(practitioner), session_data(cases=[colleagues.pk], shared_notes="Typed notes")
+    )
+    body = response.content.decode()
+    error = body.split('id="id_cases-error"', 1)[1].split("</p>", 1)[0]
+    assert f"Select only young people allocated to {practitioner}" in error
+    assert "Typed notes" in body
+    assert not SupervisionSession.objects.exists()
+
+
+def test_the_cases_question_names_whose_caseload_it_offers(
+    psychologist_of_both_teams, practitioner, caseloads
+):
+    body = client_for(psychologist_of_both_teams).get(create(practitioner)).content.decode()
+    assert f"The young people allocated to {practitioner};" in body
 
 
 def test_another_teams_young_person_in_an_action_is_refused_on_create(
@@ -338,7 +359,9 @@ def test_another_teams_young_person_as_a_case_is_refused_on_update(
         edit(session),
         session_data(version=session.version, cases=[caseloads["other_team"].pk]),
     )
-    assert "Select cases from the list" in response.content.decode()
+    assert (
+        f"Select only young people allocated to {session.practitioner}" in response.content.decode()
+    )
     assert [person.reference for person in session.cases.all()] == ["YP-S1"]
 
 
