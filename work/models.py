@@ -79,8 +79,19 @@ class Notification(models.Model):
                 "date": day,
             }
         if self.kind == NotificationKind.TASK_DUE:
+            if name:
+                return gettext("Due tomorrow: %(task)s (%(name)s)") % {
+                    "task": self.description,
+                    "name": name,
+                }
             return gettext("Due tomorrow: %(task)s") % {"task": self.description}
         if self.kind == NotificationKind.TASK_OVERDUE:
+            if name:
+                return gettext("Overdue since %(date)s: %(task)s (%(name)s)") % {
+                    "date": day,
+                    "task": self.description,
+                    "name": name,
+                }
             return gettext("Overdue since %(date)s: %(task)s") % {
                 "date": day,
                 "task": self.description,

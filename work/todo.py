@@ -14,9 +14,9 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.dates import in_words
 from cases import selectors as case_selectors
 from formulation.models import AgreedAction
 from supervision.models import SupervisionAction
@@ -92,7 +92,7 @@ def _formulation_row(action) -> TaskRow:
         kind="formulation",
         task=action,
         young_person=meeting.young_person,
-        where=_("Formulation meeting on %(date)s") % {"date": date_format(meeting.held_on)},
+        where=_("Formulation meeting on %(date)s") % {"date": in_words(meeting.held_on)},
         where_url=reverse("formulation:meeting-list", args=[meeting.young_person_id]),
         complete_url=reverse("formulation:action-complete", args=[action.pk]),
     )
@@ -103,7 +103,7 @@ def _supervision_row(action) -> TaskRow:
         kind="supervision",
         task=action,
         young_person=action.young_person,
-        where=_("Supervision session on %(date)s") % {"date": date_format(action.session.held_on)},
+        where=_("Supervision session on %(date)s") % {"date": in_words(action.session.held_on)},
         where_url=reverse("supervision:session-detail", args=[action.session_id]),
         complete_url=reverse("supervision:action-complete", args=[action.pk]),
     )

@@ -10,11 +10,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Agency, Role, User
-from cases import tasks
 from cases.models import TRMStage, YoungPerson
 from formulation import services as formulation_services
 from formulation.models import FormulationMeeting
 from seed.demo.supervision import seed_supervision
+from seed.demo.tasks import done_when_long_past
 from seed.demo.vocabulary import FIVE_PS, PLAN
 from seed.demo.young_people import DEMO_REFERENCE_PREFIX
 
@@ -97,19 +97,12 @@ def _meetings(rng, psychologist, person, agencies, stages, today) -> int:
                 },
             ],
         )
-        _done_when_long_past(formulation.actions.all(), today)
+        done_when_long_past(
+            formulation.actions.all(), today, fallback=person.practitioner or psychologist
+        )
         number += 1
         held_on = review + timedelta(days=rng.randint(-5, 20))
     return number
-
-
-def _done_when_long_past(actions, today) -> None:
-    """Actions due more than three weeks ago were done on their due date (by whoever was
-    given them, or the key worker for someone outside the service); the rest stay open."""
-    for action in actions:
-        if action.due_on < today - timedelta(days=21):
-            done_by = action.assignee or action.formulation.meeting.young_person.practitioner
-            tasks.mark_done(action, by=done_by, done_on=action.due_on)
 
 
 def _plan(rng, person, stages) -> None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from accounts.models import Role, User
 from cases.models import YoungPerson
+from seed.demo.tasks import done_when_long_past
 from seed.demo.young_people import DEMO_REFERENCE_PREFIX
 from supervision import services as supervision_services
 from supervision.models import SupervisionSession
@@ -39,7 +40,7 @@ def seed_supervision(psychologist, seed: int, today) -> int:
                 for person in rng.sample(caseload, k=min(len(caseload), 2))
                 if person.ecm_start_date <= held_on
             ]
-            supervision_services.session_record(
+            session = supervision_services.session_record(
                 by=psychologist,
                 practitioner=practitioner,
                 held_on=held_on,
@@ -56,5 +57,6 @@ def seed_supervision(psychologist, seed: int, today) -> int:
                     for person in discussed[:1]
                 ],
             )
+            done_when_long_past(session.actions.all(), today, fallback=practitioner)
             sessions += 1
     return sessions

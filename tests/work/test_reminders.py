@@ -140,10 +140,13 @@ def test_tasks_due_tomorrow_and_overdue_go_to_whoever_was_given_them(
     reminders.run(today=MONDAY)
     due = Notification.objects.get(kind=NotificationKind.TASK_DUE)
     overdue = Notification.objects.get(kind=NotificationKind.TASK_OVERDUE)
-    assert (due.user, due.message()) == (practitioner, "Due tomorrow: Call the school")
+    assert (due.user, due.message()) == (
+        practitioner,
+        "Due tomorrow: Call the school (Seren Hughes)",
+    )
     assert (overdue.user, overdue.message()) == (
         manager,
-        "Overdue since 28 November 2026: Book the GP",
+        "Overdue since 28 November 2026: Book the GP (Seren Hughes)",
     )
 
 
