@@ -17,20 +17,30 @@ shows in from the user's draft, if there is one, and the page then says so
 
 A draft is keyed by its owner and the address of the form's page (path and query string,
 where the form posts too). Every read filters by the owner: nobody else ever sees it.
+
+So that opening a form costs no query when there is no draft (nearly always), the session
+lists the pages the user has drafts of: read once at sign-in, kept up to date as drafts are
+kept, saved and discarded. A draft kept in another browser meanwhile shows at the next
+sign-in.
 """
 
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from .models import Draft
 
 #: The field the page's script adds to say which form a draft belongs to.
 KEY_FIELD = "ecm_draft_key"
+#: The session's list of the pages the user has drafts of.
+SESSION_KEYS = "ecm_draft_keys"
 #: Fields never kept: the CSRF token (a new one comes with the form) and the key itself.
 NOT_KEPT = frozenset({"csrfmiddlewaretoken", KEY_FIELD})
 KEY_MAX_LENGTH = Draft._meta.get_field("key").max_length
@@ -48,8 +58,9 @@ def kept(view):
             request.method == "POST"
             and response.status_code in (301, 302, 303)
             and request.user.is_authenticated
+            and _noted(request, key)
         ):
-            Draft.objects.filter(owner=request.user, key=key).delete()
+            forget(request, key)
         return response
 
     wrapped.keeps_drafts = True
@@ -62,10 +73,12 @@ def restore(request, form):
     The form is bound to the draft without being checked: the page shows what was typed,
     not error messages about a form nobody has submitted yet. It is checked when submitted.
     """
-    if request.method != "GET" or not request.user.is_authenticated:
+    key = request.get_full_path()
+    if request.method != "GET" or not request.user.is_authenticated or not _noted(request, key):
         return form
-    draft = Draft.objects.filter(owner=request.user, key=request.get_full_path()).first()
+    draft = Draft.objects.filter(owner=request.user, key=key).first()
     if draft is None:
+        _note(request, key, present=False)  # deleted meanwhile (elsewhere, or when old)
         return form
     data = QueryDict(mutable=True)
     for name, values in draft.data.items():
@@ -95,13 +108,42 @@ def typed(post) -> dict[str, list[str]]:
     return {name: values for name, values in post.lists() if name not in NOT_KEPT}
 
 
-def keep(user, key: str, post, *, submitted_after_sign_out: bool = False) -> Draft:
+def keep(request, key: str, *, submitted_after_sign_out: bool = False) -> Draft:
+    """Keep what `request` posted as its user's draft of the page at `key`."""
     draft, _created = Draft.objects.update_or_create(
-        owner=user,
+        owner=request.user,
         key=key,
-        defaults={"data": typed(post), "submitted_after_sign_out": submitted_after_sign_out},
+        defaults={
+            "data": typed(request.POST),
+            "submitted_after_sign_out": submitted_after_sign_out,
+        },
     )
+    _note(request, key, present=True)
     return draft
+
+
+def forget(request, key: str) -> bool:
+    """Delete the user's draft of the page at `key` (saved or discarded). Was there one?"""
+    deleted, _rows = Draft.objects.filter(owner=request.user, key=key).delete()
+    _note(request, key, present=False)
+    return bool(deleted)
+
+
+def note_drafts_of(request, user) -> None:
+    """At sign-in: note in the session which pages the user has drafts of."""
+    request.session[SESSION_KEYS] = list(
+        Draft.objects.filter(owner=user).values_list("key", flat=True)
+    )
+
+
+def _noted(request, key: str) -> bool:
+    session = getattr(request, "session", None)
+    return session is not None and key in session.get(SESSION_KEYS, ())
+
+
+def _note(request, key: str, *, present: bool) -> None:
+    keys = [noted for noted in request.session.get(SESSION_KEYS, []) if noted != key]
+    request.session[SESSION_KEYS] = [*keys, key] if present else keys
 
 
 def keep_expired_post(request, *, save_view_name: str) -> str | None:
@@ -123,5 +165,14 @@ def keep_expired_post(request, *, save_view_name: str) -> str | None:
     key = request.POST.get(KEY_FIELD) if is_save else request.get_full_path()
     if not is_draft_page(key):
         return None
-    keep(request.user, key, request.POST, submitted_after_sign_out=True)
+    keep(request, key, submitted_after_sign_out=True)
     return key
+
+
+def delete_old_drafts(*, days: int | None = None) -> int:
+    """Delete the drafts last kept more than `days` (default ``ECM_DRAFT_KEEP_DAYS``) ago: text
+    nobody is going to finish should not be kept as a copy of case notes. Returns how many."""
+    days = settings.ECM_DRAFT_KEEP_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _rows = Draft.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted

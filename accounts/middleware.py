@@ -45,7 +45,8 @@ def mark_active(request) -> None:
 def session_state(request) -> dict:
     """How long this session has left if its user does nothing, for the page's warning."""
     now = int(time.time())
-    last = int(request.session.get(LAST_ACTIVITY_KEY, now))
+    session = getattr(request, "session", {})  # none for a page rendered outside a request
+    last = int(session.get(LAST_ACTIVITY_KEY, now))
     seconds_left = max(0, settings.ECM_SESSION_IDLE_SECONDS - (now - last))
     return {
         "seconds_left": seconds_left,

@@ -26,7 +26,6 @@ from . import drafts
 from .demo import DEMO_PASSWORD
 from .forms import SignInForm, TokenForm
 from .middleware import OTP_REQUIRED_KEY, mark_active, session_state
-from .models import Draft
 
 
 class SignInView(auth_views.LoginView):
@@ -238,7 +237,7 @@ def draft_save(request):
 
     Typing counts as activity, so this also restarts the idle clock.
     """
-    drafts.keep(request.user, _draft_page(request), request.POST)
+    drafts.keep(request, _draft_page(request))
     mark_active(request)
     return JsonResponse(session_state(request))
 
@@ -248,7 +247,6 @@ def draft_save(request):
 def draft_discard(request):
     """Delete the user's draft of a form and show the form as it was before."""
     key = _draft_page(request)
-    deleted, _rows = Draft.objects.filter(owner=request.user, key=key).delete()
-    if deleted:
+    if drafts.forget(request, key):
         messages.success(request, _("What you typed earlier has been deleted."))
     return redirect(key)

@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.report_housekeeping_task",
         "schedule": timedelta(minutes=5),
     },
+    "drafts-housekeeping": {
+        "task": "accounts.tasks.delete_old_drafts_task",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # --- Authentication and sessions ----------------------------------------------------------

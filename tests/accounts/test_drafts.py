@@ -321,3 +321,16 @@ def test_drafts_left_alone_for_thirty_days_are_deleted(practitioner, form_url, s
     call_command("delete_old_drafts")
     assert list(Draft.objects.all()) == [recent]
     assert not Draft.objects.filter(pk=old.pk).exists()
+
+
+def test_beat_deletes_old_drafts_daily(practitioner, settings):
+    from accounts.tasks import delete_old_drafts_task
+    from ecm.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["drafts-housekeeping"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == timedelta(days=1)
+    with time_machine.travel(timezone.now() - timedelta(days=31)):
+        Draft.objects.create(owner=practitioner, key="/", data={})
+    assert delete_old_drafts_task.apply().get() == 1
+    assert not Draft.objects.exists()

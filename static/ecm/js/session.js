@@ -66,14 +66,18 @@ function start() {
       body,
       credentials: "same-origin",
       headers: { Accept: "application/json" },
+      // A redirect means signed out already (to the sign-in page). It is not followed here,
+      // so the page the browser opens next is the one that says why.
+      redirect: "manual",
       ...options,
     });
-    if (!isJson(response)) {
-      // Sent to the sign-in page: signed out already. Anything else (a refusal) is left
-      // alone, so nothing on the page is lost; the form is still there to submit.
-      if (response.redirected) backToServer();
+    if (response.type === "opaqueredirect") {
+      backToServer();
       return;
     }
+    // Anything else that is not the answer (a refusal) is left alone, so nothing on the page
+    // is lost: the form is still there to submit.
+    if (!isJson(response)) return;
     update(await response.json());
   }
 
