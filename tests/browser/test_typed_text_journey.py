@@ -125,4 +125,3 @@ def test_a_form_left_until_the_sign_out_is_restored_after_signing_in(
     expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     assert Appointment.objects.get(young_person=young_person).outcome == OUTCOME
     assert not Draft.objects.exists()
-
