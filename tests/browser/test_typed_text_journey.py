@@ -125,3 +125,40 @@ def test_a_form_left_until_the_sign_out_is_restored_after_signing_in(
     expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     assert Appointment.objects.get(young_person=young_person).outcome == OUTCOME
     assert not Draft.objects.exists()
+
+
+def test_a_form_submitted_after_the_sign_out_without_javascript_is_restored(
+    no_script_page, live_server, practitioner, young_person, form_url, settings
+):
+    # (No axe here: it needs JavaScript. The same pages are checked in the journeys above.)
+    page = no_script_page
+    settings.ECM_SESSION_IDLE_SECONDS = 3
+    sign_in(page, live_server, "alice")
+    page.goto(form_url)
+    # Without JavaScript the header says when the idle sign-out comes.
+    expect(page.get_by_text("If you do nothing, you will be signed out at")).to_be_visible()
+    fill_appointment(page)
+    page.get_by_label("Outcome").fill(OUTCOME)
+    time.sleep(4.5)  # page timers need JavaScript
+
+    page.get_by_role("button", name="Save appointment").click()
+    expect(page).to_have_url(re.compile(r"/account/sign-in/"))
+    expect(
+        page.get_by_text("What you typed has been kept, but it has not been saved yet.")
+    ).to_be_visible()
+
+    settings.ECM_SESSION_IDLE_SECONDS = 30 * 60
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(form_url)
+    expect(page.get_by_label("Outcome")).to_have_value(OUTCOME)
+
+    # In Welsh, the banner says the same.
+    page.locator(".govuk-language-navigation").get_by_role("button", name="Cymraeg").click()
+    expect(page.get_by_text("Nid yw eich ffurflen wedi'i chadw eto")).to_be_visible()
+
+    # Or she discards it, and the form is empty again.
+    page.get_by_role("button", name="Taflu'r drafft hwn").click()
+    expect(page.get_by_label("Canlyniad")).to_have_value("")
+    assert not Draft.objects.exists()
