@@ -215,3 +215,34 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Access log entries are append-only.")
+
+
+class Draft(models.Model):
+    """What one user typed into one long-text form and has not saved yet.
+
+    Kept while they type (saved by the page every so often) and when they submit the form
+    after being signed out for inactivity, so the text can be offered back. Only its owner
+    ever reads it; saving the form or discarding the draft deletes it, and drafts left
+    alone are deleted after ``ECM_DRAFT_KEEP_DAYS`` (``delete_old_drafts``).
+    """
+
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), related_name="drafts", on_delete=models.CASCADE
+    )
+    #: The address of the form's page (path and query string), which is also where it posts.
+    key = models.CharField(_("page address"), max_length=500)
+    #: The form's fields as ``{name: [values]}``, without the CSRF token.
+    data = models.JSONField(_("what was typed"), default=dict)
+    #: Kept from a form submitted after the user was signed out (rather than while typing).
+    submitted_after_sign_out = models.BooleanField(_("submitted after signing out"), default=False)
+    updated_at = models.DateTimeField(_("kept at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="one_draft_per_user_and_form")
+        ]
+
+    def __str__(self):
+        return self.key

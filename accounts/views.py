@@ -9,21 +9,23 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from . import drafts
 from .demo import DEMO_PASSWORD
 from .forms import SignInForm, TokenForm
-from .middleware import OTP_REQUIRED_KEY
+from .middleware import OTP_REQUIRED_KEY, mark_active, session_state
 
 
 class SignInView(auth_views.LoginView):
@@ -194,3 +196,57 @@ def two_factor_verify(request):
         "accounts/two_factor_verify.html",
         {"form": form, "next": _next_url(request, default="")},
     )
+
+
+# --- Staying signed in, and drafts of long forms ------------------------------------------
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def keep_alive(request):
+    """ "Stay signed in": restart the idle clock. The page's script asks for JSON (the time
+    left); without JavaScript the button posts here and returns to the page it was on."""
+    mark_active(request)
+    if _wants_json(request):
+        return JsonResponse(session_state(request))
+    state = session_state(request)
+    messages.success(
+        request,
+        _("You are still signed in. If you do nothing, you will be signed out at %(time)s.")
+        % {"time": state["signed_out_at"]},
+    )
+    return redirect(_next_url(request))
+
+
+def _draft_page(request) -> str:
+    """The page named by the posted draft key; 404 unless it is a page that keeps drafts."""
+    key = request.POST.get(drafts.KEY_FIELD)
+    if not drafts.is_draft_page(key):
+        raise Http404("No form that keeps drafts has this address.")
+    return key
+
+
+@login_required
+@require_POST
+def draft_save(request):
+    """Keep what the user is typing into a long form (posted by the page's script).
+
+    Typing counts as activity, so this also restarts the idle clock.
+    """
+    drafts.keep(request, _draft_page(request))
+    mark_active(request)
+    return JsonResponse(session_state(request))
+
+
+@login_required
+@require_POST
+def draft_discard(request):
+    """Delete the user's draft of a form and show the form as it was before."""
+    key = _draft_page(request)
+    if drafts.forget(request, key):
+        messages.success(request, _("What you typed earlier has been deleted."))
+    return redirect(key)

@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "work.tasks.send_reminders_task",
         "schedule": crontab(hour=6, minute=30),
     },
+    "drafts-housekeeping": {
+        "task": "accounts.tasks.delete_old_drafts_task",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # --- Email: the reminders' "you have N new reminders" (work.reminders) ---------------------
@@ -269,6 +273,11 @@ if ECM_SESSION_IDLE_SECONDS <= 0:
 # The idle limit is enforced by accounts.middleware.IdleTimeoutMiddleware, which tells the user
 # why they were signed out; the stored session outlives it so that message can be given.
 SESSION_COOKIE_AGE = ECM_SESSION_IDLE_SECONDS + 12 * 60 * 60
+# Pages warn this long before the idle sign-out, offering "Stay signed in" (never more than
+# half the idle limit: accounts.drafts.warning_seconds).
+ECM_SESSION_WARNING_SECONDS = _typed(env.int, "ECM_SESSION_WARNING_SECONDS", default=2 * 60)
+# Unsaved text kept from long forms (accounts.models.Draft) is deleted after this many days.
+ECM_DRAFT_KEEP_DAYS = _typed(env.int, "ECM_DRAFT_KEEP_DAYS", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import dates, policy
+from accounts import dates, drafts, policy
 from accounts.access_log import get_visible_or_404, record_access
 from cases import selectors as case_selectors
 from cases.services import ConflictError
@@ -221,6 +221,7 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
+@drafts.kept
 @login_required
 @require_http_methods(["GET", "POST"])
 def formulation_edit(request, meeting_pk):
@@ -230,8 +231,11 @@ def formulation_edit(request, meeting_pk):
     young_person = meeting.young_person
     existing = selectors.formulation_of(meeting)
     if request.method != "POST":
-        form = FormulationForm(
-            initial=_formulation_initial(meeting, existing), team=young_person.team
+        form = drafts.restore(
+            request,
+            FormulationForm(
+                initial=_formulation_initial(meeting, existing), team=young_person.team
+            ),
         )
     else:
         form = FormulationForm(request.POST, team=young_person.team)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import dates, policy
+from accounts import dates, drafts, policy
 from accounts.access_log import get_visible_or_404, record_access, record_list_view
 from cases import selectors as case_selectors
 from cases.services import ConflictError
@@ -91,6 +91,7 @@ def session_list(request):
     )
 
 
+@drafts.kept
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request):
@@ -108,11 +109,14 @@ def session_create(request):
         return render(request, "supervision/session_choose_practitioner.html", {"form": choice})
     supervised = choice.cleaned_data["supervised"]
     caseload = _cases_to_choose(request.user, practitioner=supervised.user, team=supervised.team)
-    form = SessionForm(
-        request.POST or None,
-        young_people=caseload,
-        team=supervised.team,
-        practitioner=supervised.user,
+    form = drafts.restore(
+        request,
+        SessionForm(
+            request.POST or None,
+            young_people=caseload,
+            team=supervised.team,
+            practitioner=supervised.user,
+        ),
     )
     record_list_view(
         request,
@@ -161,6 +165,7 @@ def session_detail(request, session_pk):
     )
 
 
+@drafts.kept
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request, session_pk):
@@ -184,13 +189,16 @@ def session_edit(request, session_pk):
     }
     if request.method != "POST":
         notes = _notes(request, session)
-        form = SessionEditForm(
-            initial={
-                **notes,
-                "cases": list(session.cases.all()),
-                "version": session.version,
-            },
-            **choices,
+        form = drafts.restore(
+            request,
+            SessionEditForm(
+                initial={
+                    **notes,
+                    "cases": list(session.cases.all()),
+                    "version": session.version,
+                },
+                **choices,
+            ),
         )
     else:
         form = SessionEditForm(request.POST, **choices)

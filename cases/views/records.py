@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import dates
+from accounts import dates, drafts
 from accounts.access_log import get_visible_or_404
 
 from .. import rules, selectors, services
@@ -134,12 +134,13 @@ def _writer(service, request, young_person):
     return partial(service, by=request.user, young_person=young_person)
 
 
+@drafts.kept
 @changes_young_person()
 def need_create(request, young_person):
     return _record_form(
         request,
         young_person,
-        NeedForm(_form_data(request)),
+        drafts.restore(request, NeedForm(_form_data(request))),
         "cases/need_form.html",
         write=_writer(services.need_record, request, young_person),
         success=lambda need: _("Need recorded: %(need)s") % {"need": need.category.label},
@@ -236,24 +237,26 @@ def parent_requirement(request, young_person):
 
 
 # Psychologists may record TRM assessments (and nothing else) in the teams they serve.
+@drafts.kept
 @changes_young_person("case.trm.edit")
 def trm_create(request, young_person):
     return _record_form(
         request,
         young_person,
-        TRMAssessmentForm(_form_data(request)),
+        drafts.restore(request, TRMAssessmentForm(_form_data(request))),
         "cases/trmassessment_form.html",
         write=_writer(services.trm_assess, request, young_person),
         success=lambda assessment: _("TRM stage recorded: %(stage)s") % {"stage": assessment.stage},
     )
 
 
+@drafts.kept
 @changes_young_person()
 def appointment_create(request, young_person):
     return _record_form(
         request,
         young_person,
-        AppointmentForm(_form_data(request)),
+        drafts.restore(request, AppointmentForm(_form_data(request))),
         "cases/appointment_form.html",
         write=_writer(services.appointment_log, request, young_person),
         success=lambda appointment: (
@@ -262,13 +265,17 @@ def appointment_create(request, young_person):
     )
 
 
+@drafts.kept
 @changes_young_person()
 def appointment_edit(request, young_person, appointment_pk):
     appointment = _record_of(request, young_person, Appointment, appointment_pk)
     started = rules.appointment_started(appointment.starts_at, now=timezone.now())
     if request.method != "POST":
-        form = AppointmentEditForm(
-            initial=AppointmentEditForm.initial_for(appointment), started=started
+        form = drafts.restore(
+            request,
+            AppointmentEditForm(
+                initial=AppointmentEditForm.initial_for(appointment), started=started
+            ),
         )
         return _appointment_page(request, young_person, form, appointment)
     form = AppointmentEditForm(request.POST, started=started)

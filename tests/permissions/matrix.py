@@ -89,6 +89,17 @@ MATRIX: list[Row] = [
     Row("accounts:password-change", signed_in(OK)),
     Row("accounts:two-factor-setup", signed_in(OK)),
     Row("accounts:two-factor-verify", signed_in(OK)),
+    # "Stay signed in" returns to the page it was pressed on. Drafts are only ever the
+    # user's own; a key that is not a page keeping drafts is not found (tests/accounts/
+    # test_drafts.py covers keeping and discarding real ones).
+    Row("accounts:keep-alive", signed_in(REDIRECT), method="post", data={"next": "/"}),
+    Row("accounts:draft-save", signed_in(NOT_FOUND), method="post", data={"ecm_draft_key": "/"}),
+    Row(
+        "accounts:draft-discard",
+        signed_in(NOT_FOUND),
+        method="post",
+        data={"ecm_draft_key": "/"},
+    ),
     Row("admin:index", only(OK, ("admin",)), covers_prefix="admin:"),
 ]
 
