@@ -62,6 +62,7 @@ BUDGETS = {
     "cases:caseload": 10,  # tests/cases/test_caseload_pages.py CASELOAD_BUDGET
     "cases:team-detail": 13,  # tests/cases/test_caseload_pages.py TEAM_DETAIL_BUDGET
     "cases:youngperson-detail": 24,  # tests/cases/test_young_person_pages.py DETAIL_BUDGET
+    "cases:youngperson-summary": 22,  # tests/cases/test_young_person_pages.py SUMMARY_BUDGET
     "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
     "work:task-list": 11,  # tests/work/test_tasks.py test_my_tasks_query_count_does_not_grow
 }
@@ -421,6 +422,13 @@ def key_pages(subjects: Subjects) -> list[Page]:
             reverse("bench:task-list"),
             subjects.practitioner,
             BUDGETS["work:task-list"],
+        ),
+        Page(
+            "Case summary and chronology",
+            reverse("cases:youngperson-summary", args=[person]),
+            reverse("bench:youngperson-summary", args=[person]),
+            subjects.record_practitioner,
+            BUDGETS["cases:youngperson-summary"],
         ),
         Page(
             "Report request",

@@ -12,6 +12,7 @@ baseline_patterns = [
     path("appointments/", views.appointments, name="appointment-list"),
     path("teams/<slug:code>/", views.team, name="team-detail"),
     path("young-people/<int:pk>/", views.young_person, name="youngperson-detail"),
+    path("young-people/<int:pk>/summary/", views.case_summary, name="youngperson-summary"),
     path("reports/new/", views.report_request, name="run-create"),
     path("tasks/", views.tasks, name="task-list"),
 ]

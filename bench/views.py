@@ -133,11 +133,9 @@ RECORDS_PER_KIND = 50
 TIMELINE_PREVIEW = 20
 
 
-@login_required
-@require_GET
-def young_person(request, pk):
-    """The rows the record page shows: the person (scoped to my teams), then one indexed query
-    per kind of record (the page's sections and its 20-entry timeline) and one for each of the
+def _record_rows(request, pk, *, per_kind: int | None) -> dict:
+    """The person (scoped to my teams), one indexed query per kind of record (newest first,
+    up to `per_kind` of each) with the timeline they make, and one query for each of the
     three panels (latest eligibility decision, latest formulation, supervision sessions)."""
     person = get_object_or_404(
         YoungPerson.objects.filter(_member_of(request.user, "team")).values(
@@ -148,17 +146,15 @@ def young_person(request, pk):
     sections = {}
     timeline = []
     for name, model, date_field, columns in RECORD_SECTIONS:
-        rows = list(
+        rows = (
             model.objects.filter(young_person_id=pk, archived_at__isnull=True)
             .order_by(f"-{date_field}", "-id")
-            .values("pk", *columns, "recorded_by__first_name", "recorded_by__last_name")[
-                :RECORDS_PER_KIND
-            ]
+            .values("pk", *columns, "recorded_by__first_name", "recorded_by__last_name")
         )
+        rows = list(rows[:per_kind] if per_kind else rows)
         sections[name] = rows
         timeline.extend((str(row[date_field]), name, row) for row in rows)
     timeline.sort(key=lambda entry: entry[0], reverse=True)
-    sections["appointments"] = sections["appointments"][:APPOINTMENTS_PREVIEW]
     panels = {
         "decision": EligibilityDecision.objects.filter(young_person_id=pk)
         .order_by("-decided_on", "-id")
@@ -174,16 +170,29 @@ def young_person(request, pk):
             .values("held_on", "psychologist__first_name", "psychologist__last_name")[:5]
         ),
     }
-    return _render(
-        "bench/young_person.html",
-        {
-            "young_person": person,
-            "sections": sections,
-            "appointments": sections["appointments"],
-            "timeline": timeline[:TIMELINE_PREVIEW],
-            "panels": panels,
-        },
-    )
+    return {"young_person": person, "sections": sections, "timeline": timeline, "panels": panels}
+
+
+@login_required
+@require_GET
+def young_person(request, pk):
+    """The rows the record page shows: up to 50 of each kind of record (the page's sections
+    and its 20-entry timeline) and the three panels."""
+    rows = _record_rows(request, pk, per_kind=RECORDS_PER_KIND)
+    rows["sections"]["appointments"] = rows["sections"]["appointments"][:APPOINTMENTS_PREVIEW]
+    rows["appointments"] = rows["sections"]["appointments"]
+    rows["timeline"] = rows["timeline"][:TIMELINE_PREVIEW]
+    return _render("bench/young_person.html", rows)
+
+
+@login_required
+@require_GET
+def case_summary(request, pk):
+    """The rows the case summary shows: every current record of each kind (its chronology,
+    oldest first, and the facts taken from it) and the three panels."""
+    rows = _record_rows(request, pk, per_kind=None)
+    rows["timeline"].reverse()
+    return _render("bench/young_person.html", rows)
 
 
 @login_required

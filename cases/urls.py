@@ -19,6 +19,8 @@ urlpatterns = [
     path("young-people/<int:pk>/edit/", young_people.edit, name="youngperson-edit"),
     path("young-people/<int:pk>/archive/", young_people.archive, name="youngperson-archive"),
     path("young-people/<int:pk>/timeline/", young_people.timeline, name="youngperson-timeline"),
+    path("young-people/<int:pk>/summary/", young_people.summary, name="youngperson-summary"),
+    path("young-people/<int:pk>/summary.pdf", young_people.summary_pdf, name="youngperson-pdf"),
     path("young-people/<int:pk>/trm-chart.svg", young_people.trm_chart, name="trm-chart"),
     path("young-people/<int:pk>/history/", young_people.history, name="youngperson-history"),
     path(

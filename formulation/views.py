@@ -11,26 +11,19 @@ Every view of a formulation is written to the access log against the young perso
 shows in the case's access log: "formulation.view", and "formulation.export" for the PDF.
 """
 
-import logging
-import mimetypes
-import re
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import dates, drafts, policy
+from accounts import dates, drafts, pdf, policy
 from accounts.access_log import get_visible_or_404, record_access
 from cases import selectors as case_selectors
 from cases.services import ConflictError
@@ -322,39 +315,8 @@ def formulation_summary(request, meeting_pk):
     return render(request, "formulation/formulation_summary.html", summary_context(meeting))
 
 
-def static_files_fetcher(static_url: str):
-    """A WeasyPrint URL fetcher that reads the service's static files from disk, only.
-
-    The PDF is made without any HTTP request, so it works offline, in tests and behind a
-    proxy; any other URL is refused (WeasyPrint then leaves that resource out). WeasyPrint
-    is imported here, when a PDF is made, rather than whenever the views are loaded.
-    """
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticFilesFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith(static_url):
-                raise ValueError(f"not a static file: {url}")
-            name = url.removeprefix(static_url).split("?")[0].split("#")[0]
-            if ".." in name.split("/"):
-                raise ValueError(f"not a static file: {url}")
-            path = finders.find(name)
-            if path:
-                with open(path, "rb") as file:
-                    body = file.read()
-            elif staticfiles_storage.exists(name):  # collected (fingerprinted) files
-                with staticfiles_storage.open(name) as file:
-                    body = file.read()
-            else:
-                raise ValueError(f"no such static file: {name}")
-            mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body, {"Content-Type": mime_type})
-
-    return StaticFilesFetcher()
-
-
 def _pdf_filename(meeting) -> str:
-    reference = re.sub(r"[^A-Za-z0-9_-]+", "-", meeting.young_person.reference).strip("-")
+    reference = pdf.filename_part(meeting.young_person.reference)
     return f"formulation-{reference}-{meeting.held_on:%Y-%m-%d}.pdf"
 
 
@@ -363,21 +325,12 @@ def _pdf_filename(meeting) -> str:
 def formulation_pdf(request, meeting_pk):
     """The same summary as a PDF to download (logged as an export)."""
     meeting = _meeting(request, meeting_pk, action="formulation.export")
-    context = {**summary_context(meeting), "as_pdf": True}
-    html = render_to_string("formulation/formulation_summary.html", context, request=request)
-    base_url = request.build_absolute_uri("/")
-    static_url = request.build_absolute_uri(settings.STATIC_URL)
-    import weasyprint
-
-    # GOV.UK Frontend's style sheet has browser-only rules that WeasyPrint skips with a
-    # warning each; they are expected, so only errors are worth logging.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    pdf = weasyprint.HTML(
-        string=html, base_url=base_url, url_fetcher=static_files_fetcher(static_url)
-    ).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_pdf_filename(meeting)}"'
-    return response
+    return pdf.pdf_response(
+        request,
+        "formulation/formulation_summary.html",
+        summary_context(meeting),
+        filename=_pdf_filename(meeting),
+    )
 
 
 # --- The intervention plan ---------------------------------------------------------------------

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import dates, policy
+from accounts import dates, pdf, policy
 from accounts.access_log import action_label, entries_about
 
 from .. import change_history, charts, panels, selectors, services
@@ -60,6 +60,8 @@ ACTION_LABELS = {
     "case.edit": gettext_lazy("Opened or saved the details form"),
     "case.archive": gettext_lazy("Opened or used the archive page"),
     "case.timeline": gettext_lazy("Viewed the full timeline"),
+    "case.summary": gettext_lazy("Viewed the case summary"),
+    "case.summary_export": gettext_lazy("Downloaded the case summary as a PDF"),
     "case.trm_chart": gettext_lazy("Viewed the TRM stage chart"),
     "case.history": gettext_lazy("Viewed the change history"),
     "case.access_log": gettext_lazy("Viewed the access log"),
@@ -139,6 +141,19 @@ def refer(request):
 # --- The record page ---------------------------------------------------------------------------
 
 
+def _consents(young_person, consents=None) -> list[dict]:
+    """The current decision for each party and purpose, worded for the page."""
+    return [
+        {
+            "state": state,
+            "party": ConsentParty(state.party).label,
+            "purpose": ConsentPurpose(state.purpose).label,
+            "tag_class": CONSENT_TAG_CLASSES.get(state.decision, "govuk-tag--grey"),
+        }
+        for state in selectors.consent_states(young_person, consents)
+    ]
+
+
 @login_required
 @require_GET
 def detail(request, pk):
@@ -163,15 +178,7 @@ def detail(request, pk):
     trm_history = selectors.trm_history(young_person, complete("trm"))
     current_assessment = trm_history[-1] if trm_history else None
 
-    consents = [
-        {
-            "state": state,
-            "party": ConsentParty(state.party).label,
-            "purpose": ConsentPurpose(state.purpose).label,
-            "tag_class": CONSENT_TAG_CLASSES.get(state.decision, "govuk-tag--grey"),
-        }
-        for state in selectors.consent_states(young_person, complete("consent"))
-    ]
+    consents = _consents(young_person, complete("consent"))
     return render(
         request,
         "cases/youngperson_detail.html",
@@ -335,6 +342,61 @@ def trm_chart(request, pk):
         empty_message=_("No TRM assessments yet"),
     )
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+# --- The printable case summary and chronology -------------------------------------------------
+
+
+def summary_context(request, young_person) -> dict:
+    """The case summary's facts and the whole chronology (current records, oldest first).
+
+    One query per kind of record, whatever their number: the chronology reads every current
+    record once, and the consents, needs, orders and TRM stage are taken from it.
+    """
+    entries = selectors.timeline_for(young_person, per_kind=None)
+    records = defaultdict(list)
+    for entry in entries:
+        records[entry.kind].append(entry.record)
+    today = timezone.localdate()
+    trm_history = selectors.trm_history(young_person, records["trm"])
+    return {
+        "young_person": young_person,
+        "age": young_person.age_on(today),
+        "consents": _consents(young_person, records["consent"]),
+        "current_assessment": trm_history[-1] if trm_history else None,
+        "needs": records["need"],
+        "current_orders": [
+            order for order in records["order"] if order.end_date is None or order.end_date >= today
+        ],
+        "chronology": list(reversed(entries)),
+        "panels": panels.panels_for(request, young_person),
+        "printed_on": today,
+    }
+
+
+@login_required
+@require_GET
+def summary(request, pk):
+    """A young person's key facts and chronology on one page, to print or download as a PDF.
+
+    Read by the same people as the record page, and logged like it ("case.summary").
+    """
+    young_person = selectors.young_person_for(request, pk, action="case.summary")
+    return render(request, "cases/youngperson_summary.html", summary_context(request, young_person))
+
+
+@login_required
+@require_GET
+def summary_pdf(request, pk):
+    """The case summary as a PDF to download (logged as an export, "case.summary_export")."""
+    young_person = selectors.young_person_for(request, pk, action="case.summary_export")
+    reference = pdf.filename_part(young_person.reference)
+    return pdf.pdf_response(
+        request,
+        "cases/youngperson_summary.html",
+        summary_context(request, young_person),
+        filename=f"case-summary-{reference}-{timezone.localdate():%Y-%m-%d}.pdf",
+    )
 
 
 # --- Managers: change history and access log ---------------------------------------------------

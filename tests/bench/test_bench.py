@@ -127,6 +127,35 @@ def test_record_baseline_reads_the_same_rows_as_each_section_of_the_record_page(
     assert baseline.context["young_person"]["pk"] == person.pk
 
 
+def test_case_summary_baseline_reads_the_same_chronology_as_the_page(practitioner, caseload):
+    person = caseload[0]
+    for days in range(1, 60):
+        factories.AppointmentFactory(
+            young_person=person, starts_at=timezone.now() - timedelta(days=days, hours=1)
+        )
+    factories.NeedFactory(young_person=person)
+    factories.OffenceFactory(young_person=person)
+    client = client_for(practitioner)
+
+    page = client.get(reverse("cases:youngperson-summary", args=[person.pk]))
+    baseline = client.get(reverse("bench:youngperson-summary", args=[person.pk]))
+
+    chronology = [(entry.kind, entry.record.pk) for entry in page.context["chronology"]]
+    kinds = {
+        "needs": "need",
+        "offences": "offence",
+        "orders": "order",
+        "breaches": "breach",
+        "custody": "custody",
+        "consents": "consent",
+        "assessments": "trm",
+        "appointments": "appointment",
+    }
+    baseline_rows = [(kinds[name], row["pk"]) for _when, name, row in baseline.context["timeline"]]
+    assert len(chronology) >= 61
+    assert sorted(baseline_rows) == sorted(chronology)
+
+
 def test_record_baseline_shows_a_young_person_never_seen(practitioner, team_a):
     person = case(practitioner, team_a)
 
@@ -200,6 +229,7 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
         "Team view, largest team",
         "Young person's record",
         "My tasks",
+        "Case summary and chronology",
         "Report request",
     ]
     for result in results.pages:

@@ -776,3 +776,119 @@ def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision
         "Discussed in clinical supervision",
     ):
         assert heading in text
+
+
+# --- The case summary and chronology -----------------------------------------------------------
+
+#: The session and user, the young person, one query per kind of record, the three panels.
+SUMMARY_BUDGET = 22
+
+
+def test_record_page_links_to_the_case_summary(psychologist, young_person):
+    body = client_for(psychologist).get(url("cases:youngperson-detail", young_person))
+    assert url("cases:youngperson-summary", young_person) in body.content.decode()
+    assert "Print or download a case summary" in body.content.decode()
+
+
+def test_case_summary_shows_key_facts_current_orders_needs_and_consent(practitioner, young_person):
+    factories.OrderFactory(
+        young_person=young_person,
+        order_type="youth_rehabilitation_order",
+        start_date=today() - timedelta(days=30),
+        end_date=today() + timedelta(days=300),
+    )
+    factories.OrderFactory(
+        young_person=young_person,
+        order_type="referral_order",
+        start_date=today() - timedelta(days=800),
+        end_date=today() - timedelta(days=400),
+    )
+    factories.NeedFactory(young_person=young_person, recorded_on=today() - timedelta(days=5))
+    response = client_for(practitioner).get(url("cases:youngperson-summary", young_person))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Case summary and chronology" in body
+    assert "Dylan Morgan" in body and "YP-100" in body
+    orders = body[
+        body.index('id="current-orders"') : body.index("</ul>", body.index("current-orders"))
+    ]
+    assert "Youth rehabilitation order" in orders
+    assert "Referral order" not in orders  # ended: only in the chronology
+    assert f"Substance misuse, identified {today() - timedelta(days=5):%-d %B %Y}" in body
+    assert "Current consent decisions" in body
+    assert url("cases:youngperson-pdf", young_person) in body
+
+
+def test_case_summary_chronology_is_oldest_first_without_archived_records(
+    practitioner, young_person
+):
+    factories.OffenceFactory(
+        young_person=young_person,
+        description="Shoplifting",
+        committed_on=today() - timedelta(days=100),
+    )
+    factories.OffenceFactory(
+        young_person=young_person,
+        description="Criminal damage",
+        committed_on=today() - timedelta(days=10),
+    )
+    wrong = factories.OffenceFactory(
+        young_person=young_person, description="Typed twice", committed_on=today()
+    )
+    services.record_archive(by=practitioner, record=wrong, reason="Recorded twice")
+    body = client_for(practitioner).get(url("cases:youngperson-summary", young_person))
+    chronology = body.content.decode().split('id="chronology"')[1]
+    assert chronology.index("Shoplifting") < chronology.index("Criminal damage")
+    assert "Typed twice" not in chronology
+
+
+def test_case_summary_is_logged_like_the_record(manager, young_person):
+    client_for(manager).get(url("cases:youngperson-summary", young_person))
+    assert AccessLogEntry.objects.filter(
+        user=manager, action="case.summary", object_id=str(young_person.pk), allowed=True
+    ).exists()
+
+
+def test_case_summary_pdf_is_a_download_named_for_the_young_person_and_logged(
+    practitioner, young_person
+):
+    factories.NeedFactory(young_person=young_person)
+    response = client_for(practitioner).get(url("cases:youngperson-pdf", young_person))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="case-summary-YP-100-{today():%Y-%m-%d}.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(
+        user=practitioner, action="case.summary_export", object_id=str(young_person.pk)
+    ).exists()
+
+
+def test_case_summary_of_another_teams_young_person_is_not_found(practitioner, other_team_case):
+    client = client_for(practitioner)
+    for name in ("cases:youngperson-summary", "cases:youngperson-pdf"):
+        assert client.get(url(name, other_team_case)).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_case_summary_query_count_does_not_grow_with_records(
+    practitioner, young_person, django_assert_max_num_queries, count
+):
+    records_of_each_kind(young_person, count, practitioner)
+    client = client_for(practitioner)
+    with django_assert_max_num_queries(SUMMARY_BUDGET):
+        response = client.get(url("cases:youngperson-summary", young_person))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="govuk-table__row"') >= 8 * count
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_case_summary_pdf_query_count_does_not_grow_with_records(
+    practitioner, young_person, django_assert_max_num_queries, count
+):
+    records_of_each_kind(young_person, count, practitioner)
+    client = client_for(practitioner)
+    with django_assert_max_num_queries(SUMMARY_BUDGET):
+        response = client.get(url("cases:youngperson-pdf", young_person))
+    assert response.content.startswith(b"%PDF")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import policy
 from accounts.models import AccessLogEntry, Role
+from accounts.pdf import render_pdf, static_files_fetcher
 from cases import panels
 from cases.models import TRMAssessment
 from formulation import services
@@ -24,7 +25,7 @@ from formulation.models import (
     MeetingKind,
     MeetingStatus,
 )
-from formulation.views import panel_context, static_files_fetcher, summary_context
+from formulation.views import panel_context, summary_context
 from seed import factories
 from tests.conftest import client_for
 
@@ -509,8 +510,6 @@ def test_downloading_the_pdf_is_logged_as_an_export(practitioner, psychologist, 
 
 
 def test_a_typical_formulation_summary_fits_on_one_page(practitioner, psychologist, young_person):
-    import weasyprint
-
     meeting = schedule(psychologist, young_person)
     record(
         psychologist,
@@ -521,13 +520,7 @@ def test_a_typical_formulation_summary_fits_on_one_page(practitioner, psychologi
     request = RequestFactory().get("/")
     request.user = practitioner
     meeting = FormulationMeeting.objects.select_related("young_person__team").get(pk=meeting.pk)
-    context = {**summary_context(meeting), "as_pdf": True}
-    html = render_to_string("formulation/formulation_summary.html", context, request=request)
-    document = weasyprint.HTML(
-        string=html,
-        base_url="http://testserver/",
-        url_fetcher=static_files_fetcher("http://testserver/static/"),
-    ).render()
+    document = render_pdf(request, "formulation/formulation_summary.html", summary_context(meeting))
     assert len(document.pages) == 1
 
 

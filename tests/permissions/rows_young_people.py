@@ -48,6 +48,20 @@ ROWS = [
         shows_young_people=True,
     ),
     Row(
+        "cases:youngperson-summary",
+        READ,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:youngperson-pdf",
+        READ,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
         "cases:trm-chart", READ, other_team=OTHER_TEAM, kwargs=case_kwargs, shows_young_people=True
     ),
     Row(
