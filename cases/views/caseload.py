@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,7 +19,12 @@ from accounts import policy
 from accounts.access_log import find_visible_or_404, record_access, record_list_view
 
 from .. import selectors, services, warnings
-from ..forms.caseload import CaseloadFilterForm, ReallocateForm, TeamCasesFilterForm
+from ..forms.caseload import (
+    AppointmentFilterForm,
+    CaseloadFilterForm,
+    ReallocateForm,
+    TeamCasesFilterForm,
+)
 from ..models import Status
 from .base import add_service_errors
 
@@ -70,11 +76,46 @@ def my_caseload(request):
     )
 
 
+#: The headings of the appointment list's filters (selectors.appointment_conditions).
+APPOINTMENT_HEADINGS = {
+    selectors.APPOINTMENTS_TODAY: _lazy("Appointments today"),
+    selectors.APPOINTMENTS_WEEK: _lazy("Appointments in the next 7 days"),
+    selectors.APPOINTMENTS_UNRECORDED: _lazy("Past appointments with no attendance or outcome"),
+}
+
+
 @login_required
 @require_GET
 def my_appointments(request):
-    """Upcoming and recent appointments of my caseload, each with a link to its outcome."""
+    """Upcoming and recent appointments of my caseload, each with a link to its outcome; or,
+    filtered (the home page's counts link here), those of today, the week, or unrecorded."""
     policy.require(request.user, "case.edit")
+    form = AppointmentFilterForm(request.GET)
+    when = form.chosen()
+    if when:
+        page = _page(request, selectors.my_appointments_when(request.user, when))
+        appointments = list(page.object_list)
+        record_list_view(
+            request,
+            action="appointment.list",
+            count=len(appointments),
+            total=page.paginator.count,
+            what="appointments",
+            young_people=len({item.young_person_id for item in appointments}),
+            filters={"when": when, "page": page.number if page.number > 1 else None},
+        )
+        return render(
+            request,
+            "cases/appointment_list.html",
+            {
+                "form": form,
+                "when": when,
+                "heading": APPOINTMENT_HEADINGS[when],
+                "page": page,
+                "appointments": appointments,
+                "past": when == selectors.APPOINTMENTS_UNRECORDED,
+            },
+        )
     limit = 50
     upcoming = list(selectors.appointments_for_caseload(request.user, upcoming=True, limit=limit))
     recent = list(selectors.appointments_for_caseload(request.user, upcoming=False, limit=limit))
@@ -89,7 +130,7 @@ def my_appointments(request):
     return render(
         request,
         "cases/appointment_list.html",
-        {"upcoming": upcoming, "recent": recent, "limit": limit},
+        {"form": form, "upcoming": upcoming, "recent": recent, "limit": limit},
     )
 
 
