@@ -5,7 +5,8 @@ with `bench.settings` and DEBUG off, it measures and prints as a table (also wri
 ``bench-results/bench-<date>.md``):
 
 1. **Pages.** For my caseload, the manager's team view (a team of typical size, and the
-   largest team), the young person's record and the report request page: median and p95
+   largest team), the young person's record, the report request page and the home page (of
+   the practitioner and of the manager): median and p95
    server time over repeated warm requests through Django's test client (in-process, no
    network), each request interleaved with one to the
    page's *baseline* view (`bench.views`: sign-in, one indexed query for the same rows, a
@@ -63,6 +64,8 @@ BUDGETS = {
     "cases:team-detail": 13,  # tests/cases/test_caseload_pages.py TEAM_DETAIL_BUDGET
     "cases:youngperson-detail": 24,  # tests/cases/test_young_person_pages.py DETAIL_BUDGET
     "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
+    "home:practitioner": 11,  # tests/ecm/test_home.py PRACTITIONER_BUDGET
+    "home:manager": 10,  # tests/ecm/test_home.py MANAGER_BUDGET
 }
 
 #: The targets (DESIGN.md section 9).
@@ -420,6 +423,20 @@ def key_pages(subjects: Subjects) -> list[Page]:
             reverse("bench:run-create"),
             subjects.evaluator,
             BUDGETS["reports:run-create"],
+        ),
+        Page(
+            "Home (practitioner)",
+            reverse("home"),
+            reverse("bench:home-practitioner"),
+            subjects.practitioner,
+            BUDGETS["home:practitioner"],
+        ),
+        Page(
+            "Home (manager)",
+            reverse("home"),
+            reverse("bench:home-manager"),
+            subjects.manager,
+            BUDGETS["home:manager"],
         ),
     ]
 

@@ -13,6 +13,8 @@ baseline_patterns = [
     path("teams/<slug:code>/", views.team, name="team-detail"),
     path("young-people/<int:pk>/", views.young_person, name="youngperson-detail"),
     path("reports/new/", views.report_request, name="run-create"),
+    path("home/practitioner/", views.home_practitioner, name="home-practitioner"),
+    path("home/manager/", views.home_manager, name="home-manager"),
 ]
 
 urlpatterns = [

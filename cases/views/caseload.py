@@ -4,6 +4,8 @@ Every list is built by a scoped selector and paginated; each page issues the sam
 queries whatever its length (the rows carry their summaries as annotations).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
@@ -20,6 +21,7 @@ from accounts.access_log import find_visible_or_404, record_access, record_list_
 
 from .. import selectors, services, warnings
 from ..forms.caseload import (
+    NOT_ALLOCATED,
     AppointmentFilterForm,
     CaseloadFilterForm,
     ReallocateForm,
@@ -78,9 +80,11 @@ def my_caseload(request):
 
 #: The headings of the appointment list's filters (selectors.appointment_conditions).
 APPOINTMENT_HEADINGS = {
-    selectors.APPOINTMENTS_TODAY: _lazy("Appointments today"),
-    selectors.APPOINTMENTS_WEEK: _lazy("Appointments in the next 7 days"),
-    selectors.APPOINTMENTS_UNRECORDED: _lazy("Past appointments with no attendance or outcome"),
+    selectors.APPOINTMENTS_TODAY: gettext_lazy("Appointments today"),
+    selectors.APPOINTMENTS_WEEK: gettext_lazy("Appointments in the next 7 days"),
+    selectors.APPOINTMENTS_UNRECORDED: gettext_lazy(
+        "Past appointments with no attendance or outcome"
+    ),
 }
 
 
@@ -182,6 +186,29 @@ def _summary_tables(summaries, totals, stages):
     def number(value):
         return {"text": value, "format": "numeric"}
 
+    def warning_cell(summary, provider):
+        """The count, a link to the cases it counted (the list filtered by the warning, and by
+        the practitioner on a practitioner's row)."""
+        value = summary.warnings[provider.code]
+        if not value:
+            return number(value)
+        query = {"warning": provider.code}
+        if summary is not totals:
+            query["practitioner"] = (
+                summary.practitioner.pk if summary.practitioner else NOT_ALLOCATED
+            )
+        return {
+            "text": value,
+            "html": format_html(
+                '<a class="govuk-link" href="?{}#cases">{}'
+                '<span class="govuk-visually-hidden"> {}</span></a>',
+                urlencode(query),
+                value,
+                provider.label,
+            ),
+            "format": "numeric",
+        }
+
     everyone = [*summaries, totals]
     return {
         "status_head": [
@@ -220,7 +247,7 @@ def _summary_tables(summaries, totals, stages):
         "warning_rows": [
             [
                 name_cell(summary),
-                *(number(summary.warnings[provider.code]) for provider in providers),
+                *(warning_cell(summary, provider) for provider in providers),
             ]
             for summary in everyone
         ],

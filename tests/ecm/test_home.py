@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.models import AccessLogEntry, Membership, Role
 from cases.models import Attendance
+from ecm import today
 from formulation.models import MeetingKind, MeetingStatus
-from reports.models import ExchangeImport, ImportStatus
+from reports.models import ExchangeImport, ImportStatus, ReportRun
 from seed import factories
 from tests.conftest import client_for
 
@@ -85,7 +86,7 @@ def test_practitioner_home_counts_link_to_exactly_what_they_counted(practitioner
 
 def test_practitioner_sees_todays_appointments_by_name(practitioner, caseload):
     seen, _unseen = caseload
-    start = timezone.localtime().replace(hour=23, minute=30)
+    start = timezone.localtime().replace(hour=23, minute=59)
     factories.AppointmentFactory(young_person=seen, starts_at=start, attendance="", engagement=None)
 
     html = client_for(practitioner).get(HOME).content.decode()
@@ -185,3 +186,111 @@ def test_home_is_access_logged(practitioner, caseload):
 
     entry = AccessLogEntry.objects.filter(user=practitioner, action="home.view").get()
     assert entry.allowed
+
+
+# --- Query budgets: the same number of queries with 1 row as with 50 ---------------------------
+
+#: The first request after signing in (session, user, roles, the access-log row included).
+PRACTITIONER_BUDGET = 11
+MANAGER_BUDGET = 10
+PSYCHOLOGIST_BUDGET = 13
+EVALUATOR_BUDGET = 9
+ADMIN_BUDGET = 10
+
+
+def _run(evaluator):
+    return ReportRun.objects.create(
+        kind="evaluation",
+        parameters={"teams": []},
+        requested_by=evaluator,
+    )
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_practitioner_home_query_budget(practitioner, team_a, count, django_assert_max_num_queries):
+    soon = timezone.localtime().replace(hour=23, minute=59)
+    for _ in range(count):
+        young_person = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+        factories.AppointmentFactory(
+            young_person=young_person, starts_at=soon, attendance="", engagement=None
+        )
+    client = client_for(practitioner)
+
+    with django_assert_max_num_queries(PRACTITIONER_BUDGET):
+        response = client.get(HOME)
+
+    assert response.status_code == 200
+    shown = min(count, today.TODAY_LIMIT)
+    assert response.content.decode().count("Record the outcome<span") == shown
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_manager_home_query_budget(
+    manager, practitioner, team_a, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+        team = factories.TeamFactory()
+        factories.MembershipFactory(user=manager, team=team, role=Role.MANAGER)
+    client = client_for(manager)
+
+    with django_assert_max_num_queries(MANAGER_BUDGET):
+        response = client.get(HOME)
+
+    assert response.status_code == 200
+    assert response.content.decode().count('id="team-attention-') == count + 1
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_psychologist_home_query_budget(
+    psychologist, practitioner, team_a, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        young_person = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+        factories.FormulationMeetingFactory(
+            young_person=young_person,
+            chair=psychologist,
+            held_on=timezone.localdate(),
+            status=MeetingStatus.SCHEDULED,
+        )
+        session = factories.SupervisionSessionFactory(
+            psychologist=psychologist, practitioner=practitioner, team=team_a
+        )
+        factories.SupervisionActionFactory(session=session, young_person=young_person)
+    client = client_for(psychologist)
+
+    with django_assert_max_num_queries(PSYCHOLOGIST_BUDGET):
+        response = client.get(HOME)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_evaluator_home_query_budget(evaluator, count, django_assert_max_num_queries):
+    for _ in range(count):
+        _run(evaluator)
+    client = client_for(evaluator)
+
+    with django_assert_max_num_queries(EVALUATOR_BUDGET):
+        response = client.get(HOME)
+
+    runs = re.findall(r'href="/reports/runs/\d+/"', response.content.decode())
+    assert len(runs) == min(count, today.RUNS_LIMIT)
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_admin_home_query_budget(administrator, count, django_assert_max_num_queries):
+    for number in range(count):
+        AccessAttempt.objects.create(
+            username=f"locked{number}",
+            ip_address="127.0.0.1",
+            user_agent="test",
+            failures_since_start=settings.AXES_FAILURE_LIMIT,
+            attempt_time=timezone.now(),
+        )
+    client = client_for(administrator)
+
+    with django_assert_max_num_queries(ADMIN_BUDGET):
+        response = client.get(HOME)
+
+    assert f'data-count="{count}"' in response.content.decode()

@@ -64,3 +64,26 @@ def test_demo_has_young_people_meetings_and_supervision(db, settings):
     first_rate = first.filter(attended=True).count() / first.count()
     later_rate = later.filter(attended=True).count() / later.count()
     assert later_rate < first_rate  # attendance tails off over successive reviews
+
+
+def test_demo_gives_each_home_page_work_for_today(db, settings):
+    # Relative to the day the demonstration is loaded: appointments today and this week, some
+    # not recorded yet, meetings in the coming week, supervision actions still open.
+    from ecm import today
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    def data(username):
+        (section,) = today.sections_for(User.objects.get(username=username))
+        return section.data
+
+    counts = {count.label: count.number for count in data("practitioner")["appointment_counts"]}
+    assert all(counts.values()), counts
+    assert data("practitioner")["appointments_today"]
+    assert data("practitioner")["attention_total"]
+    assert data("manager")["teams"][0]["total"]
+    psychologist = data("psychologist")
+    assert psychologist["meetings"]
+    assert psychologist["reviews_total"]
+    assert psychologist["open_actions"]
