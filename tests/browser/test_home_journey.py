@@ -59,7 +59,7 @@ def work(team_a, practitioner, psychologist):
 def test_a_manager_follows_a_count_to_its_cases(page, live_server, manager, team_a, work):
     unseen, seen = work
     sign_in(page, live_server, "mona")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, mona")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {manager.first_name}")
     assert_accessible(page)
 
     counts = page.locator(f"#team-attention-{team_a.code}")
@@ -71,11 +71,11 @@ def test_a_manager_follows_a_count_to_its_cases(page, live_server, manager, team
     expect(page.get_by_role("heading", level=1)).to_contain_text(team_a.name)
     expect(page.locator("#count")).to_have_text("2 young people")
     expect(page.get_by_label("Warning")).to_have_value("no_recent_contact")
-    cases = page.locator("#cases tbody tr")
+    cases = page.locator("#team-cases tbody tr")
     expect(cases).to_have_count(2)
     for person in unseen:
-        expect(page.locator("#cases")).to_contain_text(person.full_name)
-    expect(page.locator("#cases")).not_to_contain_text(seen.full_name)
+        expect(page.locator("#team-cases")).to_contain_text(person.full_name)
+    expect(page.locator("#team-cases")).not_to_contain_text(seen.full_name)
     assert_accessible(page)
 
 
