@@ -5,7 +5,8 @@ with `bench.settings` and DEBUG off, it measures and prints as a table (also wri
 ``bench-results/bench-<date>.md``):
 
 1. **Pages.** For my caseload, the manager's team view (a team of typical size, and the
-   largest team), the young person's record and the report request page: median and p95
+   largest team), the young person's record, the report request page and the home page (of
+   the practitioner and of the manager): median and p95
    server time over repeated warm requests through Django's test client (in-process, no
    network), each request interleaved with one to the
    page's *baseline* view (`bench.views`: sign-in, one indexed query for the same rows, a
@@ -65,6 +66,8 @@ BUDGETS = {
     "cases:youngperson-summary": 22,  # tests/cases/test_young_person_pages.py SUMMARY_BUDGET
     "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
     "work:task-list": 11,  # tests/work/test_tasks.py test_my_tasks_query_count_does_not_grow
+    "home:practitioner": 14,  # tests/ecm/test_home.py PRACTITIONER_BUDGET
+    "home:manager": 13,  # tests/ecm/test_home.py MANAGER_BUDGET
 }
 
 #: The targets (DESIGN.md section 9).
@@ -436,6 +439,20 @@ def key_pages(subjects: Subjects) -> list[Page]:
             reverse("bench:run-create"),
             subjects.evaluator,
             BUDGETS["reports:run-create"],
+        ),
+        Page(
+            "Home (practitioner)",
+            reverse("home"),
+            reverse("bench:home-practitioner"),
+            subjects.practitioner,
+            BUDGETS["home:practitioner"],
+        ),
+        Page(
+            "Home (manager)",
+            reverse("home"),
+            reverse("bench:home-manager"),
+            subjects.manager,
+            BUDGETS["home:manager"],
         ),
     ]
 

@@ -9,10 +9,11 @@ on per-row lookups, summaries recomputed per request or template machinery.
 They are served only by `bench.urls` (`bench.settings`), never by the service itself.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import Context, Engine
@@ -40,6 +41,8 @@ from work.models import FollowUp
 
 #: Rows per page, as on the service's lists (cases/views/caseload.py).
 PER_PAGE = 25
+#: Today's appointments listed on the practitioner's home (ecm/today.py).
+HOME_TODAY_LIMIT = 10
 #: Appointments listed on the record page (cases/views/young_people.py).
 APPOINTMENTS_PREVIEW = 10
 #: Upcoming and recent appointments on "my appointments".
@@ -256,3 +259,42 @@ def tasks(request):
         ),
     ]
     return _render("bench/tasks.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def home_practitioner(request):
+    """Today's appointments of my caseload (as the practitioner's section of `home`)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    appointments = list(
+        Appointment.objects.filter(
+            _member_of(request.user, "young_person__team"),
+            young_person__practitioner=request.user,
+            young_person__archived_at__isnull=True,
+            archived_at__isnull=True,
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=1),
+        )
+        .select_related("young_person")
+        .order_by("starts_at")[:HOME_TODAY_LIMIT]
+    )
+    return _render(
+        "bench/appointments.html",
+        {"appointments": appointments, "lists": [("Today", appointments)]},
+    )
+
+
+@login_required
+@require_GET
+def home_manager(request):
+    """How many open cases each team I manage has (as the manager's section of `home`, which
+    counts the warnings over the same rows)."""
+    counts = list(
+        YoungPerson.objects.filter(
+            _member_of(request.user, "team"), archived_at__isnull=True, ecm_end_date__isnull=True
+        )
+        .values("team__code")
+        .annotate(n=Count("id"))
+        .order_by("team__code")
+    )
+    return _render("bench/counts.html", {"title": "Home", "counts": counts})

@@ -7,7 +7,7 @@ annotations (one query for the whole page, whatever its length) rather than per-
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from . import rules, warnings
 from .models import (
     Appointment,
+    Attendance,
     Breach,
     CaseEvent,
     Consent,
@@ -150,12 +151,30 @@ def search_young_people(queryset: QuerySet, text: str) -> QuerySet:
     return queryset
 
 
+def filter_by_warning(queryset: QuerySet, code: str) -> QuerySet:
+    """The young people a warning applies to (`warnings.applies`, exactly what it counts)."""
+    provider = warnings.provider(code) if code else None
+    return queryset.filter(warnings.applies(provider)) if provider else queryset
+
+
+def caseload_of(user) -> QuerySet:
+    """The young people allocated to `user` that they may read (no summaries)."""
+    return young_people_visible_to(user).filter(practitioner=user)
+
+
 def caseload_for(
-    user, *, search: str = "", status: str = "", stage: TRMStage | None = None, practitioner=None
+    user,
+    *,
+    search: str = "",
+    status: str = "",
+    stage: TRMStage | None = None,
+    warning: str = "",
+    practitioner=None,
 ) -> QuerySet:
     """The young people allocated to `practitioner` (default: the user), with summaries."""
     queryset = young_people_visible_to(user).filter(practitioner=practitioner or user)
     queryset = filter_by_status(search_young_people(queryset, search), status)
+    queryset = filter_by_warning(queryset, warning)
     queryset = with_case_summary(queryset)
     if stage is not None:
         queryset = queryset.filter(current_stage_id=stage.pk)
@@ -370,14 +389,85 @@ def events_for(young_person, limit: int = 200) -> QuerySet:
 
 def appointments_for_caseload(user, *, upcoming: bool, limit: int = 50) -> QuerySet:
     """Upcoming (not yet held) or recent (held or past) appointments of my caseload."""
-    queryset = Appointment.objects.filter(
-        young_person__in=young_people_visible_to(user).filter(practitioner=user),
-        archived_at__isnull=True,
-    ).select_related("young_person")
+    queryset = my_appointments(user)
     now = timezone.now()
     if upcoming:
         return queryset.filter(starts_at__gte=now, attendance="").order_by("starts_at")[:limit]
     return queryset.filter(starts_at__lt=now).order_by("-starts_at")[:limit]
+
+
+def my_appointments(user) -> QuerySet:
+    """Every current appointment of the young people allocated to `user`."""
+    return Appointment.objects.filter(
+        young_person__in=caseload_of(user), archived_at__isnull=True
+    ).select_related("young_person")
+
+
+#: "This week" on the home page and the appointment list: today and the six days after it
+#: (a week ahead whatever day it is, so a Friday still shows next week's first days).
+WEEK_DAYS = 7
+
+#: The appointment list's filters, in the order the home page shows their counts.
+APPOINTMENTS_TODAY = "today"
+APPOINTMENTS_WEEK = "week"
+APPOINTMENTS_UNRECORDED = "unrecorded"
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of `day`, in the service's time zone."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def week_ahead(today: date | None = None) -> tuple[date, date]:
+    """The first and last day of "this week": today and the `WEEK_DAYS` - 1 days after it."""
+    today = today or timezone.localdate()
+    return today, today + timedelta(days=WEEK_DAYS - 1)
+
+
+def appointment_conditions(now: datetime | None = None) -> dict[str, Q]:
+    """Which appointments each filter of the appointment list (and count on the home page)
+    takes, as of `now`.
+
+    * today, this week: booked for those days and not called off (cancelled or rearranged);
+    * unrecorded: in the past, with no attendance recorded, or attended with no outcome
+      written.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    first, last = week_ahead(today)
+    called_off = Q(
+        attendance__in=[
+            Attendance.CANCELLED_BY_YOUNG_PERSON,
+            Attendance.CANCELLED_BY_SERVICE,
+            Attendance.REARRANGED,
+        ]
+    )
+
+    def days(start: date, end: date) -> Q:
+        return Q(starts_at__gte=day_start(start), starts_at__lt=day_start(end + timedelta(days=1)))
+
+    return {
+        APPOINTMENTS_TODAY: days(today, today) & ~called_off,
+        APPOINTMENTS_WEEK: days(first, last) & ~called_off,
+        APPOINTMENTS_UNRECORDED: Q(starts_at__lt=now)
+        & (Q(attendance="") | Q(attendance=Attendance.ATTENDED, outcome="")),
+    }
+
+
+def my_appointments_when(user, when: str, *, now: datetime | None = None) -> QuerySet:
+    """My appointments that one filter takes: today's and the week's soonest first, the
+    unrecorded ones latest first."""
+    queryset = my_appointments(user).filter(appointment_conditions(now)[when])
+    if when == APPOINTMENTS_UNRECORDED:
+        return queryset.order_by("-starts_at", "-id")
+    return queryset.order_by("starts_at", "id")
+
+
+def my_appointment_counts(user, *, now: datetime | None = None) -> dict[str, int]:
+    """How many of my appointments each filter takes: one query."""
+    return my_appointments(user).aggregate(
+        **{when: Count("pk", filter=q) for when, q in appointment_conditions(now).items()}
+    )
 
 
 # --- Managers -----------------------------------------------------------------------------------
@@ -405,6 +495,34 @@ class CaseloadSummary:
         return sum(self.by_status.values())
 
 
+def team_open_cases(team) -> QuerySet:
+    """The cases the team view counts and lists: the team's young people, not archived."""
+    return YoungPerson.objects.filter(team=team, archived_at__isnull=True)
+
+
+def warning_counts(queryset: QuerySet) -> dict[str, int]:
+    """How many of these young people each warning applies to, by code: one query."""
+    return queryset.aggregate(**warnings.counts())
+
+
+def warning_counts_by_team(team_ids, codes=None) -> dict[int, dict[str, int]]:
+    """For each team, how many of its open cases each warning (of `codes`, if given) applies
+    to: one grouped query over the same rows as `team_open_cases` (the team view's counts and
+    list)."""
+    aggregates = warnings.counts(codes)
+    if not team_ids:
+        return {}
+    grouped = (
+        YoungPerson.objects.filter(team_id__in=team_ids, archived_at__isnull=True)
+        .values("team_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    empty = dict.fromkeys(aggregates, 0)
+    counted = {row.pop("team_id"): row for row in grouped}
+    return {team_id: {**empty, **counted.get(team_id, {})} for team_id in team_ids}
+
+
 def team_overview(
     team, *, stages: dict[int, TRMStage] | None = None, practitioners: list | None = None
 ) -> tuple[list[CaseloadSummary], CaseloadSummary]:
@@ -424,7 +542,7 @@ def team_overview(
         Status.REFERRED: Q(ecm_end_date__isnull=True, ecm_start_date__isnull=True),
     }
     grouped = (
-        YoungPerson.objects.filter(team=team, archived_at__isnull=True)
+        team_open_cases(team)
         .values("practitioner_id")
         .annotate(
             **{f"status_{value}": Count("pk", filter=q) for value, q in statuses.items()},
@@ -467,6 +585,7 @@ def team_cases(
     status: str = "",
     practitioner_id=None,
     stage: TRMStage | None = None,
+    warning: str = "",
 ) -> QuerySet:
     """The team's open cases, filtered; summaries are added per page by `page_with_summaries`.
 
@@ -474,8 +593,10 @@ def team_cases(
     summary subqueries for all of them (docs/benchmarks.md); only the stage filter needs them
     up front.
     """
-    queryset = YoungPerson.objects.filter(team=team, archived_at__isnull=True)
-    queryset = filter_by_status(search_young_people(queryset, search), status)
+    queryset = team_open_cases(team)
+    queryset = filter_by_warning(
+        filter_by_status(search_young_people(queryset, search), status), warning
+    )
     if practitioner_id == "none":
         queryset = queryset.filter(practitioner__isnull=True)
     elif practitioner_id:

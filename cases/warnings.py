@@ -44,6 +44,11 @@ def providers() -> list[WarningProvider]:
     return list(_PROVIDERS.values())
 
 
+def provider(code: str) -> WarningProvider | None:
+    """The warning with this code, if there is one."""
+    return _PROVIDERS.get(code)
+
+
 def column(provider: WarningProvider) -> str:
     """The name of the true/false column `annotate` adds for a warning."""
     return f"warning_{provider.code}"
@@ -68,10 +73,13 @@ def annotate(queryset: QuerySet) -> QuerySet:
     )
 
 
-def counts() -> dict[str, Count]:
-    """Aggregates counting the rows each warning applies to (named by warning code)."""
+def counts(codes=None) -> dict[str, Count]:
+    """Aggregates counting the rows each warning applies to (named by warning code); only
+    the warnings of `codes`, if given."""
     return {
-        provider.code: Count("pk", filter=applies(provider)) for provider in _PROVIDERS.values()
+        provider.code: Count("pk", filter=applies(provider))
+        for provider in _PROVIDERS.values()
+        if codes is None or provider.code in codes
     }
 
 

@@ -9,7 +9,9 @@ class ECMConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from accounts.access_log import register_action_labels
 
+        register_action_labels({"home.view": _("Viewed their home page")})
         navigation.register(label=_("Home"), url_name="home", capability=None, order=0)
         navigation.register(
             label=_("Administration"), url_name="admin:index", capability="admin.site", order=90

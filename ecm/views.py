@@ -11,9 +11,10 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts import policy
+from accounts.access_log import record_list_view
 from accounts.models import Role
 
+from . import today
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -22,14 +23,26 @@ logger = logging.getLogger(__name__)
 @login_required
 @require_GET
 def home(request):
-    """The signed-in landing page: what this user's roles let them do, team by team."""
+    """Today's work, a section for each of the user's roles, then their roles and teams.
+
+    It names young people (today's appointments, meetings this week), so each view is logged
+    as the lists are.
+    """
     memberships = request.user.memberships.select_related("team").order_by("role", "team__name")
+    sections = today.sections_for(request.user)
+    named = set().union(*(section.named for section in sections))
+    record_list_view(
+        request,
+        action="home.view",
+        count=len(named),
+        filters={"roles": ",".join(section.role for section in sections) or None},
+    )
     return render(
         request,
         "ecm/home.html",
         {
             "memberships": memberships,
-            "roles": policy.roles(request.user),
+            "sections": sections,
             "Role": Role,
         },
     )

@@ -13,6 +13,7 @@ from .models import (
     FormulationMeeting,
     InterventionItem,
     MeetingAttendance,
+    MeetingStatus,
 )
 
 
@@ -34,6 +35,16 @@ def actions_readable_by(user) -> QuerySet:
     return AgreedAction.objects.filter(
         formulation__meeting__young_person__in=readable
     ).select_related("formulation__meeting__young_person__team")
+
+
+def meetings_chaired_by(user, first, last) -> QuerySet:
+    """The meetings `user` chairs from `first` to `last` (dates), not cancelled, soonest first."""
+    return (
+        meetings_readable_by(user)
+        .filter(chair=user, held_on__gte=first, held_on__lte=last)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("held_on", "id")
+    )
 
 
 def attendance_of(meeting) -> list[MeetingAttendance]:

@@ -9,10 +9,13 @@
 
 import json
 from collections import Counter
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts import policy
 from accounts.access_log import record_access
@@ -27,7 +30,7 @@ from cases.selectors import (
 )
 
 from .measures import GROUP_LABELS, KIND_LABELS, REGISTRY
-from .models import FileKind, ReportFile, ReportRun, RunStatus
+from .models import ExchangeImport, FileKind, ImportStatus, ReportFile, ReportRun, RunStatus
 from .services.requests import RUN_CAPABILITY
 
 #: The warnings behind the managers' action lists, in the order the page shows them.
@@ -48,6 +51,11 @@ def runs_for(user) -> QuerySet:
     if not policy.may(user, RUN_CAPABILITY):
         return ReportRun.objects.none()
     return ReportRun.objects.filter(requested_by=user).order_by("-created_at", "-id")
+
+
+def latest_runs(user, limit: int = 5) -> list[ReportRun]:
+    """The user's most recent runs (the home page's list)."""
+    return list(runs_for(user)[:limit])
 
 
 def run_for(request, pk, *, log_view: bool = True) -> ReportRun:
@@ -182,3 +190,17 @@ def action_list(user, *, team=None, action: str = "") -> tuple[list, Counter]:
         if any(warning.code in codes for warning in row.actions):
             listed.append(row)
     return listed, counts
+
+
+# --- Exchange imports ---------------------------------------------------------------------------
+
+
+def stuck_exchange_imports(now=None) -> QuerySet:
+    """Uploads waiting or being checked for longer than ECM_REPORT_STUCK_MINUTES: their
+    message was lost or their worker died (housekeeping sends them again; the administrator's
+    home page counts them)."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.ECM_REPORT_STUCK_MINUTES)
+    return ExchangeImport.objects.filter(
+        Q(status=ImportStatus.QUEUED, queued_at__lt=cutoff)
+        | Q(status=ImportStatus.RUNNING, started_at__lt=cutoff)
+    )

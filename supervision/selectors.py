@@ -7,7 +7,7 @@
   never the notes (what the case record shows).
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts import policy
 
@@ -80,3 +80,27 @@ def supervision_for_case(young_person) -> QuerySet:
         )
         .order_by("-held_on", "-id")
     )
+
+
+def open_actions(prefix: str = "") -> Q:
+    """An agreed action not done yet (a session's "open actions"); `prefix` reaches the
+    actions from another model (e.g. "actions__" from sessions)."""
+    return Q(**{f"{prefix}done_on__isnull": True})
+
+
+def sessions_held_by(user, *, since, limit: int) -> QuerySet:
+    """The sessions `user` held as psychologist since `since` or with actions still open,
+    newest first, each with `open_actions` counted; no notes, names of practitioners only."""
+    return (
+        SupervisionSession.objects.filter(psychologist=user)
+        .annotate(open_actions=Count("actions", filter=open_actions("actions__")))
+        .filter(Q(held_on__gte=since) | Q(open_actions__gt=0))
+        .only("id", "session_ref", "held_on", "practitioner", "team")
+        .select_related("practitioner", "team")
+        .order_by("-held_on", "-id")[:limit]
+    )
+
+
+def open_action_count(user) -> int:
+    """Agreed actions not done yet of the sessions `user` held as psychologist."""
+    return SupervisionAction.objects.filter(open_actions(), session__psychologist=user).count()

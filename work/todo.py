@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.dates import in_words
@@ -50,6 +51,11 @@ class TaskRow:
 
     def is_overdue(self, today: date) -> bool:
         return self.task.is_overdue(today)
+
+    @property
+    def overdue(self) -> bool:
+        """Past its due date and not done, as of today."""
+        return self.task.is_overdue(timezone.localdate())
 
 
 def formulation_actions(condition: Q) -> QuerySet:

@@ -8,13 +8,14 @@ stale link still shows the list instead of an error page.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases import selectors, warnings
 from cases.models import Status
 
 SEARCH_MAX_LENGTH = 100
 
 
 class CaseloadFilterForm(forms.Form):
-    """Search by name or reference, filter by status and current TRM stage."""
+    """Search by name or reference, filter by status, current TRM stage and warning."""
 
     q = forms.CharField(
         label=_("Search by name or reference"),
@@ -37,6 +38,11 @@ class CaseloadFilterForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": _("Choose a TRM stage from the list")},
     )
+    warning = forms.ChoiceField(
+        label=_("Warning"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a warning from the list")},
+    )
 
     def __init__(self, *args, stages, **kwargs):
         """`stages`: the TRM stages by id (read once per page by the view)."""
@@ -44,6 +50,11 @@ class CaseloadFilterForm(forms.Form):
         self.stages_by_number = {stage.number: stage for stage in stages.values()}
         self.fields["stage"].choices = [("", _("Any stage"))] + [
             (number, str(stage)) for number, stage in sorted(self.stages_by_number.items())
+        ]
+        # The registry's warnings, as the home page and the team view count them.
+        self.fields["warning"].choices = [
+            ("", _("Any or none")),
+            *((provider.code, provider.label) for provider in warnings.providers()),
         ]
 
     def filters(self) -> dict:
@@ -54,6 +65,7 @@ class CaseloadFilterForm(forms.Form):
             "search": (data.get("q") or "").strip(),
             "status": data.get("status") or "",
             "stage": self.stages_by_number.get(data.get("stage")),
+            "warning": data.get("warning") or "",
         }
 
     @property
@@ -86,6 +98,27 @@ class TeamCasesFilterForm(CaseloadFilterForm):
         filters = super().filters()
         filters["practitioner_id"] = self.cleaned_data.get("practitioner") or None
         return filters
+
+
+class AppointmentFilterForm(forms.Form):
+    """Which of my appointments to list: all upcoming and recent ones, or one filter."""
+
+    when = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Upcoming and recent")),
+            (selectors.APPOINTMENTS_TODAY, _("Today")),
+            (selectors.APPOINTMENTS_WEEK, _("The next 7 days")),
+            (selectors.APPOINTMENTS_UNRECORDED, _("Past, attendance or outcome not recorded")),
+        ],
+        error_messages={"invalid_choice": _("Choose which appointments to show from the list")},
+    )
+
+    def chosen(self) -> str:
+        """The filter asked for, or "" (all) when none or one that does not exist."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("when") or ""
 
 
 #: Ids beyond this cannot exist and some databases refuse to compare with them.

@@ -4,6 +4,8 @@ Every list is built by a scoped selector and paginated; each page issues the sam
 queries whatever its length (the rows carry their summaries as annotations).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,14 +13,20 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
 from accounts.access_log import find_visible_or_404, record_access, record_list_view
 
 from .. import selectors, services, warnings
-from ..forms.caseload import CaseloadFilterForm, ReallocateForm, TeamCasesFilterForm
+from ..forms.caseload import (
+    NOT_ALLOCATED,
+    AppointmentFilterForm,
+    CaseloadFilterForm,
+    ReallocateForm,
+    TeamCasesFilterForm,
+)
 from ..models import Status
 from .base import add_service_errors
 
@@ -70,11 +78,48 @@ def my_caseload(request):
     )
 
 
+#: The headings of the appointment list's filters (selectors.appointment_conditions).
+APPOINTMENT_HEADINGS = {
+    selectors.APPOINTMENTS_TODAY: gettext_lazy("Appointments today"),
+    selectors.APPOINTMENTS_WEEK: gettext_lazy("Appointments in the next 7 days"),
+    selectors.APPOINTMENTS_UNRECORDED: gettext_lazy(
+        "Past appointments with no attendance or outcome"
+    ),
+}
+
+
 @login_required
 @require_GET
 def my_appointments(request):
-    """Upcoming and recent appointments of my caseload, each with a link to its outcome."""
+    """Upcoming and recent appointments of my caseload, each with a link to its outcome; or,
+    filtered (the home page's counts link here), those of today, the week, or unrecorded."""
     policy.require(request.user, "case.edit")
+    form = AppointmentFilterForm(request.GET)
+    when = form.chosen()
+    if when:
+        page = _page(request, selectors.my_appointments_when(request.user, when))
+        appointments = list(page.object_list)
+        record_list_view(
+            request,
+            action="appointment.list",
+            count=len(appointments),
+            total=page.paginator.count,
+            what="appointments",
+            young_people=len({item.young_person_id for item in appointments}),
+            filters={"when": when, "page": page.number if page.number > 1 else None},
+        )
+        return render(
+            request,
+            "cases/appointment_list.html",
+            {
+                "form": form,
+                "when": when,
+                "heading": APPOINTMENT_HEADINGS[when],
+                "page": page,
+                "appointments": appointments,
+                "past": when == selectors.APPOINTMENTS_UNRECORDED,
+            },
+        )
     limit = 50
     upcoming = list(selectors.appointments_for_caseload(request.user, upcoming=True, limit=limit))
     recent = list(selectors.appointments_for_caseload(request.user, upcoming=False, limit=limit))
@@ -89,7 +134,7 @@ def my_appointments(request):
     return render(
         request,
         "cases/appointment_list.html",
-        {"upcoming": upcoming, "recent": recent, "limit": limit},
+        {"form": form, "upcoming": upcoming, "recent": recent, "limit": limit},
     )
 
 
@@ -141,6 +186,29 @@ def _summary_tables(summaries, totals, stages):
     def number(value):
         return {"text": value, "format": "numeric"}
 
+    def warning_cell(summary, provider):
+        """The count, a link to the cases it counted (the list filtered by the warning, and by
+        the practitioner on a practitioner's row)."""
+        value = summary.warnings[provider.code]
+        if not value:
+            return number(value)
+        query = {"warning": provider.code}
+        if summary is not totals:
+            query["practitioner"] = (
+                summary.practitioner.pk if summary.practitioner else NOT_ALLOCATED
+            )
+        return {
+            "text": value,
+            "html": format_html(
+                '<a class="govuk-link" href="?{}#cases">{}'
+                '<span class="govuk-visually-hidden"> {}</span></a>',
+                urlencode(query),
+                value,
+                provider.label,
+            ),
+            "format": "numeric",
+        }
+
     everyone = [*summaries, totals]
     return {
         "status_head": [
@@ -179,7 +247,7 @@ def _summary_tables(summaries, totals, stages):
         "warning_rows": [
             [
                 name_cell(summary),
-                *(number(summary.warnings[provider.code]) for provider in providers),
+                *(warning_cell(summary, provider) for provider in providers),
             ]
             for summary in everyone
         ],

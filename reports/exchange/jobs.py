@@ -21,13 +21,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import queue
 from ..models import ExchangeImport, ImportStatus
+from ..selectors import stuck_exchange_imports
 from ..services.failures import log_failure
 from .importer import ImportResult, import_exchange, summary_notes
 from .source import from_zip
@@ -237,13 +238,7 @@ def exchange_import_housekeeping(*, now=None) -> Housekeeping:
         .exclude(problems=[])
         .update(problems=[])
     )
-    cutoff = now - timedelta(minutes=settings.ECM_REPORT_STUCK_MINUTES)
-    stuck = list(
-        ExchangeImport.objects.filter(
-            Q(status=ImportStatus.QUEUED, queued_at__lt=cutoff)
-            | Q(status=ImportStatus.RUNNING, started_at__lt=cutoff)
-        ).values_list("pk", flat=True)
-    )
+    stuck = list(stuck_exchange_imports(now).values_list("pk", flat=True))
     ExchangeImport.objects.filter(pk__in=stuck, status=ImportStatus.QUEUED).update(queued_at=now)
     for job_id in stuck:
         logger.info("exchange import %s sent again", job_id)

@@ -91,7 +91,7 @@ def _meetings(rng, psychologist, person, agencies, stages, today) -> int:
                 },
                 {
                     "description": "Ask the school nurse about a CAMHS referral",
-                    "agency": rng.choice(agencies),
+                    "agency": invited[number % len(invited)],
                     "owner": "Sam Jones",
                     "due_on": held_on + timedelta(days=28),
                 },
@@ -102,7 +102,24 @@ def _meetings(rng, psychologist, person, agencies, stages, today) -> int:
         )
         number += 1
         held_on = review + timedelta(days=rng.randint(-5, 20))
+    _schedule_this_week(psychologist, person, invited, today, number)
     return number
+
+
+def _schedule_this_week(psychologist, person, invited, today, held) -> None:
+    """Some open cases have their next meeting in the coming week (the psychologist's home
+    page lists them), whatever day the demonstration is loaded. A generator of its own, so
+    the rest of each case's story stays as it was."""
+    rng = random.Random(f"week-{person.reference}")  # noqa: S311 - same story every run
+    if person.ecm_end_date or rng.random() >= 0.3:
+        return
+    formulation_services.meeting_schedule(
+        by=psychologist,
+        young_person=person,
+        held_on=today + timedelta(days=rng.randint(0, 6)),
+        kind="review" if held else "initial",
+        agencies=invited,
+    )
 
 
 def _plan(rng, person, stages) -> None:

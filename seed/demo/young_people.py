@@ -279,6 +279,7 @@ def _log_appointments(rng, person, practitioner, start, end, last_day, today):
         day += timedelta(days=7)
         week += 1
     if not end:
+        _today_and_unrecorded(person, practitioner, last_day, today, quiet)
         for ahead in (rng.randint(1, 6), rng.randint(8, 13)):
             services.appointment_log(
                 by=practitioner,
@@ -287,6 +288,29 @@ def _log_appointments(rng, person, practitioner, start, end, last_day, today):
                 kind="one_to_one",
                 purpose=rng.choice(PURPOSES),
             )
+
+
+def _today_and_unrecorded(person, practitioner, last_day, today, quiet):
+    """Work for the practitioner's home page on the day the demonstration is loaded: some
+    open cases are seen today, and some were seen in the last few days with nothing recorded
+    yet. A generator of its own, so the rest of each case's story stays as it was."""
+    rng = random.Random(f"today-{person.reference}")  # noqa: S311 - same story every run
+    if rng.random() < 0.35:
+        services.appointment_log(
+            by=practitioner,
+            young_person=person,
+            starts_at=_aware(today, rng.choice([11, 14, 16])),
+            kind=rng.choice(["one_to_one", "home_visit", "phone"]),
+            purpose=rng.choice(PURPOSES),
+        )
+    if not quiet and last_day == today and rng.random() < 0.25:
+        services.appointment_log(
+            by=practitioner,
+            young_person=person,
+            starts_at=_aware(today - timedelta(days=rng.randint(1, 3)), 9),
+            kind="one_to_one",
+            purpose=rng.choice(PURPOSES),
+        )
 
 
 def _record_breach_and_custody(rng, person, practitioner, order, start, today):

@@ -18,6 +18,7 @@ from seed import factories
 from seed.factories import TeamFactory, user_with_role
 from tests.cases import test_caseload_pages, test_young_person_pages
 from tests.conftest import client_for
+from tests.ecm import test_home
 from tests.work import test_tasks
 
 pytestmark = pytest.mark.urls("bench.urls")
@@ -63,6 +64,8 @@ def test_budgets_are_the_ones_the_page_tests_assert():
     assert run.BUDGETS["cases:team-detail"] == test_caseload_pages.TEAM_DETAIL_BUDGET
     assert run.BUDGETS["cases:youngperson-detail"] == test_young_person_pages.DETAIL_BUDGET
     assert run.BUDGETS["work:task-list"] == test_tasks.TASKS_BUDGET
+    assert run.BUDGETS["home:practitioner"] == test_home.PRACTITIONER_BUDGET
+    assert run.BUDGETS["home:manager"] == test_home.MANAGER_BUDGET
 
 
 def test_caseload_baseline_lists_the_same_young_people_as_the_page(practitioner, caseload):
@@ -186,6 +189,33 @@ def test_appointments_baseline_lists_the_same_appointments_as_the_page(practitio
         ]
 
 
+def test_home_baseline_lists_the_same_appointments_today_as_the_page(practitioner, caseload):
+    tonight = timezone.localtime().replace(hour=23, minute=59)
+    for person in caseload:
+        factories.AppointmentFactory(
+            young_person=person, starts_at=tonight, attendance="", engagement=None
+        )
+    client = client_for(practitioner)
+
+    page = client.get(reverse("home"))
+    baseline = client.get(reverse("bench:home-practitioner"))
+
+    (section,) = page.context["sections"]
+    expected = [item.pk for item in section.data["appointments_today"]]
+    assert len(expected) == 3
+    assert [item.pk for item in baseline.context["appointments"]] == expected
+
+
+def test_home_baseline_counts_the_open_cases_the_page_counts_warnings_over(
+    manager, practitioner, team_a, caseload
+):
+    baseline = client_for(manager).get(reverse("bench:home-manager"))
+
+    assert [(row["team__code"], row["n"]) for row in baseline.context["counts"]] == [
+        (team_a.code, 4)
+    ]
+
+
 def test_report_request_baseline_lists_the_same_teams_as_the_form(evaluator, team_a, team_b):
     client = client_for(evaluator)
 
@@ -231,6 +261,8 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
         "My tasks",
         "Case summary and chronology",
         "Report request",
+        "Home (practitioner)",
+        "Home (manager)",
     ]
     for result in results.pages:
         assert len(result.timing.samples_ms) == len(result.baseline.samples_ms) == 3

@@ -221,11 +221,12 @@ def test_caseload_warns_of_no_recent_contact_until_an_attended_appointment(pract
     factories.AppointmentFactory(
         young_person=young_person, starts_at=timezone.now() - timedelta(days=15)
     )
-    assert "No contact in 14 days" in client_for(practitioner).get(CASELOAD).content.decode()
+    tag = 'govuk-tag--orange">No contact in 14 days<'
+    assert tag in client_for(practitioner).get(CASELOAD).content.decode()
 
     factories.AppointmentFactory(young_person=young_person, starts_at=timezone.now())
 
-    assert "No contact in 14 days" not in client_for(practitioner).get(CASELOAD).content.decode()
+    assert tag not in client_for(practitioner).get(CASELOAD).content.decode()
 
 
 def test_caseload_warns_of_missing_consent_and_unassessed_stage(practitioner, team_a):
@@ -233,8 +234,8 @@ def test_caseload_warns_of_missing_consent_and_unassessed_stage(practitioner, te
 
     content = client_for(practitioner).get(CASELOAD).content.decode()
 
-    assert "Consent missing" in content
-    assert "TRM stage never assessed" in content
+    assert 'govuk-tag--orange">Consent missing<' in content
+    assert 'govuk-tag--orange">TRM stage never assessed<' in content
 
 
 def test_manager_without_cases_sees_an_empty_caseload(manager):

@@ -81,7 +81,8 @@ def team_kwargs(world, own: bool) -> dict:
 
 
 MATRIX: list[Row] = [
-    Row("home", signed_in(OK)),
+    # Every role has a home page; it names young people (today's appointments, meetings).
+    Row("home", signed_in(OK), shows_young_people=True),
     Row("healthz", everyone(OK)),
     Row("set_language", everyone(REDIRECT), method="post", data={"language": "cy", "next": "/"}),
     Row("accounts:login", {"anonymous": OK, **dict.fromkeys(SIGNED_IN, REDIRECT)}),

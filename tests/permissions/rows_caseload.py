@@ -21,12 +21,33 @@ READERS = ("practitioner", "manager", "psychologist")
 ROWS = [
     Row("cases:caseload", only(OK, EDITORS), shows_young_people=True),
     Row("cases:appointment-list", only(OK, EDITORS), shows_young_people=True),
+    # The lists the home page's counts link to: filtered, the same decisions.
+    Row(
+        "cases:caseload",
+        only(OK, EDITORS),
+        data={"warning": "no_recent_contact"},
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:appointment-list",
+        only(OK, EDITORS),
+        data={"when": "unrecorded"},
+        shows_young_people=True,
+    ),
     Row("cases:team-list", only(OK, READERS)),
     Row(
         "cases:team-detail",
         only(OK, READERS, otherwise=NOT_FOUND),
         other_team=signed_in(NOT_FOUND),
         kwargs=team_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:team-detail",
+        only(OK, READERS, otherwise=NOT_FOUND),
+        other_team=signed_in(NOT_FOUND),
+        kwargs=team_kwargs,
+        data={"warning": "formulation_review_overdue"},
         shows_young_people=True,
     ),
     Row(

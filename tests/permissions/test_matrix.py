@@ -104,6 +104,7 @@ def test_a_page_showing_young_people_writes_the_access_log(row, role, world):
 def test_every_list_of_young_people_is_marked_in_the_matrix():
     # The list pages of issue 11; a page about one young person is marked with its row.
     lists = {
+        "home",
         "cases:caseload",
         "cases:appointment-list",
         "cases:team-detail",

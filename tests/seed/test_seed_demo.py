@@ -126,3 +126,26 @@ def test_a_demo_case_without_the_parents_consent_is_not_started(team_a, practiti
     assert participation == {ConsentParty.YOUNG_PERSON: "given"}
     assert person.ecm_start_date is None
     assert not Appointment.objects.filter(young_person=person).exists()
+
+
+def test_demo_gives_each_home_page_work_for_today(db, settings):
+    # Relative to the day the demonstration is loaded: appointments today and this week, some
+    # not recorded yet, meetings in the coming week, supervision actions still open.
+    from ecm import today
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    def data(username):
+        (section,) = today.sections_for(User.objects.get(username=username))
+        return section.data
+
+    counts = {count.label: count.number for count in data("practitioner")["appointment_counts"]}
+    assert all(counts.values()), counts
+    assert data("practitioner")["appointments_today"]
+    assert data("practitioner")["attention_total"]
+    assert data("manager")["teams"][0]["total"]
+    psychologist = data("psychologist")
+    assert psychologist["meetings"]
+    assert psychologist["reviews_total"]
+    assert psychologist["open_actions"]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_access_log_append_only"),
+        ("accounts", "0003_team_and_agency_welsh_names"),
     ]
 
     operations = [
