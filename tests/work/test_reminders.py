@@ -274,6 +274,21 @@ def test_a_no_contact_follow_up_closes_once_the_young_person_is_seen(practitione
     assert follow_up.done_on == timezone.localdate()
 
 
+def test_an_attended_appointment_closes_the_make_contact_follow_up_at_once(
+    practitioner, young_person
+):
+    reminders.run()
+    follow_up = FollowUp.objects.get(kind=FollowUpKind.MAKE_CONTACT)
+    factories.AppointmentFactory(
+        young_person=young_person, starts_at=timezone.now(), attendance="", engagement=None
+    )
+    follow_up.refresh_from_db()
+    assert follow_up.done_on is None  # booked, not yet seen
+    factories.AppointmentFactory(young_person=young_person, starts_at=timezone.now())
+    follow_up.refresh_from_db()
+    assert follow_up.done_on == timezone.localdate()
+
+
 def test_the_assignee_marks_a_follow_up_done_by_hand(practitioner, manager, young_person):
     reminders.run()
     follow_up = FollowUp.objects.get(kind=FollowUpKind.MAKE_CONTACT)
