@@ -70,7 +70,7 @@ def test_a_manager_follows_a_count_to_its_cases(page, live_server, manager, team
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(team_a.name)
     expect(page.locator("#count")).to_have_text("2 young people")
-    expect(page.get_by_label("Warning")).to_have_value("no_recent_contact")
+    expect(page.locator("#filter_warning")).to_have_value("no_recent_contact")
     cases = page.locator("#team-cases tbody tr")
     expect(cases).to_have_count(2)
     for person in unseen:
