@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import Context, Engine
@@ -43,6 +43,8 @@ from work.models import FollowUp
 PER_PAGE = 25
 #: Today's appointments listed on the practitioner's home (ecm/today.py).
 HOME_TODAY_LIMIT = 10
+#: Tasks listed on the home page (ecm/today.py).
+HOME_TASKS_LIMIT = 5
 #: Appointments listed on the record page (cases/views/young_people.py).
 APPOINTMENTS_PREVIEW = 10
 #: Upcoming and recent appointments on "my appointments".
@@ -233,62 +235,83 @@ def report_request(request):
     return _render("bench/report_request.html", {"teams": teams})
 
 
+def _task_rows(condition: dict, *, teams=None, limit=None) -> list:
+    """Tasks of each kind matching `condition` (and about the teams' young people): one
+    indexed query per kind, as (description, due on, young person's pk and names)."""
+    person = "formulation__meeting__young_person__"
+    kinds = (
+        (AgreedAction, "description", person, "formulation__meeting__young_person__team"),
+        (SupervisionAction, "description", "young_person__", "session__team"),
+        (FollowUp, "kind", "young_person__", "young_person__team"),
+    )
+    rows = []
+    for model, what, about, team_path in kinds:
+        queryset = model.objects.filter(**condition)
+        if teams is not None:
+            queryset = queryset.filter(**{f"{team_path}__in": teams})
+        if limit is not None:
+            queryset = queryset.order_by("due_on", "pk")[:limit]
+        rows += queryset.values_list(
+            what, "due_on", f"{about}pk", f"{about}given_name", f"{about}family_name"
+        )
+    return rows
+
+
 @login_required
 @require_GET
 def tasks(request):
     """My open tasks of each kind (as `work:task-list`): one indexed query per kind."""
-    mine = {"assignee": request.user, "done_on__isnull": True}
-    person = "formulation__meeting__young_person__"
-    rows = [
-        *AgreedAction.objects.filter(**mine).values_list(
-            "description", "due_on", f"{person}pk", f"{person}given_name", f"{person}family_name"
-        ),
-        *SupervisionAction.objects.filter(**mine).values_list(
-            "description",
-            "due_on",
-            "young_person__pk",
-            "young_person__given_name",
-            "young_person__family_name",
-        ),
-        *FollowUp.objects.filter(**mine).values_list(
-            "kind",
-            "due_on",
-            "young_person__pk",
-            "young_person__given_name",
-            "young_person__family_name",
-        ),
-    ]
+    rows = _task_rows({"assignee": request.user, "done_on__isnull": True})
     return _render("bench/tasks.html", {"rows": rows})
 
 
 @login_required
 @require_GET
 def home_practitioner(request):
-    """Today's appointments of my caseload (as the practitioner's section of `home`)."""
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    """As the practitioner's section of `home`: today's appointments of my caseload, how
+    many are today, this week and past without a record (one count), how many of my cases
+    are open (the page counts its warnings over them), and my open tasks."""
+    now = timezone.now()
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    mine = Appointment.objects.filter(
+        _member_of(request.user, "young_person__team"),
+        young_person__practitioner=request.user,
+        young_person__archived_at__isnull=True,
+        archived_at__isnull=True,
+    )
     appointments = list(
-        Appointment.objects.filter(
-            _member_of(request.user, "young_person__team"),
-            young_person__practitioner=request.user,
-            young_person__archived_at__isnull=True,
-            archived_at__isnull=True,
-            starts_at__gte=start,
-            starts_at__lt=start + timedelta(days=1),
-        )
+        mine.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
         .select_related("young_person")
         .order_by("starts_at")[:HOME_TODAY_LIMIT]
     )
+    counts = mine.aggregate(
+        today=Count("pk", filter=Q(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))),
+        week=Count("pk", filter=Q(starts_at__gte=start, starts_at__lt=start + timedelta(days=7))),
+        unrecorded=Count("pk", filter=Q(starts_at__lt=now, attendance="")),
+    )
+    open_cases = YoungPerson.objects.filter(
+        _member_of(request.user, "team"),
+        practitioner=request.user,
+        archived_at__isnull=True,
+        ecm_end_date__isnull=True,
+    ).count()
     return _render(
-        "bench/appointments.html",
-        {"appointments": appointments, "lists": [("Today", appointments)]},
+        "bench/home.html",
+        {
+            "appointments": appointments,
+            "appointment_counts": counts,
+            "counts": [{"team__code": "", "n": open_cases}],
+            "tasks": _task_rows({"assignee": request.user, "done_on__isnull": True}),
+        },
     )
 
 
 @login_required
 @require_GET
 def home_manager(request):
-    """How many open cases each team I manage has (as the manager's section of `home`, which
-    counts the warnings over the same rows)."""
+    """As the manager's section of `home`: how many open cases each team I manage has (the
+    page counts the warnings over the same rows), and the team's overdue tasks: how many
+    (one count) and the first few of each kind."""
     counts = list(
         YoungPerson.objects.filter(
             _member_of(request.user, "team"), archived_at__isnull=True, ecm_end_date__isnull=True
@@ -297,4 +320,22 @@ def home_manager(request):
         .annotate(n=Count("id"))
         .order_by("team__code")
     )
-    return _render("bench/counts.html", {"title": "Home", "counts": counts})
+    teams = list(policy.teams_for(request.user, "case.allocate"))
+    overdue = {"done_on__isnull": True, "due_on__lt": timezone.localdate()}
+    kinds = (
+        (AgreedAction, "formulation__meeting__young_person__team__in"),
+        (SupervisionAction, "session__team__in"),
+        (FollowUp, "young_person__team__in"),
+    )
+    first, *others = (
+        model.objects.filter(**overdue, **{path: teams}).order_by().values("pk")
+        for model, path in kinds
+    )
+    return _render(
+        "bench/home.html",
+        {
+            "counts": counts,
+            "tasks_total": first.union(*others, all=True).count(),
+            "tasks": _task_rows(overdue, teams=teams, limit=HOME_TASKS_LIMIT),
+        },
+    )

@@ -182,10 +182,11 @@ def caseload_for(
 
 
 def with_stage_and_warnings(rows, stages: dict[int, TRMStage]):
-    """Attach the current stage object and the warnings to each annotated row."""
-    for row in rows:
+    """Attach the current stage object and the warnings (each with what it is about) to each
+    annotated row."""
+    for row, shown in zip(rows, warnings.shown_for(rows), strict=True):
         row.current_stage = stages.get(row.current_stage_id)
-        row.warnings = warnings.warnings_for(row)
+        row.warnings = shown
     return rows
 
 

@@ -31,6 +31,25 @@ class WarningProvider:
     #: When the warning applies, as a filter on young people (their own fields and stored
     #: summaries), built afresh for each query because it compares with today.
     condition: Callable[[], Q]
+    #: What exactly needs doing, for the rows it applies to: young person id → a short text
+    #: naming it (one query for a whole page of rows), shown beside the tag.
+    details: Callable[[list[int]], dict[int, str]] | None = None
+
+
+@dataclass(frozen=True)
+class ShownWarning:
+    """A warning as one row shows it: the provider's code and label, and what it is about."""
+
+    provider: WarningProvider
+    detail: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.provider.code
+
+    @property
+    def label(self):
+        return self.provider.label
 
 
 _PROVIDERS: dict[str, WarningProvider] = {}
@@ -86,6 +105,24 @@ def counts(codes=None) -> dict[str, Count]:
 def warnings_for(row) -> list[WarningProvider]:
     """The warnings that apply to one row of an annotated list."""
     return [provider for provider in _PROVIDERS.values() if getattr(row, column(provider))]
+
+
+def shown_for(rows) -> list[list[ShownWarning]]:
+    """The warnings of each row of an annotated list, each with what it is about: one query
+    per warning that has details and applies to at least one of the rows."""
+    applying = [warnings_for(row) for row in rows]
+    details = {}
+    for provider in _PROVIDERS.values():
+        ids = [row.pk for row, found in zip(rows, applying, strict=True) if provider in found]
+        if provider.details is not None and ids:
+            details[provider.code] = provider.details(ids)
+    return [
+        [
+            ShownWarning(provider, details.get(provider.code, {}).get(row.pk, ""))
+            for provider in found
+        ]
+        for row, found in zip(rows, applying, strict=True)
+    ]
 
 
 # --- The case record's own warnings ------------------------------------------------------------

@@ -72,9 +72,10 @@ def tasks_for(user) -> list:
     return todo.tasks_of(user)
 
 
-def team_overdue_tasks(team_ids, today) -> list:
-    """Overdue tasks about the young people of the teams (a manager's), most overdue first."""
-    return todo.overdue_in_teams(team_ids, today)
+def team_overdue_tasks(team_ids, today) -> tuple[list, int]:
+    """The first `TASKS_LIMIT` overdue tasks about the young people of the teams (a
+    manager's), most overdue first, and how many there are."""
+    return todo.overdue_in_teams(team_ids, today, limit=TASKS_LIMIT)
 
 
 def _warning_counts(counted: dict[str, int], url) -> list[Count]:
@@ -146,8 +147,7 @@ def _team_counts(teams, counted) -> list[dict]:
 def manager(user, now: datetime) -> Section:
     teams = list(policy.teams_for(user, "case.allocate").order_by("name"))
     counted = case_selectors.warning_counts_by_team([team.pk for team in teams])
-    overdue = team_overdue_tasks([team.pk for team in teams], timezone.localdate(now))
-    shown = overdue[:TASKS_LIMIT]
+    shown, overdue_total = team_overdue_tasks([team.pk for team in teams], timezone.localdate(now))
     return Section(
         Role.MANAGER,
         _("Your teams"),
@@ -155,7 +155,7 @@ def manager(user, now: datetime) -> Section:
         data={
             "teams": _team_counts(teams, counted),
             "team_tasks": shown,
-            "team_tasks_total": len(overdue),
+            "team_tasks_total": overdue_total,
         },
     )
 

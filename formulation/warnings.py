@@ -9,9 +9,11 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import BooleanField, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import summary
@@ -73,6 +75,37 @@ def _initial_late() -> Q:
     )
 
 
+def overdue_actions_named(young_person_ids: list[int]) -> dict[int, str]:
+    """Each young person's earliest overdue agreed action, named: what, who and when it was
+    due, and how many more are overdue (one query)."""
+    overdue = (
+        AgreedAction.objects.filter(
+            formulation__meeting__young_person_id__in=young_person_ids,
+            done_on__isnull=True,
+            due_on__lt=timezone.localdate(),
+        )
+        .select_related("assignee", "agency")
+        .annotate(about_id=F("formulation__meeting__young_person_id"))
+        .order_by("due_on", "pk")
+    )
+    by_person: dict[int, list[AgreedAction]] = {}
+    for action in overdue:
+        by_person.setdefault(action.about_id, []).append(action)
+    named = {}
+    for young_person_id, actions in by_person.items():
+        first = actions[0]
+        text = gettext("%(action)s (%(who)s, due %(date)s)") % {
+            "action": first.description,
+            "who": first.who,
+            "date": date_format(first.due_on, "j F Y"),
+        }
+        if len(actions) > 1:
+            more = len(actions) - 1
+            text += " " + ngettext("and %(more)s more", "and %(more)s more", more) % {"more": more}
+        named[young_person_id] = text
+    return named
+
+
 def register_all() -> None:
     register(
         WarningProvider(
@@ -93,6 +126,7 @@ def register_all() -> None:
             code="formulation_actions_overdue",
             label=_("Formulation actions overdue"),
             condition=lambda: Q(formulation_summary__open_action_due_on__lt=timezone.localdate()),
+            details=overdue_actions_named,
         )
     )
     summary.register(

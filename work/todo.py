@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.dates import in_words
-from cases import selectors as case_selectors
 from formulation.models import AgreedAction
 from supervision.models import SupervisionAction
 
@@ -58,20 +58,30 @@ class TaskRow:
         return self.task.is_overdue(timezone.localdate())
 
 
-def formulation_actions(condition: Q) -> QuerySet:
+def formulation_actions(condition: Q, *, done: bool = False) -> QuerySet:
+    """Agreed actions with what their rows show (who did them, for `done` ones)."""
     return AgreedAction.objects.filter(condition).select_related(
-        "formulation__meeting__young_person", "assignee", "agency", "done_by"
+        "formulation__meeting__young_person", "assignee", "agency", *(["done_by"] if done else [])
     )
 
 
-def supervision_actions(condition: Q) -> QuerySet:
+def supervision_actions(condition: Q, *, done: bool = False) -> QuerySet:
     return SupervisionAction.objects.filter(condition).select_related(
-        "session", "young_person", "assignee", "agency", "done_by"
+        "session", "young_person", "assignee", "agency", *(["done_by"] if done else [])
     )
 
 
-def follow_ups(condition: Q) -> QuerySet:
-    return FollowUp.objects.filter(condition).select_related("young_person", "done_by")
+def follow_ups(condition: Q, *, done: bool = False) -> QuerySet:
+    return FollowUp.objects.filter(condition).select_related(
+        "young_person", *(["done_by"] if done else [])
+    )
+
+
+def _readable(user, young_person: str) -> Q:
+    """The task is about a young person in one of the teams whose cases `user` may read
+    (archived ones included), as a condition on the task's own joins."""
+    team_ids = policy.team_ids_for(user, "case.read")
+    return Q() if team_ids is None else Q(**{f"{young_person}__team_id__in": team_ids})
 
 
 def _follow_up_row(follow_up) -> TaskRow:
@@ -127,28 +137,28 @@ def tasks_of(user, *, done_since: date | None = None) -> list[TaskRow]:
     Only tasks about young people the user may still read (a task stays with its owner, but
     a case that moved to another team leaves the list) and tasks about no one in particular.
     """
-    readable = case_selectors.young_people_visible_to(user, include_archived=True).values("pk")
     mine = Q(assignee_id=user.pk)
-    if done_since is None:
-        mine &= Q(done_on__isnull=True)
-    else:
+    done = done_since is not None
+    if done:
         mine &= Q(done_on__gte=done_since)
+    else:
+        mine &= Q(done_on__isnull=True)
     rows = (
         [
             _formulation_row(action)
             for action in formulation_actions(
-                mine & Q(formulation__meeting__young_person__in=readable)
+                mine & _readable(user, "formulation__meeting__young_person"), done=done
             )
         ]
         + [
             _supervision_row(action)
             for action in supervision_actions(
-                mine & (Q(young_person__isnull=True) | Q(young_person__in=readable))
+                mine & (Q(young_person__isnull=True) | _readable(user, "young_person")), done=done
             )
         ]
         + [
             _follow_up_row(follow_up)
-            for follow_up in follow_ups(mine & Q(young_person__in=readable))
+            for follow_up in follow_ups(mine & _readable(user, "young_person"), done=done)
         ]
     )
     if done_since is None:
@@ -156,23 +166,24 @@ def tasks_of(user, *, done_since: date | None = None) -> list[TaskRow]:
     return sorted(rows, key=lambda row: (row.done_on, row.task.pk), reverse=True)
 
 
-def overdue_in_teams(team_ids, today: date) -> list[TaskRow]:
-    """Open tasks past their due date about young people of the teams (a manager's view)."""
+def overdue_in_teams(team_ids, today: date, *, limit: int) -> tuple[list[TaskRow], int]:
+    """Open tasks past their due date about young people of the teams (a manager's view):
+    the `limit` most overdue, and how many there are in all. A large team has hundreds, so
+    each kind is counted by the database and only its first `limit` rows are read."""
     overdue = Q(done_on__isnull=True, due_on__lt=today)
-    rows = (
-        [
-            _formulation_row(action)
-            for action in formulation_actions(
+    sources = (
+        (
+            formulation_actions(
                 overdue & Q(formulation__meeting__young_person__team_id__in=team_ids)
-            )
-        ]
-        + [
-            _supervision_row(action)
-            for action in supervision_actions(overdue & Q(session__team_id__in=team_ids))
-        ]
-        + [
-            _follow_up_row(follow_up)
-            for follow_up in follow_ups(overdue & Q(young_person__team_id__in=team_ids))
-        ]
+            ),
+            _formulation_row,
+        ),
+        (supervision_actions(overdue & Q(session__team_id__in=team_ids)), _supervision_row),
+        (follow_ups(overdue & Q(young_person__team_id__in=team_ids)), _follow_up_row),
     )
-    return sorted(rows, key=_sort_key)
+    first, *others = (queryset.order_by().values("pk") for queryset, _row in sources)
+    total = first.union(*others, all=True).count()
+    rows = [
+        row(task) for queryset, row in sources for task in queryset.order_by("due_on", "pk")[:limit]
+    ]
+    return sorted(rows, key=_sort_key)[:limit], total

@@ -216,6 +216,44 @@ def test_home_baseline_counts_the_open_cases_the_page_counts_warnings_over(
     ]
 
 
+def overdue_actions(practitioner, people, days_late=(3, 9)):
+    for person, late in zip(people, days_late * len(people), strict=False):
+        meeting = factories.FormulationMeetingFactory(young_person=person)
+        factories.AgreedActionFactory(
+            formulation=factories.FormulationFactory(meeting=meeting),
+            assignee=practitioner,
+            owner="",
+            due_on=timezone.localdate() - timedelta(days=late),
+        )
+
+
+def test_home_baseline_lists_the_practitioners_tasks_and_counts(practitioner, caseload):
+    overdue_actions(practitioner, caseload)
+    client = client_for(practitioner)
+
+    page = client.get(reverse("home"))
+    baseline = client.get(reverse("bench:home-practitioner"))
+
+    (section,) = page.context["sections"]
+    assert len(baseline.context["tasks"]) == section.data["tasks_total"] == 3
+    assert baseline.context["appointment_counts"]["week"] == 3
+    assert baseline.context["counts"][0]["n"] == len(caseload)
+
+
+def test_home_baseline_counts_the_teams_overdue_tasks_as_the_page(manager, practitioner, caseload):
+    overdue_actions(practitioner, caseload * 3)
+    client = client_for(manager)
+
+    page = client.get(reverse("home"))
+    baseline = client.get(reverse("bench:home-manager"))
+
+    (section,) = page.context["sections"]
+    assert baseline.context["tasks_total"] == section.data["team_tasks_total"] == 9
+    assert [row[1] for row in baseline.context["tasks"]][:5] == [
+        task.due_on for task in section.data["team_tasks"]
+    ]
+
+
 def test_report_request_baseline_lists_the_same_teams_as_the_form(evaluator, team_a, team_b):
     client = client_for(evaluator)
 

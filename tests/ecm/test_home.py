@@ -192,7 +192,7 @@ def test_home_is_access_logged(practitioner, caseload):
 
 #: The first request after signing in (session, user, roles, the access-log row included).
 PRACTITIONER_BUDGET = 14
-MANAGER_BUDGET = 13
+MANAGER_BUDGET = 14  # the team's overdue tasks: one count, then the first few of each kind
 PSYCHOLOGIST_BUDGET = 13
 EVALUATOR_BUDGET = 9
 ADMIN_BUDGET = 10

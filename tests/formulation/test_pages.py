@@ -840,3 +840,83 @@ def test_formulation_models_are_not_in_the_django_admin(administrator, marked):
     ):
         assert client.get(f"/admin/formulation/{model}/").status_code == 404
     assert client.get("/admin/formulation/").status_code == 404
+
+
+# --- Case lists name the overdue action -------------------------------------------------------
+
+
+def overdue_action(young_person, description, due_days_ago, **owner):
+    meeting = factories.FormulationMeetingFactory(
+        young_person=young_person, held_on=timezone.localdate() - timedelta(days=40)
+    )
+    formulation = factories.FormulationFactory(meeting=meeting)
+    return factories.AgreedActionFactory(
+        formulation=formulation,
+        description=description,
+        due_on=timezone.localdate() - timedelta(days=due_days_ago),
+        **owner,
+    )
+
+
+def warnings_cell(body, name):
+    """The text of the warnings cell on the row that names `name`."""
+    row = body.split(name, 1)[1].split("</tr>", 1)[0]
+    return " ".join(row.rsplit("<td", 1)[1].split())
+
+
+def test_caseload_and_team_page_name_the_earliest_overdue_action(
+    practitioner, manager, team_a, young_person
+):
+    overdue_action(young_person, "Ring the school nurse", 3, assignee=practitioner, owner="")
+    overdue_action(young_person, "Book the CAMHS consultation", 10, assignee=practitioner, owner="")
+    earliest = timezone.localdate() - timedelta(days=10)
+    name = young_person.given_name
+
+    for body in (
+        client_for(practitioner).get(reverse("cases:caseload")).content.decode(),
+        client_for(manager)
+        .get(reverse("cases:team-detail", kwargs={"code": team_a.code}))
+        .content.decode(),
+    ):
+        cell = warnings_cell(body, name)
+        assert "Formulation actions overdue" in cell
+        assert (
+            f"Book the CAMHS consultation ({practitioner}, due {earliest:%-d %B %Y}) and 1 more"
+            in cell
+        )
+        assert "Ring the school nurse" not in cell
+
+
+def test_the_named_action_reads_in_welsh(practitioner, team_a, young_person):
+    agency = factories.AgencyFactory(code="school", name="School", name_cy="Ysgol")
+    overdue_action(young_person, "Ffonio'r nyrs", 2, owner="Sam", agency=agency)
+
+    body = (
+        client_for(practitioner)
+        .get(reverse("cases:caseload"), HTTP_ACCEPT_LANGUAGE="cy")
+        .content.decode()
+    )
+
+    cell = warnings_cell(body, young_person.given_name)
+    assert "Ffonio&#x27;r nyrs (Sam (Ysgol), erbyn" in cell
+    assert "due" not in cell
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_naming_overdue_actions_is_one_query_for_the_page(
+    practitioner, manager, team_a, count, django_assert_max_num_queries
+):
+    from tests.cases.test_caseload_pages import CASELOAD_BUDGET, TEAM_DETAIL_BUDGET
+
+    for number in range(count):
+        young_person = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+        overdue_action(young_person, f"Action {number}", 2, assignee=practitioner, owner="")
+
+    as_practitioner, as_manager = client_for(practitioner), client_for(manager)
+
+    with django_assert_max_num_queries(CASELOAD_BUDGET + 1):
+        body = as_practitioner.get(reverse("cases:caseload")).content.decode()
+    with django_assert_max_num_queries(TEAM_DETAIL_BUDGET + 1):
+        as_manager.get(reverse("cases:team-detail", kwargs={"code": team_a.code}))
+
+    assert body.count(f"({practitioner}, due ") == min(count, 25)

@@ -149,3 +149,21 @@ def test_demo_gives_each_home_page_work_for_today(db, settings):
     assert psychologist["meetings"]
     assert psychologist["reviews_total"]
     assert psychologist["open_actions"]
+
+
+def test_demo_gives_the_evaluator_a_report_and_the_administrator_a_lockout(db, settings):
+    from ecm import today
+    from reports.models import RunStatus
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    def data(username):
+        (section,) = today.sections_for(User.objects.get(username=username))
+        return section.data
+
+    (run,) = data("evaluator")["runs"]
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.files.exists()
+    assert data("admin")["locked"].number == 1

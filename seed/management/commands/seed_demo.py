@@ -10,10 +10,12 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.management.base import AccessLoggedCommand
+from accounts.models import User
 from cases.models import NeedCategory, TRMStage
 from cases.reference_data import ensure_defaults
 from seed.demo.formulation import seed_formulation_and_supervision
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
+from seed.demo.service import seed_lockout, seed_report_run
 from seed.demo.young_people import seed_young_people
 from work import reminders
 
@@ -43,13 +45,17 @@ class Command(AccessLoggedCommand):
             ensure_defaults(NeedCategory, TRMStage)
             new_people = seed_young_people()
             meetings, sessions = seed_formulation_and_supervision()
+            seed_lockout()
         # This morning's reminders, as beat would have sent them before the demo opened.
         reminded = sum(reminders.run()["notifications"].values())
+        # The evaluator's first report, run in this process as a worker would have.
+        reported = seed_report_run(User.objects.get(username="evaluator"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(teams)} teams, {len(agencies)} agencies, "
                 f"{accounts} accounts (password: {DEMO_PASSWORD}), "
                 f"{new_people} young people, {meetings} formulation meetings and {sessions} "
-                f"supervision sessions added; {reminded} reminders sent today."
+                f"supervision sessions added; {reminded} reminders sent today"
+                + ("; the evaluator's first report is ready." if reported else ".")
             )
         )
