@@ -892,3 +892,14 @@ def test_case_summary_pdf_query_count_does_not_grow_with_records(
     with django_assert_max_num_queries(SUMMARY_BUDGET):
         response = client.get(url("cases:youngperson-pdf", young_person))
     assert response.content.startswith(b"%PDF")
+
+
+def test_welsh_case_summary_labels_read_as_headings(practitioner, young_person):
+    body = (
+        client_for(practitioner)
+        .get(url("cases:youngperson-summary", young_person), HTTP_ACCEPT_LANGUAGE="cy")
+        .content.decode()
+    )
+    assert "Dyddiad dechrau ECM" in body
+    assert "Dyddiad gorffen ECM" in body
+    assert "dyddiad dechrau ECM" not in body
