@@ -39,7 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -66,6 +66,7 @@ BUDGETS = {
     "cases:youngperson-summary": 22,  # tests/cases/test_young_person_pages.py SUMMARY_BUDGET
     "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
     "work:task-list": 11,  # tests/work/test_tasks.py test_my_tasks_query_count_does_not_grow
+    "work:notification-list": 10,  # tests/work/test_reminders.py NOTIFICATIONS_BUDGET
     "home:practitioner": 14,  # tests/ecm/test_home.py PRACTITIONER_BUDGET
     "home:manager": 14,  # tests/ecm/test_home.py MANAGER_BUDGET
 }
@@ -303,8 +304,10 @@ def choose_subjects(*, team_size: int = TEAM_SIZE) -> Subjects:
     team = Team.objects.get(pk=team_id)
     largest_team = Team.objects.get(pk=min(sizes, key=lambda pk: (-sizes[pk], pk)))
     young_person = _record_subject(team, open_cases, Appointment)
+    practitioner = _user(largest["practitioner"])
+    ensure_notifications(practitioner)
     return Subjects(
-        practitioner=_user(largest["practitioner"]),
+        practitioner=practitioner,
         manager=_manager_of(team),
         team=team,
         young_person=young_person,
@@ -385,6 +388,36 @@ def ensure_evaluator():
     return user
 
 
+#: Notifications the benchmarked practitioner holds: one full page of the notifications page.
+NOTIFICATIONS = 50
+
+
+def ensure_notifications(user):
+    """One page of no-contact reminders for `user`'s caseload (seed_scale sends none). Kept
+    apart from the daily job's by their subjects; made once, whatever the number of runs."""
+    from cases.models import YoungPerson
+    from work.models import Notification, NotificationKind
+
+    caseload = list(YoungPerson.objects.filter(practitioner=user).order_by("pk")[:NOTIFICATIONS])
+    if not caseload:
+        return
+    today = date.today()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                kind=NotificationKind.NO_CONTACT,
+                subject=f"bench-{number}",
+                young_person=caseload[number % len(caseload)],
+                on=today - timedelta(days=14 + number),
+                url=f"/young-people/{caseload[number % len(caseload)].pk}/",
+            )
+            for number in range(NOTIFICATIONS)
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def key_pages(subjects: Subjects) -> list[Page]:
     from django.urls import reverse
 
@@ -425,6 +458,13 @@ def key_pages(subjects: Subjects) -> list[Page]:
             reverse("bench:task-list"),
             subjects.practitioner,
             BUDGETS["work:task-list"],
+        ),
+        Page(
+            "Notifications",
+            reverse("work:notification-list"),
+            reverse("bench:notification-list"),
+            subjects.practitioner,
+            BUDGETS["work:notification-list"],
         ),
         Page(
             "Case summary and chronology",

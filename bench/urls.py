@@ -15,6 +15,7 @@ baseline_patterns = [
     path("young-people/<int:pk>/summary/", views.case_summary, name="youngperson-summary"),
     path("reports/new/", views.report_request, name="run-create"),
     path("tasks/", views.tasks, name="task-list"),
+    path("notifications/", views.notifications, name="notification-list"),
     path("home/practitioner/", views.home_practitioner, name="home-practitioner"),
     path("home/manager/", views.home_manager, name="home-manager"),
 ]

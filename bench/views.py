@@ -37,7 +37,7 @@ from cases.models import (
 from eligibility.models import EligibilityDecision
 from formulation.models import AgreedAction, Formulation
 from supervision.models import SupervisionAction, SupervisionSession
-from work.models import FollowUp
+from work.models import FollowUp, Notification
 
 #: Rows per page, as on the service's lists (cases/views/caseload.py).
 PER_PAGE = 25
@@ -263,6 +263,21 @@ def tasks(request):
     """My open tasks of each kind (as `work:task-list`): one indexed query per kind."""
     rows = _task_rows({"assignee": request.user, "done_on__isnull": True})
     return _render("bench/tasks.html", {"rows": rows})
+
+
+#: Notifications on a page, as `work.views.NOTIFICATIONS_PER_PAGE`.
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def notifications(request):
+    """My newest notifications (as `work:notification-list`): one indexed query, with the young
+    person's name."""
+    rows = Notification.objects.filter(user=request.user).values_list(
+        "kind", "on", "read_at", "young_person__given_name", "young_person__family_name"
+    )[:NOTIFICATIONS_PER_PAGE]
+    return _render("bench/notifications.html", {"rows": rows})
 
 
 @login_required

@@ -17,7 +17,7 @@ from accounts.access_log import record_access, record_list_view
 from cases import tasks
 
 from . import todo
-from .models import FollowUp, Notification, NotificationPreference
+from .models import FollowUp, Notification, NotificationKind, NotificationPreference
 
 NOTIFICATIONS_PER_PAGE = 50
 
@@ -61,6 +61,9 @@ def notification_list(request):
         NOTIFICATIONS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    labels = {value: str(label) for value, label in NotificationKind.choices}
+    for row in rows:
+        row.kind_label = labels[row.kind]
     record_list_view(
         request,
         action="notifications.list",

@@ -19,7 +19,7 @@ from seed.factories import TeamFactory, user_with_role
 from tests.cases import test_caseload_pages, test_young_person_pages
 from tests.conftest import client_for
 from tests.ecm import test_home
-from tests.work import test_tasks
+from tests.work import test_reminders, test_tasks
 
 pytestmark = pytest.mark.urls("bench.urls")
 
@@ -64,6 +64,7 @@ def test_budgets_are_the_ones_the_page_tests_assert():
     assert run.BUDGETS["cases:team-detail"] == test_caseload_pages.TEAM_DETAIL_BUDGET
     assert run.BUDGETS["cases:youngperson-detail"] == test_young_person_pages.DETAIL_BUDGET
     assert run.BUDGETS["work:task-list"] == test_tasks.TASKS_BUDGET
+    assert run.BUDGETS["work:notification-list"] == test_reminders.NOTIFICATIONS_BUDGET
     assert run.BUDGETS["home:practitioner"] == test_home.PRACTITIONER_BUDGET
     assert run.BUDGETS["home:manager"] == test_home.MANAGER_BUDGET
 
@@ -254,6 +255,22 @@ def test_home_baseline_counts_the_teams_overdue_tasks_as_the_page(manager, pract
     ]
 
 
+def test_the_benchmarked_practitioner_gets_one_page_of_notifications_once(practitioner, caseload):
+    run.ensure_notifications(practitioner)
+    run.ensure_notifications(practitioner)
+    client = client_for(practitioner)
+
+    page = client.get(reverse("work:notification-list")).content.decode()
+    baseline = client.get(reverse("bench:notification-list")).content.decode()
+
+    assert practitioner.notifications.count() == run.NOTIFICATIONS
+    person = caseload[0]
+    for body in (page, baseline):
+        assert body.count(f"{person.given_name} {person.family_name}") >= 1
+    assert page.count("ecm-notification--unread") == run.NOTIFICATIONS
+    assert baseline.count("<li>New ") == run.NOTIFICATIONS
+
+
 def test_report_request_baseline_lists_the_same_teams_as_the_form(evaluator, team_a, team_b):
     client = client_for(evaluator)
 
@@ -297,6 +314,7 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
         "Team view, largest team",
         "Young person's record",
         "My tasks",
+        "Notifications",
         "Case summary and chronology",
         "Report request",
         "Home (practitioner)",
