@@ -77,10 +77,9 @@ def follow_ups(condition: Q, *, done: bool = False) -> QuerySet:
     )
 
 
-def _readable(user, young_person: str) -> Q:
-    """The task is about a young person in one of the teams whose cases `user` may read
-    (archived ones included), as a condition on the task's own joins."""
-    team_ids = policy.team_ids_for(user, "case.read")
+def _readable(team_ids: set[int] | None, young_person: str) -> Q:
+    """The task is about a young person in one of the teams (None: any team), as a condition
+    on the task's own joins."""
     return Q() if team_ids is None else Q(**{f"{young_person}__team_id__in": team_ids})
 
 
@@ -138,6 +137,7 @@ def tasks_of(user, *, done_since: date | None = None) -> list[TaskRow]:
     a case that moved to another team leaves the list) and tasks about no one in particular.
     """
     mine = Q(assignee_id=user.pk)
+    readable = policy.team_ids_for(user, "case.read")  # archived cases included
     done = done_since is not None
     if done:
         mine &= Q(done_on__gte=done_since)
@@ -147,18 +147,19 @@ def tasks_of(user, *, done_since: date | None = None) -> list[TaskRow]:
         [
             _formulation_row(action)
             for action in formulation_actions(
-                mine & _readable(user, "formulation__meeting__young_person"), done=done
+                mine & _readable(readable, "formulation__meeting__young_person"), done=done
             )
         ]
         + [
             _supervision_row(action)
             for action in supervision_actions(
-                mine & (Q(young_person__isnull=True) | _readable(user, "young_person")), done=done
+                mine & (Q(young_person__isnull=True) | _readable(readable, "young_person")),
+                done=done,
             )
         ]
         + [
             _follow_up_row(follow_up)
-            for follow_up in follow_ups(mine & _readable(user, "young_person"), done=done)
+            for follow_up in follow_ups(mine & _readable(readable, "young_person"), done=done)
         ]
     )
     if done_since is None:
