@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def _sqlite_functions(sender, connection, **kwargs):
     """Give SQLite the calendar-month arithmetic that PostgreSQL has built in."""
     if connection.vendor == "sqlite":
-        from .measures.base import sqlite_add_months
+        from .scope import sqlite_add_months
 
         connection.connection.create_function(
             "ecm_add_months", 2, sqlite_add_months, deterministic=True

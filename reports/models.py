@@ -209,3 +209,69 @@ class ExchangeImport(models.Model):
     @property
     def problems_hidden(self) -> int:
         return max(0, self.problem_count - len(self.problems))
+
+
+class PersonFacts(models.Model):
+    """One young person's evaluation facts for a report run (reports.facts).
+
+    Not a stored table: `reports.facts.person_facts` makes it as a temporary table on the
+    run's database connection and drops it when the run is done. Flags are 1 or 0; counts
+    are 0 when there is nothing to count; consent columns hold the decision.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    team_code = models.CharField(max_length=32)
+    gender = models.CharField(max_length=20)
+    referral_date = models.DateField()
+    ecm_start_date = models.DateField(null=True)
+    end_reason = models.CharField(max_length=20)
+    parent_consent_required = models.BooleanField()
+    in_cohort = models.IntegerField()
+    in_followup = models.IntegerField()
+    age_at_start = models.IntegerField(null=True)
+    # Eligibility: the latest decision's result, and the latest on or before the start.
+    eligible_latest = models.IntegerField(null=True)
+    eligible_on_start = models.IntegerField(null=True)
+    # Consent: the young person's and the parent or carer's latest decisions.
+    participation = models.CharField(max_length=20, null=True)
+    participation_on_start = models.CharField(max_length=20, null=True)
+    parent_participation_on_start = models.CharField(max_length=20, null=True)
+    evaluation = models.CharField(max_length=20, null=True)
+    parent_evaluation = models.CharField(max_length=20, null=True)
+    # Appointments from the start to the as-of date.
+    appointments = models.IntegerField()
+    attended = models.IntegerField()
+    did_not_attend = models.IntegerField()
+    attended_days_0_90 = models.IntegerField()
+    did_not_attend_days_0_90 = models.IntegerField()
+    attended_days_91_180 = models.IntegerField()
+    did_not_attend_days_91_180 = models.IntegerField()
+    first_rated_at = models.DateTimeField(null=True)
+    last_rated_at = models.DateTimeField(null=True)
+    engagement_first = models.IntegerField(null=True)
+    engagement_last = models.IntegerField(null=True)
+    # Offences, breaches and custody in the before and after windows.
+    offences_12m_before_start = models.IntegerField()
+    offences_before = models.IntegerField()
+    offences_after = models.IntegerField()
+    gravity_before = models.IntegerField()
+    gravity_after = models.IntegerField()
+    highest_gravity_before = models.IntegerField(null=True)
+    highest_gravity_after = models.IntegerField(null=True)
+    breaches_before = models.IntegerField()
+    breaches_after = models.IntegerField()
+    custody_after = models.IntegerField()
+    # The rest of the model.
+    needs = models.IntegerField()
+    formulation_meetings = models.IntegerField()
+    initial_formulation_in_window = models.IntegerField()
+    first_formulation_on = models.DateField(null=True)
+    trm_assessments = models.IntegerField()
+    trm_first_stage = models.IntegerField(null=True)
+    trm_latest_stage = models.IntegerField(null=True)
+    planned_interventions = models.IntegerField()
+    supervision_sessions = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "reports_person_facts"

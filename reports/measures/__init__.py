@@ -5,7 +5,9 @@ how it is published (reports.measures.base.Measure);
 `compute_all(scope)` runs every measure overall and per team.
 """
 
+from ..facts import person_facts
 from . import engagement, fidelity, funnel, meetings, outcomes, profile, supervised, trm  # noqa: F401
+from .aggregations import Run
 from .base import (
     GROUP_LABELS,
     KIND_LABELS,
@@ -31,11 +33,30 @@ __all__ = [
 
 
 def compute_all(scope: Scope, *, progress=None) -> dict[str, Result]:
-    """Every measure for `scope`; `progress(done, total)` is called after each one."""
-    results = {}
-    total = len(REGISTRY)
-    for done, (measure_id, measure) in enumerate(REGISTRY.items(), start=1):
-        results[measure_id] = measure.compute(scope)
-        if progress is not None:
-            progress(done, total)
+    """Every measure for `scope`, from one set of per-young-person facts: one grouped query
+    for every count, rate and mean, then one for each median, breakdown and measure of
+    events. `progress(done, total)` is called as each measure is finished."""
+    with person_facts(scope) as facts:
+        shared = {}
+        for index, measure in enumerate(REGISTRY.values()):
+            for name, aggregate in measure.value.aggregates().items():
+                shared[f"m{index}_{name}"] = aggregate
+        team_rows = {
+            row["team_code"]: row for row in facts.order_by().values("team_code").annotate(**shared)
+        }
+        results = {}
+        total = len(REGISTRY)
+        for index, (measure_id, measure) in enumerate(REGISTRY.items()):
+            prefix = f"m{index}_"
+            own = {
+                code: {
+                    name[len(prefix) :]: value
+                    for name, value in row.items()
+                    if name.startswith(prefix)
+                }
+                for code, row in team_rows.items()
+            }
+            results[measure_id] = measure.value.result(Run(scope, facts, own, results))
+            if progress is not None:
+                progress(index + 1, total)
     return results

@@ -13,63 +13,16 @@ add up with other measures'.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
 from statistics import median
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import DateField, Func, IntegerField, QuerySet, Value
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from cases.models import YoungPerson
+from ..scope import AddMonths, AgeInYears, Scope, sqlite_add_months  # noqa: F401
 
 OVERALL = "__all__"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The parameters of a report run (DESIGN.md section 7)."""
-
-    date_from: date
-    date_to: date
-    team_ids: tuple[int, ...] | None = None  # None: all teams
-    follow_up_months: int = 12
-    as_of: date = field(default_factory=timezone.localdate)
-    fidelity_window_days: int = 56
-
-    @cached_property
-    def team_codes(self) -> list[str]:
-        """Every team in scope, so per-team results list teams with nothing to count too."""
-        from accounts.models import Team
-
-        teams = Team.objects.all()
-        if self.team_ids is not None:
-            teams = teams.filter(pk__in=self.team_ids)
-        return list(teams.order_by("code").values_list("code", flat=True))
-
-    def referrals(self) -> QuerySet:
-        """Young people referred in the period (funnel measures)."""
-        queryset = YoungPerson.objects.filter(
-            archived_at__isnull=True,
-            referral_date__gte=self.date_from,
-            referral_date__lte=self.date_to,
-        )
-        if self.team_ids is not None:
-            queryset = queryset.filter(team_id__in=self.team_ids)
-        return queryset
-
-    def cohort(self) -> QuerySet:
-        """The cohort: those referred in the period with an ECM start date."""
-        return self.referrals().filter(ecm_start_date__isnull=False)
-
-    def followup_cohort(self) -> QuerySet:
-        """Cohort members whose start + follow-up months is on or before the as-of date."""
-        return self.cohort().filter(
-            ecm_start_date__lte=self.as_of - relativedelta(months=self.follow_up_months)
-        )
 
 
 @dataclass(frozen=True)
@@ -116,6 +69,7 @@ def as_recorded(key: str) -> str:
 class Measure:
     """A registered measure and how it is published.
 
+    * `value`: how it is worked out from the per-young-person facts (an Aggregation below).
     * `kind`: one of KINDS. A rate (0–1) is shown as a percentage.
     * `base`: for every value that is not a count, the count measure of the young people it
       describes. Suppression hides the value where that count is small or hidden.
@@ -133,7 +87,7 @@ class Measure:
     label: object  # lazily translated
     definition: object  # lazily translated
     kind: str
-    compute: Callable[[Scope], Result]
+    value: object  # how it is worked out: a reports.measures.aggregations.Aggregation
     base: str | None = None
     category_kind: str | None = None
     category_label: Callable[[str], str] | None = None
@@ -150,42 +104,12 @@ class Measure:
 REGISTRY: dict[str, Measure] = {}
 
 
-def measure(
-    id: str,
-    *,
-    group: str,
-    label,
-    definition,
-    kind: str,
-    base: str | None = None,
-    category_kind: str | None = None,
-    category_label: Callable[[str], str] | None = None,
-    adds_up_to: str | None = None,
-    same_as: str | None = None,
-    mean_of: str | None = None,
-):
-    """Register the decorated function as the implementation of measure `id` (see Measure)."""
-
-    def register(compute):
-        if id in REGISTRY:
-            raise ValueError(f"measure {id} registered twice")
-        REGISTRY[id] = Measure(
-            id,
-            group,
-            label,
-            definition,
-            kind,
-            compute,
-            base=base,
-            category_kind=category_kind,
-            category_label=category_label,
-            adds_up_to=adds_up_to,
-            same_as=same_as,
-            mean_of=mean_of,
-        )
-        return compute
-
-    return register
+def measure(id: str, *, group: str, label, definition, kind: str, value, **published) -> Measure:
+    """Register measure `id` (see Measure for what `published` may say)."""
+    if id in REGISTRY:
+        raise ValueError(f"measure {id} registered twice")
+    REGISTRY[id] = Measure(id, group, label, definition, kind, value, **published)
+    return REGISTRY[id]
 
 
 def in_design_order(measure_ids) -> list[str]:
@@ -202,35 +126,6 @@ def in_design_order(measure_ids) -> list[str]:
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-class AddMonths(Func):
-    """`date + n calendar months` in the database (31 January + 1 month = 28/29 February).
-
-    PostgreSQL's interval arithmetic clamps to the month's last day; SQLite's does not, so
-    on SQLite this calls `ecm_add_months`, registered on each connection (reports.apps).
-    """
-
-    output_field = DateField()
-
-    def __init__(self, expression, months: int, **extra):
-        super().__init__(expression, Value(int(months)), **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="ecm_add_months", **extra_context)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        date_sql, date_params = compiler.compile(self.source_expressions[0])
-        months_sql, months_params = compiler.compile(self.source_expressions[1])
-        sql = f"(({date_sql}) + make_interval(months => {months_sql}))::date"
-        return sql, (*date_params, *months_params)
-
-
-def sqlite_add_months(value, months):
-    """The SQLite side of AddMonths (dates arrive and leave as ISO text)."""
-    if value is None or months is None:
-        return None
-    return (date.fromisoformat(str(value)[:10]) + relativedelta(months=int(months))).isoformat()
 
 
 def rate(numerator, denominator):
@@ -294,26 +189,3 @@ def mean_from_team_rows(scope: Scope, rows: dict[str, dict]) -> Result:
         lambda row: mean(row["total"], row["n"]) if row else None,
         lambda all_rows: mean(summed(all_rows, "total"), summed(all_rows, "n")),
     )
-
-
-class AgeInYears(Func):
-    """Completed years from `born` to `on` (an age on a date), in the database."""
-
-    output_field = IntegerField()
-
-    def __init__(self, born, on, **extra):
-        super().__init__(born, on, **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        born, born_params = compiler.compile(self.source_expressions[0])
-        on, on_params = compiler.compile(self.source_expressions[1])
-        sql = (
-            f"(CAST(strftime('%%Y', {on}) AS INTEGER) - CAST(strftime('%%Y', {born}) AS INTEGER)"
-            f" - (strftime('%%m-%%d', {on}) < strftime('%%m-%%d', {born})))"
-        )
-        return sql, (*on_params, *born_params, *on_params, *born_params)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        born, born_params = compiler.compile(self.source_expressions[0])
-        on, on_params = compiler.compile(self.source_expressions[1])
-        return f"date_part('year', age({on}, {born}))::integer", (*on_params, *born_params)

@@ -1,36 +1,26 @@
-"""Engagement measures: the cohort's appointments on or after their ECM start."""
+"""Engagement measures: the cohort's appointments from their ECM start to the as-of date."""
 
-from datetime import timedelta
-
-from django.db.models import Count, DateField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Appointment, Attendance
-
-from .base import from_team_rows, grouped, mean_from_team_rows, measure, rate, summed
+from ..facts import COHORT
+from .aggregations import CountOf, MeanOf, RateOf
+from .base import measure
 
 GROUP = "engagement"
 
 
-def cohort_appointments(scope):
-    """Appointments of cohort members dated from their start date to the as-of date."""
-    return (
-        Appointment.objects.filter(young_person__in=scope.cohort(), archived_at__isnull=True)
-        .annotate(day=TruncDate("starts_at"))
-        .filter(day__gte=F("young_person__ecm_start_date"), day__lte=scope.as_of)
-    )
+def attendance_rate(attended: str, missed: str) -> RateOf:
+    """Attended over attended plus did-not-attend (cancelled and rearranged left out)."""
+    return RateOf(Sum(attended, filter=COHORT), Sum(F(attended) + F(missed), filter=COHORT))
 
 
-def _by_team(queryset, **aggregates):
-    rows = queryset.order_by().values("young_person__team__code").annotate(**aggregates)
-    return {
-        row["young_person__team__code"]: {**row, "team__code": row["young_person__team__code"]}
-        for row in rows
-    }
+def mean_engagement(rating: str) -> MeanOf:
+    rated = COHORT & Q(**{f"{rating}__isnull": False})
+    return MeanOf(Sum(rating, filter=rated), Count("pk", filter=rated))
 
 
-@measure(
+measure(
     "appointments",
     group=GROUP,
     kind="count",
@@ -39,31 +29,9 @@ def _by_team(queryset, **aggregates):
         "Appointments of cohort members dated on or after their ECM start (up to "
         "the as-of date), whatever their attendance."
     ),
+    value=CountOf(COHORT, total="appointments"),
 )
-def appointments(scope):
-    rows = _by_team(cohort_appointments(scope), n=Count("id"))
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)
-
-
-ATTENDED = Q(attendance=Attendance.ATTENDED)
-DID_NOT_ATTEND = Q(attendance=Attendance.DID_NOT_ATTEND)
-
-
-def _attendance_rate(scope, queryset):
-    rows = _by_team(
-        queryset, attended=Count("id", filter=ATTENDED), missed=Count("id", filter=DID_NOT_ATTEND)
-    )
-    return from_team_rows(
-        scope,
-        rows,
-        lambda row: rate(row["attended"], row["attended"] + row["missed"]) if row else None,
-        lambda all_rows: rate(
-            summed(all_rows, "attended"), summed(all_rows, "attended") + summed(all_rows, "missed")
-        ),
-    )
-
-
-@measure(
+measure(
     "attendance_rate",
     group=GROUP,
     kind="rate",
@@ -73,63 +41,27 @@ def _attendance_rate(scope, queryset):
         "Attended appointments divided by attended plus did-not-attend (cancelled "
         "and rearranged ones are left out)."
     ),
+    value=attendance_rate("attended", "did_not_attend"),
 )
-def attendance_rate(scope):
-    return _attendance_rate(scope, cohort_appointments(scope))
-
-
-def _days_since_start(first, last):
-    start = F("young_person__ecm_start_date")
-    return {
-        "day__gte": ExpressionWrapper(start + timedelta(days=first), output_field=DateField()),
-        "day__lte": ExpressionWrapper(start + timedelta(days=last), output_field=DateField()),
-    }
-
-
-@measure(
+measure(
     "attendance_rate_days_0_90",
     group=GROUP,
     kind="rate",
     base="cohort_size",
     label=_("Attendance rate, days 0–90"),
     definition=_("The attendance rate for appointments 0 to 90 days after the ECM start."),
+    value=attendance_rate("attended_days_0_90", "did_not_attend_days_0_90"),
 )
-def attendance_rate_days_0_90(scope):
-    return _attendance_rate(scope, cohort_appointments(scope).filter(**_days_since_start(0, 90)))
-
-
-@measure(
+measure(
     "attendance_rate_days_91_180",
     group=GROUP,
     kind="rate",
     base="cohort_size",
     label=_("Attendance rate, days 91–180"),
     definition=_("The attendance rate for appointments 91 to 180 days after the ECM start."),
+    value=attendance_rate("attended_days_91_180", "did_not_attend_days_91_180"),
 )
-def attendance_rate_days_91_180(scope):
-    return _attendance_rate(scope, cohort_appointments(scope).filter(**_days_since_start(91, 180)))
-
-
-def _rated_engagement(scope, order):
-    """For a young person (OuterRef): the engagement of their first/last rated appointment."""
-    rated = (
-        Appointment.objects.filter(
-            young_person=OuterRef("pk"), archived_at__isnull=True, engagement__isnull=False
-        )
-        .annotate(day=TruncDate("starts_at"))
-        .filter(day__gte=OuterRef("ecm_start_date"), day__lte=scope.as_of)
-        .order_by(*order)
-    )
-    return Subquery(rated.values("engagement")[:1])
-
-
-def _mean_engagement(scope, order):
-    people = scope.cohort().annotate(engagement=_rated_engagement(scope, order))
-    rows = grouped(people.filter(engagement__isnull=False), total=Sum("engagement"), n=Count("id"))
-    return mean_from_team_rows(scope, rows)
-
-
-@measure(
+measure(
     "mean_engagement_first",
     group=GROUP,
     kind="mean",
@@ -139,12 +71,9 @@ def _mean_engagement(scope, order):
         "Each cohort member's engagement rating (1–5) at their first rated "
         "appointment after the start, averaged."
     ),
+    value=mean_engagement("engagement_first"),
 )
-def mean_engagement_first(scope):
-    return _mean_engagement(scope, ("starts_at", "id"))
-
-
-@measure(
+measure(
     "mean_engagement_last",
     group=GROUP,
     kind="mean",
@@ -154,6 +83,5 @@ def mean_engagement_first(scope):
         "Each cohort member's engagement rating (1–5) at their last rated "
         "appointment after the start (up to the as-of date), averaged."
     ),
+    value=mean_engagement("engagement_last"),
 )
-def mean_engagement_last(scope):
-    return _mean_engagement(scope, ("-starts_at", "-id"))

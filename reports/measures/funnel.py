@@ -1,35 +1,25 @@
 """Funnel measures: everyone referred in the period (DESIGN.md section 7)."""
 
-from django.db.models import Count, Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import ConsentDecision, ConsentParty, ConsentPurpose, EndReason
-from cases.rules import latest_consent
-from eligibility.selectors import latest_final_eligibility
+from cases.models import ConsentDecision, EndReason
 
-from .base import Result, from_team_rows, grouped, measure, median_or_none
+from ..facts import COHORT, REFERRALS
+from .aggregations import CountOf, MedianOf
+from .base import measure
 
 GROUP = "funnel"
 
-
-def _count(scope, condition=None, queryset=None):
-    queryset = queryset if queryset is not None else scope.referrals()
-    rows = grouped(queryset, n=Count("id", filter=condition) if condition else Count("id"))
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)
-
-
-@measure(
+measure(
     "referrals",
     group=GROUP,
     kind="count",
     label=_("Referrals"),
     definition=_("Young people referred to ECM with a referral date in the period."),
+    value=CountOf(REFERRALS),
 )
-def referrals(scope):
-    return _count(scope)
-
-
-@measure(
+measure(
     "eligible",
     group=GROUP,
     kind="count",
@@ -37,13 +27,9 @@ def referrals(scope):
     definition=_(
         "Referrals whose latest eligibility decision is eligible, counting a manager's override."
     ),
+    value=CountOf(Q(eligible_latest=1)),
 )
-def eligible(scope):
-    queryset = scope.referrals().annotate(latest_eligible=latest_final_eligibility())
-    return _count(scope, Q(latest_eligible=True), queryset)
-
-
-@measure(
+measure(
     "consented",
     group=GROUP,
     kind="count",
@@ -52,38 +38,26 @@ def eligible(scope):
         "Referrals where the young person's consent to take part is currently "
         "given (their latest decision)."
     ),
+    value=CountOf(Q(participation=ConsentDecision.GIVEN)),
 )
-def consented(scope):
-    queryset = scope.referrals().annotate(
-        participation=latest_consent(ConsentParty.YOUNG_PERSON, ConsentPurpose.PARTICIPATION)
-    )
-    return _count(scope, Q(participation=ConsentDecision.GIVEN), queryset)
-
-
-@measure(
+measure(
     "started",
     group=GROUP,
     kind="count",
     same_as="cohort_size",
     label=_("Started ECM"),
     definition=_("Referrals with an ECM start date."),
+    value=CountOf(COHORT),
 )
-def started(scope):
-    return _count(scope, Q(ecm_start_date__isnull=False))
-
-
-@measure(
+measure(
     "withdrawn",
     group=GROUP,
     kind="count",
     label=_("Withdrawn"),
     definition=_("Referrals whose ECM ended with the reason 'withdrawn'."),
+    value=CountOf(Q(end_reason=EndReason.WITHDRAWN)),
 )
-def withdrawn(scope):
-    return _count(scope, Q(end_reason=EndReason.WITHDRAWN))
-
-
-@measure(
+measure(
     "median_days_referral_to_start",
     group=GROUP,
     kind="median",
@@ -93,14 +67,8 @@ def withdrawn(scope):
         "The median number of days from referral to ECM start, over those who "
         "started. Empty when nobody started."
     ),
+    value=MedianOf(
+        ExpressionWrapper(F("ecm_start_date") - F("referral_date"), output_field=DurationField()),
+        COHORT,
+    ),
 )
-def median_days_referral_to_start(scope):
-    waits: dict[str, list[int]] = {code: [] for code in scope.team_codes}
-    for code, referred, started_on in scope.cohort().values_list(
-        "team__code", "referral_date", "ecm_start_date"
-    ):
-        waits[code].append((started_on - referred).days)
-    return Result(
-        median_or_none([days for values in waits.values() for days in values]),
-        {code: median_or_none(values) for code, values in waits.items()},
-    )

@@ -2,101 +2,35 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from formulation.models import FormulationMeeting, MeetingAttendance, MeetingStatus
 
-from .base import (
-    Result,
-    as_recorded,
-    from_team_rows,
-    measure,
-    median_or_none,
-    rate,
-    round_half_up,
-)
+from ..facts import COHORT
+from .aggregations import CountOf, Grouped, MedianOf, Run
+from .base import Result, as_recorded, measure, rate, round_half_up
 
 GROUP = "formulation"
 
 
-def held_meetings(scope):
+def _held(run: Run):
     return FormulationMeeting.objects.filter(
-        young_person__in=scope.cohort(), status=MeetingStatus.HELD
-    )
+        young_person_id__in=run.facts.filter(COHORT).values("pk"), status=MeetingStatus.HELD
+    ).order_by()
 
 
-@measure(
-    "formulation_meetings",
-    group=GROUP,
-    kind="count",
-    label=_("Formulation meetings"),
-    definition=_("Formulation meetings (initial and review) held for cohort members."),
-)
-def formulation_meetings(scope):
-    rows = {
-        row["young_person__team__code"]: {**row, "team__code": row["young_person__team__code"]}
-        for row in held_meetings(scope)
-        .order_by()
-        .values("young_person__team__code")
-        .annotate(n=Count("id"))
-    }
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)
-
-
-@measure(
-    "median_days_start_to_first_formulation",
-    group=GROUP,
-    kind="median",
-    base="cohort_size",
-    label=_("Median days from start to the first formulation"),
-    definition=_(
-        "The median number of days from the ECM start to the first formulation "
-        "meeting held, over cohort members who have had one."
-    ),
-)
-def median_days_start_to_first_formulation(scope):
-    people = (
-        scope.cohort()
-        .annotate(
-            first_meeting=Min(
-                "formulation_meetings__held_on",
-                filter=Q(formulation_meetings__status=MeetingStatus.HELD),
-            )
-        )
-        .filter(first_meeting__isnull=False)
-        .values_list("team__code", "ecm_start_date", "first_meeting")
-    )
-    days = defaultdict(list)
-    for code, start, first in people:
-        days[code].append((first - start).days)
-    return Result(
-        median_or_none([value for values in days.values() for value in values]),
-        {code: median_or_none(days.get(code, [])) for code in scope.team_codes},
-    )
-
-
-@measure(
-    "attendance_rate_by_agency",
-    group=GROUP,
-    kind="distribution",
-    base="cohort_size",
-    category_kind="rate",
-    category_label=as_recorded,
-    label=_("Formulation attendance by agency"),
-    definition=_(
-        "For each agency, the share of the held meetings it was invited to that it attended."
-    ),
-)
-def attendance_rate_by_agency(scope):
+def attendance_by_agency(run: Run) -> Result:
+    """For each agency, attended over invited, from one grouped pass over attendance."""
     rows = (
-        MeetingAttendance.objects.filter(meeting__in=held_meetings(scope))
+        MeetingAttendance.objects.filter(meeting__in=_held(run))
         .order_by()
         .values("meeting__young_person__team__code", "agency__code")
         .annotate(invited=Count("id"), attended=Count("id", filter=Q(attended=True)))
     )
-    by_team = {code: {} for code in scope.team_codes}
+    by_team = {code: {} for code in run.scope.team_codes}
     totals = defaultdict(lambda: [0, 0])
     for row in rows:
         code, agency = row["meeting__young_person__team__code"], row["agency__code"]
@@ -109,7 +43,87 @@ def attendance_rate_by_agency(scope):
     return Result(overall, {code: dict(sorted(values.items())) for code, values in by_team.items()})
 
 
-@measure(
+def agencies_by_meeting_number(run: Run) -> Result:
+    """Each held meeting numbered within its young person's (by date, then as recorded),
+    with the agencies that came, summed per team and number in the database."""
+    meetings = (
+        _held(run)
+        .annotate(attending=Count("attendance", filter=Q(attendance__attended=True)))
+        .values(
+            "attending",
+            team_code=F("young_person__team__code"),
+            number=Window(
+                RowNumber(),
+                partition_by=[F("young_person_id")],
+                order_by=[F("held_on").asc(), F("id").asc()],
+            ),
+        )
+    )
+    sql, params = meetings.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT team_code, number, SUM(attending), COUNT(*)"  # noqa: S608 - compiled ORM SQL
+            f" FROM ({sql}) AS meetings GROUP BY team_code, number",
+            params,
+        )
+        rows = cursor.fetchall()
+    sums = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for team_code, number, attending, held in rows:
+        for key in (team_code, None):
+            cell = sums[key][number]
+            cell[0] += attending
+            cell[1] += held
+
+    def means(cells):
+        return {
+            str(number): round_half_up(total / count, 2)
+            for number, (total, count) in sorted(cells.items())
+        }
+
+    return Result(
+        means(sums[None]), {code: means(sums.get(code, {})) for code in run.scope.team_codes}
+    )
+
+
+measure(
+    "formulation_meetings",
+    group=GROUP,
+    kind="count",
+    label=_("Formulation meetings"),
+    definition=_("Formulation meetings (initial and review) held for cohort members."),
+    value=CountOf(COHORT, total="formulation_meetings"),
+)
+measure(
+    "median_days_start_to_first_formulation",
+    group=GROUP,
+    kind="median",
+    base="cohort_size",
+    label=_("Median days from start to the first formulation"),
+    definition=_(
+        "The median number of days from the ECM start to the first formulation "
+        "meeting held, over cohort members who have had one."
+    ),
+    value=MedianOf(
+        ExpressionWrapper(
+            F("first_formulation_on") - F("ecm_start_date"), output_field=DurationField()
+        ),
+        COHORT,
+    ),
+)
+measure(
+    "attendance_rate_by_agency",
+    group=GROUP,
+    kind="distribution",
+    base="cohort_size",
+    category_kind="rate",
+    category_label=as_recorded,
+    label=_("Formulation attendance by agency"),
+    definition=_(
+        "For each agency, the share of the held meetings it was invited to that it attended."
+    ),
+    value=Grouped(attendance_by_agency),
+)
+measure(
     "mean_agencies_attending_by_meeting_number",
     group=GROUP,
     kind="distribution",
@@ -121,41 +135,5 @@ def attendance_rate_by_agency(scope):
         "For the 1st, 2nd, 3rd … meeting held for each cohort member, the mean "
         "number of agencies that attended."
     ),
+    value=Grouped(agencies_by_meeting_number),
 )
-def mean_agencies_attending_by_meeting_number(scope):
-    earlier = FormulationMeeting.objects.filter(
-        young_person=OuterRef("young_person"), status=MeetingStatus.HELD
-    ).filter(
-        Q(held_on__lt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), id__lt=OuterRef("id"))
-    )
-    attending = MeetingAttendance.objects.filter(meeting=OuterRef("pk"), attended=True)
-    meetings = held_meetings(scope).annotate(
-        number=Coalesce(
-            Subquery(
-                earlier.order_by().values("young_person").annotate(n=Count("id")).values("n")[:1]
-            ),
-            Value(0),
-        )
-        + 1,
-        attending=Coalesce(
-            Subquery(
-                attending.order_by().values("meeting").annotate(n=Count("id")).values("n")[:1]
-            ),
-            Value(0),
-        ),
-    )
-    rows = meetings.order_by().values("young_person__team__code", "number", "attending")
-    sums = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for row in rows.annotate(meetings=Count("id")):
-        for key in (row["young_person__team__code"], None):
-            cell = sums[key][row["number"]]
-            cell[0] += row["attending"] * row["meetings"]
-            cell[1] += row["meetings"]
-
-    def means(cells):
-        return {
-            str(number): round_half_up(total / count, 2)
-            for number, (total, count) in sorted(cells.items())
-        }
-
-    return Result(means(sums[None]), {code: means(sums.get(code, {})) for code in scope.team_codes})

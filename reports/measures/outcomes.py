@@ -2,58 +2,34 @@
 
 N is the follow-up months. The *before* window runs from the start date minus N calendar
 months (inclusive) to the day before the start; the *after* window from the start date to
-the start date plus N months, both inclusive. Only cohort members whose start + N months is
-on or before the as-of date are counted, so every member has a complete after window.
+the start date plus N months, both inclusive (reports.facts counts the events in each).
+Only cohort members whose start + N months is on or before the as-of date are counted, so
+every member has a complete after window.
 """
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Breach, CustodyEpisode, Offence
-
-from .base import (
-    AddMonths,
-    from_team_rows,
-    grouped,
-    mean_from_team_rows,
-    measure,
-    rate,
-    summed,
-)
+from ..facts import FOLLOWUP
+from .aggregations import CountOf, MeanOf, RateOf
+from .base import measure
 
 GROUP = "outcomes"
 
 
-def _window(scope, prefix: str, date_field: str, after: bool) -> Q:
-    start = F(f"{prefix}ecm_start_date") if prefix else OuterRef("ecm_start_date")
-    months = scope.follow_up_months
-    if after:
-        return Q(**{f"{date_field}__gte": start, f"{date_field}__lte": AddMonths(start, months)})
-    return Q(**{f"{date_field}__gte": AddMonths(start, -months), f"{date_field}__lt": start})
+def events(fact: str) -> CountOf:
+    return CountOf(FOLLOWUP, total=fact)
 
 
-def _events(scope, model, date_field, after):
-    """The follow-up cohort's offences/breaches in a window, for grouping by team."""
-    return model.objects.filter(
-        _window(scope, "young_person__", date_field, after),
-        young_person__in=scope.followup_cohort(),
-        archived_at__isnull=True,
+def mean_gravity(window: str) -> MeanOf:
+    """All the follow-up cohort's offences in the window, pooled."""
+    return MeanOf(
+        Sum(f"gravity_{window}", filter=FOLLOWUP), Sum(f"offences_{window}", filter=FOLLOWUP)
     )
 
 
-def _count_events(scope, model, date_field, after):
-    rows = {
-        row["young_person__team__code"]: {**row, "team__code": row["young_person__team__code"]}
-        for row in _events(scope, model, date_field, after)
-        .order_by()
-        .values("young_person__team__code")
-        .annotate(n=Count("id"))
-    }
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)
-
-
-@measure(
+measure(
     "followup_cohort",
     group=GROUP,
     kind="count",
@@ -61,13 +37,9 @@ def _count_events(scope, model, date_field, after):
     definition=_(
         "Cohort members whose ECM start plus the follow-up months is on or before the as-of date."
     ),
+    value=CountOf(FOLLOWUP),
 )
-def followup_cohort(scope):
-    rows = grouped(scope.followup_cohort(), n=Count("id"))
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)
-
-
-@measure(
+measure(
     "offences_before",
     group=GROUP,
     kind="count",
@@ -76,12 +48,9 @@ def followup_cohort(scope):
         "Offences committed by the follow-up cohort in the follow-up months "
         "before their ECM start (up to the day before it)."
     ),
+    value=events("offences_before"),
 )
-def offences_before(scope):
-    return _count_events(scope, Offence, "committed_on", after=False)
-
-
-@measure(
+measure(
     "offences_after",
     group=GROUP,
     kind="count",
@@ -90,22 +59,9 @@ def offences_before(scope):
         "Offences committed by the follow-up cohort from their ECM start date to "
         "the end of the follow-up months."
     ),
+    value=events("offences_after"),
 )
-def offences_after(scope):
-    return _count_events(scope, Offence, "committed_on", after=True)
-
-
-def _has(scope, model, date_field, after):
-    return Exists(
-        model.objects.filter(
-            _window(scope, "", date_field, after),
-            young_person=OuterRef("pk"),
-            archived_at__isnull=True,
-        )
-    )
-
-
-@measure(
+measure(
     "reoffending_rate",
     group=GROUP,
     kind="rate",
@@ -114,32 +70,11 @@ def _has(scope, model, date_field, after):
     definition=_(
         "The share of the follow-up cohort with at least one offence in the after window."
     ),
+    value=RateOf(
+        Count("pk", filter=FOLLOWUP & Q(offences_after__gt=0)), Count("pk", filter=FOLLOWUP)
+    ),
 )
-def reoffending_rate(scope):
-    people = scope.followup_cohort().annotate(
-        reoffended=_has(scope, Offence, "committed_on", after=True)
-    )
-    rows = grouped(people, n=Count("id"), reoffended_n=Count("id", filter=Q(reoffended=True)))
-    return from_team_rows(
-        scope,
-        rows,
-        lambda row: rate(row["reoffended_n"], row["n"]) if row else None,
-        lambda all_rows: rate(summed(all_rows, "reoffended_n"), summed(all_rows, "n")),
-    )
-
-
-def _mean_gravity(scope, after):
-    rows = {
-        row["young_person__team__code"]: {**row, "team__code": row["young_person__team__code"]}
-        for row in _events(scope, Offence, "committed_on", after)
-        .order_by()
-        .values("young_person__team__code")
-        .annotate(total=Sum("gravity"), n=Count("id"))
-    }
-    return mean_from_team_rows(scope, rows)
-
-
-@measure(
+measure(
     "mean_gravity_before",
     group=GROUP,
     kind="mean",
@@ -149,12 +84,9 @@ def _mean_gravity(scope, after):
         "The mean gravity score (1–8) of all the follow-up cohort's offences in "
         "the before window, pooled."
     ),
+    value=mean_gravity("before"),
 )
-def mean_gravity_before(scope):
-    return _mean_gravity(scope, after=False)
-
-
-@measure(
+measure(
     "mean_gravity_after",
     group=GROUP,
     kind="mean",
@@ -164,26 +96,9 @@ def mean_gravity_before(scope):
         "The mean gravity score (1–8) of all the follow-up cohort's offences in "
         "the after window, pooled."
     ),
+    value=mean_gravity("after"),
 )
-def mean_gravity_after(scope):
-    return _mean_gravity(scope, after=True)
-
-
-def _highest(scope, after):
-    return Subquery(
-        Offence.objects.filter(
-            _window(scope, "", "committed_on", after),
-            young_person=OuterRef("pk"),
-            archived_at__isnull=True,
-        )
-        .order_by()
-        .values("young_person")
-        .annotate(top=Max("gravity"))
-        .values("top")[:1]
-    )
-
-
-@measure(
+measure(
     "seriousness_increased",
     group=GROUP,
     kind="count",
@@ -193,48 +108,31 @@ def _highest(scope, after):
         "more serious than their most serious one before (none before counts as "
         "0)."
     ),
+    value=CountOf(
+        FOLLOWUP & Q(highest_gravity_after__gt=Coalesce("highest_gravity_before", Value(0)))
+    ),
 )
-def seriousness_increased(scope):
-    people = scope.followup_cohort().annotate(
-        highest_after=_highest(scope, after=True),
-        highest_before=Coalesce(_highest(scope, after=False), Value(0)),
-    )
-    rows = grouped(people, n=Count("id", filter=Q(highest_after__gt=F("highest_before"))))
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)
-
-
-@measure(
+measure(
     "breaches_before",
     group=GROUP,
     kind="count",
     label=_("Breaches before"),
     definition=_("Breaches by the follow-up cohort in the before window."),
+    value=events("breaches_before"),
 )
-def breaches_before(scope):
-    return _count_events(scope, Breach, "breach_date", after=False)
-
-
-@measure(
+measure(
     "breaches_after",
     group=GROUP,
     kind="count",
     label=_("Breaches after"),
     definition=_("Breaches by the follow-up cohort in the after window."),
+    value=events("breaches_after"),
 )
-def breaches_after(scope):
-    return _count_events(scope, Breach, "breach_date", after=True)
-
-
-@measure(
+measure(
     "custody_after",
     group=GROUP,
     kind="count",
     label=_("Custody after"),
     definition=_("Follow-up cohort members with a custody episode starting in the after window."),
+    value=CountOf(FOLLOWUP & Q(custody_after__gt=0)),
 )
-def custody_after(scope):
-    people = scope.followup_cohort().annotate(
-        custody=_has(scope, CustodyEpisode, "start_date", after=True)
-    )
-    rows = grouped(people, n=Count("id", filter=Q(custody=True)))
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)

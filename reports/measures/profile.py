@@ -1,40 +1,53 @@
 """Profile measures: who the cohort are (DESIGN.md section 7)."""
 
-from collections import Counter
-
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Gender, Need, Offence
+from cases.models import Gender, Need
 
-from .base import (
-    AddMonths,
-    AgeInYears,
-    Result,
-    as_recorded,
-    from_team_rows,
-    grouped,
-    mean,
-    measure,
-    summed,
-)
+from ..facts import COHORT
+from .aggregations import BreakdownOf, CountOf, Grouped, MeanOf, Run, TopOf
+from .base import Result, as_recorded, measure
 
 GROUP = "profile"
 
 
-@measure(
+def gender_label(key: str) -> str:
+    """A recorded gender as the report shows it: its label in the reader's language."""
+    return str(dict(Gender.choices).get(key, key))
+
+
+def need_counts(run: Run) -> Result:
+    """{need code: young people with it} per team, from one grouped pass over needs."""
+    rows = (
+        Need.objects.filter(
+            young_person_id__in=run.facts.filter(COHORT).values("pk"), archived_at__isnull=True
+        )
+        .order_by()
+        .values("young_person__team__code", "category__code")
+        .annotate(people=Count("young_person", distinct=True))
+    )
+    by_team = {code: {} for code in run.scope.team_codes}
+    overall = {}
+    for row in rows:
+        code, need = row["young_person__team__code"], row["category__code"]
+        by_team[code][need] = row["people"]
+        overall[need] = overall.get(need, 0) + row["people"]
+    return Result(
+        dict(sorted(overall.items())),
+        {code: dict(sorted(values.items())) for code, values in by_team.items()},
+    )
+
+
+measure(
     "cohort_size",
     group=GROUP,
     kind="count",
     label=_("Cohort size"),
     definition=_("Young people referred in the period who started ECM."),
+    value=CountOf(COHORT),
 )
-def cohort_size(scope):
-    rows = grouped(scope.cohort(), n=Count("id"))
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)
-
-
-@measure(
+measure(
     "mean_age_at_start",
     group=GROUP,
     kind="mean",
@@ -44,42 +57,9 @@ def cohort_size(scope):
         "The mean of the cohort's ages in completed years on their ECM start "
         "date, to 1 decimal place."
     ),
+    value=MeanOf(Sum("age_at_start", filter=COHORT), Count("pk", filter=COHORT), places=1),
 )
-def mean_age_at_start(scope):
-    rows = grouped(
-        scope.cohort(),
-        total=Sum(AgeInYears(F("date_of_birth"), F("ecm_start_date"))),
-        n=Count("id"),
-    )
-    return from_team_rows(
-        scope,
-        rows,
-        lambda row: mean(row["total"], row["n"], 1) if row else None,
-        lambda all_rows: mean(summed(all_rows, "total"), summed(all_rows, "n"), 1),
-    )
-
-
-def gender_label(key: str) -> str:
-    """A recorded gender as the report shows it: its label in the reader's language."""
-    return str(dict(Gender.choices).get(key, key))
-
-
-def _distribution(scope, queryset, key):
-    """{team: {value: count}} and overall from one grouped query."""
-    by_team = {code: {} for code in scope.team_codes}
-    overall = Counter()
-    for row in queryset.order_by().values("team__code", key).annotate(n=Count("id")):
-        if row[key] is None:
-            continue
-        by_team[row["team__code"]][str(row[key])] = row["n"]
-        overall[str(row[key])] += row["n"]
-    return Result(
-        dict(sorted(overall.items())),
-        {code: dict(sorted(values.items())) for code, values in by_team.items()},
-    )
-
-
-@measure(
+measure(
     "gender",
     group=GROUP,
     kind="distribution",
@@ -88,22 +68,9 @@ def _distribution(scope, queryset, key):
     adds_up_to="cohort_size",
     label=_("Gender"),
     definition=_("The number of cohort members of each recorded gender."),
+    value=BreakdownOf("gender", COHORT),
 )
-def gender(scope):
-    return _distribution(scope, scope.cohort(), "gender")
-
-
-def _need_pairs(scope):
-    """Distinct (team, young person, need code) for the cohort's recorded needs."""
-    return (
-        Need.objects.filter(young_person__in=scope.cohort(), archived_at__isnull=True)
-        .order_by()
-        .values("young_person__team__code", "category__code")
-        .annotate(people=Count("young_person", distinct=True))
-    )
-
-
-@measure(
+measure(
     "need_counts",
     group=GROUP,
     kind="distribution",
@@ -111,20 +78,9 @@ def _need_pairs(scope):
     category_label=as_recorded,
     label=_("Needs"),
     definition=_("For each need category, the number of cohort members with it recorded."),
+    value=Grouped(need_counts),
 )
-def need_counts(scope):
-    by_team = {code: {} for code in scope.team_codes}
-    overall = Counter()
-    for row in _need_pairs(scope):
-        by_team[row["young_person__team__code"]][row["category__code"]] = row["people"]
-        overall[row["category__code"]] += row["people"]
-    return Result(
-        dict(sorted(overall.items())),
-        {code: dict(sorted(values.items())) for code, values in by_team.items()},
-    )
-
-
-@measure(
+measure(
     "mean_needs_per_person",
     group=GROUP,
     kind="mean",
@@ -135,45 +91,18 @@ def need_counts(scope):
         "The mean number of different need categories recorded per cohort "
         "member, to 2 decimal places."
     ),
+    value=MeanOf(Sum("needs", filter=COHORT), Count("pk", filter=COHORT)),
 )
-def mean_needs_per_person(scope):
-    rows = grouped(scope.cohort(), n=Count("id"))
-    # Sum of distinct (person, category) pairs per team, over the team's cohort size.
-    pairs = Counter()
-    for row in _need_pairs(scope):
-        pairs[row["young_person__team__code"]] += row["people"]
-    return from_team_rows(
-        scope,
-        rows,
-        lambda row: mean(pairs[row["team__code"]], row["n"]) if row else None,
-        lambda all_rows: mean(
-            sum(pairs[row["team__code"]] for row in all_rows), summed(all_rows, "n")
-        ),
-    )
-
-
-@measure(
+measure(
     "top_needs",
     group=GROUP,
     kind="list",
     base="cohort_size",
     label=_("Most common needs"),
     definition=_("The three most common need categories in the cohort (ties broken by code)."),
+    value=TopOf("need_counts"),
 )
-def top_needs(scope):
-    counts = need_counts(scope)
-
-    def top(values):
-        return [
-            code for code, _n in sorted(values.items(), key=lambda item: (-item[1], item[0]))[:3]
-        ]
-
-    return Result(
-        top(counts.overall), {code: top(values) for code, values in counts.by_team.items()}
-    )
-
-
-@measure(
+measure(
     "mean_offences_12m_before_start",
     group=GROUP,
     kind="mean",
@@ -183,25 +112,5 @@ def top_needs(scope):
         "Offences committed from 12 months before the ECM start date up to the "
         "day before it, per cohort member, to 2 decimal places."
     ),
+    value=MeanOf(Sum("offences_12m_before_start", filter=COHORT), Count("pk", filter=COHORT)),
 )
-def mean_offences_12m_before_start(scope):
-    people = grouped(scope.cohort(), n=Count("id"))
-    offences = (
-        Offence.objects.filter(young_person__in=scope.cohort(), archived_at__isnull=True)
-        .filter(
-            committed_on__gte=AddMonths(F("young_person__ecm_start_date"), -12),
-            committed_on__lt=F("young_person__ecm_start_date"),
-        )
-        .order_by()
-        .values("young_person__team__code")
-        .annotate(n=Count("id"))
-    )
-    totals = {row["young_person__team__code"]: row["n"] for row in offences}
-    return from_team_rows(
-        scope,
-        people,
-        lambda row: mean(totals.get(row["team__code"], 0), row["n"]) if row else None,
-        lambda all_rows: mean(
-            sum(totals.get(row["team__code"], 0) for row in all_rows), summed(all_rows, "n")
-        ),
-    )

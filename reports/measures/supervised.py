@@ -1,16 +1,35 @@
 """Supervision measures: clinical supervision that reached the cohort's cases."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import SupervisionSession
 
-from .base import Result, from_team_rows, grouped, measure
+from ..facts import COHORT
+from .aggregations import CountOf, Grouped, Run
+from .base import Result, measure
 
 GROUP = "supervision"
 
 
-@measure(
+def sessions(run: Run) -> Result:
+    """Sessions that discussed a cohort member: per team, and once each overall (a session
+    may discuss young people of several teams)."""
+    discussed = SupervisionSession.objects.filter(
+        cases__in=run.facts.filter(COHORT).values("pk")
+    ).order_by()
+    per_team = dict(
+        discussed.values("cases__team__code")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("cases__team__code", "n")
+    )
+    return Result(
+        discussed.values("id").distinct().count(),
+        {code: per_team.get(code, 0) for code in run.scope.team_codes},
+    )
+
+
+measure(
     "supervision_sessions",
     group=GROUP,
     kind="count",
@@ -18,28 +37,13 @@ GROUP = "supervision"
     definition=_(
         "Clinical supervision sessions in which at least one cohort member was discussed."
     ),
+    value=Grouped(sessions),
 )
-def supervision_sessions(scope):
-    sessions = SupervisionSession.objects.filter(cases__in=scope.cohort())
-    rows = {
-        row["cases__team__code"]: {**row, "team__code": row["cases__team__code"]}
-        for row in sessions.order_by()
-        .values("cases__team__code")
-        .annotate(n=Count("id", distinct=True))
-    }
-    by_team = from_team_rows(scope, rows, lambda row: row["n"] if row else 0).by_team
-    return Result(sessions.order_by().values("id").distinct().count(), by_team)
-
-
-@measure(
+measure(
     "cases_discussed_in_supervision",
     group=GROUP,
     kind="count",
     label=_("Cases discussed in supervision"),
     definition=_("Cohort members discussed in clinical supervision at least once."),
+    value=CountOf(COHORT & Q(supervision_sessions__gt=0)),
 )
-def cases_discussed_in_supervision(scope):
-    rows = grouped(
-        scope.cohort().filter(supervision_sessions__isnull=False), n=Count("id", distinct=True)
-    )
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)

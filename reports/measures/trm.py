@@ -1,58 +1,16 @@
 """TRM measures: where the cohort started on the Trauma Recovery Model and where they are."""
 
-from collections import Counter
-
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import TRMAssessment
-
-from .base import Result, from_team_rows, grouped, measure
+from ..facts import COHORT
+from .aggregations import BreakdownOf, CountOf
+from .base import measure
 
 GROUP = "trm"
-
-
-def _stage(order):
-    return Subquery(
-        TRMAssessment.objects.filter(young_person=OuterRef("pk"), archived_at__isnull=True)
-        .order_by(*order)
-        .values("stage__number")[:1]
-    )
-
-
-def with_stages(queryset):
-    return queryset.annotate(
-        first_stage=_stage(("assessed_on", "id")),
-        latest_stage=_stage(("-assessed_on", "-id")),
-        assessments=Subquery(
-            TRMAssessment.objects.filter(young_person=OuterRef("pk"), archived_at__isnull=True)
-            .order_by()
-            .values("young_person")
-            .annotate(n=Count("id"))
-            .values("n")[:1]
-        ),
-    )
-
-
-def _distribution(scope, key):
-    by_team = {code: {} for code in scope.team_codes}
-    overall = Counter()
-    rows = (
-        with_stages(scope.cohort())
-        .filter(**{f"{key}__isnull": False})
-        .order_by()
-        .values("team__code", key)
-        .annotate(n=Count("id"))
-    )
-    for row in rows:
-        by_team[row["team__code"]][str(row[key])] = row["n"]
-        overall[str(row[key])] += row["n"]
-    return Result(_by_stage(overall), {code: _by_stage(values) for code, values in by_team.items()})
-
-
-def _by_stage(values):
-    return dict(sorted(values.items(), key=lambda item: int(item[0])))
+#: Cohort members assessed at least twice: those who can have moved.
+REASSESSED = COHORT & Q(trm_assessments__gte=2)
 
 
 def stage_label(key: str) -> str:
@@ -60,7 +18,7 @@ def stage_label(key: str) -> str:
     return gettext("Stage %(number)s") % {"number": key} if key.isdigit() else key
 
 
-@measure(
+measure(
     "trm_first_stage",
     group=GROUP,
     kind="distribution",
@@ -72,12 +30,9 @@ def stage_label(key: str) -> str:
         "For each TRM stage, the number of cohort members whose first "
         "assessment placed them there (members with at least one assessment)."
     ),
+    value=BreakdownOf("trm_first_stage", COHORT, order=int),
 )
-def trm_first_stage(scope):
-    return _distribution(scope, "first_stage")
-
-
-@measure(
+measure(
     "trm_latest_stage",
     group=GROUP,
     kind="distribution",
@@ -89,18 +44,9 @@ def trm_first_stage(scope):
         "For each TRM stage, the number of cohort members whose latest "
         "assessment places them there."
     ),
+    value=BreakdownOf("trm_latest_stage", COHORT, order=int),
 )
-def trm_latest_stage(scope):
-    return _distribution(scope, "latest_stage")
-
-
-def _movement(scope, condition):
-    people = with_stages(scope.cohort()).filter(assessments__gte=2)
-    rows = grouped(people, n=Count("id", filter=condition))
-    return from_team_rows(scope, rows, lambda row: row["n"] if row else 0)
-
-
-@measure(
+measure(
     "trm_moved_up",
     group=GROUP,
     kind="count",
@@ -108,12 +54,9 @@ def _movement(scope, condition):
     definition=_(
         "Cohort members with two or more assessments whose latest stage is higher than their first."
     ),
+    value=CountOf(REASSESSED & Q(trm_latest_stage__gt=F("trm_first_stage"))),
 )
-def trm_moved_up(scope):
-    return _movement(scope, Q(latest_stage__gt=F("first_stage")))
-
-
-@measure(
+measure(
     "trm_same",
     group=GROUP,
     kind="count",
@@ -121,12 +64,9 @@ def trm_moved_up(scope):
     definition=_(
         "Cohort members with two or more assessments whose latest stage equals their first."
     ),
+    value=CountOf(REASSESSED & Q(trm_latest_stage=F("trm_first_stage"))),
 )
-def trm_same(scope):
-    return _movement(scope, Q(latest_stage=F("first_stage")))
-
-
-@measure(
+measure(
     "trm_moved_down",
     group=GROUP,
     kind="count",
@@ -134,6 +74,5 @@ def trm_same(scope):
     definition=_(
         "Cohort members with two or more assessments whose latest stage is lower than their first."
     ),
+    value=CountOf(REASSESSED & Q(trm_latest_stage__lt=F("trm_first_stage"))),
 )
-def trm_moved_down(scope):
-    return _movement(scope, Q(latest_stage__lt=F("first_stage")))

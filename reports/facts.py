@@ -1,0 +1,513 @@
+"""Per-young-person evaluation facts: what every measure and the case-level dataset are
+worked out from (DESIGN.md section 7).
+
+A run reads each input table once, in one grouped *pass* per table: the table's rows for
+the young people referred in the run's scope, reduced with conditional aggregates to a few
+facts per young person (appointments attended in days 0–90, the first TRM stage, the
+consent in place on the start date …). The passes are joined on the young person into a
+temporary table read through the unmanaged model `PersonFacts`; it lives on the run's
+database connection for as long as `person_facts(scope)` is open. Every measure is an
+aggregate over it (reports.measures), and the dataset is a projection of it
+(reports.dataset), so "attended in days 0–90" has one definition.
+
+Why the facts are worked out per run rather than kept up to date as records change is in
+docs/benchmarks.md: most of them are relative to the run's as-of date, follow-up months or
+fidelity window.
+
+A pass is an ORM queryset of the table's rows, one per record, with a `person` column and
+integer flags computed by the database (so dates, time zones and calendar months work the
+same on PostgreSQL and SQLite), plus per-person aggregates written over those columns.
+Facts that need "the latest decision" or "the first assessment" rank the rows with a window
+function in the same pass.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber, TruncDate
+
+from cases.models import (
+    Appointment,
+    Attendance,
+    Breach,
+    Consent,
+    ConsentDecision,
+    ConsentParty,
+    ConsentPurpose,
+    CustodyEpisode,
+    Need,
+    Offence,
+    TRMAssessment,
+)
+from cases.rules import consent_given_filter
+from eligibility.models import EligibilityDecision
+from formulation.models import FormulationMeeting, InterventionItem, MeetingKind, MeetingStatus
+from supervision.models import SupervisionSession
+
+from .models import PersonFacts
+from .scope import AddMonths, AgeInYears, Scope
+
+TABLE = PersonFacts._meta.db_table
+
+
+def flag(condition: Q) -> Case:
+    """1 where `condition` holds for the row, else 0."""
+    return Case(When(condition, then=Value(1)), default=Value(0))
+
+
+def rank(partition: list, order: list) -> Window:
+    """1 for the first row of each partition in `order`, 2 for the next …"""
+    return Window(RowNumber(), partition_by=partition, order_by=order)
+
+
+def _on_or_before_start(date_field: str) -> ExpressionWrapper:
+    start = F("young_person__ecm_start_date")
+    return ExpressionWrapper(Q(**{f"{date_field}__lte": start}), output_field=BooleanField())
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One grouped read of an input table.
+
+    `rows(scope)`: a queryset of the table's records for the young people referred in the
+    scope, as `.values()` with a `person` column. `counts` and `values`: fact → SQL
+    aggregate over those columns and the young person's (`people`, from people_rows), per
+    person; a count is 0, a value NULL, for a young person with no rows. `where`: which
+    rows count at all.
+    """
+
+    name: str
+    rows: Callable[[Scope], QuerySet]
+    counts: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    where: str = ""
+
+    def facts(self) -> list[str]:
+        return [*self.counts, *self.values]
+
+
+def people_rows(scope: Scope) -> QuerySet:
+    return (
+        scope.referrals()
+        .order_by()
+        .values(
+            "id",
+            "gender",
+            "referral_date",
+            "ecm_start_date",
+            "end_reason",
+            "parent_consent_required",
+            team_code=F("team__code"),
+            in_cohort=flag(Q(ecm_start_date__isnull=False)),
+            in_followup=flag(Q(ecm_start_date__lte=scope.followup_cutoff)),
+            age_at_start=AgeInYears(F("date_of_birth"), F("ecm_start_date")),
+        )
+    )
+
+
+def _scoped(model, scope: Scope, *, person: str = "young_person") -> QuerySet:
+    return model.objects.filter(scope.referral_filter(f"{person}__")).order_by()
+
+
+def eligibility_rows(scope: Scope) -> QuerySet:
+    """Eligibility decisions, with the result that counts (a manager's override, if any)."""
+    order = [F("decided_on").desc(), F("id").desc()]
+    person = F("young_person_id")
+    return _scoped(EligibilityDecision, scope).values(
+        person=person,
+        final=Case(
+            When(eligibility_override__eligible=True, then=Value(1)),
+            When(eligibility_override__eligible=False, then=Value(0)),
+            When(eligible=True, then=Value(1)),
+            default=Value(0),
+        ),
+        by_start=flag(Q(decided_on__lte=F("young_person__ecm_start_date"))),
+        latest_rank=rank([person], order),
+        start_rank=rank([person, _on_or_before_start("decided_on")], order),
+    )
+
+
+def consent_rows(scope: Scope) -> QuerySet:
+    order = [F("decided_on").desc(), F("id").desc()]
+    each = [F("young_person_id"), F("party"), F("purpose")]
+    decisions = {
+        f"{who}_{purpose}": flag(Q(party=party, purpose=purpose))
+        for who, party in (
+            ("own", ConsentParty.YOUNG_PERSON),
+            ("parent", ConsentParty.PARENT_CARER),
+        )
+        for purpose in (ConsentPurpose.PARTICIPATION, ConsentPurpose.EVALUATION)
+    }
+    return (
+        _scoped(Consent, scope)
+        .filter(archived_at__isnull=True)
+        .values(
+            "decision",
+            person=F("young_person_id"),
+            by_start=flag(Q(decided_on__lte=F("young_person__ecm_start_date"))),
+            latest_rank=rank(each, order),
+            start_rank=rank([*each, _on_or_before_start("decided_on")], order),
+            **decisions,
+        )
+    )
+
+
+def _count(where: str) -> str:
+    return f"COUNT(*) FILTER (WHERE {where})"
+
+
+def _latest(column: str, *, where: str, rank: str = "latest_rank") -> str:
+    return f"MAX(CASE WHEN {rank} = 1 AND {where} = 1 THEN {column} END)"
+
+
+class LocalDate(Func):
+    """The calendar day of a moment in the service's time zone.
+
+    On PostgreSQL, the day in the session's time zone, which `person_facts` sets to the
+    service's for its transaction: the same day as TruncDate gives, at a fraction of the
+    cost over millions of appointments (it looks the zone up once, not once a row).
+    """
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(TruncDate(*self.source_expressions))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        moment, params = compiler.compile(self.source_expressions[0])
+        return f"({moment})::date", params
+
+
+class DaysSince(Func):
+    """Whole days from the date `since` to the date `day`."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        day, day_params = compiler.compile(self.source_expressions[0])
+        since, since_params = compiler.compile(self.source_expressions[1])
+        sql = f"CAST(julianday({day}) - julianday({since}) AS INTEGER)"
+        return sql, (*day_params, *since_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        day, day_params = compiler.compile(self.source_expressions[0])
+        since, since_params = compiler.compile(self.source_expressions[1])
+        return f"(({day})::date - ({since})::date)", (*day_params, *since_params)
+
+
+def appointment_rows(scope: Scope) -> QuerySet:
+    """Appointments dated from the young person's ECM start to the as-of date, with the day
+    of each counted from the start."""
+    start = F("young_person__ecm_start_date")
+    return (
+        _scoped(Appointment, scope)
+        .filter(archived_at__isnull=True)
+        .annotate(day=DaysSince(LocalDate("starts_at"), start))
+        .filter(day__gte=0, day__lte=DaysSince(Value(scope.as_of), start))
+        .values(
+            "day",
+            "starts_at",
+            person=F("young_person_id"),
+            attended=flag(Q(attendance=Attendance.ATTENDED)),
+            missed=flag(Q(attendance=Attendance.DID_NOT_ATTEND)),
+            rated=flag(Q(engagement__isnull=False)),
+        )
+    )
+
+
+def _rated_at(order: str):
+    """The engagement rating of the appointment rated at the fact `first_rated_at` (or
+    `last_rated_at`); of two at the same moment, the first (or last) recorded."""
+    return Subquery(
+        Appointment.objects.filter(
+            young_person_id=OuterRef("pk"),
+            starts_at=OuterRef(f"{order}_rated_at"),
+            engagement__isnull=False,
+            archived_at__isnull=True,
+        )
+        .order_by("id" if order == "first" else "-id")
+        .values("engagement")[:1]
+    )
+
+
+def _engagement(facts: QuerySet) -> None:
+    """Completes the appointments pass: the rating at the first and last rated appointment,
+    looked up by young person and moment on the appointments' index rather than by
+    sorting every appointment."""
+    facts.filter(first_rated_at__isnull=False).update(
+        engagement_first=_rated_at("first"), engagement_last=_rated_at("last")
+    )
+
+
+def _window(months: int, *, after: bool) -> Q:
+    """The before window (`months` calendar months up to the day before the start) or the
+    after window (the start to `months` months after it, inclusive), on `dated`."""
+    start = F("young_person__ecm_start_date")
+    if after:
+        return Q(dated__gte=start, dated__lte=AddMonths(start, months))
+    return Q(dated__gte=AddMonths(start, -months), dated__lt=start)
+
+
+def _dated_rows(model, date_field: str, *columns: str):
+    """Records dated in a window around the start: `before_12m`, `before` and `after` flags."""
+
+    def rows(scope: Scope) -> QuerySet:
+        months = scope.follow_up_months
+        return (
+            _scoped(model, scope)
+            .filter(archived_at__isnull=True)
+            .annotate(dated=F(date_field))
+            .values(
+                *columns,
+                person=F("young_person_id"),
+                before_12m=flag(_window(12, after=False)),
+                before=flag(_window(months, after=False)),
+                after=flag(_window(months, after=True)),
+            )
+        )
+
+    return rows
+
+
+def need_rows(scope: Scope) -> QuerySet:
+    return (
+        _scoped(Need, scope)
+        .filter(archived_at__isnull=True)
+        .values("category_id", person=F("young_person_id"))
+    )
+
+
+def meeting_rows(scope: Scope) -> QuerySet:
+    """Formulation meetings held."""
+    in_window = Q(
+        kind=MeetingKind.INITIAL,
+        held_on__gte=F("young_person__ecm_start_date"),
+        held_on__lte=ExpressionWrapper(
+            F("young_person__ecm_start_date") + timedelta(days=scope.fidelity_window_days),
+            output_field=DateField(),
+        ),
+    )
+    return (
+        _scoped(FormulationMeeting, scope)
+        .filter(status=MeetingStatus.HELD)
+        .values("held_on", person=F("young_person_id"), initial_in_window=flag(in_window))
+    )
+
+
+def trm_rows(scope: Scope) -> QuerySet:
+    person = F("young_person_id")
+    return (
+        _scoped(TRMAssessment, scope)
+        .filter(archived_at__isnull=True)
+        .values(
+            person=person,
+            stage_number=F("stage__number"),
+            first_rank=rank([person], [F("assessed_on").asc(), F("id").asc()]),
+            last_rank=rank([person], [F("assessed_on").desc(), F("id").desc()]),
+        )
+    )
+
+
+def plan_rows(scope: Scope) -> QuerySet:
+    return _scoped(InterventionItem, scope).values(person=F("young_person_id"))
+
+
+def supervision_rows(scope: Scope) -> QuerySet:
+    discussed = SupervisionSession.cases.through
+    return _scoped(discussed, scope, person="youngperson").values(person=F("youngperson_id"))
+
+
+PASSES = (
+    Pass(
+        "eligibility",
+        eligibility_rows,
+        values={
+            "eligible_latest": "MAX(CASE WHEN latest_rank = 1 THEN final END)",
+            "eligible_on_start": _latest("final", where="by_start", rank="start_rank"),
+        },
+    ),
+    Pass(
+        "consent",
+        consent_rows,
+        values={
+            "participation": _latest("decision", where="own_participation"),
+            "participation_on_start": "MAX(CASE WHEN start_rank = 1 AND by_start = 1"
+            " AND own_participation = 1 THEN decision END)",
+            "parent_participation_on_start": "MAX(CASE WHEN start_rank = 1 AND by_start = 1"
+            " AND parent_participation = 1 THEN decision END)",
+            "evaluation": _latest("decision", where="own_evaluation"),
+            "parent_evaluation": _latest("decision", where="parent_evaluation"),
+        },
+    ),
+    Pass(
+        "appointments",
+        appointment_rows,
+        counts={
+            "appointments": "COUNT(*)",
+            "attended": _count("attended = 1"),
+            "did_not_attend": _count("missed = 1"),
+            "attended_days_0_90": _count("attended = 1 AND day <= 90"),
+            "did_not_attend_days_0_90": _count("missed = 1 AND day <= 90"),
+            "attended_days_91_180": _count("attended = 1 AND day BETWEEN 91 AND 180"),
+            "did_not_attend_days_91_180": _count("missed = 1 AND day BETWEEN 91 AND 180"),
+        },
+        values={
+            "first_rated_at": "MIN(starts_at) FILTER (WHERE rated = 1)",
+            "last_rated_at": "MAX(starts_at) FILTER (WHERE rated = 1)",
+            # Filled in by _engagement once the table is made.
+            "engagement_first": "CAST(NULL AS INTEGER)",
+            "engagement_last": "CAST(NULL AS INTEGER)",
+        },
+    ),
+    Pass(
+        "offences",
+        _dated_rows(Offence, "committed_on", "gravity"),
+        counts={
+            "offences_12m_before_start": _count("before_12m = 1"),
+            "offences_before": _count("before = 1"),
+            "offences_after": _count("after = 1"),
+            "gravity_before": "SUM(gravity) FILTER (WHERE before = 1)",
+            "gravity_after": "SUM(gravity) FILTER (WHERE after = 1)",
+        },
+        values={
+            "highest_gravity_before": "MAX(gravity) FILTER (WHERE before = 1)",
+            "highest_gravity_after": "MAX(gravity) FILTER (WHERE after = 1)",
+        },
+    ),
+    Pass(
+        "breaches",
+        _dated_rows(Breach, "breach_date"),
+        counts={"breaches_before": _count("before = 1"), "breaches_after": _count("after = 1")},
+    ),
+    Pass(
+        "custody",
+        _dated_rows(CustodyEpisode, "start_date"),
+        counts={"custody_after": _count("after = 1")},
+    ),
+    Pass("needs", need_rows, counts={"needs": "COUNT(DISTINCT category_id)"}),
+    Pass(
+        "meetings",
+        meeting_rows,
+        counts={
+            "formulation_meetings": "COUNT(*)",
+            "initial_formulation_in_window": "MAX(initial_in_window)",
+        },
+        values={"first_formulation_on": "MIN(held_on)"},
+    ),
+    Pass(
+        "trm",
+        trm_rows,
+        counts={"trm_assessments": "COUNT(*)"},
+        values={
+            "trm_first_stage": "MAX(CASE WHEN first_rank = 1 THEN stage_number END)",
+            "trm_latest_stage": "MAX(CASE WHEN last_rank = 1 THEN stage_number END)",
+        },
+    ),
+    Pass("plan", plan_rows, counts={"planned_interventions": "COUNT(*)"}),
+    Pass("supervision", supervision_rows, counts={"supervision_sessions": "COUNT(*)"}),
+)
+
+
+def _temporary_table() -> str:
+    schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    return f"{schema}.{connection.ops.quote_name(TABLE)}"
+
+
+def facts_query(scope: Scope) -> tuple[str, list]:
+    """The SELECT that makes one row of facts per young person referred in the scope."""
+    quote = connection.ops.quote_name
+    sql, params = people_rows(scope).query.sql_with_params()
+    selected = ["people.*"]
+    joins = []
+    params = list(params)
+    for each in PASSES:
+        rows_sql, rows_params = each.rows(scope).query.sql_with_params()
+        aggregates = ", ".join(
+            f"{sql} AS {quote(name)}" for name, sql in {**each.counts, **each.values}.items()
+        )
+        alias = quote(f"{each.name}_facts")
+        joins.append(
+            f"LEFT JOIN (SELECT person, {aggregates} FROM ({rows_sql}) AS pass_rows"  # noqa: S608
+            f" GROUP BY person) AS {alias} ON {alias}.person = people.id"
+        )
+        params.extend(rows_params)
+        selected += [f"COALESCE({alias}.{quote(name)}, 0) AS {quote(name)}" for name in each.counts]
+        selected += [f"{alias}.{quote(name)} AS {quote(name)}" for name in each.values]
+    # Only the ORM's compiled SQL and the fact names above go into the text; every value
+    # is a parameter.
+    select = f"SELECT {', '.join(selected)} FROM ({sql}) AS people {' '.join(joins)}"  # noqa: S608
+    return select, params
+
+
+@contextmanager
+def person_facts(scope: Scope) -> Iterator[QuerySet]:
+    """The facts of every young person referred in `scope`, as a PersonFacts queryset that
+    can be read while the context is open (in one transaction, so that every measure sees
+    the same records)."""
+    quote = connection.ops.quote_name
+    select, params = facts_query(scope)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The session's time zone is the service's, for LocalDate; and compiling
+            # this one-off query's hundreds of expressions would take longer than running
+            # them (docs/benchmarks.md).
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(f"DROP TABLE IF EXISTS {_temporary_table()}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {quote(TABLE)} AS {select}", params)
+        if connection.vendor == "postgresql":
+            # Temporary tables are never analysed automatically; without statistics the
+            # planner guesses badly when the measures join records to the facts.
+            cursor.execute(f"ANALYZE {quote(TABLE)} (id, team_code, in_cohort, in_followup)")
+        facts = PersonFacts.objects.all()
+        _engagement(facts)
+        try:
+            yield facts
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {_temporary_table()}")
+
+
+# --- Conditions on the facts, shared by the measures and the dataset ---------------------------
+
+REFERRALS = Q()
+COHORT = Q(in_cohort=1)
+FOLLOWUP = Q(in_followup=1)
+
+GIVEN = ConsentDecision.GIVEN
+#: DESIGN.md section 7, fidelity: consent to take part in place on the start date.
+CONSENT_ON_START = consent_given_filter("participation_on_start", "parent_participation_on_start")
+#: DESIGN.md section 7, the case-level dataset: evaluation consent currently given.
+EVALUATION_CONSENT = consent_given_filter("evaluation", "parent_evaluation")
+
+#: The fidelity elements (DESIGN.md section 7, "Fidelity"), each a condition on the facts.
+FIDELITY_ELEMENTS = {
+    "fidelity_consent": CONSENT_ON_START,
+    "fidelity_eligibility": Q(eligible_on_start=1),
+    "fidelity_formulation_in_window": Q(initial_formulation_in_window=1),
+    "fidelity_trm_assessed": Q(trm_assessments__gt=0),
+    "fidelity_plan": Q(planned_interventions__gt=0),
+    "fidelity_supervised": Q(supervision_sessions__gt=0),
+}
+FIDELITY_ALL = Q()
+for _condition in FIDELITY_ELEMENTS.values():
+    FIDELITY_ALL &= _condition
