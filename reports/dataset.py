@@ -116,9 +116,10 @@ COUNTS = (
 def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
     """(data dictionary, rows) for the cohort members with evaluation consent given (by the
     parent/carer too where theirs is required)."""
-    need_codes = list(NeedCategory.objects.order_by("code").values_list("code", flat=True))
+    categories = dict(NeedCategory.objects.order_by("code").values_list("id", "code"))
+    need_codes = list(categories.values())
     fidelity = {**FIDELITY_ELEMENTS, "fidelity_all": FIDELITY_ALL}
-    with person_facts(scope) as facts:
+    with person_facts(scope, engagement=False) as facts:
         included = facts.filter(COHORT & EVALUATION_CONSENT)
         people = list(
             included.annotate(
@@ -145,22 +146,23 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
             )
         )
         needs: dict[int, set[str]] = {}
-        for person_id, code in (
-            Need.objects.filter(young_person_id__in=included.values("pk"), archived_at__isnull=True)
-            .values_list("young_person_id", "category__code")
-            .distinct()
-        ):
-            needs.setdefault(person_id, set()).add(code)
+        for person_id, category_id in Need.objects.filter(
+            young_person_id__in=included.values("pk"), archived_at__isnull=True
+        ).values_list("young_person_id", "category_id"):
+            needs.setdefault(person_id, set()).add(categories[category_id])
+    need_columns = [(f"need_{code}", code) for code in need_codes]
+    no_needs = frozenset()
     rows = []
     for row in people:
         followup = bool(row["in_followup"])
+        recorded = needs.get(row["pk"], no_needs)
         rows.append(
             {
                 "pseudonym": pseudonym(row["pk"]),
                 "team_code": row["team_code"],
                 "gender": row["gender"],
                 "age_band": age_band(row["age_at_start"]),
-                **{f"need_{code}": int(code in needs.get(row["pk"], ())) for code in need_codes},
+                **{column: int(code in recorded) for column, code in need_columns},
                 "offences_12m_before_start": row["offences_12m_before_start"],
                 "in_followup_cohort": int(followup),
                 # Outcome windows are only complete for the follow-up cohort.

@@ -29,8 +29,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     Case,
+    Count,
     DateField,
     ExpressionWrapper,
     F,
@@ -40,6 +40,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
     Window,
@@ -80,9 +81,15 @@ def rank(partition: list, order: list) -> Window:
     return Window(RowNumber(), partition_by=partition, order_by=order)
 
 
-def _on_or_before_start(date_field: str) -> ExpressionWrapper:
-    start = F("young_person__ecm_start_date")
-    return ExpressionWrapper(Q(**{f"{date_field}__lte": start}), output_field=BooleanField())
+NEWEST_FIRST = [F("decided_on").desc(), F("id").desc()]
+
+
+def latest_by_start(partition: list) -> Window:
+    """1 for the latest decision made on or before the start, newest first: a running count
+    of such decisions in the same order as the latest-first rank (the decisions made after
+    the start all come before them), so both share one sort."""
+    on_or_before = flag(Q(decided_on__lte=F("young_person__ecm_start_date")))
+    return Window(Sum(on_or_before), partition_by=partition, order_by=NEWEST_FIRST)
 
 
 @dataclass(frozen=True)
@@ -131,7 +138,6 @@ def _scoped(model, scope: Scope, *, person: str = "young_person") -> QuerySet:
 
 def eligibility_rows(scope: Scope) -> QuerySet:
     """Eligibility decisions, with the result that counts (a manager's override, if any)."""
-    order = [F("decided_on").desc(), F("id").desc()]
     person = F("young_person_id")
     return _scoped(EligibilityDecision, scope).values(
         person=person,
@@ -142,13 +148,12 @@ def eligibility_rows(scope: Scope) -> QuerySet:
             default=Value(0),
         ),
         by_start=flag(Q(decided_on__lte=F("young_person__ecm_start_date"))),
-        latest_rank=rank([person], order),
-        start_rank=rank([person, _on_or_before_start("decided_on")], order),
+        latest_rank=rank([person], NEWEST_FIRST),
+        start_rank=latest_by_start([person]),
     )
 
 
 def consent_rows(scope: Scope) -> QuerySet:
-    order = [F("decided_on").desc(), F("id").desc()]
     each = [F("young_person_id"), F("party"), F("purpose")]
     decisions = {
         f"{who}_{purpose}": flag(Q(party=party, purpose=purpose))
@@ -165,8 +170,8 @@ def consent_rows(scope: Scope) -> QuerySet:
             "decision",
             person=F("young_person_id"),
             by_start=flag(Q(decided_on__lte=F("young_person__ecm_start_date"))),
-            latest_rank=rank(each, order),
-            start_rank=rank([*each, _on_or_before_start("decided_on")], order),
+            latest_rank=rank(each, NEWEST_FIRST),
+            start_rank=latest_by_start(each),
             **decisions,
         )
     )
@@ -323,7 +328,7 @@ def trm_rows(scope: Scope) -> QuerySet:
             person=person,
             stage_number=F("stage__number"),
             first_rank=rank([person], [F("assessed_on").asc(), F("id").asc()]),
-            last_rank=rank([person], [F("assessed_on").desc(), F("id").desc()]),
+            assessments=Window(Count("id"), partition_by=[person]),
         )
     )
 
@@ -420,7 +425,7 @@ PASSES = (
         counts={"trm_assessments": "COUNT(*)"},
         values={
             "trm_first_stage": "MAX(CASE WHEN first_rank = 1 THEN stage_number END)",
-            "trm_latest_stage": "MAX(CASE WHEN last_rank = 1 THEN stage_number END)",
+            "trm_latest_stage": "MAX(CASE WHEN first_rank = assessments THEN stage_number END)",
         },
     ),
     Pass("plan", plan_rows, counts={"planned_interventions": "COUNT(*)"}),
@@ -460,10 +465,11 @@ def facts_query(scope: Scope) -> tuple[str, list]:
 
 
 @contextmanager
-def person_facts(scope: Scope) -> Iterator[QuerySet]:
+def person_facts(scope: Scope, *, engagement: bool = True) -> Iterator[QuerySet]:
     """The facts of every young person referred in `scope`, as a PersonFacts queryset that
     can be read while the context is open (in one transaction, so that every measure sees
-    the same records)."""
+    the same records). `engagement=False` leaves out the ratings at the first and last rated
+    appointment (NULL), which the dataset does not publish."""
     quote = connection.ops.quote_name
     select, params = facts_query(scope)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -480,7 +486,8 @@ def person_facts(scope: Scope) -> Iterator[QuerySet]:
             # planner guesses badly when the measures join records to the facts.
             cursor.execute(f"ANALYZE {quote(TABLE)} (id, team_code, in_cohort, in_followup)")
         facts = PersonFacts.objects.all()
-        _engagement(facts)
+        if engagement:
+            _engagement(facts)
         try:
             yield facts
         finally:

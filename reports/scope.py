@@ -56,9 +56,14 @@ class Scope:
         """The latest ECM start whose follow-up months have all passed by the as-of date."""
         return self.as_of - relativedelta(months=self.follow_up_months)
 
+    def cohort_filter(self, prefix: str = "") -> Q:
+        """The cohort (those referred in the period with an ECM start date), as a filter on
+        a model that reaches them through `prefix`."""
+        return self.referral_filter(prefix) & Q(**{f"{prefix}ecm_start_date__isnull": False})
+
     def cohort(self) -> QuerySet:
         """The cohort: those referred in the period with an ECM start date."""
-        return self.referrals().filter(ecm_start_date__isnull=False)
+        return YoungPerson.objects.filter(self.cohort_filter())
 
     def followup_cohort(self) -> QuerySet:
         """Cohort members whose start + follow-up months is on or before the as-of date."""

@@ -18,14 +18,16 @@ GROUP = "formulation"
 
 def _held(run: Run):
     return FormulationMeeting.objects.filter(
-        young_person_id__in=run.facts.filter(COHORT).values("pk"), status=MeetingStatus.HELD
+        run.scope.cohort_filter("young_person__"), status=MeetingStatus.HELD
     ).order_by()
 
 
 def attendance_by_agency(run: Run) -> Result:
     """For each agency, attended over invited, from one grouped pass over attendance."""
     rows = (
-        MeetingAttendance.objects.filter(meeting__in=_held(run))
+        MeetingAttendance.objects.filter(
+            run.scope.cohort_filter("meeting__young_person__"), meeting__status=MeetingStatus.HELD
+        )
         .order_by()
         .values("meeting__young_person__team__code", "agency__code")
         .annotate(invited=Count("id"), attended=Count("id", filter=Q(attended=True)))

@@ -20,9 +20,7 @@ def gender_label(key: str) -> str:
 def need_counts(run: Run) -> Result:
     """{need code: young people with it} per team, from one grouped pass over needs."""
     rows = (
-        Need.objects.filter(
-            young_person_id__in=run.facts.filter(COHORT).values("pk"), archived_at__isnull=True
-        )
+        Need.objects.filter(run.scope.cohort_filter("young_person__"), archived_at__isnull=True)
         .order_by()
         .values("young_person__team__code", "category__code")
         .annotate(people=Count("young_person", distinct=True))

@@ -14,17 +14,18 @@ GROUP = "supervision"
 
 def sessions(run: Run) -> Result:
     """Sessions that discussed a cohort member: per team, and once each overall (a session
-    may discuss young people of several teams)."""
-    discussed = SupervisionSession.objects.filter(
-        cases__in=run.facts.filter(COHORT).values("pk")
+    may discuss young people of several teams), from the sessions' list of cases."""
+    discussed = SupervisionSession.cases.through.objects.filter(
+        run.scope.cohort_filter("youngperson__")
     ).order_by()
+    distinct = Count("supervisionsession_id", distinct=True)
     per_team = dict(
-        discussed.values("cases__team__code")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("cases__team__code", "n")
+        discussed.values("youngperson__team__code")
+        .annotate(n=distinct)
+        .values_list("youngperson__team__code", "n")
     )
     return Result(
-        discussed.values("id").distinct().count(),
+        discussed.aggregate(n=distinct)["n"],
         {code: per_team.get(code, 0) for code in run.scope.team_codes},
     )
 
