@@ -13,10 +13,10 @@ with `bench.settings` and DEBUG off, it measures and prints as a table (also wri
    plain template); the ratios page/baseline; and the queries each page issues at scale
    against the budget its tests assert with 1 and 50 rows.
 2. **The evaluation report** over every team and every referral: wall time of
-   `compute_all` and of the pseudonymised dataset (`dataset_rows`), each against the
-   *floor* — reading every input table of the report once, one grouped pass per table, in
-   the same run — and against its own SQL (the very statements it ran, captured and
-   executed again with a raw cursor).
+   `compute_all` with its JSON document, and of the pseudonymised dataset (`dataset_rows`),
+   each against the *floor* — reading every input table of the report once, one grouped
+   pass per table, in the same run — and against its own SQL (the very statements it ran,
+   captured and executed again with a raw cursor).
 3. **Import throughput**: one team's records exported in the exchange format, imported into
    a fresh database (created, migrated and dropped here), rows per second.
 4. **Worker memory**: peak resident memory of `manage.py run_report` (the report task) in a
@@ -32,6 +32,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -533,6 +534,9 @@ def captured_run(function: Callable[[], object]) -> tuple[float, list[str], obje
     return seconds, [query["sql"] for query in captured.captured_queries], value
 
 
+SERVER_SIDE_CURSOR = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(OUT)? HOLD FOR ')
+
+
 def replay(statements: list[str]) -> float:
     """Seconds to execute exactly these statements again and fetch every row (raw cursor)."""
     from django.db import connection
@@ -540,7 +544,8 @@ def replay(statements: list[str]) -> float:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         for sql in statements:
-            cursor.execute(sql)
+            # A server-side cursor's rows (QuerySet.iterator) are read as a plain query.
+            cursor.execute(SERVER_SIDE_CURSOR.sub("", sql))
             if cursor.description is not None:
                 cursor.fetchall()
     return time.perf_counter() - started
@@ -631,15 +636,20 @@ def measure_floor(*, runs: int, say=print) -> FloorFigure:
 
 
 def measure_report(scope, *, runs: int, say=print) -> list[SqlComparison]:
+    from reports import exports
     from reports.dataset import dataset_rows
     from reports.measures import REGISTRY, compute_all
 
-    say(f"  compute_all ({len(REGISTRY)} measures), best of {runs}, and its SQL replayed")
+    def report_as_json():
+        results = compute_all(scope)
+        return results, exports.json_bytes(exports.evaluation_document({}, results))
+
+    say(f"  compute_all ({len(REGISTRY)} measures) as JSON, best of {runs}, and its SQL replayed")
     report = compare_with_sql(
-        f"compute_all ({len(REGISTRY)} measures)",
-        lambda: compute_all(scope),
+        f"compute_all ({len(REGISTRY)} measures) as JSON",
+        report_as_json,
         runs=runs,
-        detail=lambda results: f"{results['referrals'].overall} referrals",
+        detail=lambda value: f"{value[0]['referrals'].overall} referrals",
     )
     say(f"  dataset_rows, best of {runs}, and its SQL replayed")
     dataset = compare_with_sql(

@@ -119,9 +119,17 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
     categories = dict(NeedCategory.objects.order_by("code").values_list("id", "code"))
     need_codes = list(categories.values())
     fidelity = {**FIDELITY_ELEMENTS, "fidelity_all": FIDELITY_ALL}
+    need_columns = [(f"need_{code}", code) for code in need_codes]
+    no_needs = frozenset()
+    rows = []
     with person_facts(scope, engagement=False) as facts:
         included = facts.filter(COHORT & EVALUATION_CONSENT)
-        people = list(
+        needs: dict[int, set[str]] = {}
+        for person_id, category_id in Need.objects.filter(
+            young_person_id__in=included.values("pk"), archived_at__isnull=True
+        ).values_list("young_person_id", "category_id"):
+            needs.setdefault(person_id, set()).add(categories[category_id])
+        people = (
             included.annotate(
                 **{
                     f"{name}_flag": ExpressionWrapper(condition, output_field=BooleanField())
@@ -145,41 +153,34 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                 *[f"{name}_flag" for name in fidelity],
             )
         )
-        needs: dict[int, set[str]] = {}
-        for person_id, category_id in Need.objects.filter(
-            young_person_id__in=included.values("pk"), archived_at__isnull=True
-        ).values_list("young_person_id", "category_id"):
-            needs.setdefault(person_id, set()).add(categories[category_id])
-    need_columns = [(f"need_{code}", code) for code in need_codes]
-    no_needs = frozenset()
-    rows = []
-    for row in people:
-        followup = bool(row["in_followup"])
-        recorded = needs.get(row["pk"], no_needs)
-        rows.append(
-            {
-                "pseudonym": pseudonym(row["pk"]),
-                "team_code": row["team_code"],
-                "gender": row["gender"],
-                "age_band": age_band(row["age_at_start"]),
-                **{column: int(code in recorded) for column, code in need_columns},
-                "offences_12m_before_start": row["offences_12m_before_start"],
-                "in_followup_cohort": int(followup),
-                # Outcome windows are only complete for the follow-up cohort.
-                "offences_before": row["offences_before"],
-                "offences_after": row["offences_after"] if followup else "",
-                "breaches_before": row["breaches_before"],
-                "breaches_after": row["breaches_after"] if followup else "",
-                "custody_after": int(row["custody_after"] > 0) if followup else "",
-                "appointments": row["appointments"],
-                "attended": row["attended"],
-                "did_not_attend": row["did_not_attend"],
-                "formulation_meetings": row["formulation_meetings"],
-                "supervision_sessions": row["supervision_sessions"],
-                "trm_first_stage": row["trm_first_stage"] or "",
-                "trm_latest_stage": row["trm_latest_stage"] or "",
-                **{name: int(bool(row[f"{name}_flag"])) for name in fidelity},
-                "end_reason": row["end_reason"] or "",
-            }
-        )
+        # Streamed, so that only the finished rows are held at once.
+        for row in people.iterator(chunk_size=2000):
+            followup = bool(row["in_followup"])
+            recorded = needs.get(row["pk"], no_needs)
+            rows.append(
+                {
+                    "pseudonym": pseudonym(row["pk"]),
+                    "team_code": row["team_code"],
+                    "gender": row["gender"],
+                    "age_band": age_band(row["age_at_start"]),
+                    **{column: int(code in recorded) for column, code in need_columns},
+                    "offences_12m_before_start": row["offences_12m_before_start"],
+                    "in_followup_cohort": int(followup),
+                    # Outcome windows are only complete for the follow-up cohort.
+                    "offences_before": row["offences_before"],
+                    "offences_after": row["offences_after"] if followup else "",
+                    "breaches_before": row["breaches_before"],
+                    "breaches_after": row["breaches_after"] if followup else "",
+                    "custody_after": int(row["custody_after"] > 0) if followup else "",
+                    "appointments": row["appointments"],
+                    "attended": row["attended"],
+                    "did_not_attend": row["did_not_attend"],
+                    "formulation_meetings": row["formulation_meetings"],
+                    "supervision_sessions": row["supervision_sessions"],
+                    "trm_first_stage": row["trm_first_stage"] or "",
+                    "trm_latest_stage": row["trm_latest_stage"] or "",
+                    **{name: int(bool(row[f"{name}_flag"])) for name in fidelity},
+                    "end_reason": row["end_reason"] or "",
+                }
+            )
     return columns(need_codes), rows

@@ -302,6 +302,7 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
     results.pages = run.measure_pages(
         run.key_pages(subjects), warmups=1, repeats=3, say=lambda text: None
     )
+    results.floor = run.measure_floor(runs=1, say=lambda text: None)
     results.report = run.measure_report(run.whole_scope(), runs=1, say=lambda text: None)
     results.suppression = run.measure_suppression(
         run.whole_scope(), results.report[0].seconds, say=lambda text: None
@@ -327,6 +328,13 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
     assert results.report[0].statements > 0
     assert results.report[0].sql_seconds > 0
     assert "| compute_all (" in table
+    assert results.floor.tables == 13
+    # The floor reads every row of every input table.
+    assert results.floor.rows == sum(model.objects.count() for model, _ in run.input_tables())
+    assert results.floor.rows > 0
+    assert "The floor: reading every input table once (13 tables" in table
+    assert "compute_all (47 measures) as JSON: within 5× reading its input tables once" in table
+    assert "dataset_rows (case-level dataset): within 3× reading its input tables once" in table
     assert results.suppression.counts > 0
     assert "## Small-number suppression of that report" in table
     assert "## Targets" in table
