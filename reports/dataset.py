@@ -113,6 +113,28 @@ COUNTS = (
 )
 
 
+#: The facts the dataset reads (beyond who each young person is): its columns, whether
+#: evaluation consent is given, and the fidelity elements.
+FACTS = frozenset(
+    {
+        *COUNTS,
+        "offences_after",
+        "breaches_after",
+        "custody_after",
+        "trm_first_stage",
+        "trm_latest_stage",
+        "evaluation",
+        "parent_evaluation",
+        "participation_on_start",
+        "parent_participation_on_start",
+        "eligible_on_start",
+        "initial_formulation_in_window",
+        "trm_assessments",
+        "planned_interventions",
+    }
+)
+
+
 def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
     """(data dictionary, rows) for the cohort members with evaluation consent given (by the
     parent/carer too where theirs is required)."""
@@ -122,7 +144,7 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
     need_columns = [(f"need_{code}", code) for code in need_codes]
     no_needs = frozenset()
     rows = []
-    with person_facts(scope, engagement=False) as facts:
+    with person_facts(scope, wanted=FACTS) as facts:
         included = facts.filter(COHORT & EVALUATION_CONSENT)
         needs: dict[int, set[str]] = {}
         for person_id, category_id in Need.objects.filter(

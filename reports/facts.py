@@ -21,7 +21,7 @@ Facts that need "the latest decision" or "the first assessment" rank the rows wi
 function in the same pass.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -438,26 +438,39 @@ def _temporary_table() -> str:
     return f"{schema}.{connection.ops.quote_name(TABLE)}"
 
 
-def facts_query(scope: Scope) -> tuple[str, list]:
-    """The SELECT that makes one row of facts per young person referred in the scope."""
+def facts_query(scope: Scope, wanted: Collection[str] | None = None) -> tuple[str, list]:
+    """The SELECT that makes one row of facts per young person referred in the scope: the
+    `wanted` facts (every one by default; the others are NULL, and a pass none of whose
+    facts is wanted is left out)."""
     quote = connection.ops.quote_name
     sql, params = people_rows(scope).query.sql_with_params()
     selected = ["people.*"]
     joins = []
     params = list(params)
     for each in PASSES:
+        facts = {
+            name: sql
+            for name, sql in {**each.counts, **each.values}.items()
+            if wanted is None or name in wanted
+        }
+        selected += [f"NULL AS {quote(name)}" for name in each.facts() if name not in facts]
+        if not facts:
+            continue
         rows_sql, rows_params = each.rows(scope).query.sql_with_params()
-        aggregates = ", ".join(
-            f"{sql} AS {quote(name)}" for name, sql in {**each.counts, **each.values}.items()
-        )
+        aggregates = ", ".join(f"{sql} AS {quote(name)}" for name, sql in facts.items())
         alias = quote(f"{each.name}_facts")
         joins.append(
             f"LEFT JOIN (SELECT person, {aggregates} FROM ({rows_sql}) AS pass_rows"  # noqa: S608
             f" GROUP BY person) AS {alias} ON {alias}.person = people.id"
         )
         params.extend(rows_params)
-        selected += [f"COALESCE({alias}.{quote(name)}, 0) AS {quote(name)}" for name in each.counts]
-        selected += [f"{alias}.{quote(name)} AS {quote(name)}" for name in each.values]
+        for name in facts:
+            column = f"{alias}.{quote(name)}"
+            selected.append(
+                f"COALESCE({column}, 0) AS {quote(name)}"
+                if name in each.counts
+                else f"{column} AS {quote(name)}"
+            )
     # Only the ORM's compiled SQL and the fact names above go into the text; every value
     # is a parameter.
     select = f"SELECT {', '.join(selected)} FROM ({sql}) AS people {' '.join(joins)}"  # noqa: S608
@@ -465,13 +478,13 @@ def facts_query(scope: Scope) -> tuple[str, list]:
 
 
 @contextmanager
-def person_facts(scope: Scope, *, engagement: bool = True) -> Iterator[QuerySet]:
+def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iterator[QuerySet]:
     """The facts of every young person referred in `scope`, as a PersonFacts queryset that
     can be read while the context is open (in one transaction, so that every measure sees
-    the same records). `engagement=False` leaves out the ratings at the first and last rated
-    appointment (NULL), which the dataset does not publish."""
+    the same records). `wanted`: the facts to work out (every one by default); the others
+    are NULL."""
     quote = connection.ops.quote_name
-    select, params = facts_query(scope)
+    select, params = facts_query(scope, wanted)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The session's time zone is the service's, for LocalDate; and compiling
@@ -486,7 +499,7 @@ def person_facts(scope: Scope, *, engagement: bool = True) -> Iterator[QuerySet]
             # planner guesses badly when the measures join records to the facts.
             cursor.execute(f"ANALYZE {quote(TABLE)} (id, team_code, in_cohort, in_followup)")
         facts = PersonFacts.objects.all()
-        if engagement:
+        if wanted is None or {"engagement_first", "engagement_last"} & set(wanted):
             _engagement(facts)
         try:
             yield facts
