@@ -21,13 +21,14 @@ Facts that need "the latest decision" or "the first assessment" rank the rows wi
 function in the same pass.
 """
 
+import contextlib
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -478,6 +479,40 @@ def facts_query(scope: Scope, wanted: Collection[str] | None = None) -> tuple[st
 
 
 @contextmanager
+def _then(cursor, sql: str, params=None) -> Iterator[None]:
+    """Runs `sql` after the block, also when the block fails; if the failure broke the
+    transaction, the rollback undoes what `sql` would (so its own error is not raised over
+    the first)."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(DatabaseError):
+            cursor.execute(sql, params)
+        raise
+    cursor.execute(sql, params)
+
+
+@contextmanager
+def _run_settings(cursor) -> Iterator[None]:
+    """On PostgreSQL, while the facts are made and read: the session's time zone is the
+    service's, for LocalDate; and no JIT compilation, which for this one-off query's
+    hundreds of expressions takes longer than running them (docs/benchmarks.md). Both are
+    put back afterwards, also inside a caller's longer transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    cursor.execute("SELECT current_setting('TimeZone'), current_setting('jit')")
+    zone, jit = cursor.fetchone()
+    cursor.execute(
+        "SELECT set_config('TimeZone', %s, true), set_config('jit', 'off', true)",
+        [settings.TIME_ZONE],
+    )
+    restore = "SELECT set_config('TimeZone', %s, true), set_config('jit', %s, true)"
+    with _then(cursor, restore, [zone, jit]):
+        yield
+
+
+@contextmanager
 def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iterator[QuerySet]:
     """The facts of every young person referred in `scope`, as a PersonFacts queryset that
     can be read while the context is open (in one transaction, so that every measure sees
@@ -485,13 +520,7 @@ def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iter
     are NULL."""
     quote = connection.ops.quote_name
     select, params = facts_query(scope, wanted)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The session's time zone is the service's, for LocalDate; and compiling
-            # this one-off query's hundreds of expressions would take longer than running
-            # them (docs/benchmarks.md).
-            cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
-            cursor.execute("SET LOCAL jit = off")
+    with transaction.atomic(), connection.cursor() as cursor, _run_settings(cursor):
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary_table()}")
         cursor.execute(f"CREATE TEMPORARY TABLE {quote(TABLE)} AS {select}", params)
         if connection.vendor == "postgresql":
@@ -501,10 +530,8 @@ def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iter
         facts = PersonFacts.objects.all()
         if wanted is None or {"engagement_first", "engagement_last"} & set(wanted):
             _engagement(facts)
-        try:
+        with _then(cursor, f"DROP TABLE IF EXISTS {_temporary_table()}"):
             yield facts
-        finally:
-            cursor.execute(f"DROP TABLE IF EXISTS {_temporary_table()}")
 
 
 # --- Conditions on the facts, shared by the measures and the dataset ---------------------------

@@ -1,8 +1,9 @@
 """The evaluation measures (DESIGN.md section 7): importing this package registers them all.
 
-`REGISTRY` maps each measure id to its label, plain-language definition, implementation and
-how it is published (reports.measures.base.Measure);
-`compute_all(scope)` runs every measure overall and per team.
+`REGISTRY` maps each measure id to its label, plain-language definition, aggregation of the
+per-young-person facts and how it is published (reports.measures.base.Measure);
+`compute_all(scope)` works out the facts once and every measure from them, overall and per
+team.
 """
 
 from ..facts import person_facts

@@ -1,9 +1,9 @@
 """The measure registry and what measures share (DESIGN.md section 7).
 
 A measure has an id, a label, a plain-language definition (shown in the measure catalogue)
-and one implementation. Every implementation runs as database aggregates — never a Python
-loop over model instances — and returns the value overall and per team in a fixed number of
-queries, whatever the number of young people.
+and how it is worked out: an aggregation of the per-young-person facts (reports.facts,
+reports.measures.aggregations), in the database, overall and per team, in a fixed number of
+queries whatever the number of young people or teams.
 
 A measure also says how it is published, so that suppression (reports.suppression), the
 report page, its charts and every export read it from the measure instead of guessing from
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from ..scope import AddMonths, AgeInYears, Scope, sqlite_add_months  # noqa: F401
@@ -154,38 +153,3 @@ def median_or_none(values):
         return None
     middle = median(values)
     return int(middle) if float(middle).is_integer() else round_half_up(middle, 1)
-
-
-def grouped(queryset: QuerySet, **aggregates) -> dict[str, dict]:
-    """One grouped query: {team code: {name: value}} for every aggregate."""
-    rows = queryset.order_by().values("team__code").annotate(**aggregates)
-    return {row["team__code"]: row for row in rows}
-
-
-def from_team_rows(scope: Scope, rows: dict[str, dict], value, combine=None) -> Result:
-    """Build a Result from grouped rows: `value(row_or_None)` per team; overall by `combine`.
-
-    For counts, the overall value is the sum over teams; rates and means pass a `combine`
-    that sums numerators and denominators first.
-    """
-    by_team = {code: value(rows.get(code)) for code in scope.team_codes}
-    if combine is None:
-        overall = sum(v or 0 for v in by_team.values())
-    else:
-        overall = combine([row for row in rows.values() if row["team__code"] in by_team])
-    return Result(overall, by_team)
-
-
-def summed(rows, name):
-    return sum(row[name] or 0 for row in rows)
-
-
-def mean_from_team_rows(scope: Scope, rows: dict[str, dict]) -> Result:
-    """A mean per team from grouped rows of `total` and `n`; overall, the sum of the totals
-    over the sum of the counts (not the mean of the teams' means)."""
-    return from_team_rows(
-        scope,
-        rows,
-        lambda row: mean(row["total"], row["n"]) if row else None,
-        lambda all_rows: mean(summed(all_rows, "total"), summed(all_rows, "n")),
-    )

@@ -7,8 +7,8 @@ from django.db.models.functions import TruncDate
 
 from cases.models import Appointment, Attendance
 
-from ..base import from_team_rows, grouped, mean_from_team_rows, rate, summed
-from .registry import legacy
+from ..base import rate
+from .registry import from_team_rows, grouped, legacy, mean_from_team_rows, summed
 
 GROUP = "engagement"
 

@@ -20,8 +20,7 @@ from eligibility.models import EligibilityDecision
 from formulation.models import FormulationMeeting, InterventionItem, MeetingKind, MeetingStatus
 from supervision.models import SupervisionSession
 
-from ..base import from_team_rows, grouped
-from .registry import legacy
+from .registry import from_team_rows, grouped, legacy
 
 GROUP = "fidelity"
 

@@ -6,8 +6,8 @@ from cases.models import ConsentDecision, ConsentParty, ConsentPurpose, EndReaso
 from cases.rules import latest_consent
 from eligibility.selectors import latest_final_eligibility
 
-from ..base import Result, from_team_rows, grouped, median_or_none
-from .registry import legacy
+from ..base import Result, median_or_none
+from .registry import from_team_rows, grouped, legacy
 
 GROUP = "funnel"
 

@@ -7,14 +7,8 @@ from django.db.models.functions import Coalesce
 
 from formulation.models import FormulationMeeting, MeetingAttendance, MeetingStatus
 
-from ..base import (
-    Result,
-    from_team_rows,
-    median_or_none,
-    rate,
-    round_half_up,
-)
-from .registry import legacy
+from ..base import Result, median_or_none, rate, round_half_up
+from .registry import from_team_rows, legacy
 
 GROUP = "formulation"
 

@@ -11,15 +11,8 @@ from django.db.models.functions import Coalesce
 
 from cases.models import Breach, CustodyEpisode, Offence
 
-from ..base import (
-    AddMonths,
-    from_team_rows,
-    grouped,
-    mean_from_team_rows,
-    rate,
-    summed,
-)
-from .registry import legacy
+from ..base import AddMonths, rate
+from .registry import from_team_rows, grouped, legacy, mean_from_team_rows, summed
 
 GROUP = "outcomes"
 

@@ -6,16 +6,8 @@ from django.db.models import Count, F, Sum
 
 from cases.models import Gender, Need, Offence
 
-from ..base import (
-    AddMonths,
-    AgeInYears,
-    Result,
-    from_team_rows,
-    grouped,
-    mean,
-    summed,
-)
-from .registry import legacy
+from ..base import AddMonths, AgeInYears, Result, mean
+from .registry import from_team_rows, grouped, legacy, summed
 
 GROUP = "profile"
 

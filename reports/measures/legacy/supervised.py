@@ -4,8 +4,8 @@ from django.db.models import Count
 
 from supervision.models import SupervisionSession
 
-from ..base import Result, from_team_rows, grouped
-from .registry import legacy
+from ..base import Result
+from .registry import from_team_rows, grouped, legacy
 
 GROUP = "supervision"
 

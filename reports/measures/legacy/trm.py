@@ -7,8 +7,8 @@ from django.utils.translation import gettext
 
 from cases.models import TRMAssessment
 
-from ..base import Result, from_team_rows, grouped
-from .registry import legacy
+from ..base import Result
+from .registry import from_team_rows, grouped, legacy
 
 GROUP = "trm"
 
