@@ -21,9 +21,8 @@ Facts that need "the latest decision" or "the first assessment" rank the rows wi
 function in the same pass.
 """
 
-import contextlib
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -53,7 +52,6 @@ from cases.models import (
     Attendance,
     Breach,
     Consent,
-    ConsentDecision,
     ConsentParty,
     ConsentPurpose,
     CustodyEpisode,
@@ -99,22 +97,22 @@ class Pass:
 
     `rows(scope)`: a queryset of the table's records for the young people referred in the
     scope, as `.values()` with a `person` column. `counts` and `values`: fact → SQL
-    aggregate over those columns and the young person's (`people`, from people_rows), per
-    person; a count is 0, a value NULL, for a young person with no rows. `where`: which
-    rows count at all.
+    aggregate over those columns, per person; a count is 0, a value NULL, for a young person
+    with no rows.
     """
 
     name: str
     rows: Callable[[Scope], QuerySet]
     counts: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
-    where: str = ""
 
     def facts(self) -> list[str]:
         return [*self.counts, *self.values]
 
 
 def people_rows(scope: Scope) -> QuerySet:
+    """The young people referred in the scope: who they are, and whether they are in the
+    cohort and the follow-up cohort."""
     return (
         scope.referrals()
         .order_by()
@@ -486,7 +484,7 @@ def _then(cursor, sql: str, params=None) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        with contextlib.suppress(DatabaseError):
+        with suppress(DatabaseError):
             cursor.execute(sql, params)
         raise
     cursor.execute(sql, params)
@@ -540,7 +538,6 @@ REFERRALS = Q()
 COHORT = Q(in_cohort=1)
 FOLLOWUP = Q(in_followup=1)
 
-GIVEN = ConsentDecision.GIVEN
 #: DESIGN.md section 7, fidelity: consent to take part in place on the start date.
 CONSENT_ON_START = consent_given_filter("participation_on_start", "parent_participation_on_start")
 #: DESIGN.md section 7, the case-level dataset: evaluation consent currently given.
