@@ -96,8 +96,11 @@ def test_the_session_time_zone_is_the_services_only_inside_the_run(started):
 
 
 def test_a_database_error_in_a_run_is_the_one_raised(started):
-    with pytest.raises(DatabaseError, match="no_such_table"), person_facts(SCOPE):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT * FROM no_such_table")
+    with (
+        pytest.raises(DatabaseError, match="no_such_table"),
+        person_facts(SCOPE),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT * FROM no_such_table")
     assert not _temporary_table_readable()
     assert compute_all(SCOPE)["cohort_size"].overall == 1
