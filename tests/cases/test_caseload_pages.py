@@ -694,7 +694,8 @@ def list_rows(user, action):
 
 def test_caseload_writes_one_access_log_row_with_what_it_showed(practitioner, team_a):
     for name in ("Dylan", "Dyfan", "Sian"):
-        case_for(practitioner, team_a, given_name=name)
+        # A fixed family name: a generated one ("Kennedy") could match the search too.
+        case_for(practitioner, team_a, given_name=name, family_name="Evans")
 
     response = client_for(practitioner).get(CASELOAD, {"q": "Dy", "status": "referred"})
 
