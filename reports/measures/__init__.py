@@ -38,26 +38,21 @@ def compute_all(scope: Scope, *, progress=None) -> dict[str, Result]:
     for every count, rate and mean, then one for each median, breakdown and measure of
     events. `progress(done, total)` is called as each measure is finished."""
     with person_facts(scope) as facts:
-        shared = {}
-        for index, measure in enumerate(REGISTRY.values()):
+        shared, owner = {}, {}
+        for index, (measure_id, measure) in enumerate(REGISTRY.items()):
             for name, aggregate in measure.value.aggregates().items():
                 shared[f"m{index}_{name}"] = aggregate
-        team_rows = {
-            row["team_code"]: row for row in facts.order_by().values("team_code").annotate(**shared)
-        }
+                owner[f"m{index}_{name}"] = (measure_id, name)
+        # {measure id: {team code: {aggregate name: value}}}, split from the one query's rows
+        per_measure = {measure_id: {} for measure_id in REGISTRY}
+        for row in facts.order_by().values("team_code").annotate(**shared):
+            for alias, (measure_id, name) in owner.items():
+                per_measure[measure_id].setdefault(row["team_code"], {})[name] = row[alias]
         results = {}
         total = len(REGISTRY)
-        for index, (measure_id, measure) in enumerate(REGISTRY.items()):
-            prefix = f"m{index}_"
-            own = {
-                code: {
-                    name[len(prefix) :]: value
-                    for name, value in row.items()
-                    if name.startswith(prefix)
-                }
-                for code, row in team_rows.items()
-            }
-            results[measure_id] = measure.value.result(Run(scope, facts, own, results))
+        for done, (measure_id, measure) in enumerate(REGISTRY.items(), start=1):
+            run = Run(scope, facts, per_measure[measure_id], results)
+            results[measure_id] = measure.value.result(run)
             if progress is not None:
-                progress(index + 1, total)
+                progress(done, total)
     return results
