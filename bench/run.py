@@ -21,6 +21,11 @@ with `bench.settings` and DEBUG off, it measures and prints as a table (also wri
    a fresh database (created, migrated and dropped here), rows per second.
 4. **Worker memory**: peak resident memory of `manage.py run_report` (the report task) in a
    child process, for the evaluation report and the case-level dataset.
+5. **At the trial's size**: a fresh database (created, migrated and dropped here) filled by
+   `seed_scale` with 150 young people in 3 teams, as the original ECM trial had; in a child
+   process started as a report worker starts (`exports.warm_up`), the wall time of report
+   requests from `report_request` to a finished run with every file stored — the task's
+   whole body, `report_execute`, without the broker's hop.
 
 The load test (`make loadtest`, bench/loadtest.sh) uses the `loadtest-sessions` and
 `loadtest-report` sub-commands below. Targets are DESIGN.md section 9.
@@ -81,6 +86,11 @@ REPORT_SECONDS_TARGET = 10
 REPORT_FLOOR_TARGET = 5.0
 DATASET_FLOOR_TARGET = 3.0
 WORKER_MEMORY_TARGET_MB = 300
+#: A report request at the trial's size, task included (issue 14).
+TRIAL_SECONDS_TARGET = 2.0
+TRIAL_YOUNG_PEOPLE = 150
+TRIAL_TEAMS = 3
+TRIAL_RUNS = 5
 IMPORT_ROWS_PER_SECOND_TARGET = 5000
 
 
@@ -185,6 +195,19 @@ class SuppressionFigure:
 
 
 @dataclass(frozen=True)
+class TrialFigure:
+    """Report requests, from the request to the stored files, on a trial-sized database."""
+
+    label: str
+    young_people: int
+    seconds: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+@dataclass(frozen=True)
 class MemoryFigure:
     label: str
     max_rss_mb: float
@@ -203,6 +226,7 @@ class Results:
     suppression: SuppressionFigure | None = None
     imports: list[ImportFigure] = field(default_factory=list)
     memory: list[MemoryFigure] = field(default_factory=list)
+    trial: list[TrialFigure] = field(default_factory=list)
 
 
 # --- 1. Pages --------------------------------------------------------------------------------
@@ -854,6 +878,97 @@ def worker_child(output: str, arguments: list[str]) -> None:
     Path(output).write_text(json.dumps({"peak_kb": peak_resident_kb()}))
 
 
+# --- 5. At the trial's size ------------------------------------------------------------------
+
+
+def measure_trial(*, database_name: str, work: Path, runs: int, say=print) -> list[TrialFigure]:
+    """Fill a fresh database to the trial's size, time report requests there, drop it."""
+    from django.conf import settings
+    from django.db import connection
+
+    base_url = os.environ.get("DATABASE_URL") or _url_from_settings(settings.DATABASES["default"])
+    quoted = connection.ops.quote_name(database_name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")  # noqa: S608
+        cursor.execute(f"CREATE DATABASE {quoted}")  # noqa: S608
+    log = work / "trial.log"
+    try:
+        environment = _child_environment(
+            DATABASE_URL=_database_url(base_url, database_name),
+            ECM_FILES_ROOT=str(work / "files-trial"),
+            CELERY_BROKER_URL="",
+        )
+        say(f"  migrating a fresh database {database_name}")
+        _run([sys.executable, "manage.py", "migrate", "--noinput"], environment, log)
+        say(f"  filling it: {TRIAL_YOUNG_PEOPLE} young people in {TRIAL_TEAMS} teams")
+        _run(
+            [
+                sys.executable,
+                "manage.py",
+                "seed_scale",
+                "--teams",
+                str(TRIAL_TEAMS),
+                "--young-people",
+                str(TRIAL_YOUNG_PEOPLE),
+                "--seed",
+                "1",
+            ],
+            {**environment, "ECM_DEMO": "true"},
+            log,
+        )
+        output = work / "trial.json"
+        say(f"  {runs} requests of each kind of report")
+        _run(
+            [sys.executable, "-m", "bench.run", "trial-child", str(output), "--runs", str(runs)],
+            environment,
+            log,
+        )
+        figures = json.loads(output.read_text())
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")  # noqa: S608
+    return [
+        TrialFigure(label, figures["young_people"], tuple(seconds))
+        for label, seconds in figures["runs"].items()
+    ]
+
+
+def trial_child(output: str, runs: int) -> None:
+    """In a child process on the trial-sized database: start as a worker does, then time
+    report requests through to the stored files."""
+    from cases.models import YoungPerson
+    from reports import exports
+    from reports.models import ReportKind, ReportRun, RunStatus
+    from reports.services.execution import report_execute
+    from reports.services.requests import report_request
+
+    exports.warm_up()  # what a report worker does as it starts (reports.tasks)
+    today = date.today()
+    parameters = {
+        "date_from": (today - timedelta(days=365 * 5)).isoformat(),
+        "date_to": today.isoformat(),
+        "as_of": today.isoformat(),
+    }
+    labels = {
+        ReportKind.EVALUATION: "Evaluation report (JSON, CSV, XLSX, HTML and PDF)",
+        ReportKind.EVALUATION_DATASET: "Case-level dataset (CSV, XLSX, dictionary, manifest)",
+    }
+    timings = {}
+    for kind, label in labels.items():
+        timings[label] = []
+        for _run_number in range(runs):
+            started = time.perf_counter()
+            run = report_request(by=None, kind=kind, parameters=parameters, enqueue=False)
+            report_execute(run.pk)
+            timings[label].append(time.perf_counter() - started)
+            run = ReportRun.objects.get(pk=run.pk)
+            if run.status != RunStatus.SUCCEEDED:
+                raise SystemExit(f"trial report run {run.pk} {run.status}: {run.error_message}")
+    Path(output).write_text(
+        json.dumps({"young_people": YoungPerson.objects.count(), "runs": timings})
+    )
+
+
 # --- The table -------------------------------------------------------------------------------
 
 
@@ -988,6 +1103,20 @@ def render(results: Results) -> str:
         for figure in results.memory:
             lines.append(f"| {figure.label} | {figure.max_rss_mb:.0f} | {figure.seconds:.1f} |")
         lines.append("")
+    if results.trial:
+        lines += [
+            "## At the trial's size: a report request, task included (fresh database, "
+            "started as a worker starts)",
+            "",
+            "| report | young people | median s | slowest s | runs |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for figure in results.trial:
+            lines.append(
+                f"| {figure.label} | {figure.young_people:,} | {figure.median:.2f} "
+                f"| {max(figure.seconds):.2f} | {len(figure.seconds)} |"
+            )
+        lines.append("")
     targets = target_rows(results)
     if targets:
         lines += ["## Targets", "", "| target | figure | met |", "|---|---|---|"]
@@ -1058,6 +1187,15 @@ def target_rows(results: Results) -> list[tuple[str, str, bool]]:
                 f"Worker memory under {WORKER_MEMORY_TARGET_MB} MB ({figure.label})",
                 f"{figure.max_rss_mb:.0f} MB",
                 figure.max_rss_mb < WORKER_MEMORY_TARGET_MB,
+            )
+        )
+    for figure in results.trial:
+        rows.append(
+            (
+                f"{figure.label} at the trial's size: under {TRIAL_SECONDS_TARGET:.0f} s "
+                "from request to files (median)",
+                f"{figure.median:.2f} s (slowest {max(figure.seconds):.2f} s)",
+                figure.median < TRIAL_SECONDS_TARGET,
             )
         )
     for figure in results.imports:
@@ -1234,6 +1372,11 @@ def run(options) -> Results:
                 measure_worker("evaluation", scope, "json", work=work),
                 measure_worker("evaluation-dataset", scope, "csv", work=work),
             ]
+        if "trial" not in skip:
+            say("At the trial's size")
+            results.trial = measure_trial(
+                database_name=options.trial_database, work=work, runs=TRIAL_RUNS, say=say
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return results
@@ -1248,17 +1391,21 @@ def main(argv=None) -> None:
     parser.add_argument("--team-size", type=int, default=TEAM_SIZE)
     parser.add_argument("--min-young-people", type=int, default=MIN_YOUNG_PEOPLE)
     parser.add_argument("--import-database", default="ecm_bench_import")
+    parser.add_argument("--trial-database", default="ecm_bench_trial")
     parser.add_argument(
         "--skip",
         action="append",
         default=[],
-        choices=["pages", "report", "import", "memory"],
+        choices=["pages", "report", "import", "memory", "trial"],
         help="leave a part out (repeatable)",
     )
     parser.add_argument("--results", default=str(ROOT / "bench-results"))
     worker = commands.add_parser("worker-child", help="(internal) run a command, report memory")
     worker.add_argument("output")
     worker.add_argument("arguments", nargs=argparse.REMAINDER)
+    trial = commands.add_parser("trial-child", help="(internal) time trial-sized reports")
+    trial.add_argument("output")
+    trial.add_argument("--runs", type=int, default=TRIAL_RUNS)
     child = commands.add_parser("import-child", help="(internal) import into this database")
     child.add_argument("folder")
     child.add_argument("output")
@@ -1279,6 +1426,8 @@ def main(argv=None) -> None:
         worker_child(options.output, options.arguments)
     elif options.command == "import-child":
         import_child(options.folder, options.output)
+    elif options.command == "trial-child":
+        trial_child(options.output, options.runs)
     elif options.command == "loadtest-sessions":
         loadtest_sessions(options.path, options.users)
     elif options.command == "loadtest-end":

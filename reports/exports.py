@@ -229,6 +229,20 @@ def evaluation_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=None).write_pdf()
 
 
+def warm_up() -> None:
+    """Load what the first report's PDF and charts would otherwise wait for: WeasyPrint, its
+    fonts and style machinery, and matplotlib's. A worker process calls it as it starts."""
+    from .charts import bar_chart
+
+    chart = bar_chart("warm-up", "Warm-up", ["A"], [("A", [1])])
+    evaluation_pdf(
+        f"<!DOCTYPE html><html lang='en'><head><style>{_print_css()}</style></head><body>"
+        "<h1 class='govuk-heading-xl'>ECM</h1><table class='govuk-table'><tr>"
+        f"<th class='govuk-table__header'>A</th><td class='govuk-table__cell'>1</td></tr></table>"
+        f"{chart}</body></html>"
+    )
+
+
 # --- What the page and the PDF show -----------------------------------------------------------
 
 

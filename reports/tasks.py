@@ -12,8 +12,10 @@ which imports them.
 """
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 
+from . import exports
 from .exchange import jobs
 from .services.execution import report_execute
 from .services.housekeeping import report_housekeeping
@@ -31,6 +33,13 @@ REDELIVERED = {
     "retry_jitter": True,
     "max_retries": 3,
 }
+
+
+@worker_process_init.connect(dispatch_uid="reports_warm_up")
+def _warm_up(**_kwargs):
+    # The first report after a worker starts would wait about a second for the PDF and chart
+    # libraries to load; the worker pays it once, before it takes any work.
+    exports.warm_up()
 
 
 def _final_attempt(task) -> bool:

@@ -4,6 +4,7 @@ the pages they stand for, and the runner measures and renders its table.
 The figures themselves come from `make bench` on PostgreSQL at scale; nothing here is timed.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from bench import run
+from cases.models import YoungPerson
 from reports.exchange.importer import import_exchange
 from reports.exchange.source import from_path
 from seed import factories
@@ -394,4 +396,45 @@ def test_a_missed_target_is_marked_in_the_table(practitioner):
     assert (
         "| Slow page: queries within the budget tested with 1 and 50 rows | 6 of 5 | **no** |"
         in table
+    )
+
+
+def test_trial_child_times_each_kind_of_report_through_to_its_stored_files(
+    settings, tmp_path, practitioner, caseload
+):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    output = tmp_path / "trial.json"
+
+    run.trial_child(str(output), runs=2)
+
+    figures = json.loads(output.read_text())
+    assert figures["young_people"] == YoungPerson.objects.count() >= len(caseload)
+    assert set(figures["runs"]) == {
+        "Evaluation report (JSON, CSV, XLSX, HTML and PDF)",
+        "Case-level dataset (CSV, XLSX, dictionary, manifest)",
+    }
+    assert all(len(seconds) == 2 and min(seconds) > 0 for seconds in figures["runs"].values())
+    # Each request ran to the end: every file of each run is stored.
+    stored = {path.suffix for path in (tmp_path / "files").rglob("*") if path.is_file()}
+    assert {".json", ".csv", ".xlsx", ".html", ".pdf"} <= stored
+
+
+def test_the_trial_figure_and_its_target_are_in_the_table():
+    results = run.Results(
+        trial=[
+            run.TrialFigure("Evaluation report", 150, (1.5, 1.25, 2.5)),
+            run.TrialFigure("Case-level dataset", 150, (2.5, 2.25, 0.1)),
+        ]
+    )
+
+    table = run.render(results)
+
+    assert "| Evaluation report | 150 | 1.50 | 2.50 | 3 |" in table
+    assert (
+        "| Evaluation report at the trial's size: under 2 s from request to files (median) "
+        "| 1.50 s (slowest 2.50 s) | yes |" in table
+    )
+    assert (
+        "| Case-level dataset at the trial's size: under 2 s from request to files (median) "
+        "| 2.25 s (slowest 2.50 s) | **no** |" in table
     )

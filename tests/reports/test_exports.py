@@ -414,3 +414,29 @@ def test_a_pdf_report_for_many_teams_keeps_only_the_all_teams_figures(settings):
     assert short["teams_left_out"] == 5
     referrals_tables = [group["tables"] for group in short["groups"] if group["id"] == "funnel"][0]
     assert [table["teams"] for table in referrals_tables] == [[]]
+
+
+def test_a_worker_process_loads_the_pdf_and_chart_libraries_as_it_starts(monkeypatch):
+    from celery.signals import worker_process_init
+
+    from reports import exports
+
+    calls = []
+    monkeypatch.setattr(exports, "warm_up", lambda: calls.append("warm_up"))
+
+    worker_process_init.send(sender=None)
+
+    assert calls == ["warm_up"]
+
+
+def test_warming_up_renders_a_chart_and_a_pdf(monkeypatch):
+    from reports import exports
+
+    written = []
+    real_pdf = exports.evaluation_pdf
+    monkeypatch.setattr(exports, "evaluation_pdf", lambda html: written.append(real_pdf(html)))
+
+    exports.warm_up()
+
+    assert len(written) == 1
+    assert written[0].startswith(b"%PDF")
