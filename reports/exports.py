@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts import dates
 
-from .measures import GROUP_LABELS, REGISTRY, in_design_order
+from .measures import GROUP_LABELS, KIND_LABELS, REGISTRY, in_design_order
 from .measures.base import as_recorded
 from .suppression import SUPPRESSED
 
@@ -191,7 +191,7 @@ def evaluation_xlsx(document: dict, *, team_names: dict[str, str] | None = None)
                 measure.id,
                 str(measure.label),
                 str(GROUP_LABELS.get(measure.group, measure.group)),
-                measure.kind,
+                str(KIND_LABELS[measure.kind]),
                 str(measure.definition),
             ],
         )

@@ -44,8 +44,8 @@ GROUP_LABELS = {
     "fidelity": gettext_lazy("Fidelity to the model"),
 }
 
-#: What a measure's value can be, as the measure catalogue explains it (the spreadsheet's
-#: Definitions sheet gives the kind itself).
+#: What a measure's value can be, as the measure catalogue and the spreadsheet's Definitions
+#: sheet say it.
 KIND_LABELS = {
     "count": gettext_lazy("Count of young people or events"),
     "rate": gettext_lazy("Rate: a share from 0 to 1"),

@@ -178,13 +178,23 @@ def test_xlsx_has_measures_by_team_and_definitions_sheets(report):
     ]
 
 
-def cells_of_first_row(data: bytes, sheet: int) -> list[str]:
-    """The text of the first row of a sheet (1-based), through the shared strings."""
+def cells_of_row(data: bytes, sheet: int, row: int = 1) -> list[str]:
+    """The text of a row of a sheet (both 1-based), through the shared
+    strings."""
     with zipfile.ZipFile(io.BytesIO(data)) as workbook:
         strings = re.findall(r"<t[^>]*>([^<]*)</t>", workbook.read("xl/sharedStrings.xml").decode())
         xml = workbook.read(f"xl/worksheets/sheet{sheet}.xml").decode()
-    row = re.search(r'<row r="1".*?</row>', xml, re.S).group(0)
-    return [strings[int(index)] for index in re.findall(r'<c [^>]*t="s"[^>]*><v>(\d+)</v>', row)]
+    cells = re.search(rf'<row r="{row}".*?</row>', xml, re.S).group(0)
+    return [strings[int(index)] for index in re.findall(r'<c [^>]*t="s"[^>]*><v>(\d+)</v>', cells)]
+
+
+def test_the_definitions_sheet_says_what_kind_of_value_each_measure_is_in_words(report):
+    data = content(report, FileKind.XLSX)
+
+    assert cells_of_row(data, 3) == ["id", "Measure", "Group", "Kind", "Definition"]
+    first = cells_of_row(data, 3, row=2)
+    assert first[0] == "referrals"
+    assert first[3] == "Count of young people or events"
 
 
 def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
@@ -197,12 +207,12 @@ def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
     data = content(run, FileKind.XLSX)
     assert sheet_names(data) == ["Mesurau", "Fesul tîm", "Diffiniadau", "Paramedrau"]
     # The By team sheet names each team in Welsh (the English name where it has no Welsh).
-    assert cells_of_first_row(data, 2) == ["id", "Mesur", "Tîm A Cymraeg", "Team B"]
+    assert cells_of_row(data, 2) == ["id", "Mesur", "Tîm A Cymraeg", "Team B"]
 
 
 def test_a_report_asked_for_in_english_names_its_teams_in_english(report):
     data = content(report, FileKind.XLSX)
-    assert cells_of_first_row(data, 2) == ["id", "Measure", "Team A", "Team B"]
+    assert cells_of_row(data, 2) == ["id", "Measure", "Team A", "Team B"]
 
 
 def test_the_report_names_needs_and_agencies_in_the_language_it_was_asked_in(
