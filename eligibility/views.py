@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import dates, policy
+from accounts import dates, drafts, policy
 from accounts.access_log import record_access, record_list_view
 from accounts.models import labels_by_code
 from cases.models import NeedCategory
@@ -192,6 +192,7 @@ def decision_create(request, pk):
     )
 
 
+@drafts.kept
 @login_required
 @require_http_methods(["GET", "POST"])
 def override_create(request, decision_pk):
@@ -200,7 +201,9 @@ def override_create(request, decision_pk):
     young_person = decision.young_person
     if refused := _refuse_if_archived(request, young_person):
         return refused
-    form = EligibilityOverrideForm(request.POST if request.method == "POST" else None)
+    form = drafts.restore(
+        request, EligibilityOverrideForm(request.POST if request.method == "POST" else None)
+    )
     if override := submitted(request, form, services.eligibility_override, decision=decision):
         if override.eligible:
             messages.success(request, _("Decision overridden: eligible"))

@@ -238,6 +238,8 @@ ITEM_FIELDS = (
 def _validate_item(errors, values):
     if not (values.get("title") or "").strip():
         errors["title"] = [_("Say what the intervention is")]
+    if "trm_stage" in values and values["trm_stage"] is None:
+        errors["trm_stage"] = [_("Select the TRM stage the intervention serves")]
     if not values.get("agency") and not (values.get("responsible_person") or "").strip():
         errors["responsible_person"] = [_("Name the responsible agency or person")]
     if values.get("status") and values["status"] not in InterventionStatus.values:
@@ -261,6 +263,7 @@ def intervention_add(
     ensure_open(young_person)
     values = {
         "title": title,
+        "trm_stage": trm_stage,
         "agency": agency,
         "responsible_person": responsible_person,
         "status": status,

@@ -359,11 +359,12 @@ def plan(request, pk):
     )
 
 
+@drafts.kept
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_create(request, pk):
     young_person = _young_person(request, pk, capability="plan.write")
-    form = ItemForm(request.POST or None)
+    form = drafts.restore(request, ItemForm(request.POST or None))
     if item := submitted(request, form, services.intervention_add, young_person=young_person):
         messages.success(
             request, _("Intervention added to the plan: %(title)s") % {"title": item.title}
@@ -374,6 +375,7 @@ def item_create(request, pk):
     )
 
 
+@drafts.kept
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk, item_pk):
@@ -386,7 +388,7 @@ def item_edit(request, pk, item_pk):
     )
     if request.method != "POST":
         initial = {name: getattr(item, name) for name in ITEM_FIELDS}
-        form = ItemEditForm(initial={**initial, "version": item.version})
+        form = drafts.restore(request, ItemEditForm(initial={**initial, "version": item.version}))
     else:
         form = ItemEditForm(request.POST)
         if form.is_valid():

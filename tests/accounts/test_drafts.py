@@ -180,6 +180,44 @@ def test_formulation_and_supervision_notes_keep_drafts(
     assert OUTCOME in client.get(url).content.decode()
 
 
+@pytest.mark.parametrize("field", ["title", "responsible_person"])
+def test_the_intervention_plan_forms_keep_drafts(field, practitioner, young_person):
+    from cases.models import TRMStage
+    from formulation import services as formulation_services
+    from formulation.models import InterventionItem
+
+    formulation_services.intervention_add(
+        by=practitioner,
+        young_person=young_person,
+        title="Boxing club",
+        trm_stage=TRMStage.objects.get(number=1),
+        responsible_person="Dai Jones",
+    )
+    item = InterventionItem.objects.get()
+    client = client_for(practitioner)
+    for url in (
+        reverse("formulation:item-create", kwargs={"pk": young_person.pk}),
+        reverse("formulation:item-edit", kwargs={"pk": young_person.pk, "item_pk": item.pk}),
+    ):
+        assert 'id="ecm-drafts"' in client.get(url).content.decode()
+        assert keep_draft(client, url, **{field: OUTCOME}).status_code == 200
+        assert OUTCOME in client.get(url).content.decode()
+
+
+def test_the_eligibility_override_keeps_a_draft_of_its_reason(manager, practitioner, young_person):
+    from eligibility import services as eligibility_services
+
+    decision = eligibility_services.eligibility_check(by=practitioner, young_person=young_person)
+    url = reverse("eligibility:override-create", kwargs={"decision_pk": decision.pk})
+    client = client_for(manager)
+
+    assert keep_draft(client, url, eligible="true", reason=OUTCOME).status_code == 200
+
+    page = client.get(url).content.decode()
+    assert OUTCOME in page
+    assert "We kept what you typed on" in page
+
+
 # --- The idle sign-out: warning and keep-alive ----------------------------------------------
 
 

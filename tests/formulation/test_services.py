@@ -372,6 +372,20 @@ def test_an_item_needs_a_responsible_agency_or_person(practitioner, young_person
     assert "responsible_person" in raised.value.message_dict
 
 
+def test_an_item_needs_the_trm_stage_it_serves(practitioner, young_person):
+    with pytest.raises(ValidationError) as raised:
+        services.intervention_add(
+            by=practitioner,
+            young_person=young_person,
+            title="Mentoring",
+            trm_stage=None,
+            responsible_person="Sam",
+        )
+    assert raised.value.message_dict["trm_stage"] == [
+        "Select the TRM stage the intervention serves"
+    ]
+
+
 def test_the_plan_flags_items_above_the_current_stage(practitioner, young_person):
     add_item(practitioner, young_person, "Routine", 1)
     add_item(practitioner, young_person, "Mentoring", 2)
