@@ -2,6 +2,10 @@
 // the bar and its text, then reloads the page once the work has finished (to show the outcome
 // or the reason it failed). Without JavaScript, a <noscript> meta refresh reloads the whole
 // page instead.
+//
+// The first look is soon and the wait then doubles up to a steady interval: a report at a
+// trial's size is ready in about a second, and its requester should not wait two more.
+const FIRST_POLL_MILLISECONDS = 500;
 const POLL_MILLISECONDS = 2000;
 
 function start(container) {
@@ -11,6 +15,13 @@ function start(container) {
   const status = container.querySelector("[data-progress-status]");
   if (!url || !bar || !text) {
     return;
+  }
+
+  let wait = FIRST_POLL_MILLISECONDS;
+
+  function pollLater() {
+    window.setTimeout(poll, wait);
+    wait = Math.min(wait * 2, POLL_MILLISECONDS);
   }
 
   async function poll() {
@@ -45,10 +56,10 @@ function start(container) {
     } catch (error) {
       // A missed poll is not an error the user needs to see; try again shortly.
     }
-    window.setTimeout(poll, POLL_MILLISECONDS);
+    pollLater();
   }
 
-  window.setTimeout(poll, POLL_MILLISECONDS);
+  pollLater();
 }
 
 document
