@@ -1,4 +1,7 @@
-"""Reference data only: the needs vocabulary and the TRM stages. Case records are never here."""
+"""Reference data only: the needs and appointment-purpose vocabularies and the TRM stages.
+
+Case records are never here.
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AdminRoleOnly
 
-from .models import NeedCategory, TRMStage
+from .models import AppointmentPurpose, NeedCategory, TRMStage
 
 
 @admin.register(NeedCategory)
@@ -27,3 +30,10 @@ class TRMStageAdmin(AdminRoleOnly, SimpleHistoryAdmin):
             {"fields": ["presenting_behaviour_cy", "underlying_need_cy", "interventions_cy"]},
         ),
     ]
+
+
+@admin.register(AppointmentPurpose)
+class AppointmentPurposeAdmin(AdminRoleOnly, SimpleHistoryAdmin):
+    list_display = ["code", "name", "name_cy", "sequence", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name", "name_cy"]

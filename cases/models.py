@@ -47,6 +47,21 @@ class NeedCategory(Bilingual):
         verbose_name_plural = _("need categories")
 
 
+class AppointmentPurpose(Bilingual):
+    """One entry of the editable vocabulary of what an appointment is for (issue 15: the
+    evaluation asked for the purpose of each contact as data, not free text)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    active = models.BooleanField(_("offered for new records"), default=True)
+    sequence = models.PositiveSmallIntegerField(_("order on the form"), default=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sequence", "name"]
+        verbose_name = _("appointment purpose")
+        verbose_name_plural = _("appointment purposes")
+
+
 class TRMStage(Bilingual):
     """A stage of the Trauma Recovery Model, lowest (1, safety and routine) first."""
 
@@ -495,12 +510,42 @@ class Attendance(models.TextChoices):
     REARRANGED = "rearranged", _("Rearranged")
 
 
+class AppointmentOutcome(models.TextChoices):
+    """How far an appointment achieved its purpose (issue 15)."""
+
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY_ACHIEVED = "partly_achieved", _("Partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+#: The longest an appointment can last, in minutes (12 hours).
+DURATION_MAX_MINUTES = 12 * 60
+
+
 class Appointment(CaseRecord, Versioned):
     """A contact with the young person: every one has a purpose, and once held, an outcome."""
 
     starts_at = models.DateTimeField(_("date and time"))
     kind = models.CharField(_("kind"), max_length=20, choices=AppointmentKind.choices)
-    purpose = models.CharField(_("purpose"), max_length=500)
+    purpose_category = models.ForeignKey(
+        AppointmentPurpose,
+        verbose_name=_("purpose"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    purpose = models.CharField(_("purpose detail"), max_length=500, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(DURATION_MAX_MINUTES)],
+    )
+    outcome_code = models.CharField(
+        _("outcome"), max_length=20, choices=AppointmentOutcome.choices, blank=True
+    )
     attendance = models.CharField(
         _("attendance"),
         max_length=30,
@@ -515,7 +560,7 @@ class Appointment(CaseRecord, Versioned):
         validators=[MinValueValidator(ENGAGEMENT_MIN), MaxValueValidator(ENGAGEMENT_MAX)],
         help_text=_("1 (not engaged) to 5 (fully engaged); only when the young person attended"),
     )
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(_("outcome note"), blank=True)
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("practitioner"),
@@ -545,6 +590,17 @@ class Appointment(CaseRecord, Versioned):
                 name="appointment_engagement_only_when_attended",
             )
         ]
+
+    @property
+    def purpose_in_words(self) -> str:
+        """The purpose from the vocabulary, in the reader's language, then its detail."""
+        label = self.purpose_category.label if self.purpose_category_id else ""
+        return " – ".join(part for part in (label, self.purpose) if part)
+
+    @property
+    def outcome_in_words(self) -> str:
+        """The coded outcome in the reader's language, then the note."""
+        return " – ".join(part for part in (self.get_outcome_code_display(), self.outcome) if part)
 
 
 class CaseEvent(models.Model):

@@ -38,6 +38,24 @@ NEED_CATEGORIES = [
     ("parental_imprisonment", "Parental imprisonment", "Rhiant yn y carchar"),
 ]
 
+#: code, English name, Welsh name, in the order the appointment form offers them (issue 15)
+APPOINTMENT_PURPOSES = [
+    ("relationship", "Building the relationship", "Meithrin y berthynas"),
+    ("trm_stage_work", "TRM-stage work", "Gwaith cam y Model Adfer o Drawma"),
+    ("offence_focused", "Offence-focused work", "Gwaith yn canolbwyntio ar droseddu"),
+    ("ete", "Education, training or employment", "Addysg, hyfforddiant neu gyflogaeth"),
+    ("health", "Health", "Iechyd"),
+    ("family", "Family work", "Gwaith gyda'r teulu"),
+    ("reparation", "Reparation", "Gwneud iawn"),
+    ("review", "Review", "Adolygiad"),
+    ("practical_support", "Practical support", "Cymorth ymarferol"),
+    ("other", "Other", "Arall"),
+]
+
+#: The purpose an appointment recorded before purposes were coded is given (its free text
+#: is kept as the detail).
+OTHER_PURPOSE = "other"
+
 #: number, (name, presenting behaviour, underlying need, interventions) in English, then Welsh
 TRM_STAGES = [
     (
@@ -167,4 +185,12 @@ def ensure_defaults(need_category_model, trm_stage_model) -> None:
                 "underlying_need_cy": welsh[2],
                 "interventions_cy": welsh[3],
             },
+        )
+
+
+def ensure_appointment_purposes(appointment_purpose_model) -> None:
+    """Create any default appointment purpose that is missing (edits are kept)."""
+    for sequence, (code, name, name_cy) in enumerate(APPOINTMENT_PURPOSES, start=1):
+        appointment_purpose_model.objects.get_or_create(
+            code=code, defaults={"name": name, "name_cy": name_cy, "sequence": sequence}
         )

@@ -21,11 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
+    DURATION_MAX_MINUTES,
     ENGAGEMENT_MAX,
     ENGAGEMENT_MIN,
     GRAVITY_MAX,
     GRAVITY_MIN,
     MINIMUM_AGE_AT_REFERRAL,
+    AppointmentKind,
+    AppointmentOutcome,
     Attendance,
     Consent,
     ConsentDecision,
@@ -252,10 +255,63 @@ def trm_rationale_missing(rationale: str | None) -> str | None:
     return None
 
 
-def appointment_purpose_missing(purpose: str | None) -> str | None:
-    if not (purpose or "").strip():
-        return _("Enter the purpose of the appointment")
+def appointment_purpose_missing(purpose_category) -> str | None:
+    """Every appointment has a purpose from the vocabulary; the detail is optional."""
+    if purpose_category is None:
+        return _("Select the purpose of the appointment")
     return None
+
+
+#: How long each kind of appointment lasts unless the practitioner says otherwise, in minutes
+#: (the form shows it filled in; issue 15).
+DEFAULT_DURATION_MINUTES = {
+    AppointmentKind.ONE_TO_ONE: 60,
+    AppointmentKind.HOME_VISIT: 60,
+    AppointmentKind.PHONE: 15,
+    AppointmentKind.GROUP: 90,
+    AppointmentKind.AGENCY_SESSION: 60,
+    AppointmentKind.OTHER: 30,
+}
+
+
+def default_duration(kind: str | None) -> int | None:
+    """The usual length of an appointment of this kind, in minutes."""
+    return DEFAULT_DURATION_MINUTES.get(kind)
+
+
+def duration_invalid(minutes: int | None) -> str | None:
+    """A duration is a whole number of minutes, at least 1 and at most 12 hours. Shared by
+    appointments and formulation meetings."""
+    if minutes is None:
+        return None
+    if minutes < 1:
+        return _("The duration must be at least 1 minute")
+    if minutes > DURATION_MAX_MINUTES:
+        return _("The duration must be %(max)d minutes (12 hours) or less") % {
+            "max": DURATION_MAX_MINUTES
+        }
+    return None
+
+
+#: Outcomes that say how far an appointment achieved its purpose: only an attended one can.
+ACHIEVEMENT_OUTCOMES = (
+    AppointmentOutcome.ACHIEVED,
+    AppointmentOutcome.PARTLY_ACHIEVED,
+    AppointmentOutcome.NOT_ACHIEVED,
+)
+
+
+def outcome_without_attendance(attendance: str | None, outcome_code: str | None) -> str | None:
+    """A missed, cancelled or unrecorded appointment achieved nothing: its outcome is "not
+    applicable" or empty."""
+    if outcome_code not in ACHIEVEMENT_OUTCOMES or attendance == Attendance.ATTENDED:
+        return None
+    if attendance:
+        return _(
+            "The young person did not attend, so the outcome can only be “Not applicable” "
+            "or left empty"
+        )
+    return _("Record that the young person attended before choosing how far it was achieved")
 
 
 def appointment_started(starts_at: datetime | None, *, now: datetime) -> bool:
@@ -276,7 +332,7 @@ def attendance_before_start(
 def outcome_before_start(
     starts_at: datetime | None, outcome: str | None, *, now: datetime
 ) -> str | None:
-    """Like attendance, an outcome is about an appointment that has begun."""
+    """Like attendance, an outcome (coded, or a note) is about an appointment that has begun."""
     if (
         starts_at is not None
         and (outcome or "").strip()
@@ -286,11 +342,12 @@ def outcome_before_start(
     return None
 
 
-def outcome_missing(attendance: str | None, outcome: str | None) -> str | None:
-    """Every contact that was held has an outcome (DESIGN.md: purpose and outcome of every
-    contact). A missed or cancelled one may have a note of what was done, but need not."""
-    if attendance == Attendance.ATTENDED and not (outcome or "").strip():
-        return _("Enter the outcome: what happened in the appointment and what was agreed")
+def outcome_missing(attendance: str | None, outcome_code: str | None) -> str | None:
+    """Every contact that was held has a coded outcome (DESIGN.md: purpose and outcome of every
+    contact; issue 15: as data). The note is optional; a missed or cancelled one may have a
+    note of what was done, but need not."""
+    if attendance == Attendance.ATTENDED and not outcome_code:
+        return _("Select the outcome: achieved, partly achieved, not achieved or not applicable")
     return None
 
 

@@ -337,11 +337,11 @@ _TIMELINE_KINDS = (
     (
         "appointment",
         Appointment,
-        (),
+        ("purpose_category",),
         "starts_at",
         lambda appointment: (
-            f"{appointment.get_kind_display()}: {appointment.purpose}",
-            appointment.outcome,
+            f"{appointment.get_kind_display()}: {appointment.purpose_in_words}",
+            appointment.outcome_in_words,
         ),
     ),
 )
@@ -401,7 +401,7 @@ def my_appointments(user) -> QuerySet:
     """Every current appointment of the young people allocated to `user`."""
     return Appointment.objects.filter(
         young_person__in=caseload_of(user), archived_at__isnull=True
-    ).select_related("young_person")
+    ).select_related("young_person", "purpose_category")
 
 
 #: "This week" on the home page and the appointment list: today and the six days after it
@@ -431,7 +431,7 @@ def appointment_conditions(now: datetime | None = None) -> dict[str, Q]:
 
     * today, this week: booked for those days and not called off (cancelled or rearranged);
     * unrecorded: in the past, with no attendance recorded, or attended with no outcome
-      written.
+      recorded (neither coded nor, for one recorded before outcomes were coded, written).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -451,7 +451,7 @@ def appointment_conditions(now: datetime | None = None) -> dict[str, Q]:
         APPOINTMENTS_TODAY: days(today, today) & ~called_off,
         APPOINTMENTS_WEEK: days(first, last) & ~called_off,
         APPOINTMENTS_UNRECORDED: Q(starts_at__lt=now)
-        & (Q(attendance="") | Q(attendance=Attendance.ATTENDED, outcome="")),
+        & (Q(attendance="") | Q(attendance=Attendance.ATTENDED, outcome_code="", outcome="")),
     }
 
 

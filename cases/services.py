@@ -524,9 +524,12 @@ def trm_assess(
 APPOINTMENT_FIELDS = (
     "starts_at",
     "kind",
+    "purpose_category",
     "purpose",
+    "duration_minutes",
     "attendance",
     "engagement",
+    "outcome_code",
     "outcome",
     "practitioner",
 )
@@ -536,7 +539,13 @@ def _validate_appointment(errors, young_person, values):
     starts_at = values.get("starts_at")
     attendance = values.get("attendance") or ""
     engagement = values.get("engagement")
-    _broken(errors, "purpose", rules.appointment_purpose_missing(values.get("purpose")))
+    outcome_code = values.get("outcome_code") or ""
+    _broken(
+        errors,
+        "purpose_category",
+        rules.appointment_purpose_missing(values.get("purpose_category")),
+    )
+    _broken(errors, "duration_minutes", rules.duration_invalid(values.get("duration_minutes")))
     _not_before_birth(errors, "starts_at", starts_at, young_person, _("Appointment date"))
     _broken(
         errors,
@@ -547,8 +556,14 @@ def _validate_appointment(errors, young_person, values):
     _broken(errors, "engagement", rules.engagement_invalid(engagement))
     outcome = values.get("outcome")
     _broken(errors, "outcome", rules.outcome_before_start(starts_at, outcome, now=timezone.now()))
+    _broken(
+        errors,
+        "outcome_code",
+        rules.outcome_before_start(starts_at, outcome_code, now=timezone.now()),
+    )
     if rules.appointment_started(starts_at, now=timezone.now()):
-        _broken(errors, "outcome", rules.outcome_missing(attendance, outcome))
+        _broken(errors, "outcome_code", rules.outcome_missing(attendance, outcome_code))
+        _broken(errors, "outcome_code", rules.outcome_without_attendance(attendance, outcome_code))
 
 
 @transaction.atomic
@@ -558,21 +573,31 @@ def appointment_log(
     young_person,
     starts_at,
     kind: str,
-    purpose: str,
+    purpose_category,
+    purpose: str = "",
+    duration_minutes: int | None = None,
     attendance: str = "",
     engagement: int | None = None,
+    outcome_code: str = "",
     outcome: str = "",
     practitioner=None,
 ) -> Appointment:
-    """Log a contact (or plan one: leave attendance empty until it happens)."""
+    """Log a contact (or plan one: leave attendance empty until it happens). `purpose` is the
+    optional detail of the purpose chosen from the vocabulary; without a duration, the usual
+    one for its kind is recorded."""
     policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     values = {
         "starts_at": starts_at,
         "kind": kind,
+        "purpose_category": purpose_category,
         "purpose": purpose,
+        "duration_minutes": (
+            rules.default_duration(kind) if duration_minutes is None else duration_minutes
+        ),
         "attendance": attendance,
         "engagement": engagement,
+        "outcome_code": outcome_code,
         "outcome": outcome,
     }
     errors: dict = {}
@@ -597,6 +622,13 @@ def appointment_update(*, by, appointment, version: int, **changes) -> Appointme
     if "engagement" not in changes and values["attendance"] != Attendance.ATTENDED:
         # Changing attendance away from "attended" takes its engagement rating with it.
         values["engagement"] = None
+    if (
+        "outcome_code" not in changes
+        and values["attendance"] != Attendance.ATTENDED
+        and values["outcome_code"] in rules.ACHIEVEMENT_OUTCOMES
+    ):
+        # ... and how far it was achieved (the history keeps the earlier value).
+        values["outcome_code"] = ""
     errors: dict = {}
     _validate_appointment(errors, current.young_person, values)
     _raise_if(errors)

@@ -88,7 +88,7 @@ def recent_appointments(young_person, limit: int) -> QuerySet:
     """The young person's latest appointments, newest first, with the item each delivered."""
     return (
         Appointment.objects.filter(young_person=young_person, archived_at__isnull=True)
-        .select_related("delivered_intervention__item")
+        .select_related("purpose_category", "delivered_intervention__item")
         .order_by("-starts_at", "-id")[:limit]
     )
 
@@ -96,7 +96,7 @@ def recent_appointments(young_person, limit: int) -> QuerySet:
 def appointments_of(young_person) -> QuerySet:
     """The young person's appointments, for finding one to link to a plan item."""
     return Appointment.objects.filter(young_person=young_person).select_related(
-        "young_person__team", "delivered_intervention"
+        "young_person__team", "purpose_category", "delivered_intervention"
     )
 
 

@@ -76,6 +76,18 @@ def need_category(code: str):
     )[0]
 
 
+def appointment_purpose(code: str):
+    """A purpose from the appointment vocabulary (the defaults are loaded by a migration)."""
+    from cases.models import AppointmentPurpose
+    from cases.reference_data import ensure_appointment_purposes
+
+    purpose = AppointmentPurpose.objects.filter(code=code).first()
+    if purpose is None:  # a transactional test flushed the migration's rows
+        ensure_appointment_purposes(AppointmentPurpose)
+        purpose = AppointmentPurpose.objects.get(code=code)
+    return purpose
+
+
 def trm_stage(number: int):
     """A TRM stage by number (the defaults are loaded by a migration)."""
     from cases.models import NeedCategory, TRMStage
@@ -180,9 +192,14 @@ class AppointmentFactory(CaseRecordFactory):
 
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
     kind = "one_to_one"
+    purpose_category = factory.LazyFunction(lambda: appointment_purpose("review"))
     purpose = "Review of the week and planning"
+    duration_minutes = 60
     attendance = "attended"
     engagement = 4
+    outcome_code = factory.LazyAttribute(
+        lambda appointment: "achieved" if appointment.attendance == "attended" else ""
+    )
     outcome = "Engaged well; agreed next steps"
 
 

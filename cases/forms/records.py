@@ -6,7 +6,10 @@ errors the views put next to the same fields. Each form's field names are the ke
 arguments of the service it feeds, so a view passes `form.cleaned_data` straight through.
 """
 
+import json
+
 from django import forms
+from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +18,8 @@ from accounts import dates
 from .. import rules
 from ..models import (
     AppointmentKind,
+    AppointmentOutcome,
+    AppointmentPurpose,
     Attendance,
     ConsentDecision,
     ConsentParty,
@@ -315,6 +320,23 @@ ENGAGEMENT_CHOICES = [
 ]
 
 
+class AppointmentPurposeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+#: The usual duration of each kind of contact, for the form's hint (in the reader's language).
+def _duration_hint() -> str:
+    usual = "; ".join(
+        _("%(kind)s %(minutes)d") % {"kind": AppointmentKind(kind).label, "minutes": minutes}
+        for kind, minutes in rules.DEFAULT_DURATION_MINUTES.items()
+    )
+    return _(
+        "In minutes. Filled in with the usual length for the kind of contact (%(usual)s): "
+        "change it if it was different"
+    ) % {"usual": usual}
+
+
 class AppointmentForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -328,11 +350,27 @@ class AppointmentForm(forms.Form):
     kind = radios(
         _("Kind of contact"), AppointmentKind.choices, required_message=_("Select the kind")
     )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration"),
+        required=False,
+        help_text=lazy(_duration_hint, str)(),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+        error_messages={"invalid": _("Enter the duration as a whole number of minutes")},
+    )
+    purpose_category = AppointmentPurposeField(
+        label=_("Purpose"),
+        queryset=AppointmentPurpose.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the purpose of the appointment"),
+            "invalid_choice": _("Select one of the purposes listed"),
+        },
+    )
     purpose = text_field(
-        _("Purpose"),
-        required_message=_("Enter the purpose of the appointment"),
+        _("Purpose detail (optional)"),
         max_length=500,
-        too_long_message=_("Purpose must be 500 characters or fewer"),
+        too_long_message=_("Purpose detail must be 500 characters or fewer"),
+        help_text=_("What in particular the appointment was for"),
         textarea=False,
     )
     attendance = forms.ChoiceField(
@@ -354,17 +392,36 @@ class AppointmentForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
         error_messages={"invalid_choice": ENGAGEMENT_MESSAGE},
     )
-    outcome = text_field(
-        _("Outcome"),
+    outcome_code = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=AppointmentOutcome.choices,
+        required=False,
         help_text=_(
-            "What happened and what was agreed. Needed once the young person has attended; "
-            "for a missed or cancelled appointment, what was done about it"
+            "How far the appointment achieved its purpose. Needed once the young person has "
+            "attended; a missed or cancelled appointment can only be “Not applicable”"
+        ),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Select one of the options listed")},
+    )
+    outcome = text_field(
+        _("Outcome note (optional)"),
+        help_text=_(
+            "What happened and what was agreed; for a missed or cancelled appointment, what was "
+            "done about it"
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, purpose_category_id=None, **kwargs):
         kwargs.setdefault("initial", {"attendance": NOT_HAPPENED_YET, "engagement": NOT_RATED})
         super().__init__(*args, **kwargs)
+        if purpose_category_id is not None:
+            # An appointment keeps a purpose an administrator has since stopped offering.
+            self.fields["purpose_category"].queryset = AppointmentPurpose.objects.filter(
+                Q(active=True) | Q(pk=purpose_category_id)
+            )
+        self.fields["duration_minutes"].widget.attrs["data-default-durations"] = json.dumps(
+            {str(kind): minutes for kind, minutes in rules.DEFAULT_DURATION_MINUTES.items()}
+        )
 
     def clean_attendance(self):
         attendance = self.cleaned_data["attendance"]
@@ -384,6 +441,8 @@ class AppointmentForm(forms.Form):
             value = value or NOT_HAPPENED_YET
         if value is None or value == "":
             return ""
+        if isinstance(value, AppointmentPurpose):
+            return value.label
         if name == "starts_at":
             return dates.in_words_with_time(value)
         choices = getattr(self.fields[name], "choices", None)
@@ -393,11 +452,21 @@ class AppointmentForm(forms.Form):
 
 
 #: What the edit page lets a practitioner correct, in the order the form shows them.
-APPOINTMENT_EDITABLE = ("starts_at", "kind", "purpose", "attendance", "engagement", "outcome")
+APPOINTMENT_EDITABLE = (
+    "starts_at",
+    "kind",
+    "duration_minutes",
+    "purpose_category",
+    "purpose",
+    "attendance",
+    "engagement",
+    "outcome_code",
+    "outcome",
+)
 
 
 #: What can be recorded about an appointment only once it has started.
-APPOINTMENT_HOW_IT_WENT = ("attendance", "engagement", "outcome")
+APPOINTMENT_HOW_IT_WENT = ("attendance", "engagement", "outcome_code", "outcome")
 
 
 class AppointmentEditForm(AppointmentForm):
@@ -428,6 +497,7 @@ class AppointmentEditForm(AppointmentForm):
         posted_attendance = self.data.get("attendance", "")
         if not self.started and (
             (self.data.get("outcome") or "").strip()
+            or self.data.get("outcome_code")
             or posted_attendance not in ("", NOT_HAPPENED_YET)
         ):
             # A page kept open from elsewhere, or a crafted post: say so rather than drop it.
@@ -447,7 +517,12 @@ class AppointmentEditForm(AppointmentForm):
 
     @classmethod
     def initial_for(cls, appointment) -> dict:
-        initial = {name: getattr(appointment, name) for name in APPOINTMENT_EDITABLE}
+        initial = {
+            name: getattr(appointment, name)
+            for name in APPOINTMENT_EDITABLE
+            if name != "purpose_category"
+        }
+        initial["purpose_category"] = appointment.purpose_category_id
         initial["attendance"] = appointment.attendance or NOT_HAPPENED_YET
         initial["engagement"] = (
             str(appointment.engagement) if appointment.engagement is not None else NOT_RATED

@@ -274,11 +274,15 @@ def appointment_edit(request, young_person, appointment_pk):
         form = drafts.restore(
             request,
             AppointmentEditForm(
-                initial=AppointmentEditForm.initial_for(appointment), started=started
+                initial=AppointmentEditForm.initial_for(appointment),
+                started=started,
+                purpose_category_id=appointment.purpose_category_id,
             ),
         )
         return _appointment_page(request, young_person, form, appointment)
-    form = AppointmentEditForm(request.POST, started=started)
+    form = AppointmentEditForm(
+        request.POST, started=started, purpose_category_id=appointment.purpose_category_id
+    )
     if form.is_valid():
         try:
             saved = services.appointment_update(
@@ -313,7 +317,13 @@ def _appointment_conflict(request, young_person, form, current, started):
     """
     return render_conflict(
         request,
-        form=with_saved_version(request, AppointmentEditForm, current, started=started),
+        form=with_saved_version(
+            request,
+            AppointmentEditForm,
+            current,
+            started=started,
+            purpose_category_id=current.purpose_category_id,
+        ),
         current=current,
         young_person=young_person,
         what=_("appointment"),

@@ -90,24 +90,28 @@ OFFENCES = [
     ("Public order offence", 2),
     ("Arson", 5),
 ]
+#: (purpose code from the vocabulary, detail)
 PURPOSES = [
-    "Build routine: agree the week's plan",
-    "Key-worker relationship session",
-    "Emotional regulation: noticing anger early",
-    "Review of reparation work",
-    "Home visit with parent to review progress",
-    "Education re-engagement meeting",
-    "Substance misuse session with the SMS worker",
-    "Victim awareness work",
-    "Plan for college application",
-    "Check-in call after a difficult week",
+    ("trm_stage_work", "Build routine: agree the week's plan"),
+    ("relationship", "Key-worker relationship session"),
+    ("trm_stage_work", "Emotional regulation: noticing anger early"),
+    ("reparation", "Review of reparation work"),
+    ("family", "Home visit with parent to review progress"),
+    ("ete", "Education re-engagement meeting"),
+    ("health", "Substance misuse session with the SMS worker"),
+    ("offence_focused", "Victim awareness work"),
+    ("ete", "Plan for college application"),
+    ("practical_support", "Check-in call after a difficult week"),
+    ("review", ""),
 ]
+#: (outcome code, note) of an attended appointment, achieved most often
 OUTCOMES = [
-    "Engaged well and agreed the next steps.",
-    "Quiet at first, opened up later in the session.",
-    "Left early; agreed to meet again on Thursday.",
-    "Completed the worksheet together.",
-    "Talked about the week at home; no concerns raised.",
+    ("achieved", "Engaged well and agreed the next steps."),
+    ("partly_achieved", "Quiet at first, opened up later in the session."),
+    ("not_achieved", "Left early; agreed to meet again on Thursday."),
+    ("achieved", "Completed the worksheet together."),
+    ("achieved", ""),
+    ("partly_achieved", "Talked about the week at home; no concerns raised."),
 ]
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, Team, User
 from cases import rules, services
 from cases.models import (
+    AppointmentPurpose,
     Attendance,
     ConsentDecision,
     ConsentParty,
@@ -242,6 +243,12 @@ def _assess_trm(rng, person, practitioner, stages, start, last_day):
         stage = max(1, min(7, stage + rng.choice([1, 1, 0, -1])))
 
 
+def _purpose(rng) -> dict:
+    """A purpose from the vocabulary with its detail, as `appointment_log` takes them."""
+    code, detail = rng.choice(PURPOSES)
+    return {"purpose_category": AppointmentPurpose.objects.get(code=code), "purpose": detail}
+
+
 def _log_appointments(rng, person, practitioner, start, end, last_day, today):
     """Weekly contact, engagement improving over time; some cases fall quiet recently."""
     quiet = rng.random() < 0.25
@@ -259,12 +266,16 @@ def _log_appointments(rng, person, practitioner, start, end, last_day, today):
             weights=[7, 2, 1, 1],
         )[0]
         attended = attendance == Attendance.ATTENDED
+        kind = rng.choice(["one_to_one", "one_to_one", "home_visit", "phone", "agency_session"])
+        outcome_code, outcome = rng.choice(OUTCOMES) if attended else ("not_applicable", "")
+        usual = rules.default_duration(kind)
         services.appointment_log(
             by=practitioner,
             young_person=person,
             starts_at=_aware(day, rng.choice([10, 13, 15])),
-            kind=rng.choice(["one_to_one", "one_to_one", "home_visit", "phone", "agency_session"]),
-            purpose=rng.choice(PURPOSES),
+            kind=kind,
+            **_purpose(rng),
+            duration_minutes=rng.choice([usual, usual, usual + 15, max(10, usual - 15)]),
             attendance=attendance,
             engagement=(
                 min(
@@ -274,7 +285,8 @@ def _log_appointments(rng, person, practitioner, start, end, last_day, today):
                 if attended
                 else None
             ),
-            outcome=rng.choice(OUTCOMES) if attended else "",
+            outcome_code=outcome_code,
+            outcome=outcome,
         )
         day += timedelta(days=7)
         week += 1
@@ -286,7 +298,7 @@ def _log_appointments(rng, person, practitioner, start, end, last_day, today):
                 young_person=person,
                 starts_at=_aware(today + timedelta(days=ahead), 14),
                 kind="one_to_one",
-                purpose=rng.choice(PURPOSES),
+                **_purpose(rng),
             )
 
 
@@ -301,7 +313,7 @@ def _today_and_unrecorded(person, practitioner, last_day, today, quiet):
             young_person=person,
             starts_at=_aware(today, rng.choice([11, 14, 16])),
             kind=rng.choice(["one_to_one", "home_visit", "phone"]),
-            purpose=rng.choice(PURPOSES),
+            **_purpose(rng),
         )
     if not quiet and last_day == today and rng.random() < 0.25:
         services.appointment_log(
@@ -309,7 +321,7 @@ def _today_and_unrecorded(person, practitioner, last_day, today, quiet):
             young_person=person,
             starts_at=_aware(today - timedelta(days=rng.randint(1, 3)), 9),
             kind="one_to_one",
-            purpose=rng.choice(PURPOSES),
+            **_purpose(rng),
         )
 
 

@@ -26,7 +26,7 @@ def appointment_rows(generator, rows, rng, person, practitioner, start, end, day
         recorded_at = starts_at + hour
         if rules.attendance_before_start(starts_at, Attendance.ATTENDED, now=now):
             # Not begun yet: planned, with no attendance to record.
-            attendance, rating, outcome, recorded_at = "", None, "", now
+            attendance, rating, outcome, recorded_at = "", None, ("", ""), now
         elif rng.random() < attends:
             attendance = Attendance.ATTENDED
             progress = index / count
@@ -36,17 +36,20 @@ def appointment_rows(generator, rows, rng, person, practitioner, start, end, day
             recorded_at = min(recorded_at, now)
         else:
             attendance = rng.choices(*NOT_ATTENDED_CHOICES)[0]
-            rating, outcome = None, MISSED_OUTCOMES[attendance]
+            rating, outcome = None, ("not_applicable", MISSED_OUTCOMES[attendance])
             recorded_at = min(recorded_at, now)
+        purpose_code, detail = purposes[index]
         out.append(
             (
                 person,
                 starts_at,
                 kinds[index],
-                purposes[index],
+                generator.purpose_ids[purpose_code],
+                detail,
+                rules.default_duration(kinds[index]),
                 attendance,
                 rating,
-                outcome,
+                *outcome,
                 practitioner,
                 practitioner,
                 recorded_at,
@@ -55,14 +58,18 @@ def appointment_rows(generator, rows, rng, person, practitioner, start, end, day
     if end is None:  # the next appointments, not yet held
         for ahead in sorted(rng.sample(range(1, 15), k=rng.randint(1, 2))):
             day = generator.today + timedelta(days=ahead)
+            purpose_code, detail = rng.choice(PURPOSES)
             out.append(
                 (
                     person,
                     datetime.combine(day, rng.choice(TIMES), tzinfo=tz),
                     "one_to_one",
-                    rng.choice(PURPOSES),
+                    generator.purpose_ids[purpose_code],
+                    detail,
+                    rules.default_duration("one_to_one"),
                     "",
                     None,
+                    "",
                     "",
                     practitioner,
                     practitioner,

@@ -8,8 +8,8 @@ from datetime import time as clock
 from django.utils import timezone
 
 from accounts.models import Agency
-from cases.models import NeedCategory, TRMStage
-from cases.reference_data import ensure_defaults
+from cases.models import AppointmentPurpose, NeedCategory, TRMStage
+from cases.reference_data import ensure_appointment_purposes, ensure_defaults
 from eligibility.models import EligibilityPolicy, PolicyStatus
 from eligibility.reference_data import ensure_default_policies
 from seed.demo.organisations import AGENCIES
@@ -30,9 +30,12 @@ class Generator:
         self.appointments = 0
         #: practitioner id -> [(young person id, start, end)] for supervision
         self.caseloads: dict[int, list] = defaultdict(list)
+        self.purpose_ids: dict[str, int] = {}
 
     def load_reference_data(self):
         ensure_defaults(NeedCategory, TRMStage)
+        ensure_appointment_purposes(AppointmentPurpose)
+        self.purpose_ids = dict(AppointmentPurpose.objects.values_list("code", "pk"))
         ensure_default_policies(EligibilityPolicy)
         existing = set(Agency.objects.values_list("code", flat=True))
         Agency.objects.bulk_create(

@@ -17,6 +17,7 @@ from cases.models import CaseEvent, CaseSummary, TRMAssessment, YoungPerson
 from formulation import services as formulation_services
 from formulation.models import FormulationSummary, MeetingKind
 from seed import factories
+from seed.factories import appointment_purpose
 
 
 @pytest.fixture
@@ -34,9 +35,11 @@ def log(practitioner, young_person, days_ago, attendance="attended"):
         young_person=young_person,
         starts_at=timezone.now() - timedelta(days=days_ago),
         kind="one_to_one",
+        purpose_category=appointment_purpose("review"),
         purpose="Weekly session",
         attendance=attendance,
         engagement=3 if attendance == "attended" else None,
+        outcome_code="achieved" if attendance == "attended" else "",
         outcome="Talked about the week" if attendance == "attended" else "",
     )
 

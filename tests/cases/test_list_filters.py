@@ -86,6 +86,7 @@ def _appointment(young_person, starts_at, attendance="", outcome=""):
         starts_at=starts_at,
         attendance=attendance,
         engagement=4 if attendance == Attendance.ATTENDED else None,
+        outcome_code="achieved" if outcome else "",
         outcome=outcome,
     )
 

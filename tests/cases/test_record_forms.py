@@ -31,8 +31,9 @@ from tests.conftest import client_for
 #: roles, young person, access log, the form's choices, and the session's activity stamp (3).
 FORM_PAGE_BUDGET = 9
 #: Pages about one record also read it and log it, and the archive page shows what the
-#: record points at (a need's category, a TRM stage, a breached order).
-EDIT_PAGE_BUDGET = 10
+#: record points at (a need's category, a TRM stage, a breached order); the appointment's
+#: page also lists the purposes offered.
+EDIT_PAGE_BUDGET = 11
 ARCHIVE_PAGE_BUDGET = 11
 
 
@@ -473,13 +474,30 @@ def test_trm_assessment_without_a_rationale_asks_for_one(client, young_person):
 # --- Appointments -------------------------------------------------------------------------------
 
 
+#: Every question of the appointment form (for the fuzz tests).
+APPOINTMENT_FIELDS = (
+    "starts_at",
+    "kind",
+    "duration_minutes",
+    "purpose_category",
+    "purpose",
+    "attendance",
+    "engagement",
+    "outcome_code",
+    "outcome",
+)
+
+
 def appointment_data(**overrides):
     data = {
         "starts_at": local_moment(timezone.localdate() - timedelta(days=3)),
         "kind": "home_visit",
+        "duration_minutes": "60",
+        "purpose_category": str(factories.appointment_purpose("review").pk),
         "purpose": "Check in after court",
         "attendance": "attended",
         "engagement": "4",
+        "outcome_code": "achieved",
         "outcome": "Talked about school",
     }
     return data | overrides
@@ -501,6 +519,7 @@ def test_planning_an_appointment_that_has_not_happened_yet(client, young_person)
             starts_at=local_moment(timezone.localdate() + timedelta(days=5)),
             attendance="not_happened_yet",
             engagement="not_rated",
+            outcome_code="",
             outcome="",
         ),
     )
@@ -524,11 +543,11 @@ def test_an_attended_appointment_may_be_saved_not_rated(client, young_person):
 def test_an_attended_appointment_needs_an_outcome_beside_the_outcome(client, young_person):
     response = client.post(
         url("appointment-create", young_person),
-        appointment_data(outcome="", purpose="Check in after court"),
+        appointment_data(outcome_code="", purpose="Check in after court"),
     )
     body = response.content.decode()
-    error = body.split('id="id_outcome-error"', 1)[1].split("</p>", 1)[0]
-    assert "Enter the outcome: what happened in the appointment and what was agreed" in error
+    error = body.split('id="id_outcome_code-error"', 1)[1].split("</p>", 1)[0]
+    assert "Select the outcome: achieved, partly achieved, not achieved or not applicable" in error
     assert 'value="Check in after court"' in body
     assert not Appointment.objects.exists()
 
@@ -540,6 +559,7 @@ def test_an_outcome_for_an_appointment_not_yet_started_is_refused(client, young_
             starts_at=local_moment(timezone.localdate() + timedelta(days=5)),
             attendance="not_happened_yet",
             engagement="not_rated",
+            outcome_code="",
             outcome="Went well",
         ),
     )
@@ -550,15 +570,22 @@ def test_an_outcome_for_an_appointment_not_yet_started_is_refused(client, young_
 
 
 def test_appointment_without_a_purpose_is_refused(client, young_person):
-    response = client.post(url("appointment-create", young_person), appointment_data(purpose=""))
-    assert "Enter the purpose of the appointment" in response.content.decode()
+    response = client.post(
+        url("appointment-create", young_person), appointment_data(purpose_category="")
+    )
+    assert "Select the purpose of the appointment" in response.content.decode()
     assert not Appointment.objects.exists()
 
 
 def test_engagement_is_cleared_when_the_young_person_did_not_attend(client, young_person):
     response = client.post(
         url("appointment-create", young_person),
-        appointment_data(attendance="did_not_attend", engagement="3", outcome="Texted mum"),
+        appointment_data(
+            attendance="did_not_attend",
+            engagement="3",
+            outcome_code="not_applicable",
+            outcome="Texted mum",
+        ),
     )
     appointment = Appointment.objects.get()
     assert response.status_code == 302
@@ -597,13 +624,19 @@ def edit_data(appointment, **overrides):
     data = {
         "starts_at": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%dT%H:%M"),
         "kind": appointment.kind,
+        "duration_minutes": str(appointment.duration_minutes or ""),
+        "purpose_category": str(appointment.purpose_category_id),
         "purpose": appointment.purpose,
         "attendance": appointment.attendance or "not_happened_yet",
         "engagement": "" if appointment.engagement is None else str(appointment.engagement),
+        "outcome_code": appointment.outcome_code,
         "outcome": appointment.outcome,
         "version": str(appointment.version),
     }
-    return data | overrides
+    data |= overrides
+    if data["attendance"] == "attended" and not data["outcome_code"]:
+        data["outcome_code"] = "achieved"  # an attended appointment needs its outcome coded
+    return data
 
 
 def test_appointment_edit_form_shows_the_saved_values(client, appointment):
@@ -675,7 +708,7 @@ def test_changing_the_plan_of_an_appointment_not_yet_started(client, planned):
         {
             key: value
             for key, value in edit_data(planned, purpose="Meet at college").items()
-            if key not in ("attendance", "engagement", "outcome")
+            if key not in ("attendance", "engagement", "outcome_code", "outcome")
         },
     )
     planned.refresh_from_db()
@@ -962,14 +995,14 @@ def test_any_text_in_the_offence_form_never_breaks_the_page(client, young_person
 
 
 @FUZZ
-@given(st.fixed_dictionaries(dict.fromkeys(appointment_data(), ANY_TEXT)))
+@given(st.fixed_dictionaries(dict.fromkeys(APPOINTMENT_FIELDS, ANY_TEXT)))
 def test_any_text_in_the_appointment_form_never_breaks_the_page(client, young_person, data):
     response = client.post(url("appointment-create", young_person), data)
     assert response.status_code in (200, 302)
 
 
 @FUZZ
-@given(st.fixed_dictionaries(dict.fromkeys([*appointment_data(), "version"], ANY_TEXT)))
+@given(st.fixed_dictionaries(dict.fromkeys([*APPOINTMENT_FIELDS, "version"], ANY_TEXT)))
 def test_any_text_in_the_appointment_edit_form_never_breaks_the_page(client, appointment, data):
     edit = url("appointment-edit", appointment.young_person, appointment_pk=appointment.pk)
     response = client.post(edit, data)

@@ -151,12 +151,28 @@ def test_an_outcome_waits_for_the_appointment_to_start():
     )
 
 
-def test_an_attended_appointment_needs_an_outcome_and_a_missed_one_may_have_one():
-    message = "Enter the outcome: what happened in the appointment and what was agreed"
-    assert rules.outcome_missing("attended", " ") == message
-    assert rules.outcome_missing("attended", "Talked about school") is None
+def test_an_attended_appointment_needs_a_coded_outcome_and_a_missed_one_may_have_none():
+    message = "Select the outcome: achieved, partly achieved, not achieved or not applicable"
+    assert rules.outcome_missing("attended", "") == message
+    assert rules.outcome_missing("attended", "partly_achieved") is None
     assert rules.outcome_missing("did_not_attend", "") is None
     assert rules.outcome_missing("", "") is None
+
+
+def test_only_an_attended_appointment_achieves_its_purpose():
+    assert rules.outcome_without_attendance("attended", "achieved") is None
+    assert rules.outcome_without_attendance("did_not_attend", "not_applicable") is None
+    assert rules.outcome_without_attendance("did_not_attend", "") is None
+    assert rules.outcome_without_attendance("did_not_attend", "not_achieved") is not None
+    assert rules.outcome_without_attendance("", "achieved") is not None
+
+
+def test_a_duration_is_between_one_minute_and_twelve_hours():
+    assert rules.duration_invalid(None) is None
+    assert rules.duration_invalid(1) is None
+    assert rules.duration_invalid(720) is None
+    assert rules.duration_invalid(0) == "The duration must be at least 1 minute"
+    assert rules.duration_invalid(721) == "The duration must be 720 minutes (12 hours) or less"
 
 
 def test_a_withdrawal_needs_what_was_said():

@@ -47,6 +47,7 @@ def log_appointment(by, young_person, **overrides):
         "young_person": young_person,
         "starts_at": timezone.now() - timedelta(days=1),
         "kind": "one_to_one",
+        "purpose_category": factories.appointment_purpose("review"),
         "purpose": "Weekly review",
     }
     return services.appointment_log(**(details | overrides))
@@ -334,17 +335,84 @@ def test_engagement_when_the_young_person_did_not_attend_is_refused(practitioner
 
 def test_engagement_with_attendance_is_accepted(practitioner, young_person):
     appointment = log_appointment(
-        practitioner, young_person, attendance="attended", engagement=5, outcome="Went well"
+        practitioner,
+        young_person,
+        attendance="attended",
+        engagement=5,
+        outcome_code="achieved",
+        outcome="Went well",
     )
     assert (appointment.attendance, appointment.engagement) == ("attended", 5)
 
 
 def test_an_attended_appointment_without_an_outcome_is_refused(practitioner, young_person):
     with pytest.raises(ValidationError) as error:
-        log_appointment(practitioner, young_person, attendance="attended", outcome="  ")
-    assert messages_for(error, "outcome") == [
-        "Enter the outcome: what happened in the appointment and what was agreed"
+        log_appointment(practitioner, young_person, attendance="attended", outcome="Went well")
+    assert messages_for(error, "outcome_code") == [
+        "Select the outcome: achieved, partly achieved, not achieved or not applicable"
     ]
+
+
+def test_an_attended_appointment_with_a_coded_outcome_needs_no_note(practitioner, young_person):
+    appointment = log_appointment(
+        practitioner, young_person, attendance="attended", outcome_code="partly_achieved"
+    )
+    assert (appointment.outcome_code, appointment.outcome) == ("partly_achieved", "")
+    assert appointment.outcome_in_words == "Partly achieved"
+
+
+@pytest.mark.parametrize(
+    "attendance", ["did_not_attend", "cancelled_by_young_person", "rearranged"]
+)
+def test_an_achieved_outcome_on_a_missed_appointment_is_refused(
+    practitioner, young_person, attendance
+):
+    with pytest.raises(ValidationError) as error:
+        log_appointment(practitioner, young_person, attendance=attendance, outcome_code="achieved")
+    assert messages_for(error, "outcome_code") == [
+        "The young person did not attend, so the outcome can only be “Not applicable” or left empty"
+    ]
+
+
+def test_a_missed_appointment_may_be_not_applicable(practitioner, young_person):
+    appointment = log_appointment(
+        practitioner, young_person, attendance="did_not_attend", outcome_code="not_applicable"
+    )
+    assert appointment.get_outcome_code_display() == "Not applicable"
+
+
+def test_an_outcome_without_attendance_is_refused(practitioner, young_person):
+    with pytest.raises(ValidationError) as error:
+        log_appointment(practitioner, young_person, outcome_code="not_achieved")
+    assert messages_for(error, "outcome_code") == [
+        "Record that the young person attended before choosing how far it was achieved"
+    ]
+
+
+@pytest.mark.parametrize(
+    "minutes, message",
+    [
+        (0, "The duration must be at least 1 minute"),
+        (721, "The duration must be 720 minutes (12 hours) or less"),
+    ],
+)
+def test_a_duration_of_zero_or_over_twelve_hours_is_refused(
+    practitioner, young_person, minutes, message
+):
+    with pytest.raises(ValidationError) as error:
+        log_appointment(practitioner, young_person, duration_minutes=minutes)
+    assert messages_for(error, "duration_minutes") == [message]
+
+
+def test_twelve_hours_is_the_longest_duration(practitioner, young_person):
+    assert log_appointment(practitioner, young_person, duration_minutes=720).duration_minutes == 720
+
+
+@pytest.mark.parametrize("kind, minutes", [("one_to_one", 60), ("phone", 15), ("group", 90)])
+def test_an_appointment_without_a_duration_gets_its_kinds_usual_one(
+    practitioner, young_person, kind, minutes
+):
+    assert log_appointment(practitioner, young_person, kind=kind).duration_minutes == minutes
 
 
 def test_a_missed_appointment_may_keep_a_note_of_what_was_done(practitioner, young_person):
@@ -369,14 +437,20 @@ def test_an_outcome_for_a_future_appointment_is_refused(practitioner, young_pers
 
 def test_changing_attendance_away_from_attended_clears_the_engagement(practitioner, young_person):
     appointment = log_appointment(
-        practitioner, young_person, attendance="attended", engagement=4, outcome="Went well"
+        practitioner,
+        young_person,
+        attendance="attended",
+        engagement=4,
+        outcome_code="achieved",
+        outcome="Went well",
     )
     updated = services.appointment_update(
         by=practitioner, appointment=appointment, version=1, attendance="rearranged"
     )
-    assert (updated.attendance, updated.engagement, updated.outcome) == (
+    assert (updated.attendance, updated.engagement, updated.outcome_code, updated.outcome) == (
         "rearranged",
         None,
+        "",
         "Went well",
     )
 
@@ -413,8 +487,22 @@ def test_appointment_before_birth_is_refused(practitioner, young_person):
 
 def test_appointment_without_a_purpose_is_refused(practitioner, young_person):
     with pytest.raises(ValidationError) as error:
-        log_appointment(practitioner, young_person, purpose="   ")
-    assert messages_for(error, "purpose") == ["Enter the purpose of the appointment"]
+        log_appointment(practitioner, young_person, purpose_category=None, purpose="Catch-up")
+    assert messages_for(error, "purpose_category") == ["Select the purpose of the appointment"]
+
+
+def test_appointment_purpose_detail_is_optional_and_shown_after_the_purpose(
+    practitioner, young_person
+):
+    appointment = log_appointment(
+        practitioner,
+        young_person,
+        purpose_category=factories.appointment_purpose("health"),
+        purpose="",
+    )
+    assert appointment.purpose_in_words == "Health"
+    appointment.purpose = "Dentist"
+    assert appointment.purpose_in_words == "Health – Dentist"
 
 
 def test_appointment_update_with_a_stale_version_raises_conflict_and_changes_nothing(
@@ -441,6 +529,7 @@ def test_appointment_update_with_the_current_version_increments_it(practitioner,
         version=1,
         attendance="attended",
         engagement=2,
+        outcome_code="achieved",
         outcome="Went well",
     )
     assert (updated.version, updated.engagement) == (2, 2)

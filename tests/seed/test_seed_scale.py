@@ -259,7 +259,17 @@ def test_appointments_keep_the_appointment_rules(small):
         errors = {}
         values = {
             field: getattr(appointment, field)
-            for field in ("starts_at", "kind", "purpose", "attendance", "engagement", "outcome")
+            for field in (
+                "starts_at",
+                "kind",
+                "purpose_category",
+                "purpose",
+                "duration_minutes",
+                "attendance",
+                "engagement",
+                "outcome_code",
+                "outcome",
+            )
         }
         _validate_appointment(errors, appointment.young_person, values)
         assert errors == {}
