@@ -70,6 +70,14 @@ class AttendanceForm(forms.Form):
 
     YES, NO = "yes", "no"
 
+    duration_minutes = forms.IntegerField(
+        label=_("How long the meeting lasted"),
+        required=False,
+        help_text=_("In minutes"),
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+        error_messages={"invalid": _("Enter the duration as a whole number of minutes")},
+    )
+
     def __init__(self, *args, invited, **kwargs):
         """`invited`: the meeting's attendance rows (with their agencies)."""
         super().__init__(*args, **kwargs)

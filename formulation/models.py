@@ -7,13 +7,21 @@ meeting starts from the previous formulation, and earlier ones stay readable.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency
-from cases.models import Appointment, Task, TRMStage, Versioned, YoungPerson
+from cases.models import (
+    DURATION_MAX_MINUTES,
+    Appointment,
+    Task,
+    TRMStage,
+    Versioned,
+    YoungPerson,
+)
 
 
 class MeetingKind(models.TextChoices):
@@ -47,6 +55,12 @@ class FormulationMeeting(Versioned):
         verbose_name=_("chair (psychologist)"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(DURATION_MAX_MINUTES)],
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     history = HistoricalRecords()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.history import save_by, save_version
+from cases import rules as case_rules
 from cases import services as case_services
 from cases import summary, tasks
 from cases.services import ConflictError, ensure_open, event_record
@@ -57,14 +58,20 @@ def meeting_schedule(
 
 
 @transaction.atomic
-def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMeeting:
-    """Record the meeting as held with who came: ``{agency_id: (attended, name)}``.
+def meeting_record_attendance(
+    *, by, meeting, attendance: dict, duration_minutes: int | None = None
+) -> FormulationMeeting:
+    """Record the meeting as held with who came: ``{agency_id: (attended, name)}``, and how
+    long it lasted (minutes; issue 15).
 
     Only invited agencies can be recorded, and a meeting cannot be held in the future.
     """
     policy.require(by, "formulation.write", meeting.young_person.team)
     ensure_open(meeting.young_person)
     errors: dict = {}
+    bad_duration = case_rules.duration_invalid(duration_minutes)
+    if bad_duration:
+        errors["duration_minutes"] = [bad_duration]
     not_held = rules.meeting_not_held_yet(meeting.held_on, today=timezone.localdate())
     if not_held:
         errors["held_on"] = [not_held]
@@ -85,6 +92,7 @@ def meeting_record_attendance(*, by, meeting, attendance: dict) -> FormulationMe
         row.attendee_name = name if attended else ""
         row.save()
     meeting.status = MeetingStatus.HELD
+    meeting.duration_minutes = duration_minutes
     save_version(meeting, by)
     event_record(
         young_person=meeting.young_person,

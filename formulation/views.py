@@ -164,11 +164,18 @@ def attendance_edit(request, meeting_pk):
         request, meeting_pk, capability="formulation.write", action="formulation.view"
     )
     invited = selectors.attendance_of(meeting)
-    form = AttendanceForm(request.POST or None, invited=invited)
+    form = AttendanceForm(
+        request.POST or None,
+        invited=invited,
+        initial={"duration_minutes": meeting.duration_minutes},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_record_attendance(
-                by=request.user, meeting=meeting, attendance=form.attendance()
+                by=request.user,
+                meeting=meeting,
+                attendance=form.attendance(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

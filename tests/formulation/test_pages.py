@@ -253,6 +253,32 @@ def test_attendance_is_recorded_for_each_invited_agency(
     assert rows == {police.pk: (True, "PC Jones"), education.pk: (False, "")}
 
 
+def test_a_held_meetings_duration_is_shown_on_the_meetings_page(psychologist, young_person, police):
+    meeting = schedule(psychologist, young_person, agencies=[police])
+    client = client_for(psychologist)
+    response = client.post(
+        url("attendance-edit", meeting_pk=meeting.pk),
+        {f"attended_{police.pk}": "yes", f"name_{police.pk}": "PC Jones", "duration_minutes": "75"},
+    )
+    assert response.status_code == 302
+    body = client.get(response.url).content.decode()
+    assert "75 minutes" in body
+
+
+def test_a_meeting_duration_of_zero_is_explained_and_kept(psychologist, young_person, police):
+    meeting = schedule(psychologist, young_person, agencies=[police])
+    response = client_for(psychologist).post(
+        url("attendance-edit", meeting_pk=meeting.pk),
+        {f"attended_{police.pk}": "yes", f"name_{police.pk}": "PC Jones", "duration_minutes": "0"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The duration must be at least 1 minute" in body
+    assert 'name="duration_minutes" value="0"' in body
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+
+
 def test_attendance_form_asks_about_each_invited_agency_only(
     psychologist, young_person, police, education
 ):

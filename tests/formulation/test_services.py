@@ -129,6 +129,41 @@ def test_attendance_is_recorded_and_the_meeting_marked_held(
     assert (rows[education.pk].attended, rows[education.pk].attendee_name) == (False, "")
 
 
+def test_a_held_meeting_records_how_long_it_lasted(psychologist, young_person, police):
+    meeting = schedule(psychologist, young_person, agencies=[police])
+    services.meeting_record_attendance(
+        by=psychologist,
+        meeting=meeting,
+        attendance={police.pk: (True, "PC Jones")},
+        duration_minutes=90,
+    )
+    meeting.refresh_from_db()
+    assert (meeting.duration_minutes, meeting.version) == (90, 2)
+
+
+@pytest.mark.parametrize(
+    "minutes, message",
+    [
+        (0, "The duration must be at least 1 minute"),
+        (13 * 60, "The duration must be 720 minutes (12 hours) or less"),
+    ],
+)
+def test_a_meeting_duration_of_zero_or_over_twelve_hours_is_refused(
+    psychologist, young_person, police, minutes, message
+):
+    meeting = schedule(psychologist, young_person, agencies=[police])
+    with pytest.raises(ValidationError) as raised:
+        services.meeting_record_attendance(
+            by=psychologist,
+            meeting=meeting,
+            attendance={police.pk: (True, "PC Jones")},
+            duration_minutes=minutes,
+        )
+    assert raised.value.message_dict["duration_minutes"] == [message]
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.duration_minutes) == (MeetingStatus.SCHEDULED, None)
+
+
 def test_a_future_meeting_cannot_be_recorded_as_held(psychologist, young_person, police):
     meeting = schedule(
         psychologist, young_person, held_on=today() + timedelta(days=3), agencies=[police]
