@@ -301,6 +301,11 @@ ACHIEVEMENT_OUTCOMES = (
 )
 
 
+#: Outcomes that count as the purpose achieved, wholly or in part (the evaluation's measure
+#: share_attended_achieved).
+ACHIEVED_OUTCOMES = (AppointmentOutcome.ACHIEVED, AppointmentOutcome.PARTLY_ACHIEVED)
+
+
 def outcome_without_attendance(attendance: str | None, outcome_code: str | None) -> str | None:
     """A missed, cancelled or unrecorded appointment achieved nothing: its outcome is "not
     applicable" or empty."""

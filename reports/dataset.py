@@ -15,12 +15,19 @@ import hmac
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Need, NeedCategory
+from cases.models import AppointmentPurpose, Need, NeedCategory
 
-from .facts import COHORT, EVALUATION_CONSENT, FIDELITY_ALL, FIDELITY_ELEMENTS, person_facts
+from .facts import (
+    COHORT,
+    EVALUATION_CONSENT,
+    FIDELITY_ALL,
+    FIDELITY_ELEMENTS,
+    appointment_rows,
+    person_facts,
+)
 from .scope import Scope
 
 
@@ -46,7 +53,8 @@ def age_band(age: int | None) -> str:
 
 
 #: Column → plain-language description (the data dictionary), in dataset order.
-def columns(need_codes: list[str]) -> list[tuple[str, str]]:
+def columns(need_codes: list[str], purposes: list[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """`purposes`: (code, English name) of each appointment purpose."""
     months = _("the follow-up months")
     described = [
         (
@@ -81,6 +89,29 @@ def columns(need_codes: list[str]) -> list[tuple[str, str]]:
         ("appointments", _("Appointments from the start to the as-of date")),
         ("attended", _("Of those, attended")),
         ("did_not_attend", _("Of those, did not attend")),
+    ]
+    described += [
+        (
+            f"purpose_{code}",
+            _("Of the appointments, those whose purpose was '%(code)s' (%(name)s)")
+            % {"code": code, "name": name},
+        )
+        for code, name in purposes
+    ]
+    described += [
+        (
+            "attended_outcome_coded",
+            _(
+                "Of the attended, those whose outcome was coded achieved, partly_achieved or "
+                "not_achieved (not_applicable, and outcomes recorded before they were coded, "
+                "are left out)"
+            ),
+        ),
+        (
+            "attended_achieved",
+            _("Of those, the ones whose outcome was achieved or partly_achieved"),
+        ),
+        ("attended_minutes", _("Minutes of attended appointments (where a duration is recorded)")),
         ("formulation_meetings", _("Formulation meetings held")),
         ("supervision_sessions", _("Supervision sessions in which the case was discussed")),
         ("trm_first_stage", _("First TRM stage assessed (empty if never)")),
@@ -108,6 +139,9 @@ COUNTS = (
     "appointments",
     "attended",
     "did_not_attend",
+    "attended_outcome_coded",
+    "attended_achieved",
+    "attended_minutes",
     "formulation_meetings",
     "supervision_sessions",
 )
@@ -142,6 +176,8 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
     need_codes = list(categories.values())
     fidelity = {**FIDELITY_ELEMENTS, "fidelity_all": FIDELITY_ALL}
     need_columns = [(f"need_{code}", code) for code in need_codes]
+    purposes = list(AppointmentPurpose.objects.order_by("code").values_list("code", "name"))
+    purpose_columns = [f"purpose_{code}" for code, _name in purposes]
     no_needs = frozenset()
     rows = []
     with person_facts(scope, wanted=FACTS) as facts:
@@ -151,6 +187,17 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
             young_person_id__in=included.values("pk"), archived_at__isnull=True
         ).values_list("young_person_id", "category_id"):
             needs.setdefault(person_id, set()).add(categories[category_id])
+        # The appointments counted in "appointments", by purpose: one grouped pass.
+        by_purpose: dict[int, dict[str, int]] = {}
+        for person_id, code, count in (
+            appointment_rows(scope)
+            .filter(young_person_id__in=included.values("pk"))
+            .values("young_person_id", "purpose_category__code")
+            .annotate(n=Count("pk"))
+            .values_list("young_person_id", "purpose_category__code", "n")
+        ):
+            if code is not None:
+                by_purpose.setdefault(person_id, {})[f"purpose_{code}"] = count
         people = (
             included.annotate(
                 **{
@@ -197,6 +244,13 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "appointments": row["appointments"],
                     "attended": row["attended"],
                     "did_not_attend": row["did_not_attend"],
+                    **{
+                        column: by_purpose.get(row["pk"], {}).get(column, 0)
+                        for column in purpose_columns
+                    },
+                    "attended_outcome_coded": row["attended_outcome_coded"],
+                    "attended_achieved": row["attended_achieved"],
+                    "attended_minutes": row["attended_minutes"],
                     "formulation_meetings": row["formulation_meetings"],
                     "supervision_sessions": row["supervision_sessions"],
                     "trm_first_stage": row["trm_first_stage"] or "",
@@ -205,4 +259,4 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "end_reason": row["end_reason"] or "",
                 }
             )
-    return columns(need_codes), rows
+    return columns(need_codes, purposes), rows

@@ -59,7 +59,7 @@ from cases.models import (
     Offence,
     TRMAssessment,
 )
-from cases.rules import consent_given_filter
+from cases.rules import ACHIEVED_OUTCOMES, ACHIEVEMENT_OUTCOMES, consent_given_filter
 from eligibility.models import EligibilityDecision
 from formulation.models import FormulationMeeting, InterventionItem, MeetingKind, MeetingStatus
 from supervision.models import SupervisionSession
@@ -235,6 +235,9 @@ def appointment_rows(scope: Scope) -> QuerySet:
             attended=flag(Q(attendance=Attendance.ATTENDED)),
             missed=flag(Q(attendance=Attendance.DID_NOT_ATTEND)),
             rated=flag(Q(engagement__isnull=False)),
+            outcome_coded=flag(Q(outcome_code__in=ACHIEVEMENT_OUTCOMES)),
+            achieved=flag(Q(outcome_code__in=ACHIEVED_OUTCOMES)),
+            duration=F("duration_minutes"),
         )
     )
 
@@ -374,6 +377,9 @@ PASSES = (
             "did_not_attend_days_0_90": _count("missed = 1 AND day <= 90"),
             "attended_days_91_180": _count("attended = 1 AND day BETWEEN 91 AND 180"),
             "did_not_attend_days_91_180": _count("missed = 1 AND day BETWEEN 91 AND 180"),
+            "attended_outcome_coded": _count("attended = 1 AND outcome_coded = 1"),
+            "attended_achieved": _count("attended = 1 AND achieved = 1"),
+            "attended_minutes": "SUM(duration) FILTER (WHERE attended = 1)",
         },
         values={
             "first_rated_at": "MIN(starts_at) FILTER (WHERE rated = 1)",

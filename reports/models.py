@@ -246,6 +246,11 @@ class PersonFacts(models.Model):
     did_not_attend_days_0_90 = models.IntegerField()
     attended_days_91_180 = models.IntegerField()
     did_not_attend_days_91_180 = models.IntegerField()
+    # Attended appointments whose outcome says how far their purpose was achieved (achieved,
+    # partly or not achieved), those achieved or partly achieved, and their minutes.
+    attended_outcome_coded = models.IntegerField()
+    attended_achieved = models.IntegerField()
+    attended_minutes = models.IntegerField()
     first_rated_at = models.DateTimeField(null=True)
     last_rated_at = models.DateTimeField(null=True)
     engagement_first = models.IntegerField(null=True)

@@ -3,9 +3,12 @@
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from ..facts import COHORT
-from .aggregations import CountOf, MeanOf, RateOf
-from .base import measure
+from accounts.models import labels_by_code
+from cases.models import AppointmentPurpose
+
+from ..facts import COHORT, appointment_rows
+from .aggregations import CountOf, Grouped, MeanOf, RateOf, Run
+from .base import Result, measure
 
 GROUP = "engagement"
 
@@ -18,6 +21,34 @@ def attendance_rate(attended: str, missed: str) -> RateOf:
 def mean_engagement(rating: str) -> MeanOf:
     rated = COHORT & Q(**{f"{rating}__isnull": False})
     return MeanOf(Sum(rating, filter=rated), Count("pk", filter=rated))
+
+
+def purpose_label(code: str) -> str:
+    """An appointment purpose code as the report shows it: its name in the reader's language."""
+    return labels_by_code(AppointmentPurpose, [code]).get(code, code)
+
+
+def appointments_by_purpose(run: Run) -> Result:
+    """{purpose code: appointments} per team, over the same appointments as the measure
+    "appointments" (each cohort member's, from their ECM start to the as-of date), in one
+    grouped pass."""
+    rows = (
+        appointment_rows(run.scope)
+        .values("young_person__team__code", "purpose_category__code")
+        .annotate(n=Count("pk"))
+    )
+    by_team = {code: {} for code in run.scope.team_codes}
+    overall: dict[str, int] = {}
+    for row in rows:
+        team, purpose = row["young_person__team__code"], row["purpose_category__code"]
+        if purpose is None:
+            continue
+        by_team[team][purpose] = by_team[team].get(purpose, 0) + row["n"]
+        overall[purpose] = overall.get(purpose, 0) + row["n"]
+    return Result(
+        dict(sorted(overall.items())),
+        {code: dict(sorted(values.items())) for code, values in by_team.items()},
+    )
 
 
 measure(
@@ -84,4 +115,34 @@ measure(
         "appointment after the start (up to the as-of date), averaged."
     ),
     value=mean_engagement("engagement_last"),
+)
+measure(
+    "appointments_by_purpose",
+    group=GROUP,
+    kind="distribution",
+    category_kind="count",
+    category_label=purpose_label,
+    adds_up_to="appointments",
+    label=_("Appointments by purpose"),
+    definition=_(
+        "The appointments counted in “Appointments”, by the purpose chosen for each from the "
+        "list of appointment purposes."
+    ),
+    value=Grouped(appointments_by_purpose),
+)
+measure(
+    "share_attended_achieved",
+    group=GROUP,
+    kind="rate",
+    base="cohort_size",
+    label=_("Share of attended appointments achieving their purpose"),
+    definition=_(
+        "Attended appointments whose outcome was achieved or partly achieved, divided by "
+        "attended appointments whose outcome was achieved, partly achieved or not achieved "
+        "(those recorded as not applicable, or recorded before outcomes were coded, are left "
+        "out)."
+    ),
+    value=RateOf(
+        Sum("attended_achieved", filter=COHORT), Sum("attended_outcome_coded", filter=COHORT)
+    ),
 )

@@ -98,3 +98,44 @@ def test_the_request_page_says_so_in_welsh(evaluator):
     client.post(reverse("set_language"), {"language": "cy", "next": "/"})
     html = client.get(reverse("reports:run-create")).content.decode()
     assert "a'i riant neu ei ofalwr hefyd, lle mae angen hynny" in html
+
+
+def test_a_row_counts_appointments_by_purpose_and_attended_outcomes(person):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    evaluation(person, "young_person", "given")
+    evaluation(person, "parent_carer", "given")
+
+    def appointment(day, purpose, attendance, outcome, minutes):
+        factories.AppointmentFactory(
+            young_person=person,
+            starts_at=timezone.make_aware(datetime.combine(day, time(10))),
+            purpose_category=factories.appointment_purpose(purpose),
+            attendance=attendance,
+            engagement=None,
+            outcome_code=outcome,
+            duration_minutes=minutes,
+        )
+
+    appointment(date(2024, 4, 10), "family", "attended", "achieved", 60)
+    appointment(date(2024, 4, 17), "family", "attended", "partly_achieved", 45)
+    appointment(date(2024, 4, 24), "health", "attended", "not_achieved", 30)
+    appointment(date(2024, 5, 1), "health", "attended", "not_applicable", 15)
+    appointment(date(2024, 5, 8), "reparation", "did_not_attend", "", 60)
+    appointment(date(2024, 3, 20), "review", "attended", "achieved", 60)  # before the start
+    columns, rows = dataset_rows(SCOPE)
+    (row,) = rows
+    assert {name: row[name] for name in ("purpose_family", "purpose_health")} == {
+        "purpose_family": 2,
+        "purpose_health": 2,
+    }
+    assert (row["purpose_reparation"], row["purpose_review"], row["purpose_other"]) == (1, 0, 0)
+    assert (row["attended_outcome_coded"], row["attended_achieved"]) == (3, 2)
+    assert row["attended_minutes"] == 150
+    dictionary = dict(columns)
+    assert dictionary["purpose_family"] == (
+        "Of the appointments, those whose purpose was 'family' (Family work)"
+    )
+    assert "achieved, partly_achieved or not_achieved" in dictionary["attended_outcome_coded"]

@@ -43,11 +43,22 @@ def scopes():
     ]
 
 
+#: Measures and dataset columns added after the facts replaced the earlier implementation
+#: (issue 15): nothing to compare them with.
+ADDED_SINCE = {"appointments_by_purpose", "share_attended_achieved"}
+COLUMNS_ADDED_SINCE = {"attended_outcome_coded", "attended_achieved", "attended_minutes"}
+
+
+def _added_since(column: str) -> bool:
+    return column in COLUMNS_ADDED_SINCE or column.startswith("purpose_")
+
+
 def test_every_measure_is_as_it_was(generated):
+    assert set(REGISTRY) - set(legacy.LEGACY) == ADDED_SINCE
     for scope in scopes():
         new, old = compute_all(scope), legacy.compute_all(scope)
         assert new["cohort_size"].overall > 0 or scope.team_ids
-        for measure_id in REGISTRY:
+        for measure_id in legacy.LEGACY:
             assert (measure_id, new[measure_id]) == (measure_id, old[measure_id])
 
 
@@ -55,10 +66,15 @@ def test_the_dataset_is_as_it_was(generated):
     for number, scope in enumerate(scopes()):
         new_columns, new_rows = dataset_rows(scope)
         old_columns, old_rows = legacy.dataset_rows(scope)
-        assert new_columns == old_columns
+        assert [column for column in new_columns if not _added_since(column[0])] == [
+            column for column in old_columns if not _added_since(column[0])
+        ]
         assert len(new_rows) == len(old_rows)
         assert new_rows or number == 2  # the whole service has consenting young people
-        assert new_rows == old_rows
+        assert [
+            {name: value for name, value in row.items() if not _added_since(name)}
+            for row in new_rows
+        ] == old_rows
 
 
 def test_the_report_takes_as_many_queries_for_more_young_people_and_teams(db):

@@ -94,9 +94,14 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
             young_person=who, party=party, purpose=purpose, decision=decision, decided_on=day
         )
 
-    def appointment(who, day, attendance, engagement=None):
+    def appointment(who, day, attendance, engagement=None, purpose="review", outcome=None):
         factories.AppointmentFactory(
-            young_person=who, starts_at=at(day), attendance=attendance, engagement=engagement
+            young_person=who,
+            starts_at=at(day),
+            attendance=attendance,
+            engagement=engagement,
+            purpose_category=factories.appointment_purpose(purpose),
+            **({} if outcome is None else {"outcome_code": outcome}),
         )
 
     def trm(who, day, number):
@@ -145,10 +150,10 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
     consent(p1, date(2024, 1, 20), purpose="evaluation")
     consent(p1, date(2024, 1, 25), party="parent_carer", purpose="evaluation")
     decision(p1, date(2024, 1, 15), True)
-    appointment(p1, date(2024, 1, 20), "attended", 5)
-    appointment(p1, date(2024, 2, 5), "attended", 2)
-    appointment(p1, date(2024, 3, 1), "did_not_attend")
-    appointment(p1, date(2024, 6, 1), "attended", 4)
+    appointment(p1, date(2024, 1, 20), "attended", 5, "relationship", "achieved")
+    appointment(p1, date(2024, 2, 5), "attended", 2, "trm_stage_work", "partly_achieved")
+    appointment(p1, date(2024, 3, 1), "did_not_attend", None, "relationship")
+    appointment(p1, date(2024, 6, 1), "attended", 4, "ete", "not_achieved")
     trm(p1, date(2024, 2, 10), 1)
     trm(p1, date(2024, 6, 10), 3)
     meeting(p1, date(2024, 3, 1), "initial", {police: True, education: False})
@@ -171,9 +176,9 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
     offences(p2, (date(2024, 4, 1), 6), (date(2024, 12, 1), 7))
     consent(p2, date(2024, 4, 20))
     consent(p2, date(2024, 4, 20), purpose="evaluation", decision="refused")
-    appointment(p2, date(2024, 4, 20), "attended", 3)
-    appointment(p2, date(2024, 5, 1), "attended")
-    appointment(p2, date(2024, 7, 20), "did_not_attend")
+    appointment(p2, date(2024, 4, 20), "attended", 3, "health", "not_applicable")
+    appointment(p2, date(2024, 5, 1), "attended", None, "review", "achieved")
+    appointment(p2, date(2024, 7, 20), "did_not_attend", None, "review", "not_applicable")
     trm(p2, date(2024, 5, 1), 2)
     meeting(p2, date(2024, 7, 1), "initial", {police: True, health: True})
     factories.BreachFactory(young_person=p2, breach_date=date(2024, 3, 1))
@@ -238,6 +243,15 @@ EXPECTED = {
     ),
     "mean_offences_12m_before_start": (1.0, 1.33, 0.0),  # P1 3, P2 1: 4/4; 4/3; 0/1
     "appointments": (6, 6, 0),
+    # The 6: P1 trm_stage_work, relationship (DNA), ete; P2 health, review, review (DNA).
+    "appointments_by_purpose": (
+        {"ete": 1, "health": 1, "relationship": 1, "review": 2, "trm_stage_work": 1},
+        {"ete": 1, "health": 1, "relationship": 1, "review": 2, "trm_stage_work": 1},
+        {},
+    ),
+    # Attended with an achievement coded: P1 partly, not achieved; P2 achieved (P2's not
+    # applicable left out): 2 of 3.
+    "share_attended_achieved": (0.667, 0.667, None),
     "attendance_rate": (0.667, 0.667, None),  # 4 attended, 2 DNA
     "attendance_rate_days_0_90": (0.75, 0.75, None),  # 3 attended, 1 DNA
     "attendance_rate_days_91_180": (0.5, 0.5, None),  # P1 day 121 attended, P2 day 96 DNA
@@ -449,6 +463,7 @@ def test_rates_and_breakdowns_of_rates_read_as_percentages():
         "attendance_rate_days_0_90",
         "attendance_rate_days_91_180",
         "reoffending_rate",
+        "share_attended_achieved",
     ]
 
 
@@ -466,3 +481,12 @@ def test_mean_needs_per_person_is_the_need_counts_total_over_the_cohort():
         "cohort_size",
         "need_counts",
     )
+
+
+def test_appointment_purposes_are_named_in_the_readers_language(db):
+
+    label = REGISTRY["appointments_by_purpose"].category_label
+    factories.appointment_purpose("family")
+    assert label("family") == "Family work"
+    with translation.override("cy"):
+        assert label("family") == "Gwaith gyda'r teulu"
