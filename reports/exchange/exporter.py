@@ -249,9 +249,12 @@ def appointments(*, young_person_ids=None, include_archived=False):
         (
             "starts_at",
             "kind",
+            "purpose_category__code",
             "purpose",
+            "duration_minutes",
             "attendance",
             "engagement",
+            "outcome_code",
             "outcome",
             "practitioner__staff_ref",
             "practitioner__username",
@@ -260,7 +263,7 @@ def appointments(*, young_person_ids=None, include_archived=False):
         young_person_ids,
         include_archived,
     ):
-        yield (*values[:7], _user(values[7], values[8]))
+        yield (*values[:10], _user(values[10], values[11]))
 
 
 def _meetings(young_person_ids=None, include_archived=False):
@@ -271,8 +274,15 @@ def _meetings(young_person_ids=None, include_archived=False):
 
 def formulation_meetings(*, young_person_ids=None, include_archived=False):
     rows = [
-        (schema.meeting_key(ref, pk), person, held_on, kind, _user(chair_ref, chair_name))
-        for ref, pk, person, held_on, kind, chair_ref, chair_name in _meetings(
+        (
+            schema.meeting_key(ref, pk),
+            person,
+            held_on,
+            kind,
+            _user(chair_ref, chair_name),
+            duration,
+        )
+        for ref, pk, person, held_on, kind, chair_ref, chair_name, duration in _meetings(
             young_person_ids, include_archived
         ).values_list(
             "meeting_ref",
@@ -282,6 +292,7 @@ def formulation_meetings(*, young_person_ids=None, include_archived=False):
             "kind",
             "chair__staff_ref",
             "chair__username",
+            "duration_minutes",
         )
     ]
     yield from sorted(rows, key=lambda row: row[0])

@@ -468,9 +468,12 @@ class _Importer:
                 young_person=person,
                 starts_at=row["starts_at"],
                 kind=row["kind"],
-                purpose=row["purpose"],
+                purpose_category=self.snapshot.purposes[row["purpose_code"]],
+                purpose=row["purpose"] or "",
+                duration_minutes=row["duration_minutes"],
                 attendance=row["attendance"] or "",
                 engagement=row["engagement"],
+                outcome_code=row["outcome_code"] or "",
                 outcome=row["outcome"] or "",
                 practitioner=self.user(row["practitioner_ref"]),
             ),
@@ -499,6 +502,7 @@ class _Importer:
                 "held_on": row["held_on"],
                 "kind": row["kind"],
                 "chair": self.users[row["chair_ref"]],
+                "duration_minutes": row["duration_minutes"],
             }
             existing = self.meetings.get(row["meeting_ref"])
             if existing is None or not all(

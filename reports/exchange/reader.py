@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from cases import rules
-from cases.models import NeedCategory, TRMStage, YoungPerson
+from cases.models import AppointmentPurpose, NeedCategory, TRMStage, YoungPerson
 from formulation import rules as formulation_rules
 from formulation.models import FormulationMeeting
 from supervision.models import SupervisionSession
@@ -269,6 +269,7 @@ class Snapshot:
     teams: dict[str, Team]
     agencies: dict[str, Agency]
     needs: dict[str, NeedCategory]
+    purposes: dict[str, AppointmentPurpose]
     stages: dict[int, TRMStage]
     #: Staff key (staff_ref, else user name) → user.
     users: dict[str, User]
@@ -322,6 +323,7 @@ class Snapshot:
             teams={team.code: team for team in Team.objects.all()},
             agencies={agency.code: agency for agency in Agency.objects.all()},
             needs={category.code: category for category in NeedCategory.objects.all()},
+            purposes={purpose.code: purpose for purpose in AppointmentPurpose.objects.all()},
             stages={stage.number: stage for stage in TRMStage.objects.all()},
             users=users,
             usernames=usernames,
@@ -714,6 +716,22 @@ class _Checker:
     def check_appointments(self, name, row):
         facts = self.young_person(name, row)
         attendance = row["attendance"]
+        code = row["purpose_code"]
+        if code is not None and code not in self.snapshot.purposes:
+            self.problem(
+                name, row, "purpose_code", schema.not_allowed(code, sorted(self.snapshot.purposes))
+            )
+        if "duration_minutes" not in row.bad:
+            self.broken(
+                name, row, "duration_minutes", rules.duration_invalid(row["duration_minutes"])
+            )
+        if "outcome_code" not in row.bad and "attendance" not in row.bad:
+            self.broken(
+                name,
+                row,
+                "outcome_code",
+                rules.outcome_without_attendance(attendance, row["outcome_code"]),
+            )
         self.not_before_birth(name, row, "starts_at", facts, _("Appointment date"))
         self.broken(
             name,
@@ -732,6 +750,10 @@ class _Checker:
 
     def check_formulation_meetings(self, name, row):
         facts = self.young_person(name, row)
+        if "duration_minutes" not in row.bad:
+            self.broken(
+                name, row, "duration_minutes", rules.duration_invalid(row["duration_minutes"])
+            )
         self.not_before_birth(name, row, "held_on", facts, _("Date of the meeting"))
         self.staff_with_role(
             name,

@@ -22,7 +22,7 @@ from cases.models import Appointment, Need, Offence, YoungPerson
 from eligibility.models import EligibilityDecision
 from eligibility.services import eligibility_check
 from formulation import services as formulation_services
-from formulation.models import InterventionItem, MeetingAttendance
+from formulation.models import FormulationMeeting, InterventionItem, MeetingAttendance
 from reports.exchange import importer, schema
 from reports.exchange.exporter import export_exchange
 from reports.exchange.importer import import_exchange
@@ -240,7 +240,12 @@ def test_imported_records_update_the_stored_case_summaries(db):
     assert CaseSummary.objects.count() == YoungPerson.objects.count()
     assert summary.mismatches() == []
 
-    run(appended("appointments.csv", "YP001,2016-09-01T10:00,one_to_one,Review,attended,3,,S001"))
+    run(
+        appended(
+            "appointments.csv",
+            "YP001,2016-09-01T10:00,one_to_one,review,,60,attended,3,achieved,,S001",
+        )
+    )
     last = CaseSummary.objects.get(young_person__reference="YP001").last_contact_at
     assert last.date().isoformat() == "2016-09-01"
     assert summary.mismatches() == []
@@ -392,6 +397,44 @@ def test_an_unknown_need_code_lists_the_vocabulary(db):
     assert "bereavement" in problem
 
 
+def test_an_unknown_appointment_purpose_rejects_the_whole_import(db):
+    before = state()
+
+    result = run(changed("appointments.csv", "home_visit,family,", "home_visit,chess,"))
+
+    (problem,) = problems(result)
+    assert problem == (
+        'appointments.csv:3: purpose_code: "chess" is not an allowed value; use one of: '
+        "ete, family, health, offence_focused, other, practical_support, relationship, "
+        "reparation, review, trm_stage_work"
+    )
+    assert result.written is False
+    assert state() == before
+
+
+def test_an_unknown_outcome_code_is_reported_with_the_allowed_values(db):
+    result = run(changed("appointments.csv", "4,achieved,", "4,done,"))
+
+    assert problems(result) == [
+        'appointments.csv:2: outcome_code: "done" is not an allowed value; use one of: '
+        "achieved, partly_achieved, not_achieved, not_applicable"
+    ]
+
+
+def test_imported_appointments_keep_their_purpose_outcome_and_duration(db):
+    run(fixture_files())
+
+    first = Appointment.objects.get(purpose="Getting to know you")
+    call = Appointment.objects.get(purpose="Weekly check-in")
+    assert (first.purpose_category.code, first.duration_minutes, first.outcome_code) == (
+        "relationship",
+        60,
+        "achieved",
+    )
+    assert (call.purpose_category.code, call.outcome_code) == ("review", "partly_achieved")
+    assert FormulationMeeting.objects.get(meeting_ref="M001").duration_minutes == 90
+
+
 def test_a_gravity_outside_1_to_8_is_reported(db):
     result = run(changed("offences.csv", "Robbery,6", "Robbery,9"))
 
@@ -469,7 +512,8 @@ def test_a_file_larger_than_the_limit_is_refused(db, settings):
     result = run(fixture_files())
 
     assert problems(result) == [
-        "young_people.csv: the file is 489 bytes, more than the limit of 450 bytes"
+        "young_people.csv: the file is 489 bytes, more than the limit of 450 bytes",
+        "appointments.csv: the file is 500 bytes, more than the limit of 450 bytes",
     ]
     assert YoungPerson.objects.count() == 0
 
@@ -576,11 +620,41 @@ def test_a_missing_required_file_and_an_unknown_file_are_reported(db):
         ),
         pytest.param(
             "appointments.csv",
-            "Review of the plan,,",
-            "Review of the plan,attended,",
+            "Review of the plan,60,,",
+            "Review of the plan,60,attended,",
             "appointments.csv:5: attendance: Attendance can only be recorded once the appointment "
             "has started",
             id="attendance-in-the-future",
+        ),
+        pytest.param(
+            "appointments.csv",
+            "Getting to know you,60,",
+            "Getting to know you,0,",
+            "appointments.csv:2: duration_minutes: The duration must be at least 1 minute",
+            id="appointment-duration-zero",
+        ),
+        pytest.param(
+            "appointments.csv",
+            "Weekly check-in,15,",
+            "Weekly check-in,721,",
+            "appointments.csv:4: duration_minutes: The duration must be 720 minutes (12 hours) "
+            "or less",
+            id="appointment-duration-over-12-hours",
+        ),
+        pytest.param(
+            "appointments.csv",
+            "did_not_attend,,not_applicable",
+            "did_not_attend,,achieved",
+            "appointments.csv:3: outcome_code: The young person did not attend, so the outcome "
+            "can only be “Not applicable” or left empty",
+            id="outcome-on-a-missed-appointment",
+        ),
+        pytest.param(
+            "formulation_meetings.csv",
+            "P001,90",
+            "P001,0",
+            "formulation_meetings.csv:2: duration_minutes: The duration must be at least 1 minute",
+            id="meeting-duration-zero",
         ),
         pytest.param(
             "consents.csv",
@@ -814,6 +888,15 @@ def varied_dataset(practitioner, other_practitioner, psychologist, evaluator, ad
         factories.AppointmentFactory(young_person=person, practitioner=worker)
         factories.AppointmentFactory(
             young_person=person,
+            practitioner=worker,
+            purpose_category=factories.appointment_purpose("family"),
+            purpose="",
+            duration_minutes=None,
+            outcome_code="partly_achieved",
+            outcome="",
+        )
+        factories.AppointmentFactory(
+            young_person=person,
             starts_at=timezone.now() + timedelta(days=7),
             attendance="",
             engagement=None,
@@ -834,6 +917,7 @@ def varied_dataset(practitioner, other_practitioner, psychologist, evaluator, ad
         by=psychologist,
         meeting=meeting,
         attendance={police.pk: (True, "PC Davies"), camhs.pk: (False, "")},
+        duration_minutes=75,
     )
     formulation_services.intervention_add(
         by=practitioner,
@@ -888,7 +972,7 @@ def test_a_zip_export_imports_back_unchanged(db, tmp_path, varied_dataset):
 def _appointments(count: int) -> dict[str, bytes]:
     lines = [
         f"YP00{1 + index % 2},2016-0{4 + index % 5}-{1 + index % 28:02d}T10:{index % 60:02d},"
-        f"one_to_one,Session {index},attended,3,,S001"
+        f"one_to_one,review,Session {index},60,attended,3,achieved,,S001"
         for index in range(count)
     ]
     files = fixture_files()
