@@ -70,7 +70,17 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server):
+def appointment_purposes(live_server):
+    """The appointment-purpose list a migration loads (the live server's database starts
+    empty), so every appointment form offers its purposes."""
+    from cases.models import AppointmentPurpose
+    from cases.reference_data import ensure_appointment_purposes
+
+    ensure_appointment_purposes(AppointmentPurpose)
+
+
+@pytest.fixture
+def context(browser, live_server, appointment_purposes):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
     yield context
@@ -83,7 +93,7 @@ def page(context):
 
 
 @pytest.fixture
-def no_script_page(browser, live_server):
+def no_script_page(browser, live_server, appointment_purposes):
     """A page in a browser with JavaScript turned off, as some users and networks have it."""
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", java_script_enabled=False

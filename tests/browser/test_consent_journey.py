@@ -153,7 +153,7 @@ def test_a_missed_appointment_loses_the_rating_picked_before(page, live_server, 
     engagement.get_by_label("4", exact=True).check()
     page.get_by_role("group", name="Attendance").get_by_label("Did not attend").check()
     expect(engagement.get_by_label("Not rated")).to_be_checked()
-    page.get_by_label("Outcome").fill("Texted to rearrange for Thursday")
+    page.get_by_label("Outcome note").fill("Texted to rearrange for Thursday")
     page.get_by_role("button", name="Save appointment").click()
 
     expect(page.get_by_role("alert")).to_contain_text("updated")

@@ -37,9 +37,11 @@ def form_url(live_server, young_person):
 def fill_appointment(page):
     page.get_by_label("Date and time").fill(f"{timezone.localdate().isoformat()}T00:00")
     page.get_by_label("One-to-one").check()
-    page.get_by_label("Purpose").fill("Weekly catch-up")
+    page.get_by_label("Review", exact=True).check()
+    page.get_by_label("Purpose detail").fill("Weekly catch-up")
     page.get_by_label("Attended", exact=True).check()
     page.get_by_label("4", exact=True).check()
+    page.get_by_label("Achieved", exact=True).check()
 
 
 def test_typing_keeps_the_warning_away_and_stay_signed_in_keeps_the_session(
@@ -54,7 +56,7 @@ def test_typing_keeps_the_warning_away_and_stay_signed_in_keeps_the_session(
 
     # Alice writes the outcome slowly, for longer than the idle limit: typing is activity,
     # so the warning never comes and she stays signed in.
-    outcome = page.get_by_label("Outcome")
+    outcome = page.get_by_label("Outcome note")
     started = time.monotonic()
     for word in (OUTCOME.split(" ") * 3)[:15]:
         outcome.press_sequentially(word + " ")
@@ -72,7 +74,7 @@ def test_typing_keeps_the_warning_away_and_stay_signed_in_keeps_the_session(
     # Still signed in: the page opens again, with what she typed kept as a draft.
     page.goto(form_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Log an appointment")
-    expect(page.get_by_label("Outcome")).to_have_value(re.compile(r"^Relaxed by the end"))
+    expect(page.get_by_label("Outcome note")).to_have_value(re.compile(r"^Relaxed by the end"))
     expect(page.get_by_text("We kept what you typed on")).to_be_visible()
     assert_accessible(page)
 
@@ -96,7 +98,7 @@ def test_a_form_left_until_the_sign_out_is_restored_after_signing_in(
     sign_in(page, live_server, "alice")
     page.goto(form_url)
     fill_appointment(page)
-    page.get_by_label("Outcome").fill(OUTCOME)
+    page.get_by_label("Outcome note").fill(OUTCOME)
 
     # Alice is called away. The warning comes and goes unanswered; she is signed out, and
     # what she typed goes with the page's last post, which the server keeps.
@@ -116,8 +118,8 @@ def test_a_form_left_until_the_sign_out_is_restored_after_signing_in(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(form_url)
     expect(page.get_by_text("Your form has not been saved yet")).to_be_visible()
-    expect(page.get_by_label("Outcome")).to_have_value(OUTCOME)
-    expect(page.get_by_label("Purpose")).to_have_value("Weekly catch-up")
+    expect(page.get_by_label("Outcome note")).to_have_value(OUTCOME)
+    expect(page.get_by_label("Purpose detail")).to_have_value("Weekly catch-up")
     assert_accessible(page)
 
     # She saves it: the appointment is recorded and the draft is gone.
@@ -138,7 +140,7 @@ def test_a_form_submitted_after_the_sign_out_without_javascript_is_restored(
     # Without JavaScript the header says when the idle sign-out comes.
     expect(page.get_by_text("If you do nothing, you will be signed out at")).to_be_visible()
     fill_appointment(page)
-    page.get_by_label("Outcome").fill(OUTCOME)
+    page.get_by_label("Outcome note").fill(OUTCOME)
     time.sleep(4.5)  # page timers need JavaScript
 
     page.get_by_role("button", name="Save appointment").click()
@@ -152,7 +154,7 @@ def test_a_form_submitted_after_the_sign_out_without_javascript_is_restored(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(form_url)
-    expect(page.get_by_label("Outcome")).to_have_value(OUTCOME)
+    expect(page.get_by_label("Outcome note")).to_have_value(OUTCOME)
 
     # In Welsh, the banner says the same.
     page.locator(".govuk-language-navigation").get_by_role("button", name="Cymraeg").click()
