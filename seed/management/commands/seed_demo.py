@@ -11,8 +11,8 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD
 from accounts.management.base import AccessLoggedCommand
 from accounts.models import User
-from cases.models import NeedCategory, TRMStage
-from cases.reference_data import ensure_defaults
+from cases.models import DisengagementReason, NeedCategory, TRMStage
+from cases.reference_data import ensure_defaults, ensure_disengagement_reasons
 from seed.demo.formulation import seed_formulation_and_supervision
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
 from seed.demo.service import seed_lockout, seed_report_run
@@ -43,6 +43,7 @@ class Command(AccessLoggedCommand):
             agencies = seed_agencies()
             accounts = seed_accounts(teams, agencies)
             ensure_defaults(NeedCategory, TRMStage)
+            ensure_disengagement_reasons(DisengagementReason)
             new_people = seed_young_people()
             meetings, sessions = seed_formulation_and_supervision()
             seed_lockout()
