@@ -47,7 +47,9 @@ def test_every_measure_is_as_it_was(generated):
     for scope in scopes():
         new, old = compute_all(scope), legacy.compute_all(scope)
         assert new["cohort_size"].overall > 0 or scope.team_ids
-        for measure_id in REGISTRY:
+        assert set(old) <= set(REGISTRY)
+        # Measures added after the facts (issue 15 onwards) have no earlier implementation.
+        for measure_id in old:
             assert (measure_id, new[measure_id]) == (measure_id, old[measure_id])
 
 
@@ -55,10 +57,12 @@ def test_the_dataset_is_as_it_was(generated):
     for number, scope in enumerate(scopes()):
         new_columns, new_rows = dataset_rows(scope)
         old_columns, old_rows = legacy.dataset_rows(scope)
-        assert new_columns == old_columns
+        # Columns added after the facts (issue 15 onwards) have no earlier implementation.
+        assert new_columns[: len(old_columns)] == old_columns
         assert len(new_rows) == len(old_rows)
         assert new_rows or number == 2  # the whole service has consenting young people
-        assert new_rows == old_rows
+        earlier = list(old_rows[0]) if old_rows else []  # the columns it works out
+        assert [{name: row[name] for name in earlier} for row in new_rows] == old_rows
 
 
 def test_the_report_takes_as_many_queries_for_more_young_people_and_teams(db):
