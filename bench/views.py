@@ -35,7 +35,7 @@ from cases.models import (
     YoungPerson,
 )
 from eligibility.models import EligibilityDecision
-from formulation.models import AgreedAction, Formulation
+from formulation.models import AgreedAction, DistanceRating, Formulation
 from supervision.models import SupervisionAction, SupervisionSession
 from work.models import FollowUp, Notification
 
@@ -141,7 +141,8 @@ TIMELINE_PREVIEW = 20
 def _record_rows(request, pk, *, per_kind: int | None) -> dict:
     """The person (scoped to my teams), one indexed query per kind of record (newest first,
     up to `per_kind` of each) with the timeline they make, and one query for each of the
-    three panels (latest eligibility decision, latest formulation, supervision sessions)."""
+    three panels (latest eligibility decision, latest formulation and its distance-travelled
+    ratings, supervision sessions)."""
     person = get_object_or_404(
         YoungPerson.objects.filter(_member_of(request.user, "team")).values(
             *PERSON_FIELDS, "date_of_birth"
@@ -169,6 +170,11 @@ def _record_rows(request, pk, *, per_kind: int | None) -> dict:
         .order_by("-meeting__held_on", "-id")
         .values("meeting__held_on", "trm_stage__number", "next_review_on")
         .first(),
+        "distance": list(
+            DistanceRating.objects.filter(formulation__meeting__young_person_id=pk)
+            .order_by("formulation__meeting__held_on")
+            .values("domain__name", "self_rating", "practitioner_rating")
+        ),
         "supervision": list(
             SupervisionSession.objects.filter(cases__id=pk)
             .order_by("-held_on", "-id")

@@ -1,7 +1,5 @@
-"""Reference data only: the needs and appointment-purpose vocabularies and the TRM stages.
-
-Case records are never here.
-"""
+"""Reference data only: the needs and appointment-purpose vocabularies, the reasons for refusing
+or withdrawing, and the TRM stages. Case records are never here."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +7,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AdminRoleOnly
 
-from .models import AppointmentPurpose, NeedCategory, TRMStage
+from .models import AppointmentPurpose, DisengagementReason, NeedCategory, TRMStage
 
 
 @admin.register(NeedCategory)
 class NeedCategoryAdmin(AdminRoleOnly, SimpleHistoryAdmin):
+    list_display = ["code", "name", "name_cy", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name", "name_cy"]
+
+
+@admin.register(DisengagementReason)
+class DisengagementReasonAdmin(AdminRoleOnly, SimpleHistoryAdmin):
     list_display = ["code", "name", "name_cy", "active"]
     list_filter = ["active"]
     search_fields = ["code", "name", "name_cy"]

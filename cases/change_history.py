@@ -25,6 +25,7 @@ from .models import (
     ConsentParty,
     ConsentPurpose,
     CustodyEpisode,
+    DisengagementReason,
     Need,
     NeedCategory,
     Offence,
@@ -212,6 +213,9 @@ EVENT_DETAILS = {
     "previous": Detail(gettext_lazy("Practitioner before")),
     "to": Detail(gettext_lazy("Practitioner now")),
     "need": Detail(gettext_lazy("Need"), "need"),
+    "disengagement_reason": Detail(
+        gettext_lazy("Reason for refusing or withdrawing"), "disengagement_reason"
+    ),
     "gravity": Detail(gettext_lazy("Gravity score")),
     "order_type": Detail(gettext_lazy("Type of order"), OrderType),
     "party": Detail(gettext_lazy("Whose decision"), ConsentParty),
@@ -234,18 +238,25 @@ def _model_name(name: str) -> str:
 
 
 class _EventLookups:
-    """Team and need names for the events shown, each in one query and only if needed."""
+    """Team, need and reason names for the events shown, each in one query and only if
+    needed."""
+
+    vocabularies = {
+        "team": Team,
+        "need": NeedCategory,
+        "disengagement_reason": DisengagementReason,
+    }
 
     def __init__(self, events):
         kinds = defaultdict(set)
         for event in events:
             for key, value in event.data.items():
                 detail = services.event_detail(key)
-                if detail is not None and detail.shown in ("team", "need"):
+                if detail is not None and detail.shown in self.vocabularies:
                     kinds[detail.shown].add(value)
         self.names = {
-            "team": labels_by_code(Team, kinds["team"]) if kinds["team"] else {},
-            "need": labels_by_code(NeedCategory, kinds["need"]) if kinds["need"] else {},
+            shown: labels_by_code(model, kinds[shown]) if kinds[shown] else {}
+            for shown, model in self.vocabularies.items()
         }
 
     def shown(self, detail, value) -> str:

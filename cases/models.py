@@ -98,6 +98,20 @@ class TRMStage(Bilingual):
         return self._localised("interventions")
 
 
+class DisengagementReason(Bilingual):
+    """One entry of the editable vocabulary of reasons a young person gives for refusing or
+    withdrawing consent, or for withdrawing from ECM (issue 15, "Reasons, coded")."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    active = models.BooleanField(_("offered for new records"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reason for refusing or withdrawing")
+        verbose_name_plural = _("reasons for refusing or withdrawing")
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -258,6 +272,15 @@ class YoungPerson(Archivable, Versioned):
         _("reasons given for ending"),
         blank=True,
         help_text=_("For a withdrawal, the young person's own reasons (a key evaluation question)"),
+    )
+    withdrawal_reason = models.ForeignKey(
+        DisengagementReason,
+        verbose_name=_("reason for withdrawing"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Only when ECM ended because the young person withdrew"),
     )
     parent_consent_required = models.BooleanField(_("parent or carer consent required"))
     parent_consent_reason = models.CharField(
@@ -467,6 +490,16 @@ class Consent(CaseRecord):
     decision = models.CharField(_("decision"), max_length=20, choices=ConsentDecision.choices)
     decided_on = models.DateField(_("date of decision"))
     note = models.TextField(_("note"), blank=True)
+    reason = models.ForeignKey(
+        DisengagementReason,
+        verbose_name=_("reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Only for a refusal or a withdrawal"),
+    )
+    own_words = models.TextField(_("in the young person's own words"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

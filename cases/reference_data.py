@@ -166,6 +166,23 @@ TRM_STAGES = [
 ]
 
 
+#: code, English name, Welsh name: reasons for refusing or withdrawing (issue 15)
+DISENGAGEMENT_REASONS = [
+    ("no_point", "Didn't see the point", "Ddim yn gweld y pwynt"),
+    ("family_opposed", "Family opposed", "Y teulu yn gwrthwynebu"),
+    ("moved_away", "Moved away", "Wedi symud i ffwrdd"),
+    ("too_many_appointments", "Too many appointments", "Gormod o apwyntiadau"),
+    ("relationship_with_worker", "Relationship with the worker", "Y berthynas â'r gweithiwr"),
+    ("other", "Other", "Arall"),
+]
+
+
+def ensure_disengagement_reasons(reason_model) -> None:
+    """Create any default reason for refusing or withdrawing that is missing (edits kept)."""
+    for code, name, name_cy in DISENGAGEMENT_REASONS:
+        reason_model.objects.get_or_create(code=code, defaults={"name": name, "name_cy": name_cy})
+
+
 def ensure_defaults(need_category_model, trm_stage_model) -> None:
     """Create any default need category or TRM stage that is missing (edits are kept)."""
     for code, name, name_cy in NEED_CATEGORIES:

@@ -33,6 +33,7 @@ from .models import (
     Consent,
     ConsentDecision,
     ConsentParty,
+    EndReason,
     age_on,
 )
 
@@ -246,6 +247,39 @@ def consent_before_referral(decided_on: date | None, referral_date: date | None)
 def withdrawal_without_note(decision: str | None, note: str | None) -> str | None:
     if decision == ConsentDecision.WITHDRAWN and not (note or "").strip():
         return _("Record what the young person or family said when withdrawing consent")
+    return None
+
+
+#: The consent decisions that record the young person's reason (issue 15, "Reasons, coded").
+DECISIONS_WITH_A_REASON = (ConsentDecision.REFUSED, ConsentDecision.WITHDRAWN)
+
+
+def consent_reason_missing(decision: str | None, has_reason: bool) -> str | None:
+    if decision in DECISIONS_WITH_A_REASON and not has_reason:
+        return _("Select the reason given for refusing or withdrawing consent")
+    return None
+
+
+def consent_reason_not_wanted(
+    decision: str | None, has_reason: bool, own_words: str | None
+) -> str | None:
+    if decision not in DECISIONS_WITH_A_REASON and (has_reason or (own_words or "").strip()):
+        return _(
+            "A reason and the young person's words are recorded only when consent is refused "
+            "or withdrawn"
+        )
+    return None
+
+
+def withdrawal_reason_missing(end_reason: str | None, has_reason: bool) -> str | None:
+    if end_reason == EndReason.WITHDRAWN and not has_reason:
+        return _("Select the reason the young person gave for withdrawing")
+    return None
+
+
+def withdrawal_reason_not_wanted(end_reason: str | None, has_reason: bool) -> str | None:
+    if end_reason != EndReason.WITHDRAWN and has_reason:
+        return _("A reason for withdrawing is recorded only when ECM ended as withdrawn")
     return None
 
 

@@ -61,7 +61,10 @@ def young_person_for(
     """
     queryset = young_people_visible_to(request.user, capability, include_archived=True)
     return get_visible_or_404(
-        request, queryset.select_related("team", "practitioner"), action=action, pk=pk
+        request,
+        queryset.select_related("team", "practitioner", "withdrawal_reason"),
+        action=action,
+        pk=pk,
     )
 
 
@@ -215,7 +218,7 @@ def consent_states(young_person, consents=None) -> list[ConsentState]:
         consents = (
             Consent.objects.filter(young_person=young_person, archived_at__isnull=True)
             .order_by("-decided_on", "-id")
-            .select_related("recorded_by")
+            .select_related("recorded_by", "reason")
         )
     latest = rules.latest_decisions(consents)
     required = rules.consent_parties(young_person.parent_consent_required)
@@ -288,6 +291,23 @@ def _consent_title(consent) -> str:
     }
 
 
+def consent_reason_in_words(consent) -> str:
+    """The reason for a refusal or withdrawal, and the young person's words, as one line."""
+    if consent.reason is None:
+        return ""
+    if consent.own_words:
+        return _("Reason: %(reason)s. In their words: “%(words)s”") % {
+            "reason": consent.reason.label,
+            "words": consent.own_words,
+        }
+    return _("Reason: %(reason)s") % {"reason": consent.reason.label}
+
+
+def _consent_words(consent) -> tuple[str, str]:
+    detail = " ".join(part for part in (consent_reason_in_words(consent), consent.note) if part)
+    return _consent_title(consent), detail
+
+
 #: Each kind of record on the timeline: model, related rows to join, its date field, how it
 #: is worded (title, detail).
 _TIMELINE_KINDS = (
@@ -323,7 +343,7 @@ _TIMELINE_KINDS = (
         "start_date",
         lambda episode: (_("Custody"), _until(episode.end_date)),
     ),
-    ("consent", Consent, (), "decided_on", lambda consent: (_consent_title(consent), consent.note)),
+    ("consent", Consent, ("reason",), "decided_on", lambda consent: _consent_words(consent)),
     (
         "trm",
         TRMAssessment,

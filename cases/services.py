@@ -25,6 +25,7 @@ from .models import (
     CaseEvent,
     Consent,
     CustodyEpisode,
+    DisengagementReason,
     Need,
     NeedCategory,
     Offence,
@@ -444,9 +445,22 @@ def custody_record(
 
 @transaction.atomic
 def consent_record(
-    *, by, young_person, party: str, purpose: str, decision: str, decided_on: date, note: str = ""
+    *,
+    by,
+    young_person,
+    party: str,
+    purpose: str,
+    decision: str,
+    decided_on: date,
+    note: str = "",
+    reason: DisengagementReason | None = None,
+    own_words: str = "",
 ) -> Consent:
-    """Record a consent decision; it becomes the current one for that party and purpose."""
+    """Record a consent decision; it becomes the current one for that party and purpose.
+
+    A refusal or withdrawal records the reason given (the editable vocabulary) and, if the
+    young person said it, their own words; other decisions record neither.
+    """
     policy.require(by, "case.edit", young_person.team)
     ensure_open(young_person)
     errors: dict = {}
@@ -455,6 +469,12 @@ def consent_record(
         errors, "decided_on", rules.consent_before_referral(decided_on, young_person.referral_date)
     )
     _broken(errors, "note", rules.withdrawal_without_note(decision, note))
+    _broken(errors, "reason", rules.consent_reason_missing(decision, reason is not None))
+    _broken(
+        errors,
+        "reason",
+        rules.consent_reason_not_wanted(decision, reason is not None, own_words),
+    )
     _raise_if(errors)
     consent = Consent(
         young_person=young_person,
@@ -463,6 +483,8 @@ def consent_record(
         decision=decision,
         decided_on=decided_on,
         note=note,
+        reason=reason,
+        own_words=own_words.strip(),
         recorded_by=by,
     )
     return _save_record(
@@ -472,17 +494,36 @@ def consent_record(
         party=party,
         purpose=purpose,
         decided_on=decided_on.isoformat(),
+        disengagement_reason=reason.code if reason is not None else None,
     )
 
 
 @transaction.atomic
 def consents_record(
-    *, by, young_person, decisions: dict, decided_on: date, note: str = ""
+    *,
+    by,
+    young_person,
+    decisions: dict,
+    decided_on: date,
+    note: str = "",
+    reason: DisengagementReason | None = None,
+    own_words: str = "",
 ) -> list[Consent]:
     """Record the decisions made on one day, all or none: `decisions` maps (party, purpose)
-    to a decision. The consent page asks for both parties and both purposes at once."""
+    to a decision. The consent page asks for both parties and both purposes at once; its
+    reason and the young person's words go with each refusal or withdrawal among them."""
     if not decisions:
         raise ValidationError(_("Select at least one decision to record"))
+    if not any(decision in rules.DECISIONS_WITH_A_REASON for decision in decisions.values()):
+        errors: dict = {}
+        _broken(
+            errors,
+            "reason",
+            rules.consent_reason_not_wanted(
+                next(iter(decisions.values())), reason is not None, own_words
+            ),
+        )
+        _raise_if(errors)
     return [
         consent_record(
             by=by,
@@ -492,6 +533,11 @@ def consents_record(
             decision=decision,
             decided_on=decided_on,
             note=note,
+            **(
+                {"reason": reason, "own_words": own_words}
+                if decision in rules.DECISIONS_WITH_A_REASON
+                else {}
+            ),
         )
         for (party, purpose), decision in decisions.items()
     ]

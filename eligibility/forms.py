@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms.fields import date_field, radios, yes_no
+from cases.forms.records import disengagement_reason_field
 from cases.models import EndReason
 
 from .models import EligibilityPolicy, PolicyStatus
@@ -102,6 +103,10 @@ class EcmEndForm(forms.Form):
         EndReason.choices,
         required_message=_("Select why ECM ended"),
         invalid_message=_("Select why ECM ended"),
+    )
+    withdrawal_reason = disengagement_reason_field(
+        _("Reason for withdrawing"),
+        help_text=_("Needed if the young person withdrew; leave empty otherwise"),
     )
     young_persons_reasons = forms.CharField(
         label=_("The young person's reasons"),

@@ -15,6 +15,7 @@ from cases.models import (
     STATUTORY_ORDER_TYPES,
     ConsentParty,
     ConsentPurpose,
+    DisengagementReason,
     EndReason,
     Need,
     Offence,
@@ -405,8 +406,16 @@ def ecm_start(*, by, young_person, start_date: date) -> YoungPerson:
 
 @transaction.atomic
 def ecm_end(
-    *, by, young_person, end_date: date, end_reason: str, young_persons_reasons: str = ""
+    *,
+    by,
+    young_person,
+    end_date: date,
+    end_reason: str,
+    young_persons_reasons: str = "",
+    withdrawal_reason: DisengagementReason | None = None,
 ) -> YoungPerson:
+    """End ECM; a withdrawal records the reason given (the editable vocabulary) and the young
+    person's reasons in their words."""
     if not access.may(by, "case.edit", young_person.team):
         raise PermissionDenied
     ensure_open(young_person)
@@ -433,11 +442,18 @@ def ecm_end(
         errors["young_persons_reasons"] = [
             _("Record the young person's reasons for withdrawing, in their words if possible")
         ]
+    _broken(
+        errors,
+        "withdrawal_reason",
+        case_rules.withdrawal_reason_missing(end_reason, withdrawal_reason is not None),
+        case_rules.withdrawal_reason_not_wanted(end_reason, withdrawal_reason is not None),
+    )
     if errors:
         raise ValidationError(errors)
     current.ecm_end_date = end_date
     current.end_reason = end_reason
     current.end_note = young_persons_reasons.strip()
+    current.withdrawal_reason = withdrawal_reason
     save_version(current, by)
     event_record(
         young_person=current,
@@ -446,5 +462,6 @@ def ecm_end(
         end_date=end_date.isoformat(),
         end_reason=end_reason,
         young_persons_reasons=young_persons_reasons.strip(),
+        disengagement_reason=withdrawal_reason.code if withdrawal_reason is not None else None,
     )
     return current

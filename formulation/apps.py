@@ -29,6 +29,7 @@ class FormulationConfig(AppConfig):
                 "held_on": EventDetail(_("Date held"), "date"),
                 "agencies_attending": EventDetail(_("Agencies attending")),
                 "trm_stage": EventDetail(_("TRM stage")),
+                "domains_rated": EventDetail(_("Areas rated for distance travelled")),
                 "meeting": EventDetail("", "hidden"),
                 "item": EventDetail("", "hidden"),
             }
@@ -39,6 +40,7 @@ class FormulationConfig(AppConfig):
                 "formulation.meeting_held": _("Formulation meeting attendance recorded"),
                 "formulation.recorded": _("Formulation recorded"),
                 "formulation.revised": _("Formulation revised"),
+                "formulation.distance_rated": _("Distance travelled rated"),
                 "plan.item_added": _("Intervention added to the plan"),
             }
         )

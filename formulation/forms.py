@@ -16,7 +16,7 @@ from cases.forms.records import TRMStageField
 from cases.models import TRMStage
 
 from .models import InterventionStatus, MeetingKind
-from .services import FORMULATION_FIELDS
+from .services import FORMULATION_FIELDS, rating_field
 
 
 def version_field():
@@ -315,3 +315,47 @@ class AppointmentLinkForm(forms.Form):
 
     def clean_item(self):
         return self.items.get(self.cleaned_data["item"])
+
+
+class DistanceRatingsForm(forms.Form):
+    """The young person's own rating and the practitioner's of each domain, 1–5, at one
+    formulation (feeds `services.distance_ratings_record`). Either may be left empty here;
+    the service insists on both or neither, naming the domain."""
+
+    version = version_field()
+
+    def __init__(self, *args, domains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domains = domains
+        for domain in domains:
+            for rater, label in (
+                ("self", _("%(domain)s: the young person's own rating (1 to 5)")),
+                ("practitioner", _("%(domain)s: the practitioner's rating (1 to 5)")),
+            ):
+                message = _("%(domain)s: enter the rating as a whole number from 1 to 5") % {
+                    "domain": domain.label
+                }
+                self.fields[rating_field(domain, rater)] = forms.IntegerField(
+                    label=label % {"domain": domain.label},
+                    required=False,
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}
+                    ),
+                    error_messages={"invalid": message},
+                )
+
+    def domain_rows(self):
+        """(domain, young person's field, practitioner's field) for the template."""
+        return [
+            (domain, self[rating_field(domain, "self")], self[rating_field(domain, "practitioner")])
+            for domain in self.domains
+        ]
+
+    def ratings(self) -> dict:
+        return {
+            domain: (
+                self.cleaned_data.get(rating_field(domain, "self")),
+                self.cleaned_data.get(rating_field(domain, "practitioner")),
+            )
+            for domain in self.domains
+        }

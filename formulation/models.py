@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Agency
+from accounts.models import Agency, Bilingual
 from cases.models import (
     DURATION_MAX_MINUTES,
     Appointment,
@@ -174,6 +174,79 @@ class AgreedAction(Task):
 
     def __str__(self):
         return self.description
+
+
+#: The distance-travelled scale: 1 (a real difficulty) to 5 (a real strength).
+RATING_MIN, RATING_MAX = 1, 5
+
+
+class DistanceDomain(Bilingual):
+    """One entry of the editable list of softer outcomes rated at each formulation (issue 15,
+    "Distance travelled"; the evaluation named resilience to chaotic family life,
+    self-confidence, anger management and emotional resilience)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    active = models.BooleanField(_("offered for new ratings"), default=True)
+    order = models.PositiveSmallIntegerField(_("order on the page"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("distance-travelled domain")
+        verbose_name_plural = _("distance-travelled domains")
+
+
+class DistanceRating(models.Model):
+    """The young person's own rating and the practitioner's rating of one domain, both 1–5,
+    at the initial formulation or a review. A domain is rated by both or not at all."""
+
+    formulation = models.ForeignKey(
+        Formulation,
+        verbose_name=_("formulation"),
+        on_delete=models.PROTECT,
+        related_name="distance_ratings",
+    )
+    domain = models.ForeignKey(
+        DistanceDomain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="+"
+    )
+    self_rating = models.PositiveSmallIntegerField(
+        _("young person's own rating"),
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+    )
+    practitioner_rating = models.PositiveSmallIntegerField(
+        _("practitioner's rating"),
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain__order", "domain__name"]
+        verbose_name = _("distance-travelled rating")
+        verbose_name_plural = _("distance-travelled ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["formulation", "domain"], name="distance_rating_one_per_domain"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(self_rating__gte=RATING_MIN, self_rating__lte=RATING_MAX)
+                & models.Q(
+                    practitioner_rating__gte=RATING_MIN, practitioner_rating__lte=RATING_MAX
+                ),
+                name="distance_rating_on_the_scale",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.domain} at {self.formulation_id}"
 
 
 class InterventionStatus(models.TextChoices):

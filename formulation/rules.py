@@ -15,3 +15,41 @@ def meeting_not_held_yet(held_on: date | None, *, today: date) -> str | None:
             "date": shown(held_on)
         }
     return None
+
+
+# --- Distance travelled (issue 15) --------------------------------------------------------------
+
+
+def rating_off_scale(rating, domain_label: str, rater_label: str) -> str | None:
+    """A distance-travelled rating is a whole number from 1 to 5 (1 a real difficulty, 5 a
+    real strength)."""
+    from .models import RATING_MAX, RATING_MIN
+
+    if rating is None:
+        return None
+    if (
+        isinstance(rating, bool)
+        or not isinstance(rating, int)
+        or not (RATING_MIN <= rating <= RATING_MAX)
+    ):
+        return _("%(domain)s: %(rater)s must be a whole number from 1 to 5") % {
+            "domain": domain_label,
+            "rater": rater_label,
+        }
+    return None
+
+
+def rating_half_given(own, practitioner, domain_label: str) -> str | None:
+    """A domain is rated by both the young person and the practitioner, or not at all, so
+    that their views can be compared over time."""
+    if (own is None) != (practitioner is None):
+        missing = (
+            _("the practitioner's rating")
+            if own is not None
+            else _("the young person's own rating")
+        )
+        return _("%(domain)s: enter %(missing)s too, or leave both empty") % {
+            "domain": domain_label,
+            "missing": missing,
+        }
+    return None

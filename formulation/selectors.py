@@ -9,6 +9,8 @@ from cases.models import Appointment, TRMStage, YoungPerson
 
 from .models import (
     AgreedAction,
+    DistanceDomain,
+    DistanceRating,
     Formulation,
     FormulationMeeting,
     InterventionItem,
@@ -166,3 +168,65 @@ def plan_for(young_person, current_stage_number: int | None) -> list[PlanRow]:
         )
         for item in items
     ]
+
+
+# --- Distance travelled (issue 15) --------------------------------------------------------------
+
+
+def distance_domains_for(formulation) -> list[tuple[DistanceDomain, DistanceRating | None]]:
+    """The domains to rate at a formulation, each with its rating there if any: every active
+    domain, and any inactive one it was already rated on (two queries)."""
+    rated = {
+        rating.domain_id: rating
+        for rating in DistanceRating.objects.filter(formulation=formulation).select_related(
+            "domain"
+        )
+    }
+    domains = [
+        domain for domain in DistanceDomain.objects.all() if domain.active or domain.pk in rated
+    ]
+    return [(domain, rated.get(domain.pk)) for domain in domains]
+
+
+def ratings_at(formulation) -> list[DistanceRating]:
+    """The ratings recorded at one formulation, in the domains' order (one query)."""
+    return list(DistanceRating.objects.filter(formulation=formulation).select_related("domain"))
+
+
+@dataclass
+class DistanceTravelled:
+    """One domain's first and latest ratings (the young person's and the practitioner's)."""
+
+    domain: DistanceDomain
+    first: DistanceRating
+    latest: DistanceRating
+
+    @property
+    def rated_once(self) -> bool:
+        return self.first.pk == self.latest.pk
+
+    @property
+    def self_change(self) -> int:
+        return self.latest.self_rating - self.first.self_rating
+
+    @property
+    def practitioner_change(self) -> int:
+        return self.latest.practitioner_rating - self.first.practitioner_rating
+
+
+def distance_travelled(young_person) -> list[DistanceTravelled]:
+    """Per domain rated, the first and the latest rating over the young person's formulation
+    meetings, by meeting date (one query)."""
+    ratings = (
+        DistanceRating.objects.filter(formulation__meeting__young_person=young_person)
+        .select_related("domain", "formulation__meeting")
+        .order_by("formulation__meeting__held_on", "formulation__meeting_id")
+    )
+    by_domain: dict[int, DistanceTravelled] = {}
+    for rating in ratings:
+        found = by_domain.get(rating.domain_id)
+        if found is None:
+            by_domain[rating.domain_id] = DistanceTravelled(rating.domain, rating, rating)
+        else:
+            found.latest = rating
+    return sorted(by_domain.values(), key=lambda row: (row.domain.order, row.domain.name))

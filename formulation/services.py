@@ -19,6 +19,7 @@ from .models import (
     CARRIED_FORWARD,
     AgreedAction,
     DeliveredIntervention,
+    DistanceRating,
     Formulation,
     FormulationMeeting,
     InterventionItem,
@@ -228,6 +229,82 @@ def action_complete(*, by, action: AgreedAction, done_on: date) -> AgreedAction:
         raise PermissionDenied
     tasks.mark_done(action, by=by, done_on=done_on)
     return action
+
+
+# --- Distance travelled (issue 15) ---------------------------------------------------------------
+
+
+def may_rate_distance(user, team) -> bool:
+    """The psychologist who holds the formulation, or the practitioners and managers of the
+    team, who rate alongside the young person."""
+    return policy.may(user, "formulation.write", team) or policy.may(user, "case.edit", team)
+
+
+def rating_field(domain, rater: str) -> str:
+    """The form field (and error key) of one domain's rating: rater is "self" or
+    "practitioner"."""
+    return f"{domain.code}_{rater}"
+
+
+@transaction.atomic
+def distance_ratings_record(*, by, formulation, ratings: dict, version: int) -> list:
+    """Record the distance-travelled ratings agreed at a formulation meeting.
+
+    `ratings` maps a domain to (young person's own rating, practitioner's rating), each 1–5
+    or None; a domain left with neither has no rating at this meeting (an earlier rating is
+    removed, its history kept). `version` is the formulation's, as the user opened it: the
+    ratings belong to the formulation, so saving them makes its next version.
+    """
+    young_person = formulation.meeting.young_person
+    if not may_rate_distance(by, young_person.team):
+        raise PermissionDenied
+    ensure_open(young_person)
+    errors: dict = {}
+    for domain, (own, practitioner) in ratings.items():
+        for rater, rating, rater_label in (
+            ("self", own, _("the young person's own rating")),
+            ("practitioner", practitioner, _("the practitioner's rating")),
+        ):
+            message = rules.rating_off_scale(rating, domain.label, rater_label)
+            if message:
+                errors.setdefault(rating_field(domain, rater), []).append(message)
+        message = rules.rating_half_given(own, practitioner, domain.label)
+        if message:
+            missing = "practitioner" if own is not None else "self"
+            errors.setdefault(rating_field(domain, missing), []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    current = Formulation.objects.select_for_update().get(pk=formulation.pk)
+    if current.version != version:
+        raise ConflictError(current)
+    existing = {row.domain_id: row for row in current.distance_ratings.all()}
+    saved = []
+    for domain, (own, practitioner) in ratings.items():
+        row = existing.get(domain.pk)
+        if own is None and practitioner is None:
+            if row is not None:
+                row._history_user = by
+                row.delete()
+            continue
+        if row is None:
+            row = DistanceRating(formulation=current, domain=domain)
+        elif (row.self_rating, row.practitioner_rating) == (own, practitioner):
+            saved.append(row)
+            continue
+        row.self_rating, row.practitioner_rating = own, practitioner
+        row.recorded_by = by
+        row.recorded_at = timezone.now()
+        save_by(row, by)
+        saved.append(row)
+    save_version(current, by)
+    event_record(
+        young_person=young_person,
+        action="formulation.distance_rated",
+        by=by,
+        meeting=current.meeting_id,
+        domains_rated=len(saved),
+    )
+    return saved
 
 
 # --- Intervention plan --------------------------------------------------------------------------

@@ -17,6 +17,11 @@ urlpatterns = [
         name="formulation-edit",
     ),
     path(
+        "meetings/<int:meeting_pk>/distance/",
+        views.distance_edit,
+        name="distance-edit",
+    ),
+    path(
         "meetings/<int:meeting_pk>/summary/",
         views.formulation_summary,
         name="formulation-summary",

@@ -40,6 +40,7 @@ from . import selectors, services
 from .forms import (
     AppointmentLinkForm,
     AttendanceForm,
+    DistanceRatingsForm,
     FormulationForm,
     ItemEditForm,
     ItemForm,
@@ -133,6 +134,7 @@ def meeting_list(request, pk):
             "meetings": meetings,
             "today": timezone.localdate(),
             "may_write": policy.may(request.user, "formulation.write", team),
+            "may_rate": services.may_rate_distance(request.user, team),
             "may_complete": policy.may(request.user, "formulation.write", team)
             or policy.may(request.user, "plan.write", team),
         },
@@ -272,6 +274,59 @@ def formulation_edit(request, meeting_pk):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def distance_edit(request, meeting_pk):
+    """The distance-travelled ratings at a formulation: the young person's and the
+    practitioner's, 1 to 5, per domain (issue 15). Only once the formulation is recorded."""
+    meeting = _meeting(request, meeting_pk, action="formulation.view")
+    young_person = meeting.young_person
+    if not services.may_rate_distance(request.user, young_person.team):
+        _deny(request, young_person, "formulation.write or case.edit", "formulation.distance")
+    formulation = selectors.formulation_of(meeting)
+    if formulation is None:
+        raise Http404
+    domains = selectors.distance_domains_for(formulation)
+    initial = {"version": formulation.version}
+    for domain, rating in domains:
+        if rating is not None:
+            initial[services.rating_field(domain, "self")] = rating.self_rating
+            initial[services.rating_field(domain, "practitioner")] = rating.practitioner_rating
+    form = DistanceRatingsForm(
+        request.POST or None, initial=initial, domains=[domain for domain, _rating in domains]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.distance_ratings_record(
+                by=request.user,
+                formulation=formulation,
+                ratings=form.ratings(),
+                version=form.cleaned_data["version"],
+            )
+        except ConflictError:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this formulation or its ratings while you were "
+                    "typing. Open the page again to see their changes, then enter yours."
+                ),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Distance travelled at the meeting on %(date)s saved")
+                % {"date": dates.in_words(meeting.held_on)},
+            )
+            return _to_meetings(young_person, meeting)
+    return render(
+        request,
+        "formulation/distance_form.html",
+        {"form": form, "meeting": meeting, "young_person": young_person},
+    )
+
+
 def _formulation_conflict(request, form, current, young_person):
     """Another psychologist saved first: their text beside this one's, which is kept."""
     return render_conflict(
@@ -310,6 +365,9 @@ def summary_context(meeting) -> dict:
         "meeting": meeting,
         "young_person": meeting.young_person,
         "formulation": getattr(meeting, "formulation", None),
+        "ratings": selectors.ratings_at(meeting.formulation)
+        if hasattr(meeting, "formulation")
+        else [],
         "printed_on": timezone.localdate(),
     }
 
@@ -481,6 +539,47 @@ def appointment_link(request, pk, appointment_pk):
     )
 
 
+def _change_in_words(first: int, latest: int) -> str:
+    if latest > first:
+        return _("up %(by)d, from %(first)d to %(latest)d") % {
+            "by": latest - first,
+            "first": first,
+            "latest": latest,
+        }
+    if latest < first:
+        return _("down %(by)d, from %(first)d to %(latest)d") % {
+            "by": first - latest,
+            "first": first,
+            "latest": latest,
+        }
+    return _("no change, %(rating)d") % {"rating": latest}
+
+
+def distance_rows(travelled) -> list[dict]:
+    """Each domain's first and latest ratings in words a practitioner reads at a glance."""
+    rows = []
+    for row in travelled:
+        first_meeting, latest_meeting = (
+            row.first.formulation.meeting,
+            row.latest.formulation.meeting,
+        )
+        rows.append(
+            {
+                "domain": row.domain.label,
+                "first_on": first_meeting.held_on,
+                "latest_on": latest_meeting.held_on,
+                "rated_once": row.rated_once,
+                "self": _change_in_words(row.first.self_rating, row.latest.self_rating),
+                "practitioner": _change_in_words(
+                    row.first.practitioner_rating, row.latest.practitioner_rating
+                ),
+                "first_self": row.first.self_rating,
+                "first_practitioner": row.first.practitioner_rating,
+            }
+        )
+    return rows
+
+
 # --- The record page's panel -------------------------------------------------------------------
 
 
@@ -500,6 +599,7 @@ def panel_context(request, young_person) -> dict | None:
     return {
         "young_person": young_person,
         "latest": latest,
+        "distance": distance_rows(selectors.distance_travelled(young_person)),
         "review_overdue": bool(latest and latest.next_review_on and latest.next_review_on < today),
         "overdue_actions": overdue_actions,
         "may_write": policy.may(request.user, "formulation.write", team)

@@ -18,7 +18,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import AppointmentPurpose, Need, NeedCategory
+from cases.models import (
+    AppointmentPurpose,
+    Consent,
+    ConsentPurpose,
+    Need,
+    NeedCategory,
+    YoungPerson,
+)
+from cases.rules import DECISIONS_WITH_A_REASON
+from formulation.models import DistanceDomain, DistanceRating
 
 from .facts import (
     COHORT,
@@ -53,8 +62,13 @@ def age_band(age: int | None) -> str:
 
 
 #: Column → plain-language description (the data dictionary), in dataset order.
-def columns(need_codes: list[str], purposes: list[tuple[str, str]] = ()) -> list[tuple[str, str]]:
-    """`purposes`: (code, English name) of each appointment purpose."""
+def columns(
+    need_codes: list[str],
+    purposes: list[tuple[str, str]] = (),
+    domain_codes: list[str] = (),
+) -> list[tuple[str, str]]:
+    """`purposes`: (code, English name) of each appointment purpose; `domain_codes`: the
+    distance-travelled domains."""
     months = _("the follow-up months")
     described = [
         (
@@ -127,8 +141,118 @@ def columns(need_codes: list[str], purposes: list[tuple[str, str]] = ()) -> list
                 "empty if still open"
             ),
         ),
+        (
+            "withdrawal_reason",
+            _(
+                "When ECM ended as withdrawn, the code of the reason the young person gave "
+                "(the editable list of reasons for refusing or withdrawing, for example "
+                "no_point, family_opposed, moved_away, too_many_appointments, "
+                "relationship_with_worker, other); empty otherwise or if not recorded"
+            ),
+        ),
+        (
+            "consent_refusal_reason",
+            _(
+                "The code of the reason given at the latest refusal or withdrawal of consent "
+                "to take part (by the young person or the parent or carer), from the same "
+                "list; empty if consent to take part was never refused or withdrawn"
+            ),
+        ),
     ]
+    for code in domain_codes:
+        described += [
+            (
+                f"distance_{code}_self_first",
+                _(
+                    "Distance travelled, '%(code)s': the young person's own rating (1 a real "
+                    "difficulty to 5 a real strength) at the first formulation meeting rating "
+                    "it; empty if never rated"
+                )
+                % {"code": code},
+            ),
+            (
+                f"distance_{code}_self_change",
+                _(
+                    "Distance travelled, '%(code)s': the young person's latest own rating "
+                    "minus their first (-4 to 4); empty unless rated at two or more meetings"
+                )
+                % {"code": code},
+            ),
+            (
+                f"distance_{code}_practitioner_first",
+                _(
+                    "Distance travelled, '%(code)s': the practitioner's rating (1 to 5) at the "
+                    "first formulation meeting rating it; empty if never rated"
+                )
+                % {"code": code},
+            ),
+            (
+                f"distance_{code}_practitioner_change",
+                _(
+                    "Distance travelled, '%(code)s': the practitioner's latest rating minus "
+                    "their first (-4 to 4); empty unless rated at two or more meetings"
+                )
+                % {"code": code},
+            ),
+        ]
     return [(name, str(text)) for name, text in described]
+
+
+def _reasons_and_ratings(included, as_of) -> tuple[dict, dict, dict]:
+    """For the young people `included`: the reason for withdrawing, the latest reason for
+    refusing or withdrawing consent to take part, and each domain's (first, latest) ratings
+    as ((own, practitioner's), (own, practitioner's)). Three queries."""
+    people = included.values("pk")
+    withdrawal = dict(
+        YoungPerson.objects.filter(pk__in=people, withdrawal_reason__isnull=False).values_list(
+            "pk", "withdrawal_reason__code"
+        )
+    )
+    refusal = {}
+    for person_id, code in (
+        Consent.objects.filter(
+            young_person_id__in=people,
+            archived_at__isnull=True,
+            purpose=ConsentPurpose.PARTICIPATION,
+            decision__in=DECISIONS_WITH_A_REASON,
+            reason__isnull=False,
+            decided_on__lte=as_of,
+        )
+        .order_by("decided_on", "id")
+        .values_list("young_person_id", "reason__code")
+    ):
+        refusal[person_id] = code  # the latest wins
+    ratings: dict[int, dict[str, list]] = {}
+    for person_id, code, own, theirs in (
+        DistanceRating.objects.filter(
+            formulation__meeting__young_person_id__in=people,
+            formulation__meeting__held_on__lte=as_of,
+        )
+        .order_by("formulation__meeting__held_on", "formulation__meeting_id")
+        .values_list(
+            "formulation__meeting__young_person_id",
+            "domain__code",
+            "self_rating",
+            "practitioner_rating",
+        )
+    ):
+        seen = ratings.setdefault(person_id, {}).setdefault(code, [])
+        seen.append((own, theirs))
+    return withdrawal, refusal, ratings
+
+
+def _distance_columns(domain_codes, rated: dict) -> dict:
+    values = {}
+    for code in domain_codes:
+        seen = rated.get(code, [])
+        first, latest = (seen[0], seen[-1]) if seen else (None, None)
+        twice = len(seen) > 1
+        for index, rater in enumerate(("self", "practitioner")):
+            values[f"distance_{code}_{rater}_first"] = first[index] if first else ""
+            values[f"distance_{code}_{rater}_change"] = (
+                latest[index] - first[index] if twice else ""
+            )
+    return values
 
 
 #: Columns copied from the facts as they are.
@@ -178,6 +302,9 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
     need_columns = [(f"need_{code}", code) for code in need_codes]
     purposes = list(AppointmentPurpose.objects.order_by("code").values_list("code", "name"))
     purpose_columns = [f"purpose_{code}" for code, _name in purposes]
+    domain_codes = list(
+        DistanceDomain.objects.order_by("order", "code").values_list("code", flat=True)
+    )
     no_needs = frozenset()
     rows = []
     with person_facts(scope, wanted=FACTS) as facts:
@@ -198,6 +325,7 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
         ):
             if code is not None:
                 by_purpose.setdefault(person_id, {})[f"purpose_{code}"] = count
+        withdrawal, refusal, ratings = _reasons_and_ratings(included, scope.as_of)
         people = (
             included.annotate(
                 **{
@@ -257,6 +385,11 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "trm_latest_stage": row["trm_latest_stage"] or "",
                     **{name: int(bool(row[f"{name}_flag"])) for name in fidelity},
                     "end_reason": row["end_reason"] or "",
+                    "withdrawal_reason": withdrawal.get(row["pk"], "")
+                    if row["end_reason"] == "withdrawn"
+                    else "",
+                    "consent_refusal_reason": refusal.get(row["pk"], ""),
+                    **_distance_columns(domain_codes, ratings.get(row["pk"], {})),
                 }
             )
-    return columns(need_codes, purposes), rows
+    return columns(need_codes, purposes, domain_codes), rows

@@ -88,6 +88,18 @@ def appointment_purpose(code: str):
     return purpose
 
 
+def disengagement_reason(code: str = "no_point"):
+    """A reason for refusing or withdrawing (the defaults are loaded by a migration)."""
+    from cases.models import DisengagementReason
+    from cases.reference_data import DISENGAGEMENT_REASONS
+
+    names = {entry[0]: entry[1:] for entry in DISENGAGEMENT_REASONS}
+    name, name_cy = names.get(code, (code.replace("_", " ").capitalize(), ""))
+    return DisengagementReason.objects.get_or_create(
+        code=code, defaults={"name": name, "name_cy": name_cy}
+    )[0]
+
+
 def trm_stage(number: int):
     """A TRM stage by number (the defaults are loaded by a migration)."""
     from cases.models import NeedCategory, TRMStage

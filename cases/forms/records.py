@@ -24,6 +24,7 @@ from ..models import (
     ConsentDecision,
     ConsentParty,
     ConsentPurpose,
+    DisengagementReason,
     NeedCategory,
     Order,
     OrderType,
@@ -54,6 +55,20 @@ def order_label(order: Order) -> str:
 class NeedCategoryField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.label
+
+
+def disengagement_reason_field(label, help_text=""):
+    """The reason a young person gave for refusing or withdrawing (the editable vocabulary);
+    optional here because whether it is needed depends on the decision (the service says)."""
+    return NeedCategoryField(
+        label=label,
+        queryset=DisengagementReason.objects.filter(active=True),
+        required=False,
+        empty_label=None,
+        help_text=help_text,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Select one of the reasons listed")},
+    )
 
 
 class NeedForm(forms.Form):
@@ -202,6 +217,14 @@ class ConsentForm(forms.Form):
             "Needed when consent is withdrawn: record what the young person or family said"
         ),
     )
+    reason = disengagement_reason_field(
+        _("Reason for refusing or withdrawing"),
+        help_text=_("Needed when consent is refused or withdrawn; leave empty otherwise"),
+    )
+    own_words = text_field(
+        _("In the young person's own words (optional)"),
+        help_text=_("Only when consent is refused or withdrawn"),
+    )
 
     def __init__(self, *args, states, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,7 +245,7 @@ class ConsentForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
                 error_messages={"invalid_choice": _("Select one of the options listed")},
             )
-        self.order_fields([*self.questions, "decided_on", "note"])
+        self.order_fields([*self.questions, "decided_on", "reason", "own_words", "note"])
 
     def clean(self):
         cleaned = super().clean()

@@ -149,6 +149,7 @@ def _consents(young_person, consents=None) -> list[dict]:
             "party": ConsentParty(state.party).label,
             "purpose": ConsentPurpose(state.purpose).label,
             "tag_class": CONSENT_TAG_CLASSES.get(state.decision, "govuk-tag--grey"),
+            "reason": selectors.consent_reason_in_words(state.latest) if state.latest else "",
         }
         for state in selectors.consent_states(young_person, consents)
     ]

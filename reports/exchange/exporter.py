@@ -155,6 +155,7 @@ def young_people(*, young_person_ids=None, include_archived=False) -> Iterator[t
             "ecm_start_date",
             "ecm_end_date",
             "end_reason",
+            "withdrawal_reason__code",
         ),
         young_person_ids,
     ):
@@ -218,12 +219,14 @@ def consents(*, young_person_ids=None, include_archived=False):
             "recorded_by__staff_ref",
             "recorded_by__username",
             "note",
+            "reason__code",
+            "own_words",
         ),
         ("decided_on",),
         young_person_ids,
         include_archived,
     ):
-        yield (*values[:5], _user(values[5], values[6]), values[7])
+        yield (*values[:5], _user(values[5], values[6]), *values[7:])
 
 
 def trm_assessments(*, young_person_ids=None, include_archived=False):

@@ -364,6 +364,7 @@ class _Importer:
                 "ecm_start_date": row["started_on"],
                 "ecm_end_date": row["ended_on"],
                 "end_reason": row["end_reason"] or "",
+                "withdrawal_reason": self.snapshot.reasons.get(row["withdrawal_reason"]),
             }
             if row["parent_consent_required"] is not None:
                 values["parent_consent_required"] = row["parent_consent_required"]
@@ -455,6 +456,8 @@ class _Importer:
                 decision=row["decision"],
                 decided_on=row["decided_on"],
                 note=row["note"] or "",
+                reason=self.snapshot.reasons.get(row["reason"]),
+                own_words=row["own_words"] or "",
                 recorded_by=self.user(row["recorded_by_ref"]),
             ),
             schema.TRM: lambda row, person: TRMAssessment(

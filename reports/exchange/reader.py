@@ -25,7 +25,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from cases import rules
-from cases.models import AppointmentPurpose, NeedCategory, TRMStage, YoungPerson
+from cases.models import (
+    AppointmentPurpose,
+    DisengagementReason,
+    NeedCategory,
+    TRMStage,
+    YoungPerson,
+)
 from formulation import rules as formulation_rules
 from formulation.models import FormulationMeeting
 from supervision.models import SupervisionSession
@@ -270,6 +276,8 @@ class Snapshot:
     agencies: dict[str, Agency]
     needs: dict[str, NeedCategory]
     purposes: dict[str, AppointmentPurpose]
+    #: Reasons for refusing or withdrawing, by code.
+    reasons: dict[str, DisengagementReason]
     stages: dict[int, TRMStage]
     #: Staff key (staff_ref, else user name) → user.
     users: dict[str, User]
@@ -324,6 +332,7 @@ class Snapshot:
             agencies={agency.code: agency for agency in Agency.objects.all()},
             needs={category.code: category for category in NeedCategory.objects.all()},
             purposes={purpose.code: purpose for purpose in AppointmentPurpose.objects.all()},
+            reasons={reason.code: reason for reason in DisengagementReason.objects.all()},
             stages={stage.number: stage for stage in TRMStage.objects.all()},
             users=users,
             usernames=usernames,
@@ -632,6 +641,15 @@ class _Checker:
             self.broken(name, row, "end_reason", rules.end_reason_missing(ended, row["end_reason"]))
         if row["end_reason"] and row["ended_on"] is None and "ended_on" not in row.bad:
             self.problem(name, row, "end_reason", _("only give an end reason with ended_on"))
+        if self.reason_known(name, row, "withdrawal_reason") and "end_reason" not in row.bad:
+            self.broken(
+                name,
+                row,
+                "withdrawal_reason",
+                rules.withdrawal_reason_not_wanted(
+                    row["end_reason"], row["withdrawal_reason"] is not None
+                ),
+            )
         if row["practitioner_ref"] is not None:
             self.staff_with_role(
                 name,
@@ -688,8 +706,27 @@ class _Checker:
             self.broken(
                 name, row, "note", rules.withdrawal_without_note(row["decision"], row["note"])
             )
+        if self.reason_known(name, row, "reason") and "decision" not in row.bad:
+            self.broken(
+                name,
+                row,
+                "reason",
+                rules.consent_reason_not_wanted(
+                    row["decision"], row["reason"] is not None, row["own_words"]
+                ),
+            )
         if row["recorded_by_ref"] is not None:
             self.known(name, row, "recorded_by_ref", STAFF)
+
+    def reason_known(self, name, row, column) -> bool:
+        """Whether the row's reason for refusing or withdrawing is empty or one of the list."""
+        code = row[column]
+        if column in row.bad:
+            return False
+        if code is not None and code not in self.snapshot.reasons:
+            self.problem(name, row, column, schema.not_allowed(code, sorted(self.snapshot.reasons)))
+            return False
+        return True
 
     def _stage(self, name, row, column):
         number = row[column]

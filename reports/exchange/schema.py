@@ -202,7 +202,8 @@ def not_allowed(text: str, values) -> str:
 
 @dataclass(frozen=True)
 class Vocabulary(Kind):
-    """A code from editable reference data (need codes); checked against the database."""
+    """A code from editable reference data (need codes, reasons for refusing or
+    withdrawing); checked against the database."""
 
     name: str = ""
 
@@ -417,6 +418,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("started_on", DateKind()),
             Column("ended_on", DateKind()),
             Column("end_reason", Code(tuple(EndReason.values))),
+            Column("withdrawal_reason", Vocabulary(name="reason")),
         ),
         key=("ref",),
         required=True,
@@ -475,6 +477,8 @@ FILES: tuple[FileSpec, ...] = (
             Column("decided_on", DateKind(), required=True),
             Column("recorded_by_ref", _ref_staff),
             Column("note", Text()),
+            Column("reason", Vocabulary(name="reason")),
+            Column("own_words", Text()),
         ),
     ),
     FileSpec(

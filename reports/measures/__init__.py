@@ -7,7 +7,18 @@ team.
 """
 
 from ..facts import person_facts
-from . import engagement, fidelity, funnel, meetings, outcomes, profile, supervised, trm  # noqa: F401
+from . import (  # noqa: F401
+    distance,
+    engagement,
+    fidelity,
+    funnel,
+    meetings,
+    outcomes,
+    profile,
+    reasons,
+    supervised,
+    trm,
+)
 from .aggregations import Run
 from .base import (
     GROUP_LABELS,

@@ -18,6 +18,7 @@ from cases.models import (
     ConsentDecision,
     ConsentParty,
     ConsentPurpose,
+    DisengagementReason,
     EndReason,
     NeedCategory,
     TRMStage,
@@ -164,6 +165,28 @@ def _record_offences_and_order(rng, person, practitioner, referral, today):
     )
 
 
+#: What young people in the demonstration said when refusing or withdrawing: reason code, their
+#: words. Chosen by the young person's id, so the random sequence of the rest is unchanged.
+REASONS_GIVEN = [
+    ("no_point", "I don't see what talking is going to change."),
+    ("too_many_appointments", "It's too much with college and everything."),
+    ("family_opposed", "My mum doesn't want people from the YOT coming round."),
+    ("relationship_with_worker", "I didn't get on with them, they didn't listen."),
+    ("moved_away", "We're moving to my nan's in Bristol."),
+    ("other", ""),
+]
+
+
+def _reason_given(person) -> dict:
+    """The reason and words for a refusal or withdrawal, as the services take them."""
+    code, words = REASONS_GIVEN[person.pk % len(REASONS_GIVEN)]
+    return {"reason": DisengagementReason.objects.get(code=code), "own_words": words}
+
+
+def _with_reason(person, decision) -> dict:
+    return _reason_given(person) if decision != ConsentDecision.GIVEN else {}
+
+
 def _record_consents(rng, person, practitioner, referral, today):
     """Participation (and the parent's or carer's where required) and the evaluation;
     returns the participation decisions (party → decision) and the day they were made."""
@@ -181,6 +204,7 @@ def _record_consents(rng, person, practitioner, referral, today):
         decision=participation[ConsentParty.YOUNG_PERSON],
         decided_on=consent_day,
         note="Explained ECM with the young person and their carer.",
+        **_with_reason(person, participation[ConsentParty.YOUNG_PERSON]),
     )
     if person.parent_consent_required and rng.random() < 0.9:
         participation[ConsentParty.PARENT_CARER] = ConsentDecision.GIVEN
@@ -192,13 +216,15 @@ def _record_consents(rng, person, practitioner, referral, today):
             decision=ConsentDecision.GIVEN,
             decided_on=consent_day,
         )
+    evaluation = ConsentDecision.GIVEN if rng.random() < 0.8 else ConsentDecision.REFUSED
     services.consent_record(
         by=practitioner,
         young_person=person,
         party=ConsentParty.YOUNG_PERSON,
         purpose=ConsentPurpose.EVALUATION,
-        decision=ConsentDecision.GIVEN if rng.random() < 0.8 else ConsentDecision.REFUSED,
+        decision=evaluation,
         decided_on=consent_day,
+        **_with_reason(person, evaluation),
     )
     return participation, consent_day
 
@@ -211,8 +237,13 @@ def _start_and_end(rng, person, practitioner, consent_day, today):
         end = start + timedelta(days=rng.randint(180, (today - start).days))
         end_reason = rng.choice([EndReason.COMPLETED, EndReason.COMPLETED, EndReason.WITHDRAWN])
     # Starting ECM is the eligibility app's pathway; the demo sets the dates directly.
+    withdrawal = _reason_given(person) if end_reason == EndReason.WITHDRAWN else {}
     YoungPerson.objects.filter(pk=person.pk).update(
-        ecm_start_date=start, ecm_end_date=end, end_reason=end_reason or ""
+        ecm_start_date=start,
+        ecm_end_date=end,
+        end_reason=end_reason or "",
+        withdrawal_reason=withdrawal.get("reason"),
+        end_note=withdrawal.get("own_words", ""),
     )
     if end_reason == EndReason.WITHDRAWN:
         services.consent_record(
@@ -223,6 +254,7 @@ def _start_and_end(rng, person, practitioner, consent_day, today):
             decision=ConsentDecision.WITHDRAWN,
             decided_on=end,
             note="Said the sessions were 'too much' alongside college.",
+            **withdrawal,
         )
     return start, end
 

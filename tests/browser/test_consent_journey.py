@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import Consent
+from cases.models import Consent, DisengagementReason
+from cases.reference_data import ensure_disengagement_reasons
 from eligibility import services
 from eligibility.models import EligibilityPolicy
 from eligibility.reference_data import ensure_default_policies
@@ -24,6 +25,7 @@ def referral(team_a, practitioner):
     """Referred 1 March 2016 at 15 (so a parent or carer must consent too), eligible under ECM
     2016 revised (5 offences in 24 months, 3 needs, an order), with no consent recorded."""
     ensure_default_policies(EligibilityPolicy)  # the live server's database starts empty
+    ensure_disengagement_reasons(DisengagementReason)
     person = factories.YoungPersonFactory(
         team=team_a,
         practitioner=practitioner,
@@ -110,6 +112,9 @@ def test_consent_recorded_from_start_ecm_returns_to_start_it(page, live_server, 
     question(page, "Parent or carer – Taking part in ECM").get_by_label("Given").check()
     question(page, "Parent or carer – Use of information in the evaluation").get_by_label(
         "Given"
+    ).check()
+    page.get_by_role("group", name="Reason for refusing or withdrawing").get_by_label(
+        "Didn't see the point"
     ).check()
     page.get_by_label("Date of the decisions").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Save consent decisions").click()

@@ -91,6 +91,7 @@ def test_consent_and_stage_follow_the_latest_decision(practitioner, young_person
             decision=decision,
             decided_on=day,
             note=note,
+            reason=factories.disengagement_reason("no_point") if note else None,
         )
         day += timedelta(days=1)
     assert stored(young_person).young_person_consent == "withdrawn"

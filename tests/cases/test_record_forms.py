@@ -30,6 +30,9 @@ from tests.conftest import client_for
 #: Queries per page, whatever the number of records the young person has: session, user,
 #: roles, young person, access log, the form's choices, and the session's activity stamp (3).
 FORM_PAGE_BUDGET = 9
+#: The consent page also reads the current decisions and offers the reasons for refusing or
+#: withdrawing (issue 15): one query more.
+CONSENT_PAGE_BUDGET = 10
 #: Pages about one record also read it and log it, and the archive page shows what the
 #: record points at (a need's category, a TRM stage, a breached order); the appointment's
 #: page also lists the purposes offered.
@@ -339,6 +342,8 @@ def test_both_peoples_decisions_for_both_purposes_are_recorded_at_once(client, y
             young_person_evaluation="refused",
             parent_carer_participation="given",
             parent_carer_evaluation="given",
+            reason=str(factories.disengagement_reason("no_point").pk),
+            own_words="I don't want my story in a report",
         ),
     )
     assert response.status_code == 302
@@ -376,6 +381,67 @@ def test_consent_dated_before_the_referral_is_explained(client, young_person):
     )
     assert "Consent cannot be dated before the referral" in response.content.decode()
     assert not Consent.objects.exists()
+
+
+def test_refusing_consent_records_the_reason_and_the_young_persons_words(client, young_person):
+    reason = factories.disengagement_reason("too_many_appointments")
+    client.post(
+        url("consent-create", young_person),
+        consent_data(
+            young_person,
+            young_person_participation="refused",
+            reason=str(reason.pk),
+            own_words="It's every week and I've got college",
+        ),
+    )
+    consent = Consent.objects.get()
+    assert (consent.decision, consent.reason, consent.own_words) == (
+        "refused",
+        reason,
+        "It's every week and I've got college",
+    )
+    record = client.get(record_url(young_person)).content.decode()
+    assert (
+        "Reason: Too many appointments. "
+        "In their words: “It&#x27;s every week and I&#x27;ve got college”" in record
+    )
+
+
+def test_refusing_consent_without_a_reason_asks_for_one(client, young_person):
+    response = client.post(
+        url("consent-create", young_person),
+        consent_data(young_person, young_person_participation="refused"),
+    )
+    body = response.content.decode()
+    assert 'id="id_reason-error"' in body
+    assert "Select the reason given for refusing or withdrawing consent" in body
+    assert not Consent.objects.exists()
+
+
+def test_a_reason_with_consent_given_is_refused(client, young_person):
+    response = client.post(
+        url("consent-create", young_person),
+        consent_data(young_person, reason=str(factories.disengagement_reason("other").pk)),
+    )
+    assert (
+        "A reason and the young person&#x27;s words are recorded only when consent is refused "
+        "or withdrawn" in response.content.decode()
+    )
+    assert not Consent.objects.exists()
+
+
+def test_the_reasons_read_in_welsh_on_the_record(client, young_person):
+    reason = factories.disengagement_reason("family_opposed")
+    factories.ConsentFactory(
+        young_person=young_person,
+        party="young_person",
+        purpose="participation",
+        decision="refused",
+        reason=reason,
+    )
+    client.cookies["django_language"] = "cy"
+    record = client.get(record_url(young_person), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert "Rheswm: Y teulu yn gwrthwynebu" in record
 
 
 def test_withdrawing_consent_without_a_note_asks_for_one(client, young_person):
@@ -924,7 +990,8 @@ FORM_PAGES = [
 @pytest.mark.parametrize("name", FORM_PAGES)
 def test_form_page_query_budget(client, young_person, django_assert_max_num_queries, name, count):
     young_person_with_records(young_person, count)
-    with django_assert_max_num_queries(FORM_PAGE_BUDGET):
+    budget = CONSENT_PAGE_BUDGET if name == "consent-create" else FORM_PAGE_BUDGET
+    with django_assert_max_num_queries(budget):
         response = client.get(url(name, young_person))
     assert response.status_code == 200
 

@@ -10,6 +10,7 @@ import pytest
 
 from cases import rules, services
 from cases.models import ConsentDecision, ConsentParty, ConsentPurpose, YoungPerson
+from seed import factories
 
 YOUNG_PERSON, PARENT = ConsentParty.YOUNG_PERSON, ConsentParty.PARENT_CARER
 GIVEN, REFUSED, WITHDRAWN = (
@@ -86,6 +87,7 @@ def test_the_consent_filter_agrees_with_the_pure_rule(practitioner, team_a):
                     purpose=ConsentPurpose.PARTICIPATION,
                     decision=value,
                     decided_on=date(2023, 2, 1),
+                    reason=None if value == GIVEN else factories.disengagement_reason(),
                 )
         expected[person.pk] = rules.consent_given({YOUNG_PERSON: own, PARENT: parents}, required)
     annotated = YoungPerson.objects.annotate(
@@ -179,6 +181,25 @@ def test_a_withdrawal_needs_what_was_said():
     assert rules.withdrawal_without_note(WITHDRAWN, "  ") is not None
     assert rules.withdrawal_without_note(WITHDRAWN, "Does not want to continue") is None
     assert rules.withdrawal_without_note(REFUSED, "") is None
+
+
+def test_a_refusal_or_withdrawal_needs_a_reason_and_only_they_take_one():
+    assert rules.consent_reason_missing(REFUSED, False) is not None
+    assert rules.consent_reason_missing(WITHDRAWN, False) is not None
+    assert rules.consent_reason_missing(REFUSED, True) is None
+    assert rules.consent_reason_missing(GIVEN, False) is None
+    assert rules.consent_reason_not_wanted(GIVEN, True, "") is not None
+    assert rules.consent_reason_not_wanted(GIVEN, False, "Their words") is not None
+    assert rules.consent_reason_not_wanted(GIVEN, False, "  ") is None
+    assert rules.consent_reason_not_wanted(WITHDRAWN, True, "Their words") is None
+
+
+def test_only_a_withdrawal_from_ecm_takes_a_reason_for_withdrawing():
+    assert rules.withdrawal_reason_missing("withdrawn", False) is not None
+    assert rules.withdrawal_reason_missing("withdrawn", True) is None
+    assert rules.withdrawal_reason_missing("completed", False) is None
+    assert rules.withdrawal_reason_not_wanted("completed", True) is not None
+    assert rules.withdrawal_reason_not_wanted("withdrawn", True) is None
 
 
 def test_gravity_is_on_the_yjb_scale_of_1_to_8():

@@ -130,6 +130,8 @@ def record_consent(by, young_person, **overrides):
         "decision": "given",
         "decided_on": young_person.referral_date,
     }
+    if overrides.get("decision") in ("refused", "withdrawn"):
+        details["reason"] = factories.disengagement_reason("family_opposed")
     return services.consent_record(**(details | overrides))
 
 
@@ -187,6 +189,7 @@ def test_decisions_made_together_each_become_current(practitioner, young_person)
             ("parent_carer", "participation"): "refused",
         },
         decided_on=young_person.referral_date,
+        reason=factories.disengagement_reason("family_opposed"),
     )
     current = {
         (state.party, state.purpose): state.decision

@@ -556,6 +556,7 @@ def test_withdrawal_needs_the_young_persons_reasons(on_ecm, practitioner):
     )
     assert response.status_code == 200
     assert "Record the young person's reasons for withdrawing" in text_of(response)
+    assert "Select the reason the young person gave for withdrawing" in text_of(response)
     on_ecm.refresh_from_db()
     assert on_ecm.ecm_end_date is None
 
@@ -564,6 +565,7 @@ def test_withdrawal_needs_the_young_persons_reasons(on_ecm, practitioner):
         {
             "end_date": "2016-08-01",
             "end_reason": "withdrawn",
+            "withdrawal_reason": str(factories.disengagement_reason("relationship_with_worker").pk),
             "young_persons_reasons": "Got a job and has no time",
         },
     )
@@ -574,6 +576,9 @@ def test_withdrawal_needs_the_young_persons_reasons(on_ecm, practitioner):
     assert on_ecm.ecm_end_date == date(2016, 8, 1)
     assert on_ecm.end_reason == "withdrawn"
     assert on_ecm.end_note == "Got a job and has no time"
+    record = text_of(client.get(reverse("cases:youngperson-detail", kwargs={"pk": on_ecm.pk})))
+    assert "Reason for withdrawing Relationship with the worker" in record
+    assert "Got a job and has no time" in record
 
 
 def test_completion_needs_no_reasons(on_ecm, practitioner):

@@ -169,14 +169,37 @@ def test_withdrawal_needs_the_young_persons_reasons(referral_2016, practitioner)
             end_reason="withdrawn",
         )
     assert "young_persons_reasons" in refused.value.message_dict
+    assert refused.value.message_dict["withdrawal_reason"] == [
+        "Select the reason the young person gave for withdrawing"
+    ]
     ended = services.ecm_end(
         by=practitioner,
         young_person=referral_2016,
         end_date=date(2016, 9, 1),
         end_reason="withdrawn",
         young_persons_reasons="Wanted to focus on college",
+        withdrawal_reason=factories.disengagement_reason("too_many_appointments"),
     )
     assert ended.end_note == "Wanted to focus on college"
+    assert ended.withdrawal_reason.code == "too_many_appointments"
+    event = CaseEvent.objects.get(young_person=ended, action="ecm.ended")
+    assert event.data["disengagement_reason"] == "too_many_appointments"
+
+
+def test_a_reason_for_withdrawing_on_another_ending_is_refused(referral_2016, practitioner):
+    referral_2016.ecm_start_date = date(2016, 3, 20)
+    referral_2016.save()
+    with pytest.raises(ValidationError) as refused:
+        services.ecm_end(
+            by=practitioner,
+            young_person=referral_2016,
+            end_date=date(2016, 9, 1),
+            end_reason="completed",
+            withdrawal_reason=factories.disengagement_reason("moved_away"),
+        )
+    assert refused.value.message_dict["withdrawal_reason"] == [
+        "A reason for withdrawing is recorded only when ECM ended as withdrawn"
+    ]
 
 
 def test_end_before_start_is_refused(referral_2016, practitioner):

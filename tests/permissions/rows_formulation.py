@@ -2,7 +2,8 @@
 
 Formulations are read by the practitioners, managers and psychologists of the young
 person's team (`formulation.read`) and written by psychologists serving it
-(`formulation.write`); the plan is written by all three (`plan.write`); linking an
+(`formulation.write`); the plan and the distance-travelled ratings are written by all three
+(`plan.write`; `case.edit` or `formulation.write`); linking an
 appointment to the plan needs `case.edit`. Evaluators, administrators and other teams
 reach nothing: 404, so existence does not leak. Inside the team, a reader who may not write
 gets 403.
@@ -126,6 +127,15 @@ ROWS = [
     Row(
         "formulation:formulation-edit",
         PSYCHOLOGISTS,
+        other_team=OTHER_TEAM,
+        kwargs=meeting_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        # Distance travelled: the psychologist, or the team's practitioners and managers, who
+        # rate alongside the young person (issue 15).
+        "formulation:distance-edit",
+        READERS,
         other_team=OTHER_TEAM,
         kwargs=meeting_kwargs,
         shows_young_people=True,

@@ -139,3 +139,50 @@ def test_a_row_counts_appointments_by_purpose_and_attended_outcomes(person):
         "Of the appointments, those whose purpose was 'family' (Family work)"
     )
     assert "achieved, partly_achieved or not_achieved" in dictionary["attended_outcome_coded"]
+
+
+def test_the_reasons_and_distance_travelled_are_columns_explained_in_the_dictionary(
+    person, psychologist
+):
+    from formulation.models import DistanceDomain, DistanceRating, Formulation, FormulationMeeting
+
+    evaluation(person, "young_person", "given")
+    evaluation(person, "parent_carer", "given")
+    factories.ConsentFactory(
+        young_person=person,
+        party="parent_carer",
+        purpose="participation",
+        decision="refused",
+        decided_on=date(2024, 3, 5),
+        reason=factories.disengagement_reason("family_opposed"),
+    )
+    person.end_reason = "withdrawn"
+    person.ecm_end_date = date(2025, 1, 1)
+    person.withdrawal_reason = factories.disengagement_reason("moved_away")
+    person.save()
+    confidence = DistanceDomain.objects.get(code="self_confidence")
+    for day, own, theirs in ((date(2024, 5, 1), 2, 1), (date(2024, 8, 1), 4, 3)):
+        meeting = FormulationMeeting.objects.create(
+            young_person=person, held_on=day, kind="initial", status="held", chair=psychologist
+        )
+        formulation = Formulation.objects.create(
+            meeting=meeting,
+            trm_stage=factories.trm_stage(1),
+            trm_reasoning="Safety",
+            recorded_by=psychologist,
+        )
+        DistanceRating.objects.create(
+            formulation=formulation, domain=confidence, self_rating=own, practitioner_rating=theirs
+        )
+    dictionary, rows = dataset_rows(SCOPE)
+    (row,) = rows
+    assert row["withdrawal_reason"] == "moved_away"
+    assert row["consent_refusal_reason"] == "family_opposed"
+    assert row["distance_self_confidence_self_first"] == 2
+    assert row["distance_self_confidence_self_change"] == 2
+    assert row["distance_self_confidence_practitioner_change"] == 2
+    assert row["distance_anger_management_self_first"] == ""
+    explained = dict(dictionary)
+    assert set(explained) == set(row)
+    assert "relationship_with_worker" in explained["withdrawal_reason"]
+    assert "minus their first" in explained["distance_self_confidence_self_change"]

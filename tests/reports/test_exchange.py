@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from accounts.models import Agency, Membership, Role, Team, User
-from cases.models import Appointment, Need, Offence, YoungPerson
+from cases.models import Appointment, Consent, Need, Offence, YoungPerson
 from eligibility.models import EligibilityDecision
 from eligibility.services import eligibility_check
 from formulation import services as formulation_services
@@ -114,6 +114,14 @@ def zipped(files: dict[str, bytes]) -> bytes:
 
 
 # --- A valid exchange ---------------------------------------------------------------------------
+
+
+def test_the_reasons_given_are_imported_and_exported(db, tmp_path):
+    assert problems(run(fixture_files())) == []
+    consent = Consent.objects.get(decision="withdrawn")
+    assert (consent.reason.code, consent.own_words) == ("no_point", "It's my business, not theirs")
+    rows = rows_of(exported(tmp_path))["consents.csv"]
+    assert any(row[-2:] == ("no_point", "It's my business, not theirs") for row in rows)
 
 
 def test_fixture_folder_imports_every_file(db):
@@ -278,8 +286,9 @@ def test_files_other_than_teams_and_young_people_may_be_absent(db):
     files = {name: data for name, data in fixture_files().items() if name in ("teams.csv",)}
     files["young_people.csv"] = (
         b"ref,team_code,given_name,family_name,date_of_birth,gender,ethnicity,referral_date,"
-        b"practitioner_ref,parent_consent_required,started_on,ended_on,end_reason\r\n"
-        b"YP010,cardiff,Nia,Roberts,2001-01-01,female,,2016-05-01,,,,,\r\n"
+        b"practitioner_ref,parent_consent_required,started_on,ended_on,end_reason,"
+        b"withdrawal_reason\r\n"
+        b"YP010,cardiff,Nia,Roberts,2001-01-01,female,,2016-05-01,,,,,,\r\n"
     )
 
     result = run(files)
@@ -446,7 +455,7 @@ def test_a_gravity_outside_1_to_8_is_reported(db):
 def test_a_duplicate_key_is_reported_with_the_first_line(db):
     result = run(
         appended(
-            "young_people.csv", "YP001,cardiff,Ffion,Morgan,2000-05-14,female,,2016-03-01,,,,,"
+            "young_people.csv", "YP001,cardiff,Ffion,Morgan,2000-05-14,female,,2016-03-01,,,,,,"
         )
     )
 
@@ -512,7 +521,8 @@ def test_a_file_larger_than_the_limit_is_refused(db, settings):
     result = run(fixture_files())
 
     assert problems(result) == [
-        "young_people.csv: the file is 489 bytes, more than the limit of 450 bytes",
+        "young_people.csv: the file is 511 bytes, more than the limit of 450 bytes",
+        "consents.csv: the file is 484 bytes, more than the limit of 450 bytes",
         "appointments.csv: the file is 500 bytes, more than the limit of 450 bytes",
     ]
     assert YoungPerson.objects.count() == 0
@@ -732,6 +742,31 @@ def test_a_missing_required_file_and_an_unknown_file_are_reported(db):
             id="evaluator-with-teams",
         ),
         pytest.param(
+            "consents.csv",
+            "no_point,",
+            "bored,",
+            'consents.csv:6: reason: "bored" is not an allowed value; use one of: '
+            "family_opposed, moved_away, no_point, other, relationship_with_worker, "
+            "too_many_appointments",
+            id="unknown-reason",
+        ),
+        pytest.param(
+            "consents.csv",
+            "participation,given,2016-03-10,S001,,,",
+            "participation,given,2016-03-10,S001,,other,",
+            "consents.csv:2: reason: A reason and the young person's words are recorded only "
+            "when consent is refused or withdrawn",
+            id="reason-for-consent-given",
+        ),
+        pytest.param(
+            "young_people.csv",
+            "2017-03-31,completed,",
+            "2017-03-31,completed,moved_away",
+            "young_people.csv:2: withdrawal_reason: A reason for withdrawing is recorded only "
+            "when ECM ended as withdrawn",
+            id="reason-for-completing",
+        ),
+        pytest.param(
             "meeting_attendance.csv",
             "M002,police",
             "M003,police",
@@ -873,8 +908,19 @@ def varied_dataset(practitioner, other_practitioner, psychologist, evaluator, ad
     team_b = other_practitioner.memberships.get().team
     police, camhs = factories.AgencyFactory(code="police"), factories.AgencyFactory(code="camhs")
     for index, (team, worker) in enumerate([(team_a, practitioner), (team_b, other_practitioner)]):
+        withdrew = {
+            "date_of_birth": date(2006, 5, 1),
+            "referral_date": date(2020, 1, 1),
+            "ecm_start_date": date(2020, 2, 1),
+            "ecm_end_date": date(2020, 9, 1),
+            "end_reason": "withdrawn",
+            "withdrawal_reason": factories.disengagement_reason("relationship_with_worker"),
+        }
         person = factories.YoungPersonFactory(
-            team=team, practitioner=worker, ethnicity=f'Group, "{index}"\nsecond line'
+            team=team,
+            practitioner=worker,
+            ethnicity=f'Group, "{index}"\nsecond line',
+            **(withdrew if index else {}),
         )
         factories.NeedFactory(young_person=person)
         factories.NeedFactory(young_person=person)  # two identical records stay two
@@ -884,6 +930,14 @@ def varied_dataset(practitioner, other_practitioner, psychologist, evaluator, ad
         factories.BreachFactory(young_person=person)
         factories.CustodyEpisodeFactory(young_person=person)
         factories.ConsentFactory(young_person=person, recorded_by=worker)
+        factories.ConsentFactory(
+            young_person=person,
+            recorded_by=worker,
+            purpose="evaluation",
+            decision="refused",
+            reason=factories.disengagement_reason("no_point"),
+            own_words=f"=SUM(A{index}) 'not for me'",
+        )
         factories.TRMAssessmentFactory(young_person=person, recorded_by=worker)
         factories.AppointmentFactory(young_person=person, practitioner=worker)
         factories.AppointmentFactory(

@@ -38,7 +38,14 @@ from cases.models import NeedCategory, TRMStage
 from cases.reference_data import ensure_defaults
 from eligibility.models import EligibilityDecision, EligibilityOverride, EligibilityPolicy
 from eligibility.reference_data import ensure_default_policies
-from formulation.models import FormulationMeeting, InterventionItem, MeetingAttendance
+from formulation.models import (
+    DistanceDomain,
+    DistanceRating,
+    Formulation,
+    FormulationMeeting,
+    InterventionItem,
+    MeetingAttendance,
+)
 from reports.measures import GROUP_LABELS, REGISTRY, Measure, Scope, compute_all
 from reports.measures.base import CATEGORY_KINDS, KINDS
 from seed import factories
@@ -89,9 +96,16 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
         for day, gravity in dated:
             factories.OffenceFactory(young_person=who, committed_on=day, gravity=gravity)
 
-    def consent(who, day, party="young_person", purpose="participation", decision="given"):
+    def consent(
+        who, day, party="young_person", purpose="participation", decision="given", reason=None
+    ):
         factories.ConsentFactory(
-            young_person=who, party=party, purpose=purpose, decision=decision, decided_on=day
+            young_person=who,
+            party=party,
+            purpose=purpose,
+            decision=decision,
+            decided_on=day,
+            reason=reason and factories.disengagement_reason(reason),
         )
 
     def appointment(who, day, attendance, engagement=None, purpose="review", outcome=None):
@@ -120,6 +134,23 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
         )
         for agency, came in attendance.items():
             MeetingAttendance.objects.create(meeting=held, agency=agency, attended=came)
+        return held
+
+    def rated(held, **ratings):
+        """Distance-travelled ratings at a meeting: domain code=(own, practitioner's)."""
+        formulation = Formulation.objects.create(
+            meeting=held,
+            trm_stage=factories.trm_stage(1),
+            trm_reasoning="Safety first",
+            recorded_by=psychologist,
+        )
+        for code, (own, theirs) in ratings.items():
+            DistanceRating.objects.create(
+                formulation=formulation,
+                domain=DistanceDomain.objects.get(code=code),
+                self_rating=own,
+                practitioner_rating=theirs,
+            )
 
     def supervised(*people, team):
         session = SupervisionSession.objects.create(
@@ -156,8 +187,16 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
     appointment(p1, date(2024, 6, 1), "attended", 4, "ete", "not_achieved")
     trm(p1, date(2024, 2, 10), 1)
     trm(p1, date(2024, 6, 10), 3)
-    meeting(p1, date(2024, 3, 1), "initial", {police: True, education: False})
-    meeting(p1, date(2024, 6, 1), "review", {police: False, education: False})
+    rated(
+        meeting(p1, date(2024, 3, 1), "initial", {police: True, education: False}),
+        self_confidence=(2, 1),
+        anger_management=(3, 3),
+    )
+    rated(
+        meeting(p1, date(2024, 6, 1), "review", {police: False, education: False}),
+        self_confidence=(4, 2),
+        anger_management=(2, 3),
+    )
     InterventionItem.objects.create(
         young_person=p1, title="Routine", trm_stage=factories.trm_stage(1)
     )
@@ -171,6 +210,7 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
         "female",
         end_reason="withdrawn",
         ecm_end_date=date(2025, 1, 1),
+        withdrawal_reason=factories.disengagement_reason("too_many_appointments"),
     )
     needs(p2, "substance_misuse", "domestic_abuse_experienced", on=date(2024, 2, 1))
     offences(p2, (date(2024, 4, 1), 6), (date(2024, 12, 1), 7))
@@ -180,7 +220,10 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
     appointment(p2, date(2024, 5, 1), "attended", None, "review", "achieved")
     appointment(p2, date(2024, 7, 20), "did_not_attend", None, "review", "not_applicable")
     trm(p2, date(2024, 5, 1), 2)
-    meeting(p2, date(2024, 7, 1), "initial", {police: True, health: True})
+    rated(  # rated once only: no change to measure yet
+        meeting(p2, date(2024, 7, 1), "initial", {police: True, health: True}),
+        self_confidence=(1, 1),
+    )
     factories.BreachFactory(young_person=p2, breach_date=date(2024, 3, 1))
     factories.CustodyEpisodeFactory(young_person=p2, start_date=date(2024, 9, 1))
 
@@ -199,7 +242,7 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
     )
 
     p4 = person(team_b, date(2024, 8, 1))
-    consent(p4, date(2024, 8, 5), decision="refused")
+    consent(p4, date(2024, 8, 5), decision="refused", reason="family_opposed")
     decision(p4, date(2024, 8, 3), True)
 
     p5 = person(team_a, date(2023, 12, 31), date(2024, 1, 15))
@@ -226,6 +269,23 @@ EXPECTED = {
     "consented": (4, 3, 1),
     "started": (4, 3, 1),
     "withdrawn": (1, 1, 0),
+    "consent_refusal_reasons": ({"family_opposed": 1}, {}, {"family_opposed": 1}),
+    "withdrawal_reasons": (
+        {"too_many_appointments": 1},
+        {"too_many_appointments": 1},
+        {},
+    ),
+    "distance_rated_twice": (1, 1, 0),  # P1; P2 was rated at one meeting only
+    "distance_change_self": (
+        {"anger_management": -1.0, "self_confidence": 2.0},
+        {"anger_management": -1.0, "self_confidence": 2.0},
+        {},
+    ),
+    "distance_change_practitioner": (
+        {"anger_management": 0.0, "self_confidence": 1.0},
+        {"anger_management": 0.0, "self_confidence": 1.0},
+        {},
+    ),
     "median_days_referral_to_start": (38, 45, 31),  # [22, 45, 304] and [31]
     "cohort_size": (4, 3, 1),
     "mean_age_at_start": (15.3, 15.0, 16.0),  # (15 + 15 + 15 + 16) / 4 = 15.25

@@ -167,3 +167,29 @@ def test_demo_gives_the_evaluator_a_report_and_the_administrator_a_lockout(db, s
     assert run.status == RunStatus.SUCCEEDED
     assert run.files.exists()
     assert data("admin")["locked"].number == 1
+
+
+def test_demo_shows_reasons_given_and_distance_travelled(db, settings):
+    from cases.models import Consent, YoungPerson
+    from formulation.models import DistanceRating
+    from formulation.selectors import distance_travelled
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    refusals = Consent.objects.filter(decision__in=["refused", "withdrawn"])
+    assert refusals.exists()
+    assert not refusals.filter(reason__isnull=True).exists()
+    assert refusals.exclude(own_words="").values("young_person").distinct().count() >= 3
+    withdrawn = YoungPerson.objects.filter(end_reason="withdrawn")
+    assert not withdrawn.filter(withdrawal_reason__isnull=True).exists()
+    rated = YoungPerson.objects.filter(
+        pk__in=DistanceRating.objects.values("formulation__meeting__young_person")
+    )
+    assert rated.count() >= 5
+    changed = [
+        row
+        for person in rated
+        for row in distance_travelled(person)
+        if not row.rated_once and (row.self_change or row.practitioner_change)
+    ]
+    assert changed

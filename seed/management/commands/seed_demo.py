@@ -11,8 +11,14 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD
 from accounts.management.base import AccessLoggedCommand
 from accounts.models import User
-from cases.models import AppointmentPurpose, NeedCategory, TRMStage
-from cases.reference_data import ensure_appointment_purposes, ensure_defaults
+from cases.models import AppointmentPurpose, DisengagementReason, NeedCategory, TRMStage
+from cases.reference_data import (
+    ensure_appointment_purposes,
+    ensure_defaults,
+    ensure_disengagement_reasons,
+)
+from formulation.models import DistanceDomain
+from formulation.reference_data import ensure_distance_domains
 from seed.demo.formulation import seed_formulation_and_supervision
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
 from seed.demo.service import seed_lockout, seed_report_run
@@ -44,6 +50,8 @@ class Command(AccessLoggedCommand):
             accounts = seed_accounts(teams, agencies)
             ensure_defaults(NeedCategory, TRMStage)
             ensure_appointment_purposes(AppointmentPurpose)
+            ensure_disengagement_reasons(DisengagementReason)
+            ensure_distance_domains(DistanceDomain)
             new_people = seed_young_people()
             meetings, sessions = seed_formulation_and_supervision()
             seed_lockout()
