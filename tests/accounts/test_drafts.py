@@ -34,9 +34,11 @@ def appointment_fields(**overrides) -> dict:
     fields = {
         "starts_at": (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "kind": "one_to_one",
+        "purpose_category": str(factories.appointment_purpose("review").pk),
         "purpose": "Weekly catch-up",
         "attendance": "attended",
         "engagement": "4",
+        "outcome_code": "achieved",
         "outcome": OUTCOME,
     }
     return {**fields, **overrides}
@@ -98,8 +100,8 @@ def test_saving_the_form_deletes_the_draft(practitioner, young_person, form_url)
 def test_a_form_with_errors_keeps_the_draft(practitioner, form_url):
     client = client_for(practitioner)
     keep_draft(client, form_url, outcome=OUTCOME)
-    response = client.post(form_url, appointment_fields(purpose=""))
-    assert "Enter the purpose of the appointment" in response.content.decode()
+    response = client.post(form_url, appointment_fields(purpose_category=""))
+    assert "Select the purpose of the appointment" in response.content.decode()
     assert Draft.objects.exists()
 
 
