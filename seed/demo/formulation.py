@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Agency, Role, User
 from cases.models import TRMStage, YoungPerson
 from formulation import services as formulation_services
-from formulation.models import FormulationMeeting
+from formulation.models import DistanceDomain, FormulationMeeting
 from seed.demo.supervision import seed_supervision
 from seed.demo.tasks import done_when_long_past
 from seed.demo.vocabulary import FIVE_PS, PLAN
@@ -104,10 +104,30 @@ def _meetings(rng, psychologist, person, agencies, stages, today) -> int:
         done_when_long_past(
             formulation.actions.all(), today, fallback=person.practitioner or psychologist
         )
+        _rate_distance(person.practitioner or psychologist, person, formulation, number)
         number += 1
         held_on = review + timedelta(days=rng.randint(-5, 20))
     _schedule_this_week(psychologist, person, invited, today, number)
     return number
+
+
+def _rate_distance(by, person, formulation, number) -> None:
+    """The young person's own rating and the practitioner's of each domain, mostly rising
+    over the reviews. A generator of its own per meeting, so the rest of each case's story
+    stays as it was."""
+    rng = random.Random(f"distance-{person.reference}")  # noqa: S311 - same story every run
+    ratings = {}
+    for domain in DistanceDomain.objects.filter(active=True):
+        start_self, start_practitioner = rng.randint(1, 3), rng.randint(1, 3)
+        rise = rng.choice([0, 1, 1, 2])
+        ratings[domain] = (
+            min(5, start_self + (number * rise + 1) // 2),
+            min(5, start_practitioner + (number * rise) // 2),
+        )
+    formulation.refresh_from_db()
+    formulation_services.distance_ratings_record(
+        by=by, formulation=formulation, ratings=ratings, version=formulation.version
+    )
 
 
 def _schedule_this_week(psychologist, person, invited, today, held) -> None:
