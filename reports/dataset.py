@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Need, NeedCategory
 
 from .facts import COHORT, EVALUATION_CONSENT, FIDELITY_ALL, FIDELITY_ELEMENTS, person_facts
+from .measures.base import round_half_up
 from .scope import Scope
 
 
@@ -81,6 +82,25 @@ def columns(need_codes: list[str]) -> list[tuple[str, str]]:
         ("appointments", _("Appointments from the start to the as-of date")),
         ("attended", _("Of those, attended")),
         ("did_not_attend", _("Of those, did not attend")),
+        (
+            "compliance_decisions",
+            _(
+                "Compliance decisions on those missed appointments, decided by the as-of "
+                "date: acceptable absence, extenuating circumstances, warning or breach "
+                "proceedings"
+            ),
+        ),
+        (
+            "compliance_without_breach",
+            _("Of those decisions, resolved without breach proceedings"),
+        ),
+        (
+            "compliance_mean_days_to_decision",
+            _(
+                "Mean days from a missed appointment to its decision, to 1 decimal place "
+                "(empty if no decision)"
+            ),
+        ),
         ("formulation_meetings", _("Formulation meetings held")),
         ("supervision_sessions", _("Supervision sessions in which the case was discussed")),
         ("trm_first_stage", _("First TRM stage assessed (empty if never)")),
@@ -108,6 +128,8 @@ COUNTS = (
     "appointments",
     "attended",
     "did_not_attend",
+    "compliance_decisions",
+    "compliance_without_breach",
     "formulation_meetings",
     "supervision_sessions",
 )
@@ -131,6 +153,7 @@ FACTS = frozenset(
         "initial_formulation_in_window",
         "trm_assessments",
         "planned_interventions",
+        "compliance_days_total",
     }
 )
 
@@ -171,6 +194,7 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                 "trm_first_stage",
                 "trm_latest_stage",
                 "end_reason",
+                "compliance_days_total",
                 *COUNTS,
                 *[f"{name}_flag" for name in fidelity],
             )
@@ -197,6 +221,13 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "appointments": row["appointments"],
                     "attended": row["attended"],
                     "did_not_attend": row["did_not_attend"],
+                    "compliance_decisions": row["compliance_decisions"],
+                    "compliance_without_breach": row["compliance_without_breach"],
+                    "compliance_mean_days_to_decision": (
+                        round_half_up(row["compliance_days_total"] / row["compliance_decisions"], 1)
+                        if row["compliance_decisions"]
+                        else ""
+                    ),
                     "formulation_meetings": row["formulation_meetings"],
                     "supervision_sessions": row["supervision_sessions"],
                     "trm_first_stage": row["trm_first_stage"] or "",

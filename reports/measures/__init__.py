@@ -7,7 +7,17 @@ team.
 """
 
 from ..facts import person_facts
-from . import engagement, fidelity, funnel, meetings, outcomes, profile, supervised, trm  # noqa: F401
+from . import (  # noqa: F401
+    compliance,
+    engagement,
+    fidelity,
+    funnel,
+    meetings,
+    outcomes,
+    profile,
+    supervised,
+    trm,
+)
 from .aggregations import Run
 from .base import (
     GROUP_LABELS,
