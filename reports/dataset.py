@@ -12,6 +12,7 @@ Every column is a projection of the per-young-person facts the measures are work
 
 import hashlib
 import hmac
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -21,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Need, NeedCategory
 
 from .facts import COHORT, EVALUATION_CONSENT, FIDELITY_ALL, FIDELITY_ELEMENTS, person_facts
-from .measures.base import round_half_up
 from .scope import Scope
 
 
@@ -224,7 +224,11 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "compliance_decisions": row["compliance_decisions"],
                     "compliance_without_breach": row["compliance_without_breach"],
                     "compliance_mean_days_to_decision": (
-                        round_half_up(row["compliance_days_total"] / row["compliance_decisions"], 1)
+                        float(
+                            (
+                                Decimal(row["compliance_days_total"]) / row["compliance_decisions"]
+                            ).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                        )
                         if row["compliance_decisions"]
                         else ""
                     ),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -5,7 +7,7 @@ from cases import rules
 from cases.models import Attendance
 
 from .models import FollowUp, FollowUpKind
-from .reminders import next_working_day
+from .reminders import ATTENDANCE_LOOKBACK_DAYS, next_working_day
 
 #: Working days the practitioner has to decide on a missed appointment.
 COMPLIANCE_DECISION_WORKING_DAYS = 3
@@ -26,8 +28,10 @@ def attendance_recorded(sender, instance, **kwargs):
 
 def missed_appointment(sender, instance, **kwargs):
     """An appointment recorded as missed gives its practitioner a follow-up: record a
-    compliance decision (once per appointment). An appointment no longer missed, or
-    archived, closes it, done by no one."""
+    compliance decision (once per appointment). Not for one missed more than 28 days ago
+    (records brought in late, or from an import: their decisions are on the record's
+    compliance card). An appointment no longer missed, or archived, closes it, done by no
+    one."""
     subject = f"compliance:{instance.pk}"
     if not rules.is_missed(instance.attendance) or instance.archived_at is not None:
         FollowUp.objects.filter(
@@ -38,6 +42,8 @@ def missed_appointment(sender, instance, **kwargs):
     if assignee is None:
         return
     missed_on = timezone.localtime(instance.starts_at).date()
+    if missed_on < timezone.localdate() - timedelta(days=ATTENDANCE_LOOKBACK_DAYS):
+        return
     due_on = max(missed_on, timezone.localdate())
     for _day in range(COMPLIANCE_DECISION_WORKING_DAYS):
         due_on = next_working_day(due_on)

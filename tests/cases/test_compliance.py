@@ -329,3 +329,8 @@ def test_the_timeline_shows_the_decision(practitioner, young_person):
     )
     assert "Compliance decision: Warning" in page
     assert "Overslept after night shift" in page
+
+
+def test_an_appointment_missed_long_ago_gives_no_follow_up(practitioner, young_person):
+    missed(practitioner, young_person, days_ago=60)
+    assert not FollowUp.objects.filter(kind=FollowUpKind.COMPLIANCE_DECISION).exists()
