@@ -334,3 +334,21 @@ def test_the_timeline_shows_the_decision(practitioner, young_person):
 def test_an_appointment_missed_long_ago_gives_no_follow_up(practitioner, young_person):
     missed(practitioner, young_person, days_ago=60)
     assert not FollowUp.objects.filter(kind=FollowUpKind.COMPLIANCE_DECISION).exists()
+
+
+def test_a_decided_missed_appointment_cannot_become_attended(practitioner, young_person):
+    appointment = missed(practitioner, young_person)
+    decide(practitioner, appointment)
+    appointment.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.appointment_update(
+            by=practitioner,
+            appointment=appointment,
+            version=appointment.version,
+            attendance="attended",
+            outcome="Came after all",
+        )
+    assert messages_for(error, "attendance") == [
+        "This missed appointment has a compliance decision: it cannot be recorded as anything "
+        "but missed"
+    ]
