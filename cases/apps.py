@@ -7,21 +7,41 @@ class CasesConfig(AppConfig):
     verbose_name = _("Case records")
 
     def ready(self):
-        from accounts import navigation
+        from accounts import navigation, policy
         from accounts.access_log import register_action_labels
+        from accounts.models import Role
 
+        from . import panels
         from .change_history import EVENT_DETAILS
         from .services import register_event_details, register_event_labels
+        from .views.compliance import ACTION_LABELS as COMPLIANCE_ACTIONS
+        from .views.compliance import EVENT_DETAILS as COMPLIANCE_DETAILS
+        from .views.compliance import EVENT_LABELS as COMPLIANCE_EVENTS
+        from .views.compliance import panel_context as compliance_panel
         from .views.young_people import ACTION_LABELS, EVENT_LABELS
         from .warnings import register_summary
 
         register_event_labels(EVENT_LABELS)
         register_event_details(EVENT_DETAILS)
+        register_event_labels(COMPLIANCE_EVENTS)
+        register_event_details(COMPLIANCE_DETAILS)
+        # A manager agrees (or not) with a practitioner's lenient decision on a second
+        # unacceptable absence (cases.compliance).
+        policy.register("compliance.agree", {Role.MANAGER: policy.TEAMS})
+        panels.register(
+            panels.CasePanel(
+                code="compliance",
+                template="cases/_compliance_panel.html",
+                context=compliance_panel,
+                order=60,
+            )
+        )
         register_summary()
 
         register_action_labels(
             {
                 **ACTION_LABELS,
+                **COMPLIANCE_ACTIONS,
                 "case.change": _("Opened or saved a record form"),
                 "caseload.list": _("Viewed their own caseload"),
                 "appointment.list": _("Viewed their own appointments"),

@@ -21,6 +21,7 @@ from .models import (
     Appointment,
     Attendance,
     Breach,
+    ComplianceDecision,
     Consent,
     ConsentParty,
     ConsentPurpose,
@@ -47,6 +48,7 @@ HISTORY_MODELS = (
     Consent,
     TRMAssessment,
     Appointment,
+    ComplianceDecision,
 )
 #: Never shown as a change: the link to the young person itself.
 HISTORY_EXCLUDED_FIELDS = ("young_person",)
@@ -134,6 +136,7 @@ def _describe(model, row, lookups: _Lookups) -> str:
         Consent: lambda: f"{row.get_party_display()}, {row.get_purpose_display()}",
         TRMAssessment: lambda: str(lookups.get(TRMStage, row.stage_id) or ""),
         Appointment: lambda: dates.in_words_with_time(row.starts_at),
+        ComplianceDecision: lambda: row.get_decision_display(),
     }
     summary = summaries[model]()
     if model is YoungPerson:

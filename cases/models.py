@@ -690,3 +690,84 @@ class CaseSummary(models.Model):
 
     def __str__(self):
         return f"summary of {self.young_person_id}"
+
+
+class ComplianceDecisionKind(models.TextChoices):
+    """What the practitioner decided about a missed appointment (DESIGN.md section 5)."""
+
+    ACCEPTABLE_ABSENCE = "acceptable_absence", _("Acceptable absence")
+    EXTENUATING_CIRCUMSTANCES = "extenuating_circumstances", _("Extenuating circumstances")
+    WARNING = "warning", _("Warning")
+    BREACH_PROCEEDINGS = "breach_proceedings", _("Breach proceedings")
+
+
+class ManagerAgreement(models.TextChoices):
+    AGREED = "agreed", _("Agreed")
+    DISAGREED = "disagreed", _("Disagreed")
+
+
+class ComplianceDecision(CaseRecord, Versioned):
+    """The practitioner's decision about one missed appointment, and, where the rules ask for
+    it (`cases.compliance`), the manager's agreement. One live decision per appointment;
+    changing it keeps every earlier version in its history. A decision of breach proceedings
+    records the case's `Breach` (linked here, so it is never entered twice)."""
+
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("missed appointment"),
+        on_delete=models.PROTECT,
+        related_name="compliance_decisions",
+    )
+    decision = models.CharField(
+        _("decision"), max_length=30, choices=ComplianceDecisionKind.choices
+    )
+    reason = models.TextField(_("reason"))
+    decided_on = models.DateField(_("date of decision"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,  # decisions brought in by import have no deciding user
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    needs_agreement = models.BooleanField(_("needs the manager's agreement"), default=False)
+    agreement = models.CharField(
+        _("manager's agreement"), max_length=20, choices=ManagerAgreement.choices, blank=True
+    )
+    agreement_reason = models.TextField(_("manager's reason"), blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agreed_at = models.DateTimeField(_("agreement recorded"), null=True, blank=True)
+    breach = models.OneToOneField(
+        Breach,
+        verbose_name=_("breach"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="compliance_decision",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("compliance decision")
+        verbose_name_plural = _("compliance decisions")
+        indexes = [models.Index(fields=["young_person", "decided_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=models.Q(archived_at__isnull=True),
+                name="compliance_decision_one_live_per_appointment",
+            )
+        ]
+
+    @property
+    def awaiting_agreement(self) -> bool:
+        return self.needs_agreement and not self.agreement

@@ -16,6 +16,7 @@ warnings, measures and the research dataset, which judge many young people in on
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from .models import (
     AppointmentKind,
     AppointmentOutcome,
     Attendance,
+    ComplianceDecisionKind,
     Consent,
     ConsentDecision,
     ConsentParty,
@@ -407,4 +409,76 @@ def engagement_message() -> str:
 def engagement_invalid(engagement: int | None) -> str | None:
     if engagement is not None and engagement not in ENGAGEMENT_SCALE:
         return engagement_message()
+    return None
+
+
+# --- Compliance with an order ---------------------------------------------------------------
+
+#: A missed appointment: the young person did not come (a cancellation is not non-compliance).
+MISSED_ATTENDANCE = frozenset({Attendance.DID_NOT_ATTEND})
+#: Decisions that treat an absence as unacceptable (the others accept it, or its reasons).
+UNACCEPTABLE_DECISIONS = frozenset(
+    {ComplianceDecisionKind.WARNING, ComplianceDecisionKind.BREACH_PROCEEDINGS}
+)
+#: A second unacceptable absence within this many months asks for the manager's agreement.
+AGREEMENT_WINDOW_MONTHS = 12
+
+
+def is_missed(attendance: str | None) -> bool:
+    return attendance in MISSED_ATTENDANCE
+
+
+def compliance_decision_on_unmissed(attendance: str | None) -> str | None:
+    """A compliance decision is about a missed appointment, never one attended (or to come)."""
+    if attendance == Attendance.ATTENDED:
+        return _("The young person attended this appointment: there is no absence to decide on")
+    if not is_missed(attendance):
+        return _("Only a missed appointment (did not attend) gets a compliance decision")
+    return None
+
+
+def compliance_reason_missing(reason: str | None) -> str | None:
+    if not (reason or "").strip():
+        return _("Give the reason for the decision")
+    return None
+
+
+def compliance_decided_before_appointment(decided_on: date | None, missed_on: date) -> str | None:
+    if decided_on is not None and decided_on < missed_on:
+        return _("The decision cannot be dated before the missed appointment (%(date)s)") % {
+            "date": shown(missed_on)
+        }
+    return None
+
+
+def agreement_window_start(missed_on: date) -> date:
+    """The earliest day an earlier unacceptable absence counts towards the manager's check."""
+    return missed_on - relativedelta(months=AGREEMENT_WINDOW_MONTHS)
+
+
+def compliance_needs_agreement(
+    decision: str, *, on_statutory_order: bool, earlier_unacceptable: int
+) -> bool:
+    """On a statutory order, a decision short of breach proceedings after a second
+    unacceptable absence within 12 months (an earlier one already judged unacceptable)
+    needs the manager's agreement."""
+    return (
+        on_statutory_order
+        and decision != ComplianceDecisionKind.BREACH_PROCEEDINGS
+        and earlier_unacceptable >= 1
+    )
+
+
+def agreeing_own_decision(manager_id: int | None, decided_by_id: int | None) -> str | None:
+    if manager_id is not None and manager_id == decided_by_id:
+        return _(
+            "You made this decision, so you cannot agree or disagree with it: another manager "
+            "of the team must"
+        )
+    return None
+
+
+def agreement_reason_missing(reason: str | None) -> str | None:
+    if not (reason or "").strip():
+        return _("Give the reason you agree or disagree")
     return None

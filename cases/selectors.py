@@ -25,6 +25,7 @@ from .models import (
     Attendance,
     Breach,
     CaseEvent,
+    ComplianceDecision,
     Consent,
     ConsentParty,
     ConsentPurpose,
@@ -283,6 +284,23 @@ def _until(end: date | None) -> str:
     return _("Until %(date)s") % {"date": end.strftime("%d/%m/%Y")} if end else ""
 
 
+def _compliance_words(decision) -> tuple[str, str]:
+    title = _("Compliance decision: %(decision)s (missed appointment of %(date)s)") % {
+        "decision": decision.get_decision_display(),
+        "date": timezone.localtime(decision.appointment.starts_at).strftime("%d/%m/%Y"),
+    }
+    detail = decision.reason
+    if decision.agreement:
+        detail += "\n" + _("%(agreement)s by %(manager)s: %(reason)s") % {
+            "agreement": decision.get_agreement_display(),
+            "manager": decision.agreed_by,
+            "reason": decision.agreement_reason,
+        }
+    elif decision.needs_agreement:
+        detail += "\n" + str(_("Awaiting a manager's agreement"))
+    return title, detail
+
+
 def _consent_title(consent) -> str:
     return _("Consent %(decision)s: %(party)s – %(purpose)s") % {
         "decision": consent.get_decision_display().lower(),
@@ -363,6 +381,13 @@ _TIMELINE_KINDS = (
             f"{appointment.get_kind_display()}: {appointment.purpose_in_words}",
             appointment.outcome_in_words,
         ),
+    ),
+    (
+        "compliance",
+        ComplianceDecision,
+        ("appointment", "agreed_by"),
+        "decided_on",
+        _compliance_words,
     ),
 )
 

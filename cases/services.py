@@ -23,6 +23,7 @@ from .models import (
     Attendance,
     Breach,
     CaseEvent,
+    ComplianceDecision,
     Consent,
     CustodyEpisode,
     DisengagementReason,
@@ -677,6 +678,18 @@ def appointment_update(*, by, appointment, version: int, **changes) -> Appointme
         values["outcome_code"] = ""
     errors: dict = {}
     _validate_appointment(errors, current.young_person, values)
+    _check(
+        errors,
+        "attendance",
+        not rules.is_missed(values["attendance"])
+        and ComplianceDecision.objects.filter(
+            appointment=current, archived_at__isnull=True
+        ).exists(),
+        _(
+            "This missed appointment has a compliance decision: it cannot be recorded as "
+            "anything but missed"
+        ),
+    )
     _raise_if(errors)
     for field, value in values.items():
         setattr(current, field, value)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import caseload, records, young_people
+from .views import caseload, compliance, records, young_people
 
 app_name = "cases"
 
@@ -48,6 +48,17 @@ urlpatterns = [
         "young-people/<int:pk>/appointments/<int:appointment_pk>/edit/",
         records.appointment_edit,
         name="appointment-edit",
+    ),
+    # Compliance decisions on missed appointments (cases/views/compliance.py)
+    path(
+        "young-people/<int:pk>/appointments/<int:appointment_pk>/compliance/",
+        compliance.decide,
+        name="compliancedecision-edit",
+    ),
+    path(
+        "young-people/<int:pk>/compliance/<int:decision_pk>/agreement/",
+        compliance.agree,
+        name="compliancedecision-agree",
     ),
     path(
         "young-people/<int:pk>/<slug:kind>/<int:record_pk>/archive/",

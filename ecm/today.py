@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import policy
 from accounts import selectors as account_selectors
 from accounts.models import Role
+from cases import compliance, warnings
 from cases import selectors as case_selectors
-from cases import warnings
 from formulation import selectors as formulation_selectors
 from reports import selectors as report_selectors
 from supervision import selectors as supervision_selectors
@@ -35,6 +35,8 @@ SESSIONS_DAYS = 28
 SESSIONS_LIMIT = 10
 #: Tasks listed on the home page, overdue first ("My tasks" lists them all).
 TASKS_LIMIT = 5
+#: Compliance decisions listed as awaiting the manager's agreement (oldest first).
+AGREEMENT_LIMIT = 10
 #: Report runs listed on the evaluator's home.
 RUNS_LIMIT = 5
 #: The warning a psychologist's "reviews due" counts (formulation.warnings).
@@ -148,14 +150,21 @@ def manager(user, now: datetime) -> Section:
     teams = list(policy.teams_for(user, "case.allocate").order_by("name"))
     counted = case_selectors.warning_counts_by_team([team.pk for team in teams])
     shown, overdue_total = team_overdue_tasks([team.pk for team in teams], timezone.localdate(now))
+    awaiting = compliance.awaiting_agreement(user)
+    agreements = list(awaiting[:AGREEMENT_LIMIT])
     return Section(
         Role.MANAGER,
         _("Your teams"),
-        named={task.young_person.pk for task in shown if task.young_person},
+        named={task.young_person.pk for task in shown if task.young_person}
+        | {decision.young_person_id for decision in agreements},
         data={
             "teams": _team_counts(teams, counted),
             "team_tasks": shown,
             "team_tasks_total": overdue_total,
+            "agreements": agreements,
+            "agreements_total": (
+                len(agreements) if len(agreements) < AGREEMENT_LIMIT else awaiting.count()
+            ),
         },
     )
 

@@ -12,6 +12,7 @@ Every column is a projection of the per-young-person facts the measures are work
 
 import hashlib
 import hmac
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -126,6 +127,25 @@ def columns(
             _("Of those, the ones whose outcome was achieved or partly_achieved"),
         ),
         ("attended_minutes", _("Minutes of attended appointments (where a duration is recorded)")),
+        (
+            "compliance_decisions",
+            _(
+                "Compliance decisions on those missed appointments, decided by the as-of "
+                "date: acceptable absence, extenuating circumstances, warning or breach "
+                "proceedings"
+            ),
+        ),
+        (
+            "compliance_without_breach",
+            _("Of those decisions, resolved without breach proceedings"),
+        ),
+        (
+            "compliance_mean_days_to_decision",
+            _(
+                "Mean days from a missed appointment to its decision, to 1 decimal place "
+                "(empty if no decision)"
+            ),
+        ),
         ("formulation_meetings", _("Formulation meetings held")),
         ("supervision_sessions", _("Supervision sessions in which the case was discussed")),
         ("trm_first_stage", _("First TRM stage assessed (empty if never)")),
@@ -266,6 +286,8 @@ COUNTS = (
     "attended_outcome_coded",
     "attended_achieved",
     "attended_minutes",
+    "compliance_decisions",
+    "compliance_without_breach",
     "formulation_meetings",
     "supervision_sessions",
 )
@@ -289,6 +311,7 @@ FACTS = frozenset(
         "initial_formulation_in_window",
         "trm_assessments",
         "planned_interventions",
+        "compliance_days_total",
     }
 )
 
@@ -346,6 +369,7 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                 "trm_first_stage",
                 "trm_latest_stage",
                 "end_reason",
+                "compliance_days_total",
                 *COUNTS,
                 *[f"{name}_flag" for name in fidelity],
             )
@@ -379,6 +403,17 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "attended_outcome_coded": row["attended_outcome_coded"],
                     "attended_achieved": row["attended_achieved"],
                     "attended_minutes": row["attended_minutes"],
+                    "compliance_decisions": row["compliance_decisions"],
+                    "compliance_without_breach": row["compliance_without_breach"],
+                    "compliance_mean_days_to_decision": (
+                        float(
+                            (
+                                Decimal(row["compliance_days_total"]) / row["compliance_decisions"]
+                            ).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                        )
+                        if row["compliance_decisions"]
+                        else ""
+                    ),
                     "formulation_meetings": row["formulation_meetings"],
                     "supervision_sessions": row["supervision_sessions"],
                     "trm_first_stage": row["trm_first_stage"] or "",

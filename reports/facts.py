@@ -51,6 +51,8 @@ from cases.models import (
     Appointment,
     Attendance,
     Breach,
+    ComplianceDecision,
+    ComplianceDecisionKind,
     Consent,
     ConsentParty,
     ConsentPurpose,
@@ -335,6 +337,24 @@ def trm_rows(scope: Scope) -> QuerySet:
     )
 
 
+def compliance_rows(scope: Scope) -> QuerySet:
+    """Live compliance decisions on appointments missed from the ECM start, decided by the
+    as-of date: whether each is breach proceedings, and the days from the missed
+    appointment to the decision."""
+    missed_on = LocalDate("appointment__starts_at")
+    return (
+        _scoped(ComplianceDecision, scope)
+        .filter(archived_at__isnull=True, appointment__archived_at__isnull=True)
+        .annotate(day=DaysSince(missed_on, F("young_person__ecm_start_date")))
+        .filter(day__gte=0, decided_on__lte=scope.as_of)
+        .values(
+            person=F("young_person_id"),
+            breach_proceedings=flag(Q(decision=ComplianceDecisionKind.BREACH_PROCEEDINGS)),
+            days=DaysSince(F("decided_on"), missed_on),
+        )
+    )
+
+
 def plan_rows(scope: Scope) -> QuerySet:
     return _scoped(InterventionItem, scope).values(person=F("young_person_id"))
 
@@ -431,6 +451,15 @@ PASSES = (
         values={
             "trm_first_stage": "MAX(CASE WHEN first_rank = 1 THEN stage_number END)",
             "trm_latest_stage": "MAX(CASE WHEN first_rank = assessments THEN stage_number END)",
+        },
+    ),
+    Pass(
+        "compliance",
+        compliance_rows,
+        counts={
+            "compliance_decisions": "COUNT(*)",
+            "compliance_without_breach": _count("breach_proceedings = 0"),
+            "compliance_days_total": "SUM(days)",
         },
     ),
     Pass("plan", plan_rows, counts={"planned_interventions": "COUNT(*)"}),

@@ -266,6 +266,10 @@ class PersonFacts(models.Model):
     breaches_before = models.IntegerField()
     breaches_after = models.IntegerField()
     custody_after = models.IntegerField()
+    # Compliance decisions on appointments missed from the start, decided by the as-of date.
+    compliance_decisions = models.IntegerField()
+    compliance_without_breach = models.IntegerField()
+    compliance_days_total = models.IntegerField()
     # The rest of the model.
     needs = models.IntegerField()
     formulation_meetings = models.IntegerField()

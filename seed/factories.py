@@ -307,3 +307,21 @@ def outside_owner(name: str) -> dict:
     (the parts of an action dict the formulation and supervision services take)."""
     agency = AgencyFactory(code="partner-agency", name="Partner agency")
     return {"owner": name, "agency": agency}
+
+
+class ComplianceDecisionFactory(CaseRecordFactory):
+    """A decision on a missed appointment (the appointment is made missed, if not given)."""
+
+    class Meta:
+        model = "cases.ComplianceDecision"
+
+    appointment = factory.SubFactory(
+        AppointmentFactory,
+        young_person=factory.SelfAttribute("..young_person"),
+        attendance="did_not_attend",
+        engagement=None,
+        outcome="",
+    )
+    decision = "warning"
+    reason = "Third late arrival; talked it through and agreed a reminder text"
+    decided_on = factory.LazyFunction(date.today)

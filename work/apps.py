@@ -13,7 +13,7 @@ class WorkConfig(AppConfig):
         from accounts.access_log import register_action_labels
         from accounts.backends import register_user_fact
         from accounts.models import Role
-        from cases.models import Appointment
+        from cases.models import Appointment, ComplianceDecision
 
         from . import selectors, signals, tasks  # noqa: F401 - tasks registers the Celery task
 
@@ -21,6 +21,14 @@ class WorkConfig(AppConfig):
 
         post_save.connect(
             signals.attendance_recorded, sender=Appointment, dispatch_uid="work-follow-ups"
+        )
+        post_save.connect(
+            signals.missed_appointment, sender=Appointment, dispatch_uid="work-missed-appointment"
+        )
+        post_save.connect(
+            signals.compliance_decided,
+            sender=ComplianceDecision,
+            dispatch_uid="work-compliance-decided",
         )
 
         policy.register(

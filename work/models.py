@@ -126,11 +126,14 @@ class NotificationPreference(models.Model):
 class FollowUpKind(models.TextChoices):
     RECORD_ATTENDANCE = "record_attendance", _("Record an appointment's attendance")
     MAKE_CONTACT = "make_contact", _("Make contact")
+    COMPLIANCE_DECISION = "compliance_decision", _("Decide on a missed appointment")
 
 
 class FollowUp(Task):
     """A task the service gives the allocated practitioner: record the attendance of an
-    appointment that has none a working day later, or make contact after 14 days without.
+    appointment that has none a working day later, make contact after 14 days without, or
+    decide on a missed appointment (created when it is recorded as missed, done when the
+    decision is recorded).
 
     The reminder job creates one per subject (like its notification) and closes it, marked
     done by no one, when the record shows it was done; saving the appointment's attendance
@@ -176,6 +179,10 @@ class FollowUp(Task):
         day = date_format(self.on, "j F Y") if self.on else ""
         if self.kind == FollowUpKind.RECORD_ATTENDANCE:
             return gettext("Record the attendance and outcome of the appointment on %(date)s") % {
+                "date": day
+            }
+        if self.kind == FollowUpKind.COMPLIANCE_DECISION:
+            return gettext("Record a compliance decision on the missed appointment of %(date)s") % {
                 "date": day
             }
         return gettext("Make contact: no contact in 14 days")

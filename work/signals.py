@@ -1,9 +1,16 @@
+from datetime import timedelta
+
 from django.db.models import Q
 from django.utils import timezone
 
+from cases import rules
 from cases.models import Attendance
 
 from .models import FollowUp, FollowUpKind
+from .reminders import ATTENDANCE_LOOKBACK_DAYS, next_working_day
+
+#: Working days the practitioner has to decide on a missed appointment.
+COMPLIANCE_DECISION_WORKING_DAYS = 3
 
 
 def attendance_recorded(sender, instance, **kwargs):
@@ -16,4 +23,57 @@ def attendance_recorded(sender, instance, **kwargs):
         asked |= Q(young_person_id=instance.young_person_id, kind=FollowUpKind.MAKE_CONTACT)
     FollowUp.objects.filter(asked, done_on__isnull=True).update(
         done_on=timezone.localdate(), done_at=timezone.now()
+    )
+
+
+def missed_appointment(sender, instance, **kwargs):
+    """An appointment recorded as missed gives its practitioner a follow-up: record a
+    compliance decision (once per appointment). Not for one missed more than 28 days ago
+    (records brought in late, or from an import: their decisions are on the record's
+    compliance card). An appointment no longer missed, or archived, closes it, done by no
+    one."""
+    subject = f"compliance:{instance.pk}"
+    if not rules.is_missed(instance.attendance) or instance.archived_at is not None:
+        FollowUp.objects.filter(
+            kind=FollowUpKind.COMPLIANCE_DECISION, subject=subject, done_on__isnull=True
+        ).update(done_on=timezone.localdate(), done_at=timezone.now())
+        return
+    assignee = instance.practitioner_id or instance.young_person.practitioner_id
+    if assignee is None:
+        return
+    missed_on = timezone.localtime(instance.starts_at).date()
+    if missed_on < timezone.localdate() - timedelta(days=ATTENDANCE_LOOKBACK_DAYS):
+        return
+    due_on = max(missed_on, timezone.localdate())
+    for _day in range(COMPLIANCE_DECISION_WORKING_DAYS):
+        due_on = next_working_day(due_on)
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                kind=FollowUpKind.COMPLIANCE_DECISION,
+                subject=subject,
+                assignee_id=assignee,
+                young_person_id=instance.young_person_id,
+                appointment_id=instance.pk,
+                on=missed_on,
+                due_on=due_on,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def compliance_decided(sender, instance, created, **kwargs):
+    """Recording the decision on a missed appointment completes its follow-up, done by whoever
+    decided."""
+    if instance.archived_at is not None:
+        return
+    FollowUp.objects.filter(
+        kind=FollowUpKind.COMPLIANCE_DECISION,
+        appointment_id=instance.appointment_id,
+        done_on__isnull=True,
+    ).update(
+        done_on=timezone.localdate(),
+        done_by_id=instance.decided_by_id,
+        done_at=timezone.now(),
     )

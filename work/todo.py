@@ -89,6 +89,11 @@ def _follow_up_row(follow_up) -> TaskRow:
             "cases:appointment-edit",
             kwargs={"pk": follow_up.young_person_id, "appointment_pk": follow_up.appointment_id},
         )
+    elif follow_up.kind == FollowUpKind.COMPLIANCE_DECISION and follow_up.appointment_id:
+        where_url = reverse(
+            "cases:compliancedecision-edit",
+            kwargs={"pk": follow_up.young_person_id, "appointment_pk": follow_up.appointment_id},
+        )
     else:
         where_url = reverse("cases:youngperson-detail", args=[follow_up.young_person_id])
     return TaskRow(

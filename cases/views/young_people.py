@@ -108,7 +108,7 @@ CONSENT_TAG_CLASSES = {
 
 
 def _timeline_rows(entries):
-    return [{"entry": entry, "archive_kind": ARCHIVE_KIND[entry.kind]} for entry in entries]
+    return [{"entry": entry, "archive_kind": ARCHIVE_KIND.get(entry.kind)} for entry in entries]
 
 
 def _refuse_if_archived(request, young_person):

@@ -25,6 +25,7 @@ from accounts.models import Agency, Membership, Team, User
 from cases.models import (
     Appointment,
     Breach,
+    ComplianceDecision,
     Consent,
     CustodyEpisode,
     Need,
@@ -99,6 +100,7 @@ def _referenced_staff() -> set[int]:
         (Consent, ("recorded_by_id",)),
         (TRMAssessment, ("recorded_by_id",)),
         (Appointment, ("practitioner_id",)),
+        (ComplianceDecision, ("decided_by_id", "agreed_by_id")),
         (FormulationMeeting, ("chair_id",)),
         (SupervisionSession, ("psychologist_id", "practitioner_id")),
     ):
@@ -360,6 +362,38 @@ def supervision_sessions(**_options):
     yield from sorted(rows, key=lambda row: row[0])
 
 
+def compliance_decisions(*, young_person_ids=None, include_archived=False):
+    """Live decisions on missed appointments, each found again by its appointment's time."""
+    queryset = ComplianceDecision.objects.filter(
+        _person_filter("", young_person_ids, include_archived), archived_at__isnull=True
+    )
+    for values in _rows(
+        queryset.order_by("young_person__reference", "appointment__starts_at", "pk").values_list(
+            "young_person__reference",
+            "appointment__starts_at",
+            "decision",
+            "reason",
+            "decided_on",
+            "decided_by__staff_ref",
+            "decided_by__username",
+            "needs_agreement",
+            "agreement",
+            "agreement_reason",
+            "agreed_by__staff_ref",
+            "agreed_by__username",
+        ),
+        young_person_ids,
+    ):
+        yield (
+            *values[:5],
+            _user(values[5], values[6]),
+            values[7],
+            values[8],
+            values[9],
+            _user(values[10], values[11]),
+        )
+
+
 SOURCES = {
     schema.TEAM: teams,
     schema.AGENCY: agencies,
@@ -373,6 +407,7 @@ SOURCES = {
     schema.CONSENT: consents,
     schema.TRM: trm_assessments,
     schema.APPOINTMENT: appointments,
+    schema.COMPLIANCE: compliance_decisions,
     schema.MEETING: formulation_meetings,
     schema.ATTENDANCE: meeting_attendance,
     schema.INTERVENTION: interventions,

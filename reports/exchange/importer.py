@@ -46,11 +46,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from accounts.rules import membership_refusal
 from accounts.services import memberships_imported
-from cases import summary
+from cases import rules, summary
 from cases.models import (
     Appointment,
     Breach,
     CaseEvent,
+    ComplianceDecision,
     Consent,
     CustodyEpisode,
     Need,
@@ -246,6 +247,7 @@ class _Importer:
         self.import_staff()
         self.import_young_people()
         self.import_records()
+        self.import_compliance_decisions()
         self.import_meetings()
         self.import_attendance()
         self.import_interventions()
@@ -494,6 +496,73 @@ class _Importer:
         for name, build in builders.items():
             objects = [build(row, person) for row, person in self._new_records(name)]
             self.create(models[name], objects)
+
+    def import_compliance_decisions(self) -> None:
+        """Decisions matched by their missed appointment (the young person's, at that time):
+        one live decision each, updated when a value changed. A decision of breach
+        proceedings adds no breach: breaches.csv holds the breach itself."""
+        name = schema.COMPLIANCE
+        rows = self.tables[name].rows
+        count, new, changed, fields = self.count(name), [], [], set()
+        if not rows:
+            return
+        ids = sorted({self.people[row["young_person_ref"]].pk for row in rows} - {None})
+        appointments, decisions = {}, {}
+        for chunk in chunks(ids):
+            for appointment in Appointment.objects.filter(
+                young_person_id__in=chunk,
+                archived_at__isnull=True,
+                attendance__in=rules.MISSED_ATTENDANCE,
+            ):
+                appointments[(appointment.young_person_id, appointment.starts_at)] = appointment
+            for decision in ComplianceDecision.objects.filter(
+                young_person_id__in=chunk, archived_at__isnull=True
+            ):
+                decisions[decision.appointment_id] = decision
+        now = timezone.now()
+        for row in rows:
+            count.rows += 1
+            person = self.people[row["young_person_ref"]]
+            appointment = appointments.get((person.pk, row["appointment_starts_at"]))
+            values = {
+                "decision": row["decision"],
+                "reason": row["reason"],
+                "decided_on": row["decided_on"],
+                "decided_by": self.user(row["decided_by_ref"]),
+                "needs_agreement": bool(row["needs_agreement"]),
+                "agreement": row["agreement"] or "",
+                "agreement_reason": row["agreement_reason"] or "",
+                "agreed_by": self.user(row["agreed_by_ref"]),
+            }
+            existing = decisions.get(appointment.pk) if appointment is not None else None
+            if existing is not None and all(
+                self.same(existing, field_name, value) for field_name, value in values.items()
+            ):
+                count.unchanged += 1
+                continue
+            self.refuse_if_archived(name, row, "young_person_ref", person)
+            self.touch(row["young_person_ref"], name)
+            if existing is not None:
+                if existing.agreement != values["agreement"]:
+                    values["agreed_at"] = now if values["agreement"] else None
+                self.assign(existing, values, fields)
+                changed.append(existing)
+                count.updated += 1
+                continue
+            count.created += 1
+            if appointment is None:
+                # Only in a dry run: the appointment is in appointments.csv, not yet written.
+                continue
+            new.append(
+                ComplianceDecision(
+                    young_person=person,
+                    appointment=appointment,
+                    agreed_at=now if values["agreement"] else None,
+                    **values,
+                )
+            )
+        self.create(ComplianceDecision, new)
+        self.update_versions(ComplianceDecision, changed, fields)
 
     def import_meetings(self) -> None:
         count, new, changed, fields = self.count(schema.MEETING), [], [], set()

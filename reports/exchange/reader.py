@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from cases import rules
 from cases.models import (
+    Appointment,
     AppointmentPurpose,
     DisengagementReason,
     NeedCategory,
@@ -40,7 +41,9 @@ from . import schema
 from .problems import Problem
 from .schema import (
     AGENCY,
+    APPOINTMENT,
     ATTENDANCE,
+    COMPLIANCE,
     MEETING,
     SESSION,
     STAFF,
@@ -438,6 +441,8 @@ class _Checker:
         for row in tables[STAFF].rows:
             if row["staff_ref"] is not None:
                 self.staff_rows.setdefault(row["staff_ref"], []).append(row)
+        #: (young person ref, starts_at) → attendance, read when a decision first needs it.
+        self._appointments: dict | None = None
         self.team_names = {code: team.name for code, team in snapshot.teams.items()}
         for row in tables[TEAM].rows:
             if row["team_code"] and row["name"]:
@@ -784,6 +789,88 @@ class _Checker:
         )
         if row["practitioner_ref"] is not None:
             self.known(name, row, "practitioner_ref", STAFF)
+
+    def _attendance_at(self, ref, starts_at) -> str | None:
+        """The attendance of the young person's appointment at `starts_at` (appointments.csv,
+        else the service); None if there is no such appointment. The service's appointments
+        of the young people named in compliance_decisions.csv are read once, in chunks."""
+        if self._appointments is None:
+            self._appointments = {}
+            refs = sorted(_values(self.tables[COMPLIANCE], "young_person_ref"))
+            for chunk in chunks(refs):
+                for reference, moment, attendance in Appointment.objects.filter(
+                    young_person__reference__in=chunk, archived_at__isnull=True
+                ).values_list("young_person__reference", "starts_at", "attendance"):
+                    self._appointments[(reference, moment)] = attendance
+            for appointment in self.tables[APPOINTMENT].rows:
+                key = (appointment["young_person_ref"], appointment["starts_at"])
+                self._appointments[key] = appointment["attendance"] or ""
+        return self._appointments.get((ref, starts_at))
+
+    def check_compliance_decisions(self, name, row):
+        self.young_person(name, row)
+        for column in ("decided_by_ref", "agreed_by_ref"):
+            if row[column] is not None:
+                self.known(name, row, column, STAFF)
+        self.not_future(name, row, "decided_on", _("Date of decision"))
+        starts_at = row["appointment_starts_at"]
+        if (
+            starts_at is not None
+            and row["young_person_ref"] is not None
+            and self.tables[APPOINTMENT].readable
+        ):
+            attendance = self._attendance_at(row["young_person_ref"], starts_at)
+            if attendance is None:
+                self.problem(
+                    name,
+                    row,
+                    "appointment_starts_at",
+                    _("the young person has no appointment at this time in %(file)s or the service")
+                    % {"file": APPOINTMENT},
+                )
+            else:
+                self.broken(
+                    name,
+                    row,
+                    "appointment_starts_at",
+                    rules.compliance_decision_on_unmissed(attendance),
+                )
+            self.broken(
+                name,
+                row,
+                "decided_on",
+                rules.compliance_decided_before_appointment(
+                    row["decided_on"], timezone.localtime(starts_at).date()
+                ),
+            )
+        if "reason" not in row.bad:
+            self.broken(name, row, "reason", rules.compliance_reason_missing(row["reason"]))
+        if row["agreement"]:
+            if not row["needs_agreement"] and "needs_agreement" not in row.bad:
+                self.problem(
+                    name,
+                    row,
+                    "agreement",
+                    _("only give a manager's agreement where needs_agreement is yes"),
+                )
+            if row["agreed_by_ref"] is None:
+                self.problem(
+                    name, row, "agreed_by_ref", _("give the manager who agreed or disagreed")
+                )
+            elif row["agreed_by_ref"] == row["decided_by_ref"]:
+                self.problem(
+                    name,
+                    row,
+                    "agreed_by_ref",
+                    _("a manager cannot agree or disagree with their own decision"),
+                )
+            if "agreement_reason" not in row.bad:
+                self.broken(
+                    name,
+                    row,
+                    "agreement_reason",
+                    rules.agreement_reason_missing(row["agreement_reason"]),
+                )
 
     def check_formulation_meetings(self, name, row):
         facts = self.young_person(name, row)

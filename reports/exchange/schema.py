@@ -35,11 +35,13 @@ from cases.models import (
     AppointmentKind,
     AppointmentOutcome,
     Attendance,
+    ComplianceDecisionKind,
     ConsentDecision,
     ConsentParty,
     ConsentPurpose,
     EndReason,
     Gender,
+    ManagerAgreement,
     OrderType,
 )
 from formulation.models import InterventionStatus, MeetingKind
@@ -358,6 +360,7 @@ CUSTODY = "custody.csv"
 CONSENT = "consents.csv"
 TRM = "trm_assessments.csv"
 APPOINTMENT = "appointments.csv"
+COMPLIANCE = "compliance_decisions.csv"
 MEETING = "formulation_meetings.csv"
 ATTENDANCE = "meeting_attendance.csv"
 INTERVENTION = "interventions.csv"
@@ -506,6 +509,23 @@ FILES: tuple[FileSpec, ...] = (
             Column("outcome", Text()),
             Column("practitioner_ref", _ref_staff),
         ),
+    ),
+    FileSpec(
+        COMPLIANCE,
+        (
+            _young_person_column(),
+            Column("appointment_starts_at", DateTimeKind(), required=True),
+            Column("decision", Code(tuple(ComplianceDecisionKind.values)), required=True),
+            Column("reason", Text(), required=True),
+            Column("decided_on", DateKind(), required=True),
+            Column("decided_by_ref", _ref_staff),
+            Column("needs_agreement", Boolean(), default=False),
+            Column("agreement", Code(tuple(ManagerAgreement.values))),
+            Column("agreement_reason", Text()),
+            Column("agreed_by_ref", _ref_staff),
+        ),
+        # One live decision per missed appointment: the young person's appointment at that time.
+        key=("young_person_ref", "appointment_starts_at"),
     ),
     FileSpec(
         MEETING,

@@ -8,6 +8,7 @@ team.
 
 from ..facts import person_facts
 from . import (  # noqa: F401
+    compliance,
     distance,
     engagement,
     fidelity,

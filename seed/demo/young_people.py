@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
-from cases import rules, services
+from cases import compliance, rules, services
 from cases.models import (
     AppointmentPurpose,
     Attendance,
@@ -91,6 +91,7 @@ def _build_history(rng, number, reference, team, practitioner, manager, categori
     _assess_trm(rng, person, practitioner, stages, start, last_day)
     _log_appointments(rng, person, practitioner, start, end, last_day, today)
     _record_breach_and_custody(rng, person, practitioner, order, start, today)
+    _decide_on_missed_appointments(person, practitioner, manager, today)
 
 
 def _refer(rng, number, reference, team, practitioner, today):
@@ -373,3 +374,51 @@ def _record_breach_and_custody(rng, person, practitioner, order, start, today):
             start_date=min(start + timedelta(days=90), today),
             end_date=None,
         )
+
+
+#: Compliance decisions the demo practitioners make, with the reasons they give.
+COMPLIANCE_DECISIONS = (
+    ("acceptable_absence", "Rang ahead: a hospital appointment for his younger sister."),
+    ("extenuating_circumstances", "Family in crisis that week; mum had been taken ill."),
+    ("extenuating_circumstances", "Moved between carers at short notice; no bus fare."),
+    ("warning", "No contact and no reason given. Talked it through and agreed a reminder text."),
+    ("warning", "Chose to go out with friends instead. Warned; agreed a later time of day."),
+    ("breach_proceedings", "Third unexplained absence despite warnings and support offered."),
+)
+
+
+def _decide_on_missed_appointments(person, practitioner, manager, today):
+    """Decisions on the missed appointments, a few days after each; the latest ones are left
+    for the practitioner's follow-up tasks, and the manager agrees with some of those that
+    need it. A generator of its own, so the rest of each case's story stays as it was."""
+    rng = random.Random(f"compliance-{person.reference}")  # noqa: S311 - same story every run
+    missed = list(
+        person.appointment_set.filter(attendance=Attendance.DID_NOT_ATTEND).order_by("starts_at")
+    )
+    for appointment in missed:
+        missed_on = timezone.localtime(appointment.starts_at).date()
+        decided_on = missed_on + timedelta(days=rng.randint(0, 6))
+        if decided_on >= today - timedelta(days=3) or rng.random() < 0.15:
+            continue  # still to decide: a follow-up task for a recent one
+        decision, reason = rng.choices(COMPLIANCE_DECISIONS, weights=[3, 3, 2, 4, 3, 1])[0]
+        record = compliance.compliance_decision_record(
+            by=practitioner,
+            appointment=appointment,
+            decision=decision,
+            reason=reason,
+            decided_on=decided_on,
+        )
+        if record.needs_agreement and manager != practitioner and rng.random() < 0.6:
+            compliance.compliance_agreement_record(
+                by=manager,
+                record=record,
+                version=record.version,
+                agreement=rng.choice(["agreed", "agreed", "agreed", "disagreed"]),
+                reason=rng.choice(
+                    [
+                        "Agreed: the reasons are clear and the plan to re-engage is sound.",
+                        "Agreed, given the family circumstances; review at supervision.",
+                        "Not agreed: a second warning risks the order; discuss breach with me.",
+                    ]
+                ),
+            )

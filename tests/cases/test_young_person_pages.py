@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import AccessLogEntry, Role
-from cases import charts, services
-from cases.models import YoungPerson
+from cases import charts, compliance, services
+from cases.models import ComplianceDecision, YoungPerson
 from cases.selectors import young_people_visible_to
 from seed import factories
 from tests.conftest import client_for
@@ -19,10 +19,11 @@ CREATE = reverse("cases:youngperson-create")
 
 #: Queries per page, whatever the number of records (DESIGN.md section 9).
 # 18 for the record itself, 7 for the eligibility, formulation and supervision panels (the
-# formulation panel's distance-travelled ratings are one query: issue 15).
-DETAIL_BUDGET = 25
-TIMELINE_BUDGET = 16
-HISTORY_BUDGET = 20
+# formulation panel's distance-travelled ratings are one query: issue 15), 3 for the
+# compliance history.
+DETAIL_BUDGET = 28
+TIMELINE_BUDGET = 17
+HISTORY_BUDGET = 23
 ACCESS_LOG_BUDGET = 10
 CHART_BUDGET = 10
 
@@ -103,6 +104,17 @@ def records_of_each_kind(young_person, count, by):
             recorded_by=by,
             practitioner=by,
             starts_at=timezone.now() - timedelta(days=number + 1),
+        )
+        factories.ComplianceDecisionFactory(
+            young_person=young_person,
+            recorded_by=by,
+            decided_by=by,
+            agreed_by=by,
+            agreement="agreed",
+            needs_agreement=True,
+            appointment__recorded_by=by,
+            appointment__practitioner=by,
+            appointment__starts_at=timezone.now() - timedelta(days=number + 1, hours=2),
         )
 
 
@@ -329,7 +341,8 @@ def test_record_page_asks_for_the_outcome_only_once_an_appointment_has_started(
 
 def test_record_page_offers_every_record_form_to_a_practitioner(practitioner, young_person):
     records_of_each_kind(young_person, 1, practitioner)
-    appointment = young_person.appointment_set.get()
+    appointment = young_person.appointment_set.get(attendance="attended")
+    missed = young_person.appointment_set.get(attendance="did_not_attend")
     body = client_for(practitioner).get(url("cases:youngperson-detail", young_person)).content
     body = body.decode()
     for name in (
@@ -347,6 +360,7 @@ def test_record_page_offers_every_record_form_to_a_practitioner(practitioner, yo
     ):
         assert url(name, young_person) in body, name
     assert url("cases:appointment-edit", young_person, appointment_pk=appointment.pk) in body
+    assert url("cases:compliancedecision-edit", young_person, appointment_pk=missed.pk) in body
     need = young_person.need_set.get()
     assert url("cases:record-archive", young_person, kind="need", record_pk=need.pk) in body
     assert url("cases:youngperson-history", young_person) not in body
@@ -718,9 +732,17 @@ def test_history_query_count_does_not_grow_with_changes(
     manager, practitioner, young_person, django_assert_max_num_queries, count
 ):
     records_of_each_kind(young_person, count, practitioner)
-    for appointment in young_person.appointment_set.all():
+    for appointment in young_person.appointment_set.filter(attendance="attended"):
         services.appointment_update(
             by=practitioner, appointment=appointment, version=1, outcome="Went well", engagement=5
+        )
+    for decision in ComplianceDecision.objects.filter(young_person=young_person):
+        compliance.compliance_decision_change(
+            by=practitioner,
+            record=decision,
+            version=decision.version,
+            decision="breach_proceedings",
+            reason="Second warning ignored",
         )
     services.young_person_update(
         by=practitioner, young_person=young_person, version=1, ethnicity="Welsh"
@@ -782,8 +804,8 @@ def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision
 # --- The case summary and chronology -----------------------------------------------------------
 
 #: The session and user, the young person, one query per kind of record, the three panels
-#: (the formulation panel reads the distance-travelled ratings too: issue 15).
-SUMMARY_BUDGET = 23
+#: (the formulation panel reads the distance-travelled ratings too: issue 15), compliance.
+SUMMARY_BUDGET = 26
 
 
 def test_record_page_links_to_the_case_summary(psychologist, young_person):

@@ -192,7 +192,7 @@ def test_home_is_access_logged(practitioner, caseload):
 
 #: The first request after signing in (session, user, roles, the access-log row included).
 PRACTITIONER_BUDGET = 14
-MANAGER_BUDGET = 14  # the team's overdue tasks: one count, then the first few of each kind
+MANAGER_BUDGET = 16  # overdue tasks: a count, the first few of each kind; agreements: a count
 PSYCHOLOGIST_BUDGET = 13
 EVALUATOR_BUDGET = 9
 ADMIN_BUDGET = 10
@@ -232,7 +232,10 @@ def test_manager_home_query_budget(
     manager, practitioner, team_a, count, django_assert_max_num_queries
 ):
     for _ in range(count):
-        factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+        young_person = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+        factories.ComplianceDecisionFactory(
+            young_person=young_person, decided_by=practitioner, needs_agreement=True
+        )
         team = factories.TeamFactory()
         factories.MembershipFactory(user=manager, team=team, role=Role.MANAGER)
     client = client_for(manager)
@@ -241,7 +244,9 @@ def test_manager_home_query_budget(
         response = client.get(HOME)
 
     assert response.status_code == 200
-    assert response.content.decode().count('id="team-attention-') == count + 1
+    body = response.content.decode()
+    assert body.count('id="team-attention-') == count + 1
+    assert body.count("/agreement/?next=") == min(count, today.AGREEMENT_LIMIT)
 
 
 @pytest.mark.parametrize("count", [1, 50])

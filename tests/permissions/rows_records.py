@@ -12,6 +12,13 @@ TRM_EDITORS = signed_in(OK, evaluator=NOT_FOUND, admin=NOT_FOUND)
 OTHER_TEAM = signed_in(NOT_FOUND)
 
 
+def decision_kwargs(world, own: bool) -> dict:
+    """URL arguments for the compliance decision page of the own/other case's missed
+    appointment."""
+    decision = world["own_records" if own else "other_records"]["compliancedecision"]
+    return {"pk": decision.young_person_id, "appointment_pk": decision.appointment_id}
+
+
 def archive_kwargs(kind: str):
     """URL arguments for archiving the own/other case's record of `kind`."""
     record = record_kwargs(kind)
@@ -48,6 +55,21 @@ ROWS = [
         EDITORS,
         other_team=OTHER_TEAM,
         kwargs=record_kwargs("appointment", "appointment_pk"),
+        shows_young_people=True,
+    ),
+    Row(
+        "cases:compliancedecision-edit",
+        EDITORS,
+        other_team=OTHER_TEAM,
+        kwargs=decision_kwargs,
+        shows_young_people=True,
+    ),
+    # Only a manager agrees or disagrees with a compliance decision.
+    Row(
+        "cases:compliancedecision-agree",
+        signed_in(FORBIDDEN, manager=OK, evaluator=NOT_FOUND, admin=NOT_FOUND),
+        other_team=OTHER_TEAM,
+        kwargs=record_kwargs("compliancedecision", "decision_pk"),
         shows_young_people=True,
     ),
     # A psychologist records TRM assessments but does not archive them.

@@ -41,6 +41,7 @@ def _case_with_records(team, practitioner):
         "consent": factories.ConsentFactory(young_person=young_person),
         "trmassessment": factories.TRMAssessmentFactory(young_person=young_person),
         "appointment": factories.AppointmentFactory(young_person=young_person),
+        "compliancedecision": factories.ComplianceDecisionFactory(young_person=young_person),
     }
     return young_person, records
 

@@ -4,10 +4,11 @@ A cohort member is a row only while their *evaluation* consent is given by the y
 and, where parent/carer consent is required for them, by the parent/carer too.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.dataset import dataset_rows, pseudonym
 from reports.measures.base import Scope
@@ -186,3 +187,25 @@ def test_the_reasons_and_distance_travelled_are_columns_explained_in_the_diction
     assert set(explained) == set(row)
     assert "relationship_with_worker" in explained["withdrawal_reason"]
     assert "minus their first" in explained["distance_self_confidence_self_change"]
+
+
+def test_compliance_columns_count_the_decisions_and_the_days_to_them(person):
+    evaluation(person, "young_person", "given")
+    evaluation(person, "parent_carer", "given")
+    for missed, decided, decision in (
+        (date(2024, 5, 1), date(2024, 5, 3), "warning"),
+        (date(2024, 6, 1), date(2024, 6, 6), "breach_proceedings"),
+    ):
+        factories.ComplianceDecisionFactory(
+            young_person=person,
+            appointment__starts_at=timezone.make_aware(datetime.combine(missed, time(10))),
+            decided_on=decided,
+            decision=decision,
+        )
+    columns, rows = dataset_rows(SCOPE)
+    names = [name for name, _text in columns]
+    assert {"compliance_decisions", "compliance_mean_days_to_decision"} <= set(names)
+    (row,) = rows
+    assert (row["did_not_attend"], row["compliance_decisions"]) == (2, 2)
+    assert row["compliance_without_breach"] == 1
+    assert row["compliance_mean_days_to_decision"] == 3.5  # (2 + 5) / 2

@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from accounts.models import Agency, Membership, Role, Team, User
-from cases.models import Appointment, Consent, Need, Offence, YoungPerson
+from cases.models import Appointment, ComplianceDecision, Consent, Need, Offence, YoungPerson
 from eligibility.models import EligibilityDecision
 from eligibility.services import eligibility_check
 from formulation import services as formulation_services
@@ -141,6 +141,7 @@ def test_fixture_folder_imports_every_file(db):
         "consents.csv": 5,
         "trm_assessments.csv": 3,
         "appointments.csv": 4,
+        "compliance_decisions.csv": 1,
         "formulation_meetings.csv": 2,
         "meeting_attendance.csv": 4,
         "interventions.csv": 3,
@@ -1030,8 +1031,15 @@ def _appointments(count: int) -> dict[str, bytes]:
         for index in range(count)
     ]
     files = fixture_files()
+    # The header and the missed appointment compliance_decisions.csv decides on.
+    kept = [
+        line for line in files["appointments.csv"].decode().splitlines() if "2016-04-12" in line
+    ]
     files["appointments.csv"] = (
-        files["appointments.csv"].decode().splitlines()[0] + "\n" + "\n".join(lines) + "\n"
+        files["appointments.csv"].decode().splitlines()[0]
+        + "\n"
+        + "\n".join([*kept, *lines])
+        + "\n"
     ).encode()
     return files
 
@@ -1130,7 +1138,7 @@ def test_the_import_command_prints_progress_and_counts(db, capsys):
 
     output = capsys.readouterr().out
     assert "Read young_people.csv: 4 rows" in output
-    assert "Checked 52 rows: no problems" in output
+    assert "Checked 53 rows: no problems" in output
     assert "young_people.csv: 4 rows; 4 created, 0 updated, 0 unchanged" in output
     assert "3 eligibility decisions made for new referrals (1 eligible)" in output
     assert "No eligibility policy was in force on the referral date of YP004" in output
@@ -1176,7 +1184,7 @@ def test_the_export_command_writes_every_file_and_prints_counts(db, tmp_path, ca
 
     output = capsys.readouterr().out
     assert "young_people.csv: 4 rows" in output
-    assert "Exported 52 rows in 16 files" in output
+    assert "Exported 53 rows in 17 files" in output
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert sorted(archive.namelist()) == sorted(spec.name for spec in schema.FILES)
         assert archive.read("teams.csv").decode().splitlines()[0] == "team_code,name"
@@ -1282,3 +1290,87 @@ def test_a_member_of_staff_without_a_name_round_trips(db, tmp_path, practitioner
     practitioner.refresh_from_db()
     assert (practitioner.first_name, practitioner.last_name) == ("", "")
     assert User.objects.filter(staff_ref="S-NONAME").count() == 1
+
+
+# --- Compliance decisions -----------------------------------------------------------------------
+
+DECISION_ROW = "YP001,2016-04-12T14:30:00+01:00,warning,No contact and no reason given"
+
+
+def test_a_compliance_decision_is_found_again_by_its_missed_appointment(db):
+    run(fixture_files())
+
+    decision = ComplianceDecision.objects.get()
+    assert decision.appointment.purpose == "Meet the family"
+    assert (decision.decision, decision.decided_by.staff_ref) == ("warning", "S001")
+    assert (decision.agreement, decision.agreed_by.staff_ref) == ("agreed", "S002")
+    assert decision.breach is None  # breaches.csv holds the breaches: no double entry
+
+
+def test_a_changed_compliance_decision_updates_it_instead_of_adding_one(db):
+    run(fixture_files())
+
+    result = run(
+        changed(
+            "compliance_decisions.csv",
+            DECISION_ROW,
+            "YP001,2016-04-12T14:30:00+01:00,extenuating_circumstances,Mother taken ill",
+        )
+    )
+
+    assert problems(result) == []
+    assert result.counts["compliance_decisions.csv"].updated == 1
+    decision = ComplianceDecision.objects.get()
+    assert (decision.decision, decision.reason, decision.version) == (
+        "extenuating_circumstances",
+        "Mother taken ill",
+        2,
+    )
+
+
+def test_a_decision_on_an_attended_appointment_means_nothing_is_written(db):
+    before = state()
+
+    result = run(
+        appended(
+            "compliance_decisions.csv",
+            "YP001,2016-04-05T10:00,warning,Late,2016-04-06,S001,no,,,",
+        )
+    )
+
+    assert problems(result) == [
+        "compliance_decisions.csv:3: appointment_starts_at: The young person attended this "
+        "appointment: there is no absence to decide on"
+    ]
+    assert result.written is False
+    assert state() == before
+
+
+def test_a_manager_agreeing_their_own_decision_is_a_problem(db):
+    result = run(
+        changed(
+            "compliance_decisions.csv",
+            "2016-04-14,S001,yes,agreed",
+            "2016-04-14,S002,yes,agreed",
+        )
+    )
+
+    assert problems(result) == [
+        "compliance_decisions.csv:2: agreed_by_ref: a manager cannot agree or disagree with "
+        "their own decision"
+    ]
+    assert not ComplianceDecision.objects.exists()
+
+
+def test_a_decision_on_no_appointment_is_a_problem(db):
+    result = run(
+        appended(
+            "compliance_decisions.csv",
+            "YP002,2016-07-09T09:15,warning,No contact,2016-07-10,S001,no,,,",
+        )
+    )
+
+    assert problems(result) == [
+        "compliance_decisions.csv:3: appointment_starts_at: the young person has no "
+        "appointment at this time in appointments.csv or the service"
+    ]

@@ -9,7 +9,8 @@ The cohort (period 2024, as of 2026-06-30, 12 follow-up months, fidelity window 
   Consent (participation) given 2024-01-20, parent given 2024-01-25; evaluation given (and
   the parent's 2024-01-25).
   Decision eligible 2024-01-15. Appointments 2024-01-20 (before start: excluded),
-  2024-02-05 attended e2 (day 4), 2024-03-01 DNA (day 29), 2024-06-01 attended e4 (day 121).
+  2024-02-05 attended e2 (day 4), 2024-03-01 DNA (day 29; a warning decided 2024-03-04),
+  2024-06-01 attended e4 (day 121).
   TRM 1 (2024-02-10) then 3 (2024-06-10). Meetings: initial 2024-03-01 (day 29; police came,
   education did not), review 2024-06-01 (neither came). A plan item. Supervised twice.
   Breach 2024-05-01 (after).
@@ -17,8 +18,9 @@ The cohort (period 2024, as of 2026-06-30, 12 follow-up months, fidelity window 
   female. Needs: substance_misuse, domestic_abuse_experienced. Offences 2024-04-01 (g6,
   before), 2024-12-01 (g7, after). Consent given 2024-04-20 (after the start). No decision.
   Appointments 2024-04-20 attended e3 (day 5), 2024-05-01 attended unrated (day 16),
-  2024-07-20 DNA (day 96). TRM 2 once. Initial meeting 2024-07-01 (day 77; police and health
-  came). Breach 2024-03-01 (before), custody from 2024-09-01 (after). Withdrew 2025-01-01.
+  2024-07-20 DNA (day 96; breach proceedings decided 2024-07-30). TRM 2 once. Initial meeting
+  2024-07-01 (day 77; police and health came). Breach 2024-03-01 (before), custody from
+  2024-09-01 (after). Withdrew 2025-01-01.
 * P3, team b — referred 2024-05-01, started 2024-06-01, born 2007-06-02 (16 at start), male.
   No needs, no offences. Consent given 2024-05-10; parent not required. Decision not
   eligible 2024-05-05, overridden to eligible. TRM 4 (2024-06-05) then 2 (2024-09-01). A plan
@@ -256,6 +258,17 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
     )
     consent(p6, date(2025, 7, 1))
 
+    for who, decided_on, decision in (
+        (p1, date(2024, 3, 4), "warning"),
+        (p2, date(2024, 7, 30), "breach_proceedings"),
+    ):
+        factories.ComplianceDecisionFactory(
+            young_person=who,
+            appointment=who.appointment_set.get(attendance="did_not_attend"),
+            decided_on=decided_on,
+            decision=decision,
+        )
+
     supervised(p1, team=team_a)
     supervised(p1, p5, team=team_a)
     supervised(p3, team=team_b)
@@ -312,6 +325,9 @@ EXPECTED = {
     # Attended with an achievement coded: P1 partly, not achieved; P2 achieved (P2's not
     # applicable left out): 2 of 3.
     "share_attended_achieved": (0.667, 0.667, None),
+    "noncompliance_episodes_per_case": (0.5, 0.67, 0.0),  # P1 and P2 one DNA each; 2/4, 2/3
+    "noncompliance_resolved_without_breach": (0.5, 0.5, None),  # P1 warning, P2 breach
+    "median_days_missed_to_decision": (6.5, 6.5, None),  # [3, 10] days
     "attendance_rate": (0.667, 0.667, None),  # 4 attended, 2 DNA
     "attendance_rate_days_0_90": (0.75, 0.75, None),  # 3 attended, 1 DNA
     "attendance_rate_days_91_180": (0.5, 0.5, None),  # P1 day 121 attended, P2 day 96 DNA
@@ -522,6 +538,7 @@ def test_rates_and_breakdowns_of_rates_read_as_percentages():
         "attendance_rate_by_agency",
         "attendance_rate_days_0_90",
         "attendance_rate_days_91_180",
+        "noncompliance_resolved_without_breach",
         "reoffending_rate",
         "share_attended_achieved",
     ]
