@@ -610,6 +610,7 @@ def input_tables():
     from cases.models import (
         Appointment,
         Breach,
+        ComplianceDecision,
         Consent,
         CustodyEpisode,
         Need,
@@ -626,6 +627,7 @@ def input_tables():
         (EligibilityDecision, "young_person_id"),
         (Consent, "young_person_id"),
         (Appointment, "young_person_id"),
+        (ComplianceDecision, "young_person_id"),
         (Offence, "young_person_id"),
         (Breach, "young_person_id"),
         (CustodyEpisode, "young_person_id"),
