@@ -7,8 +7,8 @@ would), so the page is seen waiting and then, by its own polling, finished.
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import NeedCategory, TRMStage, YoungPerson
-from cases.reference_data import ensure_defaults
+from cases.models import DisengagementReason, NeedCategory, TRMStage, YoungPerson
+from cases.reference_data import ensure_defaults, ensure_disengagement_reasons
 from reports import queue
 from reports.models import ExchangeImport
 from reports.tasks import run_exchange_import_task
@@ -37,6 +37,7 @@ def choose(page, data: bytes, action_label: str):
 
 def test_administrator_checks_a_file_fixes_it_and_imports_it(page, live_server, administrator):
     ensure_defaults(NeedCategory, TRMStage)  # the live server's database starts empty
+    ensure_disengagement_reasons(DisengagementReason)
     sign_in(page, live_server, "ada")
     page.goto(f"{live_server.url}/reports/exchange/import/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import case data")

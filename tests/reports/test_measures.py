@@ -48,6 +48,7 @@ from formulation.models import (
     InterventionItem,
     MeetingAttendance,
 )
+from formulation.reference_data import ensure_distance_domains
 from reports.measures import GROUP_LABELS, REGISTRY, Measure, Scope, compute_all
 from reports.measures.base import CATEGORY_KINDS, KINDS
 from seed import factories
@@ -69,6 +70,7 @@ def at(day, hour=10):
 @pytest.fixture
 def cohort(db, team_a, team_b, psychologist, practitioner, manager):
     ensure_defaults(NeedCategory, TRMStage)
+    ensure_distance_domains(DistanceDomain)  # a live server's database starts empty
     ensure_default_policies(EligibilityPolicy)
     policy = EligibilityPolicy.objects.get(name="ECM 2016 revised")
     police, education, health = (
