@@ -16,6 +16,11 @@ class FormulationConfig(AppConfig):
         from .warnings import register_all
 
         register_all()
+        from cases import plan_links
+
+        from .services import plan_links_for_cases
+
+        plan_links.register(plan_links_for_cases())
         register_action_labels(
             {
                 "formulation.view": _("Viewed the formulation"),

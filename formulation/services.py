@@ -12,6 +12,7 @@ from accounts.history import save_by, save_version
 from cases import rules as case_rules
 from cases import services as case_services
 from cases import summary, tasks
+from cases.plan_links import PlanLinks
 from cases.services import ConflictError, ensure_open, event_record
 
 from . import rules
@@ -419,3 +420,35 @@ def appointment_link_intervention(*, by, appointment, item) -> DeliveredInterven
     if item is None:
         return None
     return DeliveredIntervention.objects.create(appointment=appointment, item=item)
+
+
+def plan_links_for_cases():
+    """What the appointment form (in `cases`) needs to link an appointment to a plan item."""
+
+    def items_of(young_person):
+        return list(
+            InterventionItem.objects.filter(young_person=young_person)
+            .order_by("sequence", "id")
+            .values_list("pk", "title")
+        )
+
+    def linked_item_id(appointment):
+        return (
+            DeliveredIntervention.objects.filter(appointment=appointment)
+            .values_list("item_id", flat=True)
+            .first()
+        )
+
+    def link(*, by, appointment, item_id):
+        item = None
+        if item_id is not None:
+            item = InterventionItem.objects.filter(pk=item_id).first()
+            if item is None:
+                raise ValidationError(
+                    {"item": [_("Choose an intervention from this young person's plan")]}
+                )
+        if item is None and linked_item_id(appointment) is None:
+            return
+        appointment_link_intervention(by=by, appointment=appointment, item=item)
+
+    return PlanLinks(items_of=items_of, linked_item_id=linked_item_id, link=link)

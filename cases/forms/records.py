@@ -434,9 +434,25 @@ class AppointmentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, purpose_category_id=None, **kwargs):
+    def __init__(self, *args, purpose_category_id=None, plan_items=(), **kwargs):
+        """`plan_items`: (id, title) of the young person's intervention-plan items, if any
+        (cases.plan_links); the form then asks which one the appointment delivered."""
         kwargs.setdefault("initial", {"attendance": NOT_HAPPENED_YET, "engagement": NOT_RATED})
         super().__init__(*args, **kwargs)
+        if plan_items:
+            self.fields["plan_item"] = forms.TypedChoiceField(
+                label=_("Intervention from the plan (optional)"),
+                help_text=_("The item of the young person's intervention plan it delivered"),
+                choices=[("", _("Not linked to the plan")), *plan_items],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": _("Select one of the interventions listed")},
+            )
+            order = list(self.fields)
+            order.remove("plan_item")
+            order.insert(order.index("purpose") + 1, "plan_item")
+            self.order_fields(order)
         if purpose_category_id is not None:
             # An appointment keeps a purpose an administrator has since stopped offering.
             self.fields["purpose_category"].queryset = AppointmentPurpose.objects.filter(

@@ -11,6 +11,7 @@ from functools import partial, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import dates, drafts
 from accounts.access_log import get_visible_or_404
 
-from .. import rules, selectors, services
+from .. import plan_links, rules, selectors, services
 from ..forms.records import (
     AppointmentEditForm,
     AppointmentForm,
@@ -250,15 +251,45 @@ def trm_create(request, young_person):
     )
 
 
+def _plan_items(young_person) -> list:
+    links = plan_links.registered()
+    return links.items_of(young_person) if links else []
+
+
+def _link_to_plan(request, appointment, plan_item, *, was=None) -> None:
+    """Record the plan item the appointment delivered (a plan item of another young person
+    is refused by the plan's own service, its message put beside the question)."""
+    links = plan_links.registered()
+    if links is None or plan_item == was:
+        return
+    try:
+        links.link(by=request.user, appointment=appointment, item_id=plan_item)
+    except ValidationError as error:
+        raise ValidationError({"plan_item": error.messages}) from error
+
+
+def _appointment_log_writer(request, young_person):
+    @transaction.atomic
+    def write(*, plan_item=None, **values):
+        appointment = services.appointment_log(by=request.user, young_person=young_person, **values)
+        _link_to_plan(request, appointment, plan_item)
+        return appointment
+
+    return write
+
+
 @drafts.kept
 @changes_young_person()
 def appointment_create(request, young_person):
     return _record_form(
         request,
         young_person,
-        drafts.restore(request, AppointmentForm(_form_data(request))),
+        drafts.restore(
+            request,
+            AppointmentForm(_form_data(request), plan_items=_plan_items(young_person)),
+        ),
         "cases/appointment_form.html",
-        write=_writer(services.appointment_log, request, young_person),
+        write=_appointment_log_writer(request, young_person),
         success=lambda appointment: (
             _("Appointment on %(date)s saved") % {"date": dates.in_words(appointment.starts_at)}
         ),
@@ -270,26 +301,31 @@ def appointment_create(request, young_person):
 def appointment_edit(request, young_person, appointment_pk):
     appointment = _record_of(request, young_person, Appointment, appointment_pk)
     started = rules.appointment_started(appointment.starts_at, now=timezone.now())
+    links = plan_links.registered()
+    linked = links.linked_item_id(appointment) if links else None
+    form_kwargs = {
+        "started": started,
+        "purpose_category_id": appointment.purpose_category_id,
+        "plan_items": _plan_items(young_person),
+    }
     if request.method != "POST":
-        form = drafts.restore(
-            request,
-            AppointmentEditForm(
-                initial=AppointmentEditForm.initial_for(appointment),
-                started=started,
-                purpose_category_id=appointment.purpose_category_id,
-            ),
-        )
+        initial = AppointmentEditForm.initial_for(appointment) | {"plan_item": linked}
+        form = drafts.restore(request, AppointmentEditForm(initial=initial, **form_kwargs))
         return _appointment_page(request, young_person, form, appointment)
-    form = AppointmentEditForm(
-        request.POST, started=started, purpose_category_id=appointment.purpose_category_id
-    )
+    form = AppointmentEditForm(request.POST, **form_kwargs)
     if form.is_valid():
+        values = dict(form.cleaned_data)
+        plan_item = values.pop("plan_item", linked)
         try:
-            saved = services.appointment_update(
-                by=request.user, appointment=appointment, **form.cleaned_data
-            )
+            with transaction.atomic():
+                saved = services.appointment_update(
+                    by=request.user, appointment=appointment, **values
+                )
+                _link_to_plan(request, saved, plan_item, was=linked)
         except services.ConflictError as conflict:
-            return _appointment_conflict(request, young_person, form, conflict.current, started)
+            return _appointment_conflict(
+                request, young_person, form, conflict.current, started, form_kwargs["plan_items"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -309,7 +345,7 @@ def _appointment_page(request, young_person, form, appointment):
     )
 
 
-def _appointment_conflict(request, young_person, form, current, started):
+def _appointment_conflict(request, young_person, form, current, started, plan_items=()):
     """Someone saved the appointment first: compare, and offer the user's input again.
 
     The form comes back with the user's values and the version now saved, so saving it is
@@ -323,6 +359,7 @@ def _appointment_conflict(request, young_person, form, current, started):
             current,
             started=started,
             purpose_category_id=current.purpose_category_id,
+            plan_items=plan_items,
         ),
         current=current,
         young_person=young_person,

@@ -35,8 +35,10 @@ FORM_PAGE_BUDGET = 9
 CONSENT_PAGE_BUDGET = 10
 #: Pages about one record also read it and log it, and the archive page shows what the
 #: record points at (a need's category, a TRM stage, a breached order); the appointment's
-#: page also lists the purposes offered.
-EDIT_PAGE_BUDGET = 11
+#: page also lists the purposes offered, the young person's plan items and the one linked.
+EDIT_PAGE_BUDGET = 13
+#: The appointment form also lists the purposes offered and the young person's plan items.
+APPOINTMENT_FORM_PAGE_BUDGET = FORM_PAGE_BUDGET + 1
 ARCHIVE_PAGE_BUDGET = 11
 
 
@@ -990,7 +992,10 @@ FORM_PAGES = [
 @pytest.mark.parametrize("name", FORM_PAGES)
 def test_form_page_query_budget(client, young_person, django_assert_max_num_queries, name, count):
     young_person_with_records(young_person, count)
-    budget = CONSENT_PAGE_BUDGET if name == "consent-create" else FORM_PAGE_BUDGET
+    budget = {
+        "consent-create": CONSENT_PAGE_BUDGET,
+        "appointment-create": APPOINTMENT_FORM_PAGE_BUDGET,
+    }.get(name, FORM_PAGE_BUDGET)
     with django_assert_max_num_queries(budget):
         response = client.get(url(name, young_person))
     assert response.status_code == 200

@@ -5,6 +5,7 @@ formulation's text reaches nobody who may not read it."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -947,3 +948,85 @@ def test_naming_overdue_actions_is_one_query_for_the_page(
         as_manager.get(reverse("cases:team-detail", kwargs={"code": team_a.code}))
 
     assert body.count(f"({practitioner}, due ") == min(count, 25)
+
+
+# --- The plan item an appointment delivered, on the appointment form --------------------------
+
+
+def _appointment_form_data(**overrides):
+    data = {
+        "starts_at": (timezone.localtime() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "kind": "one_to_one",
+        "duration_minutes": "60",
+        "purpose_category": str(factories.appointment_purpose("trm_stage_work").pk),
+        "purpose": "",
+        "attendance": "attended",
+        "engagement": "4",
+        "outcome_code": "achieved",
+        "outcome": "",
+    }
+    return data | overrides
+
+
+def test_logging_an_appointment_can_link_it_to_a_plan_item(practitioner, young_person):
+    item = factories.InterventionItemFactory(young_person=young_person, title="Routine chart")
+    client = client_for(practitioner)
+    create = reverse("cases:appointment-create", kwargs={"pk": young_person.pk})
+    assert "Routine chart" in client.get(create).content.decode()
+
+    response = client.post(create, _appointment_form_data(plan_item=str(item.pk)))
+
+    assert response.status_code == 302
+    assert DeliveredIntervention.objects.get().item == item
+
+
+def test_a_plan_item_of_another_young_person_is_refused_on_the_appointment_form(
+    practitioner, young_person
+):
+    factories.InterventionItemFactory(young_person=young_person)
+    other = factories.InterventionItemFactory(
+        young_person=factories.YoungPersonFactory(team=young_person.team)
+    )
+    response = client_for(practitioner).post(
+        reverse("cases:appointment-create", kwargs={"pk": young_person.pk}),
+        _appointment_form_data(plan_item=str(other.pk)),
+    )
+    assert "Select one of the interventions listed" in response.content.decode()
+    assert not DeliveredIntervention.objects.exists()
+
+
+def test_the_plans_link_service_refuses_an_item_of_another_young_person(practitioner, young_person):
+    from cases import plan_links
+
+    appointment = factories.AppointmentFactory(young_person=young_person)
+    other = factories.InterventionItemFactory(
+        young_person=factories.YoungPersonFactory(team=young_person.team)
+    )
+    with pytest.raises(ValidationError) as raised:
+        plan_links.registered().link(by=practitioner, appointment=appointment, item_id=other.pk)
+    assert raised.value.message_dict["item"] == [
+        "Choose an intervention from this young person's plan"
+    ]
+
+
+def test_changing_an_appointment_can_unlink_it_from_the_plan(practitioner, young_person):
+    item = factories.InterventionItemFactory(young_person=young_person, title="Routine chart")
+    appointment = factories.AppointmentFactory(young_person=young_person, practitioner=practitioner)
+    DeliveredIntervention.objects.create(appointment=appointment, item=item)
+    edit = reverse(
+        "cases:appointment-edit", kwargs={"pk": young_person.pk, "appointment_pk": appointment.pk}
+    )
+    client = client_for(practitioner)
+    assert f'<option value="{item.pk}" selected>' in client.get(edit).content.decode()
+
+    response = client.post(
+        edit,
+        _appointment_form_data(
+            starts_at=timezone.localtime(appointment.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            plan_item="",
+            version="1",
+        ),
+    )
+
+    assert response.status_code == 302
+    assert not DeliveredIntervention.objects.exists()
