@@ -312,3 +312,23 @@ def engagement_invalid(engagement: int | None) -> str | None:
     if engagement is not None and engagement not in ENGAGEMENT_SCALE:
         return engagement_message()
     return None
+
+
+# --- Durations (appointments, meetings, supervision sessions) ------------------------------------
+
+#: The longest anything recorded with a duration may last: 12 hours (issue 15).
+DURATION_MAX_MINUTES = 12 * 60
+
+
+def duration_invalid(minutes: int | None, label) -> str | None:
+    """A duration in minutes must be more than 0 and at most 12 hours; `label` names it."""
+    if minutes is None:
+        return None
+    if minutes <= 0:
+        return _("%(label)s must be more than 0 minutes") % {"label": label}
+    if minutes > DURATION_MAX_MINUTES:
+        return _("%(label)s must be 12 hours (%(max)d minutes) or less") % {
+            "label": label,
+            "max": DURATION_MAX_MINUTES,
+        }
+    return None

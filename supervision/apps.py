@@ -24,7 +24,13 @@ class SupervisionConfig(AppConfig):
             {"held_on": EventDetail(_("Date held"), "date"), "session": EventDetail("", "hidden")}
         )
 
+        from cases.selectors import register_timeline_kind
+
+        from . import timeline
         from .views import panel_context
+
+        register_timeline_kind(timeline.NOTE)
+        register_timeline_kind(timeline.ACTION)
 
         navigation.register(
             label=_("Supervision"),

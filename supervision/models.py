@@ -46,6 +46,12 @@ class SupervisionSession(Versioned):
         related_name="supervision_sessions",
         blank=True,
     )
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("How long the session lasted; none for sessions recorded before it was asked"),
+    )
     shared_notes = models.TextField(_("shared notes"), blank=True)
     private_notes = models.TextField(
         _("private reflective notes"),
@@ -96,3 +102,37 @@ class SupervisionAction(Task):
 
     def __str__(self):
         return self.description
+
+
+class SupervisionNote(Versioned):
+    """What the session said about one case discussed, written for the case record: the
+    "shared tier" everyone who may read the young person's record sees (the evaluation's
+    recommendation 4.2: notes of clinical supervision reach the case recording system)."""
+
+    session = models.ForeignKey(
+        SupervisionSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="case_notes",
+    )
+    young_person = models.ForeignKey(
+        YoungPerson,
+        verbose_name=_("young person"),
+        on_delete=models.PROTECT,
+        related_name="supervision_notes",
+    )
+    text = models.TextField(_("note for the case record"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["young_person__reference", "id"]
+        verbose_name = _("supervision case note")
+        verbose_name_plural = _("supervision case notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "young_person"], name="supervision_note_once_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"supervision note {self.session_id}/{self.young_person_id}"

@@ -31,7 +31,7 @@ from cases.services import ConflictError
 from cases.views.base import add_service_errors, changed_fields, next_or, with_saved_version
 
 from . import selectors, services
-from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm
+from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm, case_note_name
 from .models import SupervisionSession
 
 SESSIONS_PAGE_SIZE = 25
@@ -152,13 +152,30 @@ def session_create(request):
 @login_required
 @require_GET
 def session_detail(request, session_pk):
-    session = _session(request, session_pk, action="supervision.view")
+    """The session for its participants and the team's managers, and — for the notes it
+    wrote on their records — for everyone who may read a case discussed (who see the date,
+    the people, the cases, the actions and the case notes they may read, never the shared or
+    private notes)."""
+    session = get_visible_or_404(
+        request,
+        selectors.sessions_readable_by(request.user),
+        action="supervision.view",
+        pk=session_pk,
+    )
+    notes = (
+        selectors.notes_of(session)
+        if selectors.may_read_shared_notes(request.user, session)
+        else {}
+    )
+    private = selectors.may_read_notes(request.user, session)
     return render(
         request,
         "supervision/session_detail.html",
         {
             "session": session,
-            "notes": _notes(request, session),
+            "shared_notes": notes.get("shared_notes") if notes else None,
+            "private_notes": notes.get("private_notes") if private else None,
+            "case_notes": selectors.case_notes_of(session, request.user),
             "may_edit": session.psychologist_id == request.user.pk,
             "may_complete": request.user.pk in (session.psychologist_id, session.practitioner_id),
         },
@@ -196,6 +213,11 @@ def session_edit(request, session_pk):
                     **notes,
                     "cases": list(session.cases.all()),
                     "version": session.version,
+                    "duration_minutes": session.duration_minutes,
+                    **{
+                        case_note_name(note.young_person): note.text
+                        for note in session.case_notes.select_related("young_person")
+                    },
                 },
                 **choices,
             ),
@@ -265,10 +287,11 @@ def action_complete(request, action_pk):
 
 
 def panel_context(request, young_person) -> dict | None:
-    """When the case was discussed in supervision and the actions agreed; never the notes.
+    """When the case was discussed in supervision, the note for this case's record, and the
+    actions agreed; never the session's shared or private notes.
 
-    Two queries (the sessions without their notes, and their actions). Actions about
-    another young person are left out: the card is about this case.
+    Three queries (the sessions without their notes, their actions, the notes for this
+    case). Actions about another young person are left out: the card is about this case.
     """
     if not policy.may(request.user, "supervision.actions.read", young_person.team):
         return None
@@ -278,6 +301,7 @@ def panel_context(request, young_person) -> dict | None:
         "sessions": [
             {
                 "session": session,
+                "note": session.notes_for_case[0] if session.notes_for_case else None,
                 "actions": [
                     action
                     for action in session.actions.all()
