@@ -252,3 +252,65 @@ class SessionEditForm(SessionNotesForm):
             "duration_minutes": data["duration_minutes"],
             "new_actions": data["actions"],
         }
+
+
+class SessionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(date)s: %(psychologist)s with %(practitioner)s") % {
+            "date": obj.held_on.strftime("%d/%m/%Y"),
+            "psychologist": obj.psychologist,
+            "practitioner": obj.practitioner,
+        }
+
+
+class OversightForm(forms.Form):
+    """A manager's oversight of one case (feeds `services.oversight_record`, and
+    `services.oversight_update` with `version`). The rules are the service's."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reviewed_on = date_field(
+        _("Date of the oversight"),
+        required_message=_("Enter the date of the oversight"),
+        invalid_message=_("Date of the oversight must be a real date"),
+        help_text=_("For example, 17/03/2026"),
+    )
+    reviewed = text_field(
+        _("What you reviewed"),
+        required_message=_("Say what you reviewed"),
+        help_text=_(
+            "For example, the plan, recent contact, risk, the last supervision's actions. "
+            "Everyone who may read this young person's record sees it"
+        ),
+    )
+    decision = text_field(
+        _("Decision"),
+        required_message=_("Say what you decided"),
+        help_text=_("Everyone who may read this young person's record sees it"),
+    )
+    responds_to = SessionChoice(
+        label=_("In response to a clinical supervision session (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not in response to a supervision session"),
+        help_text=_("The sessions in which this case was discussed, newest first"),
+        error_messages={"invalid_choice": _("Select a supervision session from the list")},
+    )
+
+    def __init__(self, *args, sessions, team, **kwargs):
+        """`sessions`: the supervision sessions that discussed the case; `team`: the case's
+        team, whose staff may be given actions."""
+        super().__init__(*args, **kwargs)
+        self.fields["responds_to"].queryset = sessions
+        actions.add_action_fields(self, assignees=tasks.staff_of(team))
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["actions"] = actions.clean_actions(self)
+        return cleaned
+
+    def action_rows(self):
+        return actions.action_rows(self)
+
+    def service_arguments(self) -> dict:
+        names = ("reviewed_on", "reviewed", "decision", "responds_to")
+        return {name: self.cleaned_data[name] for name in names}

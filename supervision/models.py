@@ -136,3 +136,68 @@ class SupervisionNote(Versioned):
 
     def __str__(self):
         return f"supervision note {self.session_id}/{self.young_person_id}"
+
+
+class OversightEntry(Versioned):
+    """A manager's oversight of one case: when, what was reviewed, what was decided, and the
+    actions it set (tasks). It may answer a clinical supervision session that discussed the
+    case (the evaluation, 3.16: internal management oversight beside external clinical
+    supervision), and appears on the case timeline beside that session's actions."""
+
+    young_person = models.ForeignKey(
+        YoungPerson,
+        verbose_name=_("young person"),
+        on_delete=models.PROTECT,
+        related_name="oversight_entries",
+    )
+    reviewed_on = models.DateField(_("date of the oversight"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        related_name="oversight_given",
+    )
+    reviewed = models.TextField(_("what was reviewed"))
+    decision = models.TextField(_("decision"))
+    responds_to = models.ForeignKey(
+        SupervisionSession,
+        verbose_name=_("in response to the supervision session"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="oversight_entries",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        verbose_name = _("management oversight entry")
+        verbose_name_plural = _("management oversight entries")
+        indexes = [models.Index(fields=["young_person", "-reviewed_on"])]
+
+    def __str__(self):
+        return f"oversight {self.reviewed_on:%Y-%m-%d}"
+
+
+class OversightAction(Task):
+    """An action a manager's oversight set: a task like a supervision session's."""
+
+    entry = models.ForeignKey(
+        OversightEntry,
+        verbose_name=_("oversight entry"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    description = models.CharField(_("action"), max_length=500)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("oversight action")
+        verbose_name_plural = _("oversight actions")
+        indexes = [models.Index(fields=["assignee", "done_on"])]
+
+    def __str__(self):
+        return self.description

@@ -10,12 +10,18 @@
   shared or private notes.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from accounts import policy
 from cases import selectors as case_selectors
 
-from .models import SupervisionAction, SupervisionNote, SupervisionSession
+from .models import (
+    OversightAction,
+    OversightEntry,
+    SupervisionAction,
+    SupervisionNote,
+    SupervisionSession,
+)
 
 #: Columns that hold notes; never selected for pages that must not show them.
 NOTE_FIELDS = ("shared_notes", "private_notes")
@@ -161,3 +167,60 @@ def sessions_held_by(user, *, since, limit: int) -> QuerySet:
 def open_action_count(user) -> int:
     """Agreed actions not done yet of the sessions `user` held as psychologist."""
     return SupervisionAction.objects.filter(open_actions(), session__psychologist=user).count()
+
+
+# --- Management oversight -----------------------------------------------------------------------
+
+
+def oversight_for_case(young_person) -> QuerySet:
+    """The case's oversight entries, newest first, with the manager, the session each
+    answers (never its notes) and the actions set."""
+    return (
+        OversightEntry.objects.filter(young_person=young_person)
+        .select_related("manager", "responds_to__psychologist", "responds_to__practitioner")
+        .defer(*(f"responds_to__{field}" for field in NOTE_FIELDS))
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=OversightAction.objects.select_related("assignee", "agency"),
+            )
+        )
+        .order_by("-reviewed_on", "-id")
+    )
+
+
+def sessions_discussing(young_person) -> QuerySet:
+    """The supervision sessions that discussed the case, newest first (no notes), for an
+    oversight entry to answer."""
+    return (
+        SupervisionSession.objects.filter(cases=young_person)
+        .defer(*NOTE_FIELDS)
+        .select_related("psychologist", "practitioner")
+        .order_by("-held_on", "-id")
+    )
+
+
+def oversight_entries_visible_to(user) -> QuerySet:
+    """Oversight entries about young people the user may read (archived records too)."""
+    readable = case_selectors.young_people_visible_to(user, include_archived=True)
+    return OversightEntry.objects.filter(young_person__in=readable).select_related(
+        "young_person__team", "manager"
+    )
+
+
+def oversight_actions_visible_to(user) -> QuerySet:
+    """Oversight actions about young people the user may read."""
+    readable = case_selectors.young_people_visible_to(user, include_archived=True)
+    return OversightAction.objects.filter(entry__young_person__in=readable).select_related(
+        "entry__young_person__team"
+    )
+
+
+def last_oversight_on(young_person_ids) -> dict[int, object]:
+    """Each young person's latest oversight date (one query)."""
+    return dict(
+        OversightEntry.objects.filter(young_person_id__in=young_person_ids)
+        .values("young_person_id")
+        .annotate(last=Max("reviewed_on"))
+        .values_list("young_person_id", "last")
+    )

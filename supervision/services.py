@@ -13,7 +13,13 @@ from accounts.models import Membership, Role
 from cases import rules, tasks
 from cases.services import ConflictError, event_record
 
-from .models import SupervisionAction, SupervisionNote, SupervisionSession
+from .models import (
+    OversightAction,
+    OversightEntry,
+    SupervisionAction,
+    SupervisionNote,
+    SupervisionSession,
+)
 
 
 def shared_team(psychologist, practitioner):
@@ -231,6 +237,150 @@ def session_update(
 def action_complete(*, by, action: SupervisionAction, done_on: date) -> SupervisionAction:
     session = action.session
     if by.pk not in (session.psychologist_id, session.practitioner_id, action.assignee_id):
+        raise PermissionDenied
+    tasks.mark_done(action, by=by, done_on=done_on)
+    return action
+
+
+# --- Management oversight -------------------------------------------------------------------------
+
+
+def _validate_oversight(
+    errors, *, young_person, reviewed_on, reviewed, decision, responds_to, actions
+):
+    """An oversight entry's rules: a date not in the future nor before the referral, what
+    was reviewed and the decision said, a session answered that discussed this case, and
+    actions given to the team's staff (or someone outside), due no earlier than the date."""
+    in_future = rules.not_in_future(
+        reviewed_on, _("Date of the oversight"), today=timezone.localdate()
+    )
+    if in_future:
+        errors.setdefault("reviewed_on", []).append(in_future)
+    elif reviewed_on < young_person.referral_date:
+        errors.setdefault("reviewed_on", []).append(
+            _("Date of the oversight cannot be before the referral (%(date)s)")
+            % {"date": rules.shown(young_person.referral_date)}
+        )
+    if not (reviewed or "").strip():
+        errors.setdefault("reviewed", []).append(_("Say what you reviewed"))
+    if not (decision or "").strip():
+        errors.setdefault("decision", []).append(_("Say what you decided"))
+    if responds_to is not None and not responds_to.cases.filter(pk=young_person.pk).exists():
+        errors.setdefault("responds_to", []).append(
+            _("Choose a supervision session in which this case was discussed")
+        )
+    for index, action in enumerate(actions, start=1):
+        tasks.validate(errors, index, action, young_person.team)
+        due = action.get("due_on")
+        if due is not None and due < reviewed_on:
+            errors.setdefault("actions", []).append(
+                _("Action %(number)d: the due date cannot be before the oversight")
+                % {"number": index}
+            )
+
+
+def _add_oversight_actions(entry, actions, *, by):
+    for action in actions:
+        task = OversightAction(
+            entry=entry,
+            description=action["description"].strip(),
+            due_on=action.get("due_on"),
+            **tasks.task_fields(action),
+        )
+        save_by(task, by)
+
+
+@transaction.atomic
+def oversight_record(
+    *,
+    by,
+    young_person,
+    reviewed_on: date,
+    reviewed: str,
+    decision: str,
+    responds_to=None,
+    actions: list[dict] = (),
+) -> OversightEntry:
+    """A manager records oversight of a case in a team they manage (DESIGN.md section 6:
+    "management oversight entries — write, own teams")."""
+    policy.require(by, "oversight.write", young_person.team)
+    actions = list(actions)
+    errors: dict = {}
+    _validate_oversight(
+        errors,
+        young_person=young_person,
+        reviewed_on=reviewed_on,
+        reviewed=reviewed,
+        decision=decision,
+        responds_to=responds_to,
+        actions=actions,
+    )
+    if errors:
+        raise ValidationError(errors)
+    entry = OversightEntry(
+        young_person=young_person,
+        reviewed_on=reviewed_on,
+        manager=by,
+        reviewed=reviewed.strip(),
+        decision=decision.strip(),
+        responds_to=responds_to,
+    )
+    save_by(entry, by)
+    _add_oversight_actions(entry, actions, by=by)
+    event_record(
+        young_person=young_person,
+        action="oversight.recorded",
+        by=by,
+        reviewed_on=reviewed_on.isoformat(),
+    )
+    return entry
+
+
+@transaction.atomic
+def oversight_update(
+    *,
+    by,
+    entry,
+    version: int,
+    reviewed_on: date,
+    reviewed: str,
+    decision: str,
+    responds_to=None,
+    new_actions: list[dict] = (),
+) -> OversightEntry:
+    """A manager of the case's team revises an oversight entry, refusing to overwrite a
+    change they have not seen."""
+    policy.require(by, "oversight.write", entry.young_person.team)
+    current = OversightEntry.objects.select_for_update().get(pk=entry.pk)
+    if current.version != version:
+        raise ConflictError(current)
+    new_actions = list(new_actions)
+    errors: dict = {}
+    _validate_oversight(
+        errors,
+        young_person=entry.young_person,
+        reviewed_on=reviewed_on,
+        reviewed=reviewed,
+        decision=decision,
+        responds_to=responds_to,
+        actions=new_actions,
+    )
+    if errors:
+        raise ValidationError(errors)
+    current.reviewed_on = reviewed_on
+    current.reviewed = reviewed.strip()
+    current.decision = decision.strip()
+    current.responds_to = responds_to
+    save_version(current, by)
+    _add_oversight_actions(current, new_actions, by=by)
+    return current
+
+
+@transaction.atomic
+def oversight_action_complete(*, by, action: OversightAction, done_on: date) -> OversightAction:
+    """The one given the action, or a manager of the case's team, marks it done."""
+    team = action.entry.young_person.team
+    if by.pk != action.assignee_id and not policy.may(by, "oversight.write", team):
         raise PermissionDenied
     tasks.mark_done(action, by=by, done_on=done_on)
     return action

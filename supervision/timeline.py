@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cases.selectors import TimelineKind
 
-from .models import SupervisionAction, SupervisionNote, SupervisionSession
+from .models import OversightEntry, SupervisionAction, SupervisionNote, SupervisionSession
 from .selectors import NOTE_FIELDS
 
 _SESSION_WITHOUT_NOTES = tuple(f"session__{field}" for field in NOTE_FIELDS)
@@ -86,4 +86,41 @@ ACTION = TimelineKind(
     describe=_describe_action,
     by=lambda action: action.session.psychologist,
     url=_session_url,
+)
+
+
+def _oversight(young_person, include_archived):
+    return (
+        OversightEntry.objects.filter(young_person=young_person)
+        .select_related("manager", "responds_to")
+        .defer(*(f"responds_to__{field}" for field in NOTE_FIELDS))
+        .order_by("-reviewed_on", "-id")
+    )
+
+
+def _describe_oversight(entry):
+    parts = [_("Reviewed: %(what)s") % {"what": entry.reviewed}]
+    parts.append(_("Decision: %(decision)s") % {"decision": entry.decision})
+    if entry.responds_to_id:
+        parts.append(
+            _("In response to the clinical supervision of %(date)s")
+            % {"date": entry.responds_to.held_on.strftime("%d/%m/%Y")}
+        )
+    return (_("Management oversight"), "\n".join(parts))
+
+
+def _oversight_url(entry) -> str:
+    """The session it answers (its actions are what it responds to), else the record's card."""
+    if entry.responds_to_id:
+        return reverse("supervision:session-detail", kwargs={"session_pk": entry.responds_to_id})
+    return reverse("cases:youngperson-detail", args=[entry.young_person_id]) + "#oversight"
+
+
+OVERSIGHT = TimelineKind(
+    kind="oversight",
+    records=_oversight,
+    when=lambda entry: entry.reviewed_on,
+    describe=_describe_oversight,
+    by=lambda entry: entry.manager,
+    url=_oversight_url,
 )

@@ -19,8 +19,11 @@ CREATE = reverse("cases:youngperson-create")
 
 #: Queries per page, whatever the number of records (DESIGN.md section 9).
 # 18 for the record itself, 6 for the eligibility, formulation and supervision panels.
-DETAIL_BUDGET = 26  # supervision on the timeline: its case notes and its actions
-TIMELINE_BUDGET = 18  # supervision on the timeline: its case notes and its actions
+# Supervision and oversight add: on the timeline, the case notes, the agreed actions and the
+# oversight entries; on their cards, the notes for this case and the oversight entries with
+# their actions.
+DETAIL_BUDGET = 31
+TIMELINE_BUDGET = 19  # supervision case notes, agreed actions, oversight entries
 HISTORY_BUDGET = 20
 ACCESS_LOG_BUDGET = 10
 CHART_BUDGET = 10
@@ -781,7 +784,7 @@ def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision
 # --- The case summary and chronology -----------------------------------------------------------
 
 #: The session and user, the young person, one query per kind of record, the three panels.
-SUMMARY_BUDGET = 24  # supervision on the chronology: its case notes and its actions
+SUMMARY_BUDGET = 27  # supervision notes, actions and oversight on the chronology and cards
 
 
 def test_record_page_links_to_the_case_summary(psychologist, young_person):
