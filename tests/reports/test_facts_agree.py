@@ -18,6 +18,19 @@ from seed import scale
 
 WHOLE = {"date_from": date(2000, 1, 1), "date_to": date(2030, 12, 31)}
 
+#: Measures and dataset columns added after the legacy computation was frozen (issue 15):
+#: it cannot give them, so they are compared with nothing here (tests/reports/test_measures.py
+#: checks their values).
+NEWER_MEASURES = {"cases_with_supervision_on_record", "cases_with_recent_oversight"}
+NEWER_COLUMNS = ("supervision_notes", "oversight_entries", "oversight_in_last_3_months")
+
+
+def _without_newer_columns(columns, rows):
+    return (
+        [(name, text) for name, text in columns if name not in NEWER_COLUMNS],
+        [{name: value for name, value in row.items() if name not in NEWER_COLUMNS} for row in rows],
+    )
+
 
 @pytest.fixture(params=[3, 11])
 def generated(request, db, settings):
@@ -47,14 +60,15 @@ def test_every_measure_is_as_it_was(generated):
     for scope in scopes():
         new, old = compute_all(scope), legacy.compute_all(scope)
         assert new["cohort_size"].overall > 0 or scope.team_ids
-        for measure_id in REGISTRY:
+        assert set(REGISTRY) - set(old) == NEWER_MEASURES
+        for measure_id in set(REGISTRY) - NEWER_MEASURES:
             assert (measure_id, new[measure_id]) == (measure_id, old[measure_id])
 
 
 def test_the_dataset_is_as_it_was(generated):
     for number, scope in enumerate(scopes()):
-        new_columns, new_rows = dataset_rows(scope)
-        old_columns, old_rows = legacy.dataset_rows(scope)
+        new_columns, new_rows = _without_newer_columns(*dataset_rows(scope))
+        old_columns, old_rows = _without_newer_columns(*legacy.dataset_rows(scope))
         assert new_columns == old_columns
         assert len(new_rows) == len(old_rows)
         assert new_rows or number == 2  # the whole service has consenting young people
