@@ -167,3 +167,28 @@ def test_demo_gives_the_evaluator_a_report_and_the_administrator_a_lockout(db, s
     assert run.status == RunStatus.SUCCEEDED
     assert run.files.exists()
     assert data("admin")["locked"].number == 1
+
+
+def test_the_demo_shows_supervision_on_the_record_and_management_oversight(db, settings):
+    from django.utils import timezone
+
+    from cases.models import YoungPerson
+    from supervision.models import OversightEntry, SupervisionNote
+    from supervision.rules import oversight_due_since
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    noted = SupervisionNote.objects.values("young_person").distinct().count()
+    assert noted >= 3
+    since = oversight_due_since(timezone.localdate())
+    recent = set(
+        OversightEntry.objects.filter(reviewed_on__gte=since).values_list(
+            "young_person", flat=True
+        )
+    )
+    assert len(recent) >= 3
+    assert OversightEntry.objects.filter(responds_to__isnull=False).exists()
+    open_cases = YoungPerson.objects.filter(
+        ecm_start_date__lte=since, ecm_end_date__isnull=True
+    ).exclude(pk__in=recent)
+    assert open_cases.count() >= 2  # the team view has cases to flag
