@@ -182,9 +182,7 @@ def test_the_demo_shows_supervision_on_the_record_and_management_oversight(db, s
     assert noted >= 3
     since = oversight_due_since(timezone.localdate())
     recent = set(
-        OversightEntry.objects.filter(reviewed_on__gte=since).values_list(
-            "young_person", flat=True
-        )
+        OversightEntry.objects.filter(reviewed_on__gte=since).values_list("young_person", flat=True)
     )
     assert len(recent) >= 3
     assert OversightEntry.objects.filter(responds_to__isnull=False).exists()
