@@ -1,9 +1,14 @@
 """Clinical supervision of practitioners by the psychologist (DESIGN.md sections 5 and 6).
 
-Three layers of visibility: that a session happened and its agreed actions (practitioner,
+Four layers of visibility: that a session happened and its agreed actions (practitioner,
 psychologist, the practitioner's team manager, and — for the cases discussed — the case
-record); the shared notes (practitioner and psychologist); the private reflective notes
-(practitioner and psychologist only, never anyone else, never in an export).
+record); a note per case discussed (`SupervisionNote`: everyone who may read that case's
+record); the shared notes (practitioner, psychologist and the team's managers, DESIGN.md
+section 6); the private reflective notes (practitioner and psychologist only, never anyone
+else, never in an export).
+
+Management oversight (`OversightEntry`) is the team manager's own review of a case, kept
+beside the clinical supervision it may answer.
 """
 
 from django.conf import settings

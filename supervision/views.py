@@ -1,12 +1,14 @@
 """Clinical supervision: the sessions list, recording and revising a session, its actions,
-and the record page's "Discussed in clinical supervision" panel.
+the record page's "Discussed in clinical supervision" panel; and management oversight of a
+case (recording, revising, its actions, the record page's "Management oversight" panel).
 
-Three layers of visibility (supervision/models.py): that a session happened and its agreed
-actions (the practitioner, the psychologist who held it, the practitioner's team manager,
-and the case record); the shared and the private reflective notes (the practitioner and the
-psychologist only). Notes are read in exactly one place, `_notes`, after
-`selectors.may_read_notes` has said yes; the list, the panel and a manager's view of a
-session never load them, so no template can show them by mistake.
+Four layers of visibility (supervision/models.py): that a session happened, its agreed
+actions and its notes for the case records (everyone who may read a case discussed, on the
+record, its timeline and the session's page); the shared notes (the practitioner, the
+psychologist and the team's managers); the private reflective notes (the practitioner and
+the psychologist only). The session's own notes are read only after
+`selectors.may_read_shared_notes` or `selectors.may_read_notes` has said yes; the list and
+the panel never load them, so no template can show them by mistake.
 
 Who gets what (tests/permissions/rows_supervision.py): a session the user may not see is a
 logged 404; the list is 403 for roles without `supervision.actions.read` (evaluators,
