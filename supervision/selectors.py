@@ -10,7 +10,7 @@
   shared or private notes.
 """
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts import policy
 from cases import selectors as case_selectors
@@ -215,12 +215,3 @@ def oversight_actions_visible_to(user) -> QuerySet:
         "entry__young_person__team"
     )
 
-
-def last_oversight_on(young_person_ids) -> dict[int, object]:
-    """Each young person's latest oversight date (one query)."""
-    return dict(
-        OversightEntry.objects.filter(young_person_id__in=young_person_ids)
-        .values("young_person_id")
-        .annotate(last=Max("reviewed_on"))
-        .values_list("young_person_id", "last")
-    )
