@@ -214,4 +214,3 @@ def oversight_actions_visible_to(user) -> QuerySet:
     return OversightAction.objects.filter(entry__young_person__in=readable).select_related(
         "entry__young_person__team"
     )
-
