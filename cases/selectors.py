@@ -255,6 +255,9 @@ class TimelineEntry:
     describe: Callable[[object], tuple[object, object]]
     archived: bool = False
     by: User | None = None
+    #: Where the record is read in full, for kinds that other apps add (e.g. a supervision
+    #: session); empty for the case record's own kinds.
+    url: str = ""
 
     @property
     def day(self) -> date:
@@ -392,11 +395,57 @@ _TIMELINE_KINDS = (
 )
 
 
+@dataclass(frozen=True)
+class TimelineKind:
+    """A kind of record a higher app puts on the case timeline (registered from its
+    `AppConfig.ready()` with `register_timeline_kind`): the supervision notes and actions,
+    the management oversight entries.
+
+    `records(young_person, include_archived)`: the young person's records of this kind,
+    newest first, with what `describe`, `when`, `by` and `url` read already joined.
+    """
+
+    kind: str
+    records: Callable[[object, bool], QuerySet]
+    when: Callable[[object], date | datetime]
+    describe: Callable[[object], tuple[object, object]]
+    by: Callable[[object], User | None] = lambda record: None
+    url: Callable[[object], str] = lambda record: ""
+
+
+_REGISTERED_TIMELINE_KINDS: dict[str, TimelineKind] = {}
+
+
+def register_timeline_kind(kind: TimelineKind) -> None:
+    """Add a kind of record to every young person's timeline (one query per kind)."""
+    _REGISTERED_TIMELINE_KINDS[kind.kind] = kind
+
+
+def _registered_entries(young_person, include_archived, per_kind) -> list[TimelineEntry]:
+    entries = []
+    for kind in _REGISTERED_TIMELINE_KINDS.values():
+        queryset = kind.records(young_person, include_archived)
+        for record in queryset[:per_kind] if per_kind else queryset:
+            entries.append(
+                TimelineEntry(
+                    kind.when(record),
+                    kind.kind,
+                    record,
+                    kind.describe,
+                    getattr(record, "archived_at", None) is not None,
+                    kind.by(record),
+                    kind.url(record),
+                )
+            )
+    return entries
+
+
 def timeline_for(
     young_person, *, include_archived: bool = False, per_kind: int | None = TIMELINE_PER_KIND
 ) -> list[TimelineEntry]:
-    """Everything recorded about a young person, newest first: one query per kind of record."""
-    entries: list[TimelineEntry] = []
+    """Everything recorded about a young person, newest first: one query per kind of record
+    (the case record's own kinds, and those other apps registered)."""
+    entries: list[TimelineEntry] = _registered_entries(young_person, include_archived, per_kind)
     for kind, model, related, date_field, describe in _TIMELINE_KINDS:
         queryset = model.objects.filter(young_person=young_person).select_related(
             "recorded_by", *related

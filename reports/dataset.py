@@ -148,6 +148,15 @@ def columns(
         ),
         ("formulation_meetings", _("Formulation meetings held")),
         ("supervision_sessions", _("Supervision sessions in which the case was discussed")),
+        (
+            "supervision_notes",
+            _("Notes from clinical supervision on the case record, up to the as-of date"),
+        ),
+        ("oversight_entries", _("Management oversight entries, up to the as-of date")),
+        (
+            "oversight_in_last_3_months",
+            _("1 if management oversight was recorded in the 3 months up to the as-of date"),
+        ),
         ("trm_first_stage", _("First TRM stage assessed (empty if never)")),
         ("trm_latest_stage", _("Latest TRM stage assessed (empty if never)")),
     ]
@@ -290,6 +299,9 @@ COUNTS = (
     "compliance_without_breach",
     "formulation_meetings",
     "supervision_sessions",
+    "supervision_notes",
+    "oversight_entries",
+    "oversight_in_last_3_months",
 )
 
 
@@ -416,6 +428,9 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     ),
                     "formulation_meetings": row["formulation_meetings"],
                     "supervision_sessions": row["supervision_sessions"],
+                    "supervision_notes": row["supervision_notes"],
+                    "oversight_entries": row["oversight_entries"],
+                    "oversight_in_last_3_months": int(row["oversight_in_last_3_months"] > 0),
                     "trm_first_stage": row["trm_first_stage"] or "",
                     "trm_latest_stage": row["trm_latest_stage"] or "",
                     **{name: int(bool(row[f"{name}_flag"])) for name in fidelity},

@@ -64,7 +64,8 @@ from cases.models import (
 from cases.rules import ACHIEVED_OUTCOMES, ACHIEVEMENT_OUTCOMES, consent_given_filter
 from eligibility.models import EligibilityDecision
 from formulation.models import FormulationMeeting, InterventionItem, MeetingKind, MeetingStatus
-from supervision.models import SupervisionSession
+from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
+from supervision.rules import OVERSIGHT_MONTHS
 
 from .models import PersonFacts
 from .scope import AddMonths, AgeInYears, Scope
@@ -364,6 +365,26 @@ def supervision_rows(scope: Scope) -> QuerySet:
     return _scoped(discussed, scope, person="youngperson").values(person=F("youngperson_id"))
 
 
+def supervision_note_rows(scope: Scope) -> QuerySet:
+    """Notes clinical supervision wrote on the case record (up to the as-of date)."""
+    return (
+        _scoped(SupervisionNote, scope)
+        .filter(session__held_on__lte=scope.as_of)
+        .values(person=F("young_person_id"))
+    )
+
+
+def oversight_rows(scope: Scope) -> QuerySet:
+    """Management oversight entries up to the as-of date, flagged when within the 3
+    calendar months before it (supervision.rules.OVERSIGHT_MONTHS)."""
+    recent = Q(reviewed_on__gte=AddMonths(Value(scope.as_of), -OVERSIGHT_MONTHS))
+    return (
+        _scoped(OversightEntry, scope)
+        .filter(reviewed_on__lte=scope.as_of)
+        .values(person=F("young_person_id"), recent=flag(recent))
+    )
+
+
 PASSES = (
     Pass(
         "eligibility",
@@ -464,6 +485,15 @@ PASSES = (
     ),
     Pass("plan", plan_rows, counts={"planned_interventions": "COUNT(*)"}),
     Pass("supervision", supervision_rows, counts={"supervision_sessions": "COUNT(*)"}),
+    Pass("supervision_notes", supervision_note_rows, counts={"supervision_notes": "COUNT(*)"}),
+    Pass(
+        "oversight",
+        oversight_rows,
+        counts={
+            "oversight_entries": "COUNT(*)",
+            "oversight_in_last_3_months": "MAX(recent)",
+        },
+    ),
 )
 
 

@@ -280,6 +280,9 @@ class PersonFacts(models.Model):
     trm_latest_stage = models.IntegerField(null=True)
     planned_interventions = models.IntegerField()
     supervision_sessions = models.IntegerField()
+    supervision_notes = models.IntegerField()
+    oversight_entries = models.IntegerField()
+    oversight_in_last_3_months = models.IntegerField()
 
     class Meta:
         managed = False

@@ -7,24 +7,48 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self):
-        from accounts import navigation
+        from accounts import navigation, policy
         from accounts.access_log import register_action_labels
+        from accounts.models import Role
         from cases import panels
         from cases.services import EventDetail, register_event_details, register_event_labels
 
+        # DESIGN.md section 6: "management oversight entries — write, own teams" (managers);
+        # everyone who may read the case record reads them.
+        policy.register("oversight.write", {Role.MANAGER: policy.TEAMS})
         register_action_labels(
             {
+                "oversight.create": _("Opened or saved management oversight of a case"),
+                "oversight.edit": _("Opened or saved a change to management oversight"),
+                "oversight.action_complete": _("Marked an oversight action done"),
                 "supervision.list": _("Viewed the list of supervision sessions"),
                 "supervision.view": _("Viewed a supervision session"),
                 "supervision.edit": _("Opened or saved a supervision session"),
             }
         )
-        register_event_labels({"supervision.discussed": _("Discussed in clinical supervision")})
+        register_event_labels(
+            {
+                "supervision.discussed": _("Discussed in clinical supervision"),
+                "oversight.recorded": _("Management oversight recorded"),
+            }
+        )
         register_event_details(
-            {"held_on": EventDetail(_("Date held"), "date"), "session": EventDetail("", "hidden")}
+            {
+                "held_on": EventDetail(_("Date held"), "date"),
+                "session": EventDetail("", "hidden"),
+                "reviewed_on": EventDetail(_("Date of the oversight"), "date"),
+            }
         )
 
-        from .views import panel_context
+        from cases.selectors import register_timeline_kind
+
+        from . import timeline, warnings
+        from .views import oversight_panel_context, panel_context
+
+        register_timeline_kind(timeline.NOTE)
+        register_timeline_kind(timeline.ACTION)
+        register_timeline_kind(timeline.OVERSIGHT)
+        warnings.register_all()
 
         navigation.register(
             label=_("Supervision"),
@@ -40,5 +64,13 @@ class SupervisionConfig(AppConfig):
                 template="supervision/panel.html",
                 context=panel_context,
                 order=30,
+            )
+        )
+        panels.register(
+            panels.CasePanel(
+                code="oversight",
+                template="supervision/oversight_panel.html",
+                context=oversight_panel_context,
+                order=31,
             )
         )

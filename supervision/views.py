@@ -1,12 +1,14 @@
 """Clinical supervision: the sessions list, recording and revising a session, its actions,
-and the record page's "Discussed in clinical supervision" panel.
+the record page's "Discussed in clinical supervision" panel; and management oversight of a
+case (recording, revising, its actions, the record page's "Management oversight" panel).
 
-Three layers of visibility (supervision/models.py): that a session happened and its agreed
-actions (the practitioner, the psychologist who held it, the practitioner's team manager,
-and the case record); the shared and the private reflective notes (the practitioner and the
-psychologist only). Notes are read in exactly one place, `_notes`, after
-`selectors.may_read_notes` has said yes; the list, the panel and a manager's view of a
-session never load them, so no template can show them by mistake.
+Four layers of visibility (supervision/models.py): that a session happened, its agreed
+actions and its notes for the case records (everyone who may read a case discussed, on the
+record, its timeline and the session's page); the shared notes (the practitioner, the
+psychologist and the team's managers); the private reflective notes (the practitioner and
+the psychologist only). The session's own notes are read only after
+`selectors.may_read_shared_notes` or `selectors.may_read_notes` has said yes; the list and
+the panel never load them, so no template can show them by mistake.
 
 Who gets what (tests/permissions/rows_supervision.py): a session the user may not see is a
 logged 404; the list is 403 for roles without `supervision.actions.read` (evaluators,
@@ -20,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,10 +31,22 @@ from accounts import dates, drafts, policy
 from accounts.access_log import get_visible_or_404, record_access, record_list_view
 from cases import selectors as case_selectors
 from cases.services import ConflictError
-from cases.views.base import add_service_errors, changed_fields, next_or, with_saved_version
+from cases.views.base import (
+    add_service_errors,
+    changed_fields,
+    next_or,
+    render_conflict,
+    with_saved_version,
+)
 
-from . import selectors, services
-from .forms import PractitionerChoiceForm, SessionEditForm, SessionForm
+from . import rules, selectors, services
+from .forms import (
+    OversightForm,
+    PractitionerChoiceForm,
+    SessionEditForm,
+    SessionForm,
+    case_note_name,
+)
 from .models import SupervisionSession
 
 SESSIONS_PAGE_SIZE = 25
@@ -152,13 +167,30 @@ def session_create(request):
 @login_required
 @require_GET
 def session_detail(request, session_pk):
-    session = _session(request, session_pk, action="supervision.view")
+    """The session for its participants and the team's managers, and — for the notes it
+    wrote on their records — for everyone who may read a case discussed (who see the date,
+    the people, the cases, the actions and the case notes they may read, never the shared or
+    private notes)."""
+    session = get_visible_or_404(
+        request,
+        selectors.sessions_readable_by(request.user),
+        action="supervision.view",
+        pk=session_pk,
+    )
+    notes = (
+        selectors.notes_of(session)
+        if selectors.may_read_shared_notes(request.user, session)
+        else {}
+    )
+    private = selectors.may_read_notes(request.user, session)
     return render(
         request,
         "supervision/session_detail.html",
         {
             "session": session,
-            "notes": _notes(request, session),
+            "shared_notes": notes.get("shared_notes") if notes else None,
+            "private_notes": notes.get("private_notes") if private else None,
+            "case_notes": selectors.case_notes_of(session, request.user),
             "may_edit": session.psychologist_id == request.user.pk,
             "may_complete": request.user.pk in (session.psychologist_id, session.practitioner_id),
         },
@@ -196,6 +228,11 @@ def session_edit(request, session_pk):
                     **notes,
                     "cases": list(session.cases.all()),
                     "version": session.version,
+                    "duration_minutes": session.duration_minutes,
+                    **{
+                        case_note_name(note.young_person): note.text
+                        for note in session.case_notes.select_related("young_person")
+                    },
                 },
                 **choices,
             ),
@@ -265,10 +302,11 @@ def action_complete(request, action_pk):
 
 
 def panel_context(request, young_person) -> dict | None:
-    """When the case was discussed in supervision and the actions agreed; never the notes.
+    """When the case was discussed in supervision, the note for this case's record, and the
+    actions agreed; never the session's shared or private notes.
 
-    Two queries (the sessions without their notes, and their actions). Actions about
-    another young person are left out: the card is about this case.
+    Three queries (the sessions without their notes, their actions, the notes for this
+    case). Actions about another young person are left out: the card is about this case.
     """
     if not policy.may(request.user, "supervision.actions.read", young_person.team):
         return None
@@ -278,6 +316,7 @@ def panel_context(request, young_person) -> dict | None:
         "sessions": [
             {
                 "session": session,
+                "note": session.notes_for_case[0] if session.notes_for_case else None,
                 "actions": [
                     action
                     for action in session.actions.all()
@@ -286,4 +325,169 @@ def panel_context(request, young_person) -> dict | None:
             }
             for session in sessions
         ],
+    }
+
+
+# --- Management oversight ------------------------------------------------------------------------
+
+
+def _oversight_form(request, young_person, **kwargs):
+    return OversightForm(
+        request.POST or None,
+        sessions=selectors.sessions_discussing(young_person),
+        team=young_person.team,
+        **kwargs,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def oversight_create(request, pk):
+    """A manager records oversight of a case in their team (others who read it: 403)."""
+    young_person = case_selectors.young_person_for_action(
+        request, pk, capability="oversight.write", action="oversight.create"
+    )
+    form = _oversight_form(
+        request,
+        young_person,
+        initial={
+            "reviewed_on": timezone.localdate(),
+            "responds_to": request.GET.get("session"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.oversight_record(
+                by=request.user,
+                young_person=young_person,
+                actions=form.cleaned_data["actions"],
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Management oversight of %(name)s on %(date)s recorded")
+                % {"name": young_person.full_name, "date": dates.in_words(entry.reviewed_on)},
+            )
+            return redirect(f"{reverse('cases:youngperson-detail', args=[pk])}#oversight")
+    return render(
+        request,
+        "supervision/oversight_form.html",
+        {"form": form, "young_person": young_person, "creating": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def oversight_edit(request, entry_pk):
+    """A manager of the case's team revises an oversight entry, refusing to overwrite a
+    change saved meanwhile (the other person's values are shown beside theirs)."""
+    entry = get_visible_or_404(
+        request,
+        selectors.oversight_entries_visible_to(request.user),
+        action="oversight.edit",
+        pk=entry_pk,
+    )
+    young_person = entry.young_person
+    if not policy.may(request.user, "oversight.write", young_person.team):
+        record_access(
+            request, action="oversight.edit", obj=entry, allowed=False, detail="not a manager"
+        )
+        raise PermissionDenied
+    form = _oversight_form(
+        request,
+        young_person,
+        initial={
+            "version": entry.version,
+            "reviewed_on": entry.reviewed_on,
+            "reviewed": entry.reviewed,
+            "decision": entry.decision,
+            "responds_to": entry.responds_to_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.oversight_update(
+                by=request.user,
+                entry=entry,
+                version=form.cleaned_data["version"] or 0,
+                new_actions=form.cleaned_data["actions"],
+                **form.service_arguments(),
+            )
+        except ConflictError as conflict:
+            current = conflict.current
+            return render_conflict(
+                request,
+                form=with_saved_version(
+                    request,
+                    OversightForm,
+                    current,
+                    sessions=selectors.sessions_discussing(young_person),
+                    team=young_person.team,
+                ),
+                current=current,
+                young_person=young_person,
+                what=_("management oversight"),
+                fields=changed_fields(
+                    form,
+                    current,
+                    ("reviewed_on", "reviewed", "decision"),
+                    lambda _name, value: (
+                        dates.in_words(value) if hasattr(value, "isoformat") else str(value or "")
+                    ),
+                ),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Management oversight of %(name)s on %(date)s saved")
+                % {"name": young_person.full_name, "date": dates.in_words(entry.reviewed_on)},
+            )
+            return redirect(
+                f"{reverse('cases:youngperson-detail', args=[young_person.pk])}#oversight"
+            )
+    return render(
+        request,
+        "supervision/oversight_form.html",
+        {"form": form, "young_person": young_person, "entry": entry, "creating": False},
+    )
+
+
+@login_required
+@require_POST
+def oversight_action_complete(request, action_pk):
+    """The one given an oversight action, or a manager of the team, marks it done today."""
+    action = get_visible_or_404(
+        request,
+        selectors.oversight_actions_visible_to(request.user),
+        action="oversight.action_complete",
+        pk=action_pk,
+    )
+    services.oversight_action_complete(by=request.user, action=action, done_on=timezone.localdate())
+    messages.success(request, _("Action marked as done"))
+    young_person_pk = action.entry.young_person_id
+    return next_or(
+        request,
+        redirect(f"{reverse('cases:youngperson-detail', args=[young_person_pk])}#oversight"),
+    )
+
+
+def oversight_panel_context(request, young_person) -> dict | None:
+    """The record page's "Management oversight" card: every entry (date, manager, what was
+    reviewed, the decision, the supervision session it answers, its actions), for everyone
+    who may read the record. Two queries (the entries with their people, their actions)."""
+    if not policy.may(request.user, "case.read", young_person.team):
+        return None
+    entries = list(selectors.oversight_for_case(young_person)[:PANEL_SESSIONS])
+    return {
+        "young_person": young_person,
+        "entries": entries,
+        "may_record": policy.may(request.user, "oversight.write", young_person.team)
+        and not young_person.is_archived,
+        "stale": not entries
+        or entries[0].reviewed_on < rules.oversight_due_since(timezone.localdate()),
     }

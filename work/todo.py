@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.dates import in_words
 from formulation.models import AgreedAction
-from supervision.models import SupervisionAction
+from supervision.models import OversightAction, SupervisionAction
 
 from .models import FollowUp, FollowUpKind
 
@@ -30,7 +30,7 @@ DONE_SHOWN_DAYS = 30
 
 @dataclass
 class TaskRow:
-    kind: str  # "formulation", "supervision" or "service"
+    kind: str  # "formulation", "supervision", "oversight" or "service"
     task: object
     young_person: object  # or None
     where: str  # what the task was agreed in, in the reader's language
@@ -68,6 +68,12 @@ def formulation_actions(condition: Q, *, done: bool = False) -> QuerySet:
 def supervision_actions(condition: Q, *, done: bool = False) -> QuerySet:
     return SupervisionAction.objects.filter(condition).select_related(
         "session", "young_person", "assignee", "agency", *(["done_by"] if done else [])
+    )
+
+
+def oversight_actions(condition: Q, *, done: bool = False) -> QuerySet:
+    return OversightAction.objects.filter(condition).select_related(
+        "entry__young_person", "assignee", "agency", *(["done_by"] if done else [])
     )
 
 
@@ -129,6 +135,18 @@ def _supervision_row(action) -> TaskRow:
     )
 
 
+def _oversight_row(action) -> TaskRow:
+    young_person = action.entry.young_person
+    return TaskRow(
+        kind="oversight",
+        task=action,
+        young_person=young_person,
+        where=_("Management oversight on %(date)s") % {"date": in_words(action.entry.reviewed_on)},
+        where_url=reverse("cases:youngperson-detail", args=[young_person.pk]) + "#oversight",
+        complete_url=reverse("supervision:oversight-action-complete", args=[action.pk]),
+    )
+
+
 def _sort_key(row: TaskRow):
     """Overdue first, then by due date; tasks with no due date last."""
     return (row.due_on is None, row.due_on or date.max, row.task.pk)
@@ -163,6 +181,12 @@ def tasks_of(user, *, done_since: date | None = None) -> list[TaskRow]:
             )
         ]
         + [
+            _oversight_row(action)
+            for action in oversight_actions(
+                mine & _readable(readable, "entry__young_person"), done=done
+            )
+        ]
+        + [
             _follow_up_row(follow_up)
             for follow_up in follow_ups(mine & _readable(readable, "young_person"), done=done)
         ]
@@ -185,6 +209,10 @@ def overdue_in_teams(team_ids, today: date, *, limit: int) -> tuple[list[TaskRow
             _formulation_row,
         ),
         (supervision_actions(overdue & Q(session__team_id__in=team_ids)), _supervision_row),
+        (
+            oversight_actions(overdue & Q(entry__young_person__team_id__in=team_ids)),
+            _oversight_row,
+        ),
         (follow_ups(overdue & Q(young_person__team_id__in=team_ids)), _follow_up_row),
     )
     first, *others = (queryset.order_by().values("pk") for queryset, _row in sources)

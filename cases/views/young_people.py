@@ -108,7 +108,9 @@ CONSENT_TAG_CLASSES = {
 
 
 def _timeline_rows(entries):
-    return [{"entry": entry, "archive_kind": ARCHIVE_KIND.get(entry.kind)} for entry in entries]
+    """Kinds other apps add to the timeline (no `ARCHIVE_KIND`) are archived where they are
+    recorded, not from the timeline."""
+    return [{"entry": entry, "archive_kind": ARCHIVE_KIND.get(entry.kind, "")} for entry in entries]
 
 
 def _refuse_if_archived(request, young_person):

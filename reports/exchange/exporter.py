@@ -40,7 +40,7 @@ from formulation.models import (
     MeetingAttendance,
     MeetingStatus,
 )
-from supervision.models import SupervisionSession
+from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
 
 from . import schema
 from .schema import STAFF_ROLES
@@ -394,6 +394,38 @@ def compliance_decisions(*, young_person_ids=None, include_archived=False):
         )
 
 
+def supervision_notes(**_options):
+    """Notes sessions wrote for the case records of young people not archived."""
+    rows = [
+        (schema.session_key(ref, pk), reference, text)
+        for ref, pk, reference, text in SupervisionNote.objects.filter(
+            young_person__archived_at__isnull=True
+        ).values_list("session__session_ref", "session_id", "young_person__reference", "text")
+    ]
+    yield from sorted(rows, key=lambda row: (row[0], row[1]))
+
+
+def oversight(*, young_person_ids=None, include_archived=False):
+    queryset = OversightEntry.objects.filter(
+        _person_filter("", young_person_ids, include_archived)
+    ).order_by("young_person__reference", "reviewed_on", "pk")
+    for values in _rows(
+        queryset.values_list(
+            "young_person__reference",
+            "reviewed_on",
+            "manager__staff_ref",
+            "manager__username",
+            "reviewed",
+            "decision",
+            "responds_to__session_ref",
+            "responds_to_id",
+        ),
+        young_person_ids,
+    ):
+        session = schema.session_key(values[6], values[7]) if values[7] else None
+        yield (values[0], values[1], _user(values[2], values[3]), values[4], values[5], session)
+
+
 SOURCES = {
     schema.TEAM: teams,
     schema.AGENCY: agencies,
@@ -412,6 +444,8 @@ SOURCES = {
     schema.ATTENDANCE: meeting_attendance,
     schema.INTERVENTION: interventions,
     schema.SESSION: supervision_sessions,
+    schema.SUPERVISION_NOTE: supervision_notes,
+    schema.OVERSIGHT: oversight,
 }
 
 

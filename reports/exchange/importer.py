@@ -69,7 +69,7 @@ from formulation.models import (
     MeetingAttendance,
     MeetingStatus,
 )
-from supervision.models import SupervisionSession
+from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
 
 from . import exporter, reader, schema
 from .problems import Problem
@@ -157,6 +157,8 @@ class _Importer:
         self.people: dict[str, YoungPerson] = dict(self.snapshot.young_people)
         self.meetings: dict[str, FormulationMeeting] = dict(self.snapshot.meetings)
         self.new_people: list[YoungPerson] = []
+        #: Sessions this import makes, by their reference (notes and oversight name them).
+        self.new_sessions: dict[str, SupervisionSession] = {}
         #: Young person reference → what changed for them (for the case events).
         self.touched: dict[str, Counter] = {}
         #: Changes the import would make to archived cases (found while planning).
@@ -252,6 +254,8 @@ class _Importer:
         self.import_attendance()
         self.import_interventions()
         self.import_sessions()
+        self.import_supervision_notes()
+        self.import_oversight()
         if self.problems:
             raise Refused(reader.sorted_problems(self.problems))
         self.record_events()
@@ -687,6 +691,7 @@ class _Importer:
             existing = self.snapshot.sessions.get(row["session_ref"])
             if existing is None:
                 session = SupervisionSession(session_ref=row["session_ref"], **values)
+                self.new_sessions[row["session_ref"]] = session
                 new.append(session)
                 links.extend((session, person) for person in cases)
                 for ref in row["young_person_refs"]:
@@ -719,6 +724,57 @@ class _Importer:
                 ],
                 batch_size=BATCH,
             )
+
+    def session(self, key):
+        """A session of the file (made by this import) or of the database."""
+        return self.new_sessions.get(key) or self.snapshot.sessions.get(key)
+
+    def import_supervision_notes(self) -> None:
+        """Notes for the case records, keyed by session and young person: a changed note is
+        saved as its next version."""
+        name = schema.SUPERVISION_NOTE
+        count, new, changed = self.count(name), [], []
+        known_ids = [session.pk for session in self.snapshot.sessions.values()]
+        existing = {}
+        for chunk in chunks(known_ids):
+            for note in SupervisionNote.objects.filter(session_id__in=chunk):
+                existing[(note.session_id, note.young_person_id)] = note
+        for row in self.tables[name].rows:
+            count.rows += 1
+            session = self.session(row["session_ref"])
+            person = self.people[row["young_person_ref"]]
+            note = existing.get((session.pk, person.pk)) if session.pk else None
+            if note is None:
+                new.append(SupervisionNote(session=session, young_person=person, text=row["note"]))
+                count.created += 1
+            elif note.text != row["note"]:
+                note.text = row["note"]
+                changed.append(note)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+                continue
+            self.touch(row["young_person_ref"], name)
+            self.refuse_if_archived(name, row, "young_person_ref", person)
+        self.create(SupervisionNote, new)
+        self.update_versions(SupervisionNote, changed, {"text"})
+
+    def import_oversight(self) -> None:
+        """Management oversight entries (a row already recorded is left alone)."""
+        objects = [
+            OversightEntry(
+                young_person=person,
+                reviewed_on=row["reviewed_on"],
+                manager=self.users[row["manager_ref"]],
+                reviewed=row["reviewed"],
+                decision=row["decision"],
+                responds_to=self.session(row["responds_to_session_ref"])
+                if row["responds_to_session_ref"]
+                else None,
+            )
+            for row, person in self._new_records(schema.OVERSIGHT)
+        ]
+        self.create(OversightEntry, objects)
 
     def record_events(self) -> None:
         if self.dry_run:

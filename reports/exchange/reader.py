@@ -329,7 +329,11 @@ class Snapshot:
         meeting_keys = _values(tables[MEETING], "meeting_ref") | _values(
             tables[ATTENDANCE], "meeting_ref"
         )
-        session_keys = _values(tables[SESSION], "session_ref")
+        session_keys = (
+            _values(tables[SESSION], "session_ref")
+            | _values(tables[schema.SUPERVISION_NOTE], "session_ref")
+            | _values(tables[schema.OVERSIGHT], "responds_to_session_ref")
+        )
         return cls(
             teams={team.code: team for team in Team.objects.all()},
             agencies={agency.code: agency for agency in Agency.objects.all()},
@@ -384,6 +388,7 @@ def _unknown(target: str, value) -> str:
         STAFF: _("unknown member of staff %(value)s"),
         YOUNG_PERSON: _("unknown young person %(value)s"),
         MEETING: _("unknown formulation meeting %(value)s"),
+        SESSION: _("unknown supervision session %(value)s"),
     }
     return messages[target] % {"value": quoted(str(value))}
 
@@ -423,6 +428,7 @@ class _Checker:
             STAFF: _values(tables[STAFF], "staff_ref"),
             YOUNG_PERSON: _values(tables[YOUNG_PERSON], "ref"),
             MEETING: _values(tables[MEETING], "meeting_ref"),
+            SESSION: _values(tables[SESSION], "session_ref"),
         }
         self.db_keys = {
             TEAM: snapshot.teams,
@@ -430,7 +436,11 @@ class _Checker:
             STAFF: snapshot.users,
             YOUNG_PERSON: snapshot.young_people,
             MEETING: snapshot.meetings,
+            SESSION: snapshot.sessions,
         }
+        self.session_rows = {}
+        for row in tables[SESSION].rows:
+            self.session_rows.setdefault(row["session_ref"], row)
         self.people = {}
         for row in tables[YOUNG_PERSON].rows:
             self.people.setdefault(row["ref"], row)
@@ -912,6 +922,52 @@ class _Checker:
         self._stage(name, row, "trm_stage")
         if row["agency_code"] is not None:
             self.known(name, row, "agency_code", AGENCY)
+
+    def _discussed_in(self, name, row, column, session_ref) -> None:
+        """A session named in the file must have discussed the young person of the row."""
+        session_row = self.session_rows.get(session_ref)
+        person = row["young_person_ref"]
+        if (
+            session_row is not None
+            and person is not None
+            and person not in (session_row["young_person_refs"] or ())
+        ):
+            self.problem(
+                name,
+                row,
+                column,
+                _("%(person)s is not among the young people discussed in session %(session)s")
+                % {"person": quoted(person), "session": quoted(session_ref)},
+            )
+
+    def check_supervision_notes(self, name, row):
+        self.young_person(name, row)
+        if self.known(name, row, "session_ref", SESSION):
+            self._discussed_in(name, row, "young_person_ref", row["session_ref"])
+
+    def check_oversight(self, name, row):
+        facts = self.young_person(name, row)
+        self.not_future(name, row, "reviewed_on", _("Date of the oversight"))
+        referral = facts and facts["referral_date"]
+        if row["reviewed_on"] and referral and row["reviewed_on"] < referral:
+            self.problem(
+                name,
+                row,
+                "reviewed_on",
+                _("Date of the oversight cannot be before the referral (%(date)s)")
+                % {"date": rules.shown(referral)},
+            )
+        self.staff_with_role(
+            name,
+            row,
+            "manager_ref",
+            Role.MANAGER,
+            facts and facts["team"],
+            _("%(value)s is not a manager of team %(team)s"),
+        )
+        session_ref = row["responds_to_session_ref"]
+        if session_ref is not None and self.known(name, row, "responds_to_session_ref", SESSION):
+            self._discussed_in(name, row, "responds_to_session_ref", session_ref)
 
     def check_supervision_sessions(self, name, row):
         self.not_future(name, row, "held_on", _("Date of the session"))

@@ -365,12 +365,15 @@ MEETING = "formulation_meetings.csv"
 ATTENDANCE = "meeting_attendance.csv"
 INTERVENTION = "interventions.csv"
 SESSION = "supervision_sessions.csv"
+SUPERVISION_NOTE = "supervision_notes.csv"
+OVERSIGHT = "oversight.csv"
 
 _ref_team = Reference(target=TEAM, item=Slug(32))
 _ref_agency = Reference(target=AGENCY, item=Slug(32))
 _ref_staff = Reference(target=STAFF, item=StaffRef(64))
 _ref_young_person = Reference(target=YOUNG_PERSON, item=Key(64))
 _ref_meeting = Reference(target=MEETING, item=Key(64))
+_ref_session = Reference(target=SESSION, item=Key(64))
 
 
 def _young_person_column():
@@ -577,6 +580,27 @@ FILES: tuple[FileSpec, ...] = (
             ),
         ),
         key=("session_ref",),
+    ),
+    FileSpec(
+        SUPERVISION_NOTE,
+        (
+            Column("session_ref", _ref_session, required=True),
+            _young_person_column(),
+            Column("note", Text(), required=True),
+        ),
+        # One note per case discussed in a session (the database allows no more).
+        key=("session_ref", "young_person_ref"),
+    ),
+    FileSpec(
+        OVERSIGHT,
+        (
+            _young_person_column(),
+            Column("reviewed_on", DateKind(), required=True),
+            Column("manager_ref", _ref_staff, required=True),
+            Column("reviewed", Text(), required=True),
+            Column("decision", Text(), required=True),
+            Column("responds_to_session_ref", _ref_session),
+        ),
     ),
 )
 

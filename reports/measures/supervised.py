@@ -48,3 +48,26 @@ measure(
     definition=_("Cohort members discussed in clinical supervision at least once."),
     value=CountOf(COHORT & Q(supervision_sessions__gt=0)),
 )
+measure(
+    "cases_with_supervision_on_record",
+    group=GROUP,
+    kind="count",
+    label=_("Cases whose supervision reached the record"),
+    definition=_(
+        "Cohort members with at least one note from clinical supervision on their case "
+        "record (the evaluation's recommendation that supervision notes be added to case "
+        "recording systems)."
+    ),
+    value=CountOf(COHORT & Q(supervision_notes__gt=0)),
+)
+measure(
+    "cases_with_recent_oversight",
+    group=GROUP,
+    kind="count",
+    label=_("Cases with management oversight in the last 3 months"),
+    definition=_(
+        "Cohort members with at least one management oversight entry in the 3 calendar "
+        "months up to the as-of date."
+    ),
+    value=CountOf(COHORT & Q(oversight_in_last_3_months=1)),
+)

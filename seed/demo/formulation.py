@@ -13,7 +13,7 @@ from accounts.models import Agency, Role, User
 from cases.models import TRMStage, YoungPerson
 from formulation import services as formulation_services
 from formulation.models import DistanceDomain, FormulationMeeting
-from seed.demo.supervision import seed_supervision
+from seed.demo.supervision import seed_oversight, seed_supervision
 from seed.demo.tasks import done_when_long_past
 from seed.demo.vocabulary import FIVE_PS, PLAN
 from seed.demo.young_people import DEMO_REFERENCE_PREFIX
@@ -42,6 +42,7 @@ def seed_formulation_and_supervision(seed: int = 2027) -> tuple[int, int]:
         meetings += _meetings(rng, psychologist, person, agencies, stages, today)
         _plan(rng, person, stages)
     sessions = seed_supervision(psychologist, seed, today)
+    seed_oversight(seed, today)
     return meetings, sessions
 
 

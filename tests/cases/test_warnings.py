@@ -71,8 +71,22 @@ def codes_by_person(practitioner, team):
     return listed
 
 
+def overseen(young_person, manager, *, days):
+    """Management oversight recorded `days` ago (supervision registers the warning)."""
+    from supervision.models import OversightEntry
+
+    OversightEntry.objects.create(
+        young_person=young_person,
+        manager=manager,
+        reviewed_on=days_ago(days),
+        reviewed="Plan and contact",
+        decision="Carry on",
+    )
+    return young_person
+
+
 @pytest.fixture
-def cases(team_a, practitioner, psychologist):
+def cases(team_a, practitioner, psychologist, manager):
     made = {}
 
     def add(name, young_person):
@@ -165,6 +179,22 @@ def cases(team_a, practitioner, psychologist):
     )
     factories.AgreedActionFactory(formulation=formulation, due_on=timezone.localdate())
     add("action done, another due today", done)
+
+    # Management oversight: a case open for 3 calendar months needs an entry within them.
+    def long_open():
+        young_person = settled(
+            team_a, practitioner, referral_date=days_ago(140), ecm_start_date=days_ago(130)
+        )
+        formulated(young_person, held_days_ago=100)
+        return young_person
+
+    add("open 130 days, never overseen", long_open())
+    add("open 130 days, overseen 100 days ago", overseen(long_open(), manager, days=100))
+    add("open 130 days, overseen 80 days ago", overseen(long_open(), manager, days=80))
+    add(
+        "started 80 days ago, never overseen",
+        settled(team_a, practitioner, referral_date=days_ago(200), ecm_start_date=days_ago(80)),
+    )
     # An ended case shows no warnings, whatever its records.
     add(
         "ended",
@@ -199,6 +229,10 @@ EXPECTED = {
     "started 60 days ago, initial held": set(),
     "action overdue": {"formulation_actions_overdue"},
     "action done, another due today": set(),
+    "open 130 days, never overseen": {"no_recent_oversight"},
+    "open 130 days, overseen 100 days ago": {"no_recent_oversight"},
+    "open 130 days, overseen 80 days ago": set(),
+    "started 80 days ago, never overseen": {"initial_formulation_late"},
     "ended": set(),
 }
 

@@ -20,9 +20,11 @@ CREATE = reverse("cases:youngperson-create")
 #: Queries per page, whatever the number of records (DESIGN.md section 9).
 # 18 for the record itself, 7 for the eligibility, formulation and supervision panels (the
 # formulation panel's distance-travelled ratings are one query: issue 15), 3 for the
-# compliance history.
-DETAIL_BUDGET = 28
-TIMELINE_BUDGET = 17
+# compliance history. Supervision and oversight add: on the timeline, the case notes, the
+# agreed actions and the oversight entries; on their cards, the notes for this case and the
+# oversight entries with their actions.
+DETAIL_BUDGET = 35
+TIMELINE_BUDGET = 20
 HISTORY_BUDGET = 23
 ACCESS_LOG_BUDGET = 10
 CHART_BUDGET = 10
@@ -804,8 +806,9 @@ def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision
 # --- The case summary and chronology -----------------------------------------------------------
 
 #: The session and user, the young person, one query per kind of record, the three panels
-#: (the formulation panel reads the distance-travelled ratings too: issue 15), compliance.
-SUMMARY_BUDGET = 26
+#: (the formulation panel reads the distance-travelled ratings too: issue 15), compliance,
+#: supervision notes, actions and oversight on the chronology and cards.
+SUMMARY_BUDGET = 31
 
 
 def test_record_page_links_to_the_case_summary(psychologist, young_person):

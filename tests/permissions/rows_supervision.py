@@ -18,14 +18,23 @@ from django.utils import timezone
 
 from accounts.models import Role
 from seed import factories
-from supervision.models import SupervisionAction, SupervisionSession
+from supervision.models import (
+    OversightAction,
+    OversightEntry,
+    SupervisionAction,
+    SupervisionSession,
+)
 
-from .matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Row, only, signed_in
+from .matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Row, case_kwargs, only, signed_in
 
 PARTICIPANTS_AND_MANAGER = signed_in(OK, evaluator=NOT_FOUND, admin=NOT_FOUND)
 HELD_IT = signed_in(FORBIDDEN, psychologist=OK, evaluator=NOT_FOUND, admin=NOT_FOUND)
 PARTICIPANTS = signed_in(REDIRECT, manager=FORBIDDEN, evaluator=NOT_FOUND, admin=NOT_FOUND)
 OTHER_TEAM = signed_in(NOT_FOUND)
+#: Management oversight: managers of the case's team write it; everyone else who reads the
+#: record is refused (403); those who cannot read it get 404.
+MANAGERS_WRITE = signed_in(FORBIDDEN, manager=OK, evaluator=NOT_FOUND, admin=NOT_FOUND)
+MANAGERS_COMPLETE = signed_in(FORBIDDEN, manager=REDIRECT, evaluator=NOT_FOUND, admin=NOT_FOUND)
 
 
 def supervision_world(world, own: bool) -> dict:
@@ -52,6 +61,35 @@ def supervision_world(world, own: bool) -> dict:
         )
         world[key] = {"session": session, "action": action}
     return world[key]
+
+
+def oversight_world(world, own: bool) -> dict:
+    key = "oversight_own" if own else "oversight_other"
+    if key not in world:
+        young_person = world["own_case" if own else "other_case"]
+        manager = (
+            world["users"]["manager"]
+            if own
+            else factories.user_with_role(Role.MANAGER, world["other_team"], username="other-boss")
+        )
+        entry = OversightEntry.objects.create(
+            young_person=young_person,
+            manager=manager,
+            reviewed_on=timezone.localdate() - timedelta(days=1),
+            reviewed="Plan",
+            decision="Carry on",
+        )
+        action = OversightAction.objects.create(entry=entry, description="Ring", owner="Alice")
+        world[key] = {"entry": entry, "action": action}
+    return world[key]
+
+
+def entry_kwargs(world, own: bool) -> dict:
+    return {"entry_pk": oversight_world(world, own)["entry"].pk}
+
+
+def oversight_action_kwargs(world, own: bool) -> dict:
+    return {"action_pk": oversight_world(world, own)["action"].pk}
 
 
 def session_kwargs(world, own: bool) -> dict:
@@ -87,6 +125,27 @@ ROWS = [
         other_team=OTHER_TEAM,
         kwargs=session_kwargs,
         shows_young_people=True,
+    ),
+    Row(
+        "supervision:oversight-create",
+        MANAGERS_WRITE,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "supervision:oversight-edit",
+        MANAGERS_WRITE,
+        other_team=OTHER_TEAM,
+        kwargs=entry_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "supervision:oversight-action-complete",
+        MANAGERS_COMPLETE,
+        other_team=OTHER_TEAM,
+        kwargs=oversight_action_kwargs,
+        method="post",
     ),
     Row(
         "supervision:action-complete",

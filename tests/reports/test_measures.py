@@ -52,7 +52,7 @@ from formulation.reference_data import ensure_distance_domains
 from reports.measures import GROUP_LABELS, REGISTRY, Measure, Scope, compute_all
 from reports.measures.base import CATEGORY_KINDS, KINDS
 from seed import factories
-from supervision.models import SupervisionSession
+from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
 
 SCOPE = {
     "date_from": date(2024, 1, 1),
@@ -156,7 +156,7 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
                 practitioner_rating=theirs,
             )
 
-    def supervised(*people, team):
+    def supervised(*people, team, noted=()):
         session = SupervisionSession.objects.create(
             held_on=date(2024, 7, 1),
             team=team,
@@ -164,6 +164,13 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
             practitioner=practitioner,
         )
         session.cases.set(people)
+        for who in noted:
+            SupervisionNote.objects.create(session=session, young_person=who, text="Note")
+
+    def overseen(who, day):
+        OversightEntry.objects.create(
+            young_person=who, manager=manager, reviewed_on=day, reviewed="Plan", decision="Go on"
+        )
 
     p1 = person(
         team_a, date(2024, 1, 10), date(2024, 2, 1), date(2008, 3, 15), parent_consent_required=True
@@ -272,8 +279,15 @@ def cohort(db, team_a, team_b, psychologist, practitioner, manager):
         )
 
     supervised(p1, team=team_a)
-    supervised(p1, p5, team=team_a)
+    supervised(p1, p5, team=team_a, noted=(p1, p5))  # P5 was referred before the scope
     supervised(p3, team=team_b)
+    # As of 30 June 2026 the 3 months start on 30 March: P1 and P6 (on the as-of date
+    # itself) count; P3's oversight is older, and P2's is after the as-of date.
+    overseen(p1, date(2026, 5, 1))
+    overseen(p1, date(2026, 4, 1))
+    overseen(p6, date(2026, 6, 30))
+    overseen(p3, date(2026, 3, 29))
+    overseen(p2, date(2026, 7, 1))
     return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5, "p6": p6}
 
 
@@ -349,6 +363,8 @@ EXPECTED = {
     ),
     "supervision_sessions": (3, 2, 1),
     "cases_discussed_in_supervision": (2, 1, 1),
+    "cases_with_supervision_on_record": (1, 1, 0),  # P1's note
+    "cases_with_recent_oversight": (2, 2, 0),  # P1, P6
     "trm_first_stage": ({"1": 1, "2": 1, "4": 1}, {"1": 1, "2": 1}, {"4": 1}),
     "trm_latest_stage": ({"2": 2, "3": 1}, {"2": 1, "3": 1}, {"2": 1}),
     "trm_moved_up": (1, 1, 0),
@@ -451,6 +467,8 @@ def test_dataset_row_holds_the_counts_behind_the_measures(cohort):
     assert (row["breaches_before"], row["breaches_after"], row["custody_after"]) == (0, 1, 0)
     assert (row["appointments"], row["attended"], row["did_not_attend"]) == (3, 2, 1)
     assert (row["formulation_meetings"], row["supervision_sessions"]) == (2, 2)
+    assert (row["supervision_notes"], row["oversight_entries"]) == (1, 2)
+    assert row["oversight_in_last_3_months"] == 1
     assert (row["trm_first_stage"], row["trm_latest_stage"]) == (1, 3)
     assert row["fidelity_all"] == 1
     assert row["end_reason"] == ""

@@ -193,3 +193,26 @@ def test_demo_shows_reasons_given_and_distance_travelled(db, settings):
         if not row.rated_once and (row.self_change or row.practitioner_change)
     ]
     assert changed
+
+
+def test_the_demo_shows_supervision_on_the_record_and_management_oversight(db, settings):
+    from django.utils import timezone
+
+    from cases.models import YoungPerson
+    from supervision.models import OversightEntry, SupervisionNote
+    from supervision.rules import oversight_due_since
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    noted = SupervisionNote.objects.values("young_person").distinct().count()
+    assert noted >= 3
+    since = oversight_due_since(timezone.localdate())
+    recent = set(
+        OversightEntry.objects.filter(reviewed_on__gte=since).values_list("young_person", flat=True)
+    )
+    assert len(recent) >= 3
+    assert OversightEntry.objects.filter(responds_to__isnull=False).exists()
+    open_cases = YoungPerson.objects.filter(
+        ecm_start_date__lte=since, ecm_end_date__isnull=True
+    ).exclude(pk__in=recent)
+    assert open_cases.count() >= 2  # the team view has cases to flag

@@ -22,10 +22,11 @@ from tests.conftest import client_for
 
 #: Queries per page, whatever the number of sessions, cases and actions (DESIGN.md 9).
 LIST_BUDGET = 11  # one INSERT: the access-log row of the list
-DETAIL_BUDGET = 11
-PANEL_BUDGET = 2
+DETAIL_BUDGET = 12  # one query: the session's notes for the case records
+PANEL_BUDGET = 3  # the sessions, their actions, and their notes for this case
 
-#: Written into the notes; managers, colleagues, evaluators and administrators never see them.
+#: Written into the notes. The private notes reach no one but the two participants; the
+#: shared notes also reach the team's managers, on the session's page only (DESIGN.md 6).
 PRIVATE = "OKAPI-PRIVATE-5521"
 SHARED = "OKAPI-SHARED-5522"
 
@@ -92,6 +93,7 @@ def create(practitioner, team=None) -> str:
 def session_data(**overrides):
     data = {
         "held_on": (today() - timedelta(days=1)).isoformat(),
+        "duration_minutes": "60",
         "cases": [],
         "shared_notes": "Talked about endings",
         "private_notes": "Feeling stretched",
@@ -414,12 +416,14 @@ def test_the_practitioner_reads_the_shared_and_private_notes(practitioner, sessi
     assert "Private reflective notes" in body
 
 
-def test_the_manager_sees_the_session_cases_and_actions_but_no_notes(manager, session):
+def test_the_manager_sees_the_session_and_its_shared_notes_but_not_the_private_ones(
+    manager, session
+):
     body = client_for(manager).get(detail(session)).content.decode()
     assert "YP-S1" in body
     assert "Call the school" in body
-    assert SHARED not in body and PRIVATE not in body
-    assert "Shared notes" not in body and "Private reflective notes" not in body
+    assert SHARED in body
+    assert PRIVATE not in body and "Private reflective notes" not in body
 
 
 def test_viewing_a_session_is_logged(manager, session):
@@ -640,7 +644,8 @@ def test_notes_reach_no_page_for_anyone_but_the_participants(request, role, sess
         response = getattr(client, method)(page)
         assert response.status_code < 500, page
         assert PRIVATE.encode() not in response.content, page
-        assert SHARED.encode() not in response.content, page
+        if not (role == "manager" and page == detail(session)):
+            assert SHARED.encode() not in response.content, page
 
 
 def test_searching_the_team_for_words_in_the_notes_finds_no_case(
