@@ -288,7 +288,7 @@ class OversightForm(forms.Form):
         help_text=_("Everyone who may read this young person's record sees it"),
     )
     responds_to = SessionChoice(
-        label=_("In response to a clinical supervision session (optional)"),
+        label=_("In response to a clinical supervision session"),
         queryset=None,
         required=False,
         empty_label=_("Not in response to a supervision session"),

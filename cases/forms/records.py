@@ -222,7 +222,7 @@ class ConsentForm(forms.Form):
         help_text=_("Needed when consent is refused or withdrawn; leave empty otherwise"),
     )
     own_words = text_field(
-        _("In the young person's own words (optional)"),
+        _("In the young person's own words"),
         help_text=_("Only when consent is refused or withdrawn"),
     )
 
@@ -390,7 +390,7 @@ class AppointmentForm(forms.Form):
         },
     )
     purpose = text_field(
-        _("Purpose detail (optional)"),
+        _("Purpose detail"),
         max_length=500,
         too_long_message=_("Purpose detail must be 500 characters or fewer"),
         help_text=_("What in particular the appointment was for"),
@@ -427,7 +427,7 @@ class AppointmentForm(forms.Form):
         error_messages={"invalid_choice": _("Select one of the options listed")},
     )
     outcome = text_field(
-        _("Outcome note (optional)"),
+        _("Outcome note"),
         help_text=_(
             "What happened and what was agreed; for a missed or cancelled appointment, what was "
             "done about it"
@@ -441,7 +441,7 @@ class AppointmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if plan_items:
             self.fields["plan_item"] = forms.TypedChoiceField(
-                label=_("Intervention from the plan (optional)"),
+                label=_("Intervention from the plan"),
                 help_text=_("The item of the young person's intervention plan it delivered"),
                 choices=[("", _("Not linked to the plan")), *plan_items],
                 coerce=int,

@@ -409,16 +409,18 @@ def _decide_on_missed_appointments(person, practitioner, manager, today):
             decided_on=decided_on,
         )
         if record.needs_agreement and manager != practitioner and rng.random() < 0.6:
+            agreement, reason = rng.choice(
+                [
+                    ("agreed", "The reasons are clear and the plan to re-engage is sound."),
+                    ("agreed", "Given the family circumstances; review at supervision."),
+                    ("agreed", "A fair response to a hard week; keep the same day and place."),
+                    ("disagreed", "A second warning risks the order; discuss breach with me."),
+                ]
+            )
             compliance.compliance_agreement_record(
                 by=manager,
                 record=record,
                 version=record.version,
-                agreement=rng.choice(["agreed", "agreed", "agreed", "disagreed"]),
-                reason=rng.choice(
-                    [
-                        "Agreed: the reasons are clear and the plan to re-engage is sound.",
-                        "Agreed, given the family circumstances; review at supervision.",
-                        "Not agreed: a second warning risks the order; discuss breach with me.",
-                    ]
-                ),
+                agreement=agreement,
+                reason=reason,
             )

@@ -1001,6 +1001,19 @@ def test_form_page_query_budget(client, young_person, django_assert_max_num_quer
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("name", FORM_PAGES)
+def test_an_optional_box_says_so_once(client, young_person, name):
+    # The form layout adds "(optional)" to every box that is not required.
+    page = client.get(url(name, young_person)).content.decode()
+    assert "(optional) (optional)" not in page
+
+
+def test_the_appointment_form_marks_its_optional_boxes(client, young_person):
+    page = client.get(url("appointment-create", young_person)).content.decode()
+    for label in ("Purpose detail", "Outcome note"):
+        assert f"{label} (optional)" in page
+
+
 @pytest.mark.parametrize("count", [1, 50])
 def test_appointment_edit_page_query_budget(
     client, young_person, django_assert_max_num_queries, count
