@@ -23,7 +23,7 @@ CREATE = reverse("cases:youngperson-create")
 # compliance history. Supervision and oversight add: on the timeline, the case notes, the
 # agreed actions and the oversight entries; on their cards, the notes for this case and the
 # oversight entries with their actions.
-DETAIL_BUDGET = 35
+DETAIL_BUDGET = 32
 TIMELINE_BUDGET = 20
 HISTORY_BUDGET = 23
 ACCESS_LOG_BUDGET = 10
@@ -808,7 +808,7 @@ def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision
 #: The session and user, the young person, one query per kind of record, the three panels
 #: (the formulation panel reads the distance-travelled ratings too: issue 15), compliance,
 #: supervision notes, actions and oversight on the chronology and cards.
-SUMMARY_BUDGET = 31
+SUMMARY_BUDGET = 30
 
 
 def test_record_page_links_to_the_case_summary(psychologist, young_person):
