@@ -28,6 +28,7 @@ from accounts import dates
 from .measures import GROUP_LABELS, KIND_LABELS, REGISTRY, in_design_order
 from .measures.base import as_recorded
 from .suppression import SUPPRESSED
+from .vocabularies import CATEGORY_VOCABULARY
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: The value of the CSV's `team` column for the overall row.
@@ -255,11 +256,6 @@ def _number_text(value, *, percent: bool) -> str:
 
 
 #: Measures whose categories are codes of editable reference data, and which vocabulary.
-CATEGORY_VOCABULARY = {
-    "need_counts": "need",
-    "top_needs": "need",
-    "attendance_rate_by_agency": "agency",
-}
 
 
 def _name_in(names: dict[str, str], key) -> str:
@@ -269,8 +265,8 @@ def _name_in(names: dict[str, str], key) -> str:
 def shown(measure_id: str, value, category_names: dict | None = None) -> dict:
     """A value as the page shows it: {"text": ...} or {"entries": [(key, text), ...]}.
 
-    `category_names` ({"need": {code: name}, "agency": {code: name}}) names the need
-    categories and agencies in the reader's language; a code without a name is shown as is.
+    `category_names` ({vocabulary: {code: name}}, `reports.vocabularies.category_names`) names
+    the categories in the reader's language; a code without a name is shown as is.
     """
     measure = REGISTRY.get(measure_id)
     percent = bool(measure and measure.percent)

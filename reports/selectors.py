@@ -19,9 +19,8 @@ from django.utils import timezone
 
 from accounts import policy
 from accounts.access_log import record_access
-from accounts.models import Agency, Team, labels_by_code
+from accounts.models import Team, labels_by_code
 from cases import warnings
-from cases.models import NeedCategory
 from cases.selectors import (
     stages_by_id,
     with_case_summary,
@@ -29,6 +28,7 @@ from cases.selectors import (
     young_people_visible_to,
 )
 
+from . import vocabularies
 from .measures import GROUP_LABELS, KIND_LABELS, REGISTRY
 from .models import ExchangeImport, FileKind, ImportStatus, ReportFile, ReportRun, RunStatus
 from .services.requests import RUN_CAPABILITY
@@ -118,8 +118,8 @@ def team_names(codes) -> dict[str, str]:
 
 
 def category_names() -> dict[str, dict[str, str]]:
-    """Need categories and agencies by code, named in the reader's language (two queries)."""
-    return {"need": labels_by_code(NeedCategory), "agency": labels_by_code(Agency)}
+    """The codes measures are broken down by, named in the reader's language."""
+    return vocabularies.category_names()
 
 
 def report_teams_for(user):

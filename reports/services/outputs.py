@@ -10,10 +10,9 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from accounts.models import Agency, Team, labels_by_code
-from cases.models import NeedCategory
+from accounts.models import Team, labels_by_code
 
-from .. import exports, suppression
+from .. import exports, suppression, vocabularies
 from ..dataset import dataset_rows
 from ..measures import Scope, compute_all
 from ..models import FileKind, ReportKind, ReportRun
@@ -89,10 +88,7 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
             document,
             team_names=team_names,
             max_teams=settings.ECM_REPORT_PDF_MAX_TEAMS,
-            category_names={
-                "need": labels_by_code(NeedCategory),
-                "agency": labels_by_code(Agency),
-            },
+            category_names=vocabularies.category_names(),
         )
     )
     outputs.append(Output(FileKind.HTML, f"{stem}.html", html.encode("utf-8")))

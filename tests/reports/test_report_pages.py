@@ -256,6 +256,20 @@ def test_report_page_shows_charts_with_data_tables_and_every_measure(named_cohor
     assert re.findall(r"<td[^>]*>\s*(\d+)\s*</td>", referrals) == ["5", "3", "2"]
 
 
+def test_report_page_names_appointment_purposes_in_the_readers_language(named_cohort, evaluator):
+    # The cohort's appointments are reviews (the factory's purpose).
+    run = produced(evaluator)
+    client = client_for(evaluator)
+
+    def purposes():
+        html = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk})).content.decode()
+        return html.split('id="measure-appointments_by_purpose"', 1)[1].split("</tr>", 1)[0]
+
+    assert "Review" in purposes() and ">review<" not in purposes()
+    client.post(reverse("set_language"), {"language": "cy", "next": "/"})
+    assert "Adolygiad" in purposes()
+
+
 def test_report_page_links_each_download(named_cohort, evaluator):
     run = produced(evaluator)
     html = client_for(evaluator).get(reverse("reports:run-detail", kwargs={"pk": run.pk}))
@@ -422,9 +436,10 @@ def test_report_page_query_budget_does_not_depend_on_the_number_of_runs(
     for _index in range(runs - 1):
         produced(evaluator) if _index < 2 else requested(evaluator)
     client = client_for(evaluator)
-    # The run, its files and the names of teams, need categories and agencies in the
-    # reader's language: the same whatever the number of runs.
-    with django_assert_max_num_queries(12):
+    # The run, its files and the names of teams and of each vocabulary measures are broken
+    # down by (need categories, agencies, appointment purposes, reasons, distance-travelled
+    # domains) in the reader's language: the same whatever the number of runs or codes.
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk}))
     assert response.status_code == 200
 
