@@ -52,6 +52,18 @@ def labels_by_code(model, codes=None) -> dict[str, str]:
     }
 
 
+def ensure_vocabulary(model, entries, *, order_field: str | None = None) -> None:
+    """Create each (code, English name, Welsh name) entry of a `Bilingual` vocabulary that is
+    missing, numbering them from 1 in `order_field` when the vocabulary keeps an order.
+    Entries an administrator has edited are left as they are. Migrations pass their historical
+    model."""
+    for position, (code, name, name_cy) in enumerate(entries, start=1):
+        defaults = {"name": name, "name_cy": name_cy}
+        if order_field:
+            defaults[order_field] = position
+        model.objects.get_or_create(code=code, defaults=defaults)
+
+
 class Team(Bilingual):
     """A Youth Offending Team (YOT)."""
 

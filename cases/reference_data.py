@@ -3,6 +3,8 @@
 Administrators edit both in the admin; a migration loads these defaults once.
 """
 
+from accounts.models import ensure_vocabulary
+
 #: code, English name, Welsh name
 NEED_CATEGORIES = [
     ("substance_misuse", "Substance misuse", "Camddefnyddio sylweddau"),
@@ -179,16 +181,12 @@ DISENGAGEMENT_REASONS = [
 
 def ensure_disengagement_reasons(reason_model) -> None:
     """Create any default reason for refusing or withdrawing that is missing (edits kept)."""
-    for code, name, name_cy in DISENGAGEMENT_REASONS:
-        reason_model.objects.get_or_create(code=code, defaults={"name": name, "name_cy": name_cy})
+    ensure_vocabulary(reason_model, DISENGAGEMENT_REASONS)
 
 
 def ensure_defaults(need_category_model, trm_stage_model) -> None:
     """Create any default need category or TRM stage that is missing (edits are kept)."""
-    for code, name, name_cy in NEED_CATEGORIES:
-        need_category_model.objects.get_or_create(
-            code=code, defaults={"name": name, "name_cy": name_cy}
-        )
+    ensure_vocabulary(need_category_model, NEED_CATEGORIES)
     for number, english, welsh in TRM_STAGES:
         trm_stage_model.objects.get_or_create(
             number=number,
@@ -207,7 +205,4 @@ def ensure_defaults(need_category_model, trm_stage_model) -> None:
 
 def ensure_appointment_purposes(appointment_purpose_model) -> None:
     """Create any default appointment purpose that is missing (edits are kept)."""
-    for sequence, (code, name, name_cy) in enumerate(APPOINTMENT_PURPOSES, start=1):
-        appointment_purpose_model.objects.get_or_create(
-            code=code, defaults={"name": name, "name_cy": name_cy, "sequence": sequence}
-        )
+    ensure_vocabulary(appointment_purpose_model, APPOINTMENT_PURPOSES, order_field="sequence")

@@ -246,9 +246,16 @@ def consent_before_referral(decided_on: date | None, referral_date: date | None)
     return None
 
 
-def withdrawal_without_note(decision: str | None, note: str | None) -> str | None:
-    if decision == ConsentDecision.WITHDRAWN and not (note or "").strip():
-        return _("Record what the young person or family said when withdrawing consent")
+def withdrawal_without_note(
+    decision: str | None, note: str | None, own_words: str | None = ""
+) -> str | None:
+    """A withdrawal keeps what was said: the young person's own words or a note will do."""
+    said = (note or "").strip() or (own_words or "").strip()
+    if decision == ConsentDecision.WITHDRAWN and not said:
+        return _(
+            "Record what the young person or family said when withdrawing consent, in the "
+            "young person's own words or in the note"
+        )
     return None
 
 

@@ -469,7 +469,7 @@ def consent_record(
     _broken(
         errors, "decided_on", rules.consent_before_referral(decided_on, young_person.referral_date)
     )
-    _broken(errors, "note", rules.withdrawal_without_note(decision, note))
+    _broken(errors, "note", rules.withdrawal_without_note(decision, note, own_words))
     _broken(errors, "reason", rules.consent_reason_missing(decision, reason is not None))
     _broken(
         errors,

@@ -3,6 +3,8 @@
 Administrators edit them in the admin; a migration loads these defaults once.
 """
 
+from accounts.models import ensure_vocabulary
+
 #: code, English name, Welsh name, in the order the page shows them
 DISTANCE_DOMAINS = [
     (
@@ -18,7 +20,4 @@ DISTANCE_DOMAINS = [
 
 def ensure_distance_domains(domain_model) -> None:
     """Create any default domain that is missing (edits are kept)."""
-    for order, (code, name, name_cy) in enumerate(DISTANCE_DOMAINS, start=1):
-        domain_model.objects.get_or_create(
-            code=code, defaults={"name": name, "name_cy": name_cy, "order": order}
-        )
+    ensure_vocabulary(domain_model, DISTANCE_DOMAINS, order_field="order")

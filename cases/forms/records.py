@@ -214,7 +214,8 @@ class ConsentForm(forms.Form):
     note = text_field(
         _("Note"),
         help_text=_(
-            "Needed when consent is withdrawn: record what the young person or family said"
+            "When consent is withdrawn, record here what the family said, unless the young "
+            "person's own words above say it"
         ),
     )
     reason = disengagement_reason_field(

@@ -719,7 +719,10 @@ class _Checker:
         )
         if "note" not in row.bad:
             self.broken(
-                name, row, "note", rules.withdrawal_without_note(row["decision"], row["note"])
+                name,
+                row,
+                "note",
+                rules.withdrawal_without_note(row["decision"], row["note"], row["own_words"]),
             )
         if self.reason_known(name, row, "reason") and "decision" not in row.bad:
             self.broken(

@@ -3,12 +3,9 @@
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import labels_by_code
-from cases.models import AppointmentPurpose
-
 from ..facts import COHORT, appointment_rows
 from .aggregations import CountOf, Grouped, MeanOf, RateOf, Run
-from .base import Result, measure
+from .base import Result, as_recorded, measure
 
 GROUP = "engagement"
 
@@ -21,11 +18,6 @@ def attendance_rate(attended: str, missed: str) -> RateOf:
 def mean_engagement(rating: str) -> MeanOf:
     rated = COHORT & Q(**{f"{rating}__isnull": False})
     return MeanOf(Sum(rating, filter=rated), Count("pk", filter=rated))
-
-
-def purpose_label(code: str) -> str:
-    """An appointment purpose code as the report shows it: its name in the reader's language."""
-    return labels_by_code(AppointmentPurpose, [code]).get(code, code)
 
 
 def appointments_by_purpose(run: Run) -> Result:
@@ -121,7 +113,7 @@ measure(
     group=GROUP,
     kind="distribution",
     category_kind="count",
-    category_label=purpose_label,
+    category_label=as_recorded,
     adds_up_to="appointments",
     label=_("Appointments by purpose"),
     definition=_(

@@ -181,6 +181,9 @@ def test_a_withdrawal_needs_what_was_said():
     assert rules.withdrawal_without_note(WITHDRAWN, "  ") is not None
     assert rules.withdrawal_without_note(WITHDRAWN, "Does not want to continue") is None
     assert rules.withdrawal_without_note(REFUSED, "") is None
+    # The young person's own words are what was said: no second note needed.
+    assert rules.withdrawal_without_note(WITHDRAWN, "", "I don't need it any more") is None
+    assert rules.withdrawal_without_note(WITHDRAWN, " ", "  ") is not None
 
 
 def test_a_refusal_or_withdrawal_needs_a_reason_and_only_they_take_one():

@@ -162,6 +162,16 @@ def test_withdrawing_consent_writes_a_withdrawal_event(practitioner, young_perso
     assert CaseEvent.objects.filter(young_person=young_person, action="consent.withdrawn").exists()
 
 
+def test_a_withdrawal_in_the_young_persons_own_words_needs_no_second_note(
+    practitioner, young_person
+):
+    consent = record_consent(
+        practitioner, young_person, decision="withdrawn", own_words="I've had enough of it"
+    )
+    assert consent.note == ""
+    assert consent.own_words == "I've had enough of it"
+
+
 def test_decisions_made_together_are_recorded_all_or_none(practitioner, young_person):
     with pytest.raises(ValidationError) as error:
         services.consents_record(
@@ -175,7 +185,8 @@ def test_decisions_made_together_are_recorded_all_or_none(practitioner, young_pe
             note="",
         )
     assert messages_for(error, "note") == [
-        "Record what the young person or family said when withdrawing consent"
+        "Record what the young person or family said when withdrawing consent, in the "
+        "young person's own words or in the note"
     ]
     assert not young_person.consent_set.exists()
 

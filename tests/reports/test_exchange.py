@@ -678,10 +678,12 @@ def test_a_missing_required_file_and_an_unknown_file_are_reported(db):
         ),
         pytest.param(
             "consents.csv",
-            "Said they no longer want their information used",
-            "",
+            # Neither a note nor the young person's own words: nothing of what was said is kept.
+            "Said they no longer want their information used,no_point,"
+            '"It\'s my business, not theirs"',
+            ",no_point,",
             "consents.csv:6: note: Record what the young person or family said when "
-            "withdrawing consent",
+            "withdrawing consent, in the young person's own words or in the note",
             id="withdrawal-without-note",
         ),
         pytest.param(

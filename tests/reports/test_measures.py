@@ -578,12 +578,3 @@ def test_mean_needs_per_person_is_the_need_counts_total_over_the_cohort():
         "cohort_size",
         "need_counts",
     )
-
-
-def test_appointment_purposes_are_named_in_the_readers_language(db):
-
-    label = REGISTRY["appointments_by_purpose"].category_label
-    factories.appointment_purpose("family")
-    assert label("family") == "Family work"
-    with translation.override("cy"):
-        assert label("family") == "Gwaith gyda'r teulu"

@@ -339,7 +339,7 @@ def _shared_rule_checks(today, now):
             lambda c: [
                 *dated(c.decided_on, c),
                 rules.consent_before_referral(c.decided_on, c.young_person.referral_date),
-                rules.withdrawal_without_note(c.decision, c.note),
+                rules.withdrawal_without_note(c.decision, c.note, c.own_words),
                 None
                 if c.party in rules.consent_parties(c.young_person.parent_consent_required)
                 else f"{c.party} asked though their consent is not required",
