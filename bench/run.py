@@ -5,8 +5,10 @@ with `bench.settings` and DEBUG off, it measures and prints as a table (also wri
 ``bench-results/bench-<date>.md``):
 
 1. **Pages.** For my caseload, the manager's team view (a team of typical size, and the
-   largest team), the young person's record, the report request page and the home page (of
-   the practitioner and of the manager): median and p95
+   largest team), the young person's record, the report request page, the home page (of
+   the practitioner and of the manager) and issue 15's pages (the compliance decision and
+   agreement forms, the oversight form and history, the distance-travelled ratings): median
+   and p95
    server time over repeated warm requests through Django's test client (in-process, no
    network), each request interleaved with one to the
    page's *baseline* view (`bench.views`: sign-in, one indexed query for the same rows, a
@@ -76,6 +78,12 @@ BUDGETS = {
     "work:notification-list": 10,  # tests/work/test_reminders.py NOTIFICATIONS_BUDGET
     "home:practitioner": 15,  # tests/ecm/test_home.py PRACTITIONER_BUDGET
     "home:manager": 17,  # tests/ecm/test_home.py MANAGER_BUDGET
+    # Issue 15's pages.
+    "cases:compliancedecision-edit": 11,  # tests/bench/test_bench.py COMPLIANCE_DECISION_BUDGET
+    "cases:compliancedecision-agree": 10,  # tests/bench/test_bench.py AGREEMENT_BUDGET
+    "supervision:oversight-create": 15,  # tests/bench/test_bench.py OVERSIGHT_FORM_BUDGET
+    "supervision:oversight-history": 11,  # tests/supervision/test_oversight.py HISTORY_BUDGET
+    "formulation:distance-edit": 14,  # tests/formulation/test_distance.py DISTANCE_PAGE_BUDGET
 }
 
 #: The targets (DESIGN.md section 9).
@@ -456,6 +464,88 @@ def ensure_notifications(user):
     )
 
 
+#: Oversight entries the benchmarked young person's history holds: one full page.
+OVERSIGHT_ENTRIES = 25
+
+
+def ensure_compliance_decision(young_person, manager):
+    """A live decision on one of the young person's missed appointments, for the decision
+    and agreement pages (seed_scale records none): the newest, or one the team's manager
+    records on their latest missed appointment, once whatever the number of runs."""
+    from django.utils import timezone
+
+    from cases import compliance
+    from cases.models import Appointment, Attendance, ComplianceDecision, ComplianceDecisionKind
+
+    decisions = ComplianceDecision.objects.filter(
+        young_person=young_person, archived_at__isnull=True
+    ).order_by("-decided_on", "-id")
+    decision = decisions.first()
+    if decision is not None:
+        return decision
+    missed = (
+        Appointment.objects.filter(
+            young_person=young_person,
+            attendance=Attendance.DID_NOT_ATTEND,
+            archived_at__isnull=True,
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+    if missed is None:
+        raise RuntimeError(f"{young_person.reference} has no missed appointment to decide on")
+    return compliance.compliance_decision_record(
+        by=manager,
+        appointment=missed,
+        decision=ComplianceDecisionKind.WARNING,
+        reason="Bench: a warning, talked through with the young person",
+        decided_on=timezone.localdate(),
+    )
+
+
+def ensure_oversight(young_person, manager):
+    """One page of management oversight entries about the young person, each with an action
+    for their practitioner (seed_scale records none); made once, whatever the number of runs."""
+    from supervision import services
+    from supervision.models import OversightEntry
+
+    made = OversightEntry.objects.filter(young_person=young_person).count()
+    today = date.today()
+    for number in range(made, OVERSIGHT_ENTRIES):
+        reviewed_on = max(young_person.referral_date, today - timedelta(days=14 * number))
+        services.oversight_record(
+            by=manager,
+            young_person=young_person,
+            reviewed_on=reviewed_on,
+            reviewed=f"Bench: the plan and recent contact ({number + 1})",
+            decision="Carry on; review in a fortnight",
+            actions=[
+                {
+                    "description": "Check in with the young person",
+                    "assignee": young_person.practitioner,
+                    "due_on": reviewed_on + timedelta(days=14),
+                }
+            ],
+        )
+
+
+def formulation_meeting(young_person):
+    """The young person's latest meeting with a formulation, else the latest in their team
+    (seed_scale records formulations for some young people)."""
+    from formulation.models import FormulationMeeting
+
+    meetings = FormulationMeeting.objects.filter(
+        formulation__isnull=False, young_person__archived_at__isnull=True
+    ).order_by("-held_on", "-id")
+    meeting = (
+        meetings.filter(young_person=young_person).first()
+        or meetings.filter(young_person__team=young_person.team).first()
+    )
+    if meeting is None:
+        raise RuntimeError(f"team {young_person.team.code} has no recorded formulation")
+    return meeting
+
+
 def key_pages(subjects: Subjects) -> list[Page]:
     from django.urls import reverse
 
@@ -532,6 +622,57 @@ def key_pages(subjects: Subjects) -> list[Page]:
             subjects.manager,
             BUDGETS["home:manager"],
         ),
+        *issue_15_pages(subjects),
+    ]
+
+
+def issue_15_pages(subjects: Subjects) -> list[Page]:
+    """The compliance decision and agreement forms, the oversight form and history, and the
+    distance-travelled ratings: about the record's young person, as their practitioner or
+    the team's manager (whoever uses each). Records seed_scale does not make (a compliance
+    decision, a page of oversight) are made here, once."""
+    from django.urls import reverse
+
+    person = subjects.young_person.pk
+    decision = ensure_compliance_decision(subjects.young_person, subjects.manager)
+    ensure_oversight(subjects.young_person, subjects.manager)
+    meeting = formulation_meeting(subjects.young_person).pk
+    pages = (
+        (
+            "Compliance decision",
+            "cases:compliancedecision-edit",
+            [person, decision.appointment_id],
+            subjects.record_practitioner,
+        ),
+        (
+            "Manager's agreement",
+            "cases:compliancedecision-agree",
+            [person, decision.pk],
+            subjects.manager,
+        ),
+        ("Management oversight form", "supervision:oversight-create", [person], subjects.manager),
+        (
+            "Management oversight history",
+            "supervision:oversight-history",
+            [person],
+            subjects.record_practitioner,
+        ),
+        (
+            "Distance travelled",
+            "formulation:distance-edit",
+            [meeting],
+            subjects.record_practitioner,
+        ),
+    )
+    return [
+        Page(
+            label,
+            reverse(name, args=args),
+            reverse(f"bench:{name.split(':')[1]}", args=args),
+            user,
+            BUDGETS[name],
+        )
+        for label, name, args, user in pages
     ]
 
 

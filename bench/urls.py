@@ -18,6 +18,19 @@ baseline_patterns = [
     path("notifications/", views.notifications, name="notification-list"),
     path("home/practitioner/", views.home_practitioner, name="home-practitioner"),
     path("home/manager/", views.home_manager, name="home-manager"),
+    path(
+        "young-people/<int:pk>/appointments/<int:appointment_pk>/compliance/",
+        views.compliance_decision,
+        name="compliancedecision-edit",
+    ),
+    path(
+        "young-people/<int:pk>/compliance/<int:decision_pk>/agreement/",
+        views.compliance_agreement,
+        name="compliancedecision-agree",
+    ),
+    path("young-people/<int:pk>/oversight/", views.oversight_history, name="oversight-history"),
+    path("young-people/<int:pk>/oversight/new/", views.oversight_form, name="oversight-create"),
+    path("meetings/<int:meeting_pk>/distance/", views.distance, name="distance-edit"),
 ]
 
 urlpatterns = [

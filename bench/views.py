@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import policy
-from accounts.models import Membership
+from accounts.models import Agency, Membership, User
 from cases.models import (
     Appointment,
     Breach,
+    ComplianceDecision,
     Consent,
     CustodyEpisode,
     Need,
@@ -35,8 +36,13 @@ from cases.models import (
     YoungPerson,
 )
 from eligibility.models import EligibilityDecision
-from formulation.models import AgreedAction, DistanceRating, Formulation
-from supervision.models import SupervisionAction, SupervisionSession
+from formulation.models import AgreedAction, DistanceDomain, DistanceRating, Formulation
+from supervision.models import (
+    OversightAction,
+    OversightEntry,
+    SupervisionAction,
+    SupervisionSession,
+)
 from work.models import FollowUp, Notification
 
 #: Rows per page, as on the service's lists (cases/views/caseload.py).
@@ -49,6 +55,8 @@ HOME_TASKS_LIMIT = 5
 APPOINTMENTS_PREVIEW = 10
 #: Upcoming and recent appointments on "my appointments".
 APPOINTMENTS_LIMIT = 50
+#: Entries on a page of a case's oversight history (supervision.selectors.OVERSIGHT_PAGE_SIZE).
+OVERSIGHT_PER_PAGE = 25
 
 #: A template engine of its own: the baselines render plain files, without the service's
 #: context processors (navigation, languages) or its template directories.
@@ -359,4 +367,151 @@ def home_manager(request):
             "tasks_total": first.union(*others, all=True).count(),
             "tasks": _task_rows(overdue, teams=teams, limit=HOME_TASKS_LIMIT),
         },
+    )
+
+
+# --- Issue 15: compliance, oversight and distance travelled -----------------------------------
+
+
+def _person(request, pk) -> dict:
+    """The young person, scoped to my teams (404 otherwise): the caption of a case's forms."""
+    return get_object_or_404(
+        YoungPerson.objects.filter(_member_of(request.user, "team")).values(*PERSON_FIELDS),
+        pk=pk,
+    )
+
+
+def _form(title: str, facts: list, choices: dict | None = None) -> HttpResponse:
+    """A plain form: what it is about (`facts`, label and value) and its drop-downs."""
+    return _render("bench/form.html", {"title": title, "facts": facts, "choices": choices or {}})
+
+
+@login_required
+@require_GET
+def compliance_decision(request, pk, appointment_pk):
+    """The missed appointment with its young person (scoped to my teams), and its live
+    decision if any (as `cases:compliancedecision-edit`)."""
+    appointment = get_object_or_404(
+        Appointment.objects.filter(
+            _member_of(request.user, "young_person__team"), young_person_id=pk
+        ).values("pk", "starts_at", "kind", *(f"young_person__{name}" for name in PERSON_FIELDS)),
+        pk=appointment_pk,
+    )
+    decision = (
+        ComplianceDecision.objects.filter(appointment_id=appointment_pk, archived_at__isnull=True)
+        .values("pk", "decision", "reason", "decided_on", "version")
+        .first()
+    )
+    return _form(
+        "Compliance decision",
+        [("Appointment", appointment["starts_at"]), ("Decision", decision)],
+        {"rows": [appointment]},
+    )
+
+
+@login_required
+@require_GET
+def compliance_agreement(request, pk, decision_pk):
+    """The decision, its missed appointment, who decided and the young person, scoped to my
+    teams (as `cases:compliancedecision-agree`): one query."""
+    decision = get_object_or_404(
+        ComplianceDecision.objects.filter(
+            _member_of(request.user, "young_person__team"), young_person_id=pk
+        ).values(
+            "pk",
+            "decision",
+            "reason",
+            "decided_on",
+            "version",
+            "appointment__starts_at",
+            "decided_by__first_name",
+            "decided_by__last_name",
+            "young_person__given_name",
+            "young_person__family_name",
+            "young_person__reference",
+        ),
+        pk=decision_pk,
+    )
+    return _form("Agree or disagree", [("Decision", decision)])
+
+
+@login_required
+@require_GET
+def oversight_form(request, pk):
+    """The oversight form's choices (as `supervision:oversight-create`): the sessions that
+    discussed the case, the team's staff and the agencies an action may be given to."""
+    person = get_object_or_404(
+        YoungPerson.objects.filter(_member_of(request.user, "team")).values(
+            *PERSON_FIELDS, "team_id"
+        ),
+        pk=pk,
+    )
+    sessions = SupervisionSession.objects.filter(cases__id=pk).order_by("-held_on", "-id")
+    staff = (
+        User.objects.filter(memberships__team_id=person["team_id"], is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    return _form(
+        "Record management oversight",
+        [("Young person", person)],
+        {
+            "responds_to": list(sessions.values_list("pk", "held_on", "psychologist__first_name")),
+            "assignee": list(staff.values_list("pk", "first_name", "last_name")),
+            "agency": list(Agency.objects.order_by("name").values_list("pk", "name")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def distance(request, meeting_pk):
+    """The formulation of the meeting (scoped to my teams) and every active domain with its
+    rating there, if any (as `formulation:distance-edit`)."""
+    formulation = get_object_or_404(
+        Formulation.objects.filter(_member_of(request.user, "meeting__young_person__team")).values(
+            "pk", "version", "meeting__held_on", "meeting__young_person__reference"
+        ),
+        meeting_id=meeting_pk,
+    )
+    ratings = list(
+        DistanceRating.objects.filter(formulation_id=formulation["pk"]).values_list(
+            "domain_id", "self_rating", "practitioner_rating"
+        )
+    )
+    rated = [domain_id for domain_id, _self, _practitioner in ratings]
+    domains = list(
+        DistanceDomain.objects.filter(Q(active=True) | Q(pk__in=rated)).values_list("pk", "name")
+    )
+    return _form(
+        "Distance travelled", [("Formulation", formulation)], {"rows": domains, "ratings": ratings}
+    )
+
+
+@login_required
+@require_GET
+def oversight_history(request, pk):
+    """The first page of the case's oversight entries, newest first, with the manager and
+    the session each answers, and those entries' actions (as `supervision:oversight-history`)."""
+    person = _person(request, pk)
+    entries = OversightEntry.objects.filter(young_person_id=pk)
+    rows = list(
+        entries.order_by("-reviewed_on", "-id").values(
+            "pk",
+            "reviewed_on",
+            "reviewed",
+            "decision",
+            "manager__first_name",
+            "manager__last_name",
+            "responds_to__held_on",
+        )[:OVERSIGHT_PER_PAGE]
+    )
+    actions = list(
+        OversightAction.objects.filter(entry_id__in=[row["pk"] for row in rows])
+        .order_by("due_on", "id")
+        .values("entry_id", "description", "due_on", "done_on", "owner", "assignee__first_name")
+    )
+    return _render(
+        "bench/oversight.html",
+        {"young_person": person, "rows": rows, "actions": actions, "total": entries.count()},
     )

@@ -21,6 +21,7 @@ class SupervisionConfig(AppConfig):
                 "oversight.create": _("Opened or saved management oversight of a case"),
                 "oversight.edit": _("Opened or saved a change to management oversight"),
                 "oversight.action_complete": _("Marked an oversight action done"),
+                "oversight.history": _("Viewed the management oversight history of a case"),
                 "supervision.list": _("Viewed the list of supervision sessions"),
                 "supervision.view": _("Viewed a supervision session"),
                 "supervision.edit": _("Opened or saved a supervision session"),

@@ -25,6 +25,9 @@ from .models import (
 
 #: Columns that hold notes; never selected for pages that must not show them.
 NOTE_FIELDS = ("shared_notes", "private_notes")
+#: Oversight entries on a page of a case's oversight history (the timeline's links to an
+#: entry work out its page from this).
+OVERSIGHT_PAGE_SIZE = 25
 
 
 def _actions():

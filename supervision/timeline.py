@@ -1,15 +1,17 @@
 """What supervision puts on a young person's timeline (`cases.selectors.TimelineKind`): each
 note a session wrote for the case record, and each action agreed about the young person,
-both linking to the session. Never the session's shared or private notes."""
+both linking to the session; and each management oversight entry, linking to it in the
+case's oversight history. Never the session's shared or private notes."""
 
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.selectors import TimelineKind
 
 from .models import OversightEntry, SupervisionAction, SupervisionNote, SupervisionSession
-from .selectors import NOTE_FIELDS
+from .selectors import NOTE_FIELDS, OVERSIGHT_PAGE_SIZE
 
 _SESSION_WITHOUT_NOTES = tuple(f"session__{field}" for field in NOTE_FIELDS)
 
@@ -89,12 +91,18 @@ ACTION = TimelineKind(
 )
 
 
+_NEWEST_FIRST = (F("reviewed_on").desc(), F("id").desc())
+
+
 def _oversight(young_person, include_archived):
+    """The entries, each with its place in the case's oversight history (`position`, 1 for
+    the newest), so that its link opens the history's page that shows it."""
     return (
         OversightEntry.objects.filter(young_person=young_person)
         .select_related("manager", "responds_to")
         .defer(*(f"responds_to__{field}" for field in NOTE_FIELDS))
-        .order_by("-reviewed_on", "-id")
+        .annotate(position=Window(RowNumber(), order_by=_NEWEST_FIRST))
+        .order_by(*_NEWEST_FIRST)
     )
 
 
@@ -110,10 +118,10 @@ def _describe_oversight(entry):
 
 
 def _oversight_url(entry) -> str:
-    """The session it answers (its actions are what it responds to), else the record's card."""
-    if entry.responds_to_id:
-        return reverse("supervision:session-detail", kwargs={"session_pk": entry.responds_to_id})
-    return reverse("cases:youngperson-detail", args=[entry.young_person_id]) + "#oversight"
+    """The entry in the case's oversight history (which links to the session it answers)."""
+    page = (entry.position - 1) // OVERSIGHT_PAGE_SIZE + 1
+    url = reverse("supervision:oversight-history", kwargs={"pk": entry.young_person_id})
+    return f"{url}?page={page}#oversight-{entry.pk}" if page > 1 else f"{url}#oversight-{entry.pk}"
 
 
 OVERSIGHT = TimelineKind(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessions/<int:session_pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:session_pk>/edit/", views.session_edit, name="session-edit"),
     path("actions/<int:action_pk>/done/", views.action_complete, name="action-complete"),
+    path("young-people/<int:pk>/oversight/", views.oversight_history, name="oversight-history"),
     path("young-people/<int:pk>/oversight/new/", views.oversight_create, name="oversight-create"),
     path("oversight/<int:entry_pk>/edit/", views.oversight_edit, name="oversight-edit"),
     path(

@@ -1,6 +1,7 @@
 """Clinical supervision: the sessions list, recording and revising a session, its actions,
 the record page's "Discussed in clinical supervision" panel; and management oversight of a
-case (recording, revising, its actions, the record page's "Management oversight" panel).
+case (its history page, recording, revising, its actions, the record page's "Management
+oversight" panel).
 
 Four layers of visibility (supervision/models.py): that a session happened, its agreed
 actions and its notes for the case records (everyone who may read a case discussed, on the
@@ -329,6 +330,31 @@ def panel_context(request, young_person) -> dict | None:
 
 
 # --- Management oversight ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def oversight_history(request, pk):
+    """Every oversight entry of the case, newest first, a page at a time: for everyone who
+    may read the record (DESIGN.md section 6), as its "Management oversight" card, which
+    shows only the newest. Three queries past the record (the count, the entries with their
+    people, their actions), whatever the number of entries."""
+    young_person = case_selectors.young_person_for(request, pk, action="oversight.history")
+    page = Paginator(
+        selectors.oversight_for_case(young_person), selectors.OVERSIGHT_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/oversight_history.html",
+        {
+            "young_person": young_person,
+            "page": page,
+            "entries": list(page.object_list),
+            "may_record": policy.may(request.user, "oversight.write", young_person.team)
+            and not young_person.is_archived,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _oversight_form(request, young_person, **kwargs):

@@ -19,14 +19,22 @@ from reports.exchange.source import from_path
 from reports.measures import REGISTRY
 from seed import factories
 from seed.factories import TeamFactory, user_with_role
+from supervision import services as supervision_services
 from tests.cases import test_caseload_pages, test_young_person_pages
 from tests.conftest import client_for
 from tests.ecm import test_home
+from tests.formulation import test_distance
+from tests.supervision import test_oversight
 from tests.work import test_reminders, test_tasks
 
 pytestmark = pytest.mark.urls("bench.urls")
 
 REPORT_REQUEST_BUDGET = run.BUDGETS["reports:run-create"]
+#: Issue 15's forms, the same with 1 and with 50 rows (decisions on the case, supervision
+#: sessions that discussed it).
+COMPLIANCE_DECISION_BUDGET = run.BUDGETS["cases:compliancedecision-edit"]
+AGREEMENT_BUDGET = run.BUDGETS["cases:compliancedecision-agree"]
+OVERSIGHT_FORM_BUDGET = run.BUDGETS["supervision:oversight-create"]
 
 
 def case(practitioner, team, **fields):
@@ -70,6 +78,8 @@ def test_budgets_are_the_ones_the_page_tests_assert():
     assert run.BUDGETS["work:notification-list"] == test_reminders.NOTIFICATIONS_BUDGET
     assert run.BUDGETS["home:practitioner"] == test_home.PRACTITIONER_BUDGET
     assert run.BUDGETS["home:manager"] == test_home.MANAGER_BUDGET
+    assert run.BUDGETS["supervision:oversight-history"] == test_oversight.HISTORY_BUDGET
+    assert run.BUDGETS["formulation:distance-edit"] == test_distance.DISTANCE_PAGE_BUDGET
 
 
 def test_caseload_baseline_lists_the_same_young_people_as_the_page(practitioner, caseload):
@@ -297,8 +307,12 @@ def test_report_request_query_budget(evaluator, count, django_assert_max_num_que
 
 
 def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
-    manager, practitioner, team_a, caseload
+    manager, practitioner, psychologist, team_a, caseload
 ):
+    missed_appointment(caseload[1])
+    factories.FormulationFactory(
+        meeting=factories.FormulationMeetingFactory(young_person=caseload[2], chair=psychologist)
+    )
     subjects = run.choose_subjects(team_size=5)
     results = run.Results(warmups=1, repeats=3, facts=run.machine_facts())
 
@@ -323,6 +337,11 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
         "Report request",
         "Home (practitioner)",
         "Home (manager)",
+        "Compliance decision",
+        "Manager's agreement",
+        "Management oversight form",
+        "Management oversight history",
+        "Distance travelled",
     ]
     for result in results.pages:
         assert len(result.timing.samples_ms) == len(result.baseline.samples_ms) == 3
@@ -442,3 +461,197 @@ def test_the_trial_figure_and_its_target_are_in_the_table():
         "| Case-level dataset at the trial's size: under 2 s from request to files (median) "
         "| 2.25 s (slowest 2.50 s) | **no** |" in table
     )
+
+
+# --- Issue 15's pages ---------------------------------------------------------------------------
+
+
+def missed_appointment(person, days=3):
+    return factories.AppointmentFactory(
+        young_person=person,
+        starts_at=timezone.now() - timedelta(days=days),
+        attendance="did_not_attend",
+        engagement=None,
+        outcome="",
+    )
+
+
+def test_the_bench_decides_one_missed_appointment_and_records_a_page_of_oversight_once(
+    manager, caseload
+):
+    person = caseload[0]
+    missed_appointment(person)
+
+    first = run.ensure_compliance_decision(person, manager)
+    again = run.ensure_compliance_decision(person, manager)
+    run.ensure_oversight(person, manager)
+    run.ensure_oversight(person, manager)
+
+    assert first == again
+    assert person.oversight_entries.count() == run.OVERSIGHT_ENTRIES
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_compliance_decision_form_query_budget(
+    practitioner, caseload, count, django_assert_max_num_queries
+):
+    person = caseload[0]
+    decisions = [
+        factories.ComplianceDecisionFactory(
+            young_person=person, appointment=missed_appointment(person, days=number + 2)
+        )
+        for number in range(count)
+    ]
+    url = reverse("cases:compliancedecision-edit", args=[person.pk, decisions[-1].appointment_id])
+    client = client_for(practitioner)
+
+    with django_assert_max_num_queries(COMPLIANCE_DECISION_BUDGET):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_agreement_form_query_budget(manager, caseload, count, django_assert_max_num_queries):
+    person = caseload[0]
+    decisions = [
+        factories.ComplianceDecisionFactory(
+            young_person=person, appointment=missed_appointment(person, days=number + 2)
+        )
+        for number in range(count)
+    ]
+    client = client_for(manager)
+
+    with django_assert_max_num_queries(AGREEMENT_BUDGET):
+        response = client.get(
+            reverse("cases:compliancedecision-agree", args=[person.pk, decisions[-1].pk])
+        )
+
+    assert response.status_code == 200
+
+
+def sessions_discussing(person, psychologist, count):
+    return [
+        supervision_services.session_record(
+            by=psychologist,
+            practitioner=person.practitioner,
+            held_on=timezone.localdate() - timedelta(days=number + 1),
+            cases=[person],
+        )
+        for number in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_oversight_form_query_budget(
+    manager, psychologist, caseload, count, django_assert_max_num_queries
+):
+    person = caseload[0]
+    sessions_discussing(person, psychologist, count)
+    for number in range(count):
+        factories.AgencyFactory()
+        user_with_role(Role.PRACTITIONER, person.team, username=f"staff-{number}")
+    client = client_for(manager)
+
+    with django_assert_max_num_queries(OVERSIGHT_FORM_BUDGET):
+        response = client.get(reverse("supervision:oversight-create", args=[person.pk]))
+
+    assert response.status_code == 200
+
+
+def test_compliance_baselines_read_the_same_decision_as_the_pages(practitioner, manager, caseload):
+    person = caseload[0]
+    decision = factories.ComplianceDecisionFactory(
+        young_person=person, appointment=missed_appointment(person)
+    )
+    form = [person.pk, decision.appointment_id]
+    agreement = [person.pk, decision.pk]
+
+    page = client_for(practitioner).get(reverse("cases:compliancedecision-edit", args=form))
+    baseline = client_for(practitioner).get(reverse("bench:compliancedecision-edit", args=form))
+    agree_page = client_for(manager).get(reverse("cases:compliancedecision-agree", args=agreement))
+    agree_baseline = client_for(manager).get(
+        reverse("bench:compliancedecision-agree", args=agreement)
+    )
+
+    facts = dict(baseline.context["facts"])
+    assert facts["Decision"]["pk"] == page.context["current"].pk
+    assert baseline.context["choices"]["rows"][0]["pk"] == page.context["appointment"].pk
+    assert (
+        dict(agree_baseline.context["facts"])["Decision"]["pk"] == agree_page.context["decision"].pk
+    )
+
+
+def test_compliance_baselines_are_scoped_to_the_users_teams(other_practitioner, caseload):
+    decision = factories.ComplianceDecisionFactory(
+        young_person=caseload[0], appointment=missed_appointment(caseload[0])
+    )
+    url = reverse("bench:compliancedecision-edit", args=[caseload[0].pk, decision.appointment_id])
+
+    assert client_for(other_practitioner).get(url).status_code == 404
+
+
+def test_oversight_form_baseline_offers_the_same_choices_as_the_form(
+    manager, psychologist, caseload
+):
+    person = caseload[0]
+    sessions_discussing(person, psychologist, 3)
+    factories.AgencyFactory()
+    url = [person.pk]
+
+    page = client_for(manager).get(reverse("supervision:oversight-create", args=url))
+    baseline = client_for(manager).get(reverse("bench:oversight-create", args=url))
+
+    form = page.context["form"]
+    choices = baseline.context["choices"]
+    assert [row[0] for row in choices["responds_to"]] == [
+        session.pk for session in form.fields["responds_to"].queryset
+    ]
+    assert [row[0] for row in choices["assignee"]] == [
+        user.pk for user in form.fields["action_1_assignee"].queryset
+    ]
+    assert [row[0] for row in choices["agency"]] == [
+        agency.pk for agency in form.fields["action_1_agency"].queryset
+    ]
+
+
+def test_oversight_history_baseline_reads_the_same_first_page_as_the_page(
+    manager, practitioner, caseload
+):
+    person = caseload[0]
+    run.ensure_oversight(person, manager)
+    for number in range(5):  # more than one page
+        supervision_services.oversight_record(
+            by=manager,
+            young_person=person,
+            reviewed_on=timezone.localdate() - timedelta(days=number),
+            reviewed="More",
+            decision="Carry on",
+        )
+    client = client_for(practitioner)
+
+    page = client.get(reverse("supervision:oversight-history", args=[person.pk]))
+    baseline = client.get(reverse("bench:oversight-history", args=[person.pk]))
+
+    assert [row["pk"] for row in baseline.context["rows"]] == [
+        entry.pk for entry in page.context["entries"]
+    ]
+    assert baseline.context["total"] == page.context["page"].paginator.count == 30
+    assert len(baseline.context["actions"]) == sum(
+        len(entry.actions.all()) for entry in page.context["entries"]
+    )
+
+
+def test_distance_baseline_reads_the_same_domains_as_the_page(practitioner, psychologist, caseload):
+    meeting = factories.FormulationMeetingFactory(young_person=caseload[0], chair=psychologist)
+    factories.FormulationFactory(meeting=meeting)
+    client = client_for(practitioner)
+
+    page = client.get(reverse("formulation:distance-edit", args=[meeting.pk]))
+    baseline = client.get(reverse("bench:distance-edit", args=[meeting.pk]))
+
+    assert page.status_code == baseline.status_code == 200
+    assert run.formulation_meeting(caseload[0]) == meeting
+    assert [pk for pk, _name in baseline.context["choices"]["rows"]] == [
+        domain.pk for domain in page.context["form"].domains
+    ]

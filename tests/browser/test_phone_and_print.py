@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from seed import factories
+from supervision.models import OversightAction, OversightEntry
 from tests.browser.conftest import assert_accessible, sign_in
 
 PHONE = {"width": 390, "height": 844}
@@ -60,6 +61,17 @@ def casework(team_a, practitioner, manager, psychologist):
         team=team_a, psychologist=psychologist, practitioner=practitioner, cases=[young_person]
     )
     factories.SupervisionActionFactory(session=session)
+    oversight = OversightEntry.objects.create(
+        young_person=young_person,
+        manager=manager,
+        reviewed_on=today - timedelta(days=5),
+        reviewed=LONG_TEXT,
+        decision=LONG_TEXT,
+        responds_to=session,
+    )
+    OversightAction.objects.create(
+        entry=oversight, description=LONG_TEXT[:200], assignee=practitioner, due_on=today
+    )
     return {"young_person": young_person, "meeting": meeting, "session": session}
 
 
@@ -76,6 +88,7 @@ def pages_for(role, casework):
         reverse("eligibility:decision-list", args=[pk]),
         reverse("supervision:session-list"),
         reverse("supervision:session-detail", args=[casework["session"].pk]),
+        reverse("supervision:oversight-history", args=[pk]),
     ]
     return {
         "alice": ["/", reverse("cases:caseload"), reverse("cases:appointment-list"), *record],

@@ -126,6 +126,16 @@ ROWS = [
         kwargs=session_kwargs,
         shows_young_people=True,
     ),
+    # The oversight history: everyone who may read the record, as its "Management
+    # oversight" card (DESIGN.md section 6: managers write, practitioners and
+    # psychologists read).
+    Row(
+        "supervision:oversight-history",
+        PARTICIPANTS_AND_MANAGER,
+        other_team=OTHER_TEAM,
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
     Row(
         "supervision:oversight-create",
         MANAGERS_WRITE,

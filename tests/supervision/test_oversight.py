@@ -350,3 +350,181 @@ def test_the_record_page_stays_within_its_budget_with_oversight_and_supervision(
     page = reverse("cases:youngperson-timeline", kwargs={"pk": young_person.pk})
     with django_assert_max_num_queries(TIMELINE_BUDGET):
         assert client.get(page).status_code == 200
+
+
+# --- The oversight history page ----------------------------------------------------------------
+
+
+def history_page(young_person, **query):
+    url = reverse("supervision:oversight-history", kwargs={"pk": young_person.pk})
+    return f"{url}?{'&'.join(f'{key}={value}' for key, value in query.items())}" if query else url
+
+
+def entries_shown(body):
+    return [line for line in body.splitlines() if 'id="oversight-' in line]
+
+
+def test_the_history_shows_every_entry_newest_first_with_its_actions_and_their_status(
+    manager, practitioner, young_person, session
+):
+    older = record(
+        manager,
+        young_person,
+        reviewed_on=today() - timedelta(days=40),
+        decision="Close the case next month",
+        actions=[
+            {
+                "description": "Ring the school",
+                "assignee": practitioner,
+                "due_on": today() - timedelta(days=30),
+            }
+        ],
+    )
+    newer = record(
+        manager,
+        young_person,
+        responds_to=session,
+        actions=[{"description": "Book the taster", "assignee": practitioner}],
+    )
+    done = newer.actions.get()
+    services.oversight_action_complete(by=practitioner, action=done, done_on=today())
+
+    body = client_for(practitioner).get(history_page(young_person)).content.decode()
+
+    assert [line.split('id="oversight-')[1].split('"')[0] for line in entries_shown(body)] == [
+        str(newer.pk),
+        str(older.pk),
+    ]
+    assert body.index(DECISION) < body.index("Close the case next month")
+    assert REVIEWED in body and str(manager) in body
+    assert "Ring the school" in body and "Overdue" in body
+    assert "Book the taster" in body and today().strftime("%-d %B %Y") in body
+    session_page = reverse("supervision:session-detail", kwargs={"session_pk": session.pk})
+    assert f'href="{session_page}"' in body
+
+
+def test_the_history_is_a_page_at_a_time(manager, young_person):
+    for number in range(30):
+        record(manager, young_person, reviewed_on=today() - timedelta(days=number + 1))
+    client = client_for(manager)
+
+    first = client.get(history_page(young_person)).content.decode()
+    second = client.get(history_page(young_person, page=2)).content.decode()
+
+    assert len(entries_shown(first)) == 25
+    assert "Entries 1 to 25 of 30, newest first" in first
+    assert len(entries_shown(second)) == 5
+    assert "Entries 26 to 30 of 30, newest first" in second
+
+
+def test_a_page_number_that_is_not_one_shows_the_first_page_or_the_last(manager, young_person):
+    record(manager, young_person)
+    client = client_for(manager)
+    for page in ("abc", "99"):
+        response = client.get(history_page(young_person, page=page))
+        assert response.status_code == 200
+        assert DECISION in response.content.decode()
+
+
+def test_the_manager_is_told_to_record_oversight_and_the_practitioner_is_not(
+    manager, practitioner, young_person
+):
+    record(manager, young_person)
+    to_record = f'href="{create_page(young_person)}"'
+
+    managers_view = client_for(manager).get(history_page(young_person)).content.decode()
+    practitioners_view = client_for(practitioner).get(history_page(young_person)).content.decode()
+
+    assert "What to do next" in managers_view and to_record in managers_view
+    assert "What to do next" in practitioners_view and to_record not in practitioners_view
+    assert "Only a manager of the young person's team records" in practitioners_view
+    entry = OversightEntry.objects.get()
+    change = reverse("supervision:oversight-edit", kwargs={"entry_pk": entry.pk})
+    assert change in managers_view and change not in practitioners_view
+
+
+def test_with_no_oversight_the_history_says_so_and_offers_to_record_it(manager, young_person):
+    body = client_for(manager).get(history_page(young_person)).content.decode()
+    assert "No management oversight has been recorded for this case." in body
+    assert f'href="{create_page(young_person)}"' in body
+
+
+def test_the_record_card_links_to_the_history(manager, psychologist, young_person):
+    record(manager, young_person)
+    body = client_for(psychologist).get(record_page(young_person)).content.decode()
+    assert f'href="{history_page(young_person)}"' in body
+    assert "See the whole management oversight history" in body
+
+
+def test_each_timeline_entry_opens_the_history_page_that_shows_it(manager, young_person):
+    for number in range(27):
+        record(manager, young_person, reviewed_on=today() - timedelta(days=number + 1))
+    entries = list(OversightEntry.objects.order_by("-reviewed_on", "-id"))
+    timeline = reverse("cases:youngperson-timeline", kwargs={"pk": young_person.pk})
+    client = client_for(manager)
+    body = "".join(client.get(timeline, {"page": number}).content.decode() for number in (1, 2, 3))
+
+    newest = f"{history_page(young_person)}#oversight-{entries[0].pk}"
+    oldest = f"{history_page(young_person, page=2)}#oversight-{entries[-1].pk}"
+    assert f'href="{newest}"' in body
+    assert f'href="{oldest}"' in body
+    assert f'id="oversight-{entries[-1].pk}"' in client.get(oldest.split("#")[0]).content.decode()
+
+
+def test_viewing_the_history_is_logged(practitioner, young_person):
+    client_for(practitioner).get(history_page(young_person))
+    assert AccessLogEntry.objects.filter(
+        user=practitioner,
+        action="oversight.history",
+        object_id=str(young_person.pk),
+        allowed=True,
+    ).exists()
+
+
+def test_the_history_is_in_welsh(manager, young_person):
+    record(manager, young_person)
+    body = (
+        client_for(manager)
+        .get(history_page(young_person), HTTP_ACCEPT_LANGUAGE="cy")
+        .content.decode()
+    )
+    assert "Hanes goruchwyliaeth reoli" in body
+    assert "Beth i'w wneud nesaf" in body
+
+
+#: The same with 1 and with 50 entries (each answering a supervision session, two actions each).
+HISTORY_BUDGET = 11
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_history_stays_within_its_budget(
+    manager, psychologist, practitioner, young_person, django_assert_max_num_queries, count
+):
+    agency = factories.AgencyFactory()
+    for number in range(count):
+        session = services.session_record(
+            by=psychologist,
+            practitioner=practitioner,
+            held_on=today() - timedelta(days=number % 30 + 1),
+            cases=[young_person],
+            actions=[],
+        )
+        record(
+            manager,
+            young_person,
+            reviewed_on=today() - timedelta(days=number % 30),
+            responds_to=session,
+            actions=[
+                {"description": f"Oversight action {number}", "assignee": practitioner},
+                {
+                    "description": f"Call {number}",
+                    "owner": "Sam",
+                    "agency": agency,
+                    "due_on": today(),
+                },
+            ],
+        )
+    client = client_for(manager)
+    with django_assert_max_num_queries(HISTORY_BUDGET):
+        response = client.get(history_page(young_person))
+    assert len(entries_shown(response.content.decode())) == min(count, 25)
