@@ -321,7 +321,8 @@ def test_the_report_page_is_in_welsh_for_a_welsh_reader(administrator, evaluator
         )
 
     assert "Mesurau yn erbyn targedau" in page
-    assert "Heb ei gyrraedd" in page
+    assert "Heb ei fodloni" in page
+    assert "Targed cenedlaethol, fersiwn 1" in page
 
 
 # --- The admin ------------------------------------------------------------------------------------
