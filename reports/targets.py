@@ -296,6 +296,14 @@ def table_rows(columns, team_names: dict[str, str]) -> list[dict]:
     return rows
 
 
+def any_target(assessed: dict | None) -> bool:
+    """Whether a document's "targets" key has any target in force (else nothing to show)."""
+    if not assessed:
+        return False
+    tables = [assessed["measures"], *assessed["by_team"].values()]
+    return any(item["target"] is not None for table in tables for item in table.values())
+
+
 def report_rows(document: dict, team_names: dict[str, str]) -> list[dict]:
     """The report page's rows from its document (none for a report made before targets)."""
     assessed = document.get("targets")

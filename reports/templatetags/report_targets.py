@@ -13,6 +13,6 @@ register = template.Library()
 @register.inclusion_tag("reports/_targets.html")
 def targets_table(document):
     rows = []
-    if document and document.get("targets"):
+    if document and targets.any_target(document.get("targets")):
         rows = targets.report_rows(document, labels_by_code(Team, document["by_team"]))
     return {"rows": rows, "caption_id": "targets-report"}
