@@ -228,6 +228,18 @@ def evaluate(
     }
 
 
+def assessment(document: dict, measure_id: str, team_code: str | None = None) -> dict:
+    """One measure's {"target": ..., "target_status": ...} in a report's document, overall or
+    for a team: what the outputs (XLSX, PDF) put beside the value. A report made before
+    targets existed has none: "no_target"."""
+    assessed = document.get("targets")
+    if assessed:
+        table = assessed["measures"] if team_code is None else assessed["by_team"].get(team_code)
+        if table and measure_id in table:
+            return table[measure_id]
+    return {"target": None, "target_status": NO_TARGET}
+
+
 def document_targets(document: dict) -> dict:
     """The report's "targets" key: the targets in force for its referral period, each
     measure against them overall and per team. Worked out from the document as published

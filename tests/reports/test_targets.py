@@ -254,6 +254,26 @@ def test_a_report_keeps_its_targets_when_a_target_changes_later(
     assert "70.0% or more" in unescape(page.content.decode())
 
 
+def test_an_output_reads_one_measures_target_and_status_from_the_document(
+    administrator,
+    evaluator,
+    team_a,
+    cohort,  # noqa: F811
+):
+    target(administrator, measure_id="attendance_rate", value=Decimal("60"), team=team_a)
+    document = document_of(produced(evaluator))
+
+    for_team = targets.assessment(document, "attendance_rate", "a")
+    assert (for_team["target"]["value"], for_team["target_status"]) == (0.6, "met")
+    assert targets.assessment(document, "attendance_rate")["target_status"] == "no_target"
+    assert targets.assessment({"measures": {}}, "referrals") == {
+        "target": None,
+        "target_status": "no_target",
+    }
+    assert str(targets.STATUS_LABELS[for_team["target_status"]]) == "Met"
+    assert targets.target_text("attendance_rate", for_team["target"]) == "60.0% or more"
+
+
 def test_a_suppressed_figure_gets_no_status_that_would_give_it_away(
     administrator,
     evaluator,
