@@ -441,6 +441,23 @@ def test_the_manager_sees_the_teams_key_measures_against_targets(
     ]
 
 
+def test_the_team_page_shows_targets_in_welsh_for_a_welsh_reader(administrator, manager, team_a):
+    referred_recently(team_a, 2)
+    target(administrator, measure_id="referrals", value=Decimal("3"))
+
+    with override("cy"):
+        page = unescape(
+            client_for(manager)
+            .get(reverse("cases:team-detail", args=[team_a.code]), HTTP_ACCEPT_LANGUAGE="cy")
+            .content.decode()
+        )
+
+    assert "Mesurau allweddol yn erbyn targedau" in page
+    assert "3 neu fwy" in page
+    assert "Targed cenedlaethol, fersiwn 1" in page
+    assert "Heb ei fodloni" in page
+
+
 def test_without_targets_the_team_page_says_none_are_set(manager, team_a):
     page = unescape(team_page(manager, team_a).content.decode())
 
