@@ -31,6 +31,18 @@ class ReportsConfig(AppConfig):
         # dataset), managers on their own teams (aggregates). The dataset itself still needs
         # `reports.evaluation`, the managers' action lists `reports.management`.
         policy.register("reports.run", {Role.EVALUATOR: policy.ALL, Role.MANAGER: policy.TEAMS})
+        # Targets for the measures are reference data: administrators set them (issue 16).
+        policy.register("reports.targets.edit", {Role.ADMIN: policy.ALL})
+
+        from cases import panels
+
+        from .team_targets import team_panel
+
+        panels.register(
+            panels.TeamPanel(
+                code="measure_targets", template="reports/_team_targets.html", context=team_panel
+            )
+        )
         navigation.register(
             label=_("Reports"), url_name="reports:run-list", capability="reports.run", order=60
         )

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.models import Versioned
 
 
 class ReportKind(models.TextChoices):
@@ -287,3 +290,60 @@ class PersonFacts(models.Model):
     class Meta:
         managed = False
         db_table = "reports_person_facts"
+
+
+class TargetDirection(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class MeasureTarget(Versioned):
+    """A target for one measure, nationally or for one team, over an optional period
+    (`reports.targets`). Set by administrators; every change is a new version with its history
+    row, and a report run copies the targets in force into its own results, so changing a
+    target later never changes a report already made.
+
+    `value` is what the administrator typed: a percentage (0–100) for a rate, otherwise the
+    measure's own number.
+    """
+
+    measure_id = models.CharField(_("measure"), max_length=64)
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measure_targets",
+        help_text=_("Leave empty for a national target, which applies to every team"),
+    )
+    period_start = models.DateField(
+        _("from"), null=True, blank=True, help_text=_("Empty: no start date")
+    )
+    period_end = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty: no end date"))
+    direction = models.CharField(_("direction"), max_length=8, choices=TargetDirection.choices)
+    value = models.DecimalField(
+        _("target"),
+        max_digits=12,
+        decimal_places=3,
+        help_text=_("For a rate, a percentage from 0 to 100"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure_id", "team__code", "period_start", "id"]
+        verbose_name = _("measure target")
+        verbose_name_plural = _("measure targets")
+        indexes = [models.Index(fields=["measure_id", "team"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__isnull=True)
+                | models.Q(period_start__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="measure_target_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.team.code if self.team_id else _("national")
+        return f"{self.measure_id} ({scope}, v{self.version})"

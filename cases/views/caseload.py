@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import policy
 from accounts.access_log import find_visible_or_404, record_access, record_list_view
 
-from .. import selectors, services, warnings
+from .. import panels, selectors, services, warnings
 from ..forms.caseload import (
     NOT_ALLOCATED,
     AppointmentFilterForm,
@@ -306,6 +306,7 @@ def team_overview(request, code):
             "tables": _summary_tables(summaries, totals, stages),
             "may_allocate": may_allocate,
             "reallocate_form": reallocate_form,
+            "panels": panels.team_panels_for(request, team),
         },
     )
 

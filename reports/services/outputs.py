@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Team, labels_by_code
 
-from .. import exports, suppression, vocabularies
+from .. import exports, suppression, targets, vocabularies
 from ..dataset import dataset_rows
 from ..measures import Scope, compute_all
 from ..models import FileKind, ReportKind, ReportRun
@@ -72,6 +72,7 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
     document = exports.evaluation_document(run.parameters, results)
     if run.parameters.get("suppression"):
         document = suppression.suppress(document, run.parameters["suppression_threshold"])
+    document["targets"] = targets.document_targets(document)
     stem = file_stem(run)
     rows = len(document["measures"]) * (1 + len(document["by_team"]))
     team_names = labels_by_code(Team, document["by_team"])

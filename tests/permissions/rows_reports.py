@@ -121,3 +121,27 @@ ROWS += [
     Row("reports:run-download", REQUESTER_ONLY, other_team=NOBODY, kwargs=file_kwargs),
     Row("reports:action-list", only(OK, ("manager",)), shows_young_people=True),
 ]
+
+
+# --- Targets (reports/admin.py) ------------------------------------------------------------------
+#
+# Targets for the measures are reference data, set by administrators in the admin as the
+# other reference data is; every other role is refused (anonymous users sign in first).
+
+
+def target_kwargs(world, own: bool) -> dict:
+    """A national target: targets belong to no team's cases, so "own" and "other" are one."""
+    from reports.models import MeasureTarget
+
+    target = MeasureTarget.objects.filter(measure_id="referrals").first()
+    if target is None:
+        target = MeasureTarget.objects.create(measure_id="referrals", direction="higher", value=5)
+    return {"object_id": target.pk}
+
+
+ROWS += [
+    Row("admin:reports_measuretarget_changelist", ADMIN_ONLY),
+    Row("admin:reports_measuretarget_add", ADMIN_ONLY),
+    Row("admin:reports_measuretarget_change", ADMIN_ONLY, kwargs=target_kwargs),
+    Row("admin:reports_measuretarget_history", ADMIN_ONLY, kwargs=target_kwargs),
+]

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -216,3 +218,25 @@ def test_the_demo_shows_supervision_on_the_record_and_management_oversight(db, s
         ecm_start_date__lte=since, ecm_end_date__isnull=True
     ).exclude(pk__in=recent)
     assert open_cases.count() >= 2  # the team view has cases to flag
+
+
+def test_the_demo_has_targets_the_report_and_the_managers_team_page_show(db, settings):
+    from django.urls import reverse
+
+    from reports.models import FileKind, ReportRun
+    from tests.conftest import client_for
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    run = ReportRun.objects.get(requested_by__username="evaluator")
+    with run.files.get(kind=FileKind.JSON).file.open("rb") as stored:
+        document = json.loads(stored.read())
+    assessed = document["targets"]["by_team"]["flintshire"]["attendance_rate"]
+    assert (assessed["target"]["scope"], assessed["target"]["value"]) == ("flintshire", 0.8)
+    assert assessed["target_status"] in ("met", "not_met")
+    manager = User.objects.get(username="manager")
+    page = client_for(manager).get(reverse("cases:team-detail", args=["flintshire"]))
+    assert "Key measures against targets" in page.content.decode()
+    assert "80.0% or more" in page.content.decode()

@@ -21,7 +21,7 @@ from formulation.models import DistanceDomain
 from formulation.reference_data import ensure_distance_domains
 from seed.demo.formulation import seed_formulation_and_supervision
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
-from seed.demo.service import seed_lockout, seed_report_run
+from seed.demo.service import seed_lockout, seed_report_run, seed_targets
 from seed.demo.young_people import seed_young_people
 from work import reminders
 
@@ -55,6 +55,7 @@ class Command(AccessLoggedCommand):
             new_people = seed_young_people()
             meetings, sessions = seed_formulation_and_supervision()
             seed_lockout()
+            seed_targets(User.objects.get(username="admin"))
         # This morning's reminders, as beat would have sent them before the demo opened.
         reminded = sum(reminders.run()["notifications"].values())
         # The evaluator's first report, run in this process as a worker would have.
