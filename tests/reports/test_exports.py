@@ -175,6 +175,7 @@ def test_xlsx_has_measures_by_team_and_definitions_sheets(report):
         "By team",
         "Definitions",
         "Parameters",
+        "Comparison",
     ]
 
 
@@ -205,7 +206,7 @@ def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
     with translation.override("cy"):
         run = produced(evaluator)
     data = content(run, FileKind.XLSX)
-    assert sheet_names(data) == ["Mesurau", "Fesul tîm", "Diffiniadau", "Paramedrau"]
+    assert sheet_names(data) == ["Mesurau", "Fesul tîm", "Diffiniadau", "Paramedrau", "Cymhariaeth"]
     # The By team sheet names each team in Welsh (the English name where it has no Welsh).
     assert cells_of_row(data, 2) == ["id", "Mesur", "Tîm A Cymraeg", "Team B"]
 
