@@ -17,25 +17,26 @@ the 12 months before it.
 Young people referred before ECM started in their team cannot be a second comparison group:
 the records do not say when a team started ECM. The document says so.
 
-Reading is four queries whatever the number of young people (the people with their index
-dates, and the offences, breaches and needs of the young people referred in the scope, as
-flat lists of numbers); the rest is numpy (reports.comparison.maths).
+Reading is one query whatever the number of young people: the index date and windows of
+each young person, and their offences, breaches and needs counted in those windows, grouped
+by young person in the database (as reports.facts does for the measures); the matching and
+the estimates are numpy (reports.comparison.maths).
 """
 
-from datetime import date
-
 import numpy
-from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, DateField, F, IntegerField, Value, When
+from django.db.models.expressions import RawSQL
 
 from cases.models import Breach, Need, Offence
 from eligibility.models import EligibilityDecision
 
-from ..facts import DaysSince
-from ..scope import Scope
+from ..facts import NEWEST_FIRST, rank
+from ..facts import _run_settings as run_settings
+from ..scope import AddMonths, AgeInYears, Scope
 from ..suppression import SUPPRESSED
 from . import maths
 
-EPOCH = date(1970, 1, 1)
 CONFIDENCE = 0.95
 
 #: The bands each factor is coarsened into for matching (lower edges of bands after the first).
@@ -58,121 +59,187 @@ FACTORS = (
 )
 
 
-def _days(expression):
-    return DaysSince(expression, Value(EPOCH))
-
-
-def _latest_decision():
-    return EligibilityDecision.objects.filter(young_person=OuterRef("pk")).order_by(
-        "-decided_on", "-id"
-    )
-
-
-def _people(scope: Scope) -> numpy.ndarray:
-    """One row per young person referred in the scope: id, born, ECM start, latest decision
-    date, whether it found them eligible (day numbers; -1 for none), gender code."""
-    final = Case(
-        When(eligibility_override__eligible=True, then=Value(1)),
-        When(eligibility_override__eligible=False, then=Value(0)),
-        When(eligible=True, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+def _people_sql(scope: Scope) -> tuple[str, list]:
+    """The young people referred in the scope, with their gender as a number."""
     rows = (
         scope.referrals()
-        .order_by("id")
-        .annotate(
-            latest_on=Subquery(_latest_decision().values("decided_on")[:1]),
-            latest_eligible=Subquery(_latest_decision().annotate(final=final).values("final")[:1]),
-        )
-        .values_list(
+        .order_by()
+        .values(
             "id",
-            _days(F("date_of_birth")),
-            _days(F("ecm_start_date")),
-            _days(F("latest_on")),
-            "latest_eligible",
-            Case(
+            "date_of_birth",
+            "ecm_start_date",
+            gender_code=Case(
                 *(When(gender=code, then=Value(index)) for index, code in enumerate(GENDERS)),
                 default=Value(len(GENDERS) - 1),
                 output_field=IntegerField(),
             ),
         )
     )
-    table = numpy.array(list(rows), dtype=float).reshape(-1, 6)
-    return numpy.nan_to_num(table, nan=-1).astype(numpy.int64)
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
 
 
-def _events(model, scope: Scope, date_field: str, *columns: str) -> numpy.ndarray:
-    """The model's current records of the young people referred in the scope: young person
-    id, day number, then `columns`."""
+def _decisions_sql(scope: Scope) -> tuple[str, list]:
+    """The eligibility decisions of the young people referred in the scope, with the result
+    that counts (a manager's override, if any) and their rank, 1 for each one's latest
+    (as reports.facts.eligibility_rows)."""
+    rows = (
+        EligibilityDecision.objects.filter(scope.referral_filter("young_person__"))
+        .order_by()
+        .values(
+            "decided_on",
+            person=F("young_person_id"),
+            final=Case(
+                When(eligibility_override__eligible=True, then=Value(1)),
+                When(eligibility_override__eligible=False, then=Value(0)),
+                When(eligible=True, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            latest_rank=rank([F("young_person_id")], NEWEST_FIRST),
+        )
+    )
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
+
+
+def _events_sql(model, scope: Scope, date_field: str, *fields, **columns) -> tuple[str, list]:
+    """The model's current records of the young people referred in the scope, with `person`
+    and `dated` columns, then `fields` and `columns`."""
     rows = (
         model.objects.filter(scope.referral_filter("young_person__"), archived_at__isnull=True)
         .order_by()
-        .values_list("young_person_id", _days(F(date_field)), *columns)
+        .values(*fields, person=F("young_person_id"), dated=F(date_field), **columns)
     )
-    return numpy.array(list(rows), dtype=numpy.int64).reshape(-1, 2 + len(columns))
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
+
+
+def _compiled(expression) -> tuple[str, list]:
+    """An expression over the columns of the query below, as this database writes it."""
+    compiler = EligibilityDecision.objects.none().query.get_compiler(connection=connection)
+    sql, params = compiler.compile(expression)
+    return sql, list(params)
+
+
+def _column(name: str, field):
+    """A column of the query below, by its fixed name (never input)."""
+    return RawSQL(name, (), output_field=field)  # noqa: S611 - a fixed column name
+
+
+#: What each young person's row holds, in order.
+COLUMNS = (
+    "in_ecm",
+    "gender",
+    "age",
+    "needs",
+    "offences_12m",
+    "gravity_12m",
+    "offences_before",
+    "offences_after",
+    "gravity_before",
+    "gravity_after",
+    "breaches_before",
+    "breaches_after",
+)
+
+
+def comparison_query(scope: Scope) -> tuple[str, list]:
+    """One row per young person in either group (COLUMNS): the index date and its windows
+    are worked out once per young person, then each table's records are counted in them,
+    grouped by young person, in the database."""
+    cutoff = connection.ops.adapt_datefield_value(scope.followup_cutoff)
+    months = scope.follow_up_months
+    index = _column("chosen.index_on", DateField())
+    people, people_params = _people_sql(scope)
+    decisions, decisions_params = _decisions_sql(scope)
+    offences, offences_params = _events_sql(Offence, scope, "committed_on", "gravity")
+    breaches, breaches_params = _events_sql(Breach, scope, "breach_date")
+    needs, needs_params = _events_sql(Need, scope, "recorded_on", "category_id")
+    bounds = {
+        "before_from": _compiled(AddMonths(index, -months)),
+        "after_to": _compiled(AddMonths(index, months)),
+        "year_before": _compiled(AddMonths(index, -12)),
+        "age": _compiled(AgeInYears(_column("chosen.date_of_birth", DateField()), index)),
+    }
+    before = "e.dated >= w.before_from AND e.dated < w.index_on"
+    after = "e.dated >= w.index_on AND e.dated <= w.after_to"
+    last_year = "e.dated >= w.year_before AND e.dated < w.index_on"
+    # Only the ORM's compiled SQL and fixed text go into the statement; values are parameters.
+    sql = f"""
+    WITH people AS ({people}),
+    latest AS (SELECT person, decided_on, final FROM ({decisions}) d WHERE d.latest_rank = 1),
+    chosen AS (
+        SELECT people.id, people.gender_code, people.date_of_birth,
+            CASE WHEN people.ecm_start_date <= %s THEN 1 ELSE 0 END AS in_ecm,
+            CASE WHEN people.ecm_start_date <= %s THEN people.ecm_start_date
+                WHEN people.ecm_start_date IS NULL AND latest.final = 1
+                    AND latest.decided_on <= %s
+                THEN latest.decided_on END AS index_on
+        FROM people LEFT JOIN latest ON latest.person = people.id
+    ),
+    w AS (
+        SELECT chosen.id, chosen.in_ecm, chosen.gender_code, chosen.index_on,
+            {", ".join(f"{sql} AS {name}" for name, (sql, _) in bounds.items())}
+        FROM chosen WHERE chosen.index_on IS NOT NULL
+    ),
+    offence_facts AS (
+        SELECT w.id AS person,
+            COUNT(*) FILTER (WHERE {before}) AS offences_before,
+            COUNT(*) FILTER (WHERE {after}) AS offences_after,
+            COUNT(*) FILTER (WHERE {last_year}) AS offences_12m,
+            MAX(e.gravity) FILTER (WHERE {before}) AS gravity_before,
+            MAX(e.gravity) FILTER (WHERE {after}) AS gravity_after,
+            MAX(e.gravity) FILTER (WHERE {last_year}) AS gravity_12m
+        FROM w JOIN ({offences}) e ON e.person = w.id GROUP BY w.id
+    ),
+    breach_facts AS (
+        SELECT w.id AS person,
+            COUNT(*) FILTER (WHERE {before}) AS breaches_before,
+            COUNT(*) FILTER (WHERE {after}) AS breaches_after
+        FROM w JOIN ({breaches}) e ON e.person = w.id GROUP BY w.id
+    ),
+    need_facts AS (
+        SELECT w.id AS person, COUNT(DISTINCT e.category_id) AS needs
+        FROM w JOIN ({needs}) e ON e.person = w.id AND e.dated <= w.index_on GROUP BY w.id
+    )
+    SELECT w.in_ecm, w.gender_code, w.age, COALESCE(n.needs, 0),
+        COALESCE(o.offences_12m, 0), COALESCE(o.gravity_12m, 0),
+        COALESCE(o.offences_before, 0), COALESCE(o.offences_after, 0),
+        COALESCE(o.gravity_before, 0), COALESCE(o.gravity_after, 0),
+        COALESCE(b.breaches_before, 0), COALESCE(b.breaches_after, 0)
+    FROM w
+    LEFT JOIN offence_facts o ON o.person = w.id
+    LEFT JOIN breach_facts b ON b.person = w.id
+    LEFT JOIN need_facts n ON n.person = w.id
+    ORDER BY w.id
+    """  # noqa: S608
+    params = [
+        *people_params,
+        *decisions_params,
+        cutoff,
+        cutoff,
+        cutoff,
+        *(param for _, (_, each) in bounds.items() for param in each),
+        *offences_params,
+        *breaches_params,
+        *needs_params,
+    ]
+    return sql, params
 
 
 def comparison_arrays(scope: Scope) -> dict[str, numpy.ndarray]:
-    """Per young person in either group: whether in the ECM cohort, the factors at the index
-    date and the outcomes in each window."""
-    people = _people(scope)
-    ids, born, start, decided, eligible, gender = people.T
-    cutoff = (scope.followup_cutoff - EPOCH).days
-    in_ecm = (start >= 0) & (start <= cutoff)
-    comparison = (start < 0) & (eligible == 1) & (decided >= 0) & (decided <= cutoff)
-    chosen = in_ecm | comparison
-    ids, born, gender, in_ecm = ids[chosen], born[chosen], gender[chosen], in_ecm[chosen]
-    index = numpy.where(in_ecm, start[chosen], decided[chosen])
-    size = len(ids)
-    months = scope.follow_up_months
-    before_from = maths.add_months(index, -months)
-    after_to = maths.add_months(index, months)
-    year_before = maths.add_months(index, -12)
-
-    def owned(events: numpy.ndarray):
-        """The events of chosen young people, with each one's position in `ids`."""
-        position = numpy.searchsorted(ids, events[:, 0])
-        position = numpy.minimum(position, max(size - 1, 0))
-        mine = (ids[position] == events[:, 0]) if size else numpy.zeros(len(events), bool)
-        return position[mine], events[mine]
-
-    owner, offences = owned(_events(Offence, scope, "committed_on", "gravity"))
-    dated, gravity = offences[:, 1], offences[:, 2]
-    breach_owner, breaches = owned(_events(Breach, scope, "breach_date"))
-    need_owner, needs = owned(_events(Need, scope, "recorded_on", "category_id"))
-
-    def windows(who, when):
-        return (
-            maths.in_window(who, when, before_from, index - 1),
-            maths.in_window(who, when, index, after_to),
-        )
-
-    offence_before, offence_after = windows(owner, dated)
-    breach_before, breach_after = windows(breach_owner, breaches[:, 1])
-    last_year = maths.in_window(owner, dated, year_before, index - 1)
-    recorded = needs[:, 1] <= index[need_owner]
-    distinct_needs = numpy.unique(
-        numpy.column_stack([need_owner[recorded], needs[recorded, 2]]), axis=0
-    ).reshape(-1, 2)
-    return {
-        "in_ecm": in_ecm,
-        "age": maths.age_in_years(born, index),
-        "gender": gender,
-        "needs": maths.per_person(distinct_needs[:, 0], size),
-        "offences_12m": maths.per_person(owner[last_year], size),
-        "gravity_12m": maths.highest_per_person(owner[last_year], gravity[last_year], size),
-        "offences_before": maths.per_person(owner[offence_before], size),
-        "offences_after": maths.per_person(owner[offence_after], size),
-        "gravity_before": maths.highest_per_person(
-            owner[offence_before], gravity[offence_before], size
-        ),
-        "gravity_after": maths.highest_per_person(
-            owner[offence_after], gravity[offence_after], size
-        ),
-        "breaches_before": maths.per_person(breach_owner[breach_before], size),
-        "breaches_after": maths.per_person(breach_owner[breach_after], size),
-    }
+    """Per young person in either group (one query): whether in the ECM cohort, the factors
+    at the index date and the outcomes in each window, a numpy array each."""
+    sql, params = comparison_query(scope)
+    # Without JIT compilation, which for this one-off statement takes longer than running it
+    # (as for the facts).
+    with transaction.atomic(), connection.cursor() as cursor, run_settings(cursor):
+        cursor.execute(sql, params)
+        table = numpy.array(cursor.fetchall(), dtype=numpy.int64).reshape(-1, len(COLUMNS))
+    arrays = dict(zip(COLUMNS, table.T, strict=True))
+    arrays["in_ecm"] = arrays["in_ecm"] == 1
+    return arrays
 
 
 def _factor_values(arrays: dict) -> dict[str, numpy.ndarray]:

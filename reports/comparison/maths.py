@@ -1,6 +1,6 @@
-"""The comparison's arithmetic on numpy arrays, one element per young person: calendar
-months, coarsened exact matching, balance, and a difference-in-differences with
-cluster-robust confidence intervals. Nothing here reads the database.
+"""The comparison's arithmetic on numpy arrays, one element per young person: coarsened
+exact matching, balance, and a difference-in-differences with cluster-robust confidence
+intervals. Nothing here reads the database.
 
 Coarsened exact matching (Iacus, King and Porro): each factor recorded at the index date is
 put into a few bands; young people with the same bands of every factor form a stratum. A
@@ -24,57 +24,6 @@ from dataclasses import dataclass
 import numpy
 from scipy import stats
 
-EPOCH = numpy.datetime64("1970-01-01", "D")
-
-
-def add_months(days: numpy.ndarray, months: int) -> numpy.ndarray:
-    """Day numbers (days since 1970-01-01) plus `months` calendar months, clamped to the
-    month's last day (31 January + 1 month = 28/29 February), as reports.scope.AddMonths."""
-    moments = EPOCH + days.astype("timedelta64[D]")
-    month = moments.astype("datetime64[M]")
-    day_of_month = (moments - month.astype("datetime64[D]")).astype(numpy.int64)
-    target = month + numpy.timedelta64(months, "M")
-    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
-        numpy.int64
-    )
-    landed = target.astype("datetime64[D]") + numpy.minimum(day_of_month, length - 1)
-    return (landed - EPOCH).astype(numpy.int64)
-
-
-def _month_and_day(days: numpy.ndarray) -> numpy.ndarray:
-    """month × 100 + day of the month, for comparing birthdays across leap years."""
-    moments = EPOCH + days.astype("timedelta64[D]")
-    month = moments.astype("datetime64[M]")
-    day = (moments - month.astype("datetime64[D]")).astype(numpy.int64)
-    return month.astype(numpy.int64) % 12 * 100 + day
-
-
-def age_in_years(born: numpy.ndarray, on: numpy.ndarray) -> numpy.ndarray:
-    """Completed years from the day numbers `born` to `on`, as reports.scope.AgeInYears."""
-    year = lambda days: (EPOCH + days.astype("timedelta64[D]")).astype("datetime64[Y]")  # noqa: E731
-    years = (year(on) - year(born)).astype(numpy.int64)
-    return years - (_month_and_day(on) < _month_and_day(born))
-
-
-def in_window(
-    owner: numpy.ndarray, dated: numpy.ndarray, start: numpy.ndarray, end: numpy.ndarray
-) -> numpy.ndarray:
-    """Which events (of young person at position `owner`, on day `dated`) fall in their
-    owner's window from `start` to `end` inclusive (day numbers per young person)."""
-    return (dated >= start[owner]) & (dated <= end[owner])
-
-
-def per_person(owner: numpy.ndarray, size: int, weights=None) -> numpy.ndarray:
-    """How many events (or the sum of `weights`) each of `size` young people has."""
-    return numpy.bincount(owner, weights=weights, minlength=size)[:size]
-
-
-def highest_per_person(owner: numpy.ndarray, values: numpy.ndarray, size: int) -> numpy.ndarray:
-    """The highest of `values` per young person; 0 for one with none."""
-    highest = numpy.zeros(size, dtype=numpy.int64)
-    numpy.maximum.at(highest, owner, values.astype(numpy.int64))
-    return highest
-
 
 def bands(values: numpy.ndarray, edges: tuple[int, ...]) -> numpy.ndarray:
     """The band of each value: 0 below edges[0], 1 from edges[0] below edges[1] …"""
@@ -90,12 +39,16 @@ class Matching:
 
 def coarsened_exact_matching(treated: numpy.ndarray, coarsened: numpy.ndarray) -> Matching:
     """CEM weights for young people in `treated` (bool) or not, with the rows of
-    `coarsened` (one column per coarsened factor, whole numbers) as their strata."""
+    `coarsened` (one column per coarsened factor, whole numbers from 0) as their strata."""
     size = len(treated)
     if size == 0:
         return Matching(numpy.zeros(0), numpy.zeros(0, dtype=bool), 0)
-    _, stratum = numpy.unique(coarsened, axis=0, return_inverse=True)
-    stratum = stratum.reshape(-1)
+    # One whole number per combination of bands (mixed radix), so grouping is a 1-D sort.
+    coarsened = coarsened.astype(numpy.int64)
+    key = numpy.zeros(size, dtype=numpy.int64)
+    for column in coarsened.T:
+        key = key * (int(column.max()) + 1) + column
+    _, stratum = numpy.unique(key, return_inverse=True)
     count = stratum.max() + 1
     treated_in = numpy.bincount(stratum, weights=treated, minlength=count)
     others_in = numpy.bincount(stratum, weights=~treated, minlength=count)

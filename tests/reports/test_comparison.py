@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import numpy
 import pytest
-from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +18,6 @@ from reports.comparison import maths
 from reports.comparison.build import comparison_document
 from reports.measures import Scope
 from reports.models import FileKind
-from reports.scope import sqlite_add_months
 from reports.suppression import SUPPRESSED
 from tests.conftest import client_for
 from tests.reports.test_exports import cells_of_row, content, sheet_names
@@ -103,28 +101,6 @@ def test_matching_keeps_strata_with_both_groups_and_weights_to_the_ecm_mix():
     assert weights[0] / weights[:4].sum() == pytest.approx(2 / 3)
     assert weights.sum() == pytest.approx(4)  # the comparison matched keep their number
     assert matching.strata == 2
-
-
-def test_calendar_months_and_ages_agree_with_the_databases():
-    rng = numpy.random.default_rng(3)
-    days = rng.integers(10000, 22000, 500)
-    for months in (-12, -1, 1, 12):
-        expected = [
-            (
-                date.fromisoformat(sqlite_add_months(date(1970, 1, 1) + timedelta(int(d)), months))
-                - date(1970, 1, 1)
-            ).days
-            for d in days
-        ]
-        assert maths.add_months(days, months).tolist() == expected
-    born = rng.integers(10000, 14000, 500)
-    expected = [
-        relativedelta(
-            date(1970, 1, 1) + timedelta(int(o)), date(1970, 1, 1) + timedelta(int(b))
-        ).years
-        for b, o in zip(born, days + 6000, strict=True)
-    ]
-    assert maths.age_in_years(born, days + 6000).tolist() == expected
 
 
 # --- Reading generated young people from the database ----------------------------------------
