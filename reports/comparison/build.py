@@ -251,7 +251,8 @@ def _factor_values(arrays: dict) -> dict[str, numpy.ndarray]:
 
 
 def _rounded(value, places=3):
-    return None if value is None else round(float(value), places)
+    """To `places` decimals; never -0 (adding 0.0 turns -0.0 into 0.0)."""
+    return None if value is None else round(float(value), places) + 0.0
 
 
 def _balance(arrays: dict, matching: maths.Matching) -> list[dict]:
@@ -310,9 +311,12 @@ def comparison_document(scope: Scope, *, threshold: int | None = None) -> dict:
     )
     matching = maths.coarsened_exact_matching(treated, coarsened)
     sizes = {
-        "ecm": {"eligible": int(treated.sum()), "matched": int((matching.matched & treated).sum())},
+        "ecm": {
+            "before_matching": int(treated.sum()),
+            "matched": int((matching.matched & treated).sum()),
+        },
         "comparison": {
-            "eligible": int((~treated).sum()),
+            "before_matching": int((~treated).sum()),
             "matched": int((matching.matched & ~treated).sum()),
         },
     }
@@ -344,7 +348,7 @@ def comparison_document(scope: Scope, *, threshold: int | None = None) -> dict:
         )
     elif threshold is not None:
         for each in document["groups"].values():
-            if 0 < each["eligible"] - each["matched"] < threshold:
+            if 0 < each["before_matching"] - each["matched"] < threshold:
                 # The number left unmatched would be a small count worked out by subtraction.
                 each["matched"] = SUPPRESSED
     if document["status"] == "shown" and any(

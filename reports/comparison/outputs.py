@@ -66,7 +66,7 @@ def comparison_context(comparison: dict | None) -> dict | None:
         "groups": [
             {
                 "label": str(GROUP_LABELS[group]),
-                "eligible": _number(sizes["eligible"]),
+                "before_matching": _number(sizes["before_matching"]),
                 "matched": _number(sizes["matched"]),
             }
             for group, sizes in comparison["groups"].items()
@@ -152,9 +152,9 @@ def write_comparison_sheet(workbook, comparison: dict | None, bold) -> None:
         row += 2
     table(
         _("Group sizes"),
-        [_("Group"), _("Eligible"), _("Matched")],
+        [_("Group"), _("Before matching"), _("Matched")],
         [
-            [str(GROUP_LABELS[group]), _cell(sizes["eligible"]), _cell(sizes["matched"])]
+            [str(GROUP_LABELS[group]), _cell(sizes["before_matching"]), _cell(sizes["matched"])]
             for group, sizes in comparison["groups"].items()
         ],
     )

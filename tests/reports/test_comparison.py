@@ -164,8 +164,8 @@ def test_a_planted_effect_in_the_records_is_recovered_within_its_interval(team_a
     generated(team_a, ecm=150, comparison=150, effect=-1.0, seed=7)
     document = comparison_document(SCOPE)
     assert document["status"] == "shown"
-    assert document["groups"]["ecm"]["eligible"] == 150
-    assert document["groups"]["comparison"]["eligible"] == 150
+    assert document["groups"]["ecm"]["before_matching"] == 150
+    assert document["groups"]["comparison"]["before_matching"] == 150
     offences = next(row for row in document["estimates"] if row["outcome"] == "offences")
     assert offences["low"] <= -1.0 <= offences["high"]
     assert offences["high"] < 0
@@ -204,10 +204,31 @@ def test_a_group_below_the_threshold_suppresses_the_comparison(team_a):
     generated(team_a, ecm=30, comparison=4, seed=10)
     document = comparison_document(SCOPE, threshold=5)
     assert document["status"] == SUPPRESSED
-    assert document["groups"]["comparison"]["eligible"] == SUPPRESSED
-    assert document["groups"]["ecm"]["eligible"] == 30
+    assert document["groups"]["comparison"]["before_matching"] == SUPPRESSED
+    assert document["groups"]["ecm"]["before_matching"] == 30
     assert document["estimates"] == [] and document["balance"] == []
     assert comparison_document(SCOPE, threshold=3)["status"] != SUPPRESSED
+
+
+def test_a_small_number_left_unmatched_hides_the_matched_count(team_a):
+    generated(team_a, ecm=40, comparison=40, seed=15)
+    shown = comparison_document(SCOPE)["groups"]["ecm"]
+    left_out = shown["before_matching"] - shown["matched"]
+    assert left_out > 0  # the generated cohort has young people no stratum matches
+    document = comparison_document(SCOPE, threshold=left_out + 1)
+    assert document["groups"]["ecm"] == {"before_matching": 40, "matched": SUPPRESSED}
+    assert document["estimates"]  # worked out from at least the threshold, so shown
+
+
+def test_the_report_page_says_a_suppressed_comparison_is_suppressed(team_a, evaluator):
+    generated(team_a, ecm=30, comparison=3, seed=16)
+    run = produced(evaluator, suppression=True, suppression_threshold=5)
+    html = client_for(evaluator).get(reverse("reports:run-detail", kwargs={"pk": run.pk}))
+    html = html.content.decode()
+    assert "The comparison is suppressed" in html
+    groups = html.split('id="comparison-groups"', 1)[1].split("</table>", 1)[0]
+    assert "Suppressed" in groups and ">3<" not in groups
+    assert 'id="comparison-estimates"' not in html
 
 
 def test_young_people_outside_the_groups_are_left_out(team_a):
@@ -217,8 +238,8 @@ def test_young_people_outside_the_groups_are_left_out(team_a):
     EligibilityDecision.objects.filter(young_person=people[3]).update(eligible=False)
     EligibilityDecision.objects.filter(young_person=people[4]).delete()
     document = comparison_document(SCOPE)
-    assert document["groups"]["ecm"]["eligible"] == 2
-    assert document["groups"]["comparison"]["eligible"] == 1
+    assert document["groups"]["ecm"]["before_matching"] == 2
+    assert document["groups"]["comparison"]["before_matching"] == 1
     assert document["status"] == "too_few"
 
 
@@ -229,7 +250,9 @@ def test_query_count_does_not_grow_with_the_cohort(team_a):
     generated(team_a, ecm=60, comparison=60, seed=13)
     with CaptureQueriesContext(connection) as large:
         comparison_document(SCOPE)
-    assert len(large.captured_queries) == len(small.captured_queries) <= 5
+    # One statement; on PostgreSQL also the run settings read, set and put back, inside a
+    # savepoint.
+    assert len(large.captured_queries) == len(small.captured_queries) <= 6
 
 
 # --- In the report -------------------------------------------------------------------------------
@@ -241,8 +264,8 @@ def test_report_json_page_and_xlsx_carry_the_comparison(cohort, evaluator):  # n
     response = client.get(reverse("reports:run-download", kwargs={"pk": run.pk, "kind": "json"}))
     comparison = json.loads(b"".join(response.streaming_content))["comparison"]
     # The worked cohort: P1–P3 in the follow-up cohort, P4 eligible and never started.
-    assert comparison["groups"]["ecm"]["eligible"] == 3
-    assert comparison["groups"]["comparison"]["eligible"] == 1
+    assert comparison["groups"]["ecm"]["before_matching"] == 3
+    assert comparison["groups"]["comparison"]["before_matching"] == 1
     html = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk})).content.decode()
     assert 'id="report-comparison"' in html
     assert "An association, not proof" in html
@@ -251,7 +274,7 @@ def test_report_json_page_and_xlsx_carry_the_comparison(cohort, evaluator):  # n
     assert sheet_names(data)[-1] == "Comparison"
     sheet = len(sheet_names(data))
     assert cells_of_row(data, sheet, row=5) == ["Group sizes"]
-    assert cells_of_row(data, sheet, row=6) == ["Group", "Eligible", "Matched"]
+    assert cells_of_row(data, sheet, row=6) == ["Group", "Before matching", "Matched"]
     assert cells_of_row(data, sheet, row=7) == ["ECM cohort"]  # then its numbers, as numbers
 
 
