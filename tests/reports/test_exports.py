@@ -74,7 +74,7 @@ def report(cohort, evaluator):  # noqa: F811
 
 def test_json_is_exactly_parameters_measures_and_by_team(report):
     document = json.loads(content(report, FileKind.JSON))
-    assert list(document) == ["parameters", "measures", "by_team"]
+    assert list(document) == ["parameters", "measures", "by_team", "comparison"]
     assert document["parameters"] == {
         "date_from": "2024-01-01",
         "date_to": "2024-12-31",
