@@ -243,11 +243,9 @@ def comparison_arrays(scope: Scope) -> dict[str, numpy.ndarray]:
 
 
 def _factor_values(arrays: dict) -> dict[str, numpy.ndarray]:
-    values = {name: arrays[name].astype(float) for name in ("age", "needs", "offences_12m")}
-    values["gravity_12m"] = arrays["gravity_12m"].astype(float)
-    for index, gender in enumerate(GENDERS):
-        values[f"gender_{gender}"] = (arrays["gender"] == index).astype(float)
-    return {name: values[name] for name in FACTORS}
+    """Each factor of the balance table per young person (a gender as 1 or 0)."""
+    values = {f"gender_{gender}": arrays["gender"] == index for index, gender in enumerate(GENDERS)}
+    return {name: values.get(name, arrays.get(name)).astype(float) for name in FACTORS}
 
 
 def _rounded(value, places=3):

@@ -24,6 +24,16 @@ OUTCOME_LABELS = {
     "gravity": gettext_lazy("Highest offence gravity (0 for none)"),
     "breaches": gettext_lazy("Breaches per young person"),
 }
+#: The figures of each outcome's row, in the order of the columns.
+ESTIMATE_COLUMNS = (
+    "ecm_before",
+    "ecm_after",
+    "comparison_before",
+    "comparison_after",
+    "estimate",
+    "low",
+    "high",
+)
 GROUP_LABELS = {
     "ecm": gettext_lazy("ECM cohort"),
     "comparison": gettext_lazy("Comparison group"),
@@ -75,18 +85,7 @@ def comparison_context(comparison: dict | None) -> dict | None:
         "estimates": [
             {
                 "label": str(OUTCOME_LABELS[row["outcome"]]),
-                "cells": [
-                    _number(row[key])
-                    for key in (
-                        "ecm_before",
-                        "ecm_after",
-                        "comparison_before",
-                        "comparison_after",
-                        "estimate",
-                        "low",
-                        "high",
-                    )
-                ],
+                "cells": [_number(row[key]) for key in ESTIMATE_COLUMNS],
             }
             for row in comparison["estimates"]
         ],
@@ -171,19 +170,7 @@ def write_comparison_sheet(workbook, comparison: dict | None, bold) -> None:
             _("Upper limit (%(confidence)s%%)") % confidence,
         ],
         [
-            [str(OUTCOME_LABELS[each["outcome"]])]
-            + [
-                _cell(each[key])
-                for key in (
-                    "ecm_before",
-                    "ecm_after",
-                    "comparison_before",
-                    "comparison_after",
-                    "estimate",
-                    "low",
-                    "high",
-                )
-            ]
+            [str(OUTCOME_LABELS[each["outcome"]])] + [_cell(each[key]) for key in ESTIMATE_COLUMNS]
             for each in comparison["estimates"]
         ],
     )
