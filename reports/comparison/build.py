@@ -319,7 +319,8 @@ def comparison_document(scope: Scope, *, threshold: int | None = None) -> dict:
         },
     }
     counts = [count for group in sizes.values() for count in group.values()]
-    too_small = threshold is not None and any(count < threshold for count in counts)
+    # As for the measures, counts from 1 to the threshold − 1 are hidden; zeros never are.
+    too_small = threshold is not None and any(0 < count < threshold for count in counts)
     document = {
         "method": "coarsened_exact_matching",
         "follow_up_months": scope.follow_up_months,
@@ -337,7 +338,8 @@ def comparison_document(scope: Scope, *, threshold: int | None = None) -> dict:
             strata_matched=SUPPRESSED,
             groups={
                 group: {
-                    key: SUPPRESSED if count < threshold else count for key, count in each.items()
+                    key: SUPPRESSED if 0 < count < threshold else count
+                    for key, count in each.items()
                 }
                 for group, each in sizes.items()
             },

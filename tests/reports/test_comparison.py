@@ -210,6 +210,13 @@ def test_a_group_below_the_threshold_suppresses_the_comparison(team_a):
     assert comparison_document(SCOPE, threshold=3)["status"] != SUPPRESSED
 
 
+def test_an_empty_group_is_shown_as_none_not_suppressed(team_a):
+    generated(team_a, ecm=30, comparison=0, seed=17)
+    document = comparison_document(SCOPE, threshold=5)
+    assert document["status"] == "too_few"
+    assert document["groups"]["comparison"] == {"before_matching": 0, "matched": 0}
+
+
 def test_a_small_number_left_unmatched_hides_the_matched_count(team_a):
     generated(team_a, ecm=40, comparison=40, seed=15)
     shown = comparison_document(SCOPE)["groups"]["ecm"]
