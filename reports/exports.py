@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts import dates
 
+from .comparison.outputs import comparison_context, write_comparison_sheet
 from .measures import GROUP_LABELS, KIND_LABELS, REGISTRY, in_design_order
 from .measures.base import as_recorded
 from .suppression import SUPPRESSED
@@ -205,6 +206,7 @@ def evaluation_xlsx(document: dict, *, team_names: dict[str, str] | None = None)
     for row, (name, value) in enumerate(document["parameters"].items(), start=1):
         _write_row(parameters, row, [name, flatten(value)])
     parameters.set_column(0, 1, 30)
+    write_comparison_sheet(workbook, document.get("comparison"), bold)
 
     workbook.close()
     return buffer.getvalue()
@@ -408,6 +410,7 @@ def report_context(
         "threshold": parameters.get("suppression_threshold"),
         "groups": groups,
         "charts": charts_for(document),
+        "comparison": comparison_context(document.get("comparison")),
     }
 
 

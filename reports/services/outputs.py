@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Team, labels_by_code
 
 from .. import exports, suppression, targets, vocabularies
+from ..comparison.build import comparison_for_run
 from ..dataset import dataset_rows
 from ..measures import Scope, compute_all
 from ..models import FileKind, ReportKind, ReportRun
@@ -73,6 +74,7 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
     if run.parameters.get("suppression"):
         document = suppression.suppress(document, run.parameters["suppression_threshold"])
     document["targets"] = targets.document_targets(document)
+    document["comparison"] = comparison_for_run(scope, run.parameters)
     stem = file_stem(run)
     rows = len(document["measures"]) * (1 + len(document["by_team"]))
     team_names = labels_by_code(Team, document["by_team"])

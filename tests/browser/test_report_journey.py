@@ -79,6 +79,10 @@ def test_evaluator_requests_a_report_watches_it_and_downloads_it_and_the_dataset
     ).to_be_visible()
     funnel = page.get_by_role("table", name=re.compile("^Data for the chart: Referral funnel"))
     expect(funnel.get_by_role("row", name="Referrals 5")).to_be_visible()
+    # The comparison with eligible young people who did not start, told as an association.
+    comparison = "Comparison with eligible young people who did not start ECM"
+    expect(page.get_by_role("heading", name=comparison)).to_be_visible()
+    expect(page.get_by_text("An association, not proof")).to_be_visible()
     assert_accessible(page)
 
     # She downloads the spreadsheet.
@@ -91,6 +95,7 @@ def test_evaluator_requests_a_report_watches_it_and_downloads_it_and_the_dataset
     with zipfile.ZipFile(saved) as workbook:
         sheets = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
     assert sheets[:3] == ["Measures", "By team", "Definitions"]
+    assert "Comparison" in sheets
 
     # Then the case-level dataset.
     request_a_report(page, kind_label="Case-level evaluation dataset")

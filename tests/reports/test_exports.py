@@ -74,7 +74,7 @@ def report(cohort, evaluator):  # noqa: F811
 
 def test_json_is_exactly_parameters_measures_and_by_team(report):
     document = json.loads(content(report, FileKind.JSON))
-    assert list(document) == ["parameters", "measures", "by_team", "targets"]
+    assert list(document) == ["parameters", "measures", "by_team", "targets", "comparison"]
     assert document["parameters"] == {
         "date_from": "2024-01-01",
         "date_to": "2024-12-31",
@@ -175,6 +175,7 @@ def test_xlsx_has_measures_by_team_and_definitions_sheets(report):
         "By team",
         "Definitions",
         "Parameters",
+        "Comparison",
     ]
 
 
@@ -205,7 +206,7 @@ def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
     with translation.override("cy"):
         run = produced(evaluator)
     data = content(run, FileKind.XLSX)
-    assert sheet_names(data) == ["Mesurau", "Fesul tîm", "Diffiniadau", "Paramedrau"]
+    assert sheet_names(data) == ["Mesurau", "Fesul tîm", "Diffiniadau", "Paramedrau", "Cymhariaeth"]
     # The By team sheet names each team in Welsh (the English name where it has no Welsh).
     assert cells_of_row(data, 2) == ["id", "Mesur", "Tîm A Cymraeg", "Team B"]
 

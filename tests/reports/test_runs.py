@@ -480,7 +480,7 @@ def test_run_report_writes_the_json_of_design_section_8(cohort, tmp_path):  # no
     output = tmp_path / "report.json"
     printed = run_report("evaluation", *COMMAND_PERIOD, "--format", "json", "--output", output)
     document = json.loads(output.read_text())
-    assert list(document) == ["parameters", "measures", "by_team", "targets"]
+    assert list(document) == ["parameters", "measures", "by_team", "targets", "comparison"]
     assert (document["measures"]["referrals"], document["by_team"]["b"]["referrals"]) == (5, 2)
     assert f"Calculated {len(REGISTRY)} of {len(REGISTRY)} measures" in printed
     assert f"Wrote {output}" in printed
