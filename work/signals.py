@@ -63,6 +63,14 @@ def missed_appointment(sender, instance, **kwargs):
     )
 
 
+def missed_appointments_imported(sender, appointments, **kwargs):
+    """Appointments the exchange importer wrote (in bulk, so without `post_save`) get the
+    follow-up a missed one recorded on screen gets, by the same rule (`missed_appointment`):
+    the importer sends only those without a compliance decision."""
+    for appointment in appointments:
+        missed_appointment(sender, appointment)
+
+
 def compliance_decided(sender, instance, created, **kwargs):
     """Recording the decision on a missed appointment completes its follow-up, done by whoever
     decided."""

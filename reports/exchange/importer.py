@@ -47,11 +47,13 @@ from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from accounts.rules import membership_refusal
 from accounts.services import memberships_imported
 from cases import rules, summary
+from cases.compliance import breach_note, missed_on, statutory_order_on
 from cases.models import (
     Appointment,
     Breach,
     CaseEvent,
     ComplianceDecision,
+    ComplianceDecisionKind,
     Consent,
     CustodyEpisode,
     Need,
@@ -61,6 +63,7 @@ from cases.models import (
     YoungPerson,
 )
 from cases.rules import parent_consent_required_by_default
+from cases.signals import appointments_imported
 from eligibility.models import EligibilityDecision
 from eligibility.services import decisions_reconstructed, policies_in_force
 from formulation.models import (
@@ -77,6 +80,7 @@ from .reader import chunks
 from .source import Source
 
 BATCH = 1000
+BREACH_PROCEEDINGS = ComplianceDecisionKind.BREACH_PROCEEDINGS
 CHANGE_REASON = "Imported from the exchange format"
 
 
@@ -157,6 +161,8 @@ class _Importer:
         self.people: dict[str, YoungPerson] = dict(self.snapshot.young_people)
         self.meetings: dict[str, FormulationMeeting] = dict(self.snapshot.meetings)
         self.new_people: list[YoungPerson] = []
+        #: Appointments this import makes (missed ones may need a follow-up).
+        self.new_appointments: list[Appointment] = []
         #: Sessions this import makes, by their reference (notes and oversight name them).
         self.new_sessions: dict[str, SupervisionSession] = {}
         #: Young person reference → what changed for them (for the case events).
@@ -250,6 +256,7 @@ class _Importer:
         self.import_young_people()
         self.import_records()
         self.import_compliance_decisions()
+        self.follow_up_missed()
         self.import_meetings()
         self.import_attendance()
         self.import_interventions()
@@ -500,19 +507,31 @@ class _Importer:
         for name, build in builders.items():
             objects = [build(row, person) for row, person in self._new_records(name)]
             self.create(models[name], objects)
+            if name == schema.APPOINTMENT:
+                self.new_appointments = objects
 
     def import_compliance_decisions(self) -> None:
         """Decisions matched by their missed appointment (the young person's, at that time):
-        one live decision each, updated when a value changed. A decision of breach
-        proceedings adds no breach: breaches.csv holds the breach itself."""
+        one live decision each, updated when a value changed. Whether one needs a manager's
+        agreement is the service's rule, worked out by the reader (the file's column is not
+        read). A decision of breach proceedings is linked to its breach, as the service
+        links it: the young person's breach of that day in breaches.csv or the service not
+        yet linked to a decision, else a new one with the service's note (never two)."""
         name = schema.COMPLIANCE
         rows = self.tables[name].rows
         count, new, changed, fields = self.count(name), [], [], set()
+        new_breaches: list[Breach] = []
         if not rows:
             return
         ids = sorted({self.people[row["young_person_ref"]].pk for row in rows} - {None})
-        appointments, decisions = {}, {}
+        appointments, decisions, unlinked = {}, {}, {}
         for chunk in chunks(ids):
+            for breach in Breach.objects.filter(
+                young_person_id__in=chunk,
+                archived_at__isnull=True,
+                compliance_decision__isnull=True,
+            ).order_by("pk"):
+                unlinked.setdefault((breach.young_person_id, breach.breach_date), []).append(breach)
             for appointment in Appointment.objects.filter(
                 young_person_id__in=chunk,
                 archived_at__isnull=True,
@@ -533,7 +552,7 @@ class _Importer:
                 "reason": row["reason"],
                 "decided_on": row["decided_on"],
                 "decided_by": self.user(row["decided_by_ref"]),
-                "needs_agreement": bool(row["needs_agreement"]),
+                "needs_agreement": row.derived["needs_agreement"],
                 "agreement": row["agreement"] or "",
                 "agreement_reason": row["agreement_reason"] or "",
                 "agreed_by": self.user(row["agreed_by_ref"]),
@@ -550,6 +569,9 @@ class _Importer:
                 if existing.agreement != values["agreement"]:
                     values["agreed_at"] = now if values["agreement"] else None
                 self.assign(existing, values, fields)
+                if row["decision"] == BREACH_PROCEEDINGS and existing.breach_id is None:
+                    existing.breach = self.breach_for(appointment, row, unlinked, new_breaches)
+                    fields.add("breach")
                 changed.append(existing)
                 count.updated += 1
                 continue
@@ -557,16 +579,57 @@ class _Importer:
             if appointment is None:
                 # Only in a dry run: the appointment is in appointments.csv, not yet written.
                 continue
-            new.append(
-                ComplianceDecision(
-                    young_person=person,
-                    appointment=appointment,
-                    agreed_at=now if values["agreement"] else None,
-                    **values,
-                )
+            decision = ComplianceDecision(
+                young_person=person,
+                appointment=appointment,
+                agreed_at=now if values["agreement"] else None,
+                **values,
             )
+            if row["decision"] == BREACH_PROCEEDINGS:
+                decision.breach = self.breach_for(appointment, row, unlinked, new_breaches)
+            new.append(decision)
+        self.create(Breach, new_breaches)
         self.create(ComplianceDecision, new)
         self.update_versions(ComplianceDecision, changed, fields)
+
+    def breach_for(self, appointment, row, unlinked: dict, new_breaches: list) -> Breach:
+        """The breach a decision of breach proceedings on `appointment` is linked to: the
+        young person's unlinked breach of the day it was missed, else a new one as
+        `cases.compliance` records it (added to `new_breaches`)."""
+        day = missed_on(appointment)
+        waiting = unlinked.get((appointment.young_person_id, day))
+        if waiting:
+            return waiting.pop(0)
+        person = appointment.young_person
+        breach = Breach(
+            young_person=person,
+            breach_date=day,
+            note=breach_note(appointment, row["reason"]),
+            order=statutory_order_on(person, day),
+            recorded_by=self.by,
+        )
+        new_breaches.append(breach)
+        self.touch(row["young_person_ref"], schema.BREACH)
+        return breach
+
+    def follow_up_missed(self) -> None:
+        """Missed appointments this import made with no compliance decision get the
+        follow-up the service gives one recorded on screen (`cases.signals`; the work app
+        applies its own rule: not for one missed more than 28 days ago)."""
+        if self.dry_run:
+            return
+        decided = {
+            (row["young_person_ref"], row["appointment_starts_at"])
+            for row in self.tables[schema.COMPLIANCE].rows
+        }
+        missed = [
+            appointment
+            for appointment in self.new_appointments
+            if rules.is_missed(appointment.attendance)
+            and (appointment.young_person.reference, appointment.starts_at) not in decided
+        ]
+        if missed:
+            appointments_imported.send(sender=Appointment, appointments=missed)
 
     def import_meetings(self) -> None:
         count, new, changed, fields = self.count(schema.MEETING), [], [], set()

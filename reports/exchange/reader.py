@@ -26,10 +26,13 @@ from django.utils.translation import gettext as _
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from cases import rules
 from cases.models import (
+    STATUTORY_ORDER_TYPES,
     Appointment,
     AppointmentPurpose,
+    ComplianceDecision,
     DisengagementReason,
     NeedCategory,
+    Order,
     TRMStage,
     YoungPerson,
 )
@@ -453,6 +456,8 @@ class _Checker:
                 self.staff_rows.setdefault(row["staff_ref"], []).append(row)
         #: (young person ref, starts_at) → attendance, read when a decision first needs it.
         self._appointments: dict | None = None
+        #: What the manager's-agreement rule needs (orders and earlier decisions), read once.
+        self._history: tuple[dict, dict] | None = None
         self.team_names = {code: team.name for code, team in snapshot.teams.items()}
         for row in tables[TEAM].rows:
             if row["team_code"] and row["name"]:
@@ -817,8 +822,76 @@ class _Checker:
                 self._appointments[key] = appointment["attendance"] or ""
         return self._appointments.get((ref, starts_at))
 
+    def _compliance_history(self) -> tuple[dict, dict]:
+        """For the young people of compliance_decisions.csv: their orders {ref: [(type,
+        start, end)]} and their live decisions {ref: {appointment time: decision}}, the
+        database's overlaid with the files' (a row of the file replaces the decision it
+        matches). Read once, in chunks."""
+        if self._history is None:
+            orders: dict[str, list] = {}
+            decisions: dict[str, dict] = {}
+            refs = sorted(_values(self.tables[COMPLIANCE], "young_person_ref"))
+            for chunk in chunks(refs):
+                for ref, kind, start, end in Order.objects.filter(
+                    young_person__reference__in=chunk, archived_at__isnull=True
+                ).values_list("young_person__reference", "order_type", "start_date", "end_date"):
+                    orders.setdefault(ref, []).append((kind, start, end))
+                for ref, moment, decision in ComplianceDecision.objects.filter(
+                    young_person__reference__in=chunk,
+                    archived_at__isnull=True,
+                    appointment__archived_at__isnull=True,
+                ).values_list("young_person__reference", "appointment__starts_at", "decision"):
+                    decisions.setdefault(ref, {})[moment] = decision
+            for order in self.tables[schema.ORDER].rows:
+                # An invalid order (already reported) leaves the rule unjudged: None.
+                orders.setdefault(order["young_person_ref"], []).append(
+                    (order["order_type"], order["start_date"], order["end_date"])
+                    if order.valid
+                    else None
+                )
+            for decision in self.tables[COMPLIANCE].rows:
+                moment = decision["appointment_starts_at"]
+                if moment is not None and decision["decision"] is not None:
+                    decisions.setdefault(decision["young_person_ref"], {})[moment] = decision[
+                        "decision"
+                    ]
+            self._history = (orders, decisions)
+        return self._history
+
+    def needs_agreement(self, row) -> bool | None:
+        """The service's rule (`cases.compliance`): on a statutory order in force on the day
+        of the missed appointment, a decision short of breach proceedings after an earlier
+        absence judged unacceptable within 12 months needs the manager's agreement. None
+        when one of the young person's orders in the file is invalid (it cannot be judged)."""
+        orders, decisions = self._compliance_history()
+        ref, starts_at = row["young_person_ref"], row["appointment_starts_at"]
+        day = timezone.localtime(starts_at).date()
+        if None in orders.get(ref, ()):
+            return None
+        on_order = any(
+            kind in STATUTORY_ORDER_TYPES
+            and start is not None
+            and start <= day
+            and (end is None or end >= day)
+            for kind, start, end in orders.get(ref, ())
+        )
+        window = rules.agreement_window_start(day)
+        earlier = sum(
+            1
+            for moment, decision in decisions.get(ref, {}).items()
+            if moment < starts_at
+            and timezone.localtime(moment).date() >= window
+            and decision in rules.UNACCEPTABLE_DECISIONS
+        )
+        return rules.compliance_needs_agreement(
+            row["decision"], on_statutory_order=on_order, earlier_unacceptable=earlier
+        )
+
     def check_compliance_decisions(self, name, row):
         self.young_person(name, row)
+        if row["appointment_starts_at"] is not None and row["decision"] is not None:
+            # Worked out by the service's rule; the file's needs_agreement is not read.
+            row.derived["needs_agreement"] = self.needs_agreement(row)
         for column in ("decided_by_ref", "agreed_by_ref"):
             if row[column] is not None:
                 self.known(name, row, column, STAFF)
@@ -856,12 +929,16 @@ class _Checker:
         if "reason" not in row.bad:
             self.broken(name, row, "reason", rules.compliance_reason_missing(row["reason"]))
         if row["agreement"]:
-            if not row["needs_agreement"] and "needs_agreement" not in row.bad:
+            if row.derived.get("needs_agreement") is False:
                 self.problem(
                     name,
                     row,
                     "agreement",
-                    _("only give a manager's agreement where needs_agreement is yes"),
+                    _(
+                        "this decision does not need a manager's agreement (only one short of "
+                        "breach proceedings, on a statutory order, after an earlier absence "
+                        "judged unacceptable within 12 months does); leave agreement empty"
+                    ),
                 )
             if row["agreed_by_ref"] is None:
                 self.problem(
