@@ -40,7 +40,12 @@ from formulation.models import (
     MeetingAttendance,
     MeetingStatus,
 )
-from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
+from supervision.models import (
+    OversightAction,
+    OversightEntry,
+    SupervisionNote,
+    SupervisionSession,
+)
 
 from . import schema
 from .schema import STAFF_ROLES
@@ -103,6 +108,8 @@ def _referenced_staff() -> set[int]:
         (ComplianceDecision, ("decided_by_id", "agreed_by_id")),
         (FormulationMeeting, ("chair_id",)),
         (SupervisionSession, ("psychologist_id", "practitioner_id")),
+        (OversightEntry, ("manager_id",)),
+        (OversightAction, ("assignee_id",)),
     ):
         for name in fields:
             referenced.update(
@@ -411,6 +418,8 @@ def oversight(*, young_person_ids=None, include_archived=False):
     ).order_by("young_person__reference", "reviewed_on", "pk")
     for values in _rows(
         queryset.values_list(
+            "oversight_ref",
+            "pk",
             "young_person__reference",
             "reviewed_on",
             "manager__staff_ref",
@@ -422,8 +431,48 @@ def oversight(*, young_person_ids=None, include_archived=False):
         ),
         young_person_ids,
     ):
-        session = schema.session_key(values[6], values[7]) if values[7] else None
-        yield (values[0], values[1], _user(values[2], values[3]), values[4], values[5], session)
+        session = schema.session_key(values[8], values[9]) if values[9] else None
+        yield (
+            schema.oversight_key(values[0], values[1]),
+            values[2],
+            values[3],
+            _user(values[4], values[5]),
+            values[6],
+            values[7],
+            session,
+        )
+
+
+def oversight_actions(*, entry_ids=None, include_archived=False):
+    """The actions (tasks) of the oversight entries exported: `entry_ids` limits them (the
+    importer's comparison)."""
+    queryset = OversightAction.objects.all()
+    if entry_ids is not None:
+        queryset = queryset.filter(entry_id__in=entry_ids)
+    if not include_archived:
+        queryset = queryset.filter(entry__young_person__archived_at__isnull=True)
+    rows = [
+        (
+            schema.oversight_key(values[0], values[1]),
+            values[2],
+            _user(values[3], values[4]),
+            *values[5:],
+        )
+        for values in queryset.values_list(
+            "entry__oversight_ref",
+            "entry_id",
+            "description",
+            "assignee__staff_ref",
+            "assignee__username",
+            "agency__code",
+            "owner",
+            "due_on",
+            "done_on",
+        )
+    ]
+    yield from sorted(
+        rows, key=lambda row: tuple("" if value is None else str(value) for value in row)
+    )
 
 
 SOURCES = {
@@ -446,6 +495,7 @@ SOURCES = {
     schema.SESSION: supervision_sessions,
     schema.SUPERVISION_NOTE: supervision_notes,
     schema.OVERSIGHT: oversight,
+    schema.OVERSIGHT_ACTION: oversight_actions,
 }
 
 

@@ -72,7 +72,12 @@ from formulation.models import (
     MeetingAttendance,
     MeetingStatus,
 )
-from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
+from supervision.models import (
+    OversightAction,
+    OversightEntry,
+    SupervisionNote,
+    SupervisionSession,
+)
 
 from . import exporter, reader, schema
 from .problems import Problem
@@ -160,6 +165,7 @@ class _Importer:
         self.users: dict[str, User] = dict(self.snapshot.users)
         self.people: dict[str, YoungPerson] = dict(self.snapshot.young_people)
         self.meetings: dict[str, FormulationMeeting] = dict(self.snapshot.meetings)
+        self.oversights: dict[str, OversightEntry] = dict(self.snapshot.oversights)
         self.new_people: list[YoungPerson] = []
         #: Appointments this import makes (missed ones may need a follow-up).
         self.new_appointments: list[Appointment] = []
@@ -263,6 +269,7 @@ class _Importer:
         self.import_sessions()
         self.import_supervision_notes()
         self.import_oversight()
+        self.import_oversight_actions()
         if self.problems:
             raise Refused(reader.sorted_problems(self.problems))
         self.record_events()
@@ -823,21 +830,74 @@ class _Importer:
         self.update_versions(SupervisionNote, changed, {"text"})
 
     def import_oversight(self) -> None:
-        """Management oversight entries (a row already recorded is left alone)."""
-        objects = [
-            OversightEntry(
-                young_person=person,
-                reviewed_on=row["reviewed_on"],
-                manager=self.users[row["manager_ref"]],
-                reviewed=row["reviewed"],
-                decision=row["decision"],
-                responds_to=self.session(row["responds_to_session_ref"])
-                if row["responds_to_session_ref"]
-                else None,
+        """Management oversight entries, keyed by oversight_ref: a changed value updates the
+        entry as its next version."""
+        name = schema.OVERSIGHT
+        count, new, changed, fields = self.count(name), [], [], set()
+        for row in self.tables[name].rows:
+            count.rows += 1
+            person = self.people[row["young_person_ref"]]
+            session_ref = row["responds_to_session_ref"]
+            values = {
+                "young_person": person,
+                "reviewed_on": row["reviewed_on"],
+                "manager": self.users[row["manager_ref"]],
+                "reviewed": row["reviewed"],
+                "decision": row["decision"],
+                "responds_to": self.session(session_ref) if session_ref else None,
+            }
+            existing = self.oversights.get(row["oversight_ref"])
+            if existing is None:
+                entry = OversightEntry(oversight_ref=row["oversight_ref"], **values)
+                self.oversights[row["oversight_ref"]] = entry
+                new.append(entry)
+                count.created += 1
+            elif self.assign(existing, values, fields):
+                changed.append(existing)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+                continue
+            self.touch(row["young_person_ref"], name)
+            self.refuse_if_archived(name, row, "young_person_ref", person)
+        self.create(OversightEntry, new)
+        self.update_versions(OversightEntry, changed, fields)
+
+    def import_oversight_actions(self) -> None:
+        """Actions (tasks) of oversight entries: a row identical to an action the entry
+        already has is left alone, any other is added."""
+        name = schema.OVERSIGHT_ACTION
+        spec = schema.BY_NAME[name]
+        count, new = self.count(name), []
+        refs = {row["oversight_ref"] for row in self.tables[name].rows}
+        ids = sorted(entry.pk for key, entry in self.snapshot.oversights.items() if key in refs)
+        existing = Counter()
+        for chunk in chunks(ids):
+            for values in exporter.oversight_actions(entry_ids=chunk, include_archived=True):
+                existing[schema.normalise(spec, values)] += 1
+        for row in self.tables[name].rows:
+            count.rows += 1
+            key = tuple(row.values[column] for column in spec.column_names)
+            if existing[key] > 0:
+                existing[key] -= 1
+                count.unchanged += 1
+                continue
+            count.created += 1
+            entry = self.oversights[row["oversight_ref"]]
+            self.touch(entry.young_person.reference, name)
+            self.refuse_if_archived(name, row, "oversight_ref", entry.young_person)
+            new.append(
+                OversightAction(
+                    entry=entry,
+                    description=row["description"],
+                    assignee=self.user(row["assignee_ref"]),
+                    agency=self.agencies[row["agency_code"]] if row["agency_code"] else None,
+                    owner=row["owner"] or "",
+                    due_on=row["due_on"],
+                    done_on=row["done_on"],
+                )
             )
-            for row, person in self._new_records(schema.OVERSIGHT)
-        ]
-        self.create(OversightEntry, objects)
+        self.create(OversightAction, new)
 
     def record_events(self) -> None:
         if self.dry_run:

@@ -38,7 +38,7 @@ from cases.models import (
 )
 from formulation import rules as formulation_rules
 from formulation.models import FormulationMeeting
-from supervision.models import SupervisionSession
+from supervision.models import OversightEntry, SupervisionSession
 
 from . import schema
 from .problems import Problem
@@ -48,6 +48,7 @@ from .schema import (
     ATTENDANCE,
     COMPLIANCE,
     MEETING,
+    OVERSIGHT,
     SESSION,
     STAFF,
     TEAM,
@@ -294,6 +295,8 @@ class Snapshot:
     young_people: dict[str, YoungPerson]
     meetings: dict[str, FormulationMeeting]
     sessions: dict[str, SupervisionSession]
+    #: Managers' oversight entries the exchange names, by exchange key.
+    oversights: dict[str, OversightEntry]
 
     @classmethod
     def load(cls, tables: dict[str, Table], *, lock: bool = False) -> "Snapshot":
@@ -337,6 +340,9 @@ class Snapshot:
             | _values(tables[schema.SUPERVISION_NOTE], "session_ref")
             | _values(tables[schema.OVERSIGHT], "responds_to_session_ref")
         )
+        oversight_keys = _values(tables[OVERSIGHT], "oversight_ref") | _values(
+            tables[schema.OVERSIGHT_ACTION], "oversight_ref"
+        )
         return cls(
             teams={team.code: team for team in Team.objects.all()},
             agencies={agency.code: agency for agency in Agency.objects.all()},
@@ -361,6 +367,13 @@ class Snapshot:
                 session_keys,
                 "ecm-session-",
                 schema.session_key,
+            ),
+            oversights=_by_key(
+                locked(OversightEntry.objects.select_related("young_person__team")),
+                "oversight_ref",
+                oversight_keys,
+                "ecm-oversight-",
+                schema.oversight_key,
             ),
         )
 
@@ -392,6 +405,7 @@ def _unknown(target: str, value) -> str:
         YOUNG_PERSON: _("unknown young person %(value)s"),
         MEETING: _("unknown formulation meeting %(value)s"),
         SESSION: _("unknown supervision session %(value)s"),
+        OVERSIGHT: _("unknown oversight entry %(value)s"),
     }
     return messages[target] % {"value": quoted(str(value))}
 
@@ -432,6 +446,7 @@ class _Checker:
             YOUNG_PERSON: _values(tables[YOUNG_PERSON], "ref"),
             MEETING: _values(tables[MEETING], "meeting_ref"),
             SESSION: _values(tables[SESSION], "session_ref"),
+            OVERSIGHT: _values(tables[OVERSIGHT], "oversight_ref"),
         }
         self.db_keys = {
             TEAM: snapshot.teams,
@@ -440,7 +455,11 @@ class _Checker:
             YOUNG_PERSON: snapshot.young_people,
             MEETING: snapshot.meetings,
             SESSION: snapshot.sessions,
+            OVERSIGHT: snapshot.oversights,
         }
+        self.oversight_rows = {}
+        for row in tables[OVERSIGHT].rows:
+            self.oversight_rows.setdefault(row["oversight_ref"], row)
         self.session_rows = {}
         for row in tables[SESSION].rows:
             self.session_rows.setdefault(row["session_ref"], row)
@@ -1045,6 +1064,56 @@ class _Checker:
         session_ref = row["responds_to_session_ref"]
         if session_ref is not None and self.known(name, row, "responds_to_session_ref", SESSION):
             self._discussed_in(name, row, "responds_to_session_ref", session_ref)
+
+    def check_oversight_actions(self, name, row):
+        """An action set by an oversight entry: who does it (a user of the service working
+        in the young person's team, or a named person at an agency), by the services' rule."""
+        team = None
+        key = row["oversight_ref"]
+        if self.known(name, row, "oversight_ref", OVERSIGHT):
+            entry_row = self.oversight_rows.get(key)
+            if entry_row is not None:
+                facts = self.person(entry_row["young_person_ref"])
+                team = facts and facts["team"]
+            elif key in self.snapshot.oversights:
+                team = self.snapshot.oversights[key].young_person.team.code
+        self.not_future(name, row, "done_on", _("Date done"))
+        if {"assignee_ref", "agency_code", "owner"} & row.bad:
+            return
+        assignee, agency, owner = row["assignee_ref"], row["agency_code"], row["owner"]
+        if assignee is not None and (owner or agency is not None):
+            self.problem(
+                name,
+                row,
+                "assignee_ref",
+                _("give assignee_ref, or owner with agency_code, not both"),
+            )
+        elif assignee is None and not owner and agency is None:
+            self.problem(
+                name,
+                row,
+                "assignee_ref",
+                _(
+                    "give who will do it: assignee_ref (a user of the service), or owner and "
+                    "agency_code (someone outside it)"
+                ),
+            )
+        elif assignee is None and not owner:
+            self.problem(name, row, "owner", _("give the name of the person at the agency"))
+        elif assignee is None and agency is None:
+            self.problem(name, row, "agency_code", _("give the agency of the person named"))
+        if agency is not None:
+            self.known(name, row, "agency_code", AGENCY)
+        if assignee is not None and self.known(name, row, "assignee_ref", STAFF):
+            held = self.roles(assignee)
+            if held is not None and team is not None and team not in {code for _r, code in held}:
+                self.problem(
+                    name,
+                    row,
+                    "assignee_ref",
+                    _("%(value)s does not work in team %(team)s")
+                    % {"value": quoted(assignee), "team": quoted(team)},
+                )
 
     def check_supervision_sessions(self, name, row):
         self.not_future(name, row, "held_on", _("Date of the session"))
