@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0004_management_oversight'),
+        ("supervision", "0004_management_oversight"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaloversightentry',
-            name='oversight_ref',
-            field=models.CharField(blank=True, db_index=True, max_length=64, null=True, verbose_name='oversight reference'),
+            model_name="historicaloversightentry",
+            name="oversight_ref",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                max_length=64,
+                null=True,
+                verbose_name="oversight reference",
+            ),
         ),
         migrations.AddField(
-            model_name='oversightentry',
-            name='oversight_ref',
-            field=models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name='oversight reference'),
+            model_name="oversightentry",
+            name="oversight_ref",
+            field=models.CharField(
+                blank=True,
+                max_length=64,
+                null=True,
+                unique=True,
+                verbose_name="oversight reference",
+            ),
         ),
     ]

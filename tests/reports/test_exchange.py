@@ -1037,9 +1037,7 @@ def _appointments(count: int) -> dict[str, bytes]:
     files = fixture_files()
     # The header and the missed appointments compliance_decisions.csv decides on.
     kept = [
-        line
-        for line in files["appointments.csv"].decode().splitlines()
-        if "did_not_attend" in line
+        line for line in files["appointments.csv"].decode().splitlines() if "did_not_attend" in line
     ]
     files["appointments.csv"] = (
         files["appointments.csv"].decode().splitlines()[0]
