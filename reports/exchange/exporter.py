@@ -35,6 +35,7 @@ from cases.models import (
     YoungPerson,
 )
 from formulation.models import (
+    DeliveredIntervention,
     FormulationMeeting,
     InterventionItem,
     MeetingAttendance,
@@ -255,7 +256,32 @@ def trm_assessments(*, young_person_ids=None, include_archived=False):
         yield (*values[:4], _user(values[4], values[5]))
 
 
+def _plan_positions(young_person_ids) -> dict[int, int]:
+    """Appointment id → the position (1 = first) of the plan item it delivered among the
+    young person's items in plan order, as `interventions` lists them."""
+    condition = Q() if young_person_ids is None else Q(young_person_id__in=young_person_ids)
+    positions, counted = {}, {}
+    for pk, person_id in (
+        InterventionItem.objects.filter(condition)
+        .order_by("young_person_id", "sequence", "pk")
+        .values_list("pk", "young_person_id")
+    ):
+        counted[person_id] = counted.get(person_id, 0) + 1
+        positions[pk] = counted[person_id]
+    condition = (
+        Q() if young_person_ids is None else Q(appointment__young_person_id__in=young_person_ids)
+    )
+    return {
+        appointment_id: positions[item_id]
+        for appointment_id, item_id in DeliveredIntervention.objects.filter(condition).values_list(
+            "appointment_id", "item_id"
+        )
+        if item_id in positions
+    }
+
+
 def appointments(*, young_person_ids=None, include_archived=False):
+    positions = _plan_positions(young_person_ids)
     for values in _records(
         Appointment,
         (
@@ -270,12 +296,13 @@ def appointments(*, young_person_ids=None, include_archived=False):
             "outcome",
             "practitioner__staff_ref",
             "practitioner__username",
+            "pk",
         ),
         ("starts_at",),
         young_person_ids,
         include_archived,
     ):
-        yield (*values[:10], _user(values[10], values[11]))
+        yield (*values[:10], _user(values[10], values[11]), positions.get(values[12]))
 
 
 def _meetings(young_person_ids=None, include_archived=False):

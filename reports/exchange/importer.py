@@ -67,6 +67,7 @@ from cases.signals import appointments_imported
 from eligibility.models import EligibilityDecision
 from eligibility.services import decisions_reconstructed, policies_in_force
 from formulation.models import (
+    DeliveredIntervention,
     FormulationMeeting,
     InterventionItem,
     MeetingAttendance,
@@ -167,8 +168,11 @@ class _Importer:
         self.meetings: dict[str, FormulationMeeting] = dict(self.snapshot.meetings)
         self.oversights: dict[str, OversightEntry] = dict(self.snapshot.oversights)
         self.new_people: list[YoungPerson] = []
-        #: Appointments this import makes (missed ones may need a follow-up).
+        #: Appointments this import makes (missed ones may need a follow-up), with their rows.
         self.new_appointments: list[Appointment] = []
+        self.new_appointment_rows: list = []
+        #: Plan items this import makes, per young person (by reference), in plan order.
+        self.new_items: dict[str, list[InterventionItem]] = {}
         #: Sessions this import makes, by their reference (notes and oversight name them).
         self.new_sessions: dict[str, SupervisionSession] = {}
         #: Young person reference → what changed for them (for the case events).
@@ -266,6 +270,7 @@ class _Importer:
         self.import_meetings()
         self.import_attendance()
         self.import_interventions()
+        self.import_plan_links()
         self.import_sessions()
         self.import_supervision_notes()
         self.import_oversight()
@@ -512,10 +517,12 @@ class _Importer:
             schema.APPOINTMENT: Appointment,
         }
         for name, build in builders.items():
-            objects = [build(row, person) for row, person in self._new_records(name)]
+            rows = list(self._new_records(name))
+            objects = [build(row, person) for row, person in rows]
             self.create(models[name], objects)
             if name == schema.APPOINTMENT:
                 self.new_appointments = objects
+                self.new_appointment_rows = [row for row, _person in rows]
 
     def import_compliance_decisions(self) -> None:
         """Decisions matched by their missed appointment (the young person's, at that time):
@@ -735,7 +742,58 @@ class _Importer:
                     created_by=self.by,
                 )
             )
+            self.new_items.setdefault(row["young_person_ref"], []).append(objects[-1])
         self.create(InterventionItem, objects)
+
+    def import_plan_links(self) -> None:
+        """Link each appointment this import makes to the plan item its `plan_item` names:
+        the item at that position in the young person's plan (the items already recorded,
+        in plan order, then those this import adds). A position past the end of the plan is
+        a problem (nothing is written)."""
+        wanted = [
+            (row, appointment)
+            for row, appointment in zip(
+                self.new_appointment_rows, self.new_appointments, strict=True
+            )
+            if row["plan_item"] is not None
+        ]
+        if not wanted:
+            return
+        refs = sorted({row["young_person_ref"] for row, _appointment in wanted})
+        plans: dict[str, list] = {ref: [] for ref in refs}
+        known = [ref for ref in refs if ref in self.snapshot.young_people]
+        for chunk in chunks(known):
+            for item in (
+                InterventionItem.objects.filter(young_person__reference__in=chunk)
+                .exclude(pk__in=[item.pk for ref in chunk for item in self.new_items.get(ref, ())])
+                .select_related("young_person")
+                .order_by("sequence", "pk")
+            ):
+                plans[item.young_person.reference].append(item)
+        links = []
+        for row, appointment in wanted:
+            plan = plans[row["young_person_ref"]] + self.new_items.get(row["young_person_ref"], [])
+            if row["plan_item"] > len(plan):
+                self.problems.append(
+                    Problem(
+                        schema.APPOINTMENT,
+                        ngettext(
+                            "there is no plan item %(position)d: the young person's plan "
+                            "has %(count)d item",
+                            "there is no plan item %(position)d: the young person's plan "
+                            "has %(count)d items",
+                            len(plan),
+                        )
+                        % {"position": row["plan_item"], "count": len(plan)},
+                        row.line,
+                        "plan_item",
+                    )
+                )
+                continue
+            links.append(
+                DeliveredIntervention(appointment=appointment, item=plan[row["plan_item"] - 1])
+            )
+        self.create(DeliveredIntervention, links)
 
     def import_sessions(self) -> None:
         count, new, changed, fields = self.count(schema.SESSION), [], [], set()

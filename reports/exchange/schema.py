@@ -513,6 +513,9 @@ FILES: tuple[FileSpec, ...] = (
             Column("outcome_code", Code(tuple(AppointmentOutcome.values))),
             Column("outcome", Text()),
             Column("practitioner_ref", _ref_staff),
+            # The plan item the appointment delivered: its position (1 = first) among the
+            # young person's rows of interventions.csv, which lists the plan in order.
+            Column("plan_item", Integer(1, 9999)),
         ),
     ),
     FileSpec(

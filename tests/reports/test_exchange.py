@@ -255,7 +255,7 @@ def test_imported_records_update_the_stored_case_summaries(db):
     run(
         appended(
             "appointments.csv",
-            "YP001,2016-09-01T10:00,one_to_one,review,,60,attended,3,achieved,,S001",
+            "YP001,2016-09-01T10:00,one_to_one,review,,60,attended,3,achieved,,S001,",
         )
     )
     last = CaseSummary.objects.get(young_person__reference="YP001").last_contact_at
@@ -527,7 +527,7 @@ def test_a_file_larger_than_the_limit_is_refused(db, settings):
     assert problems(result) == [
         "young_people.csv: the file is 511 bytes, more than the limit of 450 bytes",
         "consents.csv: the file is 484 bytes, more than the limit of 450 bytes",
-        "appointments.csv: the file is 712 bytes, more than the limit of 450 bytes",
+        "appointments.csv: the file is 730 bytes, more than the limit of 450 bytes",
         "compliance_decisions.csv: the file is 457 bytes, more than the limit of 450 bytes",
     ]
     assert YoungPerson.objects.count() == 0
@@ -1031,7 +1031,7 @@ def test_a_zip_export_imports_back_unchanged(db, tmp_path, varied_dataset):
 def _appointments(count: int) -> dict[str, bytes]:
     lines = [
         f"YP00{1 + index % 2},2016-0{4 + index % 5}-{1 + index % 28:02d}T10:{index % 60:02d},"
-        f"one_to_one,review,Session {index},60,attended,3,achieved,,S001"
+        f"one_to_one,review,Session {index},60,attended,3,achieved,,S001,"
         for index in range(count)
     ]
     files = fixture_files()

@@ -138,7 +138,7 @@ def test_the_breach_a_decision_recorded_exports_as_a_breach_row_that_imports_bac
 
 def _missed(days_ago: int) -> str:
     moment = timezone.localtime() - timedelta(days=days_ago)
-    return f"YP002,{moment:%Y-%m-%dT10:00},one_to_one,review,Missed last week,,did_not_attend,,,,"
+    return f"YP002,{moment:%Y-%m-%dT10:00},one_to_one,review,Missed last week,,did_not_attend,,,,,"
 
 
 def test_a_recently_missed_appointment_gets_the_services_follow_up(db):
