@@ -36,6 +36,7 @@ from cases.models import (
 )
 from formulation.models import (
     DeliveredIntervention,
+    DistanceRating,
     FormulationMeeting,
     InterventionItem,
     MeetingAttendance,
@@ -108,6 +109,7 @@ def _referenced_staff() -> set[int]:
         (Appointment, ("practitioner_id",)),
         (ComplianceDecision, ("decided_by_id", "agreed_by_id")),
         (FormulationMeeting, ("chair_id",)),
+        (DistanceRating, ("recorded_by_id",)),
         (SupervisionSession, ("psychologist_id", "practitioner_id")),
         (OversightEntry, ("manager_id",)),
         (OversightAction, ("assignee_id",)),
@@ -320,8 +322,9 @@ def formulation_meetings(*, young_person_ids=None, include_archived=False):
             kind,
             _user(chair_ref, chair_name),
             duration,
+            stage,
         )
-        for ref, pk, person, held_on, kind, chair_ref, chair_name, duration in _meetings(
+        for ref, pk, person, held_on, kind, chair_ref, chair_name, duration, stage in _meetings(
             young_person_ids, include_archived
         ).values_list(
             "meeting_ref",
@@ -332,9 +335,31 @@ def formulation_meetings(*, young_person_ids=None, include_archived=False):
             "chair__staff_ref",
             "chair__username",
             "duration_minutes",
+            "formulation__trm_stage__number",
         )
     ]
     yield from sorted(rows, key=lambda row: row[0])
+
+
+def distance_ratings(*, young_person_ids=None, include_archived=False):
+    """The distance-travelled ratings of the formulations of the meetings exported."""
+    rows = [
+        (schema.meeting_key(ref, meeting_id), domain, own, practitioner, _user(staff, username))
+        for ref, meeting_id, domain, own, practitioner, staff, username in (
+            DistanceRating.objects.filter(
+                formulation__meeting__in=_meetings(young_person_ids, include_archived)
+            ).values_list(
+                "formulation__meeting__meeting_ref",
+                "formulation__meeting_id",
+                "domain__code",
+                "self_rating",
+                "practitioner_rating",
+                "recorded_by__staff_ref",
+                "recorded_by__username",
+            )
+        )
+    ]
+    yield from sorted(rows, key=lambda row: (row[0], row[1]))
 
 
 def meeting_attendance(*, young_person_ids=None, include_archived=False):
@@ -518,6 +543,7 @@ SOURCES = {
     schema.COMPLIANCE: compliance_decisions,
     schema.MEETING: formulation_meetings,
     schema.ATTENDANCE: meeting_attendance,
+    schema.DISTANCE: distance_ratings,
     schema.INTERVENTION: interventions,
     schema.SESSION: supervision_sessions,
     schema.SUPERVISION_NOTE: supervision_notes,

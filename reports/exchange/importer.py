@@ -68,6 +68,8 @@ from eligibility.models import EligibilityDecision
 from eligibility.services import decisions_reconstructed, policies_in_force
 from formulation.models import (
     DeliveredIntervention,
+    DistanceRating,
+    Formulation,
     FormulationMeeting,
     InterventionItem,
     MeetingAttendance,
@@ -167,6 +169,17 @@ class _Importer:
         self.people: dict[str, YoungPerson] = dict(self.snapshot.young_people)
         self.meetings: dict[str, FormulationMeeting] = dict(self.snapshot.meetings)
         self.oversights: dict[str, OversightEntry] = dict(self.snapshot.oversights)
+        #: Meetings (by key) this import creates or updates.
+        self.meetings_changed: set[str] = set()
+        #: Formulations of the meetings the exchange names, by meeting key.
+        self.formulations: dict[str, Formulation] = {
+            key: meeting.formulation
+            for key, meeting in self.snapshot.meetings.items()
+            if reader.has_formulation(meeting)
+        }
+        self.recorded_formulations = {formulation.pk for formulation in self.formulations.values()}
+        #: Recorded formulations whose stage this import changed (already a new version).
+        self.restaged: set[int] = set()
         self.new_people: list[YoungPerson] = []
         #: Appointments this import makes (missed ones may need a follow-up), with their rows.
         self.new_appointments: list[Appointment] = []
@@ -268,6 +281,8 @@ class _Importer:
         self.import_compliance_decisions()
         self.follow_up_missed()
         self.import_meetings()
+        self.import_formulations()
+        self.import_distance_ratings()
         self.import_attendance()
         self.import_interventions()
         self.import_plan_links()
@@ -682,8 +697,92 @@ class _Importer:
                 count.updated += 1
             else:
                 count.unchanged += 1
+                continue
+            self.meetings_changed.add(row["meeting_ref"])
         self.create(FormulationMeeting, new)
         self.update_versions(FormulationMeeting, changed, fields)
+
+    def import_formulations(self) -> None:
+        """The formulation a meeting's trm_stage stands for: a new one (its text left to be
+        written on screen, recorded by the meeting's chair) or the recorded one, whose stage
+        a different trm_stage updates as its next version. An empty trm_stage leaves a
+        recorded formulation alone."""
+        count, new, changed, fields = self.count(schema.MEETING), [], [], set()
+        for row in self.tables[schema.MEETING].rows:
+            if row["trm_stage"] is None:
+                continue
+            key = row["meeting_ref"]
+            meeting = self.meetings[key]
+            stage = self.snapshot.stages[row["trm_stage"]]
+            current = self.formulations.get(key)
+            if current is None:
+                current = Formulation(
+                    meeting=meeting, trm_stage=stage, trm_reasoning="", recorded_by=meeting.chair
+                )
+                self.formulations[key] = current
+                new.append(current)
+            elif self.assign(current, {"trm_stage": stage}, fields):
+                changed.append(current)
+            else:
+                continue
+            if key not in self.meetings_changed:
+                self.meetings_changed.add(key)
+                count.unchanged -= 1
+                count.updated += 1
+            self.touch(row["young_person_ref"], schema.MEETING)
+            self.refuse_if_archived(schema.MEETING, row, "trm_stage", meeting.young_person)
+        self.create(Formulation, new)
+        self.update_versions(Formulation, changed, fields)
+        self.restaged = {formulation.pk for formulation in changed}
+
+    def import_distance_ratings(self) -> None:
+        """Ratings keyed by (meeting_ref, domain): a changed rating is updated, and the
+        formulation it belongs to saved as its next version, as the service does."""
+        name = schema.DISTANCE
+        count, new, changed, fields = self.count(name), [], [], set()
+        rows = self.tables[name].rows
+        if not rows:
+            return
+        existing = {}
+        ids = sorted(formulation.pk for formulation in self.formulations.values() if formulation.pk)
+        for chunk in chunks(ids):
+            for rating in DistanceRating.objects.filter(formulation_id__in=chunk).select_related(
+                "domain"
+            ):
+                existing[(rating.formulation_id, rating.domain.code)] = rating
+        rated = {}
+        for row in rows:
+            count.rows += 1
+            formulation = self.formulations[row["meeting_ref"]]
+            values = {
+                "self_rating": row["self_rating"],
+                "practitioner_rating": row["practitioner_rating"],
+                "recorded_by": self.user(row["recorded_by_ref"]),
+            }
+            current = existing.get((formulation.pk, row["domain"])) if formulation.pk else None
+            if current is None:
+                new.append(
+                    DistanceRating(
+                        formulation=formulation,
+                        domain=self.snapshot.domains[row["domain"]],
+                        **values,
+                    )
+                )
+                count.created += 1
+            elif self.assign(current, values, fields):
+                changed.append(current)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+                continue
+            person = self.meetings[row["meeting_ref"]].young_person
+            self.touch(person.reference, name)
+            self.refuse_if_archived(name, row, "meeting_ref", person)
+            if formulation.pk in self.recorded_formulations - self.restaged:
+                rated[formulation.pk] = formulation
+        self.create(DistanceRating, new)
+        self.update(DistanceRating, changed, fields)
+        self.update_versions(Formulation, list(rated.values()), set())
 
     def import_attendance(self) -> None:
         count, new, changed, fields = self.count(schema.ATTENDANCE), [], [], set()

@@ -37,7 +37,7 @@ from cases.models import (
     YoungPerson,
 )
 from formulation import rules as formulation_rules
-from formulation.models import FormulationMeeting
+from formulation.models import DistanceDomain, FormulationMeeting
 from supervision.models import OversightEntry, SupervisionSession
 
 from . import schema
@@ -47,6 +47,7 @@ from .schema import (
     APPOINTMENT,
     ATTENDANCE,
     COMPLIANCE,
+    DISTANCE,
     MEETING,
     OVERSIGHT,
     SESSION,
@@ -286,6 +287,8 @@ class Snapshot:
     #: Reasons for refusing or withdrawing, by code.
     reasons: dict[str, DisengagementReason]
     stages: dict[int, TRMStage]
+    #: Distance-travelled domains, by code.
+    domains: dict[str, DistanceDomain]
     #: Staff key (staff_ref, else user name) → user.
     users: dict[str, User]
     #: User name → staff key, to refuse a new member of staff an existing user name.
@@ -332,8 +335,10 @@ class Snapshot:
                 YoungPerson.objects.filter(reference__in=chunk).select_related("team")
             ):
                 young_people[person.reference] = person
-        meeting_keys = _values(tables[MEETING], "meeting_ref") | _values(
-            tables[ATTENDANCE], "meeting_ref"
+        meeting_keys = (
+            _values(tables[MEETING], "meeting_ref")
+            | _values(tables[ATTENDANCE], "meeting_ref")
+            | _values(tables[DISTANCE], "meeting_ref")
         )
         session_keys = (
             _values(tables[SESSION], "session_ref")
@@ -350,12 +355,15 @@ class Snapshot:
             purposes={purpose.code: purpose for purpose in AppointmentPurpose.objects.all()},
             reasons={reason.code: reason for reason in DisengagementReason.objects.all()},
             stages={stage.number: stage for stage in TRMStage.objects.all()},
+            domains={domain.code: domain for domain in DistanceDomain.objects.all()},
             users=users,
             usernames=usernames,
             roles=roles,
             young_people=young_people,
             meetings=_by_key(
-                locked(FormulationMeeting.objects.select_related("young_person__team")),
+                locked(
+                    FormulationMeeting.objects.select_related("young_person__team", "formulation")
+                ),
                 "meeting_ref",
                 meeting_keys,
                 "ecm-meeting-",
@@ -376,6 +384,14 @@ class Snapshot:
                 schema.oversight_key,
             ),
         )
+
+
+def has_formulation(meeting) -> bool:
+    """Whether a meeting read with its formulation (select_related) has one."""
+    try:
+        return meeting.formulation is not None
+    except FormulationMeeting.formulation.RelatedObjectDoesNotExist:
+        return False
 
 
 def _values(table: Table, column: str) -> set:
@@ -980,6 +996,7 @@ class _Checker:
 
     def check_formulation_meetings(self, name, row):
         facts = self.young_person(name, row)
+        self._stage(name, row, "trm_stage")
         if "duration_minutes" not in row.bad:
             self.broken(
                 name, row, "duration_minutes", rules.duration_invalid(row["duration_minutes"])
@@ -992,6 +1009,38 @@ class _Checker:
             Role.PSYCHOLOGIST,
             facts and facts["team"],
             _("%(value)s is not a psychologist serving team %(team)s"),
+        )
+
+    def check_distance_ratings(self, name, row):
+        """A rating belongs to the formulation of its meeting: one in formulation_meetings.csv
+        (a trm_stage given) or already recorded in the service."""
+        code = row["domain"]
+        if code is not None and code not in self.snapshot.domains:
+            self.problem(
+                name, row, "domain", schema.not_allowed(code, sorted(self.snapshot.domains))
+            )
+        if row["recorded_by_ref"] is not None:
+            self.known(name, row, "recorded_by_ref", STAFF)
+        key = row["meeting_ref"]
+        if not self.known(name, row, "meeting_ref", MEETING):
+            return
+        meeting_row = self.meeting_rows.get(key)
+        meeting = self.snapshot.meetings.get(key)
+        if meeting_row is not None and (meeting_row["trm_stage"] or "trm_stage" in meeting_row.bad):
+            return
+        if meeting is not None and has_formulation(meeting):
+            return
+        if meeting_row is None and not self.tables[MEETING].readable:
+            return
+        self.problem(
+            name,
+            row,
+            "meeting_ref",
+            _(
+                "meeting %(value)s has no formulation, which ratings belong to: give the TRM "
+                "stage it agreed (trm_stage) in %(file)s"
+            )
+            % {"value": quoted(key), "file": MEETING},
         )
 
     def check_meeting_attendance(self, name, row):

@@ -44,7 +44,7 @@ from cases.models import (
     ManagerAgreement,
     OrderType,
 )
-from formulation.models import InterventionStatus, MeetingKind
+from formulation.models import RATING_MAX, RATING_MIN, InterventionStatus, MeetingKind
 
 #: Naive date-times in a file are clock times in Wales.
 LONDON = ZoneInfo("Europe/London")
@@ -363,6 +363,7 @@ APPOINTMENT = "appointments.csv"
 COMPLIANCE = "compliance_decisions.csv"
 MEETING = "formulation_meetings.csv"
 ATTENDANCE = "meeting_attendance.csv"
+DISTANCE = "distance_ratings.csv"
 INTERVENTION = "interventions.csv"
 SESSION = "supervision_sessions.csv"
 SUPERVISION_NOTE = "supervision_notes.csv"
@@ -544,8 +545,22 @@ FILES: tuple[FileSpec, ...] = (
             Column("kind", Code(tuple(MeetingKind.values)), required=True),
             Column("chair_ref", _ref_staff, required=True),
             Column("duration_minutes", Integer()),
+            # The TRM stage the meeting's formulation agreed (empty: no formulation given).
+            Column("trm_stage", Integer()),
         ),
         key=("meeting_ref",),
+    ),
+    FileSpec(
+        DISTANCE,
+        (
+            Column("meeting_ref", _ref_meeting, required=True),
+            Column("domain", Vocabulary(name="distance domain"), required=True),
+            Column("self_rating", Integer(RATING_MIN, RATING_MAX), required=True),
+            Column("practitioner_rating", Integer(RATING_MIN, RATING_MAX), required=True),
+            Column("recorded_by_ref", _ref_staff),
+        ),
+        # One rating of each domain at a meeting's formulation (the database allows no more).
+        key=("meeting_ref", "domain"),
     ),
     FileSpec(
         ATTENDANCE,

@@ -143,6 +143,7 @@ def test_fixture_folder_imports_every_file(db):
         "appointments.csv": 6,
         "compliance_decisions.csv": 3,
         "formulation_meetings.csv": 2,
+        "distance_ratings.csv": 2,
         "meeting_attendance.csv": 4,
         "interventions.csv": 3,
         "supervision_sessions.csv": 2,
@@ -1143,7 +1144,7 @@ def test_the_import_command_prints_progress_and_counts(db, capsys):
 
     output = capsys.readouterr().out
     assert "Read young_people.csv: 4 rows" in output
-    assert "Checked 62 rows: no problems" in output
+    assert "Checked 64 rows: no problems" in output
     assert "young_people.csv: 4 rows; 4 created, 0 updated, 0 unchanged" in output
     assert "3 eligibility decisions made for new referrals (1 eligible)" in output
     assert "No eligibility policy was in force on the referral date of YP004" in output
@@ -1189,7 +1190,7 @@ def test_the_export_command_writes_every_file_and_prints_counts(db, tmp_path, ca
 
     output = capsys.readouterr().out
     assert "young_people.csv: 4 rows" in output
-    assert "Exported 62 rows in 20 files" in output
+    assert "Exported 64 rows in 21 files" in output
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert sorted(archive.namelist()) == sorted(spec.name for spec in schema.FILES)
         assert archive.read("teams.csv").decode().splitlines()[0] == "team_code,name"
