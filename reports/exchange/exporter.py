@@ -495,10 +495,12 @@ def oversight(*, young_person_ids=None, include_archived=False):
         )
 
 
-def oversight_actions(*, entry_ids=None, include_archived=False):
-    """The actions (tasks) of the oversight entries exported: `entry_ids` limits them (the
-    importer's comparison)."""
-    queryset = OversightAction.objects.all()
+def oversight_actions(*, young_person_ids=None, include_archived=False, entry_ids=None):
+    """The actions (tasks) of the oversight entries exported: `entry_ids` limits them to
+    those entries (the importer's comparison)."""
+    queryset = OversightAction.objects.filter(
+        _person_filter("entry__", young_person_ids, include_archived=True)
+    )
     if entry_ids is not None:
         queryset = queryset.filter(entry_id__in=entry_ids)
     if not include_archived:
