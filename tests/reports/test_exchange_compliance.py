@@ -11,6 +11,7 @@ from cases import rules
 from cases.compliance import breach_note, earlier_unacceptable, statutory_order_on
 from cases.models import Appointment, Breach, ComplianceDecision
 from tests.reports.test_exchange import (
+    _queries_to_import,
     appended,
     changed,
     exported,
@@ -194,3 +195,14 @@ def test_the_compliance_fixture_round_trips_and_reimporting_changes_nothing(db, 
 
     assert problems(again) == [] and (again.created, again.updated) == (0, 0)
     assert state() == before
+
+
+def test_the_queries_to_give_follow_ups_do_not_grow_with_the_missed_appointments(db):
+    def files(count):
+        lines = [
+            _missed(1 + index % 25).replace("Missed last week", f"Missed {index}")
+            for index in range(count)
+        ]
+        return appended("appointments.csv", "\n".join(lines))
+
+    assert _queries_to_import(files(1)) == _queries_to_import(files(30))
