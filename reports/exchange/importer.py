@@ -550,6 +550,8 @@ class _Importer:
         rows = self.tables[name].rows
         count, new, changed, fields = self.count(name), [], [], set()
         new_breaches: list[Breach] = []
+        #: Breach id → the decision that replaced breach proceedings.
+        withdrawn: dict[int, str] = {}
         if not rows:
             return
         ids = sorted({self.people[row["young_person_ref"]].pk for row in rows} - {None})
@@ -601,6 +603,11 @@ class _Importer:
                 if row["decision"] == BREACH_PROCEEDINGS and existing.breach_id is None:
                     existing.breach = self.breach_for(appointment, row, unlinked, new_breaches)
                     fields.add("breach")
+                elif row["decision"] != BREACH_PROCEEDINGS and existing.breach_id is not None:
+                    # As the service: the breach is archived, no longer counted.
+                    withdrawn[existing.breach_id] = row["decision"]
+                    existing.breach = None
+                    fields.add("breach")
                 changed.append(existing)
                 count.updated += 1
                 continue
@@ -620,6 +627,21 @@ class _Importer:
         self.create(Breach, new_breaches)
         self.create(ComplianceDecision, new)
         self.update_versions(ComplianceDecision, changed, fields)
+        self.archive_breaches(withdrawn)
+
+    def archive_breaches(self, withdrawn: dict) -> None:
+        """Archive the breaches of decisions an import changed away from breach proceedings
+        (breach id → the new decision), with the service's reason."""
+        if not withdrawn or self.dry_run:
+            return
+        breaches = list(Breach.objects.filter(pk__in=sorted(withdrawn)))
+        for breach in breaches:
+            breach.archived_at = timezone.now()
+            breach.archived_by = self.by
+            breach.archived_reason = _("The compliance decision changed to: %(decision)s") % {
+                "decision": ComplianceDecisionKind(withdrawn[breach.pk]).label
+            }
+        self.update(Breach, breaches, {"archived_at", "archived_by", "archived_reason"})
 
     def breach_for(self, appointment, row, unlinked: dict, new_breaches: list) -> Breach:
         """The breach a decision of breach proceedings on `appointment` is linked to: the

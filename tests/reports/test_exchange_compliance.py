@@ -206,3 +206,22 @@ def test_the_queries_to_give_follow_ups_do_not_grow_with_the_missed_appointments
         return appended("appointments.csv", "\n".join(lines))
 
     assert _queries_to_import(files(1)) == _queries_to_import(files(30))
+
+
+def test_a_decision_changed_away_from_breach_proceedings_archives_its_breach(db):
+    run(fixture_files())
+
+    result = run(
+        changed(
+            "compliance_decisions.csv",
+            "breach_proceedings,Third missed appointment since April",
+            "warning,Third missed appointment since April",
+        )
+    )
+
+    assert problems(result) == []
+    decision = _decision("Review of the order")
+    assert (decision.decision, decision.breach) == ("warning", None)
+    breach = Breach.objects.get(young_person__reference="YP001")
+    assert breach.archived_at is not None
+    assert breach.archived_reason == "The compliance decision changed to: Warning"
