@@ -4,12 +4,13 @@ The row sources here are also what the importer compares a file with ("is this r
 there?"), so a row exported and read back is recognised as the same row.
 
 What is exported: teams, agencies, the staff the case data needs (anyone holding a
-practitioner, manager, psychologist or evaluator role, anyone with a staff reference, anyone a
-case record names), and every young person and record that is not archived. Archived records,
-cancelled formulation meetings, formulations, notes of supervision and anything the format
-has no column for stay out. Cells are escaped so that a spreadsheet never runs one as a
-formula, by the rule in `schema.escape_cell`, which the reader undoes: what is read back is
-exactly what was written.
+practitioner, manager, psychologist or evaluator role, anyone with a staff reference, anyone
+a case record names), and every young person and record that is not archived. Archived
+records, cancelled formulation meetings, the text of formulations (only the TRM stage each
+agreed is written), notes of supervision and anything the format has no column for stay out.
+Cells are escaped so that a spreadsheet never runs one as a formula, by the rule in
+`schema.escape_cell`, which the reader undoes: what is read back is exactly what was
+written.
 """
 
 import csv

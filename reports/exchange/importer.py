@@ -4,12 +4,15 @@ Nothing is written unless every row of every file is valid. Rows are matched wit
 database holds so that importing the same files again changes nothing:
 
 * teams by team_code, agencies by agency_code, young people by ref, formulation meetings by
-  meeting_ref, supervision sessions by session_ref, meeting attendance by (meeting_ref,
-  agency_code), staff by staff_ref (one row per role): a changed value updates the row;
+  meeting_ref, supervision sessions by session_ref, oversight entries by oversight_ref,
+  meeting attendance by (meeting_ref, agency_code), distance-travelled ratings by
+  (meeting_ref, domain), staff by staff_ref (one row per role): a changed value updates the
+  row;
 * the other records (needs, offences, orders, breaches, custody, consents, TRM assessments,
-  appointments, interventions) have no key of their own, so the whole row is the key: a row
-  identical to one already recorded for that young person is left alone, any other is added
-  (two identical rows in a file stand for two records, matched one for one).
+  appointments, interventions, oversight actions) have no key of their own, so the whole
+  row is the key: a row identical to one already recorded for that young person is left
+  alone, any other is added (two identical rows in a file stand for two records, matched one
+  for one).
 
 New staff are created inactive with an unusable password: they cannot sign in until an
 administrator activates them and they set a password. Roles are only ever added.
