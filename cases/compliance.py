@@ -98,11 +98,17 @@ def _validate(errors, appointment, decision, reason, decided_on):
     )
 
 
-def _breach_for(*, by, appointment, reason: str, order: Order | None):
-    note = _("Breach proceedings after the missed appointment on %(date)s: %(reason)s") % {
+def breach_note(appointment, reason: str) -> str:
+    """The note of the breach a decision of breach proceedings records (the exchange
+    importer writes the same)."""
+    return _("Breach proceedings after the missed appointment on %(date)s: %(reason)s") % {
         "date": dates.in_words(missed_on(appointment)),
         "reason": reason,
     }
+
+
+def _breach_for(*, by, appointment, reason: str, order: Order | None):
+    note = breach_note(appointment, reason)
     return services.breach_record(
         by=by,
         young_person=appointment.young_person,

@@ -155,6 +155,10 @@ class OversightEntry(Versioned):
         on_delete=models.PROTECT,
         related_name="oversight_entries",
     )
+    #: The key of an entry brought in by the exchange format (one recorded on screen has none).
+    oversight_ref = models.CharField(
+        _("oversight reference"), max_length=64, unique=True, null=True, blank=True
+    )
     reviewed_on = models.DateField(_("date of the oversight"))
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,

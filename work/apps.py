@@ -13,6 +13,7 @@ class WorkConfig(AppConfig):
         from accounts.access_log import register_action_labels
         from accounts.backends import register_user_fact
         from accounts.models import Role
+        from cases import signals as case_signals
         from cases.models import Appointment, ComplianceDecision
 
         from . import selectors, signals, tasks  # noqa: F401 - tasks registers the Celery task
@@ -24,6 +25,9 @@ class WorkConfig(AppConfig):
         )
         post_save.connect(
             signals.missed_appointment, sender=Appointment, dispatch_uid="work-missed-appointment"
+        )
+        case_signals.appointments_imported.connect(
+            signals.missed_appointments_imported, dispatch_uid="work-missed-imported"
         )
         post_save.connect(
             signals.compliance_decided,

@@ -38,29 +38,46 @@ def missed_appointment(sender, instance, **kwargs):
             kind=FollowUpKind.COMPLIANCE_DECISION, subject=subject, done_on__isnull=True
         ).update(done_on=timezone.localdate(), done_at=timezone.now())
         return
-    assignee = instance.practitioner_id or instance.young_person.practitioner_id
+    follow_up = _decision_follow_up(instance)
+    if follow_up is not None:
+        FollowUp.objects.bulk_create([follow_up], ignore_conflicts=True)
+
+
+def _decision_follow_up(appointment) -> FollowUp | None:
+    """The follow-up a missed appointment gives (not saved): none without a practitioner,
+    or for one missed more than 28 days ago."""
+    assignee = appointment.practitioner_id or appointment.young_person.practitioner_id
     if assignee is None:
-        return
-    missed_on = timezone.localtime(instance.starts_at).date()
+        return None
+    missed_on = timezone.localtime(appointment.starts_at).date()
     if missed_on < timezone.localdate() - timedelta(days=ATTENDANCE_LOOKBACK_DAYS):
-        return
+        return None
     due_on = max(missed_on, timezone.localdate())
     for _day in range(COMPLIANCE_DECISION_WORKING_DAYS):
         due_on = next_working_day(due_on)
-    FollowUp.objects.bulk_create(
-        [
-            FollowUp(
-                kind=FollowUpKind.COMPLIANCE_DECISION,
-                subject=subject,
-                assignee_id=assignee,
-                young_person_id=instance.young_person_id,
-                appointment_id=instance.pk,
-                on=missed_on,
-                due_on=due_on,
-            )
-        ],
-        ignore_conflicts=True,
+    return FollowUp(
+        kind=FollowUpKind.COMPLIANCE_DECISION,
+        subject=f"compliance:{appointment.pk}",
+        assignee_id=assignee,
+        young_person_id=appointment.young_person_id,
+        appointment_id=appointment.pk,
+        on=missed_on,
+        due_on=due_on,
     )
+
+
+def missed_appointments_imported(sender, appointments, **kwargs):
+    """Missed appointments the exchange importer wrote (in bulk, so without `post_save`) get
+    the follow-up one recorded on screen gets, by the same rule, in one statement: the
+    importer sends only those without a compliance decision."""
+    follow_ups = [
+        follow_up
+        for appointment in appointments
+        if rules.is_missed(appointment.attendance) and appointment.archived_at is None
+        for follow_up in [_decision_follow_up(appointment)]
+        if follow_up is not None
+    ]
+    FollowUp.objects.bulk_create(follow_ups, ignore_conflicts=True, batch_size=1000)
 
 
 def compliance_decided(sender, instance, created, **kwargs):

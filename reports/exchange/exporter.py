@@ -4,12 +4,13 @@ The row sources here are also what the importer compares a file with ("is this r
 there?"), so a row exported and read back is recognised as the same row.
 
 What is exported: teams, agencies, the staff the case data needs (anyone holding a
-practitioner, manager, psychologist or evaluator role, anyone with a staff reference, anyone a
-case record names), and every young person and record that is not archived. Archived records,
-cancelled formulation meetings, formulations, notes of supervision and anything the format
-has no column for stay out. Cells are escaped so that a spreadsheet never runs one as a
-formula, by the rule in `schema.escape_cell`, which the reader undoes: what is read back is
-exactly what was written.
+practitioner, manager, psychologist or evaluator role, anyone with a staff reference, anyone
+a case record names), and every young person and record that is not archived. Archived
+records, cancelled formulation meetings, the text of formulations (only the TRM stage each
+agreed is written), notes of supervision and anything the format has no column for stay out.
+Cells are escaped so that a spreadsheet never runs one as a formula, by the rule in
+`schema.escape_cell`, which the reader undoes: what is read back is exactly what was
+written.
 """
 
 import csv
@@ -35,12 +36,19 @@ from cases.models import (
     YoungPerson,
 )
 from formulation.models import (
+    DeliveredIntervention,
+    DistanceRating,
     FormulationMeeting,
     InterventionItem,
     MeetingAttendance,
     MeetingStatus,
 )
-from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
+from supervision.models import (
+    OversightAction,
+    OversightEntry,
+    SupervisionNote,
+    SupervisionSession,
+)
 
 from . import schema
 from .schema import STAFF_ROLES
@@ -102,7 +110,10 @@ def _referenced_staff() -> set[int]:
         (Appointment, ("practitioner_id",)),
         (ComplianceDecision, ("decided_by_id", "agreed_by_id")),
         (FormulationMeeting, ("chair_id",)),
+        (DistanceRating, ("recorded_by_id",)),
         (SupervisionSession, ("psychologist_id", "practitioner_id")),
+        (OversightEntry, ("manager_id",)),
+        (OversightAction, ("assignee_id",)),
     ):
         for name in fields:
             referenced.update(
@@ -248,7 +259,32 @@ def trm_assessments(*, young_person_ids=None, include_archived=False):
         yield (*values[:4], _user(values[4], values[5]))
 
 
+def _plan_positions(young_person_ids) -> dict[int, int]:
+    """Appointment id → the position (1 = first) of the plan item it delivered among the
+    young person's items in plan order, as `interventions` lists them."""
+    condition = Q() if young_person_ids is None else Q(young_person_id__in=young_person_ids)
+    positions, counted = {}, {}
+    for pk, person_id in (
+        InterventionItem.objects.filter(condition)
+        .order_by("young_person_id", "sequence", "pk")
+        .values_list("pk", "young_person_id")
+    ):
+        counted[person_id] = counted.get(person_id, 0) + 1
+        positions[pk] = counted[person_id]
+    condition = (
+        Q() if young_person_ids is None else Q(appointment__young_person_id__in=young_person_ids)
+    )
+    return {
+        appointment_id: positions[item_id]
+        for appointment_id, item_id in DeliveredIntervention.objects.filter(condition).values_list(
+            "appointment_id", "item_id"
+        )
+        if item_id in positions
+    }
+
+
 def appointments(*, young_person_ids=None, include_archived=False):
+    positions = _plan_positions(young_person_ids)
     for values in _records(
         Appointment,
         (
@@ -263,12 +299,13 @@ def appointments(*, young_person_ids=None, include_archived=False):
             "outcome",
             "practitioner__staff_ref",
             "practitioner__username",
+            "pk",
         ),
         ("starts_at",),
         young_person_ids,
         include_archived,
     ):
-        yield (*values[:10], _user(values[10], values[11]))
+        yield (*values[:10], _user(values[10], values[11]), positions.get(values[12]))
 
 
 def _meetings(young_person_ids=None, include_archived=False):
@@ -286,8 +323,9 @@ def formulation_meetings(*, young_person_ids=None, include_archived=False):
             kind,
             _user(chair_ref, chair_name),
             duration,
+            stage,
         )
-        for ref, pk, person, held_on, kind, chair_ref, chair_name, duration in _meetings(
+        for ref, pk, person, held_on, kind, chair_ref, chair_name, duration, stage in _meetings(
             young_person_ids, include_archived
         ).values_list(
             "meeting_ref",
@@ -298,9 +336,31 @@ def formulation_meetings(*, young_person_ids=None, include_archived=False):
             "chair__staff_ref",
             "chair__username",
             "duration_minutes",
+            "formulation__trm_stage__number",
         )
     ]
     yield from sorted(rows, key=lambda row: row[0])
+
+
+def distance_ratings(*, young_person_ids=None, include_archived=False):
+    """The distance-travelled ratings of the formulations of the meetings exported."""
+    rows = [
+        (schema.meeting_key(ref, meeting_id), domain, own, practitioner, _user(staff, username))
+        for ref, meeting_id, domain, own, practitioner, staff, username in (
+            DistanceRating.objects.filter(
+                formulation__meeting__in=_meetings(young_person_ids, include_archived)
+            ).values_list(
+                "formulation__meeting__meeting_ref",
+                "formulation__meeting_id",
+                "domain__code",
+                "self_rating",
+                "practitioner_rating",
+                "recorded_by__staff_ref",
+                "recorded_by__username",
+            )
+        )
+    ]
+    yield from sorted(rows, key=lambda row: (row[0], row[1]))
 
 
 def meeting_attendance(*, young_person_ids=None, include_archived=False):
@@ -411,6 +471,8 @@ def oversight(*, young_person_ids=None, include_archived=False):
     ).order_by("young_person__reference", "reviewed_on", "pk")
     for values in _rows(
         queryset.values_list(
+            "oversight_ref",
+            "pk",
             "young_person__reference",
             "reviewed_on",
             "manager__staff_ref",
@@ -422,8 +484,50 @@ def oversight(*, young_person_ids=None, include_archived=False):
         ),
         young_person_ids,
     ):
-        session = schema.session_key(values[6], values[7]) if values[7] else None
-        yield (values[0], values[1], _user(values[2], values[3]), values[4], values[5], session)
+        session = schema.session_key(values[8], values[9]) if values[9] else None
+        yield (
+            schema.oversight_key(values[0], values[1]),
+            values[2],
+            values[3],
+            _user(values[4], values[5]),
+            values[6],
+            values[7],
+            session,
+        )
+
+
+def oversight_actions(*, young_person_ids=None, include_archived=False, entry_ids=None):
+    """The actions (tasks) of the oversight entries exported: `entry_ids` limits them to
+    those entries (the importer's comparison)."""
+    queryset = OversightAction.objects.filter(
+        _person_filter("entry__", young_person_ids, include_archived=True)
+    )
+    if entry_ids is not None:
+        queryset = queryset.filter(entry_id__in=entry_ids)
+    if not include_archived:
+        queryset = queryset.filter(entry__young_person__archived_at__isnull=True)
+    rows = [
+        (
+            schema.oversight_key(values[0], values[1]),
+            values[2],
+            _user(values[3], values[4]),
+            *values[5:],
+        )
+        for values in queryset.values_list(
+            "entry__oversight_ref",
+            "entry_id",
+            "description",
+            "assignee__staff_ref",
+            "assignee__username",
+            "agency__code",
+            "owner",
+            "due_on",
+            "done_on",
+        )
+    ]
+    yield from sorted(
+        rows, key=lambda row: tuple("" if value is None else str(value) for value in row)
+    )
 
 
 SOURCES = {
@@ -442,10 +546,12 @@ SOURCES = {
     schema.COMPLIANCE: compliance_decisions,
     schema.MEETING: formulation_meetings,
     schema.ATTENDANCE: meeting_attendance,
+    schema.DISTANCE: distance_ratings,
     schema.INTERVENTION: interventions,
     schema.SESSION: supervision_sessions,
     schema.SUPERVISION_NOTE: supervision_notes,
     schema.OVERSIGHT: oversight,
+    schema.OVERSIGHT_ACTION: oversight_actions,
 }
 
 

@@ -4,12 +4,15 @@ Nothing is written unless every row of every file is valid. Rows are matched wit
 database holds so that importing the same files again changes nothing:
 
 * teams by team_code, agencies by agency_code, young people by ref, formulation meetings by
-  meeting_ref, supervision sessions by session_ref, meeting attendance by (meeting_ref,
-  agency_code), staff by staff_ref (one row per role): a changed value updates the row;
+  meeting_ref, supervision sessions by session_ref, oversight entries by oversight_ref,
+  meeting attendance by (meeting_ref, agency_code), distance-travelled ratings by
+  (meeting_ref, domain), staff by staff_ref (one row per role): a changed value updates the
+  row;
 * the other records (needs, offences, orders, breaches, custody, consents, TRM assessments,
-  appointments, interventions) have no key of their own, so the whole row is the key: a row
-  identical to one already recorded for that young person is left alone, any other is added
-  (two identical rows in a file stand for two records, matched one for one).
+  appointments, interventions, oversight actions) have no key of their own, so the whole
+  row is the key: a row identical to one already recorded for that young person is left
+  alone, any other is added (two identical rows in a file stand for two records, matched one
+  for one).
 
 New staff are created inactive with an unusable password: they cannot sign in until an
 administrator activates them and they set a password. Roles are only ever added.
@@ -47,11 +50,13 @@ from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from accounts.rules import membership_refusal
 from accounts.services import memberships_imported
 from cases import rules, summary
+from cases.compliance import breach_note, missed_on, statutory_order_on
 from cases.models import (
     Appointment,
     Breach,
     CaseEvent,
     ComplianceDecision,
+    ComplianceDecisionKind,
     Consent,
     CustodyEpisode,
     Need,
@@ -61,15 +66,24 @@ from cases.models import (
     YoungPerson,
 )
 from cases.rules import parent_consent_required_by_default
+from cases.signals import appointments_imported
 from eligibility.models import EligibilityDecision
 from eligibility.services import decisions_reconstructed, policies_in_force
 from formulation.models import (
+    DeliveredIntervention,
+    DistanceRating,
+    Formulation,
     FormulationMeeting,
     InterventionItem,
     MeetingAttendance,
     MeetingStatus,
 )
-from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
+from supervision.models import (
+    OversightAction,
+    OversightEntry,
+    SupervisionNote,
+    SupervisionSession,
+)
 
 from . import exporter, reader, schema
 from .problems import Problem
@@ -77,6 +91,7 @@ from .reader import chunks
 from .source import Source
 
 BATCH = 1000
+BREACH_PROCEEDINGS = ComplianceDecisionKind.BREACH_PROCEEDINGS
 CHANGE_REASON = "Imported from the exchange format"
 
 
@@ -156,7 +171,24 @@ class _Importer:
         self.users: dict[str, User] = dict(self.snapshot.users)
         self.people: dict[str, YoungPerson] = dict(self.snapshot.young_people)
         self.meetings: dict[str, FormulationMeeting] = dict(self.snapshot.meetings)
+        self.oversights: dict[str, OversightEntry] = dict(self.snapshot.oversights)
+        #: Meetings (by key) this import creates or updates.
+        self.meetings_changed: set[str] = set()
+        #: Formulations of the meetings the exchange names, by meeting key.
+        self.formulations: dict[str, Formulation] = {
+            key: meeting.formulation
+            for key, meeting in self.snapshot.meetings.items()
+            if reader.has_formulation(meeting)
+        }
+        self.recorded_formulations = {formulation.pk for formulation in self.formulations.values()}
+        #: Recorded formulations whose stage this import changed (already a new version).
+        self.restaged: set[int] = set()
         self.new_people: list[YoungPerson] = []
+        #: Appointments this import makes (missed ones may need a follow-up), with their rows.
+        self.new_appointments: list[Appointment] = []
+        self.new_appointment_rows: list = []
+        #: Plan items this import makes, per young person (by reference), in plan order.
+        self.new_items: dict[str, list[InterventionItem]] = {}
         #: Sessions this import makes, by their reference (notes and oversight name them).
         self.new_sessions: dict[str, SupervisionSession] = {}
         #: Young person reference → what changed for them (for the case events).
@@ -250,12 +282,17 @@ class _Importer:
         self.import_young_people()
         self.import_records()
         self.import_compliance_decisions()
+        self.follow_up_missed()
         self.import_meetings()
+        self.import_formulations()
+        self.import_distance_ratings()
         self.import_attendance()
         self.import_interventions()
+        self.import_plan_links()
         self.import_sessions()
         self.import_supervision_notes()
         self.import_oversight()
+        self.import_oversight_actions()
         if self.problems:
             raise Refused(reader.sorted_problems(self.problems))
         self.record_events()
@@ -498,21 +535,37 @@ class _Importer:
             schema.APPOINTMENT: Appointment,
         }
         for name, build in builders.items():
-            objects = [build(row, person) for row, person in self._new_records(name)]
+            rows = list(self._new_records(name))
+            objects = [build(row, person) for row, person in rows]
             self.create(models[name], objects)
+            if name == schema.APPOINTMENT:
+                self.new_appointments = objects
+                self.new_appointment_rows = [row for row, _person in rows]
 
     def import_compliance_decisions(self) -> None:
         """Decisions matched by their missed appointment (the young person's, at that time):
-        one live decision each, updated when a value changed. A decision of breach
-        proceedings adds no breach: breaches.csv holds the breach itself."""
+        one live decision each, updated when a value changed. Whether one needs a manager's
+        agreement is the service's rule, worked out by the reader (the file's column is not
+        read). A decision of breach proceedings is linked to its breach, as the service
+        links it: the young person's breach of that day in breaches.csv or the service not
+        yet linked to a decision, else a new one with the service's note (never two)."""
         name = schema.COMPLIANCE
         rows = self.tables[name].rows
         count, new, changed, fields = self.count(name), [], [], set()
+        new_breaches: list[Breach] = []
+        #: Breach id → the decision that replaced breach proceedings.
+        withdrawn: dict[int, str] = {}
         if not rows:
             return
         ids = sorted({self.people[row["young_person_ref"]].pk for row in rows} - {None})
-        appointments, decisions = {}, {}
+        appointments, decisions, unlinked = {}, {}, {}
         for chunk in chunks(ids):
+            for breach in Breach.objects.filter(
+                young_person_id__in=chunk,
+                archived_at__isnull=True,
+                compliance_decision__isnull=True,
+            ).order_by("pk"):
+                unlinked.setdefault((breach.young_person_id, breach.breach_date), []).append(breach)
             for appointment in Appointment.objects.filter(
                 young_person_id__in=chunk,
                 archived_at__isnull=True,
@@ -533,7 +586,7 @@ class _Importer:
                 "reason": row["reason"],
                 "decided_on": row["decided_on"],
                 "decided_by": self.user(row["decided_by_ref"]),
-                "needs_agreement": bool(row["needs_agreement"]),
+                "needs_agreement": row.derived["needs_agreement"],
                 "agreement": row["agreement"] or "",
                 "agreement_reason": row["agreement_reason"] or "",
                 "agreed_by": self.user(row["agreed_by_ref"]),
@@ -550,6 +603,14 @@ class _Importer:
                 if existing.agreement != values["agreement"]:
                     values["agreed_at"] = now if values["agreement"] else None
                 self.assign(existing, values, fields)
+                if row["decision"] == BREACH_PROCEEDINGS and existing.breach_id is None:
+                    existing.breach = self.breach_for(appointment, row, unlinked, new_breaches)
+                    fields.add("breach")
+                elif row["decision"] != BREACH_PROCEEDINGS and existing.breach_id is not None:
+                    # As the service: the breach is archived, no longer counted.
+                    withdrawn[existing.breach_id] = row["decision"]
+                    existing.breach = None
+                    fields.add("breach")
                 changed.append(existing)
                 count.updated += 1
                 continue
@@ -557,16 +618,72 @@ class _Importer:
             if appointment is None:
                 # Only in a dry run: the appointment is in appointments.csv, not yet written.
                 continue
-            new.append(
-                ComplianceDecision(
-                    young_person=person,
-                    appointment=appointment,
-                    agreed_at=now if values["agreement"] else None,
-                    **values,
-                )
+            decision = ComplianceDecision(
+                young_person=person,
+                appointment=appointment,
+                agreed_at=now if values["agreement"] else None,
+                **values,
             )
+            if row["decision"] == BREACH_PROCEEDINGS:
+                decision.breach = self.breach_for(appointment, row, unlinked, new_breaches)
+            new.append(decision)
+        self.create(Breach, new_breaches)
         self.create(ComplianceDecision, new)
         self.update_versions(ComplianceDecision, changed, fields)
+        self.archive_breaches(withdrawn)
+
+    def archive_breaches(self, withdrawn: dict) -> None:
+        """Archive the breaches of decisions an import changed away from breach proceedings
+        (breach id → the new decision), with the service's reason."""
+        if not withdrawn or self.dry_run:
+            return
+        breaches = list(Breach.objects.filter(pk__in=sorted(withdrawn)))
+        for breach in breaches:
+            breach.archived_at = timezone.now()
+            breach.archived_by = self.by
+            breach.archived_reason = _("The compliance decision changed to: %(decision)s") % {
+                "decision": ComplianceDecisionKind(withdrawn[breach.pk]).label
+            }
+        self.update(Breach, breaches, {"archived_at", "archived_by", "archived_reason"})
+
+    def breach_for(self, appointment, row, unlinked: dict, new_breaches: list) -> Breach:
+        """The breach a decision of breach proceedings on `appointment` is linked to: the
+        young person's unlinked breach of the day it was missed, else a new one as
+        `cases.compliance` records it (added to `new_breaches`)."""
+        day = missed_on(appointment)
+        waiting = unlinked.get((appointment.young_person_id, day))
+        if waiting:
+            return waiting.pop(0)
+        person = appointment.young_person
+        breach = Breach(
+            young_person=person,
+            breach_date=day,
+            note=breach_note(appointment, row["reason"]),
+            order=statutory_order_on(person, day),
+            recorded_by=self.by,
+        )
+        new_breaches.append(breach)
+        self.touch(row["young_person_ref"], schema.BREACH)
+        return breach
+
+    def follow_up_missed(self) -> None:
+        """Missed appointments this import made with no compliance decision get the
+        follow-up the service gives one recorded on screen (`cases.signals`; the work app
+        applies its own rule: not for one missed more than 28 days ago)."""
+        if self.dry_run:
+            return
+        decided = {
+            (row["young_person_ref"], row["appointment_starts_at"])
+            for row in self.tables[schema.COMPLIANCE].rows
+        }
+        missed = [
+            appointment
+            for appointment in self.new_appointments
+            if rules.is_missed(appointment.attendance)
+            and (appointment.young_person.reference, appointment.starts_at) not in decided
+        ]
+        if missed:
+            appointments_imported.send(sender=Appointment, appointments=missed)
 
     def import_meetings(self) -> None:
         count, new, changed, fields = self.count(schema.MEETING), [], [], set()
@@ -605,8 +722,92 @@ class _Importer:
                 count.updated += 1
             else:
                 count.unchanged += 1
+                continue
+            self.meetings_changed.add(row["meeting_ref"])
         self.create(FormulationMeeting, new)
         self.update_versions(FormulationMeeting, changed, fields)
+
+    def import_formulations(self) -> None:
+        """The formulation a meeting's trm_stage stands for: a new one (its text left to be
+        written on screen, recorded by the meeting's chair) or the recorded one, whose stage
+        a different trm_stage updates as its next version. An empty trm_stage leaves a
+        recorded formulation alone."""
+        count, new, changed, fields = self.count(schema.MEETING), [], [], set()
+        for row in self.tables[schema.MEETING].rows:
+            if row["trm_stage"] is None:
+                continue
+            key = row["meeting_ref"]
+            meeting = self.meetings[key]
+            stage = self.snapshot.stages[row["trm_stage"]]
+            current = self.formulations.get(key)
+            if current is None:
+                current = Formulation(
+                    meeting=meeting, trm_stage=stage, trm_reasoning="", recorded_by=meeting.chair
+                )
+                self.formulations[key] = current
+                new.append(current)
+            elif self.assign(current, {"trm_stage": stage}, fields):
+                changed.append(current)
+            else:
+                continue
+            if key not in self.meetings_changed:
+                self.meetings_changed.add(key)
+                count.unchanged -= 1
+                count.updated += 1
+            self.touch(row["young_person_ref"], schema.MEETING)
+            self.refuse_if_archived(schema.MEETING, row, "trm_stage", meeting.young_person)
+        self.create(Formulation, new)
+        self.update_versions(Formulation, changed, fields)
+        self.restaged = {formulation.pk for formulation in changed}
+
+    def import_distance_ratings(self) -> None:
+        """Ratings keyed by (meeting_ref, domain): a changed rating is updated, and the
+        formulation it belongs to saved as its next version, as the service does."""
+        name = schema.DISTANCE
+        count, new, changed, fields = self.count(name), [], [], set()
+        rows = self.tables[name].rows
+        if not rows:
+            return
+        existing = {}
+        ids = sorted(formulation.pk for formulation in self.formulations.values() if formulation.pk)
+        for chunk in chunks(ids):
+            for rating in DistanceRating.objects.filter(formulation_id__in=chunk).select_related(
+                "domain"
+            ):
+                existing[(rating.formulation_id, rating.domain.code)] = rating
+        rated = {}
+        for row in rows:
+            count.rows += 1
+            formulation = self.formulations[row["meeting_ref"]]
+            values = {
+                "self_rating": row["self_rating"],
+                "practitioner_rating": row["practitioner_rating"],
+                "recorded_by": self.user(row["recorded_by_ref"]),
+            }
+            current = existing.get((formulation.pk, row["domain"])) if formulation.pk else None
+            if current is None:
+                new.append(
+                    DistanceRating(
+                        formulation=formulation,
+                        domain=self.snapshot.domains[row["domain"]],
+                        **values,
+                    )
+                )
+                count.created += 1
+            elif self.assign(current, values, fields):
+                changed.append(current)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+                continue
+            person = self.meetings[row["meeting_ref"]].young_person
+            self.touch(person.reference, name)
+            self.refuse_if_archived(name, row, "meeting_ref", person)
+            if formulation.pk in self.recorded_formulations - self.restaged:
+                rated[formulation.pk] = formulation
+        self.create(DistanceRating, new)
+        self.update(DistanceRating, changed, fields)
+        self.update_versions(Formulation, list(rated.values()), set())
 
     def import_attendance(self) -> None:
         count, new, changed, fields = self.count(schema.ATTENDANCE), [], [], set()
@@ -665,7 +866,58 @@ class _Importer:
                     created_by=self.by,
                 )
             )
+            self.new_items.setdefault(row["young_person_ref"], []).append(objects[-1])
         self.create(InterventionItem, objects)
+
+    def import_plan_links(self) -> None:
+        """Link each appointment this import makes to the plan item its `plan_item` names:
+        the item at that position in the young person's plan (the items already recorded,
+        in plan order, then those this import adds). A position past the end of the plan is
+        a problem (nothing is written)."""
+        wanted = [
+            (row, appointment)
+            for row, appointment in zip(
+                self.new_appointment_rows, self.new_appointments, strict=True
+            )
+            if row["plan_item"] is not None
+        ]
+        if not wanted:
+            return
+        refs = sorted({row["young_person_ref"] for row, _appointment in wanted})
+        plans: dict[str, list] = {ref: [] for ref in refs}
+        known = [ref for ref in refs if ref in self.snapshot.young_people]
+        for chunk in chunks(known):
+            for item in (
+                InterventionItem.objects.filter(young_person__reference__in=chunk)
+                .exclude(pk__in=[item.pk for ref in chunk for item in self.new_items.get(ref, ())])
+                .select_related("young_person")
+                .order_by("sequence", "pk")
+            ):
+                plans[item.young_person.reference].append(item)
+        links = []
+        for row, appointment in wanted:
+            plan = plans[row["young_person_ref"]] + self.new_items.get(row["young_person_ref"], [])
+            if row["plan_item"] > len(plan):
+                self.problems.append(
+                    Problem(
+                        schema.APPOINTMENT,
+                        ngettext(
+                            "there is no plan item %(position)d: the young person's plan "
+                            "has %(count)d item",
+                            "there is no plan item %(position)d: the young person's plan "
+                            "has %(count)d items",
+                            len(plan),
+                        )
+                        % {"position": row["plan_item"], "count": len(plan)},
+                        row.line,
+                        "plan_item",
+                    )
+                )
+                continue
+            links.append(
+                DeliveredIntervention(appointment=appointment, item=plan[row["plan_item"] - 1])
+            )
+        self.create(DeliveredIntervention, links)
 
     def import_sessions(self) -> None:
         count, new, changed, fields = self.count(schema.SESSION), [], [], set()
@@ -760,21 +1012,74 @@ class _Importer:
         self.update_versions(SupervisionNote, changed, {"text"})
 
     def import_oversight(self) -> None:
-        """Management oversight entries (a row already recorded is left alone)."""
-        objects = [
-            OversightEntry(
-                young_person=person,
-                reviewed_on=row["reviewed_on"],
-                manager=self.users[row["manager_ref"]],
-                reviewed=row["reviewed"],
-                decision=row["decision"],
-                responds_to=self.session(row["responds_to_session_ref"])
-                if row["responds_to_session_ref"]
-                else None,
+        """Management oversight entries, keyed by oversight_ref: a changed value updates the
+        entry as its next version."""
+        name = schema.OVERSIGHT
+        count, new, changed, fields = self.count(name), [], [], set()
+        for row in self.tables[name].rows:
+            count.rows += 1
+            person = self.people[row["young_person_ref"]]
+            session_ref = row["responds_to_session_ref"]
+            values = {
+                "young_person": person,
+                "reviewed_on": row["reviewed_on"],
+                "manager": self.users[row["manager_ref"]],
+                "reviewed": row["reviewed"],
+                "decision": row["decision"],
+                "responds_to": self.session(session_ref) if session_ref else None,
+            }
+            existing = self.oversights.get(row["oversight_ref"])
+            if existing is None:
+                entry = OversightEntry(oversight_ref=row["oversight_ref"], **values)
+                self.oversights[row["oversight_ref"]] = entry
+                new.append(entry)
+                count.created += 1
+            elif self.assign(existing, values, fields):
+                changed.append(existing)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+                continue
+            self.touch(row["young_person_ref"], name)
+            self.refuse_if_archived(name, row, "young_person_ref", person)
+        self.create(OversightEntry, new)
+        self.update_versions(OversightEntry, changed, fields)
+
+    def import_oversight_actions(self) -> None:
+        """Actions (tasks) of oversight entries: a row identical to an action the entry
+        already has is left alone, any other is added."""
+        name = schema.OVERSIGHT_ACTION
+        spec = schema.BY_NAME[name]
+        count, new = self.count(name), []
+        refs = {row["oversight_ref"] for row in self.tables[name].rows}
+        ids = sorted(entry.pk for key, entry in self.snapshot.oversights.items() if key in refs)
+        existing = Counter()
+        for chunk in chunks(ids):
+            for values in exporter.oversight_actions(entry_ids=chunk, include_archived=True):
+                existing[schema.normalise(spec, values)] += 1
+        for row in self.tables[name].rows:
+            count.rows += 1
+            key = tuple(row.values[column] for column in spec.column_names)
+            if existing[key] > 0:
+                existing[key] -= 1
+                count.unchanged += 1
+                continue
+            count.created += 1
+            entry = self.oversights[row["oversight_ref"]]
+            self.touch(entry.young_person.reference, name)
+            self.refuse_if_archived(name, row, "oversight_ref", entry.young_person)
+            new.append(
+                OversightAction(
+                    entry=entry,
+                    description=row["description"],
+                    assignee=self.user(row["assignee_ref"]),
+                    agency=self.agencies[row["agency_code"]] if row["agency_code"] else None,
+                    owner=row["owner"] or "",
+                    due_on=row["due_on"],
+                    done_on=row["done_on"],
+                )
             )
-            for row, person in self._new_records(schema.OVERSIGHT)
-        ]
-        self.create(OversightEntry, objects)
+        self.create(OversightAction, new)
 
     def record_events(self) -> None:
         if self.dry_run:

@@ -26,16 +26,19 @@ from django.utils.translation import gettext as _
 from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
 from cases import rules
 from cases.models import (
+    STATUTORY_ORDER_TYPES,
     Appointment,
     AppointmentPurpose,
+    ComplianceDecision,
     DisengagementReason,
     NeedCategory,
+    Order,
     TRMStage,
     YoungPerson,
 )
 from formulation import rules as formulation_rules
-from formulation.models import FormulationMeeting
-from supervision.models import SupervisionSession
+from formulation.models import DistanceDomain, FormulationMeeting
+from supervision.models import OversightEntry, SupervisionSession
 
 from . import schema
 from .problems import Problem
@@ -44,7 +47,9 @@ from .schema import (
     APPOINTMENT,
     ATTENDANCE,
     COMPLIANCE,
+    DISTANCE,
     MEETING,
+    OVERSIGHT,
     SESSION,
     STAFF,
     TEAM,
@@ -282,6 +287,8 @@ class Snapshot:
     #: Reasons for refusing or withdrawing, by code.
     reasons: dict[str, DisengagementReason]
     stages: dict[int, TRMStage]
+    #: Distance-travelled domains, by code.
+    domains: dict[str, DistanceDomain]
     #: Staff key (staff_ref, else user name) → user.
     users: dict[str, User]
     #: User name → staff key, to refuse a new member of staff an existing user name.
@@ -291,6 +298,8 @@ class Snapshot:
     young_people: dict[str, YoungPerson]
     meetings: dict[str, FormulationMeeting]
     sessions: dict[str, SupervisionSession]
+    #: Managers' oversight entries the exchange names, by exchange key.
+    oversights: dict[str, OversightEntry]
 
     @classmethod
     def load(cls, tables: dict[str, Table], *, lock: bool = False) -> "Snapshot":
@@ -326,13 +335,18 @@ class Snapshot:
                 YoungPerson.objects.filter(reference__in=chunk).select_related("team")
             ):
                 young_people[person.reference] = person
-        meeting_keys = _values(tables[MEETING], "meeting_ref") | _values(
-            tables[ATTENDANCE], "meeting_ref"
+        meeting_keys = (
+            _values(tables[MEETING], "meeting_ref")
+            | _values(tables[ATTENDANCE], "meeting_ref")
+            | _values(tables[DISTANCE], "meeting_ref")
         )
         session_keys = (
             _values(tables[SESSION], "session_ref")
             | _values(tables[schema.SUPERVISION_NOTE], "session_ref")
             | _values(tables[schema.OVERSIGHT], "responds_to_session_ref")
+        )
+        oversight_keys = _values(tables[OVERSIGHT], "oversight_ref") | _values(
+            tables[schema.OVERSIGHT_ACTION], "oversight_ref"
         )
         return cls(
             teams={team.code: team for team in Team.objects.all()},
@@ -341,12 +355,15 @@ class Snapshot:
             purposes={purpose.code: purpose for purpose in AppointmentPurpose.objects.all()},
             reasons={reason.code: reason for reason in DisengagementReason.objects.all()},
             stages={stage.number: stage for stage in TRMStage.objects.all()},
+            domains={domain.code: domain for domain in DistanceDomain.objects.all()},
             users=users,
             usernames=usernames,
             roles=roles,
             young_people=young_people,
             meetings=_by_key(
-                locked(FormulationMeeting.objects.select_related("young_person__team")),
+                locked(
+                    FormulationMeeting.objects.select_related("young_person__team", "formulation")
+                ),
                 "meeting_ref",
                 meeting_keys,
                 "ecm-meeting-",
@@ -359,7 +376,22 @@ class Snapshot:
                 "ecm-session-",
                 schema.session_key,
             ),
+            oversights=_by_key(
+                locked(OversightEntry.objects.select_related("young_person__team")),
+                "oversight_ref",
+                oversight_keys,
+                "ecm-oversight-",
+                schema.oversight_key,
+            ),
         )
+
+
+def has_formulation(meeting) -> bool:
+    """Whether a meeting read with its formulation (select_related) has one."""
+    try:
+        return meeting.formulation is not None
+    except FormulationMeeting.formulation.RelatedObjectDoesNotExist:
+        return False
 
 
 def _values(table: Table, column: str) -> set:
@@ -389,6 +421,7 @@ def _unknown(target: str, value) -> str:
         YOUNG_PERSON: _("unknown young person %(value)s"),
         MEETING: _("unknown formulation meeting %(value)s"),
         SESSION: _("unknown supervision session %(value)s"),
+        OVERSIGHT: _("unknown oversight entry %(value)s"),
     }
     return messages[target] % {"value": quoted(str(value))}
 
@@ -429,6 +462,7 @@ class _Checker:
             YOUNG_PERSON: _values(tables[YOUNG_PERSON], "ref"),
             MEETING: _values(tables[MEETING], "meeting_ref"),
             SESSION: _values(tables[SESSION], "session_ref"),
+            OVERSIGHT: _values(tables[OVERSIGHT], "oversight_ref"),
         }
         self.db_keys = {
             TEAM: snapshot.teams,
@@ -437,7 +471,11 @@ class _Checker:
             YOUNG_PERSON: snapshot.young_people,
             MEETING: snapshot.meetings,
             SESSION: snapshot.sessions,
+            OVERSIGHT: snapshot.oversights,
         }
+        self.oversight_rows = {}
+        for row in tables[OVERSIGHT].rows:
+            self.oversight_rows.setdefault(row["oversight_ref"], row)
         self.session_rows = {}
         for row in tables[SESSION].rows:
             self.session_rows.setdefault(row["session_ref"], row)
@@ -453,6 +491,8 @@ class _Checker:
                 self.staff_rows.setdefault(row["staff_ref"], []).append(row)
         #: (young person ref, starts_at) → attendance, read when a decision first needs it.
         self._appointments: dict | None = None
+        #: What the manager's-agreement rule needs (orders and earlier decisions), read once.
+        self._history: tuple[dict, dict] | None = None
         self.team_names = {code: team.name for code, team in snapshot.teams.items()}
         for row in tables[TEAM].rows:
             if row["team_code"] and row["name"]:
@@ -820,8 +860,76 @@ class _Checker:
                 self._appointments[key] = appointment["attendance"] or ""
         return self._appointments.get((ref, starts_at))
 
+    def _compliance_history(self) -> tuple[dict, dict]:
+        """For the young people of compliance_decisions.csv: their orders {ref: [(type,
+        start, end)]} and their live decisions {ref: {appointment time: decision}}, the
+        database's overlaid with the files' (a row of the file replaces the decision it
+        matches). Read once, in chunks."""
+        if self._history is None:
+            orders: dict[str, list] = {}
+            decisions: dict[str, dict] = {}
+            refs = sorted(_values(self.tables[COMPLIANCE], "young_person_ref"))
+            for chunk in chunks(refs):
+                for ref, kind, start, end in Order.objects.filter(
+                    young_person__reference__in=chunk, archived_at__isnull=True
+                ).values_list("young_person__reference", "order_type", "start_date", "end_date"):
+                    orders.setdefault(ref, []).append((kind, start, end))
+                for ref, moment, decision in ComplianceDecision.objects.filter(
+                    young_person__reference__in=chunk,
+                    archived_at__isnull=True,
+                    appointment__archived_at__isnull=True,
+                ).values_list("young_person__reference", "appointment__starts_at", "decision"):
+                    decisions.setdefault(ref, {})[moment] = decision
+            for order in self.tables[schema.ORDER].rows:
+                # An invalid order (already reported) leaves the rule unjudged: None.
+                orders.setdefault(order["young_person_ref"], []).append(
+                    (order["order_type"], order["start_date"], order["end_date"])
+                    if order.valid
+                    else None
+                )
+            for decision in self.tables[COMPLIANCE].rows:
+                moment = decision["appointment_starts_at"]
+                if moment is not None and decision["decision"] is not None:
+                    decisions.setdefault(decision["young_person_ref"], {})[moment] = decision[
+                        "decision"
+                    ]
+            self._history = (orders, decisions)
+        return self._history
+
+    def needs_agreement(self, row) -> bool | None:
+        """The service's rule (`cases.compliance`): on a statutory order in force on the day
+        of the missed appointment, a decision short of breach proceedings after an earlier
+        absence judged unacceptable within 12 months needs the manager's agreement. None
+        when one of the young person's orders in the file is invalid (it cannot be judged)."""
+        orders, decisions = self._compliance_history()
+        ref, starts_at = row["young_person_ref"], row["appointment_starts_at"]
+        day = timezone.localtime(starts_at).date()
+        if None in orders.get(ref, ()):
+            return None
+        on_order = any(
+            kind in STATUTORY_ORDER_TYPES
+            and start is not None
+            and start <= day
+            and (end is None or end >= day)
+            for kind, start, end in orders.get(ref, ())
+        )
+        window = rules.agreement_window_start(day)
+        earlier = sum(
+            1
+            for moment, decision in decisions.get(ref, {}).items()
+            if moment < starts_at
+            and timezone.localtime(moment).date() >= window
+            and decision in rules.UNACCEPTABLE_DECISIONS
+        )
+        return rules.compliance_needs_agreement(
+            row["decision"], on_statutory_order=on_order, earlier_unacceptable=earlier
+        )
+
     def check_compliance_decisions(self, name, row):
         self.young_person(name, row)
+        if row["appointment_starts_at"] is not None and row["decision"] is not None:
+            # Worked out by the service's rule; the file's needs_agreement is not read.
+            row.derived["needs_agreement"] = self.needs_agreement(row)
         for column in ("decided_by_ref", "agreed_by_ref"):
             if row[column] is not None:
                 self.known(name, row, column, STAFF)
@@ -859,12 +967,16 @@ class _Checker:
         if "reason" not in row.bad:
             self.broken(name, row, "reason", rules.compliance_reason_missing(row["reason"]))
         if row["agreement"]:
-            if not row["needs_agreement"] and "needs_agreement" not in row.bad:
+            if row.derived.get("needs_agreement") is False:
                 self.problem(
                     name,
                     row,
                     "agreement",
-                    _("only give a manager's agreement where needs_agreement is yes"),
+                    _(
+                        "this decision does not need a manager's agreement (only one short of "
+                        "breach proceedings, on a statutory order, after an earlier absence "
+                        "judged unacceptable within 12 months does); leave agreement empty"
+                    ),
                 )
             if row["agreed_by_ref"] is None:
                 self.problem(
@@ -887,6 +999,7 @@ class _Checker:
 
     def check_formulation_meetings(self, name, row):
         facts = self.young_person(name, row)
+        self._stage(name, row, "trm_stage")
         if "duration_minutes" not in row.bad:
             self.broken(
                 name, row, "duration_minutes", rules.duration_invalid(row["duration_minutes"])
@@ -899,6 +1012,38 @@ class _Checker:
             Role.PSYCHOLOGIST,
             facts and facts["team"],
             _("%(value)s is not a psychologist serving team %(team)s"),
+        )
+
+    def check_distance_ratings(self, name, row):
+        """A rating belongs to the formulation of its meeting: one in formulation_meetings.csv
+        (a trm_stage given) or already recorded in the service."""
+        code = row["domain"]
+        if code is not None and code not in self.snapshot.domains:
+            self.problem(
+                name, row, "domain", schema.not_allowed(code, sorted(self.snapshot.domains))
+            )
+        if row["recorded_by_ref"] is not None:
+            self.known(name, row, "recorded_by_ref", STAFF)
+        key = row["meeting_ref"]
+        if not self.known(name, row, "meeting_ref", MEETING):
+            return
+        meeting_row = self.meeting_rows.get(key)
+        meeting = self.snapshot.meetings.get(key)
+        if meeting_row is not None and (meeting_row["trm_stage"] or "trm_stage" in meeting_row.bad):
+            return
+        if meeting is not None and has_formulation(meeting):
+            return
+        if meeting_row is None and not self.tables[MEETING].readable:
+            return
+        self.problem(
+            name,
+            row,
+            "meeting_ref",
+            _(
+                "meeting %(value)s has no formulation, which ratings belong to: give the TRM "
+                "stage it agreed (trm_stage) in %(file)s"
+            )
+            % {"value": quoted(key), "file": MEETING},
         )
 
     def check_meeting_attendance(self, name, row):
@@ -971,6 +1116,56 @@ class _Checker:
         session_ref = row["responds_to_session_ref"]
         if session_ref is not None and self.known(name, row, "responds_to_session_ref", SESSION):
             self._discussed_in(name, row, "responds_to_session_ref", session_ref)
+
+    def check_oversight_actions(self, name, row):
+        """An action set by an oversight entry: who does it (a user of the service working
+        in the young person's team, or a named person at an agency), by the services' rule."""
+        team = None
+        key = row["oversight_ref"]
+        if self.known(name, row, "oversight_ref", OVERSIGHT):
+            entry_row = self.oversight_rows.get(key)
+            if entry_row is not None:
+                facts = self.person(entry_row["young_person_ref"])
+                team = facts and facts["team"]
+            elif key in self.snapshot.oversights:
+                team = self.snapshot.oversights[key].young_person.team.code
+        self.not_future(name, row, "done_on", _("Date done"))
+        if {"assignee_ref", "agency_code", "owner"} & row.bad:
+            return
+        assignee, agency, owner = row["assignee_ref"], row["agency_code"], row["owner"]
+        if assignee is not None and (owner or agency is not None):
+            self.problem(
+                name,
+                row,
+                "assignee_ref",
+                _("give assignee_ref, or owner with agency_code, not both"),
+            )
+        elif assignee is None and not owner and agency is None:
+            self.problem(
+                name,
+                row,
+                "assignee_ref",
+                _(
+                    "give who will do it: assignee_ref (a user of the service), or owner and "
+                    "agency_code (someone outside it)"
+                ),
+            )
+        elif assignee is None and not owner:
+            self.problem(name, row, "owner", _("give the name of the person at the agency"))
+        elif assignee is None and agency is None:
+            self.problem(name, row, "agency_code", _("give the agency of the person named"))
+        if agency is not None:
+            self.known(name, row, "agency_code", AGENCY)
+        if assignee is not None and self.known(name, row, "assignee_ref", STAFF):
+            held = self.roles(assignee)
+            if held is not None and team is not None and team not in {code for _r, code in held}:
+                self.problem(
+                    name,
+                    row,
+                    "assignee_ref",
+                    _("%(value)s does not work in team %(team)s")
+                    % {"value": quoted(assignee), "team": quoted(team)},
+                )
 
     def check_supervision_sessions(self, name, row):
         self.not_future(name, row, "held_on", _("Date of the session"))

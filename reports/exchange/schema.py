@@ -44,7 +44,7 @@ from cases.models import (
     ManagerAgreement,
     OrderType,
 )
-from formulation.models import InterventionStatus, MeetingKind
+from formulation.models import RATING_MAX, RATING_MIN, InterventionStatus, MeetingKind
 
 #: Naive date-times in a file are clock times in Wales.
 LONDON = ZoneInfo("Europe/London")
@@ -363,10 +363,12 @@ APPOINTMENT = "appointments.csv"
 COMPLIANCE = "compliance_decisions.csv"
 MEETING = "formulation_meetings.csv"
 ATTENDANCE = "meeting_attendance.csv"
+DISTANCE = "distance_ratings.csv"
 INTERVENTION = "interventions.csv"
 SESSION = "supervision_sessions.csv"
 SUPERVISION_NOTE = "supervision_notes.csv"
 OVERSIGHT = "oversight.csv"
+OVERSIGHT_ACTION = "oversight_actions.csv"
 
 _ref_team = Reference(target=TEAM, item=Slug(32))
 _ref_agency = Reference(target=AGENCY, item=Slug(32))
@@ -374,6 +376,7 @@ _ref_staff = Reference(target=STAFF, item=StaffRef(64))
 _ref_young_person = Reference(target=YOUNG_PERSON, item=Key(64))
 _ref_meeting = Reference(target=MEETING, item=Key(64))
 _ref_session = Reference(target=SESSION, item=Key(64))
+_ref_oversight = Reference(target=OVERSIGHT, item=Key(64))
 
 
 def _young_person_column():
@@ -511,6 +514,9 @@ FILES: tuple[FileSpec, ...] = (
             Column("outcome_code", Code(tuple(AppointmentOutcome.values))),
             Column("outcome", Text()),
             Column("practitioner_ref", _ref_staff),
+            # The plan item the appointment delivered: its position (1 = first) among the
+            # young person's rows of interventions.csv, which lists the plan in order.
+            Column("plan_item", Integer(1, 9999)),
         ),
     ),
     FileSpec(
@@ -539,8 +545,22 @@ FILES: tuple[FileSpec, ...] = (
             Column("kind", Code(tuple(MeetingKind.values)), required=True),
             Column("chair_ref", _ref_staff, required=True),
             Column("duration_minutes", Integer()),
+            # The TRM stage the meeting's formulation agreed (empty: no formulation given).
+            Column("trm_stage", Integer()),
         ),
         key=("meeting_ref",),
+    ),
+    FileSpec(
+        DISTANCE,
+        (
+            Column("meeting_ref", _ref_meeting, required=True),
+            Column("domain", Vocabulary(name="distance domain"), required=True),
+            Column("self_rating", Integer(RATING_MIN, RATING_MAX), required=True),
+            Column("practitioner_rating", Integer(RATING_MIN, RATING_MAX), required=True),
+            Column("recorded_by_ref", _ref_staff),
+        ),
+        # One rating of each domain at a meeting's formulation (the database allows no more).
+        key=("meeting_ref", "domain"),
     ),
     FileSpec(
         ATTENDANCE,
@@ -594,6 +614,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         OVERSIGHT,
         (
+            Column("oversight_ref", Key(64), required=True),
             _young_person_column(),
             Column("reviewed_on", DateKind(), required=True),
             Column("manager_ref", _ref_staff, required=True),
@@ -601,6 +622,20 @@ FILES: tuple[FileSpec, ...] = (
             Column("decision", Text(), required=True),
             Column("responds_to_session_ref", _ref_session),
         ),
+        key=("oversight_ref",),
+    ),
+    FileSpec(
+        OVERSIGHT_ACTION,
+        (
+            Column("oversight_ref", _ref_oversight, required=True),
+            Column("description", Text(500), required=True),
+            Column("assignee_ref", _ref_staff),
+            Column("agency_code", _ref_agency),
+            Column("owner", Text(200)),
+            Column("due_on", DateKind()),
+            Column("done_on", DateKind()),
+        ),
+        # No key: a row identical to an action of that entry is left alone, another is added.
     ),
 )
 
@@ -641,6 +676,11 @@ def meeting_key(meeting_ref: str | None, pk: int) -> str:
 def session_key(session_ref: str | None, pk: int) -> str:
     """The exchange key of a supervision session (one made on screen has no reference)."""
     return session_ref or f"ecm-session-{pk}"
+
+
+def oversight_key(oversight_ref: str | None, pk: int) -> str:
+    """The exchange key of a manager's oversight entry (one made on screen has no reference)."""
+    return oversight_ref or f"ecm-oversight-{pk}"
 
 
 def staff_key(staff_ref: str | None, username: str) -> str:

@@ -62,7 +62,7 @@ def test_administrator_checks_a_file_fixes_it_and_imports_it(page, live_server, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Import of exchange.zip")
     run_the_queued_upload()
     expect(page.locator(".govuk-panel")).to_contain_text(
-        "exchange.zip imported: 56 rows created, 0 updated", timeout=15_000
+        "exchange.zip imported: 64 rows created, 0 updated", timeout=15_000
     )
     assert_accessible(page)
     assert YoungPerson.objects.count() == 4

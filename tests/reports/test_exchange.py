@@ -140,14 +140,16 @@ def test_fixture_folder_imports_every_file(db):
         "custody.csv": 1,
         "consents.csv": 5,
         "trm_assessments.csv": 3,
-        "appointments.csv": 4,
-        "compliance_decisions.csv": 1,
+        "appointments.csv": 6,
+        "compliance_decisions.csv": 3,
         "formulation_meetings.csv": 2,
+        "distance_ratings.csv": 2,
         "meeting_attendance.csv": 4,
         "interventions.csv": 3,
         "supervision_sessions.csv": 2,
         "supervision_notes.csv": 1,
         "oversight.csv": 2,
+        "oversight_actions.csv": 2,
     }
     person = YoungPerson.objects.get(reference="YP001")
     assert (person.team.code, person.practitioner.staff_ref) == ("cardiff", "S001")
@@ -254,7 +256,7 @@ def test_imported_records_update_the_stored_case_summaries(db):
     run(
         appended(
             "appointments.csv",
-            "YP001,2016-09-01T10:00,one_to_one,review,,60,attended,3,achieved,,S001",
+            "YP001,2016-09-01T10:00,one_to_one,review,,60,attended,3,achieved,,S001,",
         )
     )
     last = CaseSummary.objects.get(young_person__reference="YP001").last_contact_at
@@ -526,7 +528,8 @@ def test_a_file_larger_than_the_limit_is_refused(db, settings):
     assert problems(result) == [
         "young_people.csv: the file is 511 bytes, more than the limit of 450 bytes",
         "consents.csv: the file is 484 bytes, more than the limit of 450 bytes",
-        "appointments.csv: the file is 500 bytes, more than the limit of 450 bytes",
+        "appointments.csv: the file is 730 bytes, more than the limit of 450 bytes",
+        "compliance_decisions.csv: the file is 457 bytes, more than the limit of 450 bytes",
     ]
     assert YoungPerson.objects.count() == 0
 
@@ -1031,13 +1034,13 @@ def test_a_zip_export_imports_back_unchanged(db, tmp_path, varied_dataset):
 def _appointments(count: int) -> dict[str, bytes]:
     lines = [
         f"YP00{1 + index % 2},2016-0{4 + index % 5}-{1 + index % 28:02d}T10:{index % 60:02d},"
-        f"one_to_one,review,Session {index},60,attended,3,achieved,,S001"
+        f"one_to_one,review,Session {index},60,attended,3,achieved,,S001,"
         for index in range(count)
     ]
     files = fixture_files()
-    # The header and the missed appointment compliance_decisions.csv decides on.
+    # The header and the missed appointments compliance_decisions.csv decides on.
     kept = [
-        line for line in files["appointments.csv"].decode().splitlines() if "2016-04-12" in line
+        line for line in files["appointments.csv"].decode().splitlines() if "did_not_attend" in line
     ]
     files["appointments.csv"] = (
         files["appointments.csv"].decode().splitlines()[0]
@@ -1143,7 +1146,7 @@ def test_the_import_command_prints_progress_and_counts(db, capsys):
 
     output = capsys.readouterr().out
     assert "Read young_people.csv: 4 rows" in output
-    assert "Checked 56 rows: no problems" in output
+    assert "Checked 64 rows: no problems" in output
     assert "young_people.csv: 4 rows; 4 created, 0 updated, 0 unchanged" in output
     assert "3 eligibility decisions made for new referrals (1 eligible)" in output
     assert "No eligibility policy was in force on the referral date of YP004" in output
@@ -1189,7 +1192,7 @@ def test_the_export_command_writes_every_file_and_prints_counts(db, tmp_path, ca
 
     output = capsys.readouterr().out
     assert "young_people.csv: 4 rows" in output
-    assert "Exported 56 rows in 19 files" in output
+    assert "Exported 64 rows in 21 files" in output
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert sorted(archive.namelist()) == sorted(spec.name for spec in schema.FILES)
         assert archive.read("teams.csv").decode().splitlines()[0] == "team_code,name"
@@ -1305,11 +1308,10 @@ DECISION_ROW = "YP001,2016-04-12T14:30:00+01:00,warning,No contact and no reason
 def test_a_compliance_decision_is_found_again_by_its_missed_appointment(db):
     run(fixture_files())
 
-    decision = ComplianceDecision.objects.get()
-    assert decision.appointment.purpose == "Meet the family"
+    decision = ComplianceDecision.objects.get(appointment__purpose="Meet the family")
     assert (decision.decision, decision.decided_by.staff_ref) == ("warning", "S001")
     assert (decision.agreement, decision.agreed_by.staff_ref) == ("agreed", "S002")
-    assert decision.breach is None  # breaches.csv holds the breaches: no double entry
+    assert decision.breach is None  # a warning records no breach
 
 
 def test_a_changed_compliance_decision_updates_it_instead_of_adding_one(db):
@@ -1325,7 +1327,7 @@ def test_a_changed_compliance_decision_updates_it_instead_of_adding_one(db):
 
     assert problems(result) == []
     assert result.counts["compliance_decisions.csv"].updated == 1
-    decision = ComplianceDecision.objects.get()
+    decision = ComplianceDecision.objects.get(appointment__purpose="Meet the family")
     assert (decision.decision, decision.reason, decision.version) == (
         "extenuating_circumstances",
         "Mother taken ill",
@@ -1344,7 +1346,7 @@ def test_a_decision_on_an_attended_appointment_means_nothing_is_written(db):
     )
 
     assert problems(result) == [
-        "compliance_decisions.csv:3: appointment_starts_at: The young person attended this "
+        "compliance_decisions.csv:5: appointment_starts_at: The young person attended this "
         "appointment: there is no absence to decide on"
     ]
     assert result.written is False
@@ -1376,6 +1378,6 @@ def test_a_decision_on_no_appointment_is_a_problem(db):
     )
 
     assert problems(result) == [
-        "compliance_decisions.csv:3: appointment_starts_at: the young person has no "
+        "compliance_decisions.csv:5: appointment_starts_at: the young person has no "
         "appointment at this time in appointments.csv or the service"
     ]
