@@ -216,3 +216,43 @@ def test_the_demo_shows_supervision_on_the_record_and_management_oversight(db, s
         ecm_start_date__lte=since, ecm_end_date__isnull=True
     ).exclude(pk__in=recent)
     assert open_cases.count() >= 2  # the team view has cases to flag
+
+
+def test_every_started_demo_case_was_judged_eligible_before_it_started(db, settings):
+    """As a real case would be: a decision by the policy in force, dated by the start, and a
+    manager's override with a reason where the criteria were not met."""
+    from django.db.models import F
+
+    from cases.models import YoungPerson
+    from eligibility.models import EligibilityDecision
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    started = YoungPerson.objects.filter(ecm_start_date__isnull=False)
+    decided = EligibilityDecision.objects.filter(
+        young_person__in=started, decided_on__lte=F("young_person__ecm_start_date")
+    )
+    assert decided.values("young_person").distinct().count() == started.count()
+    overridden = decided.filter(eligibility_override__isnull=False)
+    assert overridden.exists()
+    assert not overridden.filter(eligibility_override__reason="").exists()
+
+
+def test_the_demo_report_shows_fidelity_figures_that_mean_something(db, settings):
+    """Every element of the model, eligibility included, is present for some cohort cases and
+    missing for others, so the fidelity section has something to say."""
+    import json
+
+    from reports.models import FileKind, ReportRun
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    run = ReportRun.objects.get()
+    with run.files.get(kind=FileKind.JSON).file.open("rb") as stored:
+        measures = json.load(stored)["measures"]
+    cohort = measures["cohort_size"]
+    fidelity = {key: value for key, value in measures.items() if key.startswith("fidelity_")}
+    assert len(fidelity) == 7
+    assert all(0 < value <= cohort for value in fidelity.values()), fidelity
+    assert 0 < measures["eligible"] <= measures["referrals"]
+    assert measures["fidelity_all"] < cohort
