@@ -257,3 +257,42 @@ def test_the_dataset_spreadsheet_has_the_dictionary_with_its_codes(dictionary):
     assert book["Dataset"].freeze_panes == "B2"
     data = rows_of(book["Dataset"])
     assert isinstance(data[0]["days_in_ecm"].value, int)
+
+
+# --- The PDF --------------------------------------------------------------------------------------
+
+
+def test_pdf_tables_fit_landscape_pages_whatever_the_team_names(report):  # noqa: F811
+    """Six teams with long names (one a single unbreakable word): every box stays inside its
+    page, and the measure tables are on landscape pages; the charts stay portrait."""
+    import json
+
+    import weasyprint
+
+    from reports import vocabularies
+
+    document = json.loads(content(report, FileKind.JSON))
+    names = {}
+    for number in range(6):
+        code = f"team-{number}"
+        document["by_team"][code] = document["by_team"]["a"]
+        names[code] = f"Blaenau Gwent, Caerphilly and Torfaen Youth Justice Service {number}"
+    names["team-5"] = "Gwasanaeth-Cyfiawnder-Ieuenctid-Blaenau-Gwent-a-Chaerffili"
+    document["by_team"] = {code: document["by_team"][code] for code in names}
+    html = exports.evaluation_html(
+        exports.report_context(
+            document, team_names=names, category_names=vocabularies.category_names()
+        )
+    )
+    pages = weasyprint.HTML(string=html).render().pages
+    for number, page in enumerate(pages, start=1):
+        right = max(
+            box.position_x + box.margin_width()
+            for box in page._page_box.descendants()
+            if getattr(box, "width", None) is not None
+        )
+        assert right <= page.width + 0.5, f"page {number} is cut off at the right"
+    landscape = [page.width > page.height for page in pages]
+    assert landscape[0] is False  # the charts
+    assert landscape[-1] is True  # the measures
+    assert "table-layout: fixed" in exports._print_css()
