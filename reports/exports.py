@@ -69,15 +69,6 @@ def csv_bytes(header: list[str], rows) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def flatten(value):
-    """One cell for a measure value: distributions as `key=value|key=value`, lists `a|b`."""
-    if isinstance(value, dict):
-        return "|".join(f"{key}={'' if item is None else item}" for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return "|".join(str(item) for item in value)
-    return value
-
-
 # --- The document ----------------------------------------------------------------
 
 
@@ -107,15 +98,44 @@ def _label(measure_id: str) -> str:
     return str(measure.label) if measure else measure_id
 
 
-def evaluation_csv(document: dict) -> bytes:
-    """One row per measure × (all teams, then each team): id, label, team, value."""
+#: The evaluation CSV's headings: one value a row, with the codes and their names.
+CSV_HEADINGS = ["id", "label", "team", "team_name", "category", "category_name", "value"]
+
+
+def _csv_value(value):
+    """A value as the CSV holds it: numbers as numbers, `suppressed` as in the JSON, and an
+    empty cell where there is no data."""
+    return "" if value is None else value
+
+
+def evaluation_csv_rows(
+    document: dict,
+    *,
+    team_names: dict[str, str] | None = None,
+    category_names: dict | None = None,
+) -> list[list]:
+    """One row per measure × category × (all teams, then each team): a breakdown is a row
+    per category, a list a row per rank, each with its code and its name."""
+    team_names = team_names or {}
+    team_codes = list(document["by_team"])
+    teams = [(ALL_TEAMS, _("All teams"))]
+    teams += [(code, team_names.get(code, code)) for code in team_codes]
     rows = []
-    for measure_id, value in document["measures"].items():
+    for measure_id, code, name, values in _measure_rows(document, team_codes, category_names):
         label = _label(measure_id)
-        rows.append([measure_id, label, ALL_TEAMS, flatten(value)])
-        for code, values in document["by_team"].items():
-            rows.append([measure_id, label, code, flatten(values.get(measure_id))])
-    return csv_bytes(["id", "label", "team", "value"], rows)
+        for (team, team_name), value in zip(teams, values, strict=True):
+            rows.append([measure_id, label, team, team_name, code, name, _csv_value(value)])
+    return rows
+
+
+def evaluation_csv(
+    document: dict,
+    *,
+    team_names: dict[str, str] | None = None,
+    category_names: dict | None = None,
+) -> bytes:
+    rows = evaluation_csv_rows(document, team_names=team_names, category_names=category_names)
+    return csv_bytes(CSV_HEADINGS, rows)
 
 
 def _workbook(buffer, *, constant_memory: bool = False):

@@ -73,16 +73,22 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
     if run.parameters.get("suppression"):
         document = suppression.suppress(document, run.parameters["suppression_threshold"])
     stem = file_stem(run)
-    rows = len(document["measures"]) * (1 + len(document["by_team"]))
     team_names = labels_by_code(Team, document["by_team"])
     category_names = vocabularies.category_names()
+    names = {"team_names": team_names, "category_names": category_names}
+    rows = exports.evaluation_csv_rows(document, **names)
     outputs = [
         Output(FileKind.JSON, f"{stem}.json", exports.json_bytes(document)),
-        Output(FileKind.CSV, f"{stem}.csv", exports.evaluation_csv(document), rows),
+        Output(
+            FileKind.CSV,
+            f"{stem}.csv",
+            exports.csv_bytes(exports.CSV_HEADINGS, rows),
+            len(rows),
+        ),
         Output(
             FileKind.XLSX,
             f"{stem}.xlsx",
-            exports.evaluation_xlsx(document, team_names=team_names, category_names=category_names),
+            exports.evaluation_xlsx(document, **names),
         ),
     ]
     step(88, _("Drawing the charts"))

@@ -107,19 +107,36 @@ def test_json_holds_the_measure_values_overall_and_by_team(report):
 
 def test_csv_has_a_row_per_measure_for_all_teams_and_each_team(report):
     rows = csv_rows(content(report, FileKind.CSV))
-    assert list(rows[0]) == ["id", "label", "team", "value"]
-    assert len(rows) == len(REGISTRY) * 3
-    referrals = [(row["team"], row["value"]) for row in rows if row["id"] == "referrals"]
-    assert referrals == [("all", "5"), ("a", "3"), ("b", "2")]
+    assert list(rows[0]) == [
+        "id",
+        "label",
+        "team",
+        "team_name",
+        "category",
+        "category_name",
+        "value",
+    ]
+    single = [row for row in rows if not row["category"]]
+    assert {row["id"] for row in rows} == set(REGISTRY)
+    referrals = [
+        (row["team"], row["team_name"], row["value"]) for row in rows if row["id"] == "referrals"
+    ]
+    assert referrals == [("all", "All teams", "5"), ("a", "Team A", "3"), ("b", "Team B", "2")]
+    assert len(single) % 3 == 0
+    assert report.files.get(kind=FileKind.CSV).rows == len(rows)
 
 
-def test_csv_flattens_distributions_and_lists(report):
+def test_csv_has_one_value_a_row_with_each_category_named(report):
     rows = {
-        (row["id"], row["team"]): row["value"] for row in csv_rows(content(report, FileKind.CSV))
+        (row["id"], row["team"], row["category"]): row
+        for row in csv_rows(content(report, FileKind.CSV))
     }
-    assert rows[("gender", "all")] == "female=1|male=3"
-    assert rows[("top_needs", "all")] == "substance_misuse|domestic_abuse_experienced|mental_health"
-    assert rows[("attendance_rate", "b")] == ""
+    female = rows[("gender", "all", "female")]
+    assert (female["category_name"], female["value"]) == ("Female", "1")
+    assert rows[("gender", "all", "male")]["value"] == "3"
+    top = rows[("top_needs", "all", "1")]
+    assert (top["category_name"], top["value"]) == ("Rank 1", "Substance misuse")
+    assert rows[("attendance_rate", "b", "")]["value"] == ""
 
 
 @pytest.mark.parametrize(
@@ -156,7 +173,7 @@ def test_every_csv_writer_neutralises_formula_cells():
         for cell in row
     ]
     assert not [cell for cell in cells if cell.startswith(exports.FORMULA_PREFIXES)]
-    assert "'=cmd|' /C calc'!A0=1" in cells
+    assert "'=cmd|' /C calc'!A0" in cells
     assert "'@team" in cells
 
 

@@ -256,3 +256,38 @@ def test_the_demo_report_shows_fidelity_figures_that_mean_something(db, settings
     assert all(0 < value <= cohort for value in fidelity.values()), fidelity
     assert 0 < measures["eligible"] <= measures["referrals"]
     assert measures["fidelity_all"] < cohort
+
+
+def test_the_demo_report_names_things_rather_than_showing_their_codes(db, settings):
+    """What an evaluator reads (the web page's HTML, the spreadsheet) names needs, agencies,
+    reasons and teams; the codes stay in the JSON and the id columns only."""
+    import io
+    import re
+
+    import openpyxl
+    from django.utils.html import strip_tags
+
+    from reports.models import FileKind, ReportRun
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    run = ReportRun.objects.get()
+    with run.files.get(kind=FileKind.HTML).file.open("rb") as stored:
+        text = strip_tags(stored.read().decode())
+    codes = ["send_aln", "childrens_services", "substance_misuse", "blaenau-gwent-caerphilly"]
+    codes += ["relationship_with_worker", "not_recorded", "trm_stage_work"]
+    assert not [code for code in codes if code in text]
+    with run.files.get(kind=FileKind.XLSX).file.open("rb") as stored:
+        book = openpyxl.load_workbook(io.BytesIO(stored.read()))
+    code = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)+$")
+    for sheet in book:
+        headings = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=1):
+            for heading, cell in zip(headings, row, strict=True):
+                if heading in ("Measure id", "Category code"):
+                    continue
+                assert not (isinstance(cell.value, str) and code.match(cell.value)), (
+                    sheet.title,
+                    cell.coordinate,
+                    cell.value,
+                )
