@@ -561,6 +561,27 @@ def shown(measure_id: str, value, category_names: dict | None = None) -> dict:
     return {"text": _number_text(value, percent=percent)}
 
 
+def shown_with_target(document: dict, measure_id: str, team_code, category_names) -> dict:
+    """`shown` for a measure overall (`team_code` None) or for a team, with its target in
+    words where the report has one: {"target": {"value", "direction", "status"}}."""
+    values = document["measures"] if team_code is None else document["by_team"][team_code]
+    cell = shown(measure_id, value_of(values.get(measure_id)), category_names)
+    found = target_of(document, measure_id, team_code)
+    if found is not None:
+        target, status = found
+        target = target or {}
+        measure = REGISTRY.get(measure_id)
+        number = target.get("value")
+        cell["target"] = {
+            "value": ""
+            if number is None
+            else _number_text(number, percent=bool(measure and measure.percent)),
+            "direction": str(TARGET_DIRECTION_LABELS.get(target.get("direction"), "")),
+            "status": str(TARGET_STATUS_LABELS.get(status, status)),
+        }
+    return cell
+
+
 def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[str, str]]:
     def day(text):
         return dates.in_words(date.fromisoformat(text)) if text else ""
@@ -640,15 +661,11 @@ def report_context(
                             "id": measure_id,
                             "label": str(REGISTRY[measure_id].label),
                             "definition": str(REGISTRY[measure_id].definition),
-                            "overall": shown(
-                                measure_id, document["measures"][measure_id], category_names
+                            "overall": shown_with_target(
+                                document, measure_id, None, category_names
                             ),
                             "cells": [
-                                shown(
-                                    measure_id,
-                                    document["by_team"][code].get(measure_id),
-                                    category_names,
-                                )
+                                shown_with_target(document, measure_id, code, category_names)
                                 for code in page
                             ],
                         }

@@ -296,3 +296,22 @@ def test_pdf_tables_fit_landscape_pages_whatever_the_team_names(report):  # noqa
     assert landscape[0] is False  # the charts
     assert landscape[-1] is True  # the measures
     assert "table-layout: fixed" in exports._print_css()
+
+
+def test_the_report_page_and_pdf_show_each_target_and_its_status_in_words(db):
+    from django.utils.html import strip_tags
+
+    html = exports.evaluation_html(
+        exports.report_context(document_with_targets(), team_names={"a": "Team A", "b": "B"})
+    )
+    text = " ".join(strip_tags(html).split())
+    assert "75.0% Target: 80.0% (Higher is better). Status: Not met" in text
+    assert "85.0% Target: 80.0% (Higher is better). Status: Met" in text
+    assert "Status: No target" in text
+    with translation.override("cy"):
+        welsh = exports.evaluation_html(
+            exports.report_context(document_with_targets(), team_names={})
+        )
+    assert "Targed: 80.0% (Gorau po uchaf). Statws: Heb ei fodloni" in " ".join(
+        strip_tags(welsh).split()
+    )
