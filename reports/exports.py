@@ -461,7 +461,7 @@ def evaluation_xlsx(
     for number, (name, value) in enumerate(
         _parameter_rows(document["parameters"], team_names), start=1
     ):
-        _write_cells(parameters, number, [name, value], formats)
+        _write_cells(parameters, number, [name, int(value) if value.isdigit() else value], formats)
 
     # The comparison's sheet (reports.comparison) is added here.
     workbook.close()
