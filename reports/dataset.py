@@ -16,15 +16,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Team
 from cases.models import (
     AppointmentPurpose,
     Consent,
     ConsentPurpose,
+    DisengagementReason,
+    EndReason,
+    Gender,
     Need,
     NeedCategory,
+    TRMStage,
     YoungPerson,
 )
 from cases.rules import DECISIONS_WITH_A_REASON
@@ -82,6 +88,18 @@ def columns(
         ("team_code", _("Code of the Youth Offending Team")),
         ("gender", _("Gender code: female, male, other, not_stated")),
         ("age_band", _("Age at ECM start: 10-13, 14-15, 16-17 or 18+")),
+        (
+            "ecm_start_period",
+            _("Calendar quarter of the ECM start, as year and quarter (for example 2025-Q3)"),
+        ),
+        (
+            "days_in_ecm",
+            _(
+                "Days from the ECM start to its end, or to the as-of date for a case still "
+                "open then"
+            ),
+        ),
+        # Hours and cost per person (issue 16, time and cost) are added here.
     ]
     described += [
         (f"need_{code}", _("1 if the need '%(code)s' is recorded, else 0") % {"code": code})
@@ -227,16 +245,31 @@ def columns(
     return [(name, str(text)) for name, text in described]
 
 
+def start_period(start) -> str:
+    """The calendar quarter of a date: "2025-Q3"."""
+    return f"{start.year}-Q{(start.month - 1) // 3 + 1}" if start else ""
+
+
+def days_in_ecm(start, end, as_of) -> int | str:
+    """Days from the start to the end, or to `as_of` if the case was still open then."""
+    if not start:
+        return ""
+    last = min(end, as_of) if end else as_of
+    return max((last - start).days, 0)
+
+
 def _reasons_and_ratings(included, as_of) -> tuple[dict, dict, dict]:
-    """For the young people `included`: the reason for withdrawing, the latest reason for
-    refusing or withdrawing consent to take part, and each domain's (first, latest) ratings
-    as ((own, practitioner's), (own, practitioner's)). Three queries."""
+    """For the young people `included`: the reason for withdrawing and the ECM end date
+    (`(code, end)`, for those with either), the latest reason for refusing or withdrawing
+    consent to take part, and each domain's (first, latest) ratings as ((own,
+    practitioner's), (own, practitioner's)). Three queries."""
     people = included.values("pk")
-    withdrawal = dict(
-        YoungPerson.objects.filter(pk__in=people, withdrawal_reason__isnull=False).values_list(
-            "pk", "withdrawal_reason__code"
-        )
-    )
+    withdrawal = {
+        person_id: (code, ended)
+        for person_id, code, ended in YoungPerson.objects.filter(
+            Q(withdrawal_reason__isnull=False) | Q(ecm_end_date__isnull=False), pk__in=people
+        ).values_list("pk", "withdrawal_reason__code", "ecm_end_date")
+    }
     refusal = {}
     for person_id, code in (
         Consent.objects.filter(
@@ -374,6 +407,7 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                 "team_code",
                 "gender",
                 "age_at_start",
+                "ecm_start_date",
                 "in_followup",
                 "offences_after",
                 "breaches_after",
@@ -390,12 +424,15 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
         for row in people.iterator(chunk_size=2000):
             followup = bool(row["in_followup"])
             recorded = needs.get(row["pk"], no_needs)
+            reason, ended = withdrawal.get(row["pk"], (None, None))
             rows.append(
                 {
                     "pseudonym": pseudonym(row["pk"]),
                     "team_code": row["team_code"],
                     "gender": row["gender"],
                     "age_band": age_band(row["age_at_start"]),
+                    "ecm_start_period": start_period(row["ecm_start_date"]),
+                    "days_in_ecm": days_in_ecm(row["ecm_start_date"], ended, scope.as_of),
                     **{column: int(code in recorded) for column, code in need_columns},
                     "offences_12m_before_start": row["offences_12m_before_start"],
                     "in_followup_cohort": int(followup),
@@ -435,11 +472,60 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "trm_latest_stage": row["trm_latest_stage"] or "",
                     **{name: int(bool(row[f"{name}_flag"])) for name in fidelity},
                     "end_reason": row["end_reason"] or "",
-                    "withdrawal_reason": withdrawal.get(row["pk"], "")
-                    if row["end_reason"] == "withdrawn"
-                    else "",
+                    "withdrawal_reason": (reason or "") if row["end_reason"] == "withdrawn" else "",
                     "consent_refusal_reason": refusal.get(row["pk"], ""),
                     **_distance_columns(domain_codes, ratings.get(row["pk"], {})),
                 }
             )
     return columns(need_codes, purposes, domain_codes), rows
+
+
+def _bilingual(model, key: str = "code") -> list[tuple[str, str, str]]:
+    """(code, English name, Welsh name) of every entry of a vocabulary; one query."""
+    return [
+        (str(code), name, name_cy or name)
+        for code, name, name_cy in model.objects.order_by(key).values_list(key, "name", "name_cy")
+    ]
+
+
+def _choices(choices) -> list[tuple[str, str, str]]:
+    """(code, English label, Welsh label) of a fixed list of choices."""
+    with translation.override("en"):
+        english = [(code, str(label)) for code, label in choices]
+    with translation.override("cy"):
+        welsh = [str(label) for _code, label in choices]
+    return [(code, label, label_cy) for (code, label), label_cy in zip(english, welsh, strict=True)]
+
+
+def dictionary_codes(dictionary: list[tuple[str, str]]) -> list[tuple[str, str, str, str]]:
+    """Every code the dataset's columns hold or are named after, with its English and Welsh
+    names: (column, code, English, Welsh). A column named after a code (`need_send_aln`,
+    `purpose_ete`, `distance_self_confidence_self_first`) lists that one code."""
+    vocabularies = {
+        "team_code": _bilingual(Team),
+        "gender": _choices(Gender.choices),
+        "end_reason": _choices(EndReason.choices),
+        "trm_first_stage": _bilingual(TRMStage, "number"),
+        "withdrawal_reason": _bilingual(DisengagementReason),
+    }
+    vocabularies["trm_latest_stage"] = vocabularies["trm_first_stage"]
+    vocabularies["consent_refusal_reason"] = vocabularies["withdrawal_reason"]
+    named_after = {
+        "need_": {code: (code, en, cy) for code, en, cy in _bilingual(NeedCategory)},
+        "purpose_": {code: (code, en, cy) for code, en, cy in _bilingual(AppointmentPurpose)},
+        "distance_": {code: (code, en, cy) for code, en, cy in _bilingual(DistanceDomain)},
+    }
+    codes = []
+    for column, _description in dictionary:
+        if column in vocabularies:
+            codes += [(column, *entry) for entry in vocabularies[column]]
+            continue
+        for prefix, entries in named_after.items():
+            if not column.startswith(prefix):
+                continue
+            rest = column.removeprefix(prefix)
+            # The longest code the column is named after (distance columns end in a rater).
+            matches = [code for code in entries if rest == code or rest.startswith(code + "_")]
+            if matches:
+                codes.append((column, *entries[max(matches, key=len)]))
+    return codes

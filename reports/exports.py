@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import dates
 
@@ -69,15 +70,6 @@ def csv_bytes(header: list[str], rows) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def flatten(value):
-    """One cell for a measure value: distributions as `key=value|key=value`, lists `a|b`."""
-    if isinstance(value, dict):
-        return "|".join(f"{key}={'' if item is None else item}" for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return "|".join(str(item) for item in value)
-    return value
-
-
 # --- The document ----------------------------------------------------------------
 
 
@@ -107,15 +99,44 @@ def _label(measure_id: str) -> str:
     return str(measure.label) if measure else measure_id
 
 
-def evaluation_csv(document: dict) -> bytes:
-    """One row per measure × (all teams, then each team): id, label, team, value."""
+#: The evaluation CSV's headings: one value a row, with the codes and their names.
+CSV_HEADINGS = ["id", "label", "team", "team_name", "category", "category_name", "value"]
+
+
+def _csv_value(value):
+    """A value as the CSV holds it: numbers as numbers, `suppressed` as in the JSON, and an
+    empty cell where there is no data."""
+    return "" if value is None else value
+
+
+def evaluation_csv_rows(
+    document: dict,
+    *,
+    team_names: dict[str, str] | None = None,
+    category_names: dict | None = None,
+) -> list[list]:
+    """One row per measure × category × (all teams, then each team): a breakdown is a row
+    per category, a list a row per rank, each with its code and its name."""
+    team_names = team_names or {}
+    team_codes = list(document["by_team"])
+    teams = [(ALL_TEAMS, _("All teams"))]
+    teams += [(code, team_names.get(code, code)) for code in team_codes]
     rows = []
-    for measure_id, value in document["measures"].items():
+    for measure_id, code, name, values in _measure_rows(document, team_codes, category_names):
         label = _label(measure_id)
-        rows.append([measure_id, label, ALL_TEAMS, flatten(value)])
-        for code, values in document["by_team"].items():
-            rows.append([measure_id, label, code, flatten(values.get(measure_id))])
-    return csv_bytes(["id", "label", "team", "value"], rows)
+        for (team, team_name), value in zip(teams, values, strict=True):
+            rows.append([measure_id, label, team, team_name, code, name, _csv_value(value)])
+    return rows
+
+
+def evaluation_csv(
+    document: dict,
+    *,
+    team_names: dict[str, str] | None = None,
+    category_names: dict | None = None,
+) -> bytes:
+    rows = evaluation_csv_rows(document, team_names=team_names, category_names=category_names)
+    return csv_bytes(CSV_HEADINGS, rows)
 
 
 def _workbook(buffer, *, constant_memory: bool = False):
@@ -150,64 +171,300 @@ def _write_row(sheet, row_number: int, cells, bold=None):
             sheet.write_string(row_number, column, str(cell), bold)
 
 
-def evaluation_xlsx(document: dict, *, team_names: dict[str, str] | None = None) -> bytes:
-    """Sheets: Measures (overall), By team (a column per team), Definitions, Parameters.
+#: What a target's status says, in words (never colour alone).
+TARGET_STATUS_LABELS = {
+    "met": gettext_lazy("Met"),
+    "not_met": gettext_lazy("Not met"),
+    "no_target": gettext_lazy("No target"),
+}
+TARGET_DIRECTION_LABELS = {
+    "higher": gettext_lazy("Higher is better"),
+    "lower": gettext_lazy("Lower is better"),
+}
 
-    Sheet names and headings are in the active language (a run's outputs are written in the
-    language it was requested in); the By team sheet names each team, in that language too.
+
+def target_of(document: dict, measure_id: str, team_code: str | None = None):
+    """`(target, status)` recorded for a measure, overall or for one team, or None when the
+    report carries no targets (one run before targets were set).
+
+    A measure entry carries them as the keys `target` and `target_status` beside its
+    `value`; a report may instead hold them apart, in `targets` (`{"measures": {id: entry},
+    "by_team": {code: {id: entry}}}`).
+    """
+    values = document["measures"] if team_code is None else document["by_team"][team_code]
+    entry = values.get(measure_id)
+    if not (isinstance(entry, dict) and "target_status" in entry):
+        apart = document.get("targets") or {}
+        if team_code is None:
+            entry = (apart.get("measures") or {}).get(measure_id)
+        else:
+            entry = ((apart.get("by_team") or {}).get(team_code) or {}).get(measure_id)
+    if not isinstance(entry, dict) or "target_status" not in entry:
+        return None
+    return entry.get("target"), entry["target_status"]
+
+
+def value_of(entry):
+    """A measure's value from its entry (the entry itself unless it carries a target)."""
+    if isinstance(entry, dict) and "target_status" in entry:
+        return entry.get("value")
+    return entry
+
+
+def _category_namer(measure_id: str, category_names: dict | None):
+    """code → name for a measure's categories, in the reader's language."""
+    measure = REGISTRY.get(measure_id)
+    vocabulary = (category_names or {}).get(CATEGORY_VOCABULARY.get(measure_id))
+    if vocabulary:
+        return partial(_name_in, vocabulary)
+    return measure.category_label if measure and measure.category_label else as_recorded
+
+
+class _Formats:
+    """The workbook's cell formats: headings, wrapped text, whole numbers, decimals, percent."""
+
+    def __init__(self, workbook):
+        self.heading = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.text = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.whole = workbook.add_format({"num_format": "#,##0", "valign": "top"})
+        self.decimal = workbook.add_format({"num_format": "#,##0.0#", "valign": "top"})
+        self.percent = workbook.add_format({"num_format": "0.0%", "valign": "top"})
+
+    def number(self, value, *, percent: bool):
+        if percent:
+            return self.percent
+        return self.decimal if isinstance(value, float) else self.whole
+
+
+def _write_cells(sheet, row_number: int, cells, formats: _Formats, *, percent=False):
+    """One row: numbers as numbers (in percent where `percent`), text as text, one value a
+    cell; a cell given as `(value, True)` is a percentage whatever `percent` says."""
+    for column, cell in enumerate(cells):
+        as_percent = percent
+        if isinstance(cell, tuple):
+            cell, as_percent = cell
+        if cell is None or cell == "":
+            sheet.write_blank(row_number, column, None)
+        elif isinstance(cell, bool):
+            sheet.write_number(row_number, column, int(cell), formats.whole)
+        elif isinstance(cell, int | float):
+            sheet.write_number(row_number, column, cell, formats.number(cell, percent=as_percent))
+        else:
+            sheet.write_string(row_number, column, str(cell), formats.text)
+
+
+def _cell(value, *, percent: bool):
+    """A measure value as one spreadsheet cell: a number, or what stands in for one."""
+    if value is None:
+        return _("No data")
+    if value == SUPPRESSED:
+        return _("Suppressed")
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return (value, percent)
+    return str(value)
+
+
+def _breakdown(measure_id: str, values: list, namer) -> list[tuple[str, str]]:
+    """(code, name) of every category the measure has in any of `values`, in first-seen
+    order; [("", "")] for a measure that is a single number."""
+    seen: dict[str, str] = {}
+    for value in values:
+        if isinstance(value, dict) and "target_status" not in value:
+            for key in value:
+                seen.setdefault(str(key), namer(key))
+        elif isinstance(value, list):
+            for rank in range(1, len(value) + 1):
+                seen.setdefault(str(rank), _("Rank %(rank)s") % {"rank": rank})
+    return list(seen.items()) or [("", "")]
+
+
+def _category_value(value, code: str, namer, *, counted: bool):
+    """The value of one category (`code`) of a breakdown, or the value itself; a category
+    a breakdown of counts leaves out counted none."""
+    if code == "":
+        return value
+    if isinstance(value, dict):
+        missing = 0 if counted else None
+        return value.get(code, value.get(int(code), missing) if code.isdigit() else missing)
+    if isinstance(value, list):
+        rank = int(code)
+        return namer(value[rank - 1]) if rank <= len(value) else None
+    return value if value in (None, SUPPRESSED) else None
+
+
+def _measure_rows(document: dict, team_codes: list[str], category_names: dict | None):
+    """Per measure and category: (measure, code, name, [overall value, value per team])."""
+    for measure_id, entry in document["measures"].items():
+        values = [value_of(entry)] + [
+            value_of(document["by_team"][code].get(measure_id)) for code in team_codes
+        ]
+        namer = _category_namer(measure_id, category_names)
+        measure = REGISTRY.get(measure_id)
+        counted = bool(measure and measure.category_kind == "count")
+        for code, name in _breakdown(measure_id, values, namer):
+            yield (
+                measure_id,
+                code,
+                name,
+                [_category_value(value, code, namer, counted=counted) for value in values],
+            )
+
+
+def _group_label(measure_id: str) -> str:
+    measure = REGISTRY.get(measure_id)
+    return str(GROUP_LABELS.get(measure.group, measure.group)) if measure else ""
+
+
+def _target_cells(document, measure_id, code, team_code, percent):
+    """Target, whether higher or lower is better, and the status, for a measure's row."""
+    found = target_of(document, measure_id, team_code)
+    if found is None or code != "":
+        return ["", "", ""]
+    target, status = found
+    target = target or {}
+    return [
+        _cell(target.get("value"), percent=percent) if target.get("value") is not None else "",
+        str(TARGET_DIRECTION_LABELS.get(target.get("direction"), "")),
+        str(TARGET_STATUS_LABELS.get(status, status)),
+    ]
+
+
+def _sheet(workbook, title, headings, widths, formats, *, freeze_columns=0):
+    sheet = workbook.add_worksheet(title)
+    for column, cell in enumerate(headings):
+        sheet.write_string(0, column, str(cell), formats.heading)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(1, freeze_columns)
+    return sheet
+
+
+def evaluation_xlsx(
+    document: dict,
+    *,
+    team_names: dict[str, str] | None = None,
+    category_names: dict | None = None,
+) -> bytes:
+    """Sheets: Measures (all teams), By team (a column per team), Definitions, Parameters,
+    and, where the report has targets, Targets by team.
+
+    One value per cell: a breakdown (by need, by agency …) is a row per category, named in
+    the reader's language; numbers are numbers, rates in percent. Sheet names, headings and
+    names are in the language the run was requested in. The measure id and category code
+    close each row, for joining with the JSON.
     """
     buffer = io.BytesIO()
     workbook = _workbook(buffer)
-    bold = workbook.add_format({"bold": True})
+    formats = _Formats(workbook)
     team_codes = list(document["by_team"])
-
-    measures = workbook.add_worksheet(_("Measures"))
-    _write_row(measures, 0, ["id", _("Measure"), _("All teams")], bold)
-    for row, (measure_id, value) in enumerate(document["measures"].items(), start=1):
-        _write_row(measures, row, [measure_id, _label(measure_id), flatten(value)])
-    measures.set_column(0, 0, 36)
-    measures.set_column(1, 1, 50)
-    measures.set_column(2, 2, 30)
-
-    by_team = workbook.add_worksheet(_("By team"))
     team_names = team_names or {}
-    headings = [team_names.get(code, code) for code in team_codes]
-    _write_row(by_team, 0, ["id", _("Measure"), *headings], bold)
-    for row, measure_id in enumerate(document["measures"], start=1):
-        cells = [flatten(document["by_team"][code].get(measure_id)) for code in team_codes]
-        _write_row(by_team, row, [measure_id, _label(measure_id), *cells])
-    by_team.set_column(0, 0, 36)
-    by_team.set_column(1, 1, 50)
-    by_team.freeze_panes(1, 2)
+    rows = list(_measure_rows(document, team_codes, category_names))
+    with_targets = any(
+        target_of(document, measure_id, code) is not None
+        for measure_id in document["measures"]
+        for code in [None, *team_codes]
+    )
+    target_headings = [_("Target"), _("Better when"), _("Status")] if with_targets else []
 
-    definitions = workbook.add_worksheet(_("Definitions"))
-    _write_row(definitions, 0, ["id", _("Measure"), _("Group"), _("Kind"), _("Definition")], bold)
-    for row, measure_id in enumerate(document["measures"], start=1):
+    measures = _sheet(
+        workbook,
+        _("Measures"),
+        [_("Group"), _("Measure"), _("Category"), _("All teams"), *target_headings]
+        + [_("Measure id"), _("Category code")],
+        [22, 46, 34, 14, *([12, 18, 12] if with_targets else []), 30, 22],
+        formats,
+        freeze_columns=3,
+    )
+    by_team = _sheet(
+        workbook,
+        _("By team"),
+        [_("Group"), _("Measure"), _("Category"), _("All teams")]
+        + [team_names.get(code, code) for code in team_codes]
+        + [_("Measure id"), _("Category code")],
+        [22, 46, 34, 14, *[16] * len(team_codes), 30, 22],
+        formats,
+        freeze_columns=3,
+    )
+    for number, (measure_id, code, name, values) in enumerate(rows, start=1):
+        measure = REGISTRY.get(measure_id)
+        percent = bool(measure and measure.percent)
+        head = [_group_label(measure_id), _label(measure_id), name]
+        cells = [_cell(value, percent=percent) for value in values]
+        targets = _target_cells(document, measure_id, code, None, percent)
+        _write_cells(
+            measures,
+            number,
+            [*head, cells[0], *(targets if with_targets else []), measure_id, code],
+            formats,
+        )
+        _write_cells(by_team, number, [*head, *cells, measure_id, code], formats)
+
+    if with_targets:
+        targets = _sheet(
+            workbook,
+            _("Targets by team"),
+            [_("Group"), _("Measure"), _("Team"), _("Value"), *target_headings, _("Measure id")],
+            [22, 46, 30, 14, 12, 18, 12, 30],
+            formats,
+            freeze_columns=3,
+        )
+        number = 0
+        for measure_id in document["measures"]:
+            measure = REGISTRY.get(measure_id)
+            percent = bool(measure and measure.percent)
+            for code in team_codes:
+                if target_of(document, measure_id, code) is None:
+                    continue
+                number += 1
+                value = value_of(document["by_team"][code].get(measure_id))
+                _write_cells(
+                    targets,
+                    number,
+                    [
+                        _group_label(measure_id),
+                        _label(measure_id),
+                        team_names.get(code, code),
+                        _cell(value, percent=percent) if not isinstance(value, dict) else "",
+                        *_target_cells(document, measure_id, "", code, percent),
+                        measure_id,
+                    ],
+                    formats,
+                )
+
+    definitions = _sheet(
+        workbook,
+        _("Definitions"),
+        [_("Group"), _("Measure"), _("Kind"), _("Definition"), _("Measure id")],
+        [22, 40, 26, 90, 30],
+        formats,
+        freeze_columns=2,
+    )
+    for number, measure_id in enumerate(document["measures"], start=1):
         measure = REGISTRY.get(measure_id)
         if measure is None:
             continue
-        _write_row(
+        _write_cells(
             definitions,
-            row,
+            number,
             [
-                measure.id,
+                _group_label(measure_id),
                 str(measure.label),
-                str(GROUP_LABELS.get(measure.group, measure.group)),
                 str(KIND_LABELS[measure.kind]),
                 str(measure.definition),
+                measure.id,
             ],
+            formats,
         )
-    definitions.set_column(0, 0, 36)
-    definitions.set_column(1, 1, 40)
-    definitions.set_column(4, 4, 100)
 
-    parameters = workbook.add_worksheet(_("Parameters"))
-    _write_row(parameters, 0, [_("Parameter"), _("Value")], bold)
-    for row, (name, value) in enumerate(document["parameters"].items(), start=1):
-        _write_row(parameters, row, [name, flatten(value)])
-    parameters.set_column(0, 1, 30)
-    write_comparison_sheet(workbook, document.get("comparison"), bold)
+    parameters = _sheet(workbook, _("Parameters"), [_("Parameter"), _("Value")], [34, 90], formats)
+    for number, (name, value) in enumerate(
+        _parameter_rows(document["parameters"], team_names), start=1
+    ):
+        _write_cells(parameters, number, [name, int(value) if value.isdigit() else value], formats)
 
+    write_comparison_sheet(workbook, document.get("comparison"), formats.heading)
     workbook.close()
     return buffer.getvalue()
 
@@ -305,6 +562,27 @@ def shown(measure_id: str, value, category_names: dict | None = None) -> dict:
     return {"text": _number_text(value, percent=percent)}
 
 
+def shown_with_target(document: dict, measure_id: str, team_code, category_names) -> dict:
+    """`shown` for a measure overall (`team_code` None) or for a team, with its target in
+    words where the report has one: {"target": {"value", "direction", "status"}}."""
+    values = document["measures"] if team_code is None else document["by_team"][team_code]
+    cell = shown(measure_id, value_of(values.get(measure_id)), category_names)
+    found = target_of(document, measure_id, team_code)
+    if found is not None:
+        target, status = found
+        target = target or {}
+        measure = REGISTRY.get(measure_id)
+        number = target.get("value")
+        cell["target"] = {
+            "value": ""
+            if number is None
+            else _number_text(number, percent=bool(measure and measure.percent)),
+            "direction": str(TARGET_DIRECTION_LABELS.get(target.get("direction"), "")),
+            "status": str(TARGET_STATUS_LABELS.get(status, status)),
+        }
+    return cell
+
+
 def _parameter_rows(parameters: dict, team_names: dict[str, str]) -> list[tuple[str, str]]:
     def day(text):
         return dates.in_words(date.fromisoformat(text)) if text else ""
@@ -384,15 +662,11 @@ def report_context(
                             "id": measure_id,
                             "label": str(REGISTRY[measure_id].label),
                             "definition": str(REGISTRY[measure_id].definition),
-                            "overall": shown(
-                                measure_id, document["measures"][measure_id], category_names
+                            "overall": shown_with_target(
+                                document, measure_id, None, category_names
                             ),
                             "cells": [
-                                shown(
-                                    measure_id,
-                                    document["by_team"][code].get(measure_id),
-                                    category_names,
-                                )
+                                shown_with_target(document, measure_id, code, category_names)
                                 for code in page
                             ],
                         }
@@ -422,27 +696,51 @@ def dataset_csv(dictionary: list[tuple[str, str]], rows: list[dict]) -> bytes:
     return csv_bytes(names, ([row.get(name) for name in names] for row in rows))
 
 
-def dictionary_csv(dictionary: list[tuple[str, str]]) -> bytes:
-    return csv_bytes(["column", "description"], dictionary)
+#: The data dictionary's headings: a row per column, then a row per code it holds.
+DICTIONARY_HEADINGS = ["column", "description", "code", "label_en", "label_cy"]
 
 
-def dataset_xlsx(dictionary: list[tuple[str, str]], rows: list[dict]) -> bytes:
-    """Sheets: Dataset (one row per young person) and Dictionary (what each column holds)."""
+def dictionary_rows(dictionary: list[tuple[str, str]], codes=()) -> list[list[str]]:
+    """Each column's row (name and description), followed by a row for each code the column
+    holds or is named after, with its English and Welsh names (`dataset.dictionary_codes`)."""
+    by_column: dict[str, list] = {}
+    for column, code, english, welsh in codes:
+        by_column.setdefault(column, []).append([column, "", code, english, welsh])
+    rows = []
+    for column, description in dictionary:
+        rows.append([column, description, "", "", ""])
+        rows += by_column.get(column, [])
+    return rows
+
+
+def dictionary_csv(dictionary: list[tuple[str, str]], codes=()) -> bytes:
+    return csv_bytes(DICTIONARY_HEADINGS, dictionary_rows(dictionary, codes))
+
+
+def dataset_xlsx(dictionary: list[tuple[str, str]], rows: list[dict], codes=()) -> bytes:
+    """Sheets: Dataset (one row per young person, the columns as codes for analysis) and
+    Dictionary (what each column holds, and the English and Welsh name of every code)."""
     buffer = io.BytesIO()
     workbook = _workbook(buffer, constant_memory=True)
-    bold = workbook.add_format({"bold": True})
+    formats = _Formats(workbook)
     names = [name for name, _description in dictionary]
     sheet = workbook.add_worksheet(_("Dataset"))
-    _write_row(sheet, 0, names, bold)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, len(names) - 1, 16)
+    _write_row(sheet, 0, names, formats.heading)
     for row_number, row in enumerate(rows, start=1):
         _write_row(sheet, row_number, [row.get(name) for name in names])
     sheet.freeze_panes(1, 1)
-    described = workbook.add_worksheet(_("Dictionary"))
-    _write_row(described, 0, ["column", "description"], bold)
-    for row_number, entry in enumerate(dictionary, start=1):
-        _write_row(described, row_number, list(entry))
-    described.set_column(0, 0, 32)
-    described.set_column(1, 1, 90)
+    described = _sheet(
+        workbook,
+        _("Dictionary"),
+        [_("Column"), _("Description"), _("Code"), _("English"), _("Welsh")],
+        [36, 80, 26, 40, 40],
+        formats,
+        freeze_columns=1,
+    )
+    for row_number, entry in enumerate(dictionary_rows(dictionary, codes), start=1):
+        _write_cells(described, row_number, entry, formats)
     workbook.close()
     return buffer.getvalue()
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from formulation.models import FormulationMeeting, MeetingAttendance, MeetingStatus
@@ -87,6 +88,12 @@ def agencies_by_meeting_number(run: Run) -> Result:
     )
 
 
+def meeting_number_label(key) -> str:
+    """A meeting's number as the report shows it ("Meeting 2")."""
+    key = str(key)
+    return gettext("Meeting %(number)s") % {"number": key} if key.isdigit() else key
+
+
 measure(
     "formulation_meetings",
     group=GROUP,
@@ -131,7 +138,7 @@ measure(
     kind="distribution",
     base="cohort_size",
     category_kind="mean",
-    category_label=as_recorded,
+    category_label=meeting_number_label,
     label=_("Mean agencies attending, by meeting number"),
     definition=_(
         "For the 1st, 2nd, 3rd … meeting held for each cohort member, the mean "

@@ -85,8 +85,8 @@ measure(
     adds_up_to="withdrawn",
     label=_("Reasons for withdrawing from ECM"),
     definition=_(
-        "For each reason code, the number of referrals whose ECM ended as withdrawn giving "
-        "that reason; 'not_recorded' for a withdrawal recorded before reasons were coded. "
+        "For each reason, the number of referrals whose ECM ended as withdrawn giving "
+        "that reason; “Not recorded” for a withdrawal recorded before reasons were coded. "
         "The categories add up to the Withdrawn count."
     ),
     value=Grouped(withdrawal_reasons),

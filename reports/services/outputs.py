@@ -14,7 +14,7 @@ from accounts.models import Team, labels_by_code
 
 from .. import exports, suppression, targets, vocabularies
 from ..comparison.build import comparison_for_run
-from ..dataset import dataset_rows
+from ..dataset import dataset_rows, dictionary_codes
 from ..measures import Scope, compute_all
 from ..models import FileKind, ReportKind, ReportRun
 
@@ -76,13 +76,22 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
     document["targets"] = targets.document_targets(document)
     document["comparison"] = comparison_for_run(scope, run.parameters)
     stem = file_stem(run)
-    rows = len(document["measures"]) * (1 + len(document["by_team"]))
     team_names = labels_by_code(Team, document["by_team"])
+    category_names = vocabularies.category_names()
+    names = {"team_names": team_names, "category_names": category_names}
+    rows = exports.evaluation_csv_rows(document, **names)
     outputs = [
         Output(FileKind.JSON, f"{stem}.json", exports.json_bytes(document)),
-        Output(FileKind.CSV, f"{stem}.csv", exports.evaluation_csv(document), rows),
         Output(
-            FileKind.XLSX, f"{stem}.xlsx", exports.evaluation_xlsx(document, team_names=team_names)
+            FileKind.CSV,
+            f"{stem}.csv",
+            exports.csv_bytes(exports.CSV_HEADINGS, rows),
+            len(rows),
+        ),
+        Output(
+            FileKind.XLSX,
+            f"{stem}.xlsx",
+            exports.evaluation_xlsx(document, **names),
         ),
     ]
     step(88, _("Drawing the charts"))
@@ -91,7 +100,7 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
             document,
             team_names=team_names,
             max_teams=settings.ECM_REPORT_PDF_MAX_TEAMS,
-            category_names=vocabularies.category_names(),
+            category_names=category_names,
         )
     )
     outputs.append(Output(FileKind.HTML, f"{stem}.html", html.encode("utf-8")))
@@ -103,6 +112,7 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
 def _dataset_outputs(run, scope, step) -> list[Output]:
     step(10, _("Building the case-level dataset"))
     dictionary, rows = dataset_rows(scope)
+    codes = dictionary_codes(dictionary)
     step(70, _("Writing the files"))
     stem = file_stem(run)
     outputs = [
@@ -112,14 +122,14 @@ def _dataset_outputs(run, scope, step) -> list[Output]:
         Output(
             FileKind.DATASET_XLSX,
             f"{stem}.xlsx",
-            exports.dataset_xlsx(dictionary, rows),
+            exports.dataset_xlsx(dictionary, rows, codes),
             len(rows),
         ),
         Output(
             FileKind.DICTIONARY,
             f"{stem}-dictionary.csv",
-            exports.dictionary_csv(dictionary),
-            len(dictionary),
+            exports.dictionary_csv(dictionary, codes),
+            len(dictionary) + len(codes),
         ),
     ]
     listed = [

@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from accounts import policy as access
 from accounts.models import Role, Team, User
 from cases import compliance, rules, services
 from cases.models import (
@@ -24,6 +25,7 @@ from cases.models import (
     TRMStage,
     YoungPerson,
 )
+from eligibility.services import eligibility_check, eligibility_override
 from seed.demo.vocabulary import (
     FAMILY_NAMES,
     GIVEN_NAMES,
@@ -83,6 +85,7 @@ def _build_history(rng, number, reference, team, practitioner, manager, categori
     referral = person.referral_date
     _record_needs(rng, person, practitioner, categories, referral)
     order = _record_offences_and_order(rng, person, practitioner, referral, today)
+    _decide_eligibility(person, practitioner, manager, today)
     decisions, consent_day = _record_consents(rng, person, practitioner, referral, today)
     if not rules.consent_given(decisions, person.parent_consent_required):
         return  # referred, not started: someone who must consent has not
@@ -164,6 +167,26 @@ def _record_offences_and_order(rng, person, practitioner, referral, today):
         start_date=order_start,
         end_date=order_start + timedelta(days=365),
     )
+
+
+def _decide_eligibility(person, practitioner, manager, today):
+    """The eligibility check a real referral has before consent is sought, by the policy in
+    force on the referral date; where the criteria are not met, the team manager's override
+    with the reason a panel would give. Teams without a manager in the demo keep the
+    decision as it is, so the fidelity figures show cases started without eligibility, as an
+    evaluation would find them. Draws no random numbers, so the rest of each story is
+    unchanged."""
+    decision = eligibility_check(
+        by=practitioner, young_person=person, decided_on=min(person.referral_date, today)
+    )
+    if not decision.eligible and access.may(manager, "eligibility.override", person.team):
+        eligibility_override(
+            by=manager,
+            decision=decision,
+            eligible=True,
+            reason="Agreed at the allocation panel: offending is escalating and the needs "
+            "call for the ECM approach, although the criteria are not all met.",
+        )
 
 
 #: What young people in the demonstration said when refusing or withdrawing: reason code, their

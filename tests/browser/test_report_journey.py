@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -96,6 +97,14 @@ def test_evaluator_requests_a_report_watches_it_and_downloads_it_and_the_dataset
         sheets = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
     assert sheets[:3] == ["Measures", "By team", "Definitions"]
     assert "Comparison" in sheets
+    # It opens with one value per cell: a breakdown is a row per category, named.
+    measures = openpyxl.load_workbook(saved)["Measures"]
+    gender = {
+        row[2].value: row[3].value
+        for row in measures.iter_rows(min_row=2)
+        if row[1].value == "Gender"
+    }
+    assert gender == {"Female": 1, "Male": 3}
 
     # Then the case-level dataset.
     request_a_report(page, kind_label="Case-level evaluation dataset")

@@ -187,6 +187,8 @@ def test_the_reasons_and_distance_travelled_are_columns_explained_in_the_diction
     assert set(explained) == set(row)
     assert "relationship_with_worker" in explained["withdrawal_reason"]
     assert "minus their first" in explained["distance_self_confidence_self_change"]
+    assert row["ecm_start_period"] == "2024-Q2"
+    assert row["days_in_ecm"] == (date(2025, 1, 1) - STARTED).days
 
 
 def test_compliance_columns_count_the_decisions_and_the_days_to_them(person):
@@ -209,3 +211,31 @@ def test_compliance_columns_count_the_decisions_and_the_days_to_them(person):
     assert (row["did_not_attend"], row["compliance_decisions"]) == (2, 2)
     assert row["compliance_without_breach"] == 1
     assert row["compliance_mean_days_to_decision"] == 3.5  # (2 + 5) / 2
+
+
+def test_a_case_still_open_counts_its_days_in_ecm_to_the_as_of_date(person):
+    evaluation(person, "young_person", "given")
+    evaluation(person, "parent_carer", "given")
+    (row,) = dataset_rows(SCOPE)[1]
+    assert row["ecm_start_period"] == "2024-Q2"
+    assert row["days_in_ecm"] == (SCOPE.as_of - STARTED).days
+    assert row["withdrawal_reason"] == ""
+
+
+@pytest.mark.parametrize(
+    ("start", "quarter"),
+    [(date(2025, 1, 1), "2025-Q1"), (date(2025, 3, 31), "2025-Q1"), (date(2025, 7, 1), "2025-Q3")],
+)
+def test_the_start_period_is_the_calendar_quarter(start, quarter):
+    from reports.dataset import start_period
+
+    assert start_period(start) == quarter
+
+
+def test_days_in_ecm_stop_at_the_as_of_date_for_a_case_ended_after_it():
+    from reports.dataset import days_in_ecm
+
+    as_of = date(2025, 6, 30)
+    assert days_in_ecm(date(2025, 6, 1), date(2025, 6, 11), as_of) == 10
+    assert days_in_ecm(date(2025, 6, 1), date(2025, 12, 1), as_of) == 29
+    assert days_in_ecm(date(2025, 6, 1), None, as_of) == 29

@@ -107,19 +107,36 @@ def test_json_holds_the_measure_values_overall_and_by_team(report):
 
 def test_csv_has_a_row_per_measure_for_all_teams_and_each_team(report):
     rows = csv_rows(content(report, FileKind.CSV))
-    assert list(rows[0]) == ["id", "label", "team", "value"]
-    assert len(rows) == len(REGISTRY) * 3
-    referrals = [(row["team"], row["value"]) for row in rows if row["id"] == "referrals"]
-    assert referrals == [("all", "5"), ("a", "3"), ("b", "2")]
+    assert list(rows[0]) == [
+        "id",
+        "label",
+        "team",
+        "team_name",
+        "category",
+        "category_name",
+        "value",
+    ]
+    single = [row for row in rows if not row["category"]]
+    assert {row["id"] for row in rows} == set(REGISTRY)
+    referrals = [
+        (row["team"], row["team_name"], row["value"]) for row in rows if row["id"] == "referrals"
+    ]
+    assert referrals == [("all", "All teams", "5"), ("a", "Team A", "3"), ("b", "Team B", "2")]
+    assert len(single) % 3 == 0
+    assert report.files.get(kind=FileKind.CSV).rows == len(rows)
 
 
-def test_csv_flattens_distributions_and_lists(report):
+def test_csv_has_one_value_a_row_with_each_category_named(report):
     rows = {
-        (row["id"], row["team"]): row["value"] for row in csv_rows(content(report, FileKind.CSV))
+        (row["id"], row["team"], row["category"]): row
+        for row in csv_rows(content(report, FileKind.CSV))
     }
-    assert rows[("gender", "all")] == "female=1|male=3"
-    assert rows[("top_needs", "all")] == "substance_misuse|domestic_abuse_experienced|mental_health"
-    assert rows[("attendance_rate", "b")] == ""
+    female = rows[("gender", "all", "female")]
+    assert (female["category_name"], female["value"]) == ("Female", "1")
+    assert rows[("gender", "all", "male")]["value"] == "3"
+    top = rows[("top_needs", "all", "1")]
+    assert (top["category_name"], top["value"]) == ("Rank 1", "Substance misuse")
+    assert rows[("attendance_rate", "b", "")]["value"] == ""
 
 
 @pytest.mark.parametrize(
@@ -156,7 +173,7 @@ def test_every_csv_writer_neutralises_formula_cells():
         for cell in row
     ]
     assert not [cell for cell in cells if cell.startswith(exports.FORMULA_PREFIXES)]
-    assert "'=cmd|' /C calc'!A0=1" in cells
+    assert "'=cmd|' /C calc'!A0" in cells
     assert "'@team" in cells
 
 
@@ -192,10 +209,10 @@ def cells_of_row(data: bytes, sheet: int, row: int = 1) -> list[str]:
 def test_the_definitions_sheet_says_what_kind_of_value_each_measure_is_in_words(report):
     data = content(report, FileKind.XLSX)
 
-    assert cells_of_row(data, 3) == ["id", "Measure", "Group", "Kind", "Definition"]
+    assert cells_of_row(data, 3) == ["Group", "Measure", "Kind", "Definition", "Measure id"]
     first = cells_of_row(data, 3, row=2)
-    assert first[0] == "referrals"
-    assert first[3] == "Count of young people or events"
+    assert first[4] == "referrals"
+    assert first[2] == "Count of young people or events"
 
 
 def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
@@ -208,12 +225,21 @@ def test_a_report_asked_for_in_welsh_has_welsh_sheet_names_and_team_names(
     data = content(run, FileKind.XLSX)
     assert sheet_names(data) == ["Mesurau", "Fesul tîm", "Diffiniadau", "Paramedrau", "Cymhariaeth"]
     # The By team sheet names each team in Welsh (the English name where it has no Welsh).
-    assert cells_of_row(data, 2) == ["id", "Mesur", "Tîm A Cymraeg", "Team B"]
+    assert cells_of_row(data, 2) == [
+        "Grŵp",
+        "Mesur",
+        "Categori",
+        "Pob tîm",
+        "Tîm A Cymraeg",
+        "Team B",
+        "Dynodydd y mesur",
+        "Cod y categori",
+    ]
 
 
 def test_a_report_asked_for_in_english_names_its_teams_in_english(report):
     data = content(report, FileKind.XLSX)
-    assert cells_of_row(data, 2) == ["id", "Measure", "Team A", "Team B"]
+    assert cells_of_row(data, 2)[3:6] == ["All teams", "Team A", "Team B"]
 
 
 def test_the_report_names_needs_and_agencies_in_the_language_it_was_asked_in(
@@ -245,7 +271,7 @@ def test_xlsx_writes_formula_like_text_as_text_never_as_a_formula():
             workbook.read(name).decode() for name in workbook.namelist() if "worksheets/" in name
         ]
         strings = workbook.read("xl/sharedStrings.xml").decode()
-    assert "=1+1=1" in strings
+    assert "<t>=1+1</t>" in strings
     assert not any("<f>" in sheet for sheet in sheets)
 
 
@@ -372,7 +398,9 @@ def test_dataset_csv_has_one_row_per_consenting_cohort_member(dataset, cohort): 
 
 def test_data_dictionary_describes_every_dataset_column(dataset):
     columns = list(csv_rows(content(dataset, FileKind.DATASET_CSV))[0])
-    dictionary = csv_rows(content(dataset, FileKind.DICTIONARY))
+    dictionary = [
+        entry for entry in csv_rows(content(dataset, FileKind.DICTIONARY)) if not entry["code"]
+    ]
     assert [entry["column"] for entry in dictionary] == columns
     assert all(entry["description"] for entry in dictionary)
 

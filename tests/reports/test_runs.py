@@ -502,7 +502,10 @@ def test_run_report_restricts_to_the_teams_named(cohort, tmp_path):  # noqa: F81
 def test_run_report_writes_csv(cohort, tmp_path):  # noqa: F811
     output = tmp_path / "report.csv"
     run_report("evaluation", *COMMAND_PERIOD, "--format", "csv", "--output", output)
-    assert output.read_bytes().startswith(b"id,label,team,value\r\nreferrals,Referrals,all,5\r\n")
+    assert output.read_bytes().startswith(
+        b"id,label,team,team_name,category,category_name,value\r\n"
+        b"referrals,Referrals,all,All teams,,,5\r\n"
+    )
 
 
 def test_run_report_writes_xlsx(cohort, tmp_path):  # noqa: F811

@@ -240,3 +240,78 @@ def test_the_demo_has_targets_the_report_and_the_managers_team_page_show(db, set
     page = client_for(manager).get(reverse("cases:team-detail", args=["flintshire"]))
     assert "Key measures against targets" in page.content.decode()
     assert "80.0% or more" in page.content.decode()
+
+
+def test_every_started_demo_case_was_judged_eligible_before_it_started(db, settings):
+    """As a real case would be: a decision by the policy in force, dated by the start, and a
+    manager's override with a reason where the criteria were not met."""
+    from django.db.models import F
+
+    from cases.models import YoungPerson
+    from eligibility.models import EligibilityDecision
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    started = YoungPerson.objects.filter(ecm_start_date__isnull=False)
+    decided = EligibilityDecision.objects.filter(
+        young_person__in=started, decided_on__lte=F("young_person__ecm_start_date")
+    )
+    assert decided.values("young_person").distinct().count() == started.count()
+    overridden = decided.filter(eligibility_override__isnull=False)
+    assert overridden.exists()
+    assert not overridden.filter(eligibility_override__reason="").exists()
+
+
+def test_the_demo_report_shows_fidelity_figures_that_mean_something(db, settings):
+    """Every element of the model, eligibility included, is present for some cohort cases and
+    missing for others, so the fidelity section has something to say."""
+    import json
+
+    from reports.models import FileKind, ReportRun
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    run = ReportRun.objects.get()
+    with run.files.get(kind=FileKind.JSON).file.open("rb") as stored:
+        measures = json.load(stored)["measures"]
+    cohort = measures["cohort_size"]
+    fidelity = {key: value for key, value in measures.items() if key.startswith("fidelity_")}
+    assert len(fidelity) == 7
+    assert all(0 < value <= cohort for value in fidelity.values()), fidelity
+    assert 0 < measures["eligible"] <= measures["referrals"]
+    assert measures["fidelity_all"] < cohort
+
+
+def test_the_demo_report_names_things_rather_than_showing_their_codes(db, settings):
+    """What an evaluator reads (the web page's HTML, the spreadsheet) names needs, agencies,
+    reasons and teams; the codes stay in the JSON and the id columns only."""
+    import io
+    import re
+
+    import openpyxl
+    from django.utils.html import strip_tags
+
+    from reports.models import FileKind, ReportRun
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    run = ReportRun.objects.get()
+    with run.files.get(kind=FileKind.HTML).file.open("rb") as stored:
+        text = strip_tags(stored.read().decode())
+    codes = ["send_aln", "childrens_services", "substance_misuse", "blaenau-gwent-caerphilly"]
+    codes += ["relationship_with_worker", "not_recorded", "trm_stage_work"]
+    assert not [code for code in codes if code in text]
+    with run.files.get(kind=FileKind.XLSX).file.open("rb") as stored:
+        book = openpyxl.load_workbook(io.BytesIO(stored.read()))
+    code = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)+$")
+    for sheet in book:
+        headings = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=1):
+            for heading, cell in zip(headings, row, strict=True):
+                if heading in ("Measure id", "Category code"):
+                    continue
+                assert not (isinstance(cell.value, str) and code.match(cell.value)), (
+                    sheet.title,
+                    cell.coordinate,
+                    cell.value,
+                )
