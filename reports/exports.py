@@ -204,6 +204,18 @@ def target_of(document: dict, measure_id: str, team_code: str | None = None):
     return entry.get("target"), entry["target_status"]
 
 
+def has_targets(document: dict) -> bool:
+    """Whether any target was in force for the report (overall or for a team): only then do
+    its outputs give each value a target and a status ("No target" where none applies)."""
+    apart = document.get("targets") or {}
+    entries = [
+        *(apart.get("measures") or {}).values(),
+        *(entry for team in (apart.get("by_team") or {}).values() for entry in team.values()),
+        *(entry for entry in document["measures"].values() if isinstance(entry, dict)),
+    ]
+    return any(isinstance(entry, dict) and entry.get("target") for entry in entries)
+
+
 def value_of(entry):
     """A measure's value from its entry (the entry itself unless it carries a target)."""
     if isinstance(entry, dict) and "target_status" in entry:
@@ -361,11 +373,7 @@ def evaluation_xlsx(
     team_codes = list(document["by_team"])
     team_names = team_names or {}
     rows = list(_measure_rows(document, team_codes, category_names))
-    with_targets = any(
-        target_of(document, measure_id, code) is not None
-        for measure_id in document["measures"]
-        for code in [None, *team_codes]
-    )
+    with_targets = has_targets(document)
     target_headings = [_("Target"), _("Better when"), _("Status")] if with_targets else []
 
     measures = _sheet(
@@ -415,7 +423,7 @@ def evaluation_xlsx(
             measure = REGISTRY.get(measure_id)
             percent = bool(measure and measure.percent)
             for code in team_codes:
-                if target_of(document, measure_id, code) is None:
+                if (target_of(document, measure_id, code) or (None,))[0] is None:
                     continue
                 number += 1
                 value = value_of(document["by_team"][code].get(measure_id))
@@ -562,12 +570,15 @@ def shown(measure_id: str, value, category_names: dict | None = None) -> dict:
     return {"text": _number_text(value, percent=percent)}
 
 
-def shown_with_target(document: dict, measure_id: str, team_code, category_names) -> dict:
+def shown_with_target(
+    document: dict, measure_id: str, team_code, category_names, *, with_targets: bool = True
+) -> dict:
     """`shown` for a measure overall (`team_code` None) or for a team, with its target in
-    words where the report has one: {"target": {"value", "direction", "status"}}."""
+    words where the report has targets (`has_targets`): {"target": {"value", "direction",
+    "status"}}."""
     values = document["measures"] if team_code is None else document["by_team"][team_code]
     cell = shown(measure_id, value_of(values.get(measure_id)), category_names)
-    found = target_of(document, measure_id, team_code)
+    found = target_of(document, measure_id, team_code) if with_targets else None
     if found is not None:
         target, status = found
         target = target or {}
@@ -643,6 +654,7 @@ def report_context(
         codes[start : start + TEAM_COLUMNS] for start in range(0, len(codes), TEAM_COLUMNS)
     ]
     groups = []
+    with_targets = has_targets(document)
     for group_id, group_label in GROUP_LABELS.items():
         ids = [
             measure.id
@@ -663,10 +675,20 @@ def report_context(
                             "label": str(REGISTRY[measure_id].label),
                             "definition": str(REGISTRY[measure_id].definition),
                             "overall": shown_with_target(
-                                document, measure_id, None, category_names
+                                document,
+                                measure_id,
+                                None,
+                                category_names,
+                                with_targets=with_targets,
                             ),
                             "cells": [
-                                shown_with_target(document, measure_id, code, category_names)
+                                shown_with_target(
+                                    document,
+                                    measure_id,
+                                    code,
+                                    category_names,
+                                    with_targets=with_targets,
+                                )
                                 for code in page
                             ],
                         }
