@@ -84,7 +84,8 @@ def hourly_rates(run: Run) -> dict[str, float]:
 @dataclass(frozen=True)
 class CostPerCase(Aggregation):
     """The mean cost of the young people meeting `condition`: each role's hours times its
-    cost per hour. No value where time of a role with no cost in force was recorded."""
+    cost per hour. No value where no cost is in force, or where time was recorded for a role
+    with none."""
 
     condition: Q
 
@@ -98,6 +99,8 @@ class CostPerCase(Aggregation):
         rates = hourly_rates(run)
 
         def mean_cost(row):
+            if not rates:
+                return None
             total = 0.0
             for role in MINUTES:
                 role_hours = row.get(role) or 0
@@ -125,6 +128,7 @@ def psychology_by_month(run: Run) -> Result:
             scope.cohort_filter("young_person__"),
             in_ecm("held_on", scope),
             status=MeetingStatus.HELD,
+            duration_minutes__isnull=False,
         )
         .order_by()
         .values(team=F("young_person__team__code"), month=TruncMonth("held_on"))
@@ -133,6 +137,7 @@ def psychology_by_month(run: Run) -> Result:
     discussed = SupervisionSession.cases.through.objects.filter(
         scope.cohort_filter("youngperson__"),
         in_ecm("supervisionsession__held_on", scope, person="youngperson"),
+        supervisionsession__duration_minutes__isnull=False,
     )
     supervision = (
         discussed.order_by()

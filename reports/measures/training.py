@@ -37,8 +37,8 @@ def _staff_counts(run: Run, rows: QuerySet, staff: str, team_code: str) -> dict[
     per_team = {row[team_code]: row for row in rows.values(team_code).annotate(**counts)}
     # Grouped by a constant rather than .aggregate(), which would wrap the query and lose
     # the `trained` column its filter reads.
-    overall = rows.annotate(everyone=Value(1)).values("everyone").annotate(**counts).first()
-    overall = overall or dict.fromkeys(counts, 0)
+    everyone = rows.annotate(everyone=Value(1)).values("everyone").annotate(**counts)
+    overall = next(iter(everyone), dict.fromkeys(counts, 0))
     return {
         name: Result(
             overall[name],
