@@ -339,9 +339,9 @@ class DedicatedRole(models.Model):
         Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("role"), max_length=20, choices=DedicatedRoleKind.choices)
-    held_from = models.DateField(_("from"))
+    held_from = models.DateField(_("held from"))
     held_to = models.DateField(
-        _("to"), null=True, blank=True, help_text=_("Leave empty while the role is held")
+        _("held until"), null=True, blank=True, help_text=_("Leave empty while the role is held")
     )
     history = HistoricalRecords()
 

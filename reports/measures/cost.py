@@ -246,7 +246,8 @@ measure(
         "psychologist's (formulation meetings and supervision) and a partner agency "
         "representative's for each agency that attended a formulation meeting; per cohort "
         "member, to 2 decimal places. Managers' time is not recorded, so not costed. No "
-        "value where time was recorded for a role with no unit cost in force."
+        "value where no unit cost is in force, or where time was recorded for a role with "
+        "none."
     ),
     value=CostPerCase(COHORT),
 )
