@@ -216,3 +216,28 @@ def test_the_demo_shows_supervision_on_the_record_and_management_oversight(db, s
         ecm_start_date__lte=since, ecm_end_date__isnull=True
     ).exclude(pk__in=recent)
     assert open_cases.count() >= 2  # the team view has cases to flag
+
+
+def test_the_demo_report_shows_training_and_cost(db, settings):
+    import json
+
+    from accounts.models import DedicatedRole, TrainingAttendance, UnitCost
+    from reports.models import FileKind, ReportRun
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = [model.objects.count() for model in (TrainingAttendance, DedicatedRole, UnitCost)]
+    call_command("seed_demo")
+    assert [model.objects.count() for model in (TrainingAttendance, DedicatedRole, UnitCost)] == (
+        counts
+    )
+    assert min(counts) > 0
+    run = ReportRun.objects.get(requested_by__username="evaluator")
+    measures = json.loads(run.files.get(kind=FileKind.JSON).file.read())["measures"]
+    # Some practitioners were trained before their first ECM case and some were not.
+    assert 0 < measures["practitioners_trained_rate"] < 1
+    assert 0 < measures["fidelity_practitioner_trained_rate"] < 1
+    assert measures["unit_costs_in_force"]["practitioner:2025-04-01"] == 38.5
+    assert measures["cost_per_case"] > 0
+    assert measures["psychology_hours_per_case"] > 0
+    assert measures["psychology_hours_by_month"]
