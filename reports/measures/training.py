@@ -5,7 +5,7 @@ their first ECM case, and the fidelity flag "allocated practitioner trained"."""
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Role
+from accounts.models import DedicatedRole, DedicatedRoleKind, Membership, Role
 from cases.models import YoungPerson
 
 from ..facts import COHORT, ecm_training_by
@@ -136,6 +136,47 @@ for who, compute, label_staff, label_trained, label_rate, definition in (
         definition=definition,
         value=_share(f"{who}_trained_before_first_case", f"{who}_with_ecm_cases"),
     )
+
+
+def dedicated_roles(run: Run) -> Result:
+    """Members of staff holding each dedicated ECM role on the as-of date, per team and
+    overall (someone holding a role in two teams counted once): two grouped queries."""
+    day = run.scope.as_of
+    held = DedicatedRole.objects.filter(held_from__lte=day).filter(
+        Q(held_to__isnull=True) | Q(held_to__gte=day)
+    )
+    if run.scope.team_ids is not None:
+        held = held.filter(team_id__in=run.scope.team_ids)
+    held = held.order_by()
+    holders = Count("user_id", distinct=True)
+    by_team = {code: {} for code in run.scope.team_codes}
+    for row in held.values("team__code", "kind").annotate(n=holders):
+        by_team.setdefault(row["team__code"], {})[row["kind"]] = row["n"]
+    overall = dict(held.values_list("kind").annotate(n=holders))
+    order = list(DedicatedRoleKind.values)
+    return Result(
+        {kind: overall[kind] for kind in order if kind in overall},
+        {code: {kind: v[kind] for kind in order if kind in v} for code, v in by_team.items()},
+    )
+
+
+def _role_label(key: str) -> str:
+    return DedicatedRoleKind(key).label if key in DedicatedRoleKind.values else key
+
+
+measure(
+    "dedicated_role_holders",
+    group=GROUP,
+    kind="distribution",
+    category_kind="count",
+    category_label=_role_label,
+    label=_("Staff in dedicated ECM roles"),
+    definition=_(
+        "Members of staff holding each dedicated ECM role (lead, champion) on the as-of "
+        "date, from the training register."
+    ),
+    value=Grouped(dedicated_roles),
+)
 
 # Fidelity: the element "allocated practitioner trained", for each cohort case.
 PRACTITIONER_TRAINED = COHORT & Q(practitioner_trained=1)

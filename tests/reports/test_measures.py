@@ -397,6 +397,7 @@ EXPECTED = {
     "managers_with_ecm_cases": (1, 1, 0),  # the manager of team a
     "managers_trained_before_first_case": (0, 0, 0),
     "managers_trained_rate": (0.0, 0.0, None),
+    "dedicated_role_holders": ({}, {}, {}),
     "unit_costs_in_force": ({}, {}, {}),
     "practitioner_contact_hours_per_case": (1.0, 1.33, 0.0),  # P1 and P2 2 hours each
     "psychology_hours_per_case": (0.0, 0.0, 0.0),  # no meeting or session has a duration

@@ -16,6 +16,9 @@ attended the ECM manager course on 2024-12-01; Max (manager, team b) none.
   Supervision 2025-05-01, 90 min, discussing B1 only.
 * B2, team b — referred, never started: in no measure here.
 
+Dedicated ECM roles: Mona lead in team a from 2025-01-01; Alice champion in team a in 2024
+and 2025 only; Bob champion in team b from 2026-01-01; Max lead in team b from 2026-09-01.
+
 Unit costs per hour: practitioner £40 from 2024-01-01 and £50 from 2026-01-01 (in force on
 the as-of date), £60 from 2026-09-01 (not yet); psychologist £80, partner agency £30,
 manager £45, all from 2024-01-01.
@@ -36,7 +39,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import CostRole, Role, TrainingAttendance, TrainingCourse, UnitCost
+from accounts.models import (
+    CostRole,
+    DedicatedRole,
+    Role,
+    TrainingAttendance,
+    TrainingCourse,
+    UnitCost,
+    User,
+)
 from accounts.services import unit_cost_add
 from formulation.models import FormulationMeeting, MeetingAttendance
 from reports.measures import REGISTRY, Scope, compute_all
@@ -84,6 +95,16 @@ def workforce(db, team_a, team_b, practitioner, other_practitioner, manager, psy
         (CostRole.MANAGER, "45", date(2024, 1, 1)),
     ):
         UnitCost.objects.create(role=role, hourly_cost=Decimal(cost), valid_from=valid_from)
+    max_ = User.objects.get(username="max")
+    for user, team, kind, held_from, held_to in (
+        (manager, team_a, "lead", date(2025, 1, 1), None),
+        (practitioner, team_a, "champion", date(2024, 1, 1), date(2025, 12, 31)),  # ended
+        (other_practitioner, team_b, "champion", date(2026, 1, 1), None),
+        (max_, team_b, "lead", date(2026, 9, 1), None),  # not yet
+    ):
+        DedicatedRole.objects.create(
+            user=user, team=team, kind=kind, held_from=held_from, held_to=held_to
+        )
     police, education, health = (
         factories.AgencyFactory(code=code, name=code) for code in ("police", "education", "health")
     )
@@ -159,6 +180,13 @@ EXPECTED = {
     "managers_with_ecm_cases": (2, 1, 1),
     "managers_trained_before_first_case": (1, 1, 0),  # Mona
     "managers_trained_rate": (0.5, 1.0, 0.0),
+    # Mona's lead role and Bob's champion role are held on the as-of date; Alice's ended,
+    # Max's has not begun.
+    "dedicated_role_holders": (
+        {"lead": 1, "champion": 1},
+        {"lead": 1},
+        {"champion": 1},
+    ),
     "fidelity_practitioner_trained": (2, 2, 0),  # A1, A2
     "fidelity_practitioner_trained_rate": (0.667, 1.0, 0.0),
     "practitioner_contact_hours_per_case": (1.42, 1.63, 1.0),  # (2.5 + 0.75 + 1) / 3
