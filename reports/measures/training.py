@@ -48,20 +48,26 @@ def _staff_counts(run: Run, rows: QuerySet, staff: str, team_code: str) -> dict[
     }
 
 
-def practitioners(run: Run) -> dict[str, Result]:
-    """The allocated practitioners of the cohort's cases, per team of those cases."""
+def _members_with_cohort_cases(run: Run, role: str, **case) -> QuerySet:
+    """Memberships of `role` in teams with cohort cases matching `case` (OuterRefs into the
+    membership): one row per member of staff and team, however many cases they have."""
     cases = YoungPerson.objects.filter(
-        run.scope.cohort_filter(), practitioner__isnull=False
-    ).annotate(first_case=_first_ecm_start(practitioner_id=OuterRef("practitioner_id")))
-    return _staff_counts(run, cases, "practitioner_id", "team__code")
+        run.scope.cohort_filter(), team_id=OuterRef("team_id"), **case
+    )
+    return Membership.objects.filter(Exists(cases), role=role)
+
+
+def practitioners(run: Run) -> dict[str, Result]:
+    """The practitioners of each team allocated to its cohort cases; their first ECM case is
+    the earliest allocated to them."""
+    held = _members_with_cohort_cases(run, Role.PRACTITIONER, practitioner_id=OuterRef("user_id"))
+    held = held.annotate(first_case=_first_ecm_start(practitioner_id=OuterRef("user_id")))
+    return _staff_counts(run, held, "user_id", "team__code")
 
 
 def managers(run: Run) -> dict[str, Result]:
     """The managers of the teams with cohort cases; a team's first ECM case is theirs."""
-    cohort_in_team = YoungPerson.objects.filter(
-        run.scope.cohort_filter(), team_id=OuterRef("team_id")
-    )
-    held = Membership.objects.filter(role=Role.MANAGER).filter(Exists(cohort_in_team))
+    held = _members_with_cohort_cases(run, Role.MANAGER)
     held = held.annotate(first_case=_first_ecm_start(team_id=OuterRef("team_id")))
     return _staff_counts(run, held, "user_id", "team__code")
 
