@@ -18,7 +18,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy, services
 from .access_log import action_label
-from .models import Agency, Membership, Team, User
+from .models import (
+    Agency,
+    DedicatedRole,
+    Membership,
+    Team,
+    TrainingAttendance,
+    TrainingCourse,
+    UnitCost,
+    User,
+)
 from .rules import membership_refusal
 
 
@@ -89,6 +98,58 @@ class TeamAdmin(AdminRoleOnly, SimpleHistoryAdmin):
 class AgencyAdmin(AdminRoleOnly, SimpleHistoryAdmin):
     list_display = ["code", "name", "name_cy"]
     search_fields = ["code", "name", "name_cy"]
+
+
+class TrainingRegisterAdmin(AdminRoleOnly, SimpleHistoryAdmin):
+    """The training register's records are saved through accounts.services."""
+
+    def save_model(self, request, obj, form, change):
+        services.workforce_record_save(record=obj, by=request.user)
+
+
+@admin.register(TrainingCourse)
+class TrainingCourseAdmin(TrainingRegisterAdmin):
+    list_display = ["code", "name", "name_cy", "ecm", "active"]
+    list_filter = ["ecm", "active"]
+    search_fields = ["code", "name", "name_cy"]
+
+
+@admin.register(TrainingAttendance)
+class TrainingAttendanceAdmin(TrainingRegisterAdmin):
+    list_display = ["user", "course", "attended_on"]
+    list_filter = ["course"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    date_hierarchy = "attended_on"
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "course"]
+
+
+@admin.register(DedicatedRole)
+class DedicatedRoleAdmin(TrainingRegisterAdmin):
+    list_display = ["user", "kind", "team", "held_from", "held_to"]
+    list_filter = ["kind", "team"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user", "team"]
+    list_select_related = ["user", "team"]
+
+
+@admin.register(UnitCost)
+class UnitCostAdmin(AdminRoleOnly, SimpleHistoryAdmin):
+    """Costs are added, never changed: a changed cost is a new one from a later date, so a
+    report that used the old one still says so."""
+
+    list_display = ["role", "hourly_cost", "valid_from", "created_at"]
+    list_filter = ["role"]
+    fields = ["role", "hourly_cost", "valid_from"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and self._is_admin(request)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.unit_cost_add(
+            role=obj.role, hourly_cost=obj.hourly_cost, valid_from=obj.valid_from, by=request.user
+        )
+        obj.pk = saved.pk
 
 
 class MembershipFormSet(BaseInlineFormSet):

@@ -21,3 +21,8 @@ def in_words_with_time(moment: datetime) -> str:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return date_format(moment, "j F Y, H:i")
+
+
+def month_in_words(value: date) -> str:
+    """ "December 2026": the calendar month of a date."""
+    return date_format(value, "F Y")

@@ -1,7 +1,10 @@
 """People, teams and agencies, the roles that join them, and the append-only access log."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -258,3 +261,136 @@ class Draft(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# --- Training, dedicated roles and unit costs (DESIGN.md section 7, "Time and cost") -------------
+
+
+class TrainingCourse(Bilingual):
+    """A course staff attend (ECM practitioner, ECM manager, TRM awareness, refresher …), an
+    editable list. `ecm` courses count as ECM training in the evaluation's measures."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    ecm = models.BooleanField(
+        _("counts as ECM training"),
+        default=True,
+        help_text=_(
+            "Attending it counts as being trained in ECM for the evaluation's training measures"
+        ),
+    )
+    active = models.BooleanField(_("offered"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training course")
+        verbose_name_plural = _("training courses")
+
+
+class TrainingAttendance(models.Model):
+    """A member of staff attending a course on a day."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("member of staff"),
+        on_delete=models.PROTECT,
+        related_name="training_attended",
+    )
+    course = models.ForeignKey(
+        TrainingCourse, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
+    )
+    attended_on = models.DateField(_("date attended"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-attended_on", "id"]
+        verbose_name = _("training attendance")
+        verbose_name_plural = _("training attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course", "attended_on"], name="training_attendance_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "attended_on"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.course} – {self.attended_on:%Y-%m-%d}"
+
+    def clean(self):
+        if self.attended_on and self.attended_on > timezone.localdate():
+            raise ValidationError({"attended_on": _("The date attended cannot be in the future.")})
+
+
+class DedicatedRoleKind(models.TextChoices):
+    LEAD = "lead", _("ECM lead")
+    CHAMPION = "champion", _("ECM champion")
+
+
+class DedicatedRole(models.Model):
+    """A dedicated ECM role a member of staff holds in a team, from a date (to a date)."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("member of staff"),
+        on_delete=models.PROTECT,
+        related_name="dedicated_roles",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=DedicatedRoleKind.choices)
+    held_from = models.DateField(_("held from"))
+    held_to = models.DateField(
+        _("held until"), null=True, blank=True, help_text=_("Leave empty while the role is held")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team__name", "kind", "-held_from"]
+        verbose_name = _("dedicated ECM role")
+        verbose_name_plural = _("dedicated ECM roles")
+
+    def __str__(self):
+        return f"{self.user} – {self.get_kind_display()} – {self.team}"
+
+    def clean(self):
+        if self.held_from and self.held_to and self.held_to < self.held_from:
+            raise ValidationError({"held_to": _("The end of the role cannot be before its start.")})
+
+
+class CostRole(models.TextChoices):
+    """Whose time is costed: the roles that take part in ECM work."""
+
+    PRACTITIONER = "practitioner", _("Practitioner")
+    MANAGER = "manager", _("Manager")
+    PSYCHOLOGIST = "psychologist", _("Clinical psychologist")
+    AGENCY = "agency", _("Partner agency representative")
+
+
+class UnitCost(models.Model):
+    """An hourly cost of a role, in force from a date until the next one for that role.
+
+    Versioned: a cost is never changed once saved; a new cost is a new row with a later
+    `valid_from`, so a report can say which costs it used."""
+
+    role = models.CharField(_("role"), max_length=20, choices=CostRole.choices)
+    hourly_cost = models.DecimalField(
+        _("cost per hour (£)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    valid_from = models.DateField(_("in force from"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "-valid_from"]
+        verbose_name = _("unit cost")
+        verbose_name_plural = _("unit costs")
+        constraints = [
+            models.UniqueConstraint(fields=["role", "valid_from"], name="unit_cost_one_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} £{self.hourly_cost}/h from {self.valid_from:%Y-%m-%d}"

@@ -13,7 +13,15 @@ from django.db import transaction
 from . import policy
 from .access_log import client_ip
 from .history import save_by
-from .models import AccessLogEntry, Membership, User
+from .models import (
+    AccessLogEntry,
+    DedicatedRole,
+    Membership,
+    TrainingAttendance,
+    TrainingCourse,
+    UnitCost,
+    User,
+)
 from .rules import membership_refusal
 
 GRANTED = "membership.grant"
@@ -181,3 +189,28 @@ def role_changes(user_id):
     return AccessLogEntry.objects.filter(
         object_type=User._meta.label_lower, object_id=str(user_id), action__in=ACTIONS
     ).order_by("-at", "-id")
+
+
+# --- The training register, dedicated roles and unit costs ---------------------------------
+
+
+def workforce_record_save(*, record, by):
+    """Save a training course, a training attendance or a dedicated ECM role an administrator
+    made or changed, after checking it (the model's own rules: no attendance in the future, a
+    role's end not before its start), its history naming `by`."""
+    if not isinstance(record, (TrainingCourse, TrainingAttendance, DedicatedRole)):
+        raise TypeError(f"not a training-register record: {type(record).__name__}")
+    record.full_clean()
+    with transaction.atomic():
+        save_by(record, by)
+    return record
+
+
+def unit_cost_add(*, role: str, hourly_cost, valid_from, by) -> UnitCost:
+    """A new hourly cost for `role` from `valid_from`. Costs are never changed once saved: a
+    report says which ones it used, so a new cost is a new version."""
+    cost = UnitCost(role=role, hourly_cost=hourly_cost, valid_from=valid_from)
+    cost.full_clean()
+    with transaction.atomic():
+        save_by(cost, by)
+    return cost

@@ -32,8 +32,10 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -47,6 +49,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber, TruncDate
 
+from accounts.models import TrainingAttendance
 from cases.models import (
     Appointment,
     Attendance,
@@ -63,7 +66,13 @@ from cases.models import (
 )
 from cases.rules import ACHIEVED_OUTCOMES, ACHIEVEMENT_OUTCOMES, consent_given_filter
 from eligibility.models import EligibilityDecision
-from formulation.models import FormulationMeeting, InterventionItem, MeetingKind, MeetingStatus
+from formulation.models import (
+    FormulationMeeting,
+    InterventionItem,
+    MeetingAttendance,
+    MeetingKind,
+    MeetingStatus,
+)
 from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
 from supervision.rules import OVERSIGHT_MONTHS
 
@@ -130,8 +139,23 @@ def people_rows(scope: Scope) -> QuerySet:
             in_cohort=flag(Q(ecm_start_date__isnull=False)),
             in_followup=flag(Q(ecm_start_date__lte=scope.followup_cutoff)),
             age_at_start=AgeInYears(F("date_of_birth"), F("ecm_start_date")),
+            practitioner_trained=flag(Exists(ecm_training_by("practitioner_id", "ecm_start_date"))),
         )
     )
+
+
+def ecm_training_by(user: str, day: str) -> QuerySet:
+    """Attendance at an ECM course by the user `user` on or before the date `day` (both
+    columns of the outer query): whether they were trained in ECM by then."""
+    return TrainingAttendance.objects.filter(
+        user_id=OuterRef(user), course__ecm=True, attended_on__lte=OuterRef(day)
+    )
+
+
+def in_ecm(dated: str, scope: Scope, *, person: str = "young_person") -> Q:
+    """Dated from the young person's ECM start to the run's as-of date: the time costed."""
+    start = F(f"{person}__ecm_start_date")
+    return Q(**{f"{dated}__gte": start, f"{dated}__lte": scope.as_of})
 
 
 def _scoped(model, scope: Scope, *, person: str = "young_person") -> QuerySet:
@@ -317,10 +341,24 @@ def meeting_rows(scope: Scope) -> QuerySet:
             output_field=DateField(),
         ),
     )
+    agencies_attended = (
+        MeetingAttendance.objects.filter(meeting_id=OuterRef("pk"), attended=True)
+        .order_by()
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         _scoped(FormulationMeeting, scope)
         .filter(status=MeetingStatus.HELD)
-        .values("held_on", person=F("young_person_id"), initial_in_window=flag(in_window))
+        .values(
+            "held_on",
+            person=F("young_person_id"),
+            initial_in_window=flag(in_window),
+            costed=flag(in_ecm("held_on", scope)),
+            minutes=F("duration_minutes"),
+            agency_minutes=F("duration_minutes") * Subquery(agencies_attended),
+        )
     )
 
 
@@ -360,9 +398,32 @@ def plan_rows(scope: Scope) -> QuerySet:
     return _scoped(InterventionItem, scope).values(person=F("young_person_id"))
 
 
-def supervision_rows(scope: Scope) -> QuerySet:
+def supervision_share() -> ExpressionWrapper:
+    """On a row of the cases supervision sessions discussed: the case's share of the
+    session's minutes, its duration over the number of cases it discussed."""
     discussed = SupervisionSession.cases.through
-    return _scoped(discussed, scope, person="youngperson").values(person=F("youngperson_id"))
+    cases_in_session = (
+        discussed.objects.filter(supervisionsession_id=OuterRef("supervisionsession_id"))
+        .order_by()
+        .values("supervisionsession_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return ExpressionWrapper(
+        F("supervisionsession__duration_minutes") * Value(1.0) / Subquery(cases_in_session),
+        output_field=FloatField(),
+    )
+
+
+def supervision_rows(scope: Scope) -> QuerySet:
+    """The cases each supervision session discussed, with each case's share of the session's
+    minutes, costed when the session was held from the case's ECM start to the as-of date."""
+    discussed = SupervisionSession.cases.through
+    return _scoped(discussed, scope, person="youngperson").values(
+        person=F("youngperson_id"),
+        costed=flag(in_ecm("supervisionsession__held_on", scope, person="youngperson")),
+        minutes_share=supervision_share(),
+    )
 
 
 def supervision_note_rows(scope: Scope) -> QuerySet:
@@ -462,6 +523,8 @@ PASSES = (
         counts={
             "formulation_meetings": "COUNT(*)",
             "initial_formulation_in_window": "MAX(initial_in_window)",
+            "meeting_minutes": "SUM(minutes) FILTER (WHERE costed = 1)",
+            "meeting_agency_minutes": "SUM(agency_minutes) FILTER (WHERE costed = 1)",
         },
         values={"first_formulation_on": "MIN(held_on)"},
     ),
@@ -484,7 +547,14 @@ PASSES = (
         },
     ),
     Pass("plan", plan_rows, counts={"planned_interventions": "COUNT(*)"}),
-    Pass("supervision", supervision_rows, counts={"supervision_sessions": "COUNT(*)"}),
+    Pass(
+        "supervision",
+        supervision_rows,
+        counts={
+            "supervision_sessions": "COUNT(*)",
+            "supervision_minutes": "SUM(minutes_share) FILTER (WHERE costed = 1)",
+        },
+    ),
     Pass("supervision_notes", supervision_note_rows, counts={"supervision_notes": "COUNT(*)"}),
     Pass(
         "oversight",

@@ -232,6 +232,8 @@ class PersonFacts(models.Model):
     in_cohort = models.IntegerField()
     in_followup = models.IntegerField()
     age_at_start = models.IntegerField(null=True)
+    # Whether the allocated practitioner attended an ECM course on or before the start.
+    practitioner_trained = models.IntegerField()
     # Eligibility: the latest decision's result, and the latest on or before the start.
     eligible_latest = models.IntegerField(null=True)
     eligible_on_start = models.IntegerField(null=True)
@@ -278,6 +280,12 @@ class PersonFacts(models.Model):
     formulation_meetings = models.IntegerField()
     initial_formulation_in_window = models.IntegerField()
     first_formulation_on = models.DateField(null=True)
+    # Time from the start to the as-of date: minutes of formulation meetings held, those
+    # minutes times the partner agencies that attended, and the case's share of the minutes
+    # of the supervision sessions that discussed it.
+    meeting_minutes = models.IntegerField()
+    meeting_agency_minutes = models.IntegerField()
+    supervision_minutes = models.FloatField()
     trm_assessments = models.IntegerField()
     trm_first_stage = models.IntegerField(null=True)
     trm_latest_stage = models.IntegerField(null=True)

@@ -9,6 +9,7 @@ team.
 from ..facts import person_facts
 from . import (  # noqa: F401
     compliance,
+    cost,
     distance,
     engagement,
     fidelity,
@@ -18,6 +19,7 @@ from . import (  # noqa: F401
     profile,
     reasons,
     supervised,
+    training,
     trm,
 )
 from .aggregations import Run

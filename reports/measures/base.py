@@ -42,6 +42,8 @@ GROUP_LABELS = {
     "trm": gettext_lazy("Trauma Recovery Model stages"),
     "outcomes": gettext_lazy("Outcomes"),
     "fidelity": gettext_lazy("Fidelity to the model"),
+    "training": gettext_lazy("Training and dedicated roles"),
+    "cost": gettext_lazy("Time and cost"),
 }
 
 #: What a measure's value can be, as the measure catalogue and the spreadsheet's Definitions

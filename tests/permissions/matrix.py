@@ -115,6 +115,7 @@ def _extend_from_area_modules() -> None:
         rows_reports,
         rows_supervision,
         rows_work,
+        rows_workforce,
         rows_young_people,
     )
 
@@ -127,6 +128,7 @@ def _extend_from_area_modules() -> None:
         rows_supervision,
         rows_reports,
         rows_work,
+        rows_workforce,
     ):
         MATRIX.extend(module.ROWS)
 

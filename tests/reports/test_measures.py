@@ -387,6 +387,24 @@ EXPECTED = {
     "fidelity_plan": (2, 1, 1),
     "fidelity_supervised": (2, 1, 1),
     "fidelity_all": (1, 1, 0),  # P1 only
+    # Nobody in this cohort has a training record, an allocated practitioner or a unit cost
+    # (tests/reports/test_workforce_measures.py has a cohort that does).
+    "fidelity_practitioner_trained": (0, 0, 0),
+    "fidelity_practitioner_trained_rate": (0.0, 0.0, 0.0),
+    "practitioners_with_ecm_cases": (0, 0, 0),
+    "practitioners_trained_before_first_case": (0, 0, 0),
+    "practitioners_trained_rate": (None, None, None),
+    "managers_with_ecm_cases": (1, 1, 0),  # the manager of team a
+    "managers_trained_before_first_case": (0, 0, 0),
+    "managers_trained_rate": (0.0, 0.0, None),
+    "dedicated_role_holders": ({}, {}, {}),
+    "unit_costs_in_force": ({}, {}, {}),
+    "practitioner_contact_hours_per_case": (1.0, 1.33, 0.0),  # P1 and P2 2 hours each
+    "psychology_hours_per_case": (0.0, 0.0, 0.0),  # no meeting or session has a duration
+    "psychology_hours_by_month": ({}, {}, {}),
+    "completed_cases": (0, 0, 0),
+    "cost_per_case": (None, None, None),
+    "cost_per_completed_case": (None, None, None),
 }
 
 
@@ -558,7 +576,10 @@ def test_rates_and_breakdowns_of_rates_read_as_percentages():
         "attendance_rate_by_agency",
         "attendance_rate_days_0_90",
         "attendance_rate_days_91_180",
+        "fidelity_practitioner_trained_rate",
+        "managers_trained_rate",
         "noncompliance_resolved_without_breach",
+        "practitioners_trained_rate",
         "reoffending_rate",
         "share_attended_achieved",
     ]

@@ -267,6 +267,12 @@ def test_the_demo_report_shows_fidelity_figures_that_mean_something(db, settings
     missing for others, so the fidelity section has something to say."""
     import json
 
+
+
+def test_the_demo_report_shows_training_and_cost(db, settings):
+    import json
+
+    from accounts.models import DedicatedRole, TrainingAttendance, UnitCost
     from reports.models import FileKind, ReportRun
 
     settings.DEBUG = True
@@ -275,8 +281,12 @@ def test_the_demo_report_shows_fidelity_figures_that_mean_something(db, settings
     with run.files.get(kind=FileKind.JSON).file.open("rb") as stored:
         measures = json.load(stored)["measures"]
     cohort = measures["cohort_size"]
-    fidelity = {key: value for key, value in measures.items() if key.startswith("fidelity_")}
-    assert len(fidelity) == 7
+    fidelity = {
+        key: value
+        for key, value in measures.items()
+        if key.startswith("fidelity_") and not key.startswith("fidelity_practitioner_trained")
+    }
+    assert len(fidelity) == 7  # the six elements and "every element"
     assert all(0 < value <= cohort for value in fidelity.values()), fidelity
     assert 0 < measures["eligible"] <= measures["referrals"]
     assert measures["fidelity_all"] < cohort
@@ -315,3 +325,20 @@ def test_the_demo_report_names_things_rather_than_showing_their_codes(db, settin
                     cell.coordinate,
                     cell.value,
                 )
+
+
+    counts = [model.objects.count() for model in (TrainingAttendance, DedicatedRole, UnitCost)]
+    call_command("seed_demo")
+    assert [model.objects.count() for model in (TrainingAttendance, DedicatedRole, UnitCost)] == (
+        counts
+    )
+    assert min(counts) > 0
+    run = ReportRun.objects.get(requested_by__username="evaluator")
+    measures = json.loads(run.files.get(kind=FileKind.JSON).file.read())["measures"]
+    # Some practitioners were trained before their first ECM case and some were not.
+    assert 0 < measures["practitioners_trained_rate"] < 1
+    assert 0 < measures["fidelity_practitioner_trained_rate"] < 1
+    assert measures["unit_costs_in_force"]["practitioner:2025-04-01"] == 38.5
+    assert measures["cost_per_case"] > 0
+    assert measures["psychology_hours_per_case"] > 0
+    assert measures["psychology_hours_by_month"]

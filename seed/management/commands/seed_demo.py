@@ -7,6 +7,7 @@ run outside a demonstration (ECM_DEMO) or debug mode unless forced.
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.management.base import AccessLoggedCommand
@@ -22,6 +23,7 @@ from formulation.reference_data import ensure_distance_domains
 from seed.demo.formulation import seed_formulation_and_supervision
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
 from seed.demo.service import seed_lockout, seed_report_run, seed_targets
+from seed.demo.workforce import seed_workforce
 from seed.demo.young_people import seed_young_people
 from work import reminders
 
@@ -54,6 +56,7 @@ class Command(AccessLoggedCommand):
             ensure_distance_domains(DistanceDomain)
             new_people = seed_young_people()
             meetings, sessions = seed_formulation_and_supervision()
+            seed_workforce(timezone.localdate())
             seed_lockout()
             seed_targets(User.objects.get(username="admin"))
         # This morning's reminders, as beat would have sent them before the demo opened.
