@@ -42,10 +42,12 @@ class CasesConfig(AppConfig):
         from . import transfers
         from .selectors import register_timeline_kind
         from .views.transfers import ACTION_LABELS as TRANSFER_ACTIONS
+        from .views.transfers import EVENT_DETAILS as TRANSFER_DETAILS
         from .views.transfers import EVENT_LABELS as TRANSFER_EVENTS
 
         policy.register(transfers.CAPABILITY, {Role.MANAGER: policy.TEAMS})
         register_event_labels(TRANSFER_EVENTS)
+        register_event_details(TRANSFER_DETAILS)
         register_timeline_kind(transfers.TIMELINE)
         navigation.register(
             label=_("Transfers"),

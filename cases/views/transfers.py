@@ -44,6 +44,15 @@ EVENT_LABELS = {
     "consent.rechecked": gettext_lazy("Current consent decisions re-checked"),
 }
 
+#: What the transfer events record, as the history page names it.
+EVENT_DETAILS = {
+    "to_team": services.EventDetail(gettext_lazy("Receiving team"), "team"),
+    "previous_team": services.EventDetail(gettext_lazy("Team before"), "team"),
+    "tasks_reassigned": services.EventDetail(
+        gettext_lazy("Open tasks passed to the new practitioner")
+    ),
+}
+
 #: Decided transfers the list page shows below the waiting ones (newest first).
 RECENT_DECIDED = 50
 
@@ -159,9 +168,15 @@ def _consents_in_words(young_person) -> list[tuple[str, str, str]]:
 def transfer_detail(request, transfer_pk):
     """One transfer; the receiving manager accepts or declines it here."""
     transfer = _transfer_for(request, transfer_pk, "transfer.view")
-    may_decide = transfer.is_open and policy.may(
-        request.user, transfers.CAPABILITY, transfer.to_team_id
-    )
+    receiving = policy.may(request.user, transfers.CAPABILITY, transfer.to_team_id)
+    may_decide = transfer.is_open and receiving
+    if request.method == "POST" and receiving and not transfer.is_open:
+        messages.info(
+            request,
+            _("This transfer was already %(status)s.")
+            % {"status": transfer.get_status_display().lower()},
+        )
+        return redirect("cases:casetransfer-detail", transfer_pk=transfer.pk)
     if request.method == "POST" and not may_decide:
         record_access(
             request, action="transfer.view", obj=transfer, allowed=False, detail="not the receiver"

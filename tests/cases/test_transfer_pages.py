@@ -237,3 +237,19 @@ def test_transfer_pages_in_welsh(manager, receiving_manager, young_person, team_
 def test_nothing_moves_until_the_receiving_manager_accepts(manager, young_person, team_b):
     _requested(young_person, team_b, manager)
     assert YoungPerson.objects.get(pk=young_person.pk).team.code == "team-a"
+
+
+def test_deciding_a_transfer_already_decided_says_so(
+    manager, receiving_manager, young_person, team_b
+):
+    transfer = _requested(young_person, team_b, manager)
+    CaseTransfer.objects.filter(pk=transfer.pk).update(status=TransferStatus.CANCELLED)
+
+    response = client_for(receiving_manager).post(
+        _detail_page(transfer),
+        {"decision": "decline", "decline_reason": "No", "version": transfer.version},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "This transfer was already cancelled." in response.content.decode()
