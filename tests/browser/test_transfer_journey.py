@@ -9,8 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from cases.models import CaseTransfer
 from seed import factories
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.test_phone_and_print import PHONE, too_wide
 
 
 def test_transfer_requested_accepted_and_the_new_team_has_the_case(
@@ -71,3 +73,40 @@ def test_transfer_requested_accepted_and_the_new_team_has_the_case(
     sign_in(page, live_server, "mona")
     response = page.goto(record)
     assert response.status == 404
+
+
+def test_transfer_pages_fit_a_phone_in_english_and_welsh(
+    browser, live_server, manager, practitioner, team_a, team_b
+):
+    rhian = factories.user_with_role(Role.MANAGER, team_b, username="rhian")
+    incoming = factories.YoungPersonFactory(team=team_b, given_name="Cai", family_name="Rees")
+    transfer = CaseTransfer.objects.create(
+        young_person=incoming,
+        from_team=team_b,
+        to_team=team_a,
+        reason="The family moved to Team A's area",
+        requested_by=rhian,
+    )
+    own = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+    paths = [
+        "/",
+        reverse("cases:casetransfer-list"),
+        reverse("cases:casetransfer-detail", kwargs={"transfer_pk": transfer.pk}),
+        reverse("cases:casetransfer-create", kwargs={"pk": own.pk}),
+    ]
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "mona")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        wide = too_wide(page, paths)
+        page.get_by_role("navigation", name="Language").get_by_role(
+            "button", name="Cymraeg", exact=True
+        ).click()
+        expect(page.locator("html")).to_have_attribute("lang", "cy")
+        wide += too_wide(page, paths)
+        assert_accessible(page)
+    finally:
+        context.close()
+    assert wide == [], "Pages wider than a 390 px screen:\n" + "\n".join(wide)
