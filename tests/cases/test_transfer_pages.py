@@ -2,15 +2,18 @@
 lists, and who can open the case afterwards."""
 
 import re
+from html import escape
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessLogEntry, Role
+from cases import transfers
 from cases.models import CaseTransfer, TransferStatus, YoungPerson
 from ecm import today
 from seed import factories
+from tests.cases.test_young_person_pages import _events_table
 from tests.conftest import client_for
 from tests.ecm.test_home import MANAGER_BUDGET
 from tests.permissions import matrix
@@ -253,3 +256,32 @@ def test_deciding_a_transfer_already_decided_says_so(
 
     assert response.status_code == 200
     assert "This transfer was already cancelled." in response.content.decode()
+
+
+def test_the_new_teams_history_page_names_the_transfer_in_english_and_welsh(
+    manager, receiving_manager, other_practitioner, young_person, team_b
+):
+    transfer = transfers.transfer_request(
+        by=manager,
+        young_person=young_person,
+        to_team=team_b,
+        reason="The family moved",
+        version=young_person.version,
+    )
+    transfers.transfer_accept(
+        by=receiving_manager,
+        transfer=transfer,
+        version=transfer.version,
+        practitioner=other_practitioner,
+        consent_rechecked=True,
+    )
+    page = reverse("cases:youngperson-history", kwargs={"pk": young_person.pk})
+
+    english = _events_table(client_for(receiving_manager).get(page))
+    welsh = _events_table(client_for(receiving_manager).get(page, HTTP_ACCEPT_LANGUAGE="cy"))
+
+    assert "Case transferred to another team" in english
+    assert "Team before" in english and "Team A" in english
+    assert "Current consent decisions re-checked" in english
+    assert escape("Achos wedi'i drosglwyddo i dîm arall") in welsh
+    assert "Tîm cyn hynny" in welsh
