@@ -38,10 +38,29 @@ class CasesConfig(AppConfig):
         )
         register_summary()
 
+        # Transfer between YOTs (issue 17): the managers of both teams.
+        from . import transfers
+        from .selectors import register_timeline_kind
+        from .views.transfers import ACTION_LABELS as TRANSFER_ACTIONS
+        from .views.transfers import EVENT_DETAILS as TRANSFER_DETAILS
+        from .views.transfers import EVENT_LABELS as TRANSFER_EVENTS
+
+        policy.register(transfers.CAPABILITY, {Role.MANAGER: policy.TEAMS})
+        register_event_labels(TRANSFER_EVENTS)
+        register_event_details(TRANSFER_DETAILS)
+        register_timeline_kind(transfers.TIMELINE)
+        navigation.register(
+            label=_("Transfers"),
+            url_name="cases:casetransfer-list",
+            capability=transfers.CAPABILITY,
+            order=35,
+        )
+
         register_action_labels(
             {
                 **ACTION_LABELS,
                 **COMPLIANCE_ACTIONS,
+                **TRANSFER_ACTIONS,
                 "case.change": _("Opened or saved a record form"),
                 "caseload.list": _("Viewed their own caseload"),
                 "appointment.list": _("Viewed their own appointments"),

@@ -771,3 +771,96 @@ class ComplianceDecision(CaseRecord, Versioned):
     @property
     def awaiting_agreement(self) -> bool:
         return self.needs_agreement and not self.agreement
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CaseTransfer(Versioned):
+    """A young person's case handed from one YOT to another when the child moves (issue 17).
+
+    The sending team's manager requests it with a reason; the receiving team's manager accepts
+    it, choosing a practitioner and confirming the current consent decisions, or declines it
+    with a reason; the sender may cancel it while it waits. One open request per young person.
+    """
+
+    young_person = models.ForeignKey(
+        YoungPerson,
+        verbose_name=_("young person"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    from_team = models.ForeignKey(
+        Team, verbose_name=_("from team"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_team = models.ForeignKey(
+        Team, verbose_name=_("to team"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason for the transfer"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=TransferStatus.choices,
+        default=TransferStatus.REQUESTED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("practitioner in the receiving team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    consent_rechecked = models.BooleanField(
+        _("current consent decisions re-checked with the young person or family"),
+        default=False,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("case transfer")
+        verbose_name_plural = _("case transfers")
+        indexes = [
+            models.Index(fields=["to_team", "status"]),
+            models.Index(fields=["from_team", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["young_person"],
+                condition=models.Q(status="requested"),
+                name="case_transfer_one_open_per_young_person",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_team=models.F("to_team")),
+                name="case_transfer_to_another_team",
+            ),
+        ]
+
+    def __str__(self):
+        return f"transfer {self.young_person_id} {self.from_team_id}->{self.to_team_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TransferStatus.REQUESTED

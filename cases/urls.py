@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import caseload, compliance, records, young_people
+from .views import caseload, compliance, records, transfers, young_people
 
 app_name = "cases"
 
@@ -64,5 +64,18 @@ urlpatterns = [
         "young-people/<int:pk>/<slug:kind>/<int:record_pk>/archive/",
         records.record_archive,
         name="record-archive",
+    ),
+    # Transfer between YOTs (cases/views/transfers.py)
+    path(
+        "young-people/<int:pk>/transfer/",
+        transfers.request_transfer,
+        name="casetransfer-create",
+    ),
+    path("transfers/", transfers.transfer_list, name="casetransfer-list"),
+    path("transfers/<int:transfer_pk>/", transfers.transfer_detail, name="casetransfer-detail"),
+    path(
+        "transfers/<int:transfer_pk>/cancel/",
+        transfers.transfer_cancel,
+        name="casetransfer-cancel",
     ),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import policy
 from accounts import selectors as account_selectors
 from accounts.models import Role
-from cases import compliance, warnings
+from cases import compliance, transfers, warnings
 from cases import selectors as case_selectors
 from formulation import selectors as formulation_selectors
 from reports import selectors as report_selectors
@@ -37,6 +37,8 @@ SESSIONS_LIMIT = 10
 TASKS_LIMIT = 5
 #: Compliance decisions listed as awaiting the manager's agreement (oldest first).
 AGREEMENT_LIMIT = 10
+#: Transfers listed as waiting for the manager's decision, and the manager's own waiting ones.
+TRANSFERS_LIMIT = 10
 #: Report runs listed on the evaluator's home.
 RUNS_LIMIT = 5
 #: The warning a psychologist's "reviews due" counts (formulation.warnings).
@@ -152,11 +154,14 @@ def manager(user, now: datetime) -> Section:
     shown, overdue_total = team_overdue_tasks([team.pk for team in teams], timezone.localdate(now))
     awaiting = compliance.awaiting_agreement(user)
     agreements = list(awaiting[:AGREEMENT_LIMIT])
+    incoming = list(transfers.incoming_for(user)[:TRANSFERS_LIMIT])
+    outgoing = list(transfers.outgoing_for(user)[:TRANSFERS_LIMIT])
     return Section(
         Role.MANAGER,
         _("Your teams"),
         named={task.young_person.pk for task in shown if task.young_person}
-        | {decision.young_person_id for decision in agreements},
+        | {decision.young_person_id for decision in agreements}
+        | {transfer.young_person_id for transfer in incoming + outgoing},
         data={
             "teams": _team_counts(teams, counted),
             "team_tasks": shown,
@@ -165,6 +170,8 @@ def manager(user, now: datetime) -> Section:
             "agreements_total": (
                 len(agreements) if len(agreements) < AGREEMENT_LIMIT else awaiting.count()
             ),
+            "transfers_incoming": incoming,
+            "transfers_outgoing": outgoing,
         },
     )
 

@@ -21,6 +21,15 @@ class FormulationConfig(AppConfig):
         from .services import plan_links_for_cases
 
         plan_links.register(plan_links_for_cases())
+        from cases.transfers import register_open_tasks
+
+        from .models import AgreedAction
+
+        register_open_tasks(
+            lambda young_person: AgreedAction.objects.filter(
+                formulation__meeting__young_person=young_person, done_on__isnull=True
+            )
+        )
         register_action_labels(
             {
                 "formulation.view": _("Viewed the formulation"),

@@ -50,6 +50,20 @@ class SupervisionConfig(AppConfig):
         register_timeline_kind(timeline.ACTION)
         register_timeline_kind(timeline.OVERSIGHT)
         warnings.register_all()
+        from cases.transfers import register_open_tasks
+
+        from .models import OversightAction, SupervisionAction
+
+        register_open_tasks(
+            lambda young_person: SupervisionAction.objects.filter(
+                young_person=young_person, done_on__isnull=True
+            )
+        )
+        register_open_tasks(
+            lambda young_person: OversightAction.objects.filter(
+                entry__young_person=young_person, done_on__isnull=True
+            )
+        )
 
         navigation.register(
             label=_("Supervision"),

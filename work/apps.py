@@ -19,6 +19,15 @@ class WorkConfig(AppConfig):
         from . import selectors, signals, tasks  # noqa: F401 - tasks registers the Celery task
 
         register_user_fact("unread_notifications", selectors.unread_expression)
+        from cases.transfers import register_open_tasks
+
+        from .models import FollowUp
+
+        register_open_tasks(
+            lambda young_person: FollowUp.objects.filter(
+                young_person=young_person, done_on__isnull=True
+            )
+        )
 
         post_save.connect(
             signals.attendance_recorded, sender=Appointment, dispatch_uid="work-follow-ups"

@@ -22,9 +22,10 @@ CREATE = reverse("cases:youngperson-create")
 # formulation panel's distance-travelled ratings are one query: issue 15), 3 for the
 # compliance history. Supervision and oversight add: on the timeline, the case notes, the
 # agreed actions and the oversight entries; on their cards, the notes for this case and the
-# oversight entries with their actions.
-DETAIL_BUDGET = 32
-TIMELINE_BUDGET = 20
+# oversight entries with their actions. Transfers between teams on the timeline: one query
+# (also on the full timeline and the case summary).
+DETAIL_BUDGET = 33
+TIMELINE_BUDGET = 21
 HISTORY_BUDGET = 23
 ACCESS_LOG_BUDGET = 10
 CHART_BUDGET = 10
@@ -808,7 +809,7 @@ def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision
 #: The session and user, the young person, one query per kind of record, the three panels
 #: (the formulation panel reads the distance-travelled ratings too: issue 15), compliance,
 #: supervision notes, actions and oversight on the chronology and cards.
-SUMMARY_BUDGET = 30
+SUMMARY_BUDGET = 31
 
 
 def test_record_page_links_to_the_case_summary(psychologist, young_person):

@@ -114,6 +114,7 @@ def _extend_from_area_modules() -> None:
         rows_records,
         rows_reports,
         rows_supervision,
+        rows_transfers,
         rows_work,
         rows_workforce,
         rows_young_people,
@@ -129,6 +130,7 @@ def _extend_from_area_modules() -> None:
         rows_reports,
         rows_work,
         rows_workforce,
+        rows_transfers,
     ):
         MATRIX.extend(module.ROWS)
 

@@ -113,6 +113,7 @@ def test_every_list_of_young_people_is_marked_in_the_matrix():
         "eligibility:what-if",
         "supervision:session-list",
         "reports:action-list",
+        "cases:casetransfer-list",
     }
     # supervision:session-create lists young people in its second step only (a choice of
     # practitioner in the query string): tests/supervision/test_pages.py checks its row.
