@@ -267,12 +267,6 @@ def test_the_demo_report_shows_fidelity_figures_that_mean_something(db, settings
     missing for others, so the fidelity section has something to say."""
     import json
 
-
-
-def test_the_demo_report_shows_training_and_cost(db, settings):
-    import json
-
-    from accounts.models import DedicatedRole, TrainingAttendance, UnitCost
     from reports.models import FileKind, ReportRun
 
     settings.DEBUG = True
@@ -327,6 +321,14 @@ def test_the_demo_report_names_things_rather_than_showing_their_codes(db, settin
                 )
 
 
+def test_the_demo_report_shows_training_and_cost(db, settings):
+    import json
+
+    from accounts.models import DedicatedRole, TrainingAttendance, UnitCost
+    from reports.models import FileKind, ReportRun
+
+    settings.DEBUG = True
+    call_command("seed_demo")
     counts = [model.objects.count() for model in (TrainingAttendance, DedicatedRole, UnitCost)]
     call_command("seed_demo")
     assert [model.objects.count() for model in (TrainingAttendance, DedicatedRole, UnitCost)] == (
