@@ -94,7 +94,7 @@ def test_referral_needs_consent_appointment_then_reallocation(
 
     # Mona, the manager, moves the case to Dafydd with a reason.
     sign_in(page, live_server, "mona")
-    page.get_by_role("link", name="Teams").click()
+    page.get_by_role("link", name="Teams", exact=True).click()
     page.get_by_role("link", name="Team A").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Team A")
     assert_accessible(page)

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from cases.models import DisengagementReason, NeedCategory, TRMStage, YoungPerson
 from cases.reference_data import ensure_defaults, ensure_disengagement_reasons
+from formulation.models import DistanceDomain
+from formulation.reference_data import ensure_distance_domains
 from reports import queue
 from reports.models import ExchangeImport
 from reports.tasks import run_exchange_import_task
@@ -38,6 +40,7 @@ def choose(page, data: bytes, action_label: str):
 def test_administrator_checks_a_file_fixes_it_and_imports_it(page, live_server, administrator):
     ensure_defaults(NeedCategory, TRMStage)  # the live server's database starts empty
     ensure_disengagement_reasons(DisengagementReason)
+    ensure_distance_domains(DistanceDomain)
     sign_in(page, live_server, "ada")
     page.goto(f"{live_server.url}/reports/exchange/import/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import case data")

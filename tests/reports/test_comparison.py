@@ -235,6 +235,7 @@ def test_the_report_page_says_a_suppressed_comparison_is_suppressed(team_a, eval
     assert "The comparison is suppressed" in html
     groups = html.split('id="comparison-groups"', 1)[1].split("</table>", 1)[0]
     assert "Suppressed" in groups and ">3<" not in groups
+    assert ">30<" in groups  # the ECM cohort before matching is shown
     assert 'id="comparison-estimates"' not in html
 
 
