@@ -26,7 +26,7 @@ LOCKED_USERNAME = "rhian.evans"
 TARGETS = [
     ("attendance_rate", None, "higher", 75),
     ("attendance_rate", "flintshire", "higher", 80),
-    ("fidelity_formulation_in_window", None, "higher", 80),
+    ("fidelity_practitioner_trained_rate", None, "higher", 90),
     ("reoffending_rate", None, "lower", 40),
     ("median_days_start_to_first_formulation", None, "lower", 42),
 ]
