@@ -182,6 +182,12 @@ def test_after_the_transfer_the_old_team_gets_404_and_the_new_team_its_own_teams
     assert "Transferred from Team A to Team B" in timeline.content.decode()
 
 
+def test_an_empty_transfer_list_says_how_to_start_a_transfer(manager):
+    body = client_for(manager).get(reverse("cases:casetransfer-list")).content.decode()
+    assert "No transfers are waiting for your decision." in body
+    assert "open their record and choose “Transfer to another team”" in body
+
+
 def _transfers(count, from_team, to_team, by):
     for _ in range(count):
         _requested(factories.YoungPersonFactory(team=from_team), to_team, by)
