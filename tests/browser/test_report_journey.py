@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from cases.models import YoungPerson
 from reports import exports, queue
 from reports.models import ReportRun
+from reports.targets import target_save
 from reports.tasks import run_report_task
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.reports.test_measures import cohort  # noqa: F401 - the worked cohort fixture
@@ -57,8 +58,14 @@ def test_evaluator_requests_a_report_watches_it_and_downloads_it_and_the_dataset
     live_server,
     cohort,  # noqa: F811
     evaluator,
+    administrator,
     tmp_path,
 ):
+    # An administrator has set a national target for the attendance rate.
+    target_save(
+        values={"measure_id": "attendance_rate", "direction": "higher", "value": 75},
+        by=administrator,
+    )
     sign_in(page, live_server, "eve")
 
     # Eve asks for the evaluation report for 2024 and lands on its progress page.
@@ -80,6 +87,11 @@ def test_evaluator_requests_a_report_watches_it_and_downloads_it_and_the_dataset
     ).to_be_visible()
     funnel = page.get_by_role("table", name=re.compile("^Data for the chart: Referral funnel"))
     expect(funnel.get_by_role("row", name="Referrals 5")).to_be_visible()
+    # Each value against its target, the status in words.
+    targets = page.locator("table.ecm-targets")
+    expect(targets).to_contain_text("Attendance rate")
+    expect(targets).to_contain_text("75.0% or more")
+    expect(targets.locator("tbody tr").first).to_contain_text(re.compile(r"\bMet\b|Not met"))
     # The comparison with eligible young people who did not start, told as an association.
     comparison = "Comparison with eligible young people who did not start ECM"
     expect(page.get_by_role("heading", name=comparison)).to_be_visible()
@@ -95,7 +107,7 @@ def test_evaluator_requests_a_report_watches_it_and_downloads_it_and_the_dataset
     download.save_as(saved)
     with zipfile.ZipFile(saved) as workbook:
         sheets = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
-    assert sheets[:3] == ["Measures", "By team", "Definitions"]
+    assert sheets[:4] == ["Measures", "By team", "Targets by team", "Definitions"]
     assert "Comparison" in sheets
     # It opens with one value per cell: a breakdown is a row per category, named.
     measures = openpyxl.load_workbook(saved)["Measures"]
