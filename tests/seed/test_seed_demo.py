@@ -53,7 +53,8 @@ def test_demo_has_young_people_meetings_and_supervision(db, settings):
 
     settings.DEBUG = True
     call_command("seed_demo")
-    assert YoungPerson.objects.count() == 25
+    # 25 with ECM histories, and 10 eligible referrals who did not start (the comparison).
+    assert YoungPerson.objects.count() == 35
     assert set(YoungPerson.objects.values_list("team__code", flat=True)) == {
         "flintshire",
         "blaenau-gwent-caerphilly",
@@ -344,3 +345,34 @@ def test_the_demo_report_shows_training_and_cost(db, settings):
     assert measures["cost_per_case"] > 0
     assert measures["psychology_hours_per_case"] > 0
     assert measures["psychology_hours_by_month"]
+
+
+def test_the_demo_report_compares_the_ecm_cohort_with_matched_referrals(db, settings):
+    """The demo has eligible referrals who did not start ECM, followed up for long enough and
+    resembling cohort members, so the comparison shows matched groups and figures rather
+    than "too few"."""
+    from cases.models import YoungPerson
+    from reports.models import FileKind, ReportRun
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    not_started = YoungPerson.objects.filter(
+        reference__startswith="DEMO-C", ecm_start_date__isnull=True
+    )
+    assert not_started.count() == 10
+    call_command("seed_demo")
+    assert YoungPerson.objects.filter(reference__startswith="DEMO-C").count() == 10
+    run = ReportRun.objects.get(requested_by__username="evaluator")
+    with run.files.get(kind=FileKind.JSON).file.open("rb") as stored:
+        comparison = json.load(stored)["comparison"]
+    assert comparison["status"] == "shown", comparison
+    assert comparison["groups"]["ecm"]["matched"] >= 2
+    assert comparison["groups"]["comparison"]["matched"] >= 2
+    assert [row["outcome"] for row in comparison["estimates"]] == [
+        "offences",
+        "gravity",
+        "breaches",
+    ]
+    for row in comparison["estimates"]:
+        assert all(isinstance(row[key], float) for key in ("estimate", "low", "high")), row
+        assert row["low"] <= row["estimate"] <= row["high"], row

@@ -20,6 +20,7 @@ from cases.reference_data import (
 )
 from formulation.models import DistanceDomain
 from formulation.reference_data import ensure_distance_domains
+from seed.demo.comparison import seed_comparison_group
 from seed.demo.formulation import seed_formulation_and_supervision
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
 from seed.demo.service import seed_lockout, seed_report_run, seed_targets
@@ -55,6 +56,7 @@ class Command(AccessLoggedCommand):
             ensure_disengagement_reasons(DisengagementReason)
             ensure_distance_domains(DistanceDomain)
             new_people = seed_young_people()
+            new_people += seed_comparison_group()
             meetings, sessions = seed_formulation_and_supervision()
             seed_workforce(timezone.localdate())
             seed_lockout()
