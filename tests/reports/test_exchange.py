@@ -17,7 +17,17 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from accounts.models import Agency, Membership, Role, Team, User
+from accounts.models import (
+    Agency,
+    DedicatedRole,
+    Membership,
+    Role,
+    Team,
+    TrainingAttendance,
+    TrainingCourse,
+    UnitCost,
+    User,
+)
 from cases.models import Appointment, ComplianceDecision, Consent, Need, Offence, YoungPerson
 from eligibility.models import EligibilityDecision
 from eligibility.services import eligibility_check
@@ -28,6 +38,7 @@ from reports.exchange.exporter import export_exchange
 from reports.exchange.importer import import_exchange
 from reports.exchange.reader import _Reporter, parse_table
 from reports.exchange.source import from_files, from_folder, from_zip
+from reports.models import MeasureTarget
 from seed import factories
 from supervision import services as supervision_services
 from supervision.models import SupervisionSession
@@ -44,6 +55,11 @@ WRITTEN = [
     *(apps.get_app_config("eligibility").get_models()),
     *(apps.get_app_config("formulation").get_models()),
     *(apps.get_app_config("supervision").get_models()),
+    TrainingCourse,
+    TrainingAttendance,
+    DedicatedRole,
+    UnitCost,
+    MeasureTarget,
 ]
 
 
