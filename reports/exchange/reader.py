@@ -51,7 +51,7 @@ from formulation.models import DistanceDomain, FormulationMeeting
 from reports import targets as measure_targets
 from supervision.models import OversightEntry, SupervisionSession
 
-from . import schema
+from . import exporter, schema
 from .problems import Problem
 from .schema import (
     AGENCY,
@@ -408,10 +408,8 @@ class Snapshot:
 
 def saved_targets() -> set:
     """The targets saved, each as its targets.csv row would be read back."""
-    from .exporter import targets
-
     spec = schema.BY_NAME[schema.TARGET]
-    return {schema.normalise(spec, values) for values in targets()}
+    return {schema.normalise(spec, values) for values in exporter.targets()}
 
 
 def has_formulation(meeting) -> bool:

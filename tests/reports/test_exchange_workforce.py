@@ -5,6 +5,8 @@ by the rules of the pages administrators use, all or nothing."""
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import override
+
 from accounts.models import DedicatedRole, TrainingAttendance, TrainingCourse, UnitCost
 from reports.models import MeasureTarget
 from tests.reports.test_exchange import (
@@ -175,3 +177,14 @@ def test_a_saved_cost_is_never_changed_by_an_import(db):
     ]
     later = run(appended("unit_costs.csv", "practitioner,40,2025-04-01"))
     assert problems(later) == [] and later.counts["unit_costs.csv"].created == 1
+
+
+def test_the_new_problems_are_in_welsh_for_a_welsh_reader(db):
+    with override("cy"):
+        found = _refused(changed("training_attendance.csv", "ecm_manager", "juggling"))
+        found += _refused(changed("unit_costs.csv", "32.5", "0"))
+
+    assert found == [
+        'training_attendance.csv:3: course_code: cwrs hyfforddi anhysbys "juggling"',
+        "unit_costs.csv:2: hourly_cost: rhaid i gost yr awr fod yn fwy na 0",
+    ]
