@@ -70,8 +70,11 @@ def _period_text(start, end) -> str:
     return _("any period")
 
 
-def target_validate(values: dict, *, exclude_pk=None) -> None:
-    """The rules a target keeps, as field errors with a specific message each."""
+def target_validate(values: dict, *, exclude_pk=None, check_overlap: bool = True) -> None:
+    """The rules a target keeps, as field errors with a specific message each.
+
+    `check_overlap=False` leaves out the comparison with the targets saved (for a target of a
+    team not saved yet, which can have none)."""
     errors: dict[str, list] = {}
     measure_id = values.get("measure_id")
     measure = REGISTRY.get(measure_id)
@@ -103,7 +106,7 @@ def target_validate(values: dict, *, exclude_pk=None) -> None:
     start, end = values.get("period_start"), values.get("period_end")
     if start and end and end < start:
         errors["period_end"] = [_("The end of the period must be the same as or after its start")]
-    if not errors:
+    if not errors and check_overlap:
         clash = _overlapping(measure_id, values.get("team"), start, end, exclude_pk)
         if clash is not None:
             errors["period_start"] = [

@@ -22,7 +22,16 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.models import Agency, Membership, Team, User
+from accounts.models import (
+    Agency,
+    DedicatedRole,
+    Membership,
+    Team,
+    TrainingAttendance,
+    TrainingCourse,
+    UnitCost,
+    User,
+)
 from cases.models import (
     Appointment,
     Breach,
@@ -43,6 +52,7 @@ from formulation.models import (
     MeetingAttendance,
     MeetingStatus,
 )
+from reports.models import MeasureTarget
 from supervision.models import (
     OversightAction,
     OversightEntry,
@@ -114,6 +124,8 @@ def _referenced_staff() -> set[int]:
         (SupervisionSession, ("psychologist_id", "practitioner_id")),
         (OversightEntry, ("manager_id",)),
         (OversightAction, ("assignee_id",)),
+        (TrainingAttendance, ("user_id",)),
+        (DedicatedRole, ("user_id",)),
     ):
         for name in fields:
             referenced.update(
@@ -530,6 +542,47 @@ def oversight_actions(*, young_person_ids=None, include_archived=False, entry_id
     )
 
 
+# --- Targets, the training register and unit costs (issue 16) --------------------------------
+
+
+def targets(**_options) -> Iterator[tuple]:
+    """Every target as it stands (its latest version; the history keeps the earlier)."""
+    yield from MeasureTarget.objects.order_by(
+        "measure_id", "team__code", "period_start", "pk"
+    ).values_list("measure_id", "team__code", "period_start", "period_end", "direction", "value")
+
+
+def training_courses(**_options) -> Iterator[tuple]:
+    yield from TrainingCourse.objects.order_by("code").values_list("code", "name", "name_cy", "ecm")
+
+
+def training_attendance(**_options) -> Iterator[tuple]:
+    rows = [
+        (_user(staff_ref, username), course, attended_on)
+        for staff_ref, username, course, attended_on in TrainingAttendance.objects.values_list(
+            "user__staff_ref", "user__username", "course__code", "attended_on"
+        )
+    ]
+    yield from sorted(rows)
+
+
+def dedicated_roles(**_options) -> Iterator[tuple]:
+    held = DedicatedRole.objects.values_list(
+        "user__staff_ref", "user__username", "kind", "team__code", "held_from", "held_to"
+    )
+    rows = [
+        (_user(staff_ref, username), kind, team, held_from, held_to)
+        for staff_ref, username, kind, team, held_from, held_to in held
+    ]
+    yield from sorted(rows, key=lambda row: row[:4])
+
+
+def unit_costs(**_options) -> Iterator[tuple]:
+    yield from UnitCost.objects.order_by("role", "valid_from").values_list(
+        "role", "hourly_cost", "valid_from"
+    )
+
+
 SOURCES = {
     schema.TEAM: teams,
     schema.AGENCY: agencies,
@@ -552,6 +605,11 @@ SOURCES = {
     schema.SUPERVISION_NOTE: supervision_notes,
     schema.OVERSIGHT: oversight,
     schema.OVERSIGHT_ACTION: oversight_actions,
+    schema.TARGET: targets,
+    schema.COURSE: training_courses,
+    schema.TRAINING: training_attendance,
+    schema.DEDICATED_ROLE: dedicated_roles,
+    schema.UNIT_COST: unit_costs,
 }
 
 

@@ -46,7 +46,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
+from accounts.models import (
+    TEAM_ROLES,
+    Agency,
+    DedicatedRole,
+    Membership,
+    Role,
+    Team,
+    TrainingAttendance,
+    TrainingCourse,
+    UnitCost,
+    User,
+)
 from accounts.rules import membership_refusal
 from accounts.services import memberships_imported
 from cases import rules, summary
@@ -78,6 +89,7 @@ from formulation.models import (
     MeetingAttendance,
     MeetingStatus,
 )
+from reports.models import MeasureTarget
 from supervision.models import (
     OversightAction,
     OversightEntry,
@@ -172,6 +184,7 @@ class _Importer:
         self.people: dict[str, YoungPerson] = dict(self.snapshot.young_people)
         self.meetings: dict[str, FormulationMeeting] = dict(self.snapshot.meetings)
         self.oversights: dict[str, OversightEntry] = dict(self.snapshot.oversights)
+        self.courses: dict[str, TrainingCourse] = dict(self.snapshot.courses)
         #: Meetings (by key) this import creates or updates.
         self.meetings_changed: set[str] = set()
         #: Formulations of the meetings the exchange names, by meeting key.
@@ -293,6 +306,11 @@ class _Importer:
         self.import_supervision_notes()
         self.import_oversight()
         self.import_oversight_actions()
+        self.import_targets()
+        self.import_courses()
+        self.import_training()
+        self.import_dedicated_roles()
+        self.import_unit_costs()
         if self.problems:
             raise Refused(reader.sorted_problems(self.problems))
         self.record_events()
@@ -1080,6 +1098,115 @@ class _Importer:
                 )
             )
         self.create(OversightAction, new)
+
+    # Targets, the training register and unit costs (issue 16) ------------------------------
+
+    def _new_rows(self, name: str, saved: set):
+        """The rows of `name` not already saved (`saved`: rows as read back); counted."""
+        spec = schema.BY_NAME[name]
+        count = self.count(name)
+        for row in self.tables[name].rows:
+            count.rows += 1
+            if tuple(row.values[column] for column in spec.column_names) in saved:
+                count.unchanged += 1
+            else:
+                count.created += 1
+                yield row
+
+    def import_targets(self) -> None:
+        """A row identical to a saved target is left alone; any other is a new target (the
+        reader has checked it keeps the targets page's rules)."""
+        new = [
+            MeasureTarget(
+                measure_id=row["measure_id"],
+                team=self.teams[row["team_code"]] if row["team_code"] else None,
+                period_start=row["period_start"],
+                period_end=row["period_end"],
+                direction=row["direction"],
+                value=row["value"],
+            )
+            for row in self._new_rows(schema.TARGET, self.snapshot.targets)
+        ]
+        self.create(MeasureTarget, new)
+
+    def import_courses(self) -> None:
+        count, new, changed, fields = self.count(schema.COURSE), [], [], set()
+        for row in self.tables[schema.COURSE].rows:
+            count.rows += 1
+            values = {"name": row["name"], "name_cy": row["name_cy"] or "", "ecm": row["ecm"]}
+            existing = self.courses.get(row["course_code"])
+            if existing is None:
+                self.courses[row["course_code"]] = course = TrainingCourse(
+                    code=row["course_code"], **values
+                )
+                new.append(course)
+                count.created += 1
+            elif self.assign(existing, values, fields):
+                changed.append(existing)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        self.create(TrainingCourse, new)
+        self.update(TrainingCourse, changed, fields)
+
+    def import_training(self) -> None:
+        saved = {
+            schema.normalise(schema.BY_NAME[schema.TRAINING], values)
+            for values in exporter.training_attendance()
+        }
+        new = [
+            TrainingAttendance(
+                user=self.users[row["staff_ref"]],
+                course=self.courses[row["course_code"]],
+                attended_on=row["attended_on"],
+            )
+            for row in self._new_rows(schema.TRAINING, saved)
+        ]
+        self.create(TrainingAttendance, new)
+
+    def import_dedicated_roles(self) -> None:
+        """Roles keyed by (staff_ref, role, team_code, held_from): a changed end is updated."""
+        count, new, changed, fields = self.count(schema.DEDICATED_ROLE), [], [], set()
+        existing = {
+            (schema.staff_key(role.user.staff_ref, role.user.username), role.kind)
+            + (role.team.code, role.held_from): role
+            for role in DedicatedRole.objects.select_related("user", "team")
+        }
+        for row in self.tables[schema.DEDICATED_ROLE].rows:
+            count.rows += 1
+            key = (row["staff_ref"], row["role"], row["team_code"], row["held_from"])
+            current = existing.get(key)
+            if current is None:
+                new.append(
+                    DedicatedRole(
+                        user=self.users[row["staff_ref"]],
+                        kind=row["role"],
+                        team=self.teams[row["team_code"]],
+                        held_from=row["held_from"],
+                        held_to=row["held_until"],
+                    )
+                )
+                count.created += 1
+            elif self.assign(current, {"held_to": row["held_until"]}, fields):
+                changed.append(current)
+                count.updated += 1
+            else:
+                count.unchanged += 1
+        self.create(DedicatedRole, new)
+        self.update(DedicatedRole, changed, fields)
+
+    def import_unit_costs(self) -> None:
+        """A cost already saved for the role and day is left alone (the reader refused a
+        different one: saved costs are never changed); any other is added."""
+        saved = {
+            schema.normalise(schema.BY_NAME[schema.UNIT_COST], values)
+            for values in exporter.unit_costs()
+        }
+        new = [
+            UnitCost(role=row["role"], hourly_cost=row["hourly_cost"], valid_from=row["valid_from"])
+            for row in self._new_rows(schema.UNIT_COST, saved)
+        ]
+        self.create(UnitCost, new)
 
     def record_events(self) -> None:
         if self.dry_run:

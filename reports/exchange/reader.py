@@ -18,12 +18,22 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import TEAM_ROLES, Agency, Membership, Role, Team, User
+from accounts.models import (
+    TEAM_ROLES,
+    Agency,
+    Membership,
+    Role,
+    Team,
+    TrainingCourse,
+    UnitCost,
+    User,
+)
 from cases import rules
 from cases.models import (
     STATUTORY_ORDER_TYPES,
@@ -38,9 +48,10 @@ from cases.models import (
 )
 from formulation import rules as formulation_rules
 from formulation.models import DistanceDomain, FormulationMeeting
+from reports import targets as measure_targets
 from supervision.models import OversightEntry, SupervisionSession
 
-from . import schema
+from . import exporter, schema
 from .problems import Problem
 from .schema import (
     AGENCY,
@@ -300,6 +311,12 @@ class Snapshot:
     sessions: dict[str, SupervisionSession]
     #: Managers' oversight entries the exchange names, by exchange key.
     oversights: dict[str, OversightEntry]
+    #: Training courses, by code.
+    courses: dict[str, TrainingCourse] = field(default_factory=dict)
+    #: Unit costs, by (role, valid_from).
+    costs: dict[tuple, UnitCost] = field(default_factory=dict)
+    #: The targets saved, as targets.csv rows read back (to recognise a row already there).
+    targets: set = field(default_factory=set)
 
     @classmethod
     def load(cls, tables: dict[str, Table], *, lock: bool = False) -> "Snapshot":
@@ -383,7 +400,16 @@ class Snapshot:
                 "ecm-oversight-",
                 schema.oversight_key,
             ),
+            courses={course.code: course for course in TrainingCourse.objects.all()},
+            costs={(cost.role, cost.valid_from): cost for cost in UnitCost.objects.all()},
+            targets=saved_targets(),
         )
+
+
+def saved_targets() -> set:
+    """The targets saved, each as its targets.csv row would be read back."""
+    spec = schema.BY_NAME[schema.TARGET]
+    return {schema.normalise(spec, values) for values in exporter.targets()}
 
 
 def has_formulation(meeting) -> bool:
@@ -422,6 +448,7 @@ def _unknown(target: str, value) -> str:
         MEETING: _("unknown formulation meeting %(value)s"),
         SESSION: _("unknown supervision session %(value)s"),
         OVERSIGHT: _("unknown oversight entry %(value)s"),
+        schema.COURSE: _("unknown training course %(value)s"),
     }
     return messages[target] % {"value": quoted(str(value))}
 
@@ -463,6 +490,7 @@ class _Checker:
             MEETING: _values(tables[MEETING], "meeting_ref"),
             SESSION: _values(tables[SESSION], "session_ref"),
             OVERSIGHT: _values(tables[OVERSIGHT], "oversight_ref"),
+            schema.COURSE: _values(tables[schema.COURSE], "course_code"),
         }
         self.db_keys = {
             TEAM: snapshot.teams,
@@ -472,7 +500,10 @@ class _Checker:
             MEETING: snapshot.meetings,
             SESSION: snapshot.sessions,
             OVERSIGHT: snapshot.oversights,
+            schema.COURSE: snapshot.courses,
         }
+        #: (measure, team code) → [(start, end, line)] of the new targets read so far.
+        self.new_targets: dict[tuple, list] = {}
         self.oversight_rows = {}
         for row in tables[OVERSIGHT].rows:
             self.oversight_rows.setdefault(row["oversight_ref"], row)
@@ -1166,6 +1197,98 @@ class _Checker:
                     _("%(value)s does not work in team %(team)s")
                     % {"value": quoted(assignee), "team": quoted(team)},
                 )
+
+    # Targets, the training register and unit costs (issue 16) ------------------------------
+
+    #: targets.csv's column for each field of `reports.targets.target_validate`'s errors.
+    TARGET_COLUMNS = {
+        "measure_id": "measure_id",
+        "team": "team_code",
+        "period_start": "period_start",
+        "period_end": "period_end",
+        "direction": "direction",
+        "value": "value",
+    }
+
+    def check_targets(self, name, row):
+        """The rules of the targets page (`reports.targets.target_validate`), in its words; a
+        row identical to a saved target is that target, any other a new one."""
+        spec = schema.BY_NAME[name]
+        as_read = tuple(row[column] for column in spec.column_names)
+        if not row.valid or as_read in self.snapshot.targets:
+            return
+        code = row["team_code"]
+        if code is not None and not self.known(name, row, "team_code", TEAM):
+            return
+        team = self.snapshot.teams.get(code) if code else None
+        values = {
+            "measure_id": row["measure_id"],
+            "team": team,
+            "period_start": row["period_start"],
+            "period_end": row["period_end"],
+            "direction": row["direction"],
+            "value": row["value"],
+        }
+        try:
+            measure_targets.target_validate(values, check_overlap=code is None or team is not None)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                for message in messages:
+                    self.problem(name, row, self.TARGET_COLUMNS.get(field_name), message)
+            return
+        start, end = row["period_start"], row["period_end"]
+        earlier = self.new_targets.setdefault((row["measure_id"], code), [])
+        for other_start, other_end, line in earlier:
+            if (end is None or other_start is None or other_start <= end) and (
+                start is None or other_end is None or other_end >= start
+            ):
+                self.problem(
+                    name,
+                    row,
+                    "period_start",
+                    _(
+                        "overlaps the target on line %(line)d for the same measure and team: "
+                        "change the dates so that they do not overlap"
+                    )
+                    % {"line": line},
+                )
+                return
+        earlier.append((start, end, row.line))
+
+    def check_training_courses(self, name, row):
+        pass
+
+    def check_training_attendance(self, name, row):
+        self.known(name, row, "staff_ref", STAFF)
+        self.known(name, row, "course_code", schema.COURSE)
+        self.not_future(name, row, "attended_on", _("The date attended"))
+
+    def check_dedicated_roles(self, name, row):
+        self.known(name, row, "staff_ref", STAFF)
+        self.known(name, row, "team_code", TEAM)
+        start, end = row["held_from"], row["held_until"]
+        if start is not None and end is not None and end < start:
+            self.problem(
+                name, row, "held_until", _("The end of the role cannot be before its start.")
+            )
+
+    def check_unit_costs(self, name, row):
+        cost = row["hourly_cost"]
+        if cost is not None and cost <= 0:
+            self.problem(name, row, "hourly_cost", _("an hourly cost must be more than 0"))
+            return
+        saved = self.snapshot.costs.get((row["role"], row["valid_from"]))
+        if saved is not None and cost is not None and saved.hourly_cost != cost:
+            self.problem(
+                name,
+                row,
+                "hourly_cost",
+                _(
+                    "a cost of %(saved)s an hour from %(date)s is already saved for this role, "
+                    "and a saved cost is never changed: give a new cost a later valid_from"
+                )
+                % {"saved": saved.hourly_cost, "date": row["valid_from"].isoformat()},
+            )
 
     def check_supervision_sessions(self, name, row):
         self.not_future(name, row, "held_on", _("Date of the session"))

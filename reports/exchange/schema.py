@@ -23,13 +23,14 @@ Cell conventions:
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import CostRole, DedicatedRoleKind, Role
 from cases import rules
 from cases.models import (
     AppointmentKind,
@@ -45,6 +46,7 @@ from cases.models import (
     OrderType,
 )
 from formulation.models import RATING_MAX, RATING_MIN, InterventionStatus, MeetingKind
+from reports.models import TargetDirection
 
 #: Naive date-times in a file are clock times in Wales.
 LONDON = ZoneInfo("Europe/London")
@@ -276,6 +278,37 @@ class Integer(Kind):
         return _("must be a whole number (got %(value)s)") % {"value": quoted(text)}
 
 
+@dataclass(frozen=True)
+class DecimalKind(Kind):
+    """A number with at most `places` decimal places (``12.5``), not below 0."""
+
+    places: int = 2
+    digits: int = 8
+
+    def parse(self, text):
+        message = _(
+            "must be a number of at least 0 with at most %(places)d decimal places, such as "
+            "12.5 (got %(value)s)"
+        ) % {"places": self.places, "value": quoted(text)}
+        if not re.fullmatch(r"[0-9]{1,12}(\.[0-9]+)?", text):
+            raise CellError(message)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(message) from None
+        if number != number.quantize(Decimal(1).scaleb(-self.places)):
+            raise CellError(message)
+        if number >= Decimal(10) ** (self.digits - self.places):
+            raise CellError(message)
+        return number.quantize(Decimal(1).scaleb(-self.places))
+
+    def format(self, value):
+        if value is None:
+            return ""
+        text = format(Decimal(value).quantize(Decimal(1).scaleb(-self.places)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class Boolean(Kind):
     def parse(self, text):
         answer = text.lower()
@@ -369,6 +402,11 @@ SESSION = "supervision_sessions.csv"
 SUPERVISION_NOTE = "supervision_notes.csv"
 OVERSIGHT = "oversight.csv"
 OVERSIGHT_ACTION = "oversight_actions.csv"
+TARGET = "targets.csv"
+COURSE = "training_courses.csv"
+TRAINING = "training_attendance.csv"
+DEDICATED_ROLE = "dedicated_roles.csv"
+UNIT_COST = "unit_costs.csv"
 
 _ref_team = Reference(target=TEAM, item=Slug(32))
 _ref_agency = Reference(target=AGENCY, item=Slug(32))
@@ -636,6 +674,62 @@ FILES: tuple[FileSpec, ...] = (
             Column("done_on", DateKind()),
         ),
         # No key: a row identical to an action of that entry is left alone, another is added.
+    ),
+    FileSpec(
+        TARGET,
+        (
+            Column("measure_id", Text(64), required=True),
+            # Empty: a national target, for every team.
+            Column("team_code", _ref_team),
+            Column("period_start", DateKind()),
+            Column("period_end", DateKind()),
+            Column("direction", Code(tuple(TargetDirection.values)), required=True),
+            Column("value", DecimalKind(places=3, digits=12), required=True),
+        ),
+        # No key: a row identical to a target in force is left alone, another is a new target
+        # (which may not overlap one of the same measure and team).
+    ),
+    FileSpec(
+        COURSE,
+        (
+            Column("course_code", Slug(32), required=True),
+            Column("name", Text(200), required=True),
+            Column("name_cy", Text(200)),
+            Column("ecm", Boolean(), default=True),
+        ),
+        key=("course_code",),
+    ),
+    FileSpec(
+        TRAINING,
+        (
+            Column("staff_ref", _ref_staff, required=True),
+            Column("course_code", Reference(target=COURSE, item=Slug(32)), required=True),
+            Column("attended_on", DateKind(), required=True),
+        ),
+        # One attendance of a course a day (the database allows no more).
+        key=("staff_ref", "course_code", "attended_on"),
+    ),
+    FileSpec(
+        DEDICATED_ROLE,
+        (
+            Column("staff_ref", _ref_staff, required=True),
+            Column("role", Code(tuple(DedicatedRoleKind.values)), required=True),
+            Column("team_code", _ref_team, required=True),
+            Column("held_from", DateKind(), required=True),
+            Column("held_until", DateKind()),
+        ),
+        # A role is found again by who holds it, which role, where and from when.
+        key=("staff_ref", "role", "team_code", "held_from"),
+    ),
+    FileSpec(
+        UNIT_COST,
+        (
+            Column("role", Code(tuple(CostRole.values)), required=True),
+            Column("hourly_cost", DecimalKind(places=2, digits=8), required=True),
+            Column("valid_from", DateKind(), required=True),
+        ),
+        # One cost of a role from a day; a saved cost is never changed.
+        key=("role", "valid_from"),
     ),
 )
 

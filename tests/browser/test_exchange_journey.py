@@ -7,6 +7,8 @@ would), so the page is seen waiting and then, by its own polling, finished.
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import TrainingCourse
+from accounts.reference_data import ensure_training_courses
 from cases.models import DisengagementReason, NeedCategory, TRMStage, YoungPerson
 from cases.reference_data import ensure_defaults, ensure_disengagement_reasons
 from formulation.models import DistanceDomain
@@ -41,6 +43,7 @@ def test_administrator_checks_a_file_fixes_it_and_imports_it(page, live_server, 
     ensure_defaults(NeedCategory, TRMStage)  # the live server's database starts empty
     ensure_disengagement_reasons(DisengagementReason)
     ensure_distance_domains(DistanceDomain)
+    ensure_training_courses(TrainingCourse)
     sign_in(page, live_server, "ada")
     page.goto(f"{live_server.url}/reports/exchange/import/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import case data")
@@ -65,7 +68,7 @@ def test_administrator_checks_a_file_fixes_it_and_imports_it(page, live_server, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Import of exchange.zip")
     run_the_queued_upload()
     expect(page.locator(".govuk-panel")).to_contain_text(
-        "exchange.zip imported: 64 rows created, 0 updated", timeout=15_000
+        "exchange.zip imported: 72 rows created, 0 updated", timeout=15_000
     )
     assert_accessible(page)
     assert YoungPerson.objects.count() == 4

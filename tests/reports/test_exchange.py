@@ -17,7 +17,17 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from accounts.models import Agency, Membership, Role, Team, User
+from accounts.models import (
+    Agency,
+    DedicatedRole,
+    Membership,
+    Role,
+    Team,
+    TrainingAttendance,
+    TrainingCourse,
+    UnitCost,
+    User,
+)
 from cases.models import Appointment, ComplianceDecision, Consent, Need, Offence, YoungPerson
 from eligibility.models import EligibilityDecision
 from eligibility.services import eligibility_check
@@ -28,6 +38,7 @@ from reports.exchange.exporter import export_exchange
 from reports.exchange.importer import import_exchange
 from reports.exchange.reader import _Reporter, parse_table
 from reports.exchange.source import from_files, from_folder, from_zip
+from reports.models import MeasureTarget
 from seed import factories
 from supervision import services as supervision_services
 from supervision.models import SupervisionSession
@@ -44,6 +55,11 @@ WRITTEN = [
     *(apps.get_app_config("eligibility").get_models()),
     *(apps.get_app_config("formulation").get_models()),
     *(apps.get_app_config("supervision").get_models()),
+    TrainingCourse,
+    TrainingAttendance,
+    DedicatedRole,
+    UnitCost,
+    MeasureTarget,
 ]
 
 
@@ -150,6 +166,11 @@ def test_fixture_folder_imports_every_file(db):
         "supervision_notes.csv": 1,
         "oversight.csv": 2,
         "oversight_actions.csv": 2,
+        "targets.csv": 2,
+        "training_courses.csv": 1,
+        "training_attendance.csv": 2,
+        "dedicated_roles.csv": 1,
+        "unit_costs.csv": 2,
     }
     person = YoungPerson.objects.get(reference="YP001")
     assert (person.team.code, person.practitioner.staff_ref) == ("cardiff", "S001")
@@ -1146,7 +1167,7 @@ def test_the_import_command_prints_progress_and_counts(db, capsys):
 
     output = capsys.readouterr().out
     assert "Read young_people.csv: 4 rows" in output
-    assert "Checked 64 rows: no problems" in output
+    assert "Checked 76 rows: no problems" in output
     assert "young_people.csv: 4 rows; 4 created, 0 updated, 0 unchanged" in output
     assert "3 eligibility decisions made for new referrals (1 eligible)" in output
     assert "No eligibility policy was in force on the referral date of YP004" in output
@@ -1192,7 +1213,7 @@ def test_the_export_command_writes_every_file_and_prints_counts(db, tmp_path, ca
 
     output = capsys.readouterr().out
     assert "young_people.csv: 4 rows" in output
-    assert "Exported 64 rows in 21 files" in output
+    assert "Exported 76 rows in 26 files" in output
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert sorted(archive.namelist()) == sorted(spec.name for spec in schema.FILES)
         assert archive.read("teams.csv").decode().splitlines()[0] == "team_code,name"

@@ -31,7 +31,7 @@ def test_an_upload_is_imported_by_a_real_worker(
         job.refresh_from_db()
 
     assert job.status == ImportStatus.SUCCEEDED, (job.status, job.problems, job.error_message)
-    assert (job.created, job.attempts, job.upload.name) == (64, 1, "")  # every fixture row
+    assert (job.created, job.attempts, job.upload.name) == (72, 1, "")  # every fixture row
     assert YoungPerson.objects.count() == 4
     assert not any(path.is_file() for path in (files_root / jobs.FOLDER).rglob("*"))
     assert ExchangeImport.objects.count() == 1
