@@ -33,6 +33,8 @@ class ReportsConfig(AppConfig):
         policy.register("reports.run", {Role.EVALUATOR: policy.ALL, Role.MANAGER: policy.TEAMS})
         # Targets for the measures are reference data: administrators set them (issue 16).
         policy.register("reports.targets.edit", {Role.ADMIN: policy.ALL})
+        # A young person's subject access bundle: the managers of the case's team (issue 17).
+        policy.register("subject_access.request", {Role.MANAGER: policy.TEAMS})
 
         from cases import panels
 
@@ -80,5 +82,7 @@ class ReportsConfig(AppConfig):
                 "report.view": _("Viewed a report"),
                 "report.download": _("Downloaded a report file"),
                 "report.action_list": _("Viewed the action lists"),
+                "subject_access.request": _("Requested a subject access bundle"),
+                "subject_access.download": _("Downloaded a subject access bundle"),
             }
         )

@@ -21,6 +21,7 @@ from cases.models import Versioned
 class ReportKind(models.TextChoices):
     EVALUATION = "evaluation", _("Evaluation report")
     EVALUATION_DATASET = "evaluation_dataset", _("Case-level evaluation dataset")
+    SUBJECT_ACCESS = "subject_access", _("Subject access bundle")
 
 
 class RunStatus(models.TextChoices):
@@ -40,6 +41,7 @@ class FileKind(models.TextChoices):
     DATASET_XLSX = "dataset_xlsx", _("Dataset (Excel XLSX)")
     DICTIONARY = "dictionary", _("Data dictionary (CSV)")
     MANIFEST = "manifest", _("Manifest (JSON)")
+    ZIP = "zip", _("Bundle (ZIP)")
 
 
 def _parameter_date(parameters, name):

@@ -30,7 +30,15 @@ from cases.selectors import (
 
 from . import vocabularies
 from .measures import GROUP_LABELS, KIND_LABELS, REGISTRY
-from .models import ExchangeImport, FileKind, ImportStatus, ReportFile, ReportRun, RunStatus
+from .models import (
+    ExchangeImport,
+    FileKind,
+    ImportStatus,
+    ReportFile,
+    ReportKind,
+    ReportRun,
+    RunStatus,
+)
 from .services.requests import RUN_CAPABILITY
 
 #: The warnings behind the managers' action lists, in the order the page shows them.
@@ -98,6 +106,15 @@ def run_file(request, pk, kind: str) -> tuple[ReportRun, ReportFile]:
         )
         raise Http404
     record_access(request, action="report.download", obj=run, detail=f"file {kind}")
+    if run.kind == ReportKind.SUBJECT_ACCESS:
+        # The bundle is the young person's whole record: its download is logged on the case.
+        record_access(
+            request,
+            action="subject_access.download",
+            object_type="cases.youngperson",
+            object_id=str(run.parameters.get("young_person_id", "")),
+            detail=f"report run {run.pk}",
+        )
     return run, report_file
 
 

@@ -29,4 +29,5 @@ urlpatterns += [
     path("runs/<int:pk>/status/", views.run_status, name="run-status"),
     path("runs/<int:pk>/files/<slug:kind>/", views.run_download, name="run-download"),
     path("action-lists/", views.action_list, name="action-list"),
+    path("subject-access/<int:pk>/", views.subject_access, name="subject-access"),
 ]

@@ -31,12 +31,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import policy
 from accounts.access_log import record_list_view
+from cases import selectors as case_selectors
 from cases.views.base import add_service_errors
 
 from . import exports, selectors
 from .forms import ActionListForm, RunRequestForm
 from .models import ReportKind, RunStatus
-from .services.requests import DATASET_CAPABILITY, RUN_CAPABILITY, report_request
+from .services.requests import (
+    DATASET_CAPABILITY,
+    RUN_CAPABILITY,
+    SUBJECT_ACCESS_CAPABILITY,
+    report_request,
+    subject_access_request,
+)
 
 RUNS_PER_PAGE = 25
 ACTION_ROWS_PER_PAGE = 50
@@ -228,3 +235,21 @@ def action_list(request):
             "query": query.urlencode(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subject_access(request, pk):
+    """A manager of the case's team asks for the young person's subject access bundle; it is
+    made in the background as a report run, whose page offers the download."""
+    young_person = case_selectors.young_person_for_action(
+        request, pk, capability=SUBJECT_ACCESS_CAPABILITY, action="subject_access.request"
+    )
+    if request.method == "POST":
+        run = subject_access_request(by=request.user, young_person=young_person)
+        messages.success(
+            request,
+            _("Subject access bundle for %(name)s requested") % {"name": young_person.full_name},
+        )
+        return redirect("reports:run-detail", pk=run.pk)
+    return render(request, "reports/subject_access_form.html", {"young_person": young_person})

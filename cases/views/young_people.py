@@ -205,6 +205,7 @@ def detail(request, pk):
             "may_assess": may_assess,
             "may_read_history": policy.may(request.user, "case.history.read", team),
             "may_read_access_log": policy.may(request.user, "case.access_log.read", team),
+            "may_request_subject_access": policy.may(request.user, "subject_access.request", team),
             "may_transfer": policy.may(request.user, "case.transfer", team)
             and not archived
             and young_person.ecm_end_date is None,

@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import ReportRun
+from ..models import ReportKind, ReportRun
 from . import claims, outputs, storage
 from .claims import LostClaim, Outcome
 from .failures import ReportError, log_failure, readable_message
@@ -34,13 +34,16 @@ def report_execute(run_id: int, *, final_attempt: bool = True) -> Outcome:
             def step(percent, text):
                 claims.progress(run_id, token, percent, str(text))
 
-            scope = outputs.scope_for(run)
-            if run.scope_team_ids is not None and not scope.team_ids:
-                raise ReportError(
-                    _("None of the teams in this report is one you may report on any more.")
-                )
             step(2, _("Starting"))
-            files = outputs.run_outputs(run, scope, step)
+            if run.kind == ReportKind.SUBJECT_ACCESS:
+                files = outputs.subject_access_outputs(run, step)
+            else:
+                scope = outputs.scope_for(run)
+                if run.scope_team_ids is not None and not scope.team_ids:
+                    raise ReportError(
+                        _("None of the teams in this report is one you may report on any more.")
+                    )
+                files = outputs.run_outputs(run, scope, step)
             step(97, _("Saving the files"))
             claims.finish(run_id, token, storage.save(run_id, token, files))
         storage.remove_other_attempts(run_id, token)

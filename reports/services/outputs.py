@@ -11,12 +11,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, labels_by_code
+from cases.models import YoungPerson
 
-from .. import exports, suppression, targets, vocabularies
+from .. import exports, subject_access, suppression, targets, vocabularies
 from ..comparison.build import comparison_for_run
 from ..dataset import dataset_rows, dictionary_codes
 from ..measures import Scope, compute_all
 from ..models import FileKind, ReportKind, ReportRun
+from .failures import ReportError
 
 
 @dataclass
@@ -150,3 +152,16 @@ def _dataset_outputs(run, scope, step) -> list[Output]:
         )
     )
     return outputs
+
+
+def subject_access_outputs(run: ReportRun, step) -> list[Output]:
+    """The subject access bundle of the run's young person, if the requester's teams still
+    hold the case (a case transferred away meanwhile is not theirs to export)."""
+    young_person = YoungPerson.objects.filter(
+        pk=run.parameters.get("young_person_id"), team_id__in=run.scope_team_ids or []
+    ).first()
+    if young_person is None:
+        raise ReportError(_("This young person's record is no longer one of your team's cases."))
+    step(10, _("Collecting every record about the young person"))
+    data = subject_access.bundle_bytes(young_person)
+    return [Output(FileKind.ZIP, f"subject-access-{run.pk}.zip", data)]

@@ -176,3 +176,30 @@ def report_request(*, by, kind: str, parameters: dict, enqueue: bool = True) -> 
         if enqueue:
             queue.send_report_run(run.pk)
     return run
+
+
+#: Who may produce a young person's subject access bundle: the managers of the case's team.
+SUBJECT_ACCESS_CAPABILITY = "subject_access.request"
+
+
+def subject_access_request(*, by, young_person, enqueue: bool = True) -> ReportRun:
+    """Queue the subject access bundle of `young_person` (reports.subject_access).
+
+    Only a manager of the young person's team may ask; its files expire like a report's.
+    """
+    if not policy.may(by, SUBJECT_ACCESS_CAPABILITY, young_person.team):
+        raise PermissionDenied
+    with transaction.atomic():
+        run = ReportRun.objects.create(
+            kind=ReportKind.SUBJECT_ACCESS,
+            parameters={"young_person_id": young_person.pk},
+            requested_by=by,
+            scope_team_ids=[young_person.team_id],
+            team_ids=[young_person.team_id],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            status=RunStatus.QUEUED,
+            progress_text=str(gettext_lazy("Waiting to start")),
+        )
+        if enqueue:
+            queue.send_report_run(run.pk)
+    return run

@@ -145,3 +145,33 @@ ROWS += [
     Row("admin:reports_measuretarget_change", ADMIN_ONLY, kwargs=target_kwargs),
     Row("admin:reports_measuretarget_history", ADMIN_ONLY, kwargs=target_kwargs),
 ]
+
+
+# --- Subject access bundle (issue 17) -----------------------------------------------------------
+#
+# Asking for a young person's bundle is a page about one case: the managers of the case's team
+# (`subject_access.request`) get it and, posting, are sent to the run's page; the other roles
+# in the team see the case, so they are told 403; outside the team (another team, evaluators,
+# administrators) it is 404, as for a case that does not exist. The download is the run's
+# (requester only, rows above).
+
+from .matrix import REDIRECT, case_kwargs  # noqa: E402
+
+SUBJECT_ACCESS = signed_in(NOT_FOUND, manager=OK, practitioner=FORBIDDEN, psychologist=FORBIDDEN)
+
+ROWS += [
+    Row(
+        "reports:subject-access",
+        SUBJECT_ACCESS,
+        other_team=signed_in(NOT_FOUND),
+        kwargs=case_kwargs,
+        shows_young_people=True,
+    ),
+    Row(
+        "reports:subject-access",
+        {**SUBJECT_ACCESS, "manager": REDIRECT},
+        other_team=signed_in(NOT_FOUND),
+        kwargs=case_kwargs,
+        method="post",
+    ),
+]
