@@ -222,3 +222,37 @@ def test_the_request_page_and_the_bundle_speak_welsh(
     download = client.get(reverse("reports:run-download", kwargs={"pk": run.pk, "kind": "zip"}))
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     assert "Nid yw nodiadau myfyriol preifat" in bundle.read("README.txt").decode()
+
+
+# --- Query budget -------------------------------------------------------------------------------
+
+BUNDLE_QUERY_BUDGET = 70
+RECORD_FACTORIES = (
+    factories.NeedFactory,
+    factories.OffenceFactory,
+    factories.OrderFactory,
+    factories.BreachFactory,
+    factories.ConsentFactory,
+    factories.TRMAssessmentFactory,
+    factories.AppointmentFactory,
+)
+
+
+def _bundle_queries(young_person) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        subject_access.bundle_bytes(young_person)
+    return len(queries)
+
+
+def test_the_bundle_reads_each_kind_of_record_once_however_many_rows(team_a, practitioner):
+    one = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+    many = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+    for make in RECORD_FACTORIES:
+        make(young_person=one)
+        make.create_batch(50, young_person=many)
+    # One query per linked model and per kind of timeline record, the access log and the
+    # users; a new linked model adds one.
+    assert _bundle_queries(many) == _bundle_queries(one) <= BUNDLE_QUERY_BUDGET
