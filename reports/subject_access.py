@@ -45,8 +45,10 @@ WITHHELD_COLUMNS = {
     ),
 }
 
-#: Column names (beyond links to staff accounts) that hold other people's names.
-NAME_COLUMNS = {"name", "contact_name", "full_name", "given_name", "family_name", "username"}
+#: Columns (beyond links to staff accounts and free text) that hold other people's names:
+#: any column named like a name, except on the young person's own record.
+NAME_SUFFIX = "name"
+OWN_RECORD = {YoungPerson._meta.label_lower, YoungPerson.history.model._meta.label_lower}
 
 
 def _targets(field) -> bool:
@@ -105,9 +107,16 @@ def redaction_columns(model) -> list[str]:
         field.attname
         for field in _columns(model)
         if (field.is_relation and field.related_model is User)
-        or (field.name in NAME_COLUMNS and model is not YoungPerson)
-        or isinstance(field, models.TextField)
+        or (field.name.endswith(NAME_SUFFIX) and model._meta.label_lower not in OWN_RECORD)
+        or _free_text(field)
     ]
+
+
+def _free_text(field) -> bool:
+    """A box someone typed into (a long text, or a reason or note of a line or two)."""
+    if isinstance(field, models.TextField):
+        return True
+    return isinstance(field, models.CharField) and not field.choices and field.max_length >= 200
 
 
 def _csv(model, lookup: str, young_person) -> tuple[bytes, int]:

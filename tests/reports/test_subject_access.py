@@ -139,6 +139,10 @@ def test_the_bundle_has_the_note_but_not_the_private_notes_and_says_so(
     assert "Private reflective supervision notes are excluded" in readme
     # Columns naming other people are listed for redaction.
     assert "supervision.supervisionsession.csv: psychologist_id, practitioner_id" in readme
+    assert "formulation.meetingattendance.csv: attendee_name" in readme
+    own_record = next(line for line in readme.splitlines() if "cases.youngperson.csv:" in line)
+    assert "parent_consent_reason" in own_record  # free text, but not the young person's name
+    assert "given_name" not in own_record
     assert bundle.read("chronology.pdf").startswith(b"%PDF")
 
 
@@ -253,6 +257,6 @@ def test_the_bundle_reads_each_kind_of_record_once_however_many_rows(team_a, pra
     for make in RECORD_FACTORIES:
         make(young_person=one)
         make.create_batch(50, young_person=many)
-    # One query per linked model and per kind of timeline record, the access log and the
-    # users; a new linked model adds one.
+    # One query per linked model, per kind of timeline record and for the access log; a new
+    # linked model adds one.
     assert _bundle_queries(many) == _bundle_queries(one) <= BUNDLE_QUERY_BUDGET
