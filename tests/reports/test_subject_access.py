@@ -260,3 +260,16 @@ def test_the_bundle_reads_each_kind_of_record_once_however_many_rows(team_a, pra
     # One query per linked model, per kind of timeline record and for the access log; a new
     # linked model adds one.
     assert _bundle_queries(many) == _bundle_queries(one) <= BUNDLE_QUERY_BUDGET
+
+
+def test_the_bundle_is_listed_with_the_managers_reports_without_a_referral_period(
+    manager, young_person, requested_bundle
+):
+    run, _bundle = requested_bundle(manager, young_person)
+    client = client_for(manager)
+    listed = client.get(reverse("reports:run-list")).content.decode()
+    assert "Subject access bundle" in listed
+    assert " to </td>" not in listed
+    page = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk})).content.decode()
+    assert "Bundle (ZIP)" in page
+    assert "Referral period" not in page
