@@ -28,8 +28,9 @@ from cases.selectors import timeline_for
 
 from . import exports
 
-#: How many links a chain to the young person may have (appointment outcome -> appointment
-#: -> young person is two).
+#: How many links a chain to the young person may have (agreed action -> formulation ->
+#: meeting -> young person is three). The tests walk one link further and fail on a model
+#: this misses.
 MAX_DEPTH = 3
 
 #: Linked models deliberately left out of the bundle, with the reason.
