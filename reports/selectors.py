@@ -21,6 +21,7 @@ from accounts import policy
 from accounts.access_log import record_access
 from accounts.models import Team, labels_by_code
 from cases import warnings
+from cases.models import YoungPerson
 from cases.selectors import (
     stages_by_id,
     with_case_summary,
@@ -39,7 +40,7 @@ from .models import (
     ReportRun,
     RunStatus,
 )
-from .services.requests import RUN_CAPABILITY
+from .services.requests import RUN_CAPABILITY, SUBJECT_ACCESS_CAPABILITY
 
 #: The warnings behind the managers' action lists, in the order the page shows them.
 ACTION_CODES = (
@@ -105,6 +106,15 @@ def run_file(request, pk, kind: str) -> tuple[ReportRun, ReportFile]:
             detail=f"no {kind[:32]} file",
         )
         raise Http404
+    if run.kind == ReportKind.SUBJECT_ACCESS and not _may_still_export(request.user, run):
+        record_access(
+            request,
+            action="report.download",
+            obj=run,
+            allowed=False,
+            detail="the case is no longer in the requester's teams",
+        )
+        raise Http404
     record_access(request, action="report.download", obj=run, detail=f"file {kind}")
     if run.kind == ReportKind.SUBJECT_ACCESS:
         # The bundle is the young person's whole record: its download is logged on the case.
@@ -116,6 +126,16 @@ def run_file(request, pk, kind: str) -> tuple[ReportRun, ReportFile]:
             detail=f"report run {run.pk}",
         )
     return run, report_file
+
+
+def _may_still_export(user, run: ReportRun) -> bool:
+    """A subject access bundle is downloaded only while its case is in the requester's teams
+    (a case transferred away meanwhile is no longer theirs to hand out)."""
+    teams = policy.team_ids_for(user, SUBJECT_ACCESS_CAPABILITY)
+    young_people = YoungPerson.objects.filter(pk=run.parameters.get("young_person_id"))
+    if teams is not None:
+        young_people = young_people.filter(team_id__in=teams)
+    return young_people.exists()
 
 
 def report_document(run: ReportRun) -> dict | None:

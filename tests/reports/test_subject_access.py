@@ -273,3 +273,14 @@ def test_the_bundle_is_listed_with_the_managers_reports_without_a_referral_perio
     page = client.get(reverse("reports:run-detail", kwargs={"pk": run.pk})).content.decode()
     assert "Bundle (ZIP)" in page
     assert "Referral period" not in page
+
+
+def test_a_bundle_of_a_case_moved_to_another_team_is_no_longer_downloaded(
+    manager, young_person, team_b, requested_bundle
+):
+    run, _bundle = requested_bundle(manager, young_person)
+    YoungPerson.objects.filter(pk=young_person.pk).update(team=team_b)
+    download = reverse("reports:run-download", kwargs={"pk": run.pk, "kind": "zip"})
+    assert client_for(manager).get(download).status_code == 404
+    denied = AccessLogEntry.objects.filter(action="report.download", allowed=False).get()
+    assert denied.detail == "the case is no longer in the requester's teams"
