@@ -126,18 +126,25 @@ def test_only_managers_record_oversight(request, role, young_person):
         record(request.getfixturevalue(role), young_person)
 
 
+def when_run(values: dict) -> dict:
+    """Parameters with each date worked out now (a callable gives it)."""
+    return {key: value() if callable(value) else value for key, value in values.items()}
+
+
 @pytest.mark.parametrize(
     ("extra", "field", "message"),
     [
         ({"reviewed": "  "}, "reviewed", "Say what you reviewed"),
         ({"decision": ""}, "decision", "Say what you decided"),
         (
-            {"reviewed_on": today() + timedelta(days=1)},
+            # Dates are worked out when the test runs, not when it is collected (a run that
+            # crosses midnight would otherwise offer "tomorrow" as today).
+            {"reviewed_on": lambda: today() + timedelta(days=1)},
             "reviewed_on",
             "Date of the oversight must be today or in the past",
         ),
         (
-            {"reviewed_on": today() - timedelta(days=400)},
+            {"reviewed_on": lambda: today() - timedelta(days=400)},
             "reviewed_on",
             "Date of the oversight cannot be before the referral",
         ),
@@ -145,7 +152,7 @@ def test_only_managers_record_oversight(request, role, young_person):
 )
 def test_bad_oversight_gets_a_specific_message(manager, young_person, extra, field, message):
     with pytest.raises(ValidationError) as raised:
-        record(manager, young_person, **extra)
+        record(manager, young_person, **when_run(extra))
     assert raised.value.message_dict[field][0].startswith(message)
 
 
@@ -260,7 +267,7 @@ def test_the_timeline_shows_oversight_beside_the_supervision_it_answers(
     ("overrides", "message"),
     [
         (
-            {"reviewed_on": (today() + timedelta(days=1)).isoformat()},
+            {"reviewed_on": lambda: (today() + timedelta(days=1)).isoformat()},
             "Date of the oversight must be today or in the past",
         ),
         ({"decision": ""}, "Say what you decided"),
@@ -269,7 +276,7 @@ def test_the_timeline_shows_oversight_beside_the_supervision_it_answers(
     ],
 )
 def test_a_bad_form_says_what_is_wrong_and_saves_nothing(manager, young_person, overrides, message):
-    response = client_for(manager).post(create_page(young_person), form_data(**overrides))
+    response = client_for(manager).post(create_page(young_person), form_data(**when_run(overrides)))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not OversightEntry.objects.exists()
