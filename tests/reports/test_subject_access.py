@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,7 +139,10 @@ def test_the_bundle_has_the_note_but_not_the_private_notes_and_says_so(
     readme = bundle.read("README.txt").decode()
     assert "Private reflective supervision notes are excluded" in readme
     # Columns naming other people are listed for redaction.
-    assert "supervision.supervisionsession.csv: psychologist_id, practitioner_id" in readme
+    assert (
+        "supervision.supervisionsession.csv: psychologist_name, practitioner_name, shared_notes"
+        in readme
+    )
     assert "formulation.meetingattendance.csv: attendee_name" in readme
     own_record = next(line for line in readme.splitlines() if "cases.youngperson.csv:" in line)
     assert "parent_consent_reason" in own_record  # free text, but not the young person's name
@@ -154,6 +158,148 @@ def test_another_young_persons_rows_stay_out(
     assert CASE_NOTE.encode() not in bundle.read("supervision.supervisionnote.csv")
     rows = list(csv.DictReader(io.StringIO(bundle.read("cases.youngperson.csv").decode())))
     assert [row["reference"] for row in rows] == ["YP-X"]
+
+
+def _rows(bundle, name) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(bundle.read(name).decode())))
+
+
+def test_staff_are_named_and_codes_are_labelled_beside_the_ids(
+    manager, psychologist, young_person, session, requested_bundle
+):
+    psychologist.first_name, psychologist.last_name = "Pat", "Pritchard"
+    psychologist.save()
+    factories.ConsentFactory(young_person=young_person, recorded_by=manager)
+    _run, bundle = requested_bundle(manager, young_person)
+    (row,) = _rows(bundle, "supervision.supervisionsession.csv")
+    assert row["psychologist_id"] == str(psychologist.pk)
+    assert row["psychologist_name"] == "Pat Pritchard"
+    assert row["practitioner_name"] == practitioner_name(row["practitioner_id"])
+    assert row["team_label"] == "Team A"
+    (own,) = _rows(bundle, "cases.youngperson.csv")
+    assert own["team_label"] == "Team A"
+    assert own["gender_label"] == young_person.get_gender_display()
+    (consent,) = _rows(bundle, "cases.consent.csv")
+    assert consent["recorded_by_name"] == manager.get_full_name()
+    assert consent["decision"] and consent["decision_label"] == str(
+        dict(consent_labels())[consent["decision"]]
+    )
+
+
+def practitioner_name(pk) -> str:
+    from accounts.models import User
+
+    return User.objects.get(pk=pk).get_full_name()
+
+
+def consent_labels():
+    from cases.models import Consent
+
+    return Consent._meta.get_field("decision").flatchoices
+
+
+def test_staff_names_show_in_welsh_bundles_with_welsh_labels(
+    manager, young_person, requested_bundle, settings
+):
+    from django.utils import translation
+
+    with translation.override("cy"):
+        data = subject_access.bundle_bytes(young_person)
+        expected = str(young_person.get_gender_display())
+    bundle = zipfile.ZipFile(io.BytesIO(data))
+    (own,) = _rows(bundle, "cases.youngperson.csv")
+    assert own["gender_label"] == expected
+    assert "Wrth ymyl dolen at aelod o staff" in bundle.read("README.txt").decode()
+
+
+def test_a_group_sessions_shared_notes_are_withheld_and_its_case_note_given(
+    manager, psychologist, practitioner, team_a, young_person, session, requested_bundle
+):
+    other = factories.YoungPersonFactory(team=team_a, practitioner=practitioner, given_name="Ifan")
+    supervision_services.session_record(
+        by=psychologist,
+        practitioner=practitioner,
+        held_on=timezone.localdate() - timedelta(days=1),
+        cases=[young_person, other],
+        case_notes={young_person: "Seren: keep college going", other: "Ifan: housing"},
+        shared_notes="Ifan's housing and Seren's college both discussed",
+        private_notes="",
+        duration_minutes=60,
+        actions=[],
+    )
+    _run, bundle = requested_bundle(manager, young_person)
+    everything = b"".join(bundle.read(name) for name in bundle.namelist())
+    assert b"Ifan's housing" not in everything
+    assert b"Ifan: housing" not in everything
+    sessions = _rows(bundle, "supervision.supervisionsession.csv")
+    assert [row["shared_notes"] for row in sessions] == [
+        "Caseload pressure discussed",  # only this young person discussed: given, flagged
+        "[withheld: this session also discussed other young people; what it said about this "
+        "young person is in supervision.supervisionnote.csv]",
+    ]
+    notes = [row["text"] for row in _rows(bundle, "supervision.supervisionnote.csv")]
+    assert sorted(notes) == sorted([CASE_NOTE, "Seren: keep college going"])
+    readme = bundle.read("README.txt").decode()
+    assert "for sessions that also discussed other young people they are withheld" in readme
+
+
+def test_access_log_rows_about_the_young_persons_records_are_in_the_bundle(
+    manager, practitioner, team_a, young_person, session, requested_bundle
+):
+    from accounts.access_log import record_access
+
+    mine = factories.AppointmentFactory(young_person=young_person)
+    other_person = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+    theirs = factories.AppointmentFactory(young_person=other_person)
+    request = RequestFactory().get("/")
+    request.user = practitioner
+    record_access(request, action="appointment.view", obj=mine)
+    record_access(request, action="supervision.view", obj=session)
+    record_access(request, action="appointment.view", obj=theirs)
+    record_access(request, action="case.view", obj=other_person)
+    _run, bundle = requested_bundle(manager, young_person)
+    rows = _rows(bundle, "accounts.accesslogentry.csv")
+    about = {(row["object_type"], row["object_id"]) for row in rows}
+    assert ("cases.appointment", str(mine.pk)) in about
+    assert ("supervision.supervisionsession", str(session.pk)) in about
+    assert ("cases.youngperson", str(young_person.pk)) in about  # the request itself
+    assert ("cases.appointment", str(theirs.pk)) not in about
+    assert ("cases.youngperson", str(other_person.pk)) not in about
+    viewed = next(row for row in rows if row["object_type"] == "cases.appointment")
+    assert viewed["username"] == "alice"
+    assert viewed["user_name"] == practitioner.get_full_name()
+
+
+def test_every_name_column_and_free_text_is_flagged_for_redaction_alike(
+    manager, young_person, requested_bundle
+):
+    """Staff names, other people's names and typed text are flagged the same way in every
+    file; the young person's own name is not."""
+    _run, bundle = requested_bundle(manager, young_person)
+    readme = bundle.read("README.txt").decode()
+    flagged = {}
+    for line in readme.splitlines():
+        name, sep, columns = line.strip().partition(".csv: ")
+        if sep and not columns.isdigit():
+            flagged[f"{name}.csv"] = set(columns.split(", "))
+    for name in bundle.namelist():
+        if not name.endswith(".csv"):
+            continue
+        header = next(csv.reader(io.StringIO(bundle.read(name).decode())))
+        own = name in {"cases.youngperson.csv", "cases.historicalyoungperson.csv"}
+        names = {
+            column
+            for column in header
+            if column.endswith("name") and not (own and column in {"given_name", "family_name"})
+        }
+        names |= {"history_change_reason"} & set(header)
+        assert names <= flagged.get(name, set()), f"{name}: {names - flagged.get(name, set())}"
+        # An id is not a name: the name beside it is what is flagged.
+        assert not {column for column in flagged.get(name, set()) if column.endswith("_id")}
+    assert {"psychologist_name", "practitioner_name"} <= flagged[
+        "supervision.supervisionsession.csv"
+    ]
+    assert {"username", "user_name", "detail"} <= flagged["accounts.accesslogentry.csv"]
 
 
 # --- Access log and expiry ----------------------------------------------------------------------
