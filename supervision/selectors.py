@@ -105,6 +105,37 @@ def case_notes_of(session, user) -> list:
     )
 
 
+def cases_shown_on(session, user) -> tuple[list, list, int]:
+    """The cases discussed and the agreed actions the session page shows `user`, and how many
+    cases it leaves out.
+
+    A case is shown when the user may read its record, or when it is still a case of the
+    session's team and the user took part in the session or manages that team. A case that
+    has since moved to another team (a transfer) is left out for the old team, and a reader
+    of one case who came from its record sees no other team's cases: neither their
+    references nor the actions about them (issue 17)."""
+    cases = list(session.cases.all())
+    actions = list(session.actions.all())
+    people = {person.pk for person in cases} | {
+        action.young_person_id for action in actions if action.young_person_id
+    }
+    readable = set(
+        case_selectors.young_people_visible_to(user, include_archived=True)
+        .filter(pk__in=people)
+        .values_list("pk", flat=True)
+    )
+    own_session = may_read_shared_notes(user, session)
+
+    def shown(person) -> bool:
+        return person.pk in readable or (own_session and person.team_id == session.team_id)
+
+    shown_cases = [person for person in cases if shown(person)]
+    shown_actions = [
+        action for action in actions if action.young_person is None or shown(action.young_person)
+    ]
+    return shown_cases, shown_actions, len(cases) - len(shown_cases)
+
+
 def case_notes_for(young_person) -> QuerySet:
     """The notes supervision sessions wrote for this young person's record, newest first,
     with the session (its date and people, never its shared or private notes)."""

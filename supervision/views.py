@@ -184,11 +184,15 @@ def session_detail(request, session_pk):
         else {}
     )
     private = selectors.may_read_notes(request.user, session)
+    cases, actions, cases_left_out = selectors.cases_shown_on(session, request.user)
     return render(
         request,
         "supervision/session_detail.html",
         {
             "session": session,
+            "cases": cases,
+            "actions": actions,
+            "cases_left_out": cases_left_out,
             "shared_notes": notes.get("shared_notes") if notes else None,
             "private_notes": notes.get("private_notes") if private else None,
             "case_notes": selectors.case_notes_of(session, request.user),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import policy
 from accounts.access_log import record_access, record_list_view
+from cases import selectors as case_selectors
 from cases import tasks
 
 from . import todo
@@ -62,8 +63,11 @@ def notification_list(request):
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     labels = {value: str(label) for value, label in NotificationKind.choices}
+    readable = _readable_young_people(request.user, rows)
     for row in rows:
         row.kind_label = labels[row.kind]
+        # A case that has left the user's teams (a transfer): nothing about it is shown.
+        row.case_gone = row.young_person_id is not None and row.young_person_id not in readable
     record_list_view(
         request,
         action="notifications.list",
@@ -79,14 +83,41 @@ def notification_list(request):
     )
 
 
+def _readable_young_people(user, rows) -> set[int]:
+    """Of the young people the notifications are about, those `user` may still read."""
+    people = {row.young_person_id for row in rows if row.young_person_id}
+    if not people:
+        return set()
+    return set(
+        case_selectors.young_people_visible_to(user, include_archived=True)
+        .filter(pk__in=people)
+        .values_list("pk", flat=True)
+    )
+
+
 @login_required
 @require_POST
 def notification_open(request, pk):
-    """Mark one notification read and go to what it is about."""
+    """Mark one notification read and go to what it is about.
+
+    A notification about a case that is no longer in the user's teams (transferred to another
+    team) answers 404, like the case's own pages, with a page saying only that (issue 17)."""
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+    if notification.young_person_id and not _readable_young_people(
+        request.user, [notification]
+    ):
+        record_access(
+            request,
+            action="notification.open",
+            allowed=False,
+            object_type="cases.youngperson",
+            object_id=str(notification.young_person_id),
+            detail="the case is no longer in the user's teams",
+        )
+        return render(request, "work/notification_case_gone.html", status=404)
     return redirect(notification.url)
 
 

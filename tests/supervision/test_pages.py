@@ -22,7 +22,7 @@ from tests.conftest import client_for
 
 #: Queries per page, whatever the number of sessions, cases and actions (DESIGN.md 9).
 LIST_BUDGET = 11  # one INSERT: the access-log row of the list
-DETAIL_BUDGET = 12  # one query: the session's notes for the case records
+DETAIL_BUDGET = 13  # one query each: the notes for the case records, the cases the reader may open
 PANEL_BUDGET = 3  # the sessions, their actions, and their notes for this case
 
 #: Written into the notes. The private notes reach no one but the two participants; the
