@@ -106,9 +106,7 @@ def notification_open(request, pk):
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    if notification.young_person_id and not _readable_young_people(
-        request.user, [notification]
-    ):
+    if notification.young_person_id and not _readable_young_people(request.user, [notification]):
         record_access(
             request,
             action="notification.open",
