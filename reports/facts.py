@@ -135,7 +135,7 @@ def people_rows(scope: Scope) -> QuerySet:
             "ecm_start_date",
             "end_reason",
             "parent_consent_required",
-            team_code=F("team__code"),
+            team_code=scope.team_code_at_end(),
             in_cohort=flag(Q(ecm_start_date__isnull=False)),
             in_followup=flag(Q(ecm_start_date__lte=scope.followup_cutoff)),
             age_at_start=AgeInYears(F("date_of_birth"), F("ecm_start_date")),

@@ -2,11 +2,23 @@
 (DESIGN.md section 7)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import DateField, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import (
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from cases.models import YoungPerson
@@ -33,6 +45,33 @@ class Scope:
             teams = teams.filter(pk__in=self.team_ids)
         return list(teams.order_by("code").values_list("code", flat=True))
 
+    def _transfers_after_the_period(self, prefix: str) -> QuerySet:
+        """Accepted transfers of the young person (reached through `prefix`) decided after
+        the period's last day, earliest first: the first one's sending team held the case at
+        the end of the period."""
+        from cases.models import CaseTransfer, TransferStatus
+
+        person = f"{prefix.removesuffix('__')}_id" if prefix else "pk"
+        after = timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
+        return CaseTransfer.objects.filter(
+            young_person_id=OuterRef(person),
+            status=TransferStatus.ACCEPTED,
+            decided_at__gte=after,
+        ).order_by("decided_at", "pk")
+
+    def team_at_end(self, prefix: str = ""):
+        """The id of the team that held the young person's case on the period's last day, as
+        a database expression: the team a transfer accepted after the period took it from,
+        else the team now. A young person transferred between YOTs is counted under the team
+        that held the case in the period, not the one that holds it now (issue 17)."""
+        held = self._transfers_after_the_period(prefix).values("from_team_id")[:1]
+        return Coalesce(Subquery(held), F(f"{prefix}team_id"), output_field=IntegerField())
+
+    def team_code_at_end(self, prefix: str = ""):
+        """The code of `team_at_end`, as a database expression."""
+        held = self._transfers_after_the_period(prefix).values("from_team__code")[:1]
+        return Coalesce(Subquery(held), F(f"{prefix}team__code"))
+
     def referral_filter(self, prefix: str = "") -> Q:
         """Young people referred in the period, as a filter on a model that reaches them
         through `prefix` ("young_person__")."""
@@ -44,7 +83,7 @@ class Scope:
             }
         )
         if self.team_ids is not None:
-            condition &= Q(**{f"{prefix}team_id__in": self.team_ids})
+            condition &= Q(In(self.team_at_end(prefix), list(self.team_ids)))
         return condition
 
     def referrals(self) -> QuerySet:

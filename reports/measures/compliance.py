@@ -33,7 +33,7 @@ def days_to_decision(run: Run) -> Result:
         )
         .order_by()
         .values_list(
-            "young_person__team__code",
+            scope.team_code_at_end("young_person__"),
             "young_person__ecm_start_date",
             "decided_on",
             "appointment__starts_at",

@@ -29,7 +29,7 @@ def _changes(run: Run) -> dict:
         )
         .order_by("formulation__meeting__held_on", "formulation__meeting_id")
         .values_list(
-            "formulation__meeting__young_person__team__code",
+            run.scope.team_code_at_end("formulation__meeting__young_person__"),
             "formulation__meeting__young_person_id",
             "domain__code",
             *RATERS,

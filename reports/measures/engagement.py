@@ -26,13 +26,13 @@ def appointments_by_purpose(run: Run) -> Result:
     grouped pass."""
     rows = (
         appointment_rows(run.scope)
-        .values("young_person__team__code", "purpose_category__code")
+        .values("purpose_category__code", team_code=run.scope.team_code_at_end("young_person__"))
         .annotate(n=Count("pk"))
     )
     by_team = {code: {} for code in run.scope.team_codes}
     overall: dict[str, int] = {}
     for row in rows:
-        team, purpose = row["young_person__team__code"], row["purpose_category__code"]
+        team, purpose = row["team_code"], row["purpose_category__code"]
         if purpose is None:
             continue
         by_team[team][purpose] = by_team[team].get(purpose, 0) + row["n"]

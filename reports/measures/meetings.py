@@ -30,13 +30,13 @@ def attendance_by_agency(run: Run) -> Result:
             run.scope.cohort_filter("meeting__young_person__"), meeting__status=MeetingStatus.HELD
         )
         .order_by()
-        .values("meeting__young_person__team__code", "agency__code")
+        .values("agency__code", team_code=run.scope.team_code_at_end("meeting__young_person__"))
         .annotate(invited=Count("id"), attended=Count("id", filter=Q(attended=True)))
     )
     by_team = {code: {} for code in run.scope.team_codes}
     totals = defaultdict(lambda: [0, 0])
     for row in rows:
-        code, agency = row["meeting__young_person__team__code"], row["agency__code"]
+        code, agency = row["team_code"], row["agency__code"]
         by_team[code][agency] = rate(row["attended"], row["invited"])
         totals[agency][0] += row["attended"]
         totals[agency][1] += row["invited"]
@@ -54,7 +54,7 @@ def agencies_by_meeting_number(run: Run) -> Result:
         .annotate(attending=Count("attendance", filter=Q(attendance__attended=True)))
         .values(
             "attending",
-            team_code=F("young_person__team__code"),
+            team_code=run.scope.team_code_at_end("young_person__"),
             number=Window(
                 RowNumber(),
                 partition_by=[F("young_person_id")],

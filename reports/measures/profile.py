@@ -22,13 +22,13 @@ def need_counts(run: Run) -> Result:
     rows = (
         Need.objects.filter(run.scope.cohort_filter("young_person__"), archived_at__isnull=True)
         .order_by()
-        .values("young_person__team__code", "category__code")
+        .values("category__code", team_code=run.scope.team_code_at_end("young_person__"))
         .annotate(people=Count("young_person", distinct=True))
     )
     by_team = {code: {} for code in run.scope.team_codes}
     overall = {}
     for row in rows:
-        code, need = row["young_person__team__code"], row["category__code"]
+        code, need = row["team_code"], row["category__code"]
         by_team[code][need] = row["people"]
         overall[need] = overall.get(need, 0) + row["people"]
     return Result(

@@ -44,10 +44,10 @@ def refusal_reasons(run: Run) -> Result:
             decided_on__lte=run.scope.as_of,
         )
         .order_by()
-        .values("young_person__team__code", "reason__code")
+        .values("reason__code", team_code=run.scope.team_code_at_end("young_person__"))
         .annotate(people=Count("young_person", distinct=True))
     )
-    return _counted(run, rows, "young_person__team__code", "reason__code")
+    return _counted(run, rows, "team_code", "reason__code")
 
 
 def withdrawal_reasons(run: Run) -> Result:
@@ -56,10 +56,10 @@ def withdrawal_reasons(run: Run) -> Result:
     rows = (
         YoungPerson.objects.filter(run.scope.referral_filter(), end_reason=EndReason.WITHDRAWN)
         .order_by()
-        .values("team__code", "withdrawal_reason__code")
+        .values("withdrawal_reason__code", team_code=run.scope.team_code_at_end())
         .annotate(people=Count("pk"))
     )
-    return _counted(run, rows, "team__code", "withdrawal_reason__code")
+    return _counted(run, rows, "team_code", "withdrawal_reason__code")
 
 
 measure(

@@ -20,9 +20,9 @@ def sessions(run: Run) -> Result:
     ).order_by()
     distinct = Count("supervisionsession_id", distinct=True)
     per_team = dict(
-        discussed.values("youngperson__team__code")
+        discussed.values(team_code=run.scope.team_code_at_end("youngperson__"))
         .annotate(n=distinct)
-        .values_list("youngperson__team__code", "n")
+        .values_list("team_code", "n")
     )
     return Result(
         discussed.aggregate(n=distinct)["n"],
