@@ -114,6 +114,7 @@ def _extend_from_area_modules() -> None:
         rows_records,
         rows_reports,
         rows_supervision,
+        rows_transfer_links,
         rows_transfers,
         rows_work,
         rows_workforce,
@@ -131,6 +132,7 @@ def _extend_from_area_modules() -> None:
         rows_work,
         rows_workforce,
         rows_transfers,
+        rows_transfer_links,
     ):
         MATRIX.extend(module.ROWS)
 
