@@ -131,6 +131,21 @@ def test_the_old_teams_session_page_leaves_the_moved_case_out_and_says_so(
     assert client_for(practitioner).get(_record(moving)).status_code == 404
 
 
+def test_the_old_teams_session_list_names_the_moved_case_only_as_another_teams(
+    manager, practitioner, receiving_manager, other_practitioner, team_b, moving, session
+):
+    _transfer(manager, receiving_manager, moving, team_b, other_practitioner)
+    client = client_for(practitioner)
+    page = client.get(reverse("supervision:session-list")).content.decode()
+    assert "YP-STAY, a case now held by another team" in page or (
+        "a case now held by another team, YP-STAY" in page
+    )
+    assert "YP-MOVE" not in page and "Ring Rhys" not in page
+    assert "Write to Cerys&#x27;s landlord" in page
+    welsh = client.get(reverse("supervision:session-list"), HTTP_ACCEPT_LANGUAGE="cy")
+    assert "achos sydd bellach gan dîm arall" in welsh.content.decode()
+
+
 def test_the_new_team_sees_the_moved_case_on_the_old_session_and_nothing_else(
     manager, receiving_manager, other_practitioner, team_b, moving, staying, session
 ):
