@@ -316,6 +316,12 @@ def _readme(files: list[tuple[str, int, list[str]]]) -> str:
     for name, _rows, flagged in files:
         if flagged:
             lines.append(f"  {name}: {', '.join(flagged)}")
+    lines.append(
+        _(
+            "In chronology.pdf, the Recorded by column names staff, and the text of each entry "
+            "may name other people: check them the same way."
+        )
+    )
     lines += [
         "",
         _(

@@ -300,6 +300,7 @@ def test_every_name_column_and_free_text_is_flagged_for_redaction_alike(
         "supervision.supervisionsession.csv"
     ]
     assert {"username", "user_name", "detail"} <= flagged["accounts.accesslogentry.csv"]
+    assert "In chronology.pdf, the Recorded by column names staff" in readme
 
 
 # --- Access log and expiry ----------------------------------------------------------------------
