@@ -23,20 +23,12 @@ from accounts.selectors import unit_costs_in_force
 from formulation.models import FormulationMeeting, MeetingStatus
 from supervision.models import SupervisionSession
 
-from ..facts import COHORT, in_ecm, supervision_share
+from ..facts import COHORT, MINUTES, PSYCHOLOGY_MINUTES, in_ecm, supervision_share
 from .aggregations import Aggregation, CountOf, Grouped, MeanOf, Run
 from .base import Result, mean, measure, round_half_up
 
 GROUP = "cost"
 
-#: The minutes of each costed role, per young person, as expressions over the facts.
-PRACTITIONER_MINUTES = F("attended_minutes") + F("meeting_minutes") + F("supervision_minutes")
-PSYCHOLOGY_MINUTES = F("meeting_minutes") + F("supervision_minutes")
-MINUTES = {
-    CostRole.PRACTITIONER: PRACTITIONER_MINUTES,
-    CostRole.PSYCHOLOGIST: PSYCHOLOGY_MINUTES,
-    CostRole.AGENCY: F("meeting_agency_minutes"),
-}
 COMPLETED = COHORT & Q(end_reason="completed")
 
 
