@@ -653,6 +653,10 @@ def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iter
     the same records). `wanted`: the facts to work out (every one by default); the others
     are NULL."""
     quote = connection.ops.quote_name
+    engagement = wanted is None or bool({"engagement_first", "engagement_last"} & set(wanted))
+    if wanted is not None and engagement:
+        # Filled in from the moments of the first and last rated appointments.
+        wanted = {*wanted, "first_rated_at", "last_rated_at"}
     select, params = facts_query(scope, wanted)
     with transaction.atomic(), connection.cursor() as cursor, _run_settings(cursor):
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary_table()}")
@@ -662,7 +666,7 @@ def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iter
             # planner guesses badly when the measures join records to the facts.
             cursor.execute(f"ANALYZE {quote(TABLE)} (id, team_code, in_cohort, in_followup)")
         facts = PersonFacts.objects.all()
-        if wanted is None or {"engagement_first", "engagement_last"} & set(wanted):
+        if engagement:
             _engagement(facts)
         with _then(cursor, f"DROP TABLE IF EXISTS {_temporary_table()}"):
             yield facts

@@ -81,6 +81,9 @@ class CostPerCase(Aggregation):
 
     condition: Q
 
+    def requires(self):
+        return ("unit_costs_in_force",)
+
     def aggregates(self):
         return {
             "count": Count("pk", filter=self.condition),
@@ -174,7 +177,7 @@ measure(
         "each role, the unit cost an administrator set with the latest date in force on or "
         "before the as-of date."
     ),
-    value=Grouped(costs_in_force),
+    value=Grouped(costs_in_force, reads=frozenset()),
 )
 measure(
     "practitioner_contact_hours_per_case",
@@ -215,7 +218,7 @@ measure(
         "each calendar month, from each case's ECM start to the as-of date, to 1 decimal "
         "place: whether the psychology provider is given enough time."
     ),
-    value=Grouped(psychology_by_month),
+    value=Grouped(psychology_by_month, reads=frozenset()),
 )
 measure(
     "completed_cases",
