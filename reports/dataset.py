@@ -12,15 +12,18 @@ Every column is a projection of the per-young-person facts the measures are work
 
 import hashlib
 import hmac
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Team
+from accounts import dates
+from accounts.models import CostRole, Team
+from accounts.selectors import unit_costs_in_force
 from cases.models import (
     AppointmentPurpose,
     Consent,
@@ -41,7 +44,10 @@ from .facts import (
     EVALUATION_CONSENT,
     FIDELITY_ALL,
     FIDELITY_ELEMENTS,
+    PSYCHOLOGY_MINUTES,
     appointment_rows,
+    cost_of_time,
+    hours_of,
     person_facts,
 )
 from .scope import Scope
@@ -68,14 +74,35 @@ def age_band(age: int | None) -> str:
     return "18+"
 
 
+def costs_described(costs: list[dict]) -> str:
+    """ "Practitioner £50.00 an hour, in force from 1 January 2026; …" for the unit costs
+    `costs` (accounts.selectors.unit_costs_in_force), or that there were none."""
+    if not costs:
+        return str(_("no unit cost was in force"))
+    labels = dict(CostRole.choices)
+    return "; ".join(
+        str(
+            _("%(role)s £%(cost)s an hour, in force from %(date)s")
+            % {
+                "role": labels.get(cost["role"], cost["role"]),
+                "cost": f"{cost['hourly_cost']:.2f}",
+                "date": dates.in_words(date.fromisoformat(cost["valid_from"])),
+            }
+        )
+        for cost in costs
+    )
+
+
 #: Column → plain-language description (the data dictionary), in dataset order.
 def columns(
     need_codes: list[str],
     purposes: list[tuple[str, str]] = (),
     domain_codes: list[str] = (),
+    costs: list[dict] = (),
 ) -> list[tuple[str, str]]:
     """`purposes`: (code, English name) of each appointment purpose; `domain_codes`: the
-    distance-travelled domains."""
+    distance-travelled domains; `costs`: the unit costs the cost column is worked out with
+    (accounts.selectors.unit_costs_in_force)."""
     months = _("the follow-up months")
     described = [
         (
@@ -99,7 +126,36 @@ def columns(
                 "open then"
             ),
         ),
-        # Hours and cost per person (issue 16, time and cost) are added here.
+        (
+            "practitioner_contact_hours",
+            _(
+                "Hours of the appointments attended from the ECM start to the as-of date "
+                "(their recorded durations), to 2 decimal places"
+            ),
+        ),
+        (
+            "psychology_hours",
+            _(
+                "Hours of clinical psychology on the case from the ECM start to the as-of "
+                "date: the formulation meetings held and the case's share of the clinical "
+                "supervision sessions that discussed it (each session's duration shared "
+                "equally between the cases it discussed), to 2 decimal places"
+            ),
+        ),
+        (
+            "cost_gbp",
+            _(
+                "Cost in pounds of the time recorded on the case from the ECM start to the "
+                "as-of date, to 2 decimal places: the practitioner's hours (appointments "
+                "attended, formulation meetings, the case's share of supervision), the "
+                "psychologist's (formulation meetings and supervision) and a partner agency "
+                "representative's for each agency that attended a formulation meeting, at "
+                "the hourly unit costs in force on the as-of date (%(costs)s). Managers' time "
+                "is not recorded, so not costed. Empty where no unit cost is in force, or "
+                "where time was recorded for a role with none"
+            )
+            % {"costs": costs_described(costs)},
+        ),
     ]
     described += [
         (f"need_{code}", _("1 if the need '%(code)s' is recorded, else 0") % {"code": code})
@@ -317,6 +373,13 @@ def _distance_columns(domain_codes, rated: dict) -> dict:
     return values
 
 
+def _two_places(value) -> float | str:
+    """A number of hours or pounds to 2 decimal places (half up); empty if there is none."""
+    if value is None:
+        return ""
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
 #: Columns copied from the facts as they are.
 COUNTS = (
     "offences_12m_before_start",
@@ -357,6 +420,9 @@ FACTS = frozenset(
         "trm_assessments",
         "planned_interventions",
         "compliance_days_total",
+        "meeting_minutes",
+        "meeting_agency_minutes",
+        "supervision_minutes",
     }
 )
 
@@ -373,6 +439,7 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
     domain_codes = list(
         DistanceDomain.objects.order_by("order", "code").values_list("code", flat=True)
     )
+    costs = unit_costs_in_force(scope.as_of)
     no_needs = frozenset()
     rows = []
     with person_facts(scope, wanted=FACTS) as facts:
@@ -396,10 +463,14 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
         withdrawal, refusal, ratings = _reasons_and_ratings(included, scope.as_of)
         people = (
             included.annotate(
+                # Hours and cost per person, worked out by the database from the facts.
+                contact_hours=hours_of(F("attended_minutes")),
+                psychology_hours=hours_of(PSYCHOLOGY_MINUTES),
+                cost=cost_of_time({cost["role"]: cost["hourly_cost"] for cost in costs}),
                 **{
                     f"{name}_flag": ExpressionWrapper(condition, output_field=BooleanField())
                     for name, condition in fidelity.items()
-                }
+                },
             )
             .order_by("pk")
             .values(
@@ -416,6 +487,9 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                 "trm_latest_stage",
                 "end_reason",
                 "compliance_days_total",
+                "contact_hours",
+                "psychology_hours",
+                "cost",
                 *COUNTS,
                 *[f"{name}_flag" for name in fidelity],
             )
@@ -433,6 +507,9 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "age_band": age_band(row["age_at_start"]),
                     "ecm_start_period": start_period(row["ecm_start_date"]),
                     "days_in_ecm": days_in_ecm(row["ecm_start_date"], ended, scope.as_of),
+                    "practitioner_contact_hours": _two_places(row["contact_hours"]),
+                    "psychology_hours": _two_places(row["psychology_hours"]),
+                    "cost_gbp": _two_places(row["cost"]),
                     **{column: int(code in recorded) for column, code in need_columns},
                     "offences_12m_before_start": row["offences_12m_before_start"],
                     "in_followup_cohort": int(followup),
@@ -477,7 +554,7 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     **_distance_columns(domain_codes, ratings.get(row["pk"], {})),
                 }
             )
-    return columns(need_codes, purposes, domain_codes), rows
+    return columns(need_codes, purposes, domain_codes, costs), rows
 
 
 def _bilingual(model, key: str = "code") -> list[tuple[str, str, str]]:

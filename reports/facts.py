@@ -48,8 +48,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.lookups import GreaterThan
 
-from accounts.models import TrainingAttendance
+from accounts.models import CostRole, TrainingAttendance
 from cases.models import (
     Appointment,
     Attendance,
@@ -652,6 +653,10 @@ def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iter
     the same records). `wanted`: the facts to work out (every one by default); the others
     are NULL."""
     quote = connection.ops.quote_name
+    engagement = wanted is None or bool({"engagement_first", "engagement_last"} & set(wanted))
+    if wanted is not None and engagement:
+        # Filled in from the moments of the first and last rated appointments.
+        wanted = {*wanted, "first_rated_at", "last_rated_at"}
     select, params = facts_query(scope, wanted)
     with transaction.atomic(), connection.cursor() as cursor, _run_settings(cursor):
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary_table()}")
@@ -661,7 +666,7 @@ def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iter
             # planner guesses badly when the measures join records to the facts.
             cursor.execute(f"ANALYZE {quote(TABLE)} (id, team_code, in_cohort, in_followup)")
         facts = PersonFacts.objects.all()
-        if wanted is None or {"engagement_first", "engagement_last"} & set(wanted):
+        if engagement:
             _engagement(facts)
         with _then(cursor, f"DROP TABLE IF EXISTS {_temporary_table()}"):
             yield facts
@@ -690,3 +695,44 @@ FIDELITY_ELEMENTS = {
 FIDELITY_ALL = Q()
 for _condition in FIDELITY_ELEMENTS.values():
     FIDELITY_ALL &= _condition
+
+
+#: The minutes of each costed role, per young person (reports.measures.cost): the
+#: practitioner's (appointments attended, formulation meetings, the case's share of
+#: supervision), the psychologist's (meetings and supervision) and the partner agencies'.
+PRACTITIONER_MINUTES = F("attended_minutes") + F("meeting_minutes") + F("supervision_minutes")
+PSYCHOLOGY_MINUTES = F("meeting_minutes") + F("supervision_minutes")
+MINUTES = {
+    CostRole.PRACTITIONER: PRACTITIONER_MINUTES,
+    CostRole.PSYCHOLOGIST: PSYCHOLOGY_MINUTES,
+    CostRole.AGENCY: F("meeting_agency_minutes"),
+}
+
+
+def hours_of(minutes) -> ExpressionWrapper:
+    """One young person's `minutes` (an expression over the facts) in hours."""
+    return ExpressionWrapper(minutes / Value(60.0), output_field=FloatField())
+
+
+def cost_of_time(rates: dict[str, float]) -> ExpressionWrapper:
+    """One young person's cost: each role's hours times its cost per hour in `rates`
+    ({role: cost}). NULL where no cost is in force, or where time was recorded for a role
+    with none (as the cost measures)."""
+    if not rates:
+        return ExpressionWrapper(Value(None), output_field=FloatField())
+    parts = []
+    for role, minutes in MINUTES.items():
+        if role in rates:
+            parts.append(minutes * Value(float(rates[role])) / Value(60.0))
+        else:
+            parts.append(
+                Case(
+                    When(GreaterThan(minutes, 0), then=Value(None)),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+            )
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return ExpressionWrapper(total, output_field=FloatField())

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import policy
 
 from . import targets
-from .measures import Scope, compute_all
+from .measures import REGISTRY, Scope, compute_all
 
 CAPABILITY = "reports.management"
 
@@ -35,7 +35,8 @@ def team_panel(request, team) -> dict | None:
         fidelity_window_days=settings.ECM_FORMULATION_WINDOW_DAYS,
     )
     targeted = {measure_id for measure_id, _scope in in_force}
-    results = compute_all(scope)
+    # Only the measures with a target (and those they are worked out from).
+    results = compute_all(scope, only=sorted(targeted & set(REGISTRY)))
     values = {
         measure_id: result.by_team.get(team.code)
         for measure_id, result in results.items()

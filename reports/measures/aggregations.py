@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from .base import Result, Scope, mean, median_or_none, rate
 
@@ -36,10 +37,42 @@ class Run:
         }
 
 
+def referenced(*expressions) -> set[str] | None:
+    """The facts (reports.facts) that `expressions` (expressions and Q objects over the
+    facts) read; None where that cannot be told (a subquery or raw SQL), which means all."""
+    names, waiting = set(), list(expressions)
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, Q):
+            for child in node.children:
+                if isinstance(child, tuple):
+                    names.add(child[0].split("__")[0])
+                    waiting.append(child[1])
+                else:
+                    waiting.append(child)
+        elif isinstance(node, F):
+            names.add(node.name.split("__")[0])
+        elif isinstance(node, RawSQL) or getattr(node, "query", None) is not None:
+            return None
+        elif hasattr(node, "get_source_expressions"):
+            waiting += node.get_source_expressions()
+    return names
+
+
 class Aggregation:
     def aggregates(self) -> dict:
         """Aggregate expressions over the facts, for the shared per-team query."""
         return {}
+
+    def facts(self) -> set[str] | None:
+        """The facts this measure reads (None: it may read any), so that a run of a few
+        measures works out only those (`compute_all(only=...)`)."""
+        return referenced(*self.aggregates().values())
+
+    def requires(self) -> tuple[str, ...]:
+        """The measures whose results this one reads (`Run.results`): they are worked out
+        before it, also when only some measures are asked for (`compute_all(only=...)`)."""
+        return ()
 
     def result(self, run: Run) -> Result:
         raise NotImplementedError
@@ -109,6 +142,9 @@ class MedianOf(Aggregation):
     expression: object
     condition: Q = field(default_factory=Q)
 
+    def facts(self):
+        return referenced(self.expression, self.condition)
+
     def result(self, run):
         rows = (
             run.facts.filter(self.condition)
@@ -151,6 +187,10 @@ class BreakdownOf(Aggregation):
     condition: Q = field(default_factory=Q)
     order: Callable[[str], object] = str
 
+    def facts(self):
+        read = referenced(self.condition)
+        return None if read is None else {self.name, *read}
+
     def result(self, run):
         rows = (
             run.facts.filter(self.condition, **{f"{self.name}__isnull": False})
@@ -177,6 +217,12 @@ class TopOf(Aggregation):
     measure_id: str
     n: int = 3
 
+    def requires(self):
+        return (self.measure_id,)
+
+    def facts(self):
+        return set()
+
     def result(self, run):
         counts = run.results[self.measure_id]
 
@@ -190,9 +236,18 @@ class TopOf(Aggregation):
 @dataclass(frozen=True)
 class Grouped(Aggregation):
     """A measure of events rather than young people: `compute(run)` reads the events of the
-    young people in the facts in a fixed number of grouped queries."""
+    young people in the facts in a fixed number of grouped queries. `after`: the measures
+    whose results `compute` reads; `reads`: the facts it reads, where known (else all)."""
 
     compute: Callable[[Run], Result]
+    after: tuple[str, ...] = ()
+    reads: frozenset[str] | None = None
+
+    def requires(self):
+        return self.after
+
+    def facts(self):
+        return None if self.reads is None else set(self.reads)
 
     def result(self, run):
         return self.compute(run)

@@ -23,20 +23,12 @@ from accounts.selectors import unit_costs_in_force
 from formulation.models import FormulationMeeting, MeetingStatus
 from supervision.models import SupervisionSession
 
-from ..facts import COHORT, in_ecm, supervision_share
+from ..facts import COHORT, MINUTES, PSYCHOLOGY_MINUTES, in_ecm, supervision_share
 from .aggregations import Aggregation, CountOf, Grouped, MeanOf, Run
 from .base import Result, mean, measure, round_half_up
 
 GROUP = "cost"
 
-#: The minutes of each costed role, per young person, as expressions over the facts.
-PRACTITIONER_MINUTES = F("attended_minutes") + F("meeting_minutes") + F("supervision_minutes")
-PSYCHOLOGY_MINUTES = F("meeting_minutes") + F("supervision_minutes")
-MINUTES = {
-    CostRole.PRACTITIONER: PRACTITIONER_MINUTES,
-    CostRole.PSYCHOLOGIST: PSYCHOLOGY_MINUTES,
-    CostRole.AGENCY: F("meeting_agency_minutes"),
-}
 COMPLETED = COHORT & Q(end_reason="completed")
 
 
@@ -88,6 +80,9 @@ class CostPerCase(Aggregation):
     with none."""
 
     condition: Q
+
+    def requires(self):
+        return ("unit_costs_in_force",)
 
     def aggregates(self):
         return {
@@ -182,7 +177,7 @@ measure(
         "each role, the unit cost an administrator set with the latest date in force on or "
         "before the as-of date."
     ),
-    value=Grouped(costs_in_force),
+    value=Grouped(costs_in_force, reads=frozenset()),
 )
 measure(
     "practitioner_contact_hours_per_case",
@@ -223,7 +218,7 @@ measure(
         "each calendar month, from each case's ECM start to the as-of date, to 1 decimal "
         "place: whether the psychology provider is given enough time."
     ),
-    value=Grouped(psychology_by_month),
+    value=Grouped(psychology_by_month, reads=frozenset()),
 )
 measure(
     "completed_cases",

@@ -73,7 +73,7 @@ def managers(run: Run) -> dict[str, Result]:
 
 
 def _part(compute, name: str) -> Grouped:
-    return Grouped(lambda run: compute(run)[name])
+    return Grouped(lambda run: compute(run)[name], reads=frozenset())
 
 
 def _share(numerator_id: str, denominator_id: str) -> Grouped:
@@ -89,7 +89,7 @@ def _share(numerator_id: str, denominator_id: str) -> Grouped:
             },
         )
 
-    return Grouped(compute)
+    return Grouped(compute, after=(numerator_id, denominator_id), reads=frozenset())
 
 
 for who, compute, label_staff, label_trained, label_rate, definition in (
@@ -181,7 +181,7 @@ measure(
         "Members of staff holding each dedicated ECM role (lead, champion) on the as-of "
         "date, from the training register."
     ),
-    value=Grouped(dedicated_roles),
+    value=Grouped(dedicated_roles, reads=frozenset()),
 )
 
 # Fidelity: the element "allocated practitioner trained", for each cohort case.

@@ -4,11 +4,13 @@ The evaluation report compares the ECM cohort with eligible referrals who did no
 matched on what was recorded at the index date (reports.comparison). Each young person here
 is referred 13 to 18 months before the day the demonstration is loaded, so their follow-up
 months have passed; is judged by the eligibility policy in force, as every demo referral is;
-and refuses to take part. Each resembles one of the demo's ECM cohort members (a "twin"): the
-same gender and age at the index date, the same needs, and the twin's offences of the 12
-months before the ECM start, at the same distance before the referral, so that coarsened
-exact matching pairs them. Offending after the referral continues, as it would for someone
-who had no ECM, so the difference-in-differences has figures to work out.
+and refuses to take part, so is left unallocated: on no practitioner's caseload (no
+reminders), yet not archived, which would take it out of the comparison. Each resembles one
+of the demo's ECM cohort members (a "twin"): the same gender and age at the index date, the
+same needs, and the twin's offences of the 12 months before the ECM start, at the same
+distance before the referral, so that coarsened exact matching pairs them. Offending after
+the referral continues, as it would for someone who had no ECM, so the
+difference-in-differences has figures to work out.
 
 Written through the same services practitioners use; random choices come from a generator
 per young person, so every run builds the same people, and a second run adds nothing.
@@ -94,7 +96,9 @@ def _build_referral(rng, number, reference, twin, today):
         gender=twin.gender,
         ethnicity=twin.ethnicity,
         referral_date=referral,
-        practitioner=practitioner,
+        # Not allocated: a referral who said no is on no practitioner's caseload, so it gives
+        # nobody "no contact" reminders; it still counts in the comparison.
+        practitioner=None,
     )
     _copy_needs(rng, person, practitioner, twin, referral)
     order = _copy_offences_and_order(rng, person, practitioner, twin, referral, today)

@@ -306,3 +306,148 @@ def test_query_count_does_not_grow_with_the_cohort(workforce, team_a):
         results = compute_all(Scope(**PERIOD))
     assert len(large.captured_queries) == len(small.captured_queries)
     assert results["practitioners_with_ecm_cases"].overall == 22
+
+
+# --- Hours and cost per person in the case-level dataset ---------------------------------------
+
+#: Each case's hours and cost from the hand calculation at the top of this file: practitioner
+#: contact hours (appointments attended), clinical psychology hours, cost.
+DATASET_EXPECTED = {
+    "a1": (2.5, 2.5, 510.0),  # 150 min; 120 + 30 min
+    "a2": (0.75, 1.5, 292.5),  # 45 min; 60 + 30 min
+    "b1": (1.0, 1.5, 245.0),  # 60 min; 90 min
+}
+TIME_AND_COST = ("practitioner_contact_hours", "psychology_hours", "cost_gbp")
+
+
+def _with_evaluation_consent(*people):
+    for young_person in people:
+        for party in ("young_person", "parent_carer"):
+            factories.ConsentFactory(
+                young_person=young_person,
+                party=party,
+                purpose="evaluation",
+                decision="given",
+                decided_on=date(2025, 1, 12),
+            )
+
+
+def _time_and_cost_by_case(workforce):
+    from reports.dataset import dataset_rows, pseudonym
+
+    dictionary, rows = dataset_rows(Scope(**PERIOD))
+    names = {pseudonym(young_person.pk): name for name, young_person in workforce.items()}
+    return dict(dictionary), {
+        names[row["pseudonym"]]: tuple(row[column] for column in TIME_AND_COST) for row in rows
+    }
+
+
+def test_the_dataset_gives_each_persons_hours_and_cost_as_worked_out_by_hand(workforce):
+    _with_evaluation_consent(*workforce.values())
+    dictionary, by_case = _time_and_cost_by_case(workforce)
+    assert by_case == DATASET_EXPECTED
+    # The mean of the dataset's cost is the report's cost per case.
+    costs = [cost for _contact, _psychology, cost in by_case.values()]
+    assert round(sum(costs) / len(costs), 2) == EXPECTED["cost_per_case"][0]
+    # The dictionary says which unit costs were used: those in force on the as-of date.
+    described = dictionary["cost_gbp"]
+    assert "Practitioner £50.00 an hour, in force from 1 January 2026" in described
+    assert "Clinical psychologist £80.00 an hour, in force from 1 January 2024" in described
+    assert "£40.00" not in described
+    assert "£60.00" not in described
+    assert "2 decimal places" in dictionary["psychology_hours"]
+
+
+def test_the_dataset_dictionary_says_which_unit_costs_in_welsh(workforce):
+    from django.utils import translation
+
+    from reports.dataset import dataset_rows
+
+    with translation.override("cy"):
+        dictionary = dict(dataset_rows(Scope(**PERIOD))[0])
+    assert "Ymarferydd £50.00 yr awr, mewn grym o 1 Ionawr 2026" in dictionary["cost_gbp"]
+    assert "Oriau seicoleg glinigol" in dictionary["psychology_hours"]
+
+
+def test_the_dataset_cost_is_empty_where_a_role_with_time_has_no_unit_cost(workforce):
+    _with_evaluation_consent(*workforce.values())
+    UnitCost.objects.filter(role=CostRole.AGENCY).delete()
+    _dictionary, by_case = _time_and_cost_by_case(workforce)
+    # A1's and A2's meetings had agencies there; B1's time is all costed.
+    assert by_case == {
+        "a1": (2.5, 2.5, ""),
+        "a2": (0.75, 1.5, ""),
+        "b1": (1.0, 1.5, 245.0),
+    }
+
+
+def test_the_dataset_cost_is_empty_and_says_so_without_unit_costs(workforce):
+    _with_evaluation_consent(*workforce.values())
+    UnitCost.objects.all().delete()
+    dictionary, by_case = _time_and_cost_by_case(workforce)
+    assert {name: values[2] for name, values in by_case.items()} == {"a1": "", "a2": "", "b1": ""}
+    assert by_case["a1"][:2] == (2.5, 2.5)
+    assert "no unit cost was in force" in dictionary["cost_gbp"]
+
+
+def test_the_dataset_takes_as_many_queries_for_more_young_people(workforce, team_a, practitioner):
+    from reports.dataset import dataset_rows
+
+    _with_evaluation_consent(*workforce.values())
+    with CaptureQueriesContext(connection) as small:
+        dataset_rows(Scope(**PERIOD))
+    for index in range(10):
+        young_person = factories.YoungPersonFactory(
+            team=team_a,
+            practitioner=practitioner,
+            referral_date=date(2025, 6, 1),
+            ecm_start_date=date(2025, 7, 1),
+        )
+        _with_evaluation_consent(young_person)
+        factories.AppointmentFactory(
+            young_person=young_person,
+            starts_at=at(date(2025, 7, 2 + index)),
+            duration_minutes=30,
+            attendance="attended",
+        )
+    with CaptureQueriesContext(connection) as large:
+        rows = dataset_rows(Scope(**PERIOD))[1]
+    assert len(rows) == 13
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert sorted(row["practitioner_contact_hours"] for row in rows)[:10] == [0.5] * 10
+
+
+def test_matched_comparison_flags_are_never_in_the_dataset(workforce, team_a, manager):
+    """The comparison group (eligible referrals who never started) is matched in the
+    comparison report only: no one outside the ECM cohort is a row, and no column says
+    whether anyone was matched."""
+    from eligibility.models import EligibilityDecision, EligibilityPolicy
+    from eligibility.reference_data import ensure_default_policies
+    from reports.comparison.build import comparison_document
+    from reports.dataset import dataset_rows, pseudonym
+
+    ensure_default_policies(EligibilityPolicy)
+    never_started = factories.YoungPersonFactory(
+        team=team_a, practitioner=None, referral_date=date(2025, 1, 10), ecm_start_date=None
+    )
+    EligibilityDecision.objects.create(
+        young_person=never_started,
+        policy=EligibilityPolicy.objects.first(),
+        decided_on=date(2025, 1, 20),
+        eligible=True,
+        criteria=[],
+        made_by=manager,
+    )
+    _with_evaluation_consent(never_started, *workforce.values())
+    comparison_document(Scope(**PERIOD), threshold=1)
+    dictionary, rows = dataset_rows(Scope(**PERIOD))
+    names = [name for name, _description in dictionary]
+    assert not [name for name in names if "match" in name or "comparison" in name]
+    assert not [
+        value
+        for row in rows
+        for name, value in row.items()
+        if "match" in name or "comparison" in name
+    ]
+    assert pseudonym(never_started.pk) not in {row["pseudonym"] for row in rows}
+    assert len(rows) == 3

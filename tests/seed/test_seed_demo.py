@@ -352,7 +352,9 @@ def test_the_demo_report_compares_the_ecm_cohort_with_matched_referrals(db, sett
     resembling cohort members, so the comparison shows matched groups and figures rather
     than "too few"."""
     from cases.models import YoungPerson
+    from cases.selectors import caseload_of
     from reports.models import FileKind, ReportRun
+    from work.models import Notification
 
     settings.DEBUG = True
     call_command("seed_demo")
@@ -360,6 +362,13 @@ def test_the_demo_report_compares_the_ecm_cohort_with_matched_referrals(db, sett
         reference__startswith="DEMO-C", ecm_start_date__isnull=True
     )
     assert not_started.count() == 10
+    # Unallocated, not archived: on no one's caseload, so no reminders, yet in the comparison.
+    assert not not_started.filter(practitioner__isnull=False).exists()
+    assert not not_started.filter(archived_at__isnull=False).exists()
+    assert not Notification.objects.filter(young_person__in=not_started).exists()
+    assert not caseload_of(User.objects.get(username="practitioner")).filter(
+        reference__startswith="DEMO-C"
+    )
     call_command("seed_demo")
     assert YoungPerson.objects.filter(reference__startswith="DEMO-C").count() == 10
     run = ReportRun.objects.get(requested_by__username="evaluator")
