@@ -126,7 +126,7 @@ def psychology_by_month(run: Run) -> Result:
             duration_minutes__isnull=False,
         )
         .order_by()
-        .values(team=F("young_person__team__code"), month=TruncMonth("held_on"))
+        .values(team=scope.team_code_at_end("young_person__"), month=TruncMonth("held_on"))
         .annotate(minutes=Sum("duration_minutes"))
     )
     discussed = SupervisionSession.cases.through.objects.filter(
@@ -137,7 +137,7 @@ def psychology_by_month(run: Run) -> Result:
     supervision = (
         discussed.order_by()
         .values(
-            team=F("youngperson__team__code"),
+            team=scope.team_code_at_end("youngperson__"),
             month=TruncMonth("supervisionsession__held_on"),
         )
         .annotate(minutes=Sum(supervision_share(), output_field=FloatField()))
