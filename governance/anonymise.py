@@ -374,6 +374,15 @@ def _set_by_pk(model, column: str, values: dict, field) -> int:
     return rows.update(**{column: Case(*whens, default=F(column), output_field=field)})
 
 
+def _fit(text: str, field) -> str:
+    """`text` cut to the column's length, keeping the marker at its end if it was cut off."""
+    limit = field.max_length
+    if limit is None or len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return cut if MARKER in cut else cut[: limit - len(MARKER)] + MARKER
+
+
 def _scrub(queryset, tokens: list[str], columns: list[str], path_columns=()) -> int:
     """Remove the words naming them from these columns of the rows that contain them."""
     if not tokens or not (columns or path_columns):
@@ -397,7 +406,7 @@ def _scrub(queryset, tokens: list[str], columns: list[str], path_columns=()) -> 
     changed = set()
     for column, values in changes.items():
         field = queryset.model._meta.get_field(column)
-        items = list(values.items())
+        items = [(pk, _fit(text, field)) for pk, text in values.items()]
         for start in range(0, len(items), BATCH):
             _set_by_pk(queryset.model, column, dict(items[start : start + BATCH]), field)
         changed.update(values)

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.db.transaction import TransactionManagementError
 from django.test import RequestFactory
@@ -59,7 +59,7 @@ def plant(person: YoungPerson) -> None:
             columns = [
                 field.name
                 for field in anonymise.free_text_columns(linked.model)
-                if not field.unique
+                if isinstance(field, TextField)
             ]
             rows.update(**{column: Concat(F(column), Value(words)) for column in columns})
             continue
