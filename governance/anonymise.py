@@ -26,11 +26,13 @@ JSON column must be named in `CODED` or `EVENT_DATA` (the tests fail on one that
 Nothing about the removed values is recorded here: the caller records the run.
 """
 
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
+from functools import reduce
 from urllib.parse import quote, quote_plus, unquote_plus
 
 from dateutil.relativedelta import relativedelta
@@ -78,6 +80,10 @@ POSTGRES_SETTING = "ecm.anonymising"
 SQLITE_FLAG_TABLE = "cases_anonymisation_in_progress"
 
 BATCH = 500
+#: Young people anonymised in one pass, and names looked for in one query (SQLite refuses
+#: an expression of more than 1,000 terms).
+PEOPLE_PER_PASS = 100
+WORDS_PER_QUERY = 40
 
 
 # --- Which records ------------------------------------------------------------------------------
@@ -383,10 +389,23 @@ def _fit(text: str, field) -> str:
     return cut if MARKER in cut else cut[: limit - len(MARKER)] + MARKER
 
 
+def _in_groups(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _scrub(queryset, tokens: list[str], columns: list[str], path_columns=()) -> int:
-    """Remove the words naming them from these columns of the rows that contain them."""
-    if not tokens or not (columns or path_columns):
+    """Remove the words naming them from these columns of the rows that contain them;
+    returns how many rows changed."""
+    if not (columns or path_columns):
         return 0
+    changed = set()
+    for words in _in_groups(tokens, WORDS_PER_QUERY):
+        changed |= _scrub_words(queryset, words, columns, path_columns)
+    return len(changed)
+
+
+def _scrub_words(queryset, tokens: list[str], columns: list[str], path_columns) -> set:
     pattern = _pattern(tokens)
     changes: dict[str, dict] = {column: {} for column in (*columns, *path_columns)}
     rows = queryset.filter(_mentions(tokens, *columns, *path_columns))
@@ -407,10 +426,10 @@ def _scrub(queryset, tokens: list[str], columns: list[str], path_columns=()) -> 
     for column, values in changes.items():
         field = queryset.model._meta.get_field(column)
         items = [(pk, _fit(text, field)) for pk, text in values.items()]
-        for start in range(0, len(items), BATCH):
-            _set_by_pk(queryset.model, column, dict(items[start : start + BATCH]), field)
+        for group in _in_groups(items, BATCH):
+            _set_by_pk(queryset.model, column, dict(group), field)
         changed.update(values)
-    return len(changed)
+    return changed
 
 
 @contextmanager
@@ -429,7 +448,9 @@ def _access_log_open_for_anonymisation():
             cursor.execute(f"DELETE FROM {SQLITE_FLAG_TABLE}")  # noqa: S608
 
 
-def _anonymise_access_log(ids, tokens: list[str]) -> int:
+def _anonymise_access_log(tokens: list[str]) -> int:
+    if not tokens:
+        return 0
     with _access_log_open_for_anonymisation():
         return _scrub(
             models.QuerySet(AccessLogEntry).all(), tokens, ["detail"], path_columns=["path"]
@@ -438,14 +459,13 @@ def _anonymise_access_log(ids, tokens: list[str]) -> int:
 
 def _delete_drafts(ids, tokens: list[str]) -> int:
     """Unsaved typing on their pages, or naming them."""
-    about = Q(pk__in=[])
-    for pk in ids:
-        about |= Q(key__contains=f"/young-people/{pk}/")
-    for token in tokens:
-        about |= Q(typed__icontains=token)
-    found = Draft.objects.annotate(typed=Cast("data", models.TextField())).filter(about)
-    drafts = Draft.objects.filter(pk__in=list(found.values_list("pk", flat=True)))
-    deleted, _by_model = drafts.delete()
+    conditions = [Q(key__contains=f"/young-people/{pk}/") for pk in ids]
+    conditions += [Q(typed__icontains=token) for token in tokens]
+    drafts = Draft.objects.annotate(typed=Cast("data", models.TextField()))
+    found = set()
+    for group in _in_groups(conditions, WORDS_PER_QUERY):
+        found.update(drafts.filter(reduce(operator.or_, group)).values_list("pk", flat=True))
+    deleted, _by_model = Draft.objects.filter(pk__in=sorted(found)).delete()
     return deleted
 
 
@@ -485,27 +505,35 @@ def anonymise_young_people(young_person_ids: Iterable[int]) -> dict[str, int]:
     if not connection.in_atomic_block:
         raise TransactionManagementError("anonymise_young_people must run in a transaction")
     counts: Counter = Counter()
+    linked = linked_models()
     # Its own savepoint: a failure part-way leaves nothing changed (the SQLite flag included).
     with transaction.atomic():
-        people = list(
-            YoungPerson._base_manager.filter(pk__in=ids, anonymised_at__isnull=True).values(
-                "pk", "reference", "given_name", "family_name"
-            )
-        )
-        tokens = _tokens(people)
-        for label, linked in linked_models().items():
-            if linked.model is YoungPerson or linked.model is YoungPerson.history.model:
-                continue
-            rows = linked.rows(ids)
-            if linked.shared:
-                columns = [field.name for field in free_text_columns(linked.model)]
-                counts[label] += _scrub(rows, tokens, columns)
-                continue
-            counts[label] += _anonymise_rows(rows)
-            if label in EVENT_DATA:
-                counts[label] += _anonymise_event_data(rows, EVENT_DATA[label])
-        counts.update(_anonymise_people(ids))
-        counts[AccessLogEntry._meta.label_lower] += _anonymise_access_log(ids, tokens)
-        counts[Draft._meta.label_lower] += _delete_drafts(ids, tokens)
-        counts[ReportFile._meta.label_lower] += _delete_subject_access_files(ids)
+        for group in _in_groups(ids, PEOPLE_PER_PASS):
+            counts.update(_anonymise_group(group, linked))
     return {label: count for label, count in sorted(counts.items()) if count}
+
+
+def _anonymise_group(ids: list[int], linked: dict[str, Linked]) -> Counter:
+    counts: Counter = Counter()
+    people = list(
+        YoungPerson._base_manager.filter(pk__in=ids, anonymised_at__isnull=True).values(
+            "pk", "reference", "given_name", "family_name"
+        )
+    )
+    tokens = _tokens(people)
+    for label, about in linked.items():
+        if about.model is YoungPerson or about.model is YoungPerson.history.model:
+            continue
+        rows = about.rows(ids)
+        if about.shared:
+            columns = [field.name for field in free_text_columns(about.model)]
+            counts[label] += _scrub(rows, tokens, columns)
+            continue
+        counts[label] += _anonymise_rows(rows)
+        if label in EVENT_DATA:
+            counts[label] += _anonymise_event_data(rows, EVENT_DATA[label])
+    counts.update(_anonymise_people(ids))
+    counts[AccessLogEntry._meta.label_lower] += _anonymise_access_log(tokens)
+    counts[Draft._meta.label_lower] += _delete_drafts(ids, tokens)
+    counts[ReportFile._meta.label_lower] += _delete_subject_access_files(ids)
+    return counts

@@ -5,6 +5,7 @@ included; everyone else's stay; the evaluation's figures are the same before and
 import json
 from datetime import date, timedelta
 
+import factory
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -30,6 +31,11 @@ from seed import factories
 from supervision import services as supervision_services
 
 WHOLE_PERIOD = {"date_from": date(2000, 1, 1), "date_to": date(2100, 1, 1)}
+
+
+def factory_sequence():
+    """Family names found nowhere else: Zqfamily0001, Zqfamily0002 …"""
+    return factory.Sequence(lambda n: f"Zqfamily{n:04d}")
 
 
 def planted(person_id: int) -> str:
@@ -155,7 +161,7 @@ def named(team_a):
         )
         appointment = factories.AppointmentFactory(young_person=person)
         factories.ComplianceDecisionFactory(young_person=person)
-        for factory in (
+        for record_factory in (
             factories.NeedFactory,
             factories.OffenceFactory,
             factories.OrderFactory,
@@ -164,7 +170,7 @@ def named(team_a):
             factories.TRMAssessmentFactory,
             factories.InterventionItemFactory,
         ):
-            factory(young_person=person)
+            record_factory(young_person=person)
         meeting = factories.FormulationMeetingFactory(young_person=person, meeting_ref=family)
         factories.MeetingAttendanceFactory(meeting=meeting, attendee_name=f"{family}'s aunt")
         factories.AgreedActionFactory(formulation=factories.FormulationFactory(meeting=meeting))
@@ -431,6 +437,24 @@ def test_a_second_run_changes_nothing_and_says_so(named):
             before[person.pk].anonymised_at,
             before[person.pk].version,
         )
+
+
+def test_more_young_people_than_one_pass_takes_are_all_anonymised(team_a, practitioner):
+    people = factories.YoungPersonFactory.create_batch(
+        anonymise.PEOPLE_PER_PASS + 30, team=team_a, family_name=factory_sequence()
+    )
+    for person in people:
+        request = RequestFactory().get(f"/cases/caseload/?search={person.family_name}")
+        request.user = practitioner
+        record_list_view(
+            request, action="caseload.view", count=1, filters={"search": person.family_name}
+        )
+    counts = anonymised([person.pk for person in people])
+    assert counts["cases.youngperson"] == len(people)
+    assert counts["accounts.accesslogentry"] == len(people)
+    assert set(AccessLogEntry.objects.values_list("detail", flat=True)) == {
+        "young people shown: 1; filters: search='[removed]'"
+    }
 
 
 def test_nothing_to_anonymise_changes_nothing(db):
