@@ -434,18 +434,21 @@ def _scrub_words(queryset, tokens: list[str], columns: list[str], path_columns) 
 
 @contextmanager
 def _access_log_open_for_anonymisation():
-    """Let this transaction rewrite access-log details (cases 0012), and no longer."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config(%s, 'on', true)", [POSTGRES_SETTING])
-        else:
-            cursor.execute(f"INSERT INTO {SQLITE_FLAG_TABLE} (id) VALUES (1)")  # noqa: S608
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config(%s, 'off', true)", [POSTGRES_SETTING])
-        else:
-            cursor.execute(f"DELETE FROM {SQLITE_FLAG_TABLE}")  # noqa: S608
+    """Let this transaction rewrite access-log details (cases 0012), and no longer: in its
+    own savepoint, so an error inside rolls the permission back with everything else."""
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if postgresql:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [POSTGRES_SETTING])
+            else:
+                cursor.execute(f"INSERT INTO {SQLITE_FLAG_TABLE} (id) VALUES (1)")  # noqa: S608
+        yield
+        with connection.cursor() as cursor:
+            if postgresql:
+                cursor.execute("SELECT set_config(%s, 'off', true)", [POSTGRES_SETTING])
+            else:
+                cursor.execute(f"DELETE FROM {SQLITE_FLAG_TABLE}")  # noqa: S608
 
 
 def _anonymise_access_log(tokens: list[str]) -> int:
