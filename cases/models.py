@@ -295,6 +295,14 @@ class YoungPerson(Archivable, Versioned):
         related_name="+",
         editable=False,
     )
+    #: Set when the record was anonymised under the retention schedule (issue 17): names,
+    #: reference and free text are gone and `date_of_birth` is a stand-in that keeps the age
+    #: the evaluation uses (`governance.anonymise`).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    #: The age in completed years on the ECM start date, kept when the record is anonymised.
+    age_at_ecm_start = models.PositiveSmallIntegerField(
+        _("age at ECM start"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
