@@ -66,16 +66,6 @@ def review_items(review):
     return (
         RetentionReviewItem.objects.filter(review=review)
         .select_related("young_person__team", "rule__team")
-        .only(
-            "review_id",
-            "case_kind",
-            "counted_from_date",
-            "due_on",
-            "young_person__reference",
-            "young_person__team__code",
-            "young_person__team__name",
-            "rule",
-        )
         .annotate(on_hold=~due.not_on_hold("young_person"))
         .order_by("due_on", "young_person__reference")
     )

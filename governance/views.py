@@ -100,7 +100,6 @@ def review_approve(request, review_pk):
             "to_anonymise": sum(1 for on_hold in items if not on_hold),
             "on_hold": sum(1 for on_hold in items if on_hold),
         },
-        status=400 if error else 200,
     )
 
 

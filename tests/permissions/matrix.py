@@ -113,6 +113,7 @@ def _extend_from_area_modules() -> None:
         rows_formulation,
         rows_records,
         rows_reports,
+        rows_retention,
         rows_supervision,
         rows_transfers,
         rows_work,
@@ -131,6 +132,7 @@ def _extend_from_area_modules() -> None:
         rows_work,
         rows_workforce,
         rows_transfers,
+        rows_retention,
     ):
         MATRIX.extend(module.ROWS)
 
