@@ -10,9 +10,11 @@ class GovernanceConfig(AppConfig):
         from accounts import navigation, policy
         from accounts.access_log import register_action_labels
         from accounts.models import Role
+        from cases import panels
         from cases.services import EventDetail, register_event_details, register_event_labels
 
         from . import holds, retention, schedules, tasks  # noqa: F401
+        from .views import hold_panel
 
         # Approving a retention review (and editing the rules) is the administrator's: they
         # see references and dates, never the records (DESIGN.md section 6).
@@ -30,6 +32,15 @@ class GovernanceConfig(AppConfig):
             url_name="governance:legalhold-list",
             capability=holds.HOLD_CAPABILITY,
             order=93,
+        )
+        # The record page shows the managers whether the case is on legal hold.
+        panels.register(
+            panels.CasePanel(
+                code="legal_hold",
+                template="governance/_legalhold_panel.html",
+                context=hold_panel,
+                order=200,
+            )
         )
         register_action_labels(
             {

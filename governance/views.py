@@ -198,3 +198,11 @@ def hold_release(request, hold_pk):
             )
         return redirect("governance:legalhold-list")
     return render(request, "governance/legalhold_release.html", {"hold": hold})
+
+
+def hold_panel(request, young_person) -> dict | None:
+    """The record page's legal-hold panel, for those who may place a hold on this case (one
+    query): whether the record is on hold, since when and why, and the way to change it."""
+    if not policy.may(request.user, holds.HOLD_CAPABILITY, young_person.team_id):
+        return None
+    return {"young_person": young_person, "hold": holds.open_hold_of(young_person)}

@@ -245,3 +245,24 @@ def test_runs_query_budget(administrator, count, django_assert_max_num_queries):
 
     assert response.status_code == 200
     assert response.content.decode().count("Rule 1 (version 1, 3 years): 3") == count
+
+
+def test_the_record_page_shows_the_manager_the_hold_and_the_way_to_place_one(manager, team_a):
+    young_person = factories.YoungPersonFactory(team=team_a, reference="REC-1")
+    record = reverse("cases:youngperson-detail", kwargs={"pk": young_person.pk})
+    client = client_for(manager)
+
+    page = client.get(record).content.decode()
+    assert "Not on legal hold" in page
+    assert f"{NEW_HOLD}?reference=REC-1" in page
+
+    LegalHold.objects.create(young_person=young_person, reason="Inquiry pending", placed_by=manager)
+    page = client.get(record).content.decode()
+    assert "On legal hold since" in page and "Inquiry pending" in page
+
+
+def test_the_record_page_has_no_hold_panel_for_a_practitioner(practitioner, team_a):
+    young_person = factories.YoungPersonFactory(team=team_a, practitioner=practitioner)
+    record = reverse("cases:youngperson-detail", kwargs={"pk": young_person.pk})
+
+    assert "Legal hold" not in client_for(practitioner).get(record).content.decode()
