@@ -64,6 +64,8 @@ TEAM_SIZE = 670
 APPOINTMENTS_PER_PERSON = 40
 #: The report request page is measured as this service-wide evaluator (made if missing).
 EVALUATOR_USERNAME = "bench-evaluator"
+#: The retention review is measured as this administrator (made if missing).
+ADMIN_USERNAME = "bench-admin"
 
 #: Query budgets asserted by the pages' tests with 1 and with 50 rows (tests/bench checks
 #: these stay equal to the constants in those tests). The tests count a first request after
@@ -84,6 +86,8 @@ BUDGETS = {
     "supervision:oversight-create": 15,  # tests/bench/test_bench.py OVERSIGHT_FORM_BUDGET
     "supervision:oversight-history": 11,  # tests/supervision/test_oversight.py HISTORY_BUDGET
     "formulation:distance-edit": 14,  # tests/formulation/test_distance.py DISTANCE_PAGE_BUDGET
+    # Issue 17's retention review.
+    "governance:retentionreview-list": 14,  # tests/governance/test_pages.py REVIEW_BUDGET
 }
 
 #: The targets (DESIGN.md section 9).
@@ -434,6 +438,20 @@ def ensure_evaluator():
     return user
 
 
+def ensure_administrator():
+    """A service-wide administrator for the retention review (seed_scale makes none)."""
+    from accounts.models import Membership, Role, User
+
+    user, created = User.objects.get_or_create(
+        username=ADMIN_USERNAME, defaults={"first_name": "Bench", "last_name": "Administrator"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(user=user, role=Role.ADMIN, team=None)
+    return user
+
+
 #: Notifications the benchmarked practitioner holds: one full page of the notifications page.
 NOTIFICATIONS = 50
 
@@ -623,6 +641,27 @@ def key_pages(subjects: Subjects) -> list[Page]:
             BUDGETS["home:manager"],
         ),
         *issue_15_pages(subjects),
+        *issue_17_pages(),
+    ]
+
+
+def issue_17_pages() -> list[Page]:
+    """The administrator's retention review: the nightly review is built once if there is
+    none waiting (which runs the due list over every young person)."""
+    from django.urls import reverse
+
+    from governance import retention
+
+    if not retention.pending_reviews().exists():
+        retention.review_build()
+    return [
+        Page(
+            "Retention review (administrator)",
+            reverse("governance:retentionreview-list"),
+            reverse("bench:retentionreview-list"),
+            ensure_administrator(),
+            BUDGETS["governance:retentionreview-list"],
+        )
     ]
 
 

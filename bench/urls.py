@@ -31,6 +31,7 @@ baseline_patterns = [
     path("young-people/<int:pk>/oversight/", views.oversight_history, name="oversight-history"),
     path("young-people/<int:pk>/oversight/new/", views.oversight_form, name="oversight-create"),
     path("meetings/<int:meeting_pk>/distance/", views.distance, name="distance-edit"),
+    path("retention/", views.retention_review, name="retentionreview-list"),
 ]
 
 urlpatterns = [

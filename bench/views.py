@@ -37,6 +37,7 @@ from cases.models import (
 )
 from eligibility.models import EligibilityDecision
 from formulation.models import AgreedAction, DistanceDomain, DistanceRating, Formulation
+from governance.models import RetentionReviewItem
 from supervision.models import (
     OversightAction,
     OversightEntry,
@@ -515,3 +516,23 @@ def oversight_history(request, pk):
         "bench/oversight.html",
         {"young_person": person, "rows": rows, "actions": actions, "total": entries.count()},
     )
+
+
+#: Young people due on a page of the retention review (governance.views.PER_PAGE).
+RETENTION_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def retention_review(request):
+    """The first page of the pending review (as `governance:retentionreview-list`): one
+    indexed query, with each young person's reference and team."""
+    policy.require(request.user, "retention.review")
+    rows = (
+        RetentionReviewItem.objects.filter(review__status="pending")
+        .order_by("due_on", "young_person__reference")
+        .values_list("young_person__reference", "young_person__team__code", "due_on")[
+            :RETENTION_PER_PAGE
+        ]
+    )
+    return _render("bench/retention.html", {"rows": rows})

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "supervision",
     "reports",
     "work",
+    "governance",
     "seed",
     "ecm.apps.ECMAdminConfig",
     "django.contrib.auth",
@@ -218,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
     "drafts-housekeeping": {
         "task": "accounts.tasks.delete_old_drafts_task",
         "schedule": timedelta(days=1),
+    },
+    # Who is due under the retention schedules, each night; an administrator approves it.
+    "retention-review": {
+        "task": "governance.tasks.build_retention_review_task",
+        "schedule": crontab(hour=2, minute=15),
     },
 }
 

@@ -25,6 +25,7 @@ SOURCES = [
     "supervision",
     "reports",
     "work",
+    "governance",
     "seed",
     "templates",
 ]

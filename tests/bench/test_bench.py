@@ -24,6 +24,7 @@ from tests.cases import test_caseload_pages, test_young_person_pages
 from tests.conftest import client_for
 from tests.ecm import test_home
 from tests.formulation import test_distance
+from tests.governance import test_pages as test_governance_pages
 from tests.supervision import test_oversight
 from tests.work import test_reminders, test_tasks
 
@@ -80,6 +81,7 @@ def test_budgets_are_the_ones_the_page_tests_assert():
     assert run.BUDGETS["home:manager"] == test_home.MANAGER_BUDGET
     assert run.BUDGETS["supervision:oversight-history"] == test_oversight.HISTORY_BUDGET
     assert run.BUDGETS["formulation:distance-edit"] == test_distance.DISTANCE_PAGE_BUDGET
+    assert run.BUDGETS["governance:retentionreview-list"] == test_governance_pages.REVIEW_BUDGET
 
 
 def test_caseload_baseline_lists_the_same_young_people_as_the_page(practitioner, caseload):
@@ -342,6 +344,7 @@ def test_runner_measures_every_key_page_and_the_report_and_renders_a_table(
         "Management oversight form",
         "Management oversight history",
         "Distance travelled",
+        "Retention review (administrator)",
     ]
     for result in results.pages:
         assert len(result.timing.samples_ms) == len(result.baseline.samples_ms) == 3

@@ -113,6 +113,7 @@ def _extend_from_area_modules() -> None:
         rows_formulation,
         rows_records,
         rows_reports,
+        rows_retention,
         rows_supervision,
         rows_transfer_links,
         rows_transfers,
@@ -132,6 +133,7 @@ def _extend_from_area_modules() -> None:
         rows_work,
         rows_workforce,
         rows_transfers,
+        rows_retention,
         rows_transfer_links,
     ):
         MATRIX.extend(module.ROWS)

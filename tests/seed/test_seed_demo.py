@@ -53,8 +53,9 @@ def test_demo_has_young_people_meetings_and_supervision(db, settings):
 
     settings.DEBUG = True
     call_command("seed_demo")
-    # 25 with ECM histories, and 10 eligible referrals who did not start (the comparison).
-    assert YoungPerson.objects.count() == 35
+    # 25 with ECM histories, 10 eligible referrals who did not start (the comparison), and
+    # 3 cases closed long ago, due under the retention schedule.
+    assert YoungPerson.objects.count() == 38
     assert set(YoungPerson.objects.values_list("team__code", flat=True)) == {
         "flintshire",
         "blaenau-gwent-caerphilly",
@@ -385,3 +386,20 @@ def test_the_demo_report_compares_the_ecm_cohort_with_matched_referrals(db, sett
     for row in comparison["estimates"]:
         assert all(isinstance(row[key], float) for key in ("estimate", "low", "high")), row
         assert row["low"] <= row["estimate"] <= row["high"], row
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_retention_review_with_cases_due_and_one_on_hold(settings):
+    """The administrator's retention review lists the demo's cases closed long ago; the one on
+    legal hold is not among them (issue 17)."""
+    from governance.models import LegalHold, RetentionReview
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    review = RetentionReview.objects.get(status="pending")
+    assert {item.young_person.reference for item in review.items.all()} == {
+        "DEMO-R01",
+        "DEMO-R03",
+    }
+    assert LegalHold.objects.get(released_at__isnull=True).young_person.reference == "DEMO-R02"

@@ -22,6 +22,7 @@ from formulation.models import DistanceDomain
 from formulation.reference_data import ensure_distance_domains
 from seed.demo.comparison import seed_comparison_group
 from seed.demo.formulation import seed_formulation_and_supervision
+from seed.demo.governance import seed_retention
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
 from seed.demo.service import seed_lockout, seed_report_run, seed_targets
 from seed.demo.workforce import seed_workforce
@@ -61,6 +62,10 @@ class Command(AccessLoggedCommand):
             seed_workforce(timezone.localdate())
             seed_lockout()
             seed_targets(User.objects.get(username="admin"))
+            new_people += seed_retention(
+                practitioner=User.objects.get(username="practitioner"),
+                manager=User.objects.get(username="manager"),
+            )
         # This morning's reminders, as beat would have sent them before the demo opened.
         reminded = sum(reminders.run()["notifications"].values())
         # The evaluator's first report, run in this process as a worker would have.
