@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "supervision",
     "reports",
     "work",
+    "partners",
     "seed",
     "ecm.apps.ECMAdminConfig",
     "django.contrib.auth",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("eligibility/", include("eligibility.urls")),
     path("reports/", include("reports.urls")),
     path("", include("work.urls")),
+    path("partners/", include("partners.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -25,6 +25,7 @@ SOURCES = [
     "supervision",
     "reports",
     "work",
+    "partners",
     "seed",
     "templates",
 ]
