@@ -41,7 +41,9 @@ def test_a_partner_updates_a_plan_item_and_the_practitioner_sees_it(
 
     # She sees what helps at his stage and her agency's item, not CAMHS's.
     expect(page.get_by_role("heading", name="What helps at this stage")).to_be_visible()
-    expect(page.get_by_text("Part-time timetable with a mentor")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Part-time timetable with a mentor", exact=True)
+    ).to_be_visible()
     expect(page.get_by_text("Sleep and regulation sessions")).to_have_count(0)
     assert_accessible(page)
 
@@ -74,5 +76,5 @@ def test_a_partner_reads_and_records_in_welsh(page, live_server, partner, young_
     page.get_by_role("link", name="Cofnodi cyswllt").click()
     expect(page.get_by_role("heading", name="Cofnodi cyswllt")).to_be_visible()
     page.get_by_role("button", name="Cadw'r cyswllt").click()
-    expect(page.get_by_text("Rhowch ddyddiad y cyswllt")).to_be_visible()
+    expect(page.get_by_role("link", name="Rhowch ddyddiad y cyswllt")).to_be_visible()
     assert_accessible(page)
