@@ -71,8 +71,8 @@ EVALUATOR_USERNAME = "bench-evaluator"
 BUDGETS = {
     "cases:caseload": 10,  # tests/cases/test_caseload_pages.py CASELOAD_BUDGET
     "cases:team-detail": 14,  # tests/cases/test_caseload_pages.py TEAM_DETAIL_BUDGET
-    "cases:youngperson-detail": 33,  # tests/cases/test_young_person_pages.py DETAIL_BUDGET
-    "cases:youngperson-summary": 31,  # tests/cases/test_young_person_pages.py SUMMARY_BUDGET
+    "cases:youngperson-detail": 37,  # tests/cases/test_young_person_pages.py DETAIL_BUDGET
+    "cases:youngperson-summary": 35,  # tests/cases/test_young_person_pages.py SUMMARY_BUDGET
     "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
     "work:task-list": 11,  # tests/work/test_tasks.py test_my_tasks_query_count_does_not_grow
     "work:notification-list": 10,  # tests/work/test_reminders.py NOTIFICATIONS_BUDGET
