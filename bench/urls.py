@@ -31,6 +31,8 @@ baseline_patterns = [
     path("young-people/<int:pk>/oversight/", views.oversight_history, name="oversight-history"),
     path("young-people/<int:pk>/oversight/new/", views.oversight_form, name="oversight-create"),
     path("meetings/<int:meeting_pk>/distance/", views.distance, name="distance-edit"),
+    path("partners/", views.partner_home, name="partner-home"),
+    path("partners/<int:pk>/", views.partner_young_person, name="partner-youngperson-detail"),
 ]
 
 urlpatterns = [
