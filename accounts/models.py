@@ -97,10 +97,14 @@ class Role(models.TextChoices):
     PSYCHOLOGIST = "psychologist", _("Psychologist")
     EVALUATOR = "evaluator", _("Evaluator")
     ADMIN = "admin", _("Administrator")
+    PARTNER = "partner", _("Partner agency worker")
 
 
 #: Roles that act within particular teams; the others act service-wide.
 TEAM_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.PSYCHOLOGIST})
+#: Roles of people outside the YOT: they belong to an agency (`User.agency`), never a team,
+#: and reach only the young people their agency works with (the `partners` app).
+AGENCY_ROLES = frozenset({Role.PARTNER})
 
 
 class User(AbstractUser):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from .models import TEAM_ROLES, Role, Team
+from .models import AGENCY_ROLES, TEAM_ROLES, Role, Team
 
 TEAMS = "teams"
 ALL = "all"
@@ -60,6 +60,10 @@ def _holdings(user) -> frozenset[_Holding]:
             # Separation of duties (accounts.rules): an administrator never reads case
             # records, even if a case role reached the database some other way.
             cached = frozenset(holding for holding in cached if holding.role not in TEAM_ROLES)
+        if any(holding.role in AGENCY_ROLES for holding in cached):
+            # A partner agency worker holds nothing else (accounts.rules); should another
+            # role reach the database, it never widens what their agency's work lets them see.
+            cached = frozenset(holding for holding in cached if holding.role in AGENCY_ROLES)
         user._ecm_holdings = cached
     return cached
 
@@ -121,7 +125,7 @@ def _grants_for(capability: str) -> dict[str, str]:
 # --- The capabilities of DESIGN.md section 6 ----------------------------------------------
 
 PRACTITIONER, MANAGER, PSYCHOLOGIST = Role.PRACTITIONER, Role.MANAGER, Role.PSYCHOLOGIST
-EVALUATOR, ADMIN = Role.EVALUATOR, Role.ADMIN
+EVALUATOR, ADMIN, PARTNER = Role.EVALUATOR, Role.ADMIN, Role.PARTNER
 
 register("case.read", {PRACTITIONER: TEAMS, MANAGER: TEAMS, PSYCHOLOGIST: TEAMS})
 register("case.edit", {PRACTITIONER: TEAMS, MANAGER: TEAMS})

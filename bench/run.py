@@ -73,8 +73,8 @@ ADMIN_USERNAME = "bench-admin"
 BUDGETS = {
     "cases:caseload": 10,  # tests/cases/test_caseload_pages.py CASELOAD_BUDGET
     "cases:team-detail": 14,  # tests/cases/test_caseload_pages.py TEAM_DETAIL_BUDGET
-    "cases:youngperson-detail": 33,  # tests/cases/test_young_person_pages.py DETAIL_BUDGET
-    "cases:youngperson-summary": 31,  # tests/cases/test_young_person_pages.py SUMMARY_BUDGET
+    "cases:youngperson-detail": 37,  # tests/cases/test_young_person_pages.py DETAIL_BUDGET
+    "cases:youngperson-summary": 35,  # tests/cases/test_young_person_pages.py SUMMARY_BUDGET
     "reports:run-create": 7,  # tests/bench/test_bench.py test_report_request_query_budget
     "work:task-list": 11,  # tests/work/test_tasks.py test_my_tasks_query_count_does_not_grow
     "work:notification-list": 10,  # tests/work/test_reminders.py NOTIFICATIONS_BUDGET
@@ -88,6 +88,9 @@ BUDGETS = {
     "formulation:distance-edit": 14,  # tests/formulation/test_distance.py DISTANCE_PAGE_BUDGET
     # Issue 17's retention review.
     "governance:retentionreview-list": 14,  # tests/governance/test_pages.py REVIEW_BUDGET
+    # Issue 18's partner agency pages.
+    "partners:home": 9,  # tests/partners/test_pages.py HOME_BUDGET
+    "partners:youngperson-detail": 13,  # tests/partners/test_pages.py DETAIL_BUDGET
 }
 
 #: The targets (DESIGN.md section 9).
@@ -642,6 +645,7 @@ def key_pages(subjects: Subjects) -> list[Page]:
         ),
         *issue_15_pages(subjects),
         *issue_17_pages(),
+        *partner_pages(subjects),
     ]
 
 
@@ -712,6 +716,72 @@ def issue_15_pages(subjects: Subjects) -> list[Page]:
             BUDGETS[name],
         )
         for label, name, args, user in pages
+    ]
+
+
+#: The bench partner agency worker (seed_scale makes none) and their agency's plan items.
+PARTNER_USERNAME = "bench-partner"
+PARTNER_ITEMS = 50
+
+
+def ensure_partner(team):
+    """A partner from the first agency, whose agency delivers an open plan item for up to
+    `PARTNER_ITEMS` of the team's open cases (made once); None if the service has no agency."""
+    from accounts.models import Agency, Membership, Role, User
+    from cases.models import TRMStage, YoungPerson
+    from formulation.models import InterventionItem
+
+    agency = Agency.objects.order_by("pk").first()
+    stage = TRMStage.objects.order_by("number").first()
+    if agency is None or stage is None:
+        return None
+    user, created = User.objects.get_or_create(
+        username=PARTNER_USERNAME,
+        defaults={"first_name": "Bench", "last_name": "Partner", "agency": agency},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(user=user, role=Role.PARTNER, team=None)
+    if not InterventionItem.objects.filter(agency=user.agency, title="Bench partner item").exists():
+        people = YoungPerson.objects.filter(
+            team=team, archived_at__isnull=True, ecm_end_date__isnull=True
+        ).order_by("pk")[:PARTNER_ITEMS]
+        InterventionItem.objects.bulk_create(
+            InterventionItem(
+                young_person=person, title="Bench partner item", trm_stage=stage, agency=user.agency
+            )
+            for person in people
+        )
+    return user
+
+
+def partner_pages(subjects: Subjects) -> list[Page]:
+    """The partner's home and the page of one of their young people (issue 18); none when
+    no young person of the team is in the bench partner's scope (no consent given)."""
+    from django.urls import reverse
+
+    from partners.selectors import young_people_for_partner
+
+    partner = ensure_partner(subjects.team)
+    person = young_people_for_partner(partner).first() if partner else None
+    if person is None:
+        return []
+    return [
+        Page(
+            "Partner's young people",
+            reverse("partners:home"),
+            reverse("bench:partner-home"),
+            partner,
+            BUDGETS["partners:home"],
+        ),
+        Page(
+            "Partner's young person",
+            reverse("partners:youngperson-detail", args=[person.pk]),
+            reverse("bench:partner-youngperson-detail", args=[person.pk]),
+            partner,
+            BUDGETS["partners:youngperson-detail"],
+        ),
     ]
 
 

@@ -32,6 +32,8 @@ baseline_patterns = [
     path("young-people/<int:pk>/oversight/new/", views.oversight_form, name="oversight-create"),
     path("meetings/<int:meeting_pk>/distance/", views.distance, name="distance-edit"),
     path("retention/", views.retention_review, name="retentionreview-list"),
+    path("partners/", views.partner_home, name="partner-home"),
+    path("partners/<int:pk>/", views.partner_young_person, name="partner-youngperson-detail"),
 ]
 
 urlpatterns = [

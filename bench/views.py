@@ -522,6 +522,22 @@ def oversight_history(request, pk):
 RETENTION_PER_PAGE = 50
 
 
+# --- Partner agency pages (issue 18) -----------------------------------------------------------
+
+
+def _partner_people(user):
+    """The young people the partner's agency has an open plan item with, in one query (the
+    page adds agreed actions, invitations and the consent rule to the same query)."""
+    from formulation.models import InterventionItem
+
+    items = InterventionItem.objects.filter(
+        agency_id=user.agency_id, status__in=["planned", "active"]
+    )
+    return YoungPerson.objects.filter(
+        pk__in=items.values("young_person_id"), archived_at__isnull=True
+    )
+
+
 @login_required
 @require_GET
 def retention_review(request):
@@ -536,3 +552,30 @@ def retention_review(request):
         ]
     )
     return _render("bench/retention.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def partner_home(request):
+    """The partner's young people with their current stage (as `partners:home`)."""
+    rows = list(
+        _partner_people(request.user)
+        .order_by("family_name", "given_name", "id")
+        .values(*PERSON_FIELDS)
+    )
+    return _render("bench/people.html", {"title": "Your young people", "rows": rows})
+
+
+@login_required
+@require_GET
+def partner_young_person(request, pk):
+    """The young person and their agency's plan items (as `partners:youngperson-detail`)."""
+    from formulation.models import InterventionItem
+
+    person = get_object_or_404(_partner_people(request.user).values(*PERSON_FIELDS), pk=pk)
+    items = list(
+        InterventionItem.objects.filter(young_person_id=pk, agency_id=request.user.agency_id)
+        .order_by("sequence", "id")
+        .values_list("title", "status")
+    )
+    return _form(f"{person['given_name']} {person['family_name']}", items)

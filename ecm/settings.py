@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "reports",
     "work",
     "governance",
+    "partners",
     "seed",
     "ecm.apps.ECMAdminConfig",
     "django.contrib.auth",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("work.urls")),
     path("retention/", include("governance.urls")),
+    path("partners/", include("partners.urls")),
     path("admin/", admin.site.urls),
 ]
 

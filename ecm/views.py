@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import policy
 from accounts.access_log import record_list_view
 from accounts.models import Role
 
@@ -26,8 +27,10 @@ def home(request):
     """Today's work, a section for each of the user's roles, then their roles and teams.
 
     It names young people (today's appointments, meetings this week), so each view is logged
-    as the lists are.
+    as the lists are. A partner agency worker's home is their agency's young people.
     """
+    if policy.may(request.user, "partner.work"):
+        return redirect("partners:home")
     memberships = request.user.memberships.select_related("team").order_by("role", "team__name")
     sections = today.sections_for(request.user)
     named = set().union(*(section.named for section in sections))

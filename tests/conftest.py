@@ -3,7 +3,9 @@
 * ``practitioner`` and ``manager`` work in ``team_a``;
 * ``other_practitioner`` works in ``team_b``;
 * ``psychologist`` serves ``team_a`` (and not ``team_b``, so "other team" means the same
-  for every team role); ``evaluator`` and ``administrator`` are service-wide.
+  for every team role); ``evaluator`` and ``administrator`` are service-wide;
+* ``partner`` works for the education agency (``education``), outside any team, and
+  ``other_partner`` for CAMHS: neither has work with anyone until a test gives their agency some.
 """
 
 import pytest
@@ -11,7 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Role
-from seed.factories import TeamFactory, user_with_role
+from seed.factories import AgencyFactory, TeamFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)
@@ -69,13 +71,34 @@ def administrator(db):
 
 
 @pytest.fixture
-def users_by_role(practitioner, manager, psychologist, evaluator, administrator):
+def education(db):
+    return AgencyFactory(code="education", name="Education", name_cy="Addysg")
+
+
+@pytest.fixture
+def camhs(db):
+    return AgencyFactory(code="camhs", name="CAMHS", name_cy="CAMHS")
+
+
+@pytest.fixture
+def partner(education):
+    return user_with_role(Role.PARTNER, username="petra", agency=education)
+
+
+@pytest.fixture
+def other_partner(camhs):
+    return user_with_role(Role.PARTNER, username="carys", agency=camhs)
+
+
+@pytest.fixture
+def users_by_role(practitioner, manager, psychologist, evaluator, administrator, partner):
     return {
         "practitioner": practitioner,
         "manager": manager,
         "psychologist": psychologist,
         "evaluator": evaluator,
         "admin": administrator,
+        "partner": partner,
     }
 
 

@@ -26,6 +26,7 @@ SOURCES = [
     "reports",
     "work",
     "governance",
+    "partners",
     "seed",
     "templates",
 ]

@@ -46,6 +46,9 @@ ACCOUNTS = [
     ("practitioner3", "Dafydd", "Owen", None, [(Role.PRACTITIONER, "flintshire")]),
     ("practitioner4", "Bethan", "Rees", None, [(Role.PRACTITIONER, "blaenau-gwent-caerphilly")]),
     ("admin", "Elin", "Roberts", None, [(Role.ADMIN, None)]),
+    # Partner agency workers (issue 18): an agency, no team.
+    ("partner-education", "Catrin", "Lloyd", "education", [(Role.PARTNER, None)]),
+    ("partner-camhs", "Owain", "Bowen", "health", [(Role.PARTNER, None)]),
 ]
 
 

@@ -23,9 +23,11 @@ CREATE = reverse("cases:youngperson-create")
 # compliance history. Supervision and oversight add: on the timeline, the case notes, the
 # agreed actions and the oversight entries; on their cards, the notes for this case and the
 # oversight entries with their actions. Transfers between teams on the timeline: one query
-# (also on the full timeline and the case summary).
-DETAIL_BUDGET = 33
-TIMELINE_BUDGET = 21
+# (also on the full timeline and the case summary). Partner agencies (issue 18) add their
+# contacts and their updates: on the timeline (one query each, here, on the full timeline and
+# on the case summary) and on their card (one query each).
+DETAIL_BUDGET = 37
+TIMELINE_BUDGET = 23
 HISTORY_BUDGET = 23
 ACCESS_LOG_BUDGET = 10
 CHART_BUDGET = 10
@@ -808,8 +810,9 @@ def test_record_page_shows_the_panels_of_eligibility_formulation_and_supervision
 
 #: The session and user, the young person, one query per kind of record, the three panels
 #: (the formulation panel reads the distance-travelled ratings too: issue 15), compliance,
-#: supervision notes, actions and oversight on the chronology and cards.
-SUMMARY_BUDGET = 31
+#: supervision notes, actions and oversight on the chronology and cards, partner agencies'
+#: contacts and updates on the chronology and on their card.
+SUMMARY_BUDGET = 35
 
 
 def test_record_page_links_to_the_case_summary(psychologist, young_person):

@@ -23,7 +23,7 @@ FORBIDDEN = "forbidden"
 NOT_FOUND = "not-found"
 REDIRECT = "redirect"
 
-ROLES = ("anonymous", "practitioner", "manager", "psychologist", "evaluator", "admin")
+ROLES = ("anonymous", "practitioner", "manager", "psychologist", "evaluator", "admin", "partner")
 SIGNED_IN = ROLES[1:]
 
 
@@ -32,13 +32,22 @@ def everyone(outcome: str) -> dict[str, str]:
 
 
 def signed_in(outcome: str, **overrides: str) -> dict[str, str]:
-    """Anonymous users are sent to sign in; every role gets `outcome` unless overridden."""
-    return {"anonymous": SIGN_IN, **dict.fromkeys(SIGNED_IN, outcome), **overrides}
+    """Anonymous users are sent to sign in; every role gets `outcome` unless overridden.
+
+    A partner agency worker (issue 18) reads no YOT page about a case: where a row says what
+    an evaluator gets — the other role that reads no case record — the partner gets the
+    same, unless the row says otherwise with ``partner=``.
+    """
+    expect = {"anonymous": SIGN_IN, **dict.fromkeys(SIGNED_IN, outcome), **overrides}
+    if "partner" not in overrides and "evaluator" in overrides:
+        expect["partner"] = overrides["evaluator"]
+    return expect
 
 
 def only(outcome: str, roles: tuple[str, ...], otherwise: str = FORBIDDEN) -> dict[str, str]:
-    """`outcome` for the named roles, `otherwise` for the other signed-in roles."""
-    return signed_in(otherwise, **dict.fromkeys(roles, outcome))
+    """`outcome` for the named roles, `otherwise` for the other signed-in roles (a partner
+    among them unless named)."""
+    return signed_in(otherwise, **{"partner": otherwise, **dict.fromkeys(roles, outcome)})
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,8 @@ def team_kwargs(world, own: bool) -> dict:
 
 MATRIX: list[Row] = [
     # Every role has a home page; it names young people (today's appointments, meetings).
-    Row("home", signed_in(OK), shows_young_people=True),
+    # A partner's home is their agency's young people (rows_partners.py).
+    Row("home", signed_in(OK, partner=REDIRECT), shows_young_people=True),
     Row("healthz", everyone(OK)),
     Row("set_language", everyone(REDIRECT), method="post", data={"language": "cy", "next": "/"}),
     Row("accounts:login", {"anonymous": OK, **dict.fromkeys(SIGNED_IN, REDIRECT)}),
@@ -111,6 +121,7 @@ def _extend_from_area_modules() -> None:
         rows_caseload,
         rows_eligibility,
         rows_formulation,
+        rows_partners,
         rows_records,
         rows_reports,
         rows_retention,
@@ -135,6 +146,7 @@ def _extend_from_area_modules() -> None:
         rows_transfers,
         rows_retention,
         rows_transfer_links,
+        rows_partners,
     ):
         MATRIX.extend(module.ROWS)
 

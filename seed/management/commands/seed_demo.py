@@ -24,6 +24,7 @@ from seed.demo.comparison import seed_comparison_group
 from seed.demo.formulation import seed_formulation_and_supervision
 from seed.demo.governance import seed_retention
 from seed.demo.organisations import seed_accounts, seed_agencies, seed_teams
+from seed.demo.partners import seed_partner_work
 from seed.demo.service import seed_lockout, seed_report_run, seed_targets
 from seed.demo.workforce import seed_workforce
 from seed.demo.young_people import seed_young_people
@@ -59,6 +60,7 @@ class Command(AccessLoggedCommand):
             new_people = seed_young_people()
             new_people += seed_comparison_group()
             meetings, sessions = seed_formulation_and_supervision()
+            seed_partner_work()
             seed_workforce(timezone.localdate())
             seed_lockout()
             seed_targets(User.objects.get(username="admin"))

@@ -1,0 +1,150 @@
+"""What a partner agency worker may reach (issue 18, DESIGN.md section 6 "Partner agencies").
+
+A partner sees a young person only while their agency has work with them — an open plan
+item, an open agreed action, or an invitation to a formulation meeting that was not
+cancelled — and only while participation consent is given by the young person (and by the
+parent or carer when the record says theirs is required: `cases.rules.consent_given_filter`,
+the rule every consent check uses). ECM must not have ended (work continuing after the order
+is a later step of the issue). It is worked out on every request from the records
+themselves, never from a stored summary, so a consent withdrawal takes their access away at
+once.
+
+Within that scope they see only their own agency's items, actions, invitations and contacts;
+the formulation fields named in `FORMULATION_FIELDS` and nothing else of the case.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts import policy
+from cases.models import ConsentParty, ConsentPurpose, YoungPerson
+from cases.rules import consent_given_filter, latest_consent
+from formulation.models import (
+    AgreedAction,
+    InterventionItem,
+    InterventionStatus,
+    MeetingAttendance,
+    MeetingStatus,
+)
+
+from .models import PartnerContact
+
+#: Plan items a partner still works on; done and stopped ones stay listed but are no
+#: longer a reason to see the young person.
+OPEN_ITEM_STATUSES = (InterventionStatus.PLANNED, InterventionStatus.ACTIVE)
+#: What a partner reads of a formulation from a meeting their agency was invited to: the
+#: five Ps and the TRM stage agreed with its reasoning. Never the life-story timeline or the
+#: young person's and family's views (history, in the words of the issue).
+FORMULATION_FIELDS = (
+    "presenting",
+    "predisposing",
+    "precipitating",
+    "perpetuating",
+    "protective",
+    "trm_reasoning",
+    "next_review_on",
+)
+
+
+def agency_of(user):
+    """The agency a partner works for, or None for anyone else (and for a partner whose
+    account has lost its agency: they then reach no one)."""
+    if not policy.may(user, "partner.work") or user.agency_id is None:
+        return None
+    return user.agency
+
+
+def _young_people_with_work(agency_id: int) -> Q:
+    items = InterventionItem.objects.filter(agency_id=agency_id, status__in=OPEN_ITEM_STATUSES)
+    actions = AgreedAction.objects.filter(agency_id=agency_id, done_on__isnull=True)
+    invitations = MeetingAttendance.objects.filter(agency_id=agency_id).exclude(
+        meeting__status=MeetingStatus.CANCELLED
+    )
+    return (
+        Q(pk__in=items.values("young_person_id"))
+        | Q(pk__in=actions.values("formulation__meeting__young_person_id"))
+        | Q(pk__in=invitations.values("meeting__young_person_id"))
+    )
+
+
+def young_people_for_partner(user) -> QuerySet:
+    """The young people `user`'s agency works with and may see today (none for anyone who
+    is not a partner). Current TRM stage joined for the lists."""
+    agency = agency_of(user)
+    if agency is None:
+        return YoungPerson.objects.none()
+    return (
+        YoungPerson.objects.filter(
+            _young_people_with_work(agency.pk),
+            archived_at__isnull=True,
+            ecm_end_date__isnull=True,
+        )
+        .annotate(
+            partner_young_person_consent=latest_consent(
+                ConsentParty.YOUNG_PERSON, ConsentPurpose.PARTICIPATION
+            ),
+            partner_parent_consent=latest_consent(
+                ConsentParty.PARENT_CARER, ConsentPurpose.PARTICIPATION
+            ),
+        )
+        .filter(consent_given_filter("partner_young_person_consent", "partner_parent_consent"))
+        .select_related("case_summary__current_stage")
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def current_stage(young_person):
+    """The young person's current TRM stage (from the stored case summary), or None."""
+    summary = getattr(young_person, "case_summary", None)
+    return summary.current_stage if summary is not None else None
+
+
+def items_for_agency(young_person, agency) -> QuerySet:
+    """The young person's plan items the agency is responsible for, open ones first."""
+    return (
+        InterventionItem.objects.filter(young_person=young_person, agency=agency)
+        .select_related("trm_stage")
+        .order_by("sequence", "id")
+    )
+
+
+def actions_for_agency(young_person, agency) -> QuerySet:
+    """Agreed actions of the young person's formulations given to the agency."""
+    return (
+        AgreedAction.objects.filter(formulation__meeting__young_person=young_person, agency=agency)
+        .select_related("formulation__meeting")
+        .order_by("done_on", "due_on", "id")
+    )
+
+
+def invitations_for_agency(young_person, agency) -> QuerySet:
+    """The agency's invitations to the young person's formulation meetings, newest first,
+    with the meeting, its formulation (the page shows only `FORMULATION_FIELDS` and the stage)
+    and the agency's answer."""
+    return (
+        MeetingAttendance.objects.filter(meeting__young_person=young_person, agency=agency)
+        .select_related("meeting__formulation__trm_stage", "partner_response__answered_by")
+        .order_by("-meeting__held_on", "-pk")
+    )
+
+
+def contacts_for_agency(young_person, agency) -> QuerySet:
+    return (
+        PartnerContact.objects.filter(young_person=young_person, agency=agency)
+        .select_related("purpose_category", "recorded_by")
+        .order_by("-contact_on", "-id")
+    )
+
+
+# --- What the YOT sees -----------------------------------------------------------------------
+
+#: Partner contacts and updates the record page's card lists (the timeline has them all).
+PANEL_LIMIT = 5
+
+
+def contacts_of(young_person) -> QuerySet:
+    """Every agency's contacts with the young person, newest first (for the YOT)."""
+    return (
+        PartnerContact.objects.filter(young_person=young_person)
+        .select_related("agency", "purpose_category", "recorded_by")
+        .order_by("-contact_on", "-id")
+    )

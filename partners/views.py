@@ -1,0 +1,208 @@
+"""The partner agency worker's pages (issue 18), and the record page's card of partner work.
+
+Every page starts from `selectors.young_people_for_partner`: a young person outside it is a
+404 (logged, like any record outside a user's scope), and anyone who is not a partner gets a
+403. Every page that names a young person writes the access log, a list as one row.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import policy
+from accounts.access_log import find_visible_or_404, get_visible_or_404, record_list_view
+from cases.services import ConflictError
+from cases.views.base import add_service_errors, submitted
+from formulation.models import InterventionStatus
+
+from . import selectors, services, timeline
+from .forms import ActionDoneForm, ContactForm, InvitationForm, ItemStatusForm
+
+
+def _agency(request):
+    agency = selectors.agency_of(request.user)
+    if agency is None:
+        raise PermissionDenied
+    return agency
+
+
+def _young_person(request, pk, *, action: str):
+    """The young person if the partner's agency works with them today, logged as viewed."""
+    agency = _agency(request)
+    young_person = get_visible_or_404(
+        request, selectors.young_people_for_partner(request.user), action=action, pk=pk
+    )
+    return agency, young_person
+
+
+def _to_young_person(young_person):
+    return redirect("partners:youngperson-detail", pk=young_person.pk)
+
+
+@login_required
+@require_GET
+def home(request):
+    """The young people the partner's agency works with, and each one's current TRM stage."""
+    agency = _agency(request)
+    young_people = list(selectors.young_people_for_partner(request.user))
+    record_list_view(request, action="partner.home", count=len(young_people))
+    return render(
+        request,
+        "partners/home.html",
+        {
+            "agency": agency,
+            "rows": [
+                {"young_person": person, "stage": selectors.current_stage(person)}
+                for person in young_people
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def young_person_detail(request, pk):
+    """Only what the partner may read (DESIGN.md section 6): name, date of birth, the current
+    TRM stage and its guidance, and their own agency's items, actions, invitations (with the
+    formulation's summary) and contacts."""
+    agency, young_person = _young_person(request, pk, action="partner.youngperson.view")
+    return render(
+        request,
+        "partners/youngperson_detail.html",
+        {
+            "agency": agency,
+            "young_person": young_person,
+            "stage": selectors.current_stage(young_person),
+            "items": list(selectors.items_for_agency(young_person, agency)),
+            "open_statuses": selectors.OPEN_ITEM_STATUSES,
+            "actions": list(selectors.actions_for_agency(young_person, agency)),
+            "invitations": list(selectors.invitations_for_agency(young_person, agency)),
+            "contacts": list(selectors.contacts_for_agency(young_person, agency)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_update(request, pk, item_pk):
+    agency, young_person = _young_person(request, pk, action="partner.item.view")
+    item = find_visible_or_404(
+        request,
+        selectors.items_for_agency(young_person, agency).exclude(status=InterventionStatus.STOPPED),
+        action="partner.item.view",
+        pk=item_pk,
+    )
+    if request.method != "POST":
+        form = ItemStatusForm(initial={"status": item.status, "version": item.version})
+    else:
+        form = ItemStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = services.partner_item_update(
+                    by=request.user, item=item, **form.cleaned_data
+                )
+            except ConflictError as conflict:
+                # Offer the form again from the saved version, saying what it now says.
+                form = ItemStatusForm({**request.POST.dict(), "version": conflict.current.version})
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else changed this plan item while you were editing it: "
+                        "its status is now “%(status)s”. Choose the status again."
+                    )
+                    % {"status": conflict.current.get_status_display()},
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is now %(status)s")
+                    % {"title": saved.title, "status": saved.get_status_display().lower()},
+                )
+                return _to_young_person(young_person)
+    return render(
+        request,
+        "partners/interventionitem_form.html",
+        {"form": form, "young_person": young_person, "item": item},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_complete(request, pk, action_pk):
+    agency, young_person = _young_person(request, pk, action="partner.action.view")
+    action = find_visible_or_404(
+        request,
+        selectors.actions_for_agency(young_person, agency).filter(done_on__isnull=True),
+        action="partner.action.view",
+        pk=action_pk,
+    )
+    form = ActionDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if submitted(request, form, services.partner_action_complete, action=action):
+        messages.success(request, _("Action marked done: %(action)s") % {"action": action})
+        return _to_young_person(young_person)
+    return render(
+        request,
+        "partners/agreedaction_form.html",
+        {"form": form, "young_person": young_person, "action": action},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk):
+    agency, young_person = _young_person(request, pk, action="partner.contact.view")
+    form = ContactForm(request.POST or None)
+    if submitted(request, form, services.partner_contact_record, young_person=young_person):
+        messages.success(request, _("Contact recorded"))
+        return _to_young_person(young_person)
+    return render(
+        request,
+        "partners/partnercontact_form.html",
+        {"form": form, "young_person": young_person, "agency": agency},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_answer(request, pk, invitation_pk):
+    agency, young_person = _young_person(request, pk, action="partner.invitation.view")
+    invitation = find_visible_or_404(
+        request,
+        selectors.invitations_for_agency(young_person, agency),
+        action="partner.invitation.view",
+        pk=invitation_pk,
+    )
+    response = getattr(invitation, "partner_response", None)
+    initial = {"answer": response.answer, "note": response.note} if response else {}
+    form = InvitationForm(request.POST or None, initial=initial)
+    if submitted(request, form, services.partner_invitation_answer, invitation=invitation):
+        messages.success(request, _("Your answer has been sent to the YOT"))
+        return _to_young_person(young_person)
+    return render(
+        request,
+        "partners/invitation_form.html",
+        {"form": form, "young_person": young_person, "invitation": invitation},
+    )
+
+
+# --- The record page's card (cases.panels) ------------------------------------------------------
+
+
+def panel_context(request, young_person) -> dict | None:
+    """The record page's "Partner agencies" card: the latest contacts agencies recorded and
+    the latest changes partners made. Two queries; shown to those who read the case."""
+    if not policy.may(request.user, "case.read", young_person.team):
+        return None
+    contacts = list(selectors.contacts_of(young_person)[: selectors.PANEL_LIMIT])
+    updates = [
+        {"event": event, "words": timeline.describe_update(event)[0]}
+        for event in timeline.updates_of(young_person)[: selectors.PANEL_LIMIT]
+    ]
+    return {"young_person": young_person, "contacts": contacts, "updates": updates}

@@ -1,0 +1,74 @@
+"""Partner agencies' work in the demonstration (issue 18): the accounts ``partner-education``
+and ``partner-camhs`` find young people with plan items given to their agency, and a contact
+or two already recorded.
+
+Plan items that an agency delivers in the demo's plans (`vocabulary.PLAN`) are given to that
+agency; each partner then records a contact with the first few young people they may see,
+through the same service a partner's form uses. Idempotent: an agency that has recorded a
+contact is left as it is.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import Agency, User
+from cases.models import AppointmentPurpose
+from formulation.models import InterventionItem
+from partners import selectors, services
+from partners.models import PartnerContact
+from seed.demo.young_people import DEMO_REFERENCE_PREFIX
+
+#: Plan item title (from the demo's plans) → the agency that delivers it.
+DELIVERED_BY = {
+    "Emotional regulation work: noticing anger early": "health",
+    "College taster days and an application": "education",
+}
+#: Partner account → (purpose code, purpose detail, outcome note) of the contacts it records.
+CONTACTS = {
+    "partner-education": (
+        "ete",
+        "Timetable review with the head of year",
+        "Agreed a part-time timetable for the next half term.",
+    ),
+    "partner-camhs": (
+        "health",
+        "Assessment appointment",
+        "Attended with a parent; a second appointment is booked.",
+    ),
+}
+#: How many young people each partner has recorded a contact with.
+CONTACTED = 3
+
+
+def seed_partner_work() -> int:
+    """Give the delivering agencies their plan items and record the partners' contacts;
+    returns how many contacts were added."""
+    for title, code in DELIVERED_BY.items():
+        InterventionItem.objects.filter(
+            young_person__reference__startswith=DEMO_REFERENCE_PREFIX,
+            title=title,
+            agency__isnull=True,
+        ).update(agency=Agency.objects.get(code=code))
+    today = timezone.localdate()
+    added = 0
+    for username, (purpose_code, detail, note) in CONTACTS.items():
+        partner = User.objects.filter(username=username).first()
+        if partner is None or PartnerContact.objects.filter(agency=partner.agency).exists():
+            continue
+        purpose = AppointmentPurpose.objects.get(code=purpose_code)
+        for number, young_person in enumerate(
+            selectors.young_people_for_partner(partner)[:CONTACTED]
+        ):
+            services.partner_contact_record(
+                by=partner,
+                young_person=young_person,
+                contact_on=today - timedelta(days=2 + 5 * number),
+                purpose_category=purpose,
+                purpose=detail,
+                outcome_code="partly_achieved" if number % 2 else "achieved",
+                outcome=note,
+                duration_minutes=45,
+            )
+            added += 1
+    return added
