@@ -71,12 +71,14 @@ def browser():
 
 @pytest.fixture
 def appointment_purposes(live_server):
-    """The appointment-purpose list a migration loads (the live server's database starts
-    empty), so every appointment form offers its purposes."""
+    """The reference data migrations load (the live server's database starts empty): the
+    appointment purposes every appointment form offers, and the retention schedule."""
     from cases.models import AppointmentPurpose
     from cases.reference_data import ensure_appointment_purposes
+    from governance.schedules import ensure_retention_rules
 
     ensure_appointment_purposes(AppointmentPurpose)
+    ensure_retention_rules()
 
 
 @pytest.fixture

@@ -180,7 +180,7 @@ def test_the_demonstration_data_has_true_summaries(db, settings):
     settings.DEBUG = True
     call_command("seed_demo")
     # The 25 demo young people with ECM histories and the 10 referrals who did not start.
-    assert CaseSummary.objects.count() == YoungPerson.objects.count() == 35
+    assert CaseSummary.objects.count() == YoungPerson.objects.count() == 38
     assert summary.mismatches() == []
 
 

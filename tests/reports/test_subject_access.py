@@ -232,7 +232,7 @@ def test_a_group_sessions_shared_notes_are_withheld_and_its_case_note_given(
     assert b"Ifan's housing" not in everything
     assert b"Ifan: housing" not in everything
     sessions = _rows(bundle, "supervision.supervisionsession.csv")
-    assert [row["shared_notes"] for row in sessions] == [
+    assert sorted(row["shared_notes"] for row in sessions) == [
         "Caseload pressure discussed",  # only this young person discussed: given, flagged
         "[withheld: this session also discussed other young people; what it said about this "
         "young person is in supervision.supervisionnote.csv]",
@@ -377,7 +377,9 @@ def test_the_request_page_and_the_bundle_speak_welsh(
 
 # --- Query budget -------------------------------------------------------------------------------
 
-BUNDLE_QUERY_BUDGET = 70
+# One query per kind of record about the young person (legal holds, retention items and
+# partner agencies' contacts and answers included), so it grows only with new kinds.
+BUNDLE_QUERY_BUDGET = 75
 RECORD_FACTORIES = (
     factories.NeedFactory,
     factories.OffenceFactory,
