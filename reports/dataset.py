@@ -231,6 +231,24 @@ def columns(
             "oversight_in_last_3_months",
             _("1 if management oversight was recorded in the 3 months up to the as-of date"),
         ),
+        (
+            "partner_contacts",
+            _(
+                "Contacts partner agencies recorded with the young person from the ECM start "
+                "to its end (or to the as-of date, for a case still open then)"
+            ),
+        ),
+        (
+            "partner_agencies_after_end",
+            _(
+                "Partner agencies that recorded a contact after ECM ended, up to %(months)s "
+                "after the end date (and not after the as-of date); empty if ECM had not "
+                "ended by the as-of date"
+            )
+            % {"months": months},
+        ),
+        ("partner_plan_items", _("Plan items with a responsible partner agency")),
+        ("partner_plan_items_done", _("Of those, the ones whose status is Done")),
         ("trm_first_stage", _("First TRM stage assessed (empty if never)")),
         ("trm_latest_stage", _("Latest TRM stage assessed (empty if never)")),
     ]
@@ -398,6 +416,9 @@ COUNTS = (
     "supervision_notes",
     "oversight_entries",
     "oversight_in_last_3_months",
+    "partner_contacts",
+    "partner_plan_items",
+    "partner_plan_items_done",
 )
 
 
@@ -423,6 +444,7 @@ FACTS = frozenset(
         "meeting_minutes",
         "meeting_agency_minutes",
         "supervision_minutes",
+        "partner_agencies_after_end",
     }
 )
 
@@ -486,6 +508,8 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                 "trm_first_stage",
                 "trm_latest_stage",
                 "end_reason",
+                "ended",
+                "partner_agencies_after_end",
                 "compliance_days_total",
                 "contact_hours",
                 "psychology_hours",
@@ -545,6 +569,12 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "supervision_notes": row["supervision_notes"],
                     "oversight_entries": row["oversight_entries"],
                     "oversight_in_last_3_months": int(row["oversight_in_last_3_months"] > 0),
+                    "partner_contacts": row["partner_contacts"],
+                    "partner_agencies_after_end": (
+                        row["partner_agencies_after_end"] if row["ended"] else ""
+                    ),
+                    "partner_plan_items": row["partner_plan_items"],
+                    "partner_plan_items_done": row["partner_plan_items_done"],
                     "trm_first_stage": row["trm_first_stage"] or "",
                     "trm_latest_stage": row["trm_latest_stage"] or "",
                     **{name: int(bool(row[f"{name}_flag"])) for name in fidelity},

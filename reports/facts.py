@@ -64,12 +64,14 @@ from cases.models import (
     Need,
     Offence,
     TRMAssessment,
+    YoungPerson,
 )
 from cases.rules import ACHIEVED_OUTCOMES, ACHIEVEMENT_OUTCOMES, consent_given_filter
 from eligibility.models import EligibilityDecision
 from formulation.models import (
     FormulationMeeting,
     InterventionItem,
+    InterventionStatus,
     MeetingAttendance,
     MeetingKind,
     MeetingStatus,
@@ -139,6 +141,7 @@ def people_rows(scope: Scope) -> QuerySet:
             team_code=scope.team_code_at_end(),
             in_cohort=flag(Q(ecm_start_date__isnull=False)),
             in_followup=flag(Q(ecm_start_date__lte=scope.followup_cutoff)),
+            ended=flag(Q(ecm_end_date__isnull=False, ecm_end_date__lte=scope.as_of)),
             age_at_start=AgeInYears(F("date_of_birth"), F("ecm_start_date")),
             practitioner_trained=flag(Exists(ecm_training_by("practitioner_id", "ecm_start_date"))),
         )
@@ -395,8 +398,55 @@ def compliance_rows(scope: Scope) -> QuerySet:
     )
 
 
+#: A plan item a partner agency owns: one with a responsible agency recorded.
+PARTNER_OWNED = Q(agency__isnull=False)
+
+
 def plan_rows(scope: Scope) -> QuerySet:
-    return _scoped(InterventionItem, scope).values(person=F("young_person_id"))
+    """Plan items, flagged when a partner agency owns them, and when those are done."""
+    return _scoped(InterventionItem, scope).values(
+        person=F("young_person_id"),
+        partner=flag(PARTNER_OWNED),
+        partner_done=flag(PARTNER_OWNED & Q(status=InterventionStatus.DONE)),
+    )
+
+
+def partner_contact_model():
+    """partners.models.PartnerContact, reached through the young person it belongs to:
+    reports and partners are sibling layers (pyproject.toml), so neither imports the other."""
+    return YoungPerson._meta.get_field("partner_contacts").related_model
+
+
+def during_ecm(dated: str, scope: Scope, *, person: str = "young_person") -> Q:
+    """Dated from the young person's ECM start to its end, or to the run's as-of date for a
+    case still open then (or ended after it)."""
+    end = f"{person}__ecm_end_date"
+    return in_ecm(dated, scope, person=person) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{dated}__lte": F(end)})
+    )
+
+
+def after_ecm(dated: str, scope: Scope, *, person: str = "young_person") -> Q:
+    """Dated after the young person's ECM ended: from the day after the end date to the
+    follow-up months after it (inclusive), and not after the run's as-of date."""
+    end = F(f"{person}__ecm_end_date")
+    return Q(
+        **{
+            f"{dated}__gt": end,
+            f"{dated}__lte": AddMonths(end, scope.follow_up_months),
+        }
+    ) & Q(**{f"{dated}__lte": scope.as_of})
+
+
+def partner_contact_rows(scope: Scope) -> QuerySet:
+    """Partner agencies' contacts with the young person, flagged when dated during ECM and
+    when dated in the months after it ended."""
+    return _scoped(partner_contact_model(), scope).values(
+        "agency_id",
+        person=F("young_person_id"),
+        during=flag(during_ecm("contact_on", scope)),
+        after_end=flag(after_ecm("contact_on", scope)),
+    )
 
 
 def supervision_share() -> ExpressionWrapper:
@@ -547,7 +597,25 @@ PASSES = (
             "compliance_days_total": "SUM(days)",
         },
     ),
-    Pass("plan", plan_rows, counts={"planned_interventions": "COUNT(*)"}),
+    Pass(
+        "plan",
+        plan_rows,
+        counts={
+            "planned_interventions": "COUNT(*)",
+            "partner_plan_items": "SUM(partner)",
+            "partner_plan_items_done": "SUM(partner_done)",
+        },
+    ),
+    Pass(
+        "partner_contacts",
+        partner_contact_rows,
+        counts={
+            "partner_contacts": _count("during = 1"),
+            "partner_agencies_after_end": (
+                "COUNT(DISTINCT CASE WHEN after_end = 1 THEN agency_id END)"
+            ),
+        },
+    ),
     Pass(
         "supervision",
         supervision_rows,

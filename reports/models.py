@@ -233,6 +233,8 @@ class PersonFacts(models.Model):
     parent_consent_required = models.BooleanField()
     in_cohort = models.IntegerField()
     in_followup = models.IntegerField()
+    # Whether ECM ended on or before the as-of date.
+    ended = models.IntegerField()
     age_at_start = models.IntegerField(null=True)
     # Whether the allocated practitioner attended an ECM course on or before the start.
     practitioner_trained = models.IntegerField()
@@ -292,6 +294,13 @@ class PersonFacts(models.Model):
     trm_first_stage = models.IntegerField(null=True)
     trm_latest_stage = models.IntegerField(null=True)
     planned_interventions = models.IntegerField()
+    # Plan items with a responsible (partner) agency, and those of them done.
+    partner_plan_items = models.IntegerField()
+    partner_plan_items_done = models.IntegerField()
+    # Partner agencies' contacts dated during ECM (the start to the end, or to the as-of
+    # date), and the agencies with a contact in the follow-up months after ECM ended.
+    partner_contacts = models.IntegerField()
+    partner_agencies_after_end = models.IntegerField()
     supervision_sessions = models.IntegerField()
     supervision_notes = models.IntegerField()
     oversight_entries = models.IntegerField()

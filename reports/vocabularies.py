@@ -16,6 +16,7 @@ CATEGORY_VOCABULARY = {
     "need_counts": "need",
     "top_needs": "need",
     "attendance_rate_by_agency": "agency",
+    "partner_contacts_by_agency": "agency",
     "appointments_by_purpose": "purpose",
     "consent_refusal_reasons": "reason",
     "withdrawal_reasons": "reason",

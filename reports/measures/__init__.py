@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     funnel,
     meetings,
     outcomes,
+    partnership,
     profile,
     reasons,
     supervised,

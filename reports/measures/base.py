@@ -44,6 +44,7 @@ GROUP_LABELS = {
     "fidelity": gettext_lazy("Fidelity to the model"),
     "training": gettext_lazy("Training and dedicated roles"),
     "cost": gettext_lazy("Time and cost"),
+    "partnership": gettext_lazy("Partner agencies"),
 }
 
 #: What a measure's value can be, as the measure catalogue and the spreadsheet's Definitions

@@ -405,6 +405,19 @@ EXPECTED = {
     "completed_cases": (0, 0, 0),
     "cost_per_case": (None, None, None),
     "cost_per_completed_case": (None, None, None),
+    # No partner agency recorded anything, and no plan item names an agency
+    # (tests/reports/test_partner_measures.py has a cohort where they do). P2 ended.
+    "partner_contacts": (0, 0, 0),
+    "partner_contacts_by_agency": ({}, {}, {}),
+    "partner_contacts_per_case": (0.0, 0.0, 0.0),
+    "median_partner_contacts_per_case": (0, 0, 0),
+    "share_with_partner_contact": (0.0, 0.0, 0.0),
+    "partner_plan_items": (0, 0, 0),
+    "partner_plan_items_done": (0, 0, 0),
+    "partner_plan_items_done_rate": (None, None, None),
+    "ended_cases": (1, 1, 0),
+    "mean_agencies_active_after_end": (0.0, 0.0, None),
+    "share_with_agency_active_after_end": (0.0, 0.0, None),
 }
 
 
@@ -579,9 +592,12 @@ def test_rates_and_breakdowns_of_rates_read_as_percentages():
         "fidelity_practitioner_trained_rate",
         "managers_trained_rate",
         "noncompliance_resolved_without_breach",
+        "partner_plan_items_done_rate",
         "practitioners_trained_rate",
         "reoffending_rate",
         "share_attended_achieved",
+        "share_with_agency_active_after_end",
+        "share_with_partner_contact",
     ]
 
 
