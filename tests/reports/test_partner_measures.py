@@ -23,6 +23,7 @@ Contacts during ECM: a 3 + 1 = 4, b 1 + 0 = 1; per case 4/2, 1/2, 5/4; medians o
 Partner-owned items: a 4 (2 done), b 1 (0 done).
 """
 
+import json
 from datetime import date
 
 import pytest
@@ -36,8 +37,17 @@ from formulation.models import InterventionItem
 from partners.models import PartnerContact
 from reports.dataset import dataset_rows, pseudonym
 from reports.measures import Scope, compute_all
+from reports.models import FileKind
 from reports.selectors import measure_catalogue
 from seed import factories
+from tests.reports.test_evaluator_outputs import rows_of, workbook
+from tests.reports.test_exports import (  # noqa: F401 - fixtures
+    content,
+    csv_rows,
+    media_root,
+    produced,
+    quick_pdf,
+)
 
 SCOPE = {
     "date_from": date(2024, 1, 1),
@@ -279,3 +289,47 @@ def _catalogue_rows():
                 }
             )
     return rows
+
+
+# --- In every output, as the other measures are -----------------------------------------------
+
+
+def test_every_output_shows_the_partnership_figures(partnership, evaluator):
+    for agency in partnership["agencies"].values():
+        agency.name = {"education": "Education", "camhs": "CAMHS", "police": "Police"}[agency.code]
+        agency.save()
+    run = produced(evaluator, follow_up_months=12)
+    document = json.loads(content(run, FileKind.JSON))
+    assert (
+        document["measures"]["partner_contacts_by_agency"]
+        == EXPECTED["partner_contacts_by_agency"][0]
+    )
+    assert document["by_team"]["b"]["mean_agencies_active_after_end"] == 0.5
+
+    rows = {
+        (row["id"], row["team"], row["category"]): row
+        for row in csv_rows(content(run, FileKind.CSV))
+    }
+    education = rows[("partner_contacts_by_agency", "a", "education")]
+    assert (education["category_name"], education["value"]) == ("Education", "2")
+    assert rows[("share_with_agency_active_after_end", "all", "")]["value"] == "0.667"
+
+    sheet = {
+        (row["Measure id"].value, row["Category code"].value): row
+        for row in rows_of(workbook(content(run, FileKind.XLSX))["By team"])
+    }
+    share = sheet[("share_with_partner_contact", None)]["All teams"]
+    assert (share.value, share.number_format) == (0.75, "0.0%")
+    assert sheet[("partner_contacts_by_agency", "camhs")]["Team A"].value == 1
+
+    html = content(run, FileKind.HTML).decode()
+    for label in (
+        "Partner agencies",
+        "Partner agency contacts per case",
+        "Share of partner-owned plan items completed",
+        "Agencies active per case after ECM ended",
+    ):
+        assert label in html
+    with translation.override("cy"):
+        welsh = content(produced(evaluator), FileKind.HTML).decode()
+    assert "Asiantaethau gweithredol fesul achos ar ôl i ECM ddod i ben" in welsh
