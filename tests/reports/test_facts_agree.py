@@ -5,16 +5,20 @@ Remove this file with reports/measures/legacy once the facts have been trusted t
 release.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Team
+from accounts.models import Agency, Team, User
+from cases.models import YoungPerson
+from formulation.models import InterventionItem
+from partners.models import PartnerContact
 from reports.dataset import dataset_rows
 from reports.measures import REGISTRY, Scope, compute_all, legacy
 from seed import scale
+from seed.factories import appointment_purpose, trm_stage
 
 WHOLE = {"date_from": date(2000, 1, 1), "date_to": date(2030, 12, 31)}
 
@@ -77,7 +81,42 @@ def test_the_report_takes_as_many_queries_for_more_young_people_and_teams(db):
         return len(captured.captured_queries)
 
     scale.generate(seed=5, teams=1, young_people=5, appointments_per_person=4)
+    _partner_work()
     small = queries()
     scale.generate(seed=5, teams=4, young_people=80, appointments_per_person=4)
+    _partner_work()
     assert Team.objects.count() == 4
     assert queries() == small
+    partnership = compute_all(Scope(**WHOLE, as_of=date(2026, 12, 1)))
+    assert partnership["partner_contacts"].overall > 0
+    assert partnership["partner_plan_items"].overall > 0
+
+
+def _partner_work():
+    """A partner agency contact during ECM and one after it ended, and a partner-owned plan
+    item done, for every young person who started (the generator records none)."""
+    agency = Agency.objects.order_by("code").first()
+    purpose = appointment_purpose("review")
+    recorder = User.objects.order_by("pk").first()
+    contacts, items = [], []
+    for person in YoungPerson.objects.filter(ecm_start_date__isnull=False):
+        for day in (person.ecm_start_date, person.ecm_end_date):
+            if day is not None:
+                contacts.append(
+                    PartnerContact(
+                        young_person=person,
+                        agency=agency,
+                        contact_on=day + timedelta(days=1),
+                        purpose_category=purpose,
+                        outcome_code="achieved",
+                        duration_minutes=30,
+                        recorded_by=recorder,
+                    )
+                )
+        items.append(
+            InterventionItem(
+                young_person=person, title="Item", trm_stage=trm_stage(1), agency=agency
+            )
+        )
+    PartnerContact.objects.bulk_create(contacts)
+    InterventionItem.objects.bulk_create(items)
