@@ -22,6 +22,11 @@ class PartnersConfig(AppConfig):
         # Partners act service-wide in the policy's terms; which young people they reach is
         # their agency's work, worked out per request by `selectors.young_people_for_partner`.
         policy.register("partner.work", {Role.PARTNER: policy.ALL})
+        # Handing plan items over after the order: the young person's practitioner and
+        # their team's manager (DESIGN.md section 6: the roles that edit the case).
+        policy.register(
+            "partner.handover", {Role.PRACTITIONER: policy.TEAMS, Role.MANAGER: policy.TEAMS}
+        )
         navigation.register(
             label=_("Your young people"),
             url_name="partners:home",
@@ -36,6 +41,7 @@ class PartnersConfig(AppConfig):
                 "partner.action.view": _("Partner agency: opened an agreed action"),
                 "partner.contact.view": _("Partner agency: opened the contact form"),
                 "partner.invitation.view": _("Partner agency: opened a meeting invitation"),
+                "partner.handover": _("Opened or saved a handover to a partner agency"),
             }
         )
         register_event_labels(
@@ -44,6 +50,8 @@ class PartnersConfig(AppConfig):
                 "partner.action_done": _("Partner agency marked an agreed action done"),
                 "partner.contact_recorded": _("Partner agency recorded a contact"),
                 "partner.invitation_answered": _("Partner agency answered a meeting invitation"),
+                "partner.item_handed_over": _("Plan item handed over to a partner agency"),
+                "partner.handover_ended": _("Handover to a partner agency ended early"),
             }
         )
         register_event_details(
@@ -54,6 +62,8 @@ class PartnersConfig(AppConfig):
                 "previous_status": EventDetail(_("Status before"), InterventionStatus),
                 "action_description": EventDetail(_("Agreed action")),
                 "invitation_answer": EventDetail(_("Answer"), InvitationAnswer),
+                "handed_over_until": EventDetail(_("Handed over until"), "date"),
+                "handover_reason": EventDetail(_("Reason")),
                 "partner_contact": EventDetail("", "hidden"),
                 "agreed_action": EventDetail("", "hidden"),
                 "invitation": EventDetail("", "hidden"),

@@ -1,6 +1,7 @@
 """Forms a partner agency worker fills in. They check types and required answers; the rules
 (a contact is not in the future nor before the young person's birth, durations within 12
-hours) are `cases.rules`', applied by `partners.services`."""
+hours; a handover's period and items) are `cases.rules`' and `partners.services`', applied
+by `partners.services`. The YOT's handover form is here too: it is about partner work."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from cases.forms.records import AppointmentPurposeField
 from cases.models import AppointmentOutcome, AppointmentPurpose
 
 from .models import InvitationAnswer
+from .selectors import items_to_hand_over
 from .services import PARTNER_STATUSES
 
 
@@ -94,5 +96,53 @@ class InvitationForm(forms.Form):
         max_length=500,
         too_long_message=_("The note must be 500 characters or fewer"),
         help_text=_("For example, who will come, or why no one can"),
+        textarea=False,
+    )
+
+
+class HandoverItemChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, item):
+        if item.agency is None:
+            return _("%(title)s (no responsible agency)") % {"title": item.title}
+        return _("%(title)s (%(agency)s)") % {"title": item.title, "agency": item.agency.label}
+
+
+class HandoverForm(forms.Form):
+    """Which open plan items go to their agencies after the order, why and until when."""
+
+    items = HandoverItemChoices(
+        label=_("Plan items to hand over"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each goes to the agency responsible for it on the plan"),
+        error_messages={
+            "required": _("Select at least one plan item to hand over"),
+            "invalid_choice": _("Select plan items from the list"),
+            "invalid_pk_value": _("Select plan items from the list"),
+        },
+    )
+    reason = text_field(
+        _("Why the agency continues this work"),
+        required_message=_("Enter why the plan items are handed over"),
+        help_text=_("The agency and the young person's record both show it"),
+    )
+    until = date_field(
+        _("Handed over until"),
+        required_message=_("Enter the date the handover ends"),
+        invalid_message=_("The end of the handover must be a real date"),
+        help_text=_("At most 12 months from today. The agency's access ends on this date"),
+    )
+
+    def __init__(self, *args, young_person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = items_to_hand_over(young_person)
+
+
+class HandoverEndForm(forms.Form):
+    end_reason = text_field(
+        _("Why the handover ends early"),
+        required_message=_("Enter why the handover ends early"),
+        max_length=500,
+        too_long_message=_("The reason must be 500 characters or fewer"),
         textarea=False,
     )

@@ -1,5 +1,6 @@
 """What partner agencies record themselves (issue 18): their contacts with a young person and
-their answers to formulation-meeting invitations.
+their answers to formulation-meeting invitations; and the plan items the YOT hands over to a
+partner agency to continue once ECM has ended (`ItemHandover`).
 
 A partner agency worker is a user with the partner role and an agency (`accounts`); what
 they may reach is worked out per request by `partners.selectors`. Their changes to the plan
@@ -22,7 +23,7 @@ from cases.models import (
     ChoiceDisplay,
     YoungPerson,
 )
-from formulation.models import MeetingAttendance
+from formulation.models import InterventionItem, MeetingAttendance
 
 
 class PartnerContact(ChoiceDisplay):
@@ -112,3 +113,57 @@ class InvitationResponse(ChoiceDisplay):
 
     def __str__(self):
         return f"{self.answer} ({self.invitation_id})"
+
+
+class ItemHandover(models.Model):
+    """A plan item the YOT handed over to the agency responsible for it, to continue after
+    ECM ended ("continuity after the order", issue 18).
+
+    While `until` has not passed, the handover has not been ended early and participation
+    consent is still given, the agency's partners keep access to this item (and only this
+    item) of the young person: `partners.selectors` works that out on every request, so
+    nothing here is a stored flag of access. Ending early keeps the row, with who ended it,
+    when and why; the history keeps every change.
+    """
+
+    item = models.ForeignKey(
+        InterventionItem,
+        verbose_name=_("plan item"),
+        on_delete=models.PROTECT,
+        related_name="partner_handovers",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    until = models.DateField(_("handed over until"))
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handed_over_at = models.DateTimeField(_("handed over"), default=timezone.now, editable=False)
+    ended_on = models.DateField(_("ended early on"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    end_reason = models.CharField(_("why it ended early"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-handed_over_at", "-id"]
+        verbose_name = _("plan item handed over")
+        verbose_name_plural = _("plan items handed over")
+        indexes = [models.Index(fields=["agency", "until"])]
+
+    def __str__(self):
+        return f"{self.item_id} to {self.agency} until {self.until:%Y-%m-%d}"
+
+    def is_running(self, today) -> bool:
+        return self.ended_on is None and self.until >= today

@@ -4,16 +4,29 @@ A partner sees a young person only while their agency has work with them — an 
 item, an open agreed action, or an invitation to a formulation meeting that was not
 cancelled — and only while participation consent is given by the young person (and by the
 parent or carer when the record says theirs is required: `cases.rules.consent_given_filter`,
-the rule every consent check uses). ECM must not have ended (work continuing after the order
-is a later step of the issue). It is worked out on every request from the records
-themselves, never from a stored summary, so a consent withdrawal takes their access away at
-once.
+the rule every consent check uses). ECM must not have ended — unless the YOT handed some of
+the young person's plan items over to the agency to continue after the order
+(`ItemHandover`): while such a handover runs (not past its end date, not ended early) the
+partner keeps the young person, with exactly those items and their own contacts, and nothing
+else (no other items, no actions, no formulations, no TRM stage). It is all worked out on
+every request from the records themselves, never from a stored summary, so a consent
+withdrawal or the end of the period takes their access away at once.
 
 Within that scope they see only their own agency's items, actions, invitations and contacts;
 the formulation fields named in `FORMULATION_FIELDS` and nothing else of the case.
+
+Why not the predisposing factors: the issue lets a partner read "the formulation summaries of
+meetings their agency was invited to" and never "history". Of the five Ps, the predisposing
+factors are the young person's background — early adversity, trauma, family history — that
+is, their history, written for the psychologist and the YOT; a school or a CAMHS worker can
+act on what is happening now and what keeps it going (presenting, precipitating,
+perpetuating), what protects the young person, and the stage agreed with its reasoning.
+Sharing the background stays the YOT's decision, made with the young person, not a default
+of the partner's page.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts import policy
 from cases.models import ConsentParty, ConsentPurpose, YoungPerson
@@ -26,17 +39,17 @@ from formulation.models import (
     MeetingStatus,
 )
 
-from .models import PartnerContact
+from .models import ItemHandover, PartnerContact
 
 #: Plan items a partner still works on; done and stopped ones stay listed but are no
 #: longer a reason to see the young person.
 OPEN_ITEM_STATUSES = (InterventionStatus.PLANNED, InterventionStatus.ACTIVE)
-#: What a partner reads of a formulation from a meeting their agency was invited to: the
-#: five Ps and the TRM stage agreed with its reasoning. Never the life-story timeline or the
-#: young person's and family's views (history, in the words of the issue).
+#: What a partner reads of a formulation from a meeting their agency was invited to: four of
+#: the five Ps and the TRM stage agreed with its reasoning. Never the predisposing factors,
+#: the life-story timeline or the young person's and family's views (history, in the words
+#: of the issue; see the module docstring).
 FORMULATION_FIELDS = (
     "presenting",
-    "predisposing",
     "precipitating",
     "perpetuating",
     "protective",
@@ -66,17 +79,33 @@ def _young_people_with_work(agency_id: int) -> Q:
     )
 
 
+def running_handovers(agency_id: int, today=None) -> QuerySet:
+    """The agency's handovers that run today: not ended early, not past their end date, and
+    the item still the agency's."""
+    today = today or timezone.localdate()
+    return ItemHandover.objects.filter(
+        agency_id=agency_id, item__agency_id=agency_id, ended_on__isnull=True, until__gte=today
+    )
+
+
+def continues_after_the_order(young_person) -> bool:
+    """ECM has ended: the partner reaches the young person only through handed-over items."""
+    return young_person.ecm_end_date is not None
+
+
 def young_people_for_partner(user) -> QuerySet:
     """The young people `user`'s agency works with and may see today (none for anyone who
-    is not a partner). Current TRM stage joined for the lists."""
+    is not a partner): on ECM with work for the agency, or after the order with an item
+    handed over to it. Current TRM stage joined for the lists."""
     agency = agency_of(user)
     if agency is None:
         return YoungPerson.objects.none()
+    handed_over = running_handovers(agency.pk).values("item__young_person_id")
     return (
         YoungPerson.objects.filter(
-            _young_people_with_work(agency.pk),
+            (_young_people_with_work(agency.pk) & Q(ecm_end_date__isnull=True))
+            | Q(ecm_end_date__isnull=False, pk__in=handed_over),
             archived_at__isnull=True,
-            ecm_end_date__isnull=True,
         )
         .annotate(
             partner_young_person_consent=latest_consent(
@@ -99,16 +128,23 @@ def current_stage(young_person):
 
 
 def items_for_agency(young_person, agency) -> QuerySet:
-    """The young person's plan items the agency is responsible for, open ones first."""
-    return (
-        InterventionItem.objects.filter(young_person=young_person, agency=agency)
-        .select_related("trm_stage")
-        .order_by("sequence", "id")
-    )
+    """The young person's plan items the agency is responsible for, in plan order; after the
+    order, only those handed over to it and still running (`handed_over_until`, the end of
+    the period, is then on each)."""
+    items = InterventionItem.objects.filter(young_person=young_person, agency=agency)
+    if continues_after_the_order(young_person):
+        running = running_handovers(agency.pk).filter(item=OuterRef("pk")).order_by("-until")
+        items = items.annotate(handed_over_until=Subquery(running.values("until")[:1])).filter(
+            handed_over_until__isnull=False
+        )
+    return items.select_related("trm_stage").order_by("sequence", "id")
 
 
 def actions_for_agency(young_person, agency) -> QuerySet:
-    """Agreed actions of the young person's formulations given to the agency."""
+    """Agreed actions of the young person's formulations given to the agency (none after the
+    order: only handed-over plan items continue)."""
+    if continues_after_the_order(young_person):
+        return AgreedAction.objects.none()
     return (
         AgreedAction.objects.filter(formulation__meeting__young_person=young_person, agency=agency)
         .select_related("formulation__meeting")
@@ -119,7 +155,9 @@ def actions_for_agency(young_person, agency) -> QuerySet:
 def invitations_for_agency(young_person, agency) -> QuerySet:
     """The agency's invitations to the young person's formulation meetings, newest first,
     with the meeting, its formulation (the page shows only `FORMULATION_FIELDS` and the stage)
-    and the agency's answer."""
+    and the agency's answer. None after the order: a handover shares no formulation."""
+    if continues_after_the_order(young_person):
+        return MeetingAttendance.objects.none()
     return (
         MeetingAttendance.objects.filter(meeting__young_person=young_person, agency=agency)
         .select_related("meeting__formulation__trm_stage", "partner_response__answered_by")
@@ -147,4 +185,24 @@ def contacts_of(young_person) -> QuerySet:
         PartnerContact.objects.filter(young_person=young_person)
         .select_related("agency", "purpose_category", "recorded_by")
         .order_by("-contact_on", "-id")
+    )
+
+
+def handovers_of(young_person) -> QuerySet:
+    """Every plan item of the young person handed over to an agency, running or not, newest
+    first (for the YOT's record page)."""
+    return (
+        ItemHandover.objects.filter(item__young_person=young_person)
+        .select_related("item", "agency", "handed_over_by", "ended_by")
+        .order_by("-handed_over_at", "-id")
+    )
+
+
+def items_to_hand_over(young_person) -> QuerySet:
+    """The plan items the YOT may choose from on the handover form: those still planned or
+    active (the service says why one without an agency cannot go)."""
+    return (
+        InterventionItem.objects.filter(young_person=young_person, status__in=OPEN_ITEM_STATUSES)
+        .select_related("agency")
+        .order_by("sequence", "id")
     )

@@ -1,27 +1,30 @@
 """What a partner agency worker changes (issue 18): the status of their agency's plan items,
-their agency's agreed actions, their agency's contacts, their answers to invitations.
+their agency's agreed actions, their agency's contacts, their answers to invitations. And
+what the YOT does for continuity after the order: hand plan items over to the agency
+responsible for them, and end a handover early.
 
-Every service takes the partner (`by`) and checks that the record belongs to their agency
-and to a young person they may see today (`selectors.young_people_for_partner`); each writes
-a case event so the YOT practitioner sees the change on the record and its timeline.
+Every partner service takes the partner (`by`) and checks that the record belongs to their
+agency and to a young person they may see today (`selectors.young_people_for_partner`);
+after the order only handed-over items may be changed. Each service writes a case event so
+the YOT practitioner sees the change on the record and its timeline.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.history import save_by, save_version
 from cases import rules
 from cases import tasks as case_tasks
-from cases.services import ConflictError, event_record
+from cases.services import ConflictError, ensure_open, event_record
 from formulation.models import AgreedAction, InterventionItem, InterventionStatus, MeetingStatus
 
 from . import selectors
-from .models import InvitationResponse, PartnerContact
+from .models import InvitationResponse, ItemHandover, PartnerContact
 
 
 def _agency(by):
@@ -31,11 +34,14 @@ def _agency(by):
     return agency
 
 
-def _check_in_scope(by, agency, young_person, record_agency_id) -> None:
-    """The record is their agency's and the young person is one they may see today."""
+def _check_in_scope(by, agency, young_person, record_agency_id, *, after_the_order=False):
+    """The record is their agency's and the young person is one they may see today; unless
+    `after_the_order` (a handed-over item, a contact), not once ECM has ended."""
     if record_agency_id != agency.pk or not (
         selectors.young_people_for_partner(by).filter(pk=young_person.pk).exists()
     ):
+        raise PermissionDenied
+    if not after_the_order and selectors.continues_after_the_order(young_person):
         raise PermissionDenied
 
 
@@ -51,7 +57,9 @@ PARTNER_STATUSES = (
 def partner_item_update(*, by, item: InterventionItem, status: str, version: int):
     """Set the status of a plan item the partner's agency is responsible for."""
     agency = _agency(by)
-    _check_in_scope(by, agency, item.young_person, item.agency_id)
+    _check_in_scope(by, agency, item.young_person, item.agency_id, after_the_order=True)
+    if not selectors.items_for_agency(item.young_person, agency).filter(pk=item.pk).exists():
+        raise PermissionDenied  # after the order: an item not handed over, or no longer
     if status not in PARTNER_STATUSES:
         raise ValidationError({"status": [_("Select one of the statuses listed")]})
     current = InterventionItem.objects.select_for_update().get(pk=item.pk)
@@ -109,7 +117,7 @@ def partner_contact_record(
 ) -> PartnerContact:
     """Record the partner's agency's contact with a young person they work with."""
     agency = _agency(by)
-    _check_in_scope(by, agency, young_person, agency.pk)
+    _check_in_scope(by, agency, young_person, agency.pk, after_the_order=True)
     errors: dict = {}
 
     def broken(field, message):
@@ -178,3 +186,131 @@ def partner_invitation_answer(*, by, invitation, answer: str, note: str = "") ->
 
 def may_work(user) -> bool:
     return policy.may(user, "partner.work")
+
+
+# --- Continuity after the order: what the YOT does ---------------------------------------------
+
+#: The period a handover runs unless the YOT says otherwise, and the longest it may run, from
+#: the day it is made (the agency's access ends with it; the YOT may hand over again).
+HANDOVER_DEFAULT_DAYS = 183
+HANDOVER_MAX_DAYS = 365
+
+
+def handover_default_until(today: date) -> date:
+    return today + timedelta(days=HANDOVER_DEFAULT_DAYS)
+
+
+def may_hand_over(user, young_person) -> bool:
+    return policy.may(user, "partner.handover", young_person.team)
+
+
+@transaction.atomic
+def items_hand_over(*, by, young_person, items, reason: str, until: date) -> list[ItemHandover]:
+    """Hand named plan items over to the agencies responsible for them, to continue after ECM
+    ended: each agency keeps access to its items (only) until `until`."""
+    policy.require(by, "partner.handover", young_person.team)
+    ensure_open(young_person)
+    today = timezone.localdate()
+    errors: dict = {}
+
+    def broken(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if young_person.ecm_end_date is None:
+        broken(
+            None,
+            _(
+                "Record the ECM end date first: plan items are handed over to a partner "
+                "agency when ECM has ended."
+            ),
+        )
+    items = list(items)
+    if not items:
+        broken("items", _("Select at least one plan item to hand over"))
+    running = set(
+        ItemHandover.objects.filter(
+            item__in=items, ended_on__isnull=True, until__gte=today
+        ).values_list("item_id", flat=True)
+    )
+    for item in items:
+        if item.young_person_id != young_person.pk:
+            raise PermissionDenied
+        if item.agency_id is None:
+            broken(
+                "items",
+                _(
+                    "“%(title)s” is not given to an agency: give it a responsible agency "
+                    "on the plan first"
+                )
+                % {"title": item.title},
+            )
+        elif item.status not in selectors.OPEN_ITEM_STATUSES:
+            broken(
+                "items",
+                _("“%(title)s” is done or stopped: only open plan items can be handed over")
+                % {"title": item.title},
+            )
+        elif item.pk in running:
+            broken(
+                "items",
+                _("“%(title)s” is already handed over: end that handover first")
+                % {"title": item.title},
+            )
+    if not (reason or "").strip():
+        broken("reason", _("Enter why the plan items are handed over"))
+    if until is None:
+        broken("until", _("Enter the date the handover ends"))
+    elif until < today:
+        broken("until", _("The handover cannot end in the past"))
+    elif until > today + timedelta(days=HANDOVER_MAX_DAYS):
+        broken(
+            "until",
+            _("A handover can run for 12 months at most: choose a date before %(date)s")
+            % {"date": dates.in_words(today + timedelta(days=HANDOVER_MAX_DAYS + 1))},
+        )
+    if errors:
+        raise ValidationError(errors)
+    handovers = []
+    for item in items:
+        handover = ItemHandover(
+            item=item, agency=item.agency, reason=reason.strip(), until=until, handed_over_by=by
+        )
+        save_by(handover, by)
+        event_record(
+            young_person=young_person,
+            action="partner.item_handed_over",
+            by=by,
+            item=item.pk,
+            item_title=item.title,
+            partner_agency=item.agency.label,
+            handed_over_until=until.isoformat(),
+            handover_reason=handover.reason,
+        )
+        handovers.append(handover)
+    return handovers
+
+
+@transaction.atomic
+def item_handover_end(*, by, handover: ItemHandover, end_reason: str) -> ItemHandover:
+    """End a running handover early: the agency loses access to the item at once."""
+    young_person = handover.item.young_person
+    policy.require(by, "partner.handover", young_person.team)
+    current = ItemHandover.objects.select_for_update().get(pk=handover.pk)
+    if not current.is_running(timezone.localdate()):
+        raise ValidationError(_("This handover has already ended."))
+    if not (end_reason or "").strip():
+        raise ValidationError({"end_reason": [_("Enter why the handover ends early")]})
+    current.ended_on = timezone.localdate()
+    current.ended_by = by
+    current.end_reason = end_reason.strip()
+    save_by(current, by)
+    event_record(
+        young_person=young_person,
+        action="partner.handover_ended",
+        by=by,
+        item=current.item_id,
+        item_title=current.item.title,
+        partner_agency=current.agency.label,
+        handover_reason=current.end_reason,
+    )
+    return current

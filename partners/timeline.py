@@ -1,10 +1,13 @@
 """What partner agencies put on a young person's timeline (`cases.selectors.TimelineKind`):
 each contact an agency recorded, and each change a partner made (a plan item's status, an
 agreed action done, an invitation answered), so the practitioner sees the agencies' work
-beside their own."""
+beside their own; and the YOT's handovers of plan items after the order, made and ended."""
+
+from datetime import date
 
 from django.utils.translation import gettext as _
 
+from accounts import dates
 from cases.models import CaseEvent
 from cases.selectors import TimelineKind
 from cases.services import event_label
@@ -18,6 +21,8 @@ UPDATE_ACTIONS = (
     "partner.item_updated",
     "partner.action_done",
     "partner.invitation_answered",
+    "partner.item_handed_over",
+    "partner.handover_ended",
 )
 
 
@@ -44,6 +49,23 @@ def describe_update(event) -> tuple[str, str]:
             _("%(agency)s: plan item “%(item)s” is now %(status)s")
             % {"agency": agency, "item": data.get("item_title", ""), "status": str(label).lower()},
             "",
+        )
+    if event.action == "partner.item_handed_over":
+        until = data.get("handed_over_until", "")
+        return (
+            _("Plan item “%(item)s” handed over to %(agency)s until %(date)s")
+            % {
+                "item": data.get("item_title", ""),
+                "agency": agency,
+                "date": dates.in_words(date.fromisoformat(until)) if until else "",
+            },
+            data.get("handover_reason", ""),
+        )
+    if event.action == "partner.handover_ended":
+        return (
+            _("Handover of plan item “%(item)s” to %(agency)s ended early")
+            % {"item": data.get("item_title", ""), "agency": agency},
+            data.get("handover_reason", ""),
         )
     if event.action == "partner.action_done":
         return (

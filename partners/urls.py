@@ -19,4 +19,11 @@ urlpatterns = [
         views.invitation_answer,
         name="invitation-answer",
     ),
+    # The YOT's pages for continuity after the order.
+    path("young-people/<int:pk>/handover/", views.handover_create, name="itemhandover-create"),
+    path(
+        "young-people/<int:pk>/handover/<int:handover_pk>/end/",
+        views.handover_end,
+        name="itemhandover-end",
+    ),
 ]

@@ -3,6 +3,10 @@
 Every page starts from `selectors.young_people_for_partner`: a young person outside it is a
 404 (logged, like any record outside a user's scope), and anyone who is not a partner gets a
 403. Every page that names a young person writes the access log, a list as one row.
+
+The YOT's pages for continuity after the order (hand plan items over, end a handover early)
+are found like every YOT page about a case (`cases.selectors.young_person_for_action`):
+another team's case is a logged 404, a team member without `partner.handover` a logged 403.
 """
 
 from django.contrib import messages
@@ -13,14 +17,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import policy
+from accounts import dates, policy
 from accounts.access_log import find_visible_or_404, get_visible_or_404, record_list_view
+from cases import selectors as case_selectors
 from cases.services import ConflictError
 from cases.views.base import add_service_errors, submitted
 from formulation.models import InterventionStatus
 
 from . import selectors, services, timeline
-from .forms import ActionDoneForm, ContactForm, InvitationForm, ItemStatusForm
+from .forms import (
+    ActionDoneForm,
+    ContactForm,
+    HandoverEndForm,
+    HandoverForm,
+    InvitationForm,
+    ItemStatusForm,
+)
 
 
 def _agency(request):
@@ -56,7 +68,11 @@ def home(request):
         {
             "agency": agency,
             "rows": [
-                {"young_person": person, "stage": selectors.current_stage(person)}
+                {
+                    "young_person": person,
+                    "after_the_order": selectors.continues_after_the_order(person),
+                    "stage": selectors.current_stage(person),
+                }
                 for person in young_people
             ],
         },
@@ -70,13 +86,15 @@ def young_person_detail(request, pk):
     TRM stage and its guidance, and their own agency's items, actions, invitations (with the
     formulation's summary) and contacts."""
     agency, young_person = _young_person(request, pk, action="partner.youngperson.view")
+    after_the_order = selectors.continues_after_the_order(young_person)
     return render(
         request,
         "partners/youngperson_detail.html",
         {
             "agency": agency,
             "young_person": young_person,
-            "stage": selectors.current_stage(young_person),
+            "after_the_order": after_the_order,
+            "stage": None if after_the_order else selectors.current_stage(young_person),
             "items": list(selectors.items_for_agency(young_person, agency)),
             "open_statuses": selectors.OPEN_ITEM_STATUSES,
             "actions": list(selectors.actions_for_agency(young_person, agency)),
@@ -192,12 +210,82 @@ def invitation_answer(request, pk, invitation_pk):
     )
 
 
+# --- Continuity after the order: the YOT's pages -----------------------------------------------
+
+
+def _yot_young_person(request, pk):
+    return case_selectors.young_person_for_action(
+        request, pk, capability="partner.handover", action="partner.handover"
+    )
+
+
+def _to_record(young_person):
+    return redirect("cases:youngperson-detail", pk=young_person.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_create(request, pk):
+    """Hand named plan items over to their agencies once ECM has ended."""
+    young_person = _yot_young_person(request, pk)
+    today = timezone.localdate()
+    form = HandoverForm(
+        request.POST or None,
+        young_person=young_person,
+        initial={"until": services.handover_default_until(today)},
+    )
+    if handovers := submitted(request, form, services.items_hand_over, young_person=young_person):
+        messages.success(
+            request,
+            _("Handed over until %(date)s: %(items)s")
+            % {
+                "date": dates.in_words(handovers[0].until),
+                "items": ", ".join(handover.item.title for handover in handovers),
+            },
+        )
+        return _to_record(young_person)
+    return render(
+        request,
+        "partners/itemhandover_form.html",
+        {"form": form, "young_person": young_person},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_end(request, pk, handover_pk):
+    """End a running handover early: the agency's access to the item ends at once."""
+    young_person = _yot_young_person(request, pk)
+    handover = find_visible_or_404(
+        request,
+        selectors.handovers_of(young_person).filter(
+            ended_on__isnull=True, until__gte=timezone.localdate()
+        ),
+        action="partner.handover",
+        pk=handover_pk,
+    )
+    form = HandoverEndForm(request.POST or None)
+    if submitted(request, form, services.item_handover_end, handover=handover):
+        messages.success(
+            request,
+            _("The handover of “%(title)s” to %(agency)s has ended")
+            % {"title": handover.item.title, "agency": handover.agency.label},
+        )
+        return _to_record(young_person)
+    return render(
+        request,
+        "partners/itemhandover_end.html",
+        {"form": form, "young_person": young_person, "handover": handover},
+    )
+
+
 # --- The record page's card (cases.panels) ------------------------------------------------------
 
 
 def panel_context(request, young_person) -> dict | None:
-    """The record page's "Partner agencies" card: the latest contacts agencies recorded and
-    the latest changes partners made. Two queries; shown to those who read the case."""
+    """The record page's "Partner agencies" card: the plan items handed over after the order,
+    the latest contacts agencies recorded and the latest changes partners made. Two
+    queries, three after the order; shown to those who read the case."""
     if not policy.may(request.user, "case.read", young_person.team):
         return None
     contacts = list(selectors.contacts_of(young_person)[: selectors.PANEL_LIMIT])
@@ -205,4 +293,21 @@ def panel_context(request, young_person) -> dict | None:
         {"event": event, "words": timeline.describe_update(event)[0]}
         for event in timeline.updates_of(young_person)[: selectors.PANEL_LIMIT]
     ]
-    return {"young_person": young_person, "contacts": contacts, "updates": updates}
+    today = timezone.localdate()
+    # Handovers are made only once ECM has ended: a case still on ECM costs no query.
+    handovers = [
+        {"handover": handover, "running": handover.is_running(today)}
+        for handover in (
+            selectors.handovers_of(young_person) if young_person.ecm_end_date is not None else ()
+        )
+    ]
+    return {
+        "young_person": young_person,
+        "contacts": contacts,
+        "updates": updates,
+        "handovers": handovers,
+        "may_hand_over": young_person.ecm_end_date is not None
+        and young_person.archived_at is None
+        and services.may_hand_over(request.user, young_person),
+        "may_end_handovers": services.may_hand_over(request.user, young_person),
+    }

@@ -6,6 +6,11 @@ Plan items that an agency delivers in the demo's plans (`vocabulary.PLAN`) are g
 agency; each partner then records a contact with the first few young people they may see,
 through the same service a partner's form uses. Idempotent: an agency that has recorded a
 contact is left as it is.
+
+Continuity after the order: one young person whose ECM has ended (and who, with their parent
+or carer where needed, still consents to taking part) has a plan item handed over to
+education by their practitioner, through the service the YOT's form uses, so
+``partner-education`` sees them after the order with that item only.
 """
 
 from datetime import timedelta
@@ -13,10 +18,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Agency, User
-from cases.models import AppointmentPurpose
+from cases.models import AppointmentPurpose, ConsentParty, ConsentPurpose, YoungPerson
+from cases.rules import consent_given_filter, latest_consent
 from formulation.models import InterventionItem
 from partners import selectors, services
-from partners.models import PartnerContact
+from partners.models import ItemHandover, PartnerContact
 from seed.demo.young_people import DEMO_REFERENCE_PREFIX
 
 #: Plan item title (from the demo's plans) → the agency that delivers it.
@@ -71,4 +77,59 @@ def seed_partner_work() -> int:
                 duration_minutes=45,
             )
             added += 1
+    seed_handover(today)
     return added
+
+
+#: The plan item the demo hands over to education after the order, and why.
+HANDOVER_TITLE = "Mentoring at college, continued after the order"
+HANDOVER_REASON = (
+    "ECM has ended; the college mentor keeps meeting him weekly until the end of the "
+    "academic year and will tell the YOT if things change."
+)
+
+
+def seed_handover(today) -> ItemHandover | None:
+    """Hand one plan item of a young person whose ECM has ended over to education."""
+    education = Agency.objects.filter(code="education").first()
+    if education is None or ItemHandover.objects.filter(agency=education).exists():
+        return None
+    young_person = (
+        YoungPerson.objects.filter(
+            reference__startswith=DEMO_REFERENCE_PREFIX,
+            ecm_end_date__isnull=False,
+            archived_at__isnull=True,
+            practitioner__isnull=False,
+        )
+        .annotate(
+            demo_young_person_consent=latest_consent(
+                ConsentParty.YOUNG_PERSON, ConsentPurpose.PARTICIPATION
+            ),
+            demo_parent_consent=latest_consent(
+                ConsentParty.PARENT_CARER, ConsentPurpose.PARTICIPATION
+            ),
+        )
+        .filter(consent_given_filter("demo_young_person_consent", "demo_parent_consent"))
+        .order_by("reference")
+        .first()
+    )
+    if young_person is None:
+        return None
+    stage = InterventionItem.objects.filter(young_person=young_person).values("trm_stage").first()
+    item = InterventionItem.objects.create(
+        young_person=young_person,
+        title=HANDOVER_TITLE,
+        trm_stage_id=stage["trm_stage"] if stage else selectors.current_stage(young_person).pk,
+        agency=education,
+        responsible_person="College mentor",
+        status="active",
+        sequence=99,
+    )
+    (handover,) = services.items_hand_over(
+        by=young_person.practitioner,
+        young_person=young_person,
+        items=[item],
+        reason=HANDOVER_REASON,
+        until=services.handover_default_until(today),
+    )
+    return handover

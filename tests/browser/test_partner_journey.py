@@ -1,10 +1,12 @@
 """A partner agency worker updates the plan item their agency delivers; the practitioner
-sees the change on the young person's record (issue 18). In Welsh too."""
+sees the change on the young person's record (issue 18). In Welsh too. After the order, the
+practitioner hands an item over to the agency, which goes on updating it."""
 
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from seed import factories
@@ -78,3 +80,57 @@ def test_a_partner_reads_and_records_in_welsh(page, live_server, partner, young_
     page.get_by_role("button", name="Cadw'r cyswllt").click()
     expect(page.get_by_role("link", name="Rhowch ddyddiad y cyswllt")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_practitioner_hands_an_item_over_after_the_order_and_the_partner_continues_it(
+    page, live_server, partner, young_person
+):
+    # Dylan's ECM has ended; education's mentoring goes on.
+    young_person.ecm_start_date = young_person.referral_date
+    young_person.ecm_end_date = timezone.localdate()
+    young_person.end_reason = "completed"
+    young_person.save()
+
+    # Alice, his practitioner, hands the mentoring over to education from his record.
+    sign_in(page, live_server, "alice")
+    page.goto(live_server.url + reverse("cases:youngperson-detail", kwargs={"pk": young_person.pk}))
+    page.locator("#partner-work").get_by_role("link", name="Hand plan items over").click()
+    expect(
+        page.get_by_role("heading", name="Hand plan items over to a partner agency")
+    ).to_be_visible()
+    assert_accessible(page)
+    # Pressing on without a reason is refused, and what she chose stays chosen.
+    page.get_by_label("Part-time timetable with a mentor (Education)").check()
+    page.get_by_role("button", name="Hand over").click()
+    expect(
+        page.get_by_role("link", name="Enter why the plan items are handed over")
+    ).to_be_visible()
+    expect(page.get_by_label("Part-time timetable with a mentor (Education)")).to_be_checked()
+    page.get_by_label("Why the agency continues this work").fill(
+        "The mentor keeps meeting him weekly until the summer"
+    )
+    page.get_by_role("button", name="Hand over").click()
+    card = page.locator("#partner-work")
+    expect(card).to_contain_text("“Part-time timetable with a mentor” to Education until")
+    expect(card).to_contain_text("The mentor keeps meeting him weekly until the summer")
+
+    # Petra, from education, still finds Dylan, with that item only.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "petra")
+    page.get_by_role("link", name="Dylan Hughes").click()
+    expect(page.locator("#after-the-order")).to_be_visible()
+    expect(page.get_by_text("Sleep and regulation sessions")).to_have_count(0)
+    expect(page.get_by_role("heading", name="What helps at this stage")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Update the status")).click()
+    page.get_by_label("Active").check()
+    page.get_by_role("button", name="Save the status").click()
+    expect(page.get_by_text("“Part-time timetable with a mentor” is now active")).to_be_visible()
+
+    # Alice sees Petra's update on the record.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "alice")
+    page.goto(live_server.url + reverse("cases:youngperson-detail", kwargs={"pk": young_person.pk}))
+    expect(page.locator("#partner-work")).to_contain_text(
+        "Education: plan item “Part-time timetable with a mentor” is now active"
+    )

@@ -320,3 +320,23 @@ def test_a_held_meetings_invitation_can_no_longer_be_answered(
     )
     assert "can no longer be answered" in response.content.decode()
     assert not InvitationResponse.objects.exists()
+
+
+def test_the_formulation_summary_never_shows_the_predisposing_factors(
+    partner, young_person, education_item, education
+):
+    # The young person's background is their history, which the issue never shares with a
+    # partner (partners.selectors, FORMULATION_FIELDS).
+    meeting = factories.FormulationMeetingFactory(young_person=young_person)
+    factories.MeetingAttendanceFactory(meeting=meeting, agency=education)
+    factories.FormulationFactory(
+        meeting=meeting,
+        presenting="Refuses to go into lessons",
+        predisposing="Witnessed domestic abuse before the age of five",
+        precipitating="Moved school in the autumn",
+    )
+    body = page(partner, detail_of(young_person))
+    assert "Refuses to go into lessons" in body
+    assert "Moved school in the autumn" in body
+    assert "Witnessed domestic abuse before the age of five" not in body
+    assert "Predisposing factors" not in body

@@ -131,3 +131,47 @@ def test_consent_given_again_restores_access(partner, practitioner, young_person
         young_person=young_person, decision="given", decided_on=timezone.localdate()
     )
     assert visible(partner) == {young_person}
+
+
+def _accepted_invitation(partner, young_person, education):
+    meeting = factories.FormulationMeetingFactory(
+        young_person=young_person,
+        status="scheduled",
+        held_on=timezone.localdate() + timedelta(days=7),
+    )
+    invitation = factories.MeetingAttendanceFactory(
+        meeting=meeting, agency=education, attended=None
+    )
+    response = client_for(partner).post(
+        reverse(
+            "partners:invitation-answer",
+            kwargs={"pk": young_person.pk, "invitation_pk": invitation.pk},
+        ),
+        {"answer": "accepted"},
+    )
+    assert response.status_code == 302
+    return meeting
+
+
+def test_an_accepted_invitation_to_a_meeting_then_cancelled_gives_no_access(
+    partner, young_person, education
+):
+    meeting = _accepted_invitation(partner, young_person, education)
+    client = client_for(partner)
+    detail = reverse("partners:youngperson-detail", kwargs={"pk": young_person.pk})
+    assert client.get(detail).status_code == 200
+
+    meeting.status = "cancelled"
+    meeting.save()
+
+    assert client.get(detail).status_code == 404
+    assert "Dylan Hughes" not in client.get(reverse("partners:home")).content.decode()
+
+
+def test_a_cancelled_meeting_leaves_access_through_other_open_work(
+    partner, young_person, education, education_item
+):
+    meeting = _accepted_invitation(partner, young_person, education)
+    meeting.status = "cancelled"
+    meeting.save()
+    assert visible(partner) == {young_person}
