@@ -912,17 +912,26 @@ def measure_floor(*, runs: int, say=print) -> FloorFigure:
 
 
 def measure_report(scope, *, runs: int, say=print) -> list[SqlComparison]:
-    from reports import exports
+    from governance.due import due_young_people
+    from reports import exports, targets
+    from reports.comparison.build import comparison_document
     from reports.dataset import dataset_rows
     from reports.measures import REGISTRY, compute_all
 
     def report_as_json():
+        # What a report run puts in its JSON: the measures, the targets in force and the
+        # matched comparison with its difference-in-differences (reports/services/outputs.py).
         results = compute_all(scope)
-        return results, exports.json_bytes(exports.evaluation_document({}, results))
+        period = {"date_from": scope.date_from.isoformat(), "date_to": scope.date_to.isoformat()}
+        document = exports.evaluation_document(period, results)
+        document["targets"] = targets.document_targets(document)
+        document["comparison"] = comparison_document(scope)
+        return results, exports.json_bytes(document)
 
-    say(f"  compute_all ({len(REGISTRY)} measures) as JSON, best of {runs}, and its SQL replayed")
+    label = f"compute_all ({len(REGISTRY)} measures), targets and comparison, as JSON"
+    say(f"  {label}, best of {runs}, and its SQL replayed")
     report = compare_with_sql(
-        f"compute_all ({len(REGISTRY)} measures) as JSON",
+        label,
         report_as_json,
         runs=runs,
         detail=lambda value: f"{value[0]['referrals'].overall} referrals",
@@ -934,7 +943,14 @@ def measure_report(scope, *, runs: int, say=print) -> list[SqlComparison]:
         runs=runs,
         detail=lambda value: f"{len(value[1])} rows",
     )
-    return [report, dataset]
+    say(f"  the retention schedule's due list (the nightly job), best of {runs}")
+    due = compare_with_sql(
+        "retention due list over every young person (nightly job)",
+        lambda: due_young_people(date.today()),
+        runs=runs,
+        detail=lambda value: f"{len(value)} due",
+    )
+    return [report, dataset, due]
 
 
 def measure_suppression(scope, report_seconds: float, *, threshold: int = 5, say=print):
