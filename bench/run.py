@@ -870,6 +870,7 @@ def input_tables():
     )
     from eligibility.models import EligibilityDecision
     from formulation.models import FormulationMeeting, InterventionItem, MeetingAttendance
+    from partners.models import PartnerContact
     from supervision.models import SupervisionSession
 
     return [
@@ -887,6 +888,7 @@ def input_tables():
         (TRMAssessment, "young_person_id"),
         (InterventionItem, "young_person_id"),
         (SupervisionSession.cases.through, "youngperson_id"),
+        (PartnerContact, "young_person_id"),
     ]
 
 

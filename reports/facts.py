@@ -64,7 +64,6 @@ from cases.models import (
     Need,
     Offence,
     TRMAssessment,
-    YoungPerson,
 )
 from cases.rules import ACHIEVED_OUTCOMES, ACHIEVEMENT_OUTCOMES, consent_given_filter
 from eligibility.models import EligibilityDecision
@@ -76,6 +75,7 @@ from formulation.models import (
     MeetingKind,
     MeetingStatus,
 )
+from partners.models import PartnerContact
 from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
 from supervision.rules import OVERSIGHT_MONTHS
 
@@ -411,12 +411,6 @@ def plan_rows(scope: Scope) -> QuerySet:
     )
 
 
-def partner_contact_model():
-    """partners.models.PartnerContact, reached through the young person it belongs to:
-    reports and partners are sibling layers (pyproject.toml), so neither imports the other."""
-    return YoungPerson._meta.get_field("partner_contacts").related_model
-
-
 def during_ecm(dated: str, scope: Scope, *, person: str = "young_person") -> Q:
     """Dated from the young person's ECM start to its end, or to the run's as-of date for a
     case still open then (or ended after it)."""
@@ -441,7 +435,7 @@ def after_ecm(dated: str, scope: Scope, *, person: str = "young_person") -> Q:
 def partner_contact_rows(scope: Scope) -> QuerySet:
     """Partner agencies' contacts with the young person, flagged when dated during ECM and
     when dated in the months after it ended."""
-    return _scoped(partner_contact_model(), scope).values(
+    return _scoped(PartnerContact, scope).values(
         "agency_id",
         person=F("young_person_id"),
         during=flag(during_ecm("contact_on", scope)),

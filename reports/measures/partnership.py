@@ -13,7 +13,9 @@ from collections import defaultdict
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from ..facts import COHORT, during_ecm, partner_contact_model
+from partners.models import PartnerContact
+
+from ..facts import COHORT, during_ecm
 from .aggregations import CountOf, Grouped, MeanOf, MedianOf, RateOf, Run
 from .base import Result, as_recorded, measure
 
@@ -28,8 +30,9 @@ def contacts_by_agency(run: Run) -> Result:
     cohort member's, dated during their ECM), in one grouped pass."""
     scope = run.scope
     rows = (
-        partner_contact_model()
-        .objects.filter(scope.cohort_filter("young_person__"), during_ecm("contact_on", scope))
+        PartnerContact.objects.filter(
+            scope.cohort_filter("young_person__"), during_ecm("contact_on", scope)
+        )
         .order_by()
         .values("agency__code", team_code=scope.team_code_at_end("young_person__"))
         .annotate(n=Count("pk"))
