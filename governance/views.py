@@ -136,7 +136,8 @@ def hold_create(request):
     """Put a young person, found by reference, on legal hold with a reason."""
     policy.require(request.user, holds.HOLD_CAPABILITY)
     form = LegalHoldForm(
-        request.POST or None, initial={"reference": request.GET.get("reference", "")}
+        request.POST if request.method == "POST" else None,
+        initial={"reference": request.GET.get("reference", "")},
     )
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"]
@@ -185,7 +186,8 @@ def hold_release(request, hold_pk):
     hold = get_visible_or_404(
         request, holds.holds_visible_to(request.user), action="retention.hold", pk=hold_pk
     )
-    form = LegalHoldReleaseForm(request.POST or None)
+    # Bound on every post, so that posting nothing is told what is missing.
+    form = LegalHoldReleaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             holds.hold_release(hold=hold, reason=form.cleaned_data["reason"], by=request.user)

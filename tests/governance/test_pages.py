@@ -1,5 +1,7 @@
 """Retention pages (issue 17): the review, approving it, the runs, legal holds."""
 
+import html
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -247,6 +249,16 @@ def test_a_hold_on_an_anonymised_record_is_refused_with_a_message(manager, team_
     assert not LegalHold.objects.exists()
 
 
+def test_posting_an_empty_hold_form_says_what_is_missing(manager):
+    response = client_for(manager).post(NEW_HOLD, {})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Enter the young person" in body
+    assert "Give the reason for the legal hold" in body
+    assert not LegalHold.objects.exists()
+
+
 def test_an_administrator_puts_any_case_on_hold_by_reference(administrator, team_b):
     factories.YoungPersonFactory(team=team_b, reference="ANY-1")
 
@@ -359,3 +371,14 @@ def test_the_record_page_has_no_hold_panel_for_a_practitioner(practitioner, team
     record = reverse("cases:youngperson-detail", kwargs={"pk": young_person.pk})
 
     assert "Legal hold" not in client_for(practitioner).get(record).content.decode()
+
+
+def test_the_release_page_in_welsh(manager, team_a):
+    hold = _open_hold(manager, team_a)
+    release = reverse("governance:legalhold-release", kwargs={"hold_pk": hold.pk})
+
+    response = client_for(manager).post(release, {}, HTTP_ACCEPT_LANGUAGE="cy")
+
+    body = html.unescape(response.content.decode())
+    assert "Pam y gellir rhyddhau'r daliad?" in body
+    assert "Rhowch y rheswm y gellir rhyddhau'r daliad cyfreithiol" in body
