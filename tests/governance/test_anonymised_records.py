@@ -4,11 +4,13 @@ evaluation, and their record page says what happened (issue 17)."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from cases import services
 from governance import anonymise
 from governance.models import (
     RetentionReview,
@@ -210,3 +212,12 @@ def test_the_anonymised_record_page_in_welsh(pair, manager):
     )
     assert "Cafodd y cofnod hwn ei wneud yn ddienw o dan yr amserlen gadw ar" in body
     assert "Y rheol a ddefnyddiwyd:" in body
+
+
+def test_a_service_refuses_to_change_an_anonymised_record(pair, manager):
+    with pytest.raises(ValidationError) as refused:
+        services.young_person_update(
+            by=manager, young_person=pair["gone"], version=pair["gone"].version, ethnicity="X"
+        )
+
+    assert "anonymised under the retention schedule and cannot be changed" in str(refused.value)
