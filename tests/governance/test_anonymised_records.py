@@ -22,6 +22,8 @@ from governance.models import (
 from reports.measures import Scope, compute_all
 from seed import factories
 from tests.conftest import client_for
+from tests.work.test_reminders import FRIDAY, MONDAY, at
+from work import reminders
 from work.models import FollowUp, FollowUpKind, Notification, NotificationKind
 from work.selectors import unread_count
 
@@ -221,3 +223,16 @@ def test_a_service_refuses_to_change_an_anonymised_record(pair, manager):
         )
 
     assert "anonymised under the retention schedule and cannot be changed" in str(refused.value)
+
+
+def test_the_morning_reminders_say_nothing_about_the_anonymised_young_person(pair, practitioner):
+    for person in (pair["kept"], pair["gone"]):
+        factories.AppointmentFactory(
+            young_person=person, starts_at=at(FRIDAY), attendance="", engagement=None, outcome=""
+        )
+
+    reminders.run(today=MONDAY)
+
+    reminded = set(Notification.objects.values_list("young_person_id", flat=True))
+    assert pair["kept"].pk in reminded
+    assert pair["gone"].pk not in reminded
