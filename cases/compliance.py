@@ -30,6 +30,7 @@ from .models import (
     ComplianceDecisionKind,
     ManagerAgreement,
     Order,
+    in_work,
 )
 
 #: Said when a missed appointment already has its live decision.
@@ -333,10 +334,10 @@ def awaiting_agreement(user) -> QuerySet:
     the user's own decisions, which another manager agrees."""
     team_ids = policy.team_ids_for(user, AGREE)
     queryset = ComplianceDecision.objects.filter(
+        in_work("young_person__"),
         needs_agreement=True,
         agreement="",
         archived_at__isnull=True,
-        young_person__archived_at__isnull=True,
     ).exclude(decided_by=user)
     if team_ids is not None:
         queryset = queryset.filter(young_person__team_id__in=team_ids)

@@ -235,6 +235,23 @@ class Task(models.Model):
         return self.done_on is None and self.due_on is not None and self.due_on < today
 
 
+#: What a typed value becomes when a record is anonymised under the retention schedule
+#: (`governance.anonymise`); the exchange export writes an empty cell instead.
+ANONYMISED_TEXT = "[removed]"
+
+
+def in_work(prefix: str = "") -> models.Q:
+    """Young people offered for work (caseloads, team views, action lists, pickers,
+    reminders): neither archived nor anonymised under the retention schedule (issue 17).
+
+    `prefix` reaches the young person from another model ("young_person__"). The evaluation
+    does not use this: an anonymised young person is still counted there.
+    """
+    return models.Q(
+        **{f"{prefix}archived_at__isnull": True, f"{prefix}anonymised_at__isnull": True}
+    )
+
+
 def case_status(ecm_start_date, ecm_end_date) -> str:
     """Referred until ECM starts, active until it ends."""
     if ecm_end_date:
@@ -337,6 +354,10 @@ class YoungPerson(Archivable, Versioned):
 
     def get_status_display(self) -> str:
         return Status(self.status).label
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     def age_on(self, on: date) -> int:
         return age_on(self.date_of_birth, on)

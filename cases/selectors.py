@@ -37,20 +37,35 @@ from .models import (
     TRMAssessment,
     TRMStage,
     YoungPerson,
+    in_work,
 )
 
 
 def young_people_visible_to(
     user, capability: str = "case.read", *, include_archived: bool = False
 ) -> QuerySet:
-    """Young people in the teams where `user` holds `capability` (none for other roles)."""
+    """Young people in the teams where `user` holds `capability` (none for other roles).
+
+    Lists offered for work leave out archived and anonymised young people (`in_work`);
+    `include_archived` keeps both, for the record pages and histories that say what they are.
+    """
     team_ids = policy.team_ids_for(user, capability)
     queryset = YoungPerson.objects.all()
     if team_ids is not None:
         queryset = queryset.filter(team_id__in=team_ids)
     if not include_archived:
-        queryset = queryset.filter(archived_at__isnull=True)
+        queryset = queryset.filter(in_work())
     return queryset
+
+
+class RecordAnonymised(Exception):
+    """Raised instead of showing or changing a record anonymised under the retention schedule:
+    its names and free text are gone, so no case page has anything to show or change.
+    `governance.middleware` answers with a page that says so."""
+
+    def __init__(self, young_person):
+        super().__init__(f"young person {young_person.pk} is anonymised")
+        self.young_person = young_person
 
 
 def young_person_for(
@@ -58,15 +73,19 @@ def young_person_for(
 ) -> YoungPerson:
     """One young person the user may see, logged as viewed; 404 (logged) otherwise.
 
-    Archived records stay readable to those who may read the team's cases.
+    Archived records stay readable to those who may read the team's cases. An anonymised
+    one raises `RecordAnonymised` (for reading and writing alike), after the access is logged.
     """
     queryset = young_people_visible_to(request.user, capability, include_archived=True)
-    return get_visible_or_404(
+    young_person = get_visible_or_404(
         request,
         queryset.select_related("team", "practitioner", "withdrawal_reason"),
         action=action,
         pk=pk,
     )
+    if young_person.is_anonymised:
+        raise RecordAnonymised(young_person)
+    return young_person
 
 
 def young_person_for_action(
@@ -591,8 +610,9 @@ class CaseloadSummary:
 
 
 def team_open_cases(team) -> QuerySet:
-    """The cases the team view counts and lists: the team's young people, not archived."""
-    return YoungPerson.objects.filter(team=team, archived_at__isnull=True)
+    """The cases the team view counts and lists: the team's young people, neither archived
+    nor anonymised."""
+    return YoungPerson.objects.filter(in_work(), team=team)
 
 
 def warning_counts(queryset: QuerySet) -> dict[str, int]:
@@ -608,7 +628,7 @@ def warning_counts_by_team(team_ids, codes=None) -> dict[int, dict[str, int]]:
     if not team_ids:
         return {}
     grouped = (
-        YoungPerson.objects.filter(team_id__in=team_ids, archived_at__isnull=True)
+        YoungPerson.objects.filter(in_work(), team_id__in=team_ids)
         .values("team_id")
         .annotate(**aggregates)
         .order_by()

@@ -83,7 +83,12 @@ def event_detail(key: str) -> EventDetail | None:
 
 
 def ensure_open(young_person) -> None:
-    """Archived records stay readable but can no longer be changed."""
+    """Archived records stay readable but can no longer be changed; anonymised ones have
+    nothing left to change (issue 17)."""
+    if young_person.anonymised_at is not None:
+        raise ValidationError(
+            _("This record was anonymised under the retention schedule and cannot be changed.")
+        )
     if young_person.archived_at is not None:
         raise ValidationError(_("This record is archived and can no longer be changed."))
 

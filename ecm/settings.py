@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ecm.middleware.NoStoreForSignedInMiddleware",
+    "governance.middleware.AnonymisedRecordMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

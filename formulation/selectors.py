@@ -40,10 +40,16 @@ def actions_readable_by(user) -> QuerySet:
 
 
 def meetings_chaired_by(user, first, last) -> QuerySet:
-    """The meetings `user` chairs from `first` to `last` (dates), not cancelled, soonest first."""
+    """The meetings `user` chairs from `first` to `last` (dates), not cancelled, soonest first;
+    none about a young person anonymised under the retention schedule."""
     return (
         meetings_readable_by(user)
-        .filter(chair=user, held_on__gte=first, held_on__lte=last)
+        .filter(
+            chair=user,
+            held_on__gte=first,
+            held_on__lte=last,
+            young_person__anonymised_at__isnull=True,
+        )
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("held_on", "id")
     )

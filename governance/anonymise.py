@@ -44,14 +44,14 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from accounts.models import AccessLogEntry, Draft
-from cases.models import YoungPerson, age_on
+from cases.models import ANONYMISED_TEXT, YoungPerson, age_on
 from cases.services import event_detail
 from eligibility.models import EligibilityDecision
 from reports.models import ReportFile, ReportKind, ReportRun
 from reports.services import storage
 
 #: What a typed value becomes.
-MARKER = "[removed]"
+MARKER = ANONYMISED_TEXT
 #: The anonymised reference is this and the young person's id (unique like the reference).
 REFERENCE_PREFIX = "ANON-"
 

@@ -60,6 +60,7 @@ class GovernanceConfig(AppConfig):
         register_event_details(
             {
                 "hold": EventDetail(_("Legal hold"), "hidden"),
+                "release_reason": EventDetail(_("Reason for the release")),
                 "run": EventDetail(_("Retention run"), "hidden"),
                 "rule": EventDetail(_("Retention rule"), "hidden"),
             }

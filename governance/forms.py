@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms.fields import text_field
 
-from .holds import REASON_MAX_LENGTH
+from .holds import PLACE_REASON_MISSING, REASON_MAX_LENGTH, REASON_TOO_LONG, RELEASE_REASON_MISSING
 
 
 class LegalHoldForm(forms.Form):
@@ -19,11 +19,21 @@ class LegalHoldForm(forms.Form):
     )
     reason = text_field(
         _("Why must the record be kept?"),
-        required_message=_("Give the reason for the legal hold"),
+        required_message=PLACE_REASON_MISSING,
         max_length=REASON_MAX_LENGTH,
-        too_long_message=_("Reason must be 2000 characters or fewer"),
+        too_long_message=REASON_TOO_LONG,
         help_text=_("For example, a claim or an inquiry that needs the record"),
     )
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip()
+
+
+class LegalHoldReleaseForm(forms.Form):
+    reason = text_field(
+        _("Why can the hold be released?"),
+        required_message=RELEASE_REASON_MISSING,
+        max_length=REASON_MAX_LENGTH,
+        too_long_message=REASON_TOO_LONG,
+        help_text=_("For example, the claim was settled or the inquiry has reported"),
+    )

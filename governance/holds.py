@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import policy
 from cases.models import YoungPerson
@@ -22,6 +23,14 @@ HOLD_CAPABILITY = "retention.hold"
 PLACED_EVENT, RELEASED_EVENT = "legal_hold.placed", "legal_hold.released"
 
 REASON_MAX_LENGTH = 2000
+
+#: Said when a hold is placed or released without a reason; a reason is too long.
+PLACE_REASON_MISSING = _lazy("Give the reason for the legal hold")
+RELEASE_REASON_MISSING = _lazy("Give the reason the legal hold can be released")
+REASON_TOO_LONG = _lazy("Reason must be 2000 characters or fewer")
+ANONYMISED_ALREADY = _lazy(
+    "This young person's record was anonymised already: there is nothing left to keep"
+)
 
 
 def holdable_young_people(user):
@@ -49,11 +58,9 @@ def open_hold_of(young_person) -> LegalHold | None:
 def hold_place(*, young_person, reason: str, by) -> LegalHold:
     """Put `young_person` on legal hold, for `reason` (required)."""
     policy.require(by, HOLD_CAPABILITY, young_person.team_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Give the reason for the legal hold")]})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": [_("Reason must be 2000 characters or fewer")]})
+    if young_person.anonymised_at is not None:
+        raise ValidationError({"reference": [str(ANONYMISED_ALREADY)]})
+    reason = _checked_reason(reason, PLACE_REASON_MISSING)
     if open_hold_of(young_person) is not None:
         raise ValidationError({"reference": [_("This young person is already on legal hold")]})
     try:
@@ -67,15 +74,33 @@ def hold_place(*, young_person, reason: str, by) -> LegalHold:
     return hold
 
 
+def _checked_reason(reason: str, missing) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [str(missing)]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": [str(REASON_TOO_LONG)]})
+    return reason
+
+
 @transaction.atomic
-def hold_release(*, hold: LegalHold, by) -> LegalHold:
-    """Release the hold: the young person is due again when the schedule says so."""
+def hold_release(*, hold: LegalHold, reason: str, by) -> LegalHold:
+    """Release the hold, for `reason` (required; shown on the holds list and written on the
+    case's history): the young person is due again when the schedule says so."""
     hold = LegalHold.objects.select_for_update().select_related("young_person").get(pk=hold.pk)
     policy.require(by, HOLD_CAPABILITY, hold.young_person.team_id)
     if not hold.is_open:
         raise ValidationError(_("This legal hold was released already."))
+    reason = _checked_reason(reason, RELEASE_REASON_MISSING)
     hold.released_at = timezone.now()
     hold.released_by = by
-    hold.save(update_fields=["released_at", "released_by"])
-    event_record(young_person=hold.young_person, action=RELEASED_EVENT, by=by, hold=hold.pk)
+    hold.release_reason = reason
+    hold.save(update_fields=["released_at", "released_by", "release_reason"])
+    event_record(
+        young_person=hold.young_person,
+        action=RELEASED_EVENT,
+        by=by,
+        hold=hold.pk,
+        release_reason=reason,
+    )
     return hold

@@ -111,6 +111,8 @@ class LegalHold(models.Model):
         related_name="+",
     )
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    #: Why the hold could end (required when releasing; empty while the hold is in force).
+    release_reason = models.TextField(_("reason for the release"), blank=True)
 
     class Meta:
         ordering = ["-placed_at", "-id"]

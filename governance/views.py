@@ -19,7 +19,7 @@ from accounts import policy
 from accounts.access_log import get_visible_or_404, record_access, record_list_view
 
 from . import holds, retention, schedules
-from .forms import LegalHoldForm
+from .forms import LegalHoldForm, LegalHoldReleaseForm
 from .models import RetentionReview
 
 PER_PAGE = 50
@@ -136,7 +136,8 @@ def hold_create(request):
     """Put a young person, found by reference, on legal hold with a reason."""
     policy.require(request.user, holds.HOLD_CAPABILITY)
     form = LegalHoldForm(
-        request.POST or None, initial={"reference": request.GET.get("reference", "")}
+        request.POST if request.method == "POST" else None,
+        initial={"reference": request.GET.get("reference", "")},
     )
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"]
@@ -185,19 +186,25 @@ def hold_release(request, hold_pk):
     hold = get_visible_or_404(
         request, holds.holds_visible_to(request.user), action="retention.hold", pk=hold_pk
     )
-    if request.method == "POST":
+    # Bound on every post, so that posting nothing is told what is missing.
+    form = LegalHoldReleaseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            holds.hold_release(hold=hold, by=request.user)
+            holds.hold_release(hold=hold, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            messages.info(request, " ".join(error.messages))
+            if not hasattr(error, "error_dict"):  # released already: nothing left to do here
+                messages.info(request, " ".join(error.messages))
+                return redirect("governance:legalhold-list")
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
         else:
             messages.success(
                 request,
                 _("The legal hold on %(reference)s is released.")
                 % {"reference": hold.young_person.reference},
             )
-        return redirect("governance:legalhold-list")
-    return render(request, "governance/legalhold_release.html", {"hold": hold})
+            return redirect("governance:legalhold-list")
+    return render(request, "governance/legalhold_release.html", {"hold": hold, "form": form})
 
 
 def hold_panel(request, young_person) -> dict | None:

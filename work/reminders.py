@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from cases import warnings
-from cases.models import Appointment, YoungPerson
+from cases.models import Appointment, YoungPerson, in_work
 from formulation.models import FormulationSummary
 
 from . import todo
@@ -69,11 +69,11 @@ def _attendance_missing(today: date) -> list[Notification]:
     last_day = attendance_due_by(today)
     appointments = (
         Appointment.objects.filter(
+            in_work("young_person__"),
             attendance="",
             archived_at__isnull=True,
             starts_at__date__lte=last_day,
             starts_at__date__gte=today - timedelta(days=ATTENDANCE_LOOKBACK_DAYS),
-            young_person__archived_at__isnull=True,
         )
         .filter(Q(practitioner__isnull=False) | Q(young_person__practitioner__isnull=False))
         .select_related("young_person")
@@ -97,10 +97,10 @@ def _attendance_missing(today: date) -> list[Notification]:
 
 def _reviews_due(today: date) -> list[Notification]:
     summaries = FormulationSummary.objects.filter(
+        in_work("young_person__"),
         next_review_on__gte=today,
         next_review_on__lte=today + timedelta(days=REVIEW_NOTICE_DAYS),
         young_person__ecm_end_date__isnull=True,
-        young_person__archived_at__isnull=True,
         young_person__practitioner__isnull=False,
     ).values_list("young_person_id", "young_person__practitioner_id", "next_review_on")
     return [
@@ -155,7 +155,7 @@ def _no_contact(today: date) -> list[Notification]:
     people = (
         YoungPerson.objects.filter(
             warnings.applies(provider),
-            archived_at__isnull=True,
+            in_work(),
             practitioner__isnull=False,
         )
         .values_list("pk", "practitioner_id", "case_summary__last_contact_at")

@@ -85,8 +85,14 @@ def follow_ups(condition: Q, *, done: bool = False) -> QuerySet:
 
 def _readable(team_ids: set[int] | None, young_person: str) -> Q:
     """The task is about a young person in one of the teams (None: any team), as a condition
-    on the task's own joins."""
-    return Q() if team_ids is None else Q(**{f"{young_person}__team_id__in": team_ids})
+    on the task's own joins; never one anonymised under the retention schedule."""
+    team = Q() if team_ids is None else Q(**{f"{young_person}__team_id__in": team_ids})
+    return team & _not_anonymised(young_person)
+
+
+def _not_anonymised(young_person: str) -> Q:
+    """Tasks about a young person whose record was anonymised are no longer work."""
+    return Q(**{f"{young_person}__anonymised_at__isnull": True})
 
 
 def _follow_up_row(follow_up) -> TaskRow:
@@ -204,16 +210,25 @@ def overdue_in_teams(team_ids, today: date, *, limit: int) -> tuple[list[TaskRow
     sources = (
         (
             formulation_actions(
-                overdue & Q(formulation__meeting__young_person__team_id__in=team_ids)
+                overdue
+                & Q(formulation__meeting__young_person__team_id__in=team_ids)
+                & _not_anonymised("formulation__meeting__young_person")
             ),
             _formulation_row,
         ),
-        (supervision_actions(overdue & Q(session__team_id__in=team_ids)), _supervision_row),
         (
-            oversight_actions(overdue & Q(entry__young_person__team_id__in=team_ids)),
+            supervision_actions(
+                overdue
+                & Q(session__team_id__in=team_ids)
+                & (Q(young_person__isnull=True) | _not_anonymised("young_person"))
+            ),
+            _supervision_row,
+        ),
+        (
+            oversight_actions(overdue & _readable(team_ids, "entry__young_person")),
             _oversight_row,
         ),
-        (follow_ups(overdue & Q(young_person__team_id__in=team_ids)), _follow_up_row),
+        (follow_ups(overdue & _readable(team_ids, "young_person")), _follow_up_row),
     )
     first, *others = (queryset.order_by().values("pk") for queryset, _row in sources)
     total = first.union(*others, all=True).count()

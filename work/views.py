@@ -17,7 +17,7 @@ from accounts.access_log import record_access, record_list_view
 from cases import selectors as case_selectors
 from cases import tasks
 
-from . import todo
+from . import selectors, todo
 from .models import FollowUp, Notification, NotificationKind, NotificationPreference
 
 NOTIFICATIONS_PER_PAGE = 50
@@ -58,7 +58,7 @@ def task_list(request):
 def notification_list(request):
     """My notifications, newest first, unread ones marked."""
     page = Paginator(
-        Notification.objects.filter(user=request.user).select_related("young_person"),
+        selectors.notifications_of(request.user),
         NOTIFICATIONS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)

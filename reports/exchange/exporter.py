@@ -8,6 +8,11 @@ practitioner, manager, psychologist or evaluator role, anyone with a staff refer
 a case record names), and every young person and record that is not archived. Archived
 records, cancelled formulation meetings, the text of formulations (only the TRM stage each
 agreed is written), notes of supervision and anything the format has no column for stay out.
+A young person anonymised under the retention schedule (issue 17) is exported with coded
+facts only, marked so (`anonymised_on`, `age_at_ecm_start`): names and ethnicity empty, their
+ANON- reference, the stand-in date of birth that keeps their ages; any cell the anonymiser
+left as its marker is written empty, in every file, unless the format requires a value
+there (`schema.format_cell`).
 Cells are escaped so that a spreadsheet never runs one as a formula, by the rule in
 `schema.escape_cell`, which the reader undoes: what is read back is exactly what was
 written.
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import (
     Agency,
@@ -181,10 +187,31 @@ def young_people(*, young_person_ids=None, include_archived=False) -> Iterator[t
             "ecm_end_date",
             "end_reason",
             "withdrawal_reason__code",
+            "anonymised_at",
+            "age_at_ecm_start",
         ),
         young_person_ids,
     ):
-        yield (*values[:8], _user(values[8], values[9]), *values[10:])
+        anonymised_at = values[15]
+        if anonymised_at is None:
+            yield (*values[:8], _user(values[8], values[9]), *values[10:15], None, None)
+            continue
+        # Anonymised: the coded facts only (names and ethnicity left empty), marked so.
+        reference, team, _given, _family, born, gender, _ethnicity, referral = values[:8]
+        yield (
+            reference,
+            team,
+            None,
+            None,
+            born,
+            gender,
+            None,
+            referral,
+            _user(values[8], values[9]),
+            *values[10:15],
+            timezone.localdate(anonymised_at),
+            values[16],
+        )
 
 
 def needs(*, young_person_ids=None, include_archived=False):

@@ -63,6 +63,7 @@ from accounts.services import memberships_imported
 from cases import rules, summary
 from cases.compliance import breach_note, missed_on, statutory_order_on
 from cases.models import (
+    ANONYMISED_TEXT,
     Appointment,
     Breach,
     CaseEvent,
@@ -164,6 +165,20 @@ class ImportResult:
     @property
     def file_counts(self) -> list[FileCount]:
         return [self.counts[spec.name] for spec in schema.FILES if spec.name in self.counts]
+
+
+def anonymised_values(row) -> dict:
+    """A young person anonymised where the file was written stays anonymised here: marked so
+    (which keeps them out of every working list), their names and ethnicity the marker the
+    anonymiser leaves, their stand-in date of birth as written."""
+    day = row["anonymised_on"]
+    return {
+        "anonymised_at": timezone.make_aware(datetime.combine(day, datetime.min.time())),
+        "age_at_ecm_start": row["age_at_ecm_start"],
+        "given_name": ANONYMISED_TEXT,
+        "family_name": ANONYMISED_TEXT,
+        "ethnicity": "",
+    }
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -427,6 +442,8 @@ class _Importer:
                 "end_reason": row["end_reason"] or "",
                 "withdrawal_reason": self.snapshot.reasons.get(row["withdrawal_reason"]),
             }
+            if row["anonymised_on"] is not None:
+                values.update(anonymised_values(row))
             if row["parent_consent_required"] is not None:
                 values["parent_consent_required"] = row["parent_consent_required"]
             existing = self.people.get(row["ref"])

@@ -195,7 +195,11 @@ def _header(spec: FileSpec, cells: list[str], report: _Reporter) -> dict[str, in
             )
         else:
             positions[name] = index
-    missing = [name for name in spec.column_names if name not in positions]
+    missing = [
+        column.name
+        for column in spec.columns
+        if column.name not in positions and not column.may_be_absent
+    ]
     for name in missing:
         report.at(spec.name, 1, name, _("missing column"))
     if missing:
@@ -227,6 +231,9 @@ def _row(spec, line, cells, positions, report) -> Row:
                 row.values[name] = None
         return row
     for column in spec.columns:
+        if column.name not in positions:  # a column an older file may leave out
+            row.values[column.name] = column.default
+            continue
         text = cells[positions[column.name]]
         control = schema.control_character(text)
         try:
@@ -708,6 +715,10 @@ class _Checker:
 
     def check_young_people(self, name, row):
         self.known(name, row, "team_code", TEAM)
+        if row["anonymised_on"] is None and "anonymised_on" not in row.bad:
+            for column in ("given_name", "family_name"):
+                if not row[column] and column not in row.bad:
+                    self.problem(name, row, column, _("is empty; a value is required"))
         birth, referral = row["date_of_birth"], row["referral_date"]
         started, ended = row["started_on"], row["ended_on"]
         self.broken(

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.models import CostRole, DedicatedRoleKind, Role
 from cases import rules
 from cases.models import (
+    ANONYMISED_TEXT,
     AppointmentKind,
     AppointmentOutcome,
     Attendance,
@@ -362,6 +363,8 @@ class Column:
     required: bool = False
     #: The value an empty cell stands for (None: no value).
     default: object = None
+    #: A file written before the column was added may leave it out of its header.
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -454,8 +457,9 @@ FILES: tuple[FileSpec, ...] = (
         (
             Column("ref", Key(64), required=True),
             Column("team_code", _ref_team, required=True),
-            Column("given_name", Text(100), required=True),
-            Column("family_name", Text(100), required=True),
+            # Required unless the row is anonymised (reader.check_young_people).
+            Column("given_name", Text(100)),
+            Column("family_name", Text(100)),
             Column("date_of_birth", DateKind(), required=True),
             Column("gender", Code(tuple(Gender.values)), required=True),
             Column("ethnicity", Text(100)),
@@ -466,6 +470,11 @@ FILES: tuple[FileSpec, ...] = (
             Column("ended_on", DateKind()),
             Column("end_reason", Code(tuple(EndReason.values))),
             Column("withdrawal_reason", Vocabulary(name="reason")),
+            # Anonymised under the retention schedule (issue 17): the day, and the age in
+            # completed years at ECM start. Such a row has no names, no ethnicity and no free
+            # text; its ref is ANON-<id> and its date_of_birth a stand-in giving the same ages.
+            Column("anonymised_on", DateKind(), may_be_absent=True),
+            Column("age_at_ecm_start", Integer(0, 30), may_be_absent=True),
         ),
         key=("ref",),
         required=True,
@@ -746,7 +755,11 @@ def parse_cell(column: Column, text: str):
 
 
 def format_cell(column: Column, value) -> str:
-    """The cell written for a value: the column's format, escaped for spreadsheets."""
+    """The cell written for a value: the column's format, escaped for spreadsheets. What the
+    anonymiser left of a typed value (issue 17) is written as an empty cell, except where the
+    format requires a value (an offence's description): there the marker says it was removed."""
+    if value == ANONYMISED_TEXT and not column.required:
+        value = None
     return escape_cell(column.kind.format(value))
 
 

@@ -1,10 +1,13 @@
 """Retention pages (issue 17): the review, approving it, the runs, legal holds."""
 
+import html
+
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import AccessLogEntry
-from governance import retention
+from governance import anonymise, retention
 from governance.models import LegalHold, RetentionReview, RetentionRule, RetentionRun
 from seed import factories
 from tests.conftest import client_for
@@ -87,6 +90,18 @@ def test_approving_an_empty_review_gives_a_clear_message(administrator):
     assert not RetentionRun.objects.exists()
 
 
+def test_approving_a_review_a_second_time_says_so(retention_cases, administrator, fake_anonymiser):
+    review = retention.review_build()
+    client = client_for(administrator)
+    client.post(approve_url(review))
+
+    response = client.post(approve_url(review))
+
+    assert response.status_code == 200
+    assert "This review was approved already" in response.content.decode()
+    assert RetentionRun.objects.count() == 1
+
+
 def test_approving_sends_the_administrator_to_the_runs(
     retention_cases, administrator, fake_anonymiser
 ):
@@ -148,10 +163,100 @@ def test_a_manager_puts_a_case_on_hold_and_releases_it(manager, team_a):
     assert "This young person is already on legal hold" in again.content.decode()
 
     release = reverse("governance:legalhold-release", kwargs={"hold_pk": hold.pk})
-    page = client.post(release, follow=True).content.decode()
+    page = client.post(
+        release, {"reason": "The inquiry has reported"}, follow=True
+    ).content.decode()
     assert "The legal hold on HOLD-2 is released." in page
+    assert "The inquiry has reported" in page
     hold.refresh_from_db()
     assert hold.released_by == manager
+    assert hold.release_reason == "The inquiry has reported"
+
+
+def _open_hold(manager, team_a):
+    young_person = factories.YoungPersonFactory(team=team_a, reference="HOLD-3")
+    return LegalHold.objects.create(young_person=young_person, reason="Claim", placed_by=manager)
+
+
+def test_releasing_a_hold_without_a_reason_says_so_and_keeps_the_hold(manager, team_a):
+    hold = _open_hold(manager, team_a)
+    release = reverse("governance:legalhold-release", kwargs={"hold_pk": hold.pk})
+
+    response = client_for(manager).post(release, {"reason": "   "})
+
+    assert response.status_code == 200
+    assert "Give the reason the legal hold can be released" in response.content.decode()
+    hold.refresh_from_db()
+    assert hold.is_open
+
+
+def test_a_too_long_release_reason_is_kept_on_the_page_with_its_error(manager, team_a):
+    hold = _open_hold(manager, team_a)
+    release = reverse("governance:legalhold-release", kwargs={"hold_pk": hold.pk})
+    typed = "Settled " * 300
+
+    response = client_for(manager).post(release, {"reason": typed})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Reason must be 2000 characters or fewer" in body
+    assert typed.strip() in body
+    hold.refresh_from_db()
+    assert hold.is_open
+
+
+def test_the_release_reason_is_written_on_the_case_history(manager, team_a):
+    hold = _open_hold(manager, team_a)
+    release = reverse("governance:legalhold-release", kwargs={"hold_pk": hold.pk})
+    client = client_for(manager)
+    client.post(release, {"reason": "Claim withdrawn by the family"})
+
+    history = client.get(
+        reverse("cases:youngperson-history", args=[hold.young_person_id])
+    ).content.decode()
+
+    assert "Legal hold released" in history
+    assert "Reason for the release" in history
+    assert "Claim withdrawn by the family" in history
+
+
+def test_releasing_a_released_hold_again_says_so(manager, team_a):
+    hold = _open_hold(manager, team_a)
+    release = reverse("governance:legalhold-release", kwargs={"hold_pk": hold.pk})
+    client = client_for(manager)
+    client.post(release, {"reason": "Settled"})
+
+    page = client.post(release, {"reason": "Again"}, follow=True).content.decode()
+
+    assert "This legal hold was released already." in page
+    hold.refresh_from_db()
+    assert hold.release_reason == "Settled"
+
+
+def test_a_hold_on_an_anonymised_record_is_refused_with_a_message(manager, team_a):
+    young_person = factories.YoungPersonFactory(team=team_a, reference="GONE-1")
+    with transaction.atomic():
+        anonymise.anonymise_young_people([young_person.pk])
+    young_person.refresh_from_db()
+
+    response = client_for(manager).post(
+        NEW_HOLD, {"reference": young_person.reference, "reason": "A late claim"}
+    )
+
+    assert response.status_code == 200
+    assert "record was anonymised already" in response.content.decode()
+    assert "A late claim" in response.content.decode()
+    assert not LegalHold.objects.exists()
+
+
+def test_posting_an_empty_hold_form_says_what_is_missing(manager):
+    response = client_for(manager).post(NEW_HOLD, {})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Enter the young person" in body
+    assert "Give the reason for the legal hold" in body
+    assert not LegalHold.objects.exists()
 
 
 def test_an_administrator_puts_any_case_on_hold_by_reference(administrator, team_b):
@@ -266,3 +371,14 @@ def test_the_record_page_has_no_hold_panel_for_a_practitioner(practitioner, team
     record = reverse("cases:youngperson-detail", kwargs={"pk": young_person.pk})
 
     assert "Legal hold" not in client_for(practitioner).get(record).content.decode()
+
+
+def test_the_release_page_in_welsh(manager, team_a):
+    hold = _open_hold(manager, team_a)
+    release = reverse("governance:legalhold-release", kwargs={"hold_pk": hold.pk})
+
+    response = client_for(manager).post(release, {}, HTTP_ACCEPT_LANGUAGE="cy")
+
+    body = html.unescape(response.content.decode())
+    assert "Pam y gellir rhyddhau'r daliad?" in body
+    assert "Rhowch y rheswm y gellir rhyddhau'r daliad cyfreithiol" in body

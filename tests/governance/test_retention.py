@@ -140,7 +140,7 @@ def test_placing_a_hold_does_not_restart_the_clock(retention_cases, manager):
     hold = holds.hold_place(
         young_person=retention_cases["due_referral"], reason="Inquiry", by=manager
     )
-    holds.hold_release(hold=hold, by=manager)
+    holds.hold_release(hold=hold, reason="Inquiry closed", by=manager)
 
     assert "DUE-REF" in {item.reference for item in due_young_people(date.today())}
 

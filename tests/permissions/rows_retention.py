@@ -7,7 +7,8 @@ Decisions:
   confirmation page again with the message, and changes nothing.
 * Legal holds are the managers' of the case's team and the administrator's
   (``retention.hold``). A hold on another team's case is 404 for a manager (logged), and
-  open for the administrator, who sees references only, never the record.
+  open for the administrator, who sees references only, never the record. Releasing one
+  takes a reason: posting none shows the form again with its error.
 """
 
 from governance import retention
@@ -53,6 +54,15 @@ ROWS = [
         "governance:legalhold-release",
         only(REDIRECT, ("manager", "admin")),
         other_team=signed_in(FORBIDDEN, manager=NOT_FOUND, admin=REDIRECT),
+        kwargs=hold,
+        method="post",
+        data={"reason": "The claim was settled"},
+    ),
+    # Releasing without a reason: the form again with its error, the hold still in force.
+    Row(
+        "governance:legalhold-release",
+        HOLDERS,
+        other_team=signed_in(FORBIDDEN, manager=NOT_FOUND, admin=OK),
         kwargs=hold,
         method="post",
     ),
