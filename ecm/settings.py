@@ -177,6 +177,16 @@ else:
             ) from None
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c random_page_cost={random_page_cost}"
+    # JIT compilation pays off for long analytical queries, not for a page's: at 100,000
+    # young people it spent 0.76 s compiling a partner's 0.1 s list (docs/benchmarks.md).
+    # The reports turn it off for their own transactions too. "on" or "" (the server's) to
+    # change it.
+    jit = env.str("ECM_PG_JIT", default="off").strip().lower()
+    if jit not in ("on", "off", ""):
+        raise ImproperlyConfigured("ECM_PG_JIT: must be on, off or empty")
+    if jit:
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit={jit}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -82,6 +82,21 @@ def test_a_bad_value_stops_start_up_naming_the_variable(name, value):
     assert name in result.stderr
 
 
+def test_postgresql_connections_compile_no_jit_unless_told_otherwise():
+    postgres = {**PRODUCTION, "DATABASE_URL": "postgres://ecm@127.0.0.1:5432/ecm"}
+    options = "DATABASES['default']['OPTIONS']"
+    assert "-c jit=off" in setting_value(options, postgres)
+    assert "-c jit=on" in setting_value(options, {**postgres, "ECM_PG_JIT": "on"})
+    assert "jit" not in setting_value(options, {**postgres, "ECM_PG_JIT": ""})
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='ecm.settings'; "
+        "import django; django.setup()"
+    )
+    result = run_django(code, {**postgres, "ECM_PG_JIT": "sometimes"})
+    assert result.returncode != 0
+    assert "ECM_PG_JIT" in result.stderr
+
+
 def test_postgresql_connections_price_index_probes_for_ssd_unless_told_otherwise():
     postgres = {**PRODUCTION, "DATABASE_URL": "postgres://ecm@127.0.0.1:5432/ecm"}
     options = "DATABASES['default']['OPTIONS']"
