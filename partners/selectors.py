@@ -29,7 +29,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts import policy
-from cases.models import ConsentParty, ConsentPurpose, YoungPerson
+from cases.models import ConsentParty, ConsentPurpose, YoungPerson, in_work
 from cases.rules import consent_given_filter, latest_consent
 from formulation.models import (
     AgreedAction,
@@ -105,7 +105,7 @@ def young_people_for_partner(user) -> QuerySet:
         YoungPerson.objects.filter(
             (_young_people_with_work(agency.pk) & Q(ecm_end_date__isnull=True))
             | Q(ecm_end_date__isnull=False, pk__in=handed_over),
-            archived_at__isnull=True,
+            in_work(),
         )
         .annotate(
             partner_young_person_consent=latest_consent(

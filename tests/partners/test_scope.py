@@ -175,3 +175,16 @@ def test_a_cancelled_meeting_leaves_access_through_other_open_work(
     meeting.status = "cancelled"
     meeting.save()
     assert visible(partner) == {young_person}
+
+
+def test_an_anonymised_young_person_is_out_of_reach_though_work_stays_open(
+    partner, young_person, education_item
+):
+    from governance.anonymise import anonymise_young_people
+
+    anonymise_young_people([young_person.pk])
+    assert visible(partner) == set()
+    response = client_for(partner).get(
+        reverse("partners:youngperson-detail", args=[young_person.pk])
+    )
+    assert response.status_code in (404, 410)
