@@ -210,6 +210,21 @@ class RetentionRun(models.Model):
     def __str__(self):
         return f"retention run {self.pk}"
 
+    def rules_described(self) -> list[dict]:
+        """The rules as the run recorded them, each with its description in words."""
+        return [
+            {
+                **rule,
+                "description": _("%(kind)s: %(years)s years after %(counted_from)s")
+                % {
+                    "kind": CaseKind(rule["case_kind"]).label,
+                    "years": rule["years"],
+                    "counted_from": CountedFrom(rule["counted_from"]).label,
+                },
+            }
+            for rule in self.rules
+        ]
+
 
 class RetentionRunItem(models.Model):
     """A young person a run anonymised, under which rule (they are never due again)."""

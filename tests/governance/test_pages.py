@@ -341,7 +341,17 @@ def test_runs_query_budget(administrator, count, django_assert_max_num_queries):
             review=review,
             approved_by=administrator,
             anonymised=3,
-            rules=[{"id": 1, "version": 1, "years": 3, "count": 3, "team": None}],
+            rules=[
+                {
+                    "id": 1,
+                    "version": 1,
+                    "case_kind": "referral_only",
+                    "years": 3,
+                    "counted_from": "last_action",
+                    "count": 3,
+                    "team": None,
+                }
+            ],
         )
     client = client_for(administrator)
 
@@ -349,7 +359,11 @@ def test_runs_query_budget(administrator, count, django_assert_max_num_queries):
         response = client.get(RUNS)
 
     assert response.status_code == 200
-    assert response.content.decode().count("Rule 1 (version 1, 3 years): 3") == count
+    described = (
+        "Referral only (no order or disposal): 3 years after the last action on the case"
+        " (version 1): 3"
+    )
+    assert response.content.decode().count(described) == count
 
 
 def test_the_record_page_shows_the_manager_the_hold_and_the_way_to_place_one(manager, team_a):
