@@ -77,8 +77,46 @@ def seed_partner_work() -> int:
                 duration_minutes=45,
             )
             added += 1
-    seed_handover(today)
+    handover = seed_handover(today)
+    if handover is not None:
+        added += _seed_work_after_the_order(handover, today)
     return added
+
+
+def _seed_work_after_the_order(handover: ItemHandover, today) -> int:
+    """Education's contact with the young person after their order ended (so the measure
+    of agencies active after ECM shows one), and one of its plan items marked done by its
+    partner; returns the contacts added (0 or 1)."""
+    partner = User.objects.filter(username="partner-education").first()
+    if partner is None:
+        return 0
+    young_person = handover.item.young_person
+    contact_on = min(today, young_person.ecm_end_date + timedelta(days=14))
+    if contact_on <= young_person.ecm_end_date:
+        return 0
+    services.partner_contact_record(
+        by=partner,
+        young_person=young_person,
+        contact_on=contact_on,
+        purpose_category=AppointmentPurpose.objects.get(code="ete"),
+        purpose="Mentoring session at college",
+        outcome_code="achieved",
+        outcome="Attended; he has kept to his timetable since the order ended.",
+        duration_minutes=60,
+    )
+    done = (
+        InterventionItem.objects.filter(
+            agency=partner.agency,
+            young_person__in=selectors.young_people_for_partner(partner),
+            status__in=selectors.OPEN_ITEM_STATUSES,
+        )
+        .exclude(pk=handover.item_id)
+        .order_by("pk")
+        .first()
+    )
+    if done is not None:
+        services.partner_item_update(by=partner, item=done, status="done", version=done.version)
+    return 1
 
 
 #: The plan item the demo hands over to education after the order, and why.

@@ -19,7 +19,10 @@ def test_each_demo_partner_has_young_people_items_and_contacts(db, settings, use
     assert InterventionItem.objects.filter(
         agency=partner.agency, young_person__in=visible, status__in=["planned", "active"]
     ).exists()
-    assert PartnerContact.objects.filter(agency=partner.agency).count() == 3
+    during_ecm = PartnerContact.objects.exclude(
+        young_person__in=ItemHandover.objects.values("item__young_person")
+    )
+    assert during_ecm.filter(agency=partner.agency).count() == 3
 
 
 def test_the_demo_hands_an_item_over_to_education_after_the_order(db, settings):
@@ -31,3 +34,6 @@ def test_the_demo_hands_an_item_over_to_education_after_the_order(db, settings):
     assert young_person.ecm_end_date is not None
     assert young_person in young_people_for_partner(partner)
     assert list(items_for_agency(young_person, partner.agency)) == [handover.item]
+    contact = PartnerContact.objects.get(agency=partner.agency, young_person=young_person)
+    assert contact.contact_on > young_person.ecm_end_date
+    assert InterventionItem.objects.filter(agency=partner.agency, status="done").count() == 1
