@@ -1583,11 +1583,29 @@ def refuse_unsuitable_database(minimum: int) -> None:
     """Stop, saying what to do, unless this is PostgreSQL with scale data in it."""
     from django.db import connection
 
-    refuse_small_database(minimum)
     if connection.vendor != "postgresql":
         raise SystemExit(
             "bench: the benchmarks run on PostgreSQL; set BENCH_DATABASE_URL to a "
             "postgres:// database filled by seed_scale."
+        )
+    refuse_unmigrated_database()
+    refuse_small_database(minimum)
+
+
+def refuse_unmigrated_database() -> None:
+    """A scale database made before the latest migrations fails part-way through a run (a
+    page reading a new column), so say so before measuring anything."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    waiting = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if waiting:
+        names = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _ in waiting)
+        raise SystemExit(
+            f"bench: the database {connection.settings_dict['NAME']} lacks migrations "
+            f"({names}). Apply them first:\n"
+            f"  ECM_DEMO=true DATABASE_URL=<the same database> .venv/bin/python manage.py migrate"
         )
 
 

@@ -403,6 +403,22 @@ def test_refuses_a_database_with_too_few_young_people(caseload):
     assert "seed_scale" in str(refused.value)
 
 
+def test_refuses_a_database_missing_a_migration(db):
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    run.refuse_unmigrated_database()  # fully migrated: nothing to say
+    applied = MigrationRecorder(connection).migration_qs.filter(app="governance")
+    latest = applied.order_by("-name").first()
+    latest.delete()
+
+    with pytest.raises(SystemExit) as refused:
+        run.refuse_unmigrated_database()
+
+    assert f"governance.{latest.name}" in str(refused.value)
+    assert "manage.py migrate" in str(refused.value)
+
+
 def test_a_missed_target_is_marked_in_the_table(practitioner):
     page = run.Page("Slow page", "/slow/", "/fast/", practitioner, budget=5)
     results = run.Results(

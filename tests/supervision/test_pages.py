@@ -284,7 +284,7 @@ def test_another_teams_young_person_as_a_case_is_refused_on_create(
         create(practitioner), session_data(cases=[other.pk], shared_notes="Typed notes")
     )
     body = response.content.decode()
-    assert f"Select only young people allocated to {practitioner}" in body
+    assert escape(f"Select only young people allocated to {practitioner}") in body
     assert "Typed notes" in body
     assert not SupervisionSession.objects.exists()
 
@@ -298,7 +298,7 @@ def test_a_colleagues_case_in_the_same_team_is_refused_with_whose_caseload_it_is
     )
     body = response.content.decode()
     error = body.split('id="id_cases-error"', 1)[1].split("</p>", 1)[0]
-    assert f"Select only young people allocated to {practitioner}" in error
+    assert escape(f"Select only young people allocated to {practitioner}") in error
     assert "Typed notes" in body
     assert not SupervisionSession.objects.exists()
 
