@@ -520,6 +520,8 @@ def oversight_history(request, pk):
 
 #: Young people due on a page of the retention review (governance.views.PER_PAGE).
 RETENTION_PER_PAGE = 50
+#: As partners.views.HOME_PER_PAGE.
+PARTNER_PER_PAGE = 50
 
 
 # --- Partner agency pages (issue 18) -----------------------------------------------------------
@@ -561,7 +563,7 @@ def partner_home(request):
     rows = list(
         _partner_people(request.user)
         .order_by("family_name", "given_name", "id")
-        .values(*PERSON_FIELDS)
+        .values(*PERSON_FIELDS)[:PARTNER_PER_PAGE]
     )
     return _render("bench/people.html", {"title": "Your young people", "rows": rows})
 

@@ -12,6 +12,7 @@ another team's case is a logged 404, a team member without `partner.handover` a 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,10 @@ from .forms import (
     InvitationForm,
     ItemStatusForm,
 )
+
+#: Young people on a page of the partner's list (an agency working with several YOTs can
+#: reach hundreds).
+HOME_PER_PAGE = 50
 
 
 def _agency(request):
@@ -60,13 +65,23 @@ def _to_young_person(young_person):
 def home(request):
     """The young people the partner's agency works with, and each one's current TRM stage."""
     agency = _agency(request)
-    young_people = list(selectors.young_people_for_partner(request.user))
-    record_list_view(request, action="partner.home", count=len(young_people))
+    page = Paginator(selectors.young_people_for_partner(request.user), HOME_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    young_people = list(page.object_list)
+    record_list_view(
+        request,
+        action="partner.home",
+        count=len(young_people),
+        total=page.paginator.count,
+        filters={"page": page.number if page.number > 1 else None},
+    )
     return render(
         request,
         "partners/home.html",
         {
             "agency": agency,
+            "page": page,
             "rows": [
                 {
                     "young_person": person,

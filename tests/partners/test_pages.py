@@ -15,9 +15,10 @@ from tests.conftest import client_for
 
 from .conftest import consent
 
-#: Session, user, roles, agency, the young people (one query), the access-log INSERT, and
-#: the session's save (an UPDATE between a savepoint and its release).
-HOME_BUDGET = 9
+#: Session, user, roles, agency, the young people (a count for the pages, then one query),
+#: the access-log INSERT, and the session's save (an UPDATE between a savepoint and its
+#: release).
+HOME_BUDGET = 10
 #: The same, with the young person (and their stage) in place of the list, then the agency's
 #: items, actions, invitations (with their meetings, formulations and answers) and contacts:
 #: one query each.
@@ -134,6 +135,29 @@ def test_home_query_count_does_not_grow_with_young_people(
     with django_assert_max_num_queries(HOME_BUDGET):
         response = client.get(url("home"))
     assert response.content.decode().count("partners/") >= count
+
+
+def test_the_home_shows_fifty_young_people_a_page_and_logs_how_many_of_all(
+    partner, team_a, education
+):
+    for number in range(51):
+        person = factories.YoungPersonFactory(
+            team=team_a, given_name="Person", family_name=f"Number {number:02d}"
+        )
+        consent(person)
+        consent(person, "parent_carer")
+        factories.InterventionItemFactory(young_person=person, agency=education)
+    client = client_for(partner)
+
+    first = client.get(url("home")).content.decode()
+    second = client.get(url("home") + "?page=2").content.decode()
+
+    assert "Person Number 49" in first and "Person Number 50" not in first
+    assert "Person Number 50" in second and "Person Number 00" not in second
+    assert 'aria-label="Page 2"' in first
+    logged = AccessLogEntry.objects.filter(user=partner).order_by("pk")
+    assert "young people shown: 50 of 51" in logged[0].detail
+    assert "young people shown: 1 of 51" in logged[1].detail
 
 
 @pytest.mark.parametrize("count", [1, 50])
