@@ -102,8 +102,6 @@ class InvitationForm(forms.Form):
 
 class HandoverItemChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, item):
-        if item.agency is None:
-            return _("%(title)s (no responsible agency)") % {"title": item.title}
         return _("%(title)s (%(agency)s)") % {"title": item.title, "agency": item.agency.label}
 
 

@@ -200,9 +200,23 @@ def handovers_of(young_person) -> QuerySet:
 
 def items_to_hand_over(young_person) -> QuerySet:
     """The plan items the YOT may choose from on the handover form: those still planned or
-    active (the service says why one without an agency cannot go)."""
+    active with an agency responsible for them."""
     return (
-        InterventionItem.objects.filter(young_person=young_person, status__in=OPEN_ITEM_STATUSES)
+        InterventionItem.objects.filter(
+            young_person=young_person, status__in=OPEN_ITEM_STATUSES, agency__isnull=False
+        )
         .select_related("agency")
         .order_by("sequence", "id")
+    )
+
+
+def open_items_without_agency(young_person) -> list[str]:
+    """The titles of the open plan items no agency is responsible for: the handover form
+    says they cannot go until the plan names one (the service refuses them too)."""
+    return list(
+        InterventionItem.objects.filter(
+            young_person=young_person, status__in=OPEN_ITEM_STATUSES, agency__isnull=True
+        )
+        .order_by("sequence", "id")
+        .values_list("title", flat=True)
     )

@@ -262,7 +262,11 @@ def handover_create(request, pk):
     return render(
         request,
         "partners/itemhandover_form.html",
-        {"form": form, "young_person": young_person},
+        {
+            "form": form,
+            "young_person": young_person,
+            "without_agency": selectors.open_items_without_agency(young_person),
+        },
     )
 
 

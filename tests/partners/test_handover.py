@@ -23,8 +23,9 @@ from .conftest import consent
 #: young person, the handed-over items, the contacts, the access-log INSERT and the session.
 AFTER_THE_ORDER_DETAIL_BUDGET = 11
 #: The YOT's handover form: session, user, roles, the young person, the access-log INSERT,
-#: the open items with their agencies (one query), and the session's save.
-HANDOVER_FORM_BUDGET = 9
+#: the open items with their agencies (one query), the titles of those without one, and the
+#: session's save.
+HANDOVER_FORM_BUDGET = 10
 
 
 def today():
@@ -185,6 +186,19 @@ def test_a_handover_runs_for_12_months_at_most(practitioner, ended, education_it
     assert not ItemHandover.objects.exists()
 
 
+def test_an_item_without_an_agency_is_not_offered_and_the_form_says_why(
+    practitioner, ended, education
+):
+    factories.InterventionItemFactory(young_person=ended, agency=None, title="Boxing club")
+    factories.InterventionItemFactory(young_person=ended, agency=education, title="College")
+    body = client_for(practitioner).get(create_url(ended)).content.decode()
+    offered = body.split('id="items-without-agency"', 1)[1]
+    assert "cannot be handed over. Name the agency on the plan first" in offered
+    assert "Boxing club" in offered.split("</ul>", 1)[0]
+    assert "Boxing club (no responsible agency)" not in body
+    assert "College (Education)" in body
+
+
 def test_an_item_without_an_agency_cannot_be_handed_over(practitioner, ended):
     item = factories.InterventionItemFactory(young_person=ended, agency=None, title="Boxing club")
     response = client_for(practitioner).post(
@@ -192,7 +206,21 @@ def test_an_item_without_an_agency_cannot_be_handed_over(practitioner, ended):
         {"items": [item.pk], "reason": "Continues", "until": today().isoformat()},
     )
     body = response.content.decode()
-    assert "“Boxing club” is not given to an agency" in body
+    assert "Select plan items from the list" in body
+    assert not ItemHandover.objects.exists()
+
+
+def test_the_service_refuses_an_item_without_an_agency_by_name(practitioner, ended):
+    from django.core.exceptions import ValidationError
+
+    from partners import services
+
+    item = factories.InterventionItemFactory(young_person=ended, agency=None, title="Boxing club")
+    with pytest.raises(ValidationError) as refused:
+        services.items_hand_over(
+            by=practitioner, young_person=ended, items=[item], reason="Continues", until=today()
+        )
+    assert "“Boxing club” is not given to an agency" in str(refused.value)
     assert not ItemHandover.objects.exists()
 
 
