@@ -30,6 +30,16 @@ class CountedFrom(models.TextChoices):
     ORDER_END = "order_end", _("the end of the last court order")
 
 
+def describe_rule(case_kind: str, years: int, counted_from: str) -> str:
+    """A retention rule in words: "Court order: 5 years after the end of the last court
+    order"."""
+    return _("%(kind)s: %(years)s years after %(counted_from)s") % {
+        "kind": CaseKind(case_kind).label,
+        "years": years,
+        "counted_from": CountedFrom(counted_from).label,
+    }
+
+
 class RetentionRule(Versioned):
     """How many years a kind of case is kept, counted from what; national, or for one team
     whose local schedule differs (a team's rule beats the national one for its cases).
@@ -77,11 +87,7 @@ class RetentionRule(Versioned):
 
     @property
     def description(self) -> str:
-        return _("%(kind)s: %(years)s years after %(counted_from)s") % {
-            "kind": self.get_case_kind_display(),
-            "years": self.years,
-            "counted_from": self.get_counted_from_display(),
-        }
+        return describe_rule(self.case_kind, self.years, self.counted_from)
 
 
 class LegalHold(models.Model):
@@ -215,12 +221,9 @@ class RetentionRun(models.Model):
         return [
             {
                 **rule,
-                "description": _("%(kind)s: %(years)s years after %(counted_from)s")
-                % {
-                    "kind": CaseKind(rule["case_kind"]).label,
-                    "years": rule["years"],
-                    "counted_from": CountedFrom(rule["counted_from"]).label,
-                },
+                "description": describe_rule(
+                    rule["case_kind"], rule["years"], rule["counted_from"]
+                ),
             }
             for rule in self.rules
         ]
