@@ -890,7 +890,8 @@ def overdue_action(young_person, description, due_days_ago, **owner):
 
 
 def warnings_cell(body, name):
-    """The text of the warnings cell on the row that names `name`."""
+    """The text of the warnings cell on the row that names `name` (a full name: a given name
+    alone can be the signed-in user's too)."""
     row = body.split(name, 1)[1].split("</tr>", 1)[0]
     return " ".join(row.rsplit("<td", 1)[1].split())
 
@@ -901,7 +902,7 @@ def test_caseload_and_team_page_name_the_earliest_overdue_action(
     overdue_action(young_person, "Ring the school nurse", 3, assignee=practitioner, owner="")
     overdue_action(young_person, "Book the CAMHS consultation", 10, assignee=practitioner, owner="")
     earliest = timezone.localdate() - timedelta(days=10)
-    name = young_person.given_name
+    name = young_person.full_name
 
     for body in (
         client_for(practitioner).get(reverse("cases:caseload")).content.decode(),
@@ -928,7 +929,7 @@ def test_the_named_action_reads_in_welsh(practitioner, team_a, young_person):
         .content.decode()
     )
 
-    cell = warnings_cell(body, young_person.given_name)
+    cell = warnings_cell(body, young_person.full_name)
     assert "Ffonio&#x27;r nyrs (Sam (Ysgol), erbyn" in cell
     assert "due" not in cell
 
