@@ -111,18 +111,64 @@ class Pass:
     """One grouped read of an input table.
 
     `rows(scope)`: a queryset of the table's records for the young people referred in the
-    scope, as `.values()` with a `person` column. `counts` and `values`: fact → SQL
+    scope, as `.values()` with a `person` column (or such rows with a count joined to
+    each, `CountJoined`). `counts` and `values`: fact → SQL
     aggregate over those columns, per person; a count is 0, a value NULL, for a young person
     with no rows.
     """
 
     name: str
-    rows: Callable[[Scope], QuerySet]
+    rows: Callable[[Scope], "QuerySet | CountJoined"]
     counts: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
 
     def facts(self) -> list[str]:
         return [*self.counts, *self.values]
+
+
+@dataclass(frozen=True)
+class CountJoined:
+    """A pass's rows (a `.values()` queryset with the column `key`), each with one more
+    column, `name`: how many of the `counted` records have that key in their column
+    `counted_key` (0 where none).
+
+    The counts are grouped in one pass over `counted` and joined to the rows: a count
+    looked up for each row costs an index lookup per row, hundreds of thousands at
+    national scale (docs/benchmarks.md). `only_keys_in_rows`: count only the keys the rows
+    have (for a scope of a few teams), rather than every key (for a scope of them all).
+    """
+
+    rows: QuerySet
+    key: str
+    counted: QuerySet
+    counted_key: str
+    name: str
+    only_keys_in_rows: bool = False
+
+    def sql_with_params(self) -> tuple[str, list]:
+        quote = connection.ops.quote_name
+        counted = self.counted
+        if self.only_keys_in_rows:
+            counted = counted.filter(**{f"{self.counted_key}__in": self.rows.values(self.key)})
+        counts = counted.order_by().values(self.counted_key).annotate(counted_n=Count("pk"))
+        rows_sql, rows_params = self.rows.query.sql_with_params()
+        counts_sql, counts_params = counts.query.sql_with_params()
+        key, counted_key = quote(self.key), quote(self.counted_key)
+        # Only the ORM's compiled SQL and fixed names go into the text.
+        sql = (
+            f"SELECT pass_rows.*, COALESCE(counts.counted_n, 0) AS {quote(self.name)}"  # noqa: S608
+            f" FROM ({rows_sql}) AS pass_rows LEFT JOIN ({counts_sql}) AS counts"
+            f" ON counts.{counted_key} = pass_rows.{key}"
+        )
+        return sql, [*rows_params, *counts_params]
+
+
+def sql_of(rows: "QuerySet | CountJoined") -> tuple[str, list]:
+    """A pass's rows as SQL and its parameters."""
+    if isinstance(rows, CountJoined):
+        return rows.sql_with_params()
+    sql, params = rows.query.sql_with_params()
+    return sql, list(params)
 
 
 def people_rows(scope: Scope) -> QuerySet:
@@ -443,32 +489,34 @@ def partner_contact_rows(scope: Scope) -> QuerySet:
     )
 
 
-def supervision_share() -> ExpressionWrapper:
-    """On a row of the cases supervision sessions discussed: the case's share of the
-    session's minutes, its duration over the number of cases it discussed."""
+def with_session_cases(rows: QuerySet, scope: Scope) -> "CountJoined":
+    """`rows` of the cases supervision sessions discussed (with the columns `session` and
+    `minutes`, the session's duration), each with `cases`: how many cases its session
+    discussed, in the scope or not. A case's share of the session's minutes is
+    minutes / cases."""
     discussed = SupervisionSession.cases.through
-    cases_in_session = (
-        discussed.objects.filter(supervisionsession_id=OuterRef("supervisionsession_id"))
-        .order_by()
-        .values("supervisionsession_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return ExpressionWrapper(
-        F("supervisionsession__duration_minutes") * Value(1.0) / Subquery(cases_in_session),
-        output_field=FloatField(),
+    return CountJoined(
+        rows,
+        key="session",
+        counted=discussed.objects.all(),
+        counted_key="supervisionsession_id",
+        name="cases",
+        only_keys_in_rows=scope.team_ids is not None,
     )
 
 
-def supervision_rows(scope: Scope) -> QuerySet:
-    """The cases each supervision session discussed, with each case's share of the session's
-    minutes, costed when the session was held from the case's ECM start to the as-of date."""
+def supervision_rows(scope: Scope) -> "CountJoined":
+    """The cases each supervision session discussed, costed when the session was held from
+    the case's ECM start to the as-of date, with the session's minutes and how many cases
+    it discussed (with_session_cases)."""
     discussed = SupervisionSession.cases.through
-    return _scoped(discussed, scope, person="youngperson").values(
+    rows = _scoped(discussed, scope, person="youngperson").values(
         person=F("youngperson_id"),
+        session=F("supervisionsession_id"),
         costed=flag(in_ecm("supervisionsession__held_on", scope, person="youngperson")),
-        minutes_share=supervision_share(),
+        minutes=F("supervisionsession__duration_minutes"),
     )
+    return with_session_cases(rows, scope)
 
 
 def supervision_note_rows(scope: Scope) -> QuerySet:
@@ -615,7 +663,7 @@ PASSES = (
         supervision_rows,
         counts={
             "supervision_sessions": "COUNT(*)",
-            "supervision_minutes": "SUM(minutes_share) FILTER (WHERE costed = 1)",
+            "supervision_minutes": "SUM(minutes * 1.0 / cases) FILTER (WHERE costed = 1)",
         },
     ),
     Pass("supervision_notes", supervision_note_rows, counts={"supervision_notes": "COUNT(*)"}),
@@ -653,7 +701,7 @@ def facts_query(scope: Scope, wanted: Collection[str] | None = None) -> tuple[st
         selected += [f"NULL AS {quote(name)}" for name in each.facts() if name not in facts]
         if not facts:
             continue
-        rows_sql, rows_params = each.rows(scope).query.sql_with_params()
+        rows_sql, rows_params = sql_of(each.rows(scope))
         aggregates = ", ".join(f"{sql} AS {quote(name)}" for name, sql in facts.items())
         alias = quote(f"{each.name}_facts")
         joins.append(

@@ -37,14 +37,19 @@ class Scope:
     fidelity_window_days: int = 56
 
     @cached_property
-    def team_codes(self) -> list[str]:
-        """Every team in scope, so per-team results list teams with nothing to count too."""
+    def team_code_by_id(self) -> dict[int, str]:
+        """Every team in scope, id → code, in the order of their codes."""
         from accounts.models import Team
 
         teams = Team.objects.all()
         if self.team_ids is not None:
             teams = teams.filter(pk__in=self.team_ids)
-        return list(teams.order_by("code").values_list("code", flat=True))
+        return dict(teams.order_by("code").values_list("pk", "code"))
+
+    @cached_property
+    def team_codes(self) -> list[str]:
+        """Every team in scope, so per-team results list teams with nothing to count too."""
+        return list(self.team_code_by_id.values())
 
     @cached_property
     def _held_at_end_by_another_team(self) -> dict[int, tuple[int, str]]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, F, FloatField, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ from accounts.selectors import unit_costs_in_force
 from formulation.models import FormulationMeeting, MeetingStatus
 from supervision.models import SupervisionSession
 
-from ..facts import COHORT, MINUTES, PSYCHOLOGY_MINUTES, in_ecm, supervision_share
+from ..facts import COHORT, MINUTES, PSYCHOLOGY_MINUTES, in_ecm, with_session_cases
 from .aggregations import Aggregation, CountOf, Grouped, MeanOf, Run
 from .base import Result, mean, measure, round_half_up
 
@@ -133,21 +134,30 @@ def psychology_by_month(run: Run) -> Result:
         scope.cohort_filter("youngperson__"),
         in_ecm("supervisionsession__held_on", scope, person="youngperson"),
         supervisionsession__duration_minutes__isnull=False,
+    ).values(
+        team=scope.team_code_at_end("youngperson__"),
+        month=TruncMonth("supervisionsession__held_on"),
+        session=F("supervisionsession_id"),
+        minutes=F("supervisionsession__duration_minutes"),
     )
-    supervision = (
-        discussed.order_by()
-        .values(
-            team=scope.team_code_at_end("youngperson__"),
-            month=TruncMonth("supervisionsession__held_on"),
+    shares, params = with_session_cases(discussed, scope).sql_with_params()
+    with connection.cursor() as cursor:
+        # Each case's share of its session's minutes, added up per team and month; only
+        # the ORM's compiled SQL goes into the text.
+        cursor.execute(
+            "SELECT team, month, SUM(minutes * 1.0 / cases) FROM"  # noqa: S608
+            f" ({shares}) AS shares GROUP BY team, month",
+            params,
         )
-        .annotate(minutes=Sum(supervision_share(), output_field=FloatField()))
-    )
+        # The month as the database gives it, a date or (SQLite) its ISO text, as YYYY-MM;
+        # the sum as a float (PostgreSQL's is a decimal).
+        supervision = [(team, str(month)[:7], float(minutes)) for team, month, minutes in cursor]
     by_team = {code: defaultdict(float) for code in scope.team_codes}
     overall = defaultdict(float)
-    for row in [*meetings, *supervision]:
-        month = row["month"].strftime("%Y-%m")
-        by_team.setdefault(row["team"], defaultdict(float))[month] += (row["minutes"] or 0) / 60
-        overall[month] += (row["minutes"] or 0) / 60
+    meeting_rows = [(row["team"], f"{row['month']:%Y-%m}", row["minutes"]) for row in meetings]
+    for team, month, minutes in [*meeting_rows, *supervision]:
+        by_team.setdefault(team, defaultdict(float))[month] += (minutes or 0) / 60
+        overall[month] += (minutes or 0) / 60
 
     def rounded(values):
         return {month: round_half_up(values[month], 1) for month in sorted(values)}

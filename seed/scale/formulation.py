@@ -66,6 +66,9 @@ def _meetings(generator, rows, rng, person, chair, stage, start, end):
             held_on=held_on,
             kind=kind,
             status=status,
+            # Held meetings take an hour and a half, reviews an hour (a fixed length, no
+            # draw, so the rest of the data is as it was before meetings had a duration).
+            duration_minutes=(90 if number == 0 else 60) if status == MeetingStatus.HELD else None,
             chair_id=chair,
             created_at=generator.at(held_on - timedelta(days=14), clock(9, 0)),
         )

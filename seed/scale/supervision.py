@@ -47,6 +47,9 @@ def sessions(generator, staff: Staff, team: Team, existing_refs: set, rows):
             )
             rows["session"].append(session)
             discussed = rng.sample(open_cases, k=min(len(open_cases), rng.randint(1, 3)))
+            # Half an hour, and half an hour more for each case discussed (no draw of its
+            # own, so the rest of the data is as it was before sessions had a duration).
+            session.duration_minutes = 30 + 30 * len(discussed)
             for pk in discussed:
                 rows["discussed"].append((session, pk))
             if rng.random() < 0.5:

@@ -104,3 +104,49 @@ def test_a_database_error_in_a_run_is_the_one_raised(started):
         cursor.execute("SELECT * FROM no_such_table")
     assert not _temporary_table_readable()
     assert compute_all(SCOPE)["cohort_size"].overall == 1
+
+
+@pytest.mark.parametrize("teams", [None, "a"], ids=["every team", "one team"])
+def test_a_case_has_its_share_of_a_session_that_also_discussed_cases_outside_the_scope(
+    started, team_a, team_b, psychologist, teams
+):
+    # A 90-minute session discussed three cases: `started` (team A, in the period), one in
+    # team B referred in the period, and one in team A referred before it. Each case's share
+    # is 30 minutes, whichever of them the report counts, and whether the scope is every
+    # team (every session's cases are counted) or one (only the sessions in scope).
+    in_team_b = factories.YoungPersonFactory(
+        team=team_b, referral_date=date(2024, 4, 1), ecm_start_date=date(2024, 4, 2)
+    )
+    referred_before = factories.YoungPersonFactory(
+        team=team_a, referral_date=date(2023, 5, 1), ecm_start_date=date(2023, 5, 2)
+    )
+    factories.SupervisionSessionFactory(
+        held_on=date(2024, 5, 1),
+        psychologist=psychologist,
+        team=team_a,
+        duration_minutes=90,
+        cases=[started, in_team_b, referred_before],
+    )
+    factories.SupervisionSessionFactory(
+        held_on=date(2024, 6, 1),
+        psychologist=psychologist,
+        team=team_a,
+        duration_minutes=45,
+        cases=[started],
+    )
+    scope = Scope(
+        date_from=SCOPE.date_from,
+        date_to=SCOPE.date_to,
+        as_of=SCOPE.as_of,
+        team_ids=None if teams is None else (team_a.pk,),
+    )
+    with person_facts(scope) as facts:
+        minutes = dict(facts.values_list("pk", "supervision_minutes"))
+        sessions = dict(facts.values_list("pk", "supervision_sessions"))
+    assert minutes[started.pk] == pytest.approx(30 + 45)
+    assert sessions[started.pk] == 2
+    assert referred_before.pk not in minutes
+    if teams is None:
+        assert minutes[in_team_b.pk] == pytest.approx(30)
+    else:
+        assert in_team_b.pk not in minutes

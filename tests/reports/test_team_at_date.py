@@ -81,6 +81,17 @@ def test_a_period_before_the_transfer_counts_the_young_person_under_the_old_team
     assert results["supervision_sessions"].by_team == {"a": 1, "b": 0}
 
 
+def test_events_in_the_period_count_under_the_team_that_held_the_case(moved):
+    factories.AppointmentFactory(
+        young_person=moved, starts_at=timezone.make_aware(datetime(2024, 6, 3, 10))
+    )
+    results = compute_all(_scope(2024))
+    assert results["appointments_by_purpose"].by_team == {"a": {"review": 1}, "b": {}}
+    # The supervision session of May 2024: 30 minutes, one case, held by team A.
+    assert results["psychology_hours_by_month"].by_team["a"] == {"2024-05": 0.5}
+    assert results["psychology_hours_by_month"].by_team["b"] == {}
+
+
 def test_a_report_for_the_old_team_alone_still_has_the_young_person(moved, team_a, team_b):
     assert compute_all(_scope(2024, team_ids=(team_a.pk,)))["referrals"].overall == 1
     assert compute_all(_scope(2024, team_ids=(team_b.pk,)))["referrals"].overall == 1
