@@ -12,6 +12,7 @@ Every column is a projection of the per-young-person facts the measures are work
 
 import hashlib
 import hmac
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -332,6 +333,10 @@ def days_in_ecm(start, end, as_of) -> int | str:
     return max((last - start).days, 0)
 
 
+#: Rows read from the database at a time where the dataset streams a query.
+CHUNK = 2000
+
+
 def _reasons_and_ratings(included, as_of) -> tuple[dict, dict, dict]:
     """For the young people `included`: the reason for withdrawing and the ECM end date
     (`(code, end)`, for those with either), the latest reason for refusing or withdrawing
@@ -356,6 +361,7 @@ def _reasons_and_ratings(included, as_of) -> tuple[dict, dict, dict]:
         )
         .order_by("decided_on", "id")
         .values_list("young_person_id", "reason__code")
+        .iterator(chunk_size=CHUNK)
     ):
         refusal[person_id] = code  # the latest wins
     ratings: dict[int, dict[str, list]] = {}
@@ -371,6 +377,7 @@ def _reasons_and_ratings(included, as_of) -> tuple[dict, dict, dict]:
             "self_rating",
             "practitioner_rating",
         )
+        .iterator(chunk_size=CHUNK)
     ):
         seen = ratings.setdefault(person_id, {}).setdefault(code, [])
         seen.append((own, theirs))
@@ -449,82 +456,129 @@ FACTS = frozenset(
 )
 
 
-def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
+class DatasetRow(Mapping):
+    """One young person's row of the dataset, read as a dict (`row["pseudonym"]`,
+    `row.get(name)`): its values in the order of its columns, which every row shares.
+
+    At national scale the dataset holds some 50,000 rows of about 90 columns; as a dict each,
+    every row held every column's name again (about 4.7 kB a row, half the dataset worker's
+    memory; docs/benchmarks.md)."""
+
+    __slots__ = ("_positions", "_values")
+
+    def __init__(self, positions: dict[str, int], values: tuple):
+        self._positions = positions
+        self._values = values
+
+    def __getitem__(self, name: str):
+        return self._values[self._positions[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[DatasetRow]]:
     """(data dictionary, rows) for the cohort members with evaluation consent given (by the
     parent/carer too where theirs is required)."""
+    dictionary, rows = dataset_stream(scope)
+    return dictionary, list(rows)
+
+
+def dataset_stream(scope: Scope) -> tuple[list[tuple[str, str]], Iterator[DatasetRow]]:
+    """`dataset_rows`, with the rows made one at a time as they are read, so that a writer
+    can take each as it comes rather than all of them being held at once (about 50,000 at
+    national scale). The rows are read in one transaction, opened when the first is asked
+    for and closed after the last."""
     categories = dict(NeedCategory.objects.order_by("code").values_list("id", "code"))
     need_codes = list(categories.values())
     fidelity = {**FIDELITY_ELEMENTS, "fidelity_all": FIDELITY_ALL}
-    need_columns = [(f"need_{code}", code) for code in need_codes]
+    # Each need's column and its bit in a young person's needs (below).
+    need_columns = [(f"need_{code}", 1 << place) for place, code in enumerate(need_codes)]
     purposes = list(AppointmentPurpose.objects.order_by("code").values_list("code", "name"))
     purpose_columns = [f"purpose_{code}" for code, _name in purposes]
+    purpose_place = {code: place for place, (code, _name) in enumerate(purposes)}
+    no_appointments = (0,) * len(purposes)
     domain_codes = list(
         DistanceDomain.objects.order_by("order", "code").values_list("code", flat=True)
     )
     costs = unit_costs_in_force(scope.as_of)
-    no_needs = frozenset()
-    rows = []
-    with person_facts(scope, wanted=FACTS) as facts:
-        included = facts.filter(COHORT & EVALUATION_CONSENT)
-        needs: dict[int, set[str]] = {}
-        for person_id, category_id in Need.objects.filter(
-            young_person_id__in=included.values("pk"), archived_at__isnull=True
-        ).values_list("young_person_id", "category_id"):
-            needs.setdefault(person_id, set()).add(categories[category_id])
-        # The appointments counted in "appointments", by purpose: one grouped pass.
-        by_purpose: dict[int, dict[str, int]] = {}
-        for person_id, code, count in (
-            appointment_rows(scope)
-            .filter(young_person_id__in=included.values("pk"))
-            .values("young_person_id", "purpose_category__code")
-            .annotate(n=Count("pk"))
-            .values_list("young_person_id", "purpose_category__code", "n")
-        ):
-            if code is not None:
-                by_purpose.setdefault(person_id, {})[f"purpose_{code}"] = count
-        withdrawal, refusal, ratings = _reasons_and_ratings(included, scope.as_of)
-        people = (
-            included.annotate(
-                # Hours and cost per person, worked out by the database from the facts.
-                contact_hours=hours_of(F("attended_minutes")),
-                psychology_hours=hours_of(PSYCHOLOGY_MINUTES),
-                cost=cost_of_time({cost["role"]: cost["hourly_cost"] for cost in costs}),
-                **{
-                    f"{name}_flag": ExpressionWrapper(condition, output_field=BooleanField())
-                    for name, condition in fidelity.items()
-                },
+
+    def rows() -> Iterator[DatasetRow]:
+        positions: dict[str, int] = {}
+        with person_facts(scope, wanted=FACTS) as facts:
+            included = facts.filter(COHORT & EVALUATION_CONSENT)
+            # Each query below is read as it arrives (`iterator`), not held whole, and what is
+            # kept for each young person is small: their needs as a set of bits (one a
+            # category), their appointments by purpose as a list of counts.
+            bit = {category_id: 1 << place for place, category_id in enumerate(categories)}
+            needs: dict[int, int] = {}
+            for person_id, category_id in (
+                Need.objects.filter(
+                    young_person_id__in=included.values("pk"), archived_at__isnull=True
+                )
+                .values_list("young_person_id", "category_id")
+                .iterator(chunk_size=CHUNK)
+            ):
+                needs[person_id] = needs.get(person_id, 0) | bit[category_id]
+            # The appointments counted in "appointments", by purpose: one grouped pass.
+            by_purpose: dict[int, list[int]] = {}
+            for person_id, code, count in (
+                appointment_rows(scope)
+                .filter(young_person_id__in=included.values("pk"))
+                .values("young_person_id", "purpose_category__code")
+                .annotate(n=Count("pk"))
+                .values_list("young_person_id", "purpose_category__code", "n")
+                .iterator(chunk_size=CHUNK)
+            ):
+                if code is not None:
+                    by_purpose.setdefault(person_id, [0] * len(purposes))[purpose_place[code]] = (
+                        count
+                    )
+            withdrawal, refusal, ratings = _reasons_and_ratings(included, scope.as_of)
+            people = (
+                included.annotate(
+                    # Hours and cost per person, worked out by the database from the facts.
+                    contact_hours=hours_of(F("attended_minutes")),
+                    psychology_hours=hours_of(PSYCHOLOGY_MINUTES),
+                    cost=cost_of_time({cost["role"]: cost["hourly_cost"] for cost in costs}),
+                    **{
+                        f"{name}_flag": ExpressionWrapper(condition, output_field=BooleanField())
+                        for name, condition in fidelity.items()
+                    },
+                )
+                .order_by("pk")
+                .values(
+                    "pk",
+                    "team_code",
+                    "gender",
+                    "age_at_start",
+                    "ecm_start_date",
+                    "in_followup",
+                    "offences_after",
+                    "breaches_after",
+                    "custody_after",
+                    "trm_first_stage",
+                    "trm_latest_stage",
+                    "end_reason",
+                    "ended",
+                    "partner_agencies_after_end",
+                    "compliance_days_total",
+                    "contact_hours",
+                    "psychology_hours",
+                    "cost",
+                    *COUNTS,
+                    *[f"{name}_flag" for name in fidelity],
+                )
             )
-            .order_by("pk")
-            .values(
-                "pk",
-                "team_code",
-                "gender",
-                "age_at_start",
-                "ecm_start_date",
-                "in_followup",
-                "offences_after",
-                "breaches_after",
-                "custody_after",
-                "trm_first_stage",
-                "trm_latest_stage",
-                "end_reason",
-                "ended",
-                "partner_agencies_after_end",
-                "compliance_days_total",
-                "contact_hours",
-                "psychology_hours",
-                "cost",
-                *COUNTS,
-                *[f"{name}_flag" for name in fidelity],
-            )
-        )
-        # Streamed, so that only the finished rows are held at once.
-        for row in people.iterator(chunk_size=2000):
-            followup = bool(row["in_followup"])
-            recorded = needs.get(row["pk"], no_needs)
-            reason, ended = withdrawal.get(row["pk"], (None, None))
-            rows.append(
-                {
+            # Streamed, so that only the finished rows are held at once.
+            for row in people.iterator(chunk_size=CHUNK):
+                followup = bool(row["in_followup"])
+                recorded = needs.get(row["pk"], 0)
+                reason, ended = withdrawal.get(row["pk"], (None, None))
+                values = {
                     "pseudonym": pseudonym(row["pk"]),
                     "team_code": row["team_code"],
                     "gender": row["gender"],
@@ -534,7 +588,7 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "practitioner_contact_hours": _two_places(row["contact_hours"]),
                     "psychology_hours": _two_places(row["psychology_hours"]),
                     "cost_gbp": _two_places(row["cost"]),
-                    **{column: int(code in recorded) for column, code in need_columns},
+                    **{column: int(bool(recorded & need)) for column, need in need_columns},
                     "offences_12m_before_start": row["offences_12m_before_start"],
                     "in_followup_cohort": int(followup),
                     # Outcome windows are only complete for the follow-up cohort.
@@ -546,10 +600,11 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "appointments": row["appointments"],
                     "attended": row["attended"],
                     "did_not_attend": row["did_not_attend"],
-                    **{
-                        column: by_purpose.get(row["pk"], {}).get(column, 0)
-                        for column in purpose_columns
-                    },
+                    **dict(
+                        zip(
+                            purpose_columns, by_purpose.get(row["pk"], no_appointments), strict=True
+                        )
+                    ),
                     "attended_outcome_coded": row["attended_outcome_coded"],
                     "attended_achieved": row["attended_achieved"],
                     "attended_minutes": row["attended_minutes"],
@@ -583,8 +638,10 @@ def dataset_rows(scope: Scope) -> tuple[list[tuple[str, str]], list[dict]]:
                     "consent_refusal_reason": refusal.get(row["pk"], ""),
                     **_distance_columns(domain_codes, ratings.get(row["pk"], {})),
                 }
-            )
-    return columns(need_codes, purposes, domain_codes, costs), rows
+                positions = positions or {name: place for place, name in enumerate(values)}
+                yield DatasetRow(positions, tuple(values[name] for name in positions))
+
+    return columns(need_codes, purposes, domain_codes, costs), rows()
 
 
 def _bilingual(model, key: str = "code") -> list[tuple[str, str, str]]:

@@ -713,9 +713,24 @@ def report_context(
 # --- The case-level evaluation dataset --------------------------------------------------------
 
 
-def dataset_csv(dictionary: list[tuple[str, str]], rows: list[dict]) -> bytes:
-    names = [name for name, _description in dictionary]
-    return csv_bytes(names, ([row.get(name) for name in names] for row in rows))
+class _DatasetCsv:
+    """The dataset as CSV, written a row at a time (`add`); `finish` gives the bytes."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        self.writer.writerow([csv_safe(name) for name in names])
+
+    def add(self, row) -> None:
+        self.writer.writerow([csv_safe(row.get(name)) for name in self.names])
+
+    def finish(self) -> bytes:
+        return self.buffer.getvalue().encode("utf-8")
+
+
+def dataset_csv(dictionary: list[tuple[str, str]], rows) -> bytes:
+    return dataset_files(dictionary, rows, with_xlsx=False)[0]
 
 
 #: The data dictionary's headings: a row per column, then a row per code it holds.
@@ -739,32 +754,68 @@ def dictionary_csv(dictionary: list[tuple[str, str]], codes=()) -> bytes:
     return csv_bytes(DICTIONARY_HEADINGS, dictionary_rows(dictionary, codes))
 
 
-def dataset_xlsx(dictionary: list[tuple[str, str]], rows: list[dict], codes=()) -> bytes:
+class _DatasetXlsx:
     """Sheets: Dataset (one row per young person, the columns as codes for analysis) and
-    Dictionary (what each column holds, and the English and Welsh name of every code)."""
-    buffer = io.BytesIO()
-    workbook = _workbook(buffer, constant_memory=True)
-    formats = _Formats(workbook)
+    Dictionary (what each column holds, and the English and Welsh name of every code);
+    the rows written a row at a time (`add`), `finish` gives the bytes."""
+
+    def __init__(self, dictionary: list[tuple[str, str]], codes=()):
+        self.dictionary, self.codes = dictionary, codes
+        self.names = [name for name, _description in dictionary]
+        self.buffer = io.BytesIO()
+        self.workbook = _workbook(self.buffer, constant_memory=True)
+        self.formats = _Formats(self.workbook)
+        self.sheet = self.workbook.add_worksheet(_("Dataset"))
+        self.sheet.set_column(0, 0, 24)
+        self.sheet.set_column(1, len(self.names) - 1, 16)
+        self.sheet.freeze_panes(1, 1)
+        _write_row(self.sheet, 0, self.names, self.formats.heading)
+        self.written = 0
+
+    def add(self, row) -> None:
+        self.written += 1
+        _write_row(self.sheet, self.written, [row.get(name) for name in self.names])
+
+    def finish(self) -> bytes:
+        described = _sheet(
+            self.workbook,
+            _("Dictionary"),
+            [_("Column"), _("Description"), _("Code"), _("English"), _("Welsh")],
+            [36, 80, 26, 40, 40],
+            self.formats,
+            freeze_columns=1,
+        )
+        entries = dictionary_rows(self.dictionary, self.codes)
+        for row_number, entry in enumerate(entries, start=1):
+            _write_cells(described, row_number, entry, self.formats)
+        self.workbook.close()
+        return self.buffer.getvalue()
+
+
+def dataset_xlsx(dictionary: list[tuple[str, str]], rows, codes=()) -> bytes:
+    return dataset_files(dictionary, rows, codes, with_csv=False)[1]
+
+
+def dataset_files(
+    dictionary: list[tuple[str, str]], rows, codes=(), *, with_csv=True, with_xlsx=True
+) -> tuple[bytes | None, bytes | None, int]:
+    """(CSV, XLSX, rows) of the dataset, both files written in one pass over `rows`, so
+    that the rows can be streamed (`dataset.dataset_stream`) rather than all held at once:
+    at national scale holding them took a report worker over its memory target
+    (docs/benchmarks.md). `with_csv`/`with_xlsx` False leaves that file out (None)."""
     names = [name for name, _description in dictionary]
-    sheet = workbook.add_worksheet(_("Dataset"))
-    sheet.set_column(0, 0, 24)
-    sheet.set_column(1, len(names) - 1, 16)
-    _write_row(sheet, 0, names, formats.heading)
-    for row_number, row in enumerate(rows, start=1):
-        _write_row(sheet, row_number, [row.get(name) for name in names])
-    sheet.freeze_panes(1, 1)
-    described = _sheet(
-        workbook,
-        _("Dictionary"),
-        [_("Column"), _("Description"), _("Code"), _("English"), _("Welsh")],
-        [36, 80, 26, 40, 40],
-        formats,
-        freeze_columns=1,
-    )
-    for row_number, entry in enumerate(dictionary_rows(dictionary, codes), start=1):
-        _write_cells(described, row_number, entry, formats)
-    workbook.close()
-    return buffer.getvalue()
+    writers = [
+        _DatasetCsv(names) if with_csv else None,
+        _DatasetXlsx(dictionary, codes) if with_xlsx else None,
+    ]
+    count = 0
+    for row in rows:
+        count += 1
+        for writer in writers:
+            if writer is not None:
+                writer.add(row)
+    files = [writer.finish() if writer is not None else None for writer in writers]
+    return files[0], files[1], count
 
 
 def sha256(data: bytes) -> str:

@@ -15,7 +15,7 @@ from cases.models import YoungPerson
 
 from .. import exports, subject_access, suppression, targets, vocabularies
 from ..comparison.build import comparison_for_run
-from ..dataset import dataset_rows, dictionary_codes
+from ..dataset import dataset_stream, dictionary_codes
 from ..measures import Scope, compute_all
 from ..models import FileKind, ReportKind, ReportRun
 from .failures import ReportError
@@ -113,20 +113,15 @@ def _evaluation_outputs(run, scope, step) -> list[Output]:
 
 def _dataset_outputs(run, scope, step) -> list[Output]:
     step(10, _("Building the case-level dataset"))
-    dictionary, rows = dataset_rows(scope)
+    dictionary, rows = dataset_stream(scope)
     codes = dictionary_codes(dictionary)
+    # Each row goes into both files as it is made; the rows are never all held at once.
+    csv_file, xlsx_file, count = exports.dataset_files(dictionary, rows, codes)
     step(70, _("Writing the files"))
     stem = file_stem(run)
     outputs = [
-        Output(
-            FileKind.DATASET_CSV, f"{stem}.csv", exports.dataset_csv(dictionary, rows), len(rows)
-        ),
-        Output(
-            FileKind.DATASET_XLSX,
-            f"{stem}.xlsx",
-            exports.dataset_xlsx(dictionary, rows, codes),
-            len(rows),
-        ),
+        Output(FileKind.DATASET_CSV, f"{stem}.csv", csv_file, count),
+        Output(FileKind.DATASET_XLSX, f"{stem}.xlsx", xlsx_file, count),
         Output(
             FileKind.DICTIONARY,
             f"{stem}-dictionary.csv",

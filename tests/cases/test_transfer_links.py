@@ -28,8 +28,8 @@ def moving(team_a, practitioner):
         team=team_a,
         practitioner=practitioner,
         reference="YP-MOVE",
-        given_name="Rhys",
-        family_name="Evans",
+        given_name="Tudwal",
+        family_name="Prydderch",
         ecm_start_date=timezone.localdate(),
     )
 
@@ -41,7 +41,7 @@ def staying(team_a, practitioner):
         practitioner=practitioner,
         reference="YP-STAY",
         given_name="Cerys",
-        family_name="Morgan",
+        family_name="Ifans",
         ecm_start_date=timezone.localdate(),
     )
 
@@ -58,13 +58,13 @@ def session(psychologist, practitioner, moving, staying):
         practitioner=practitioner,
         held_on=timezone.localdate() - timedelta(days=3),
         cases=[moving, staying],
-        case_notes={moving: "Rhys: college place agreed", staying: "Cerys: housing"},
+        case_notes={moving: "Tudwal: college place agreed", staying: "Cerys: housing"},
         shared_notes="Both families discussed",
         private_notes="",
         duration_minutes=45,
         actions=[
             {
-                "description": "Ring Rhys's college",
+                "description": "Ring Tudwal's college",
                 **factories.outside_owner("Alice"),
                 "due_on": timezone.localdate() + timedelta(days=7),
                 "young_person": moving,
@@ -123,7 +123,7 @@ def test_the_old_teams_session_page_leaves_the_moved_case_out_and_says_so(
         assert response.status_code == 200
         page = response.content.decode()
         assert "YP-MOVE" not in page and _record(moving) not in page
-        assert "Rhys" not in page
+        assert "Tudwal" not in page
         assert "1 case discussed is not one you can open" in page
         assert "YP-STAY" in page and _record(staying) in page
         assert "Write to Cerys&#x27;s landlord" in page
@@ -140,7 +140,7 @@ def test_the_old_teams_session_list_names_the_moved_case_only_as_another_teams(
     assert "YP-STAY, a case now held by another team" in page or (
         "a case now held by another team, YP-STAY" in page
     )
-    assert "YP-MOVE" not in page and "Ring Rhys" not in page
+    assert "YP-MOVE" not in page and "Ring Tudwal" not in page
     assert "Write to Cerys&#x27;s landlord" in page
     welsh = client.get(reverse("supervision:session-list"), HTTP_ACCEPT_LANGUAGE="cy")
     assert "achos sydd bellach gan dîm arall" in welsh.content.decode()
@@ -157,8 +157,8 @@ def test_the_new_team_sees_the_moved_case_on_the_old_session_and_nothing_else(
     assert response.status_code == 200
     page = response.content.decode()
     assert "YP-MOVE" in page and _record(moving) in page
-    assert "Rhys: college place agreed" in page
-    assert "Ring Rhys&#x27;s college" in page
+    assert "Tudwal: college place agreed" in page
+    assert "Ring Tudwal&#x27;s college" in page
     # Nothing about the old team's other young person, nor the session's shared notes.
     assert "YP-STAY" not in page and "Cerys" not in page
     assert "Both families discussed" not in page
@@ -193,16 +193,16 @@ def test_the_old_teams_notification_about_the_moved_case_says_only_that_it_has_g
     client = client_for(practitioner)
 
     listed = client.get(reverse("work:notification-list")).content.decode()
-    assert "Rhys" not in listed and "Evans" not in listed
+    assert "Tudwal" not in listed and "Prydderch" not in listed
     assert "This notification was about a case that is no longer one of your team" in listed
     assert reverse("work:notification-open", args=[gone.pk]) not in listed
-    assert "No contact with Cerys Morgan" in listed
+    assert "No contact with Cerys Ifans" in listed
 
     response = client.post(reverse("work:notification-open", args=[gone.pk]))
     assert response.status_code == 404
     page = response.content.decode()
     assert "This case is no longer one of your team" in page
-    assert "Rhys" not in page and _record(moving) not in page
+    assert "Tudwal" not in page and _record(moving) not in page
     denied = AccessLogEntry.objects.get(action="notification.open")
     assert (denied.allowed, denied.object_id) == (False, str(moving.pk))
     gone.refresh_from_db()
@@ -220,13 +220,13 @@ def test_the_new_teams_notification_leads_to_the_case(
     notification = _notification(other_practitioner, moving, "contact:new")
     client = client_for(other_practitioner)
     assert (
-        "No contact with Rhys Evans"
+        "No contact with Tudwal Prydderch"
         in client.get(reverse("work:notification-list")).content.decode()
     )
     response = client.post(reverse("work:notification-open", args=[notification.pk]), follow=True)
     assert response.redirect_chain == [(_record(moving), 302)]
     assert response.status_code == 200
-    assert "Rhys Evans" in response.content.decode()
+    assert "Tudwal Prydderch" in response.content.decode()
 
 
 def test_the_case_gone_page_speaks_welsh(

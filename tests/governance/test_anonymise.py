@@ -115,7 +115,7 @@ def evaluation(**period) -> str:
     scope = Scope(**period)
     document = exports.evaluation_document({}, compute_all(scope))
     document["comparison"] = comparison_document(scope)
-    document["dataset"] = dataset_rows(scope)[1]
+    document["dataset"] = [dict(row) for row in dataset_rows(scope)[1]]
     return json.dumps(document, sort_keys=True, default=str)
 
 

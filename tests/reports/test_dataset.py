@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.dataset import dataset_rows, pseudonym
+from reports import exports
+from reports.dataset import dataset_rows, dataset_stream, pseudonym
 from reports.measures.base import Scope
 from seed import factories
 from tests.conftest import client_for
@@ -239,3 +240,36 @@ def test_days_in_ecm_stop_at_the_as_of_date_for_a_case_ended_after_it():
     assert days_in_ecm(date(2025, 6, 1), date(2025, 6, 11), as_of) == 10
     assert days_in_ecm(date(2025, 6, 1), date(2025, 12, 1), as_of) == 29
     assert days_in_ecm(date(2025, 6, 1), None, as_of) == 29
+
+
+def test_the_streamed_rows_are_the_listed_rows_and_a_stream_left_part_read_leaves_no_trace(
+    team_a, practitioner
+):
+    people = [
+        factories.YoungPersonFactory(
+            team=team_a,
+            practitioner=practitioner,
+            referral_date=REFERRED,
+            ecm_start_date=STARTED,
+            parent_consent_required=False,
+        )
+        for _ in range(3)
+    ]
+    for each in people:
+        evaluation(each, "young_person", "given")
+    dictionary, rows = dataset_stream(SCOPE)
+    first = next(rows)
+    rows.close()  # a writer that failed after the first row
+    listed_dictionary, listed = dataset_rows(SCOPE)
+    assert listed_dictionary == dictionary
+    assert sorted(row["pseudonym"] for row in listed) == sorted(
+        pseudonym(each.pk) for each in people
+    )
+    assert dict(first) == dict(listed[0])
+    # The files are made from the stream: one row each, in the dictionary's column order.
+    csv_file, xlsx_file, count = exports.dataset_files(dictionary, dataset_stream(SCOPE)[1])
+    assert count == 3
+    header, *lines = csv_file.decode().splitlines()
+    assert header.split(",") == [name for name, _text in dictionary]
+    assert [line.split(",")[0] for line in lines] == [row["pseudonym"] for row in listed]
+    assert xlsx_file.startswith(b"PK")
