@@ -729,10 +729,6 @@ class _DatasetCsv:
         return self.buffer.getvalue().encode("utf-8")
 
 
-def dataset_csv(dictionary: list[tuple[str, str]], rows) -> bytes:
-    return dataset_files(dictionary, rows, with_xlsx=False)[0]
-
-
 #: The data dictionary's headings: a row per column, then a row per code it holds.
 DICTIONARY_HEADINGS = ["column", "description", "code", "label_en", "label_cy"]
 
@@ -792,30 +788,19 @@ class _DatasetXlsx:
         return self.buffer.getvalue()
 
 
-def dataset_xlsx(dictionary: list[tuple[str, str]], rows, codes=()) -> bytes:
-    return dataset_files(dictionary, rows, codes, with_csv=False)[1]
-
-
-def dataset_files(
-    dictionary: list[tuple[str, str]], rows, codes=(), *, with_csv=True, with_xlsx=True
-) -> tuple[bytes | None, bytes | None, int]:
+def dataset_files(dictionary: list[tuple[str, str]], rows, codes=()) -> tuple[bytes, bytes, int]:
     """(CSV, XLSX, rows) of the dataset, both files written in one pass over `rows`, so
     that the rows can be streamed (`dataset.dataset_stream`) rather than all held at once:
     at national scale holding them took a report worker over its memory target
-    (docs/benchmarks.md). `with_csv`/`with_xlsx` False leaves that file out (None)."""
-    names = [name for name, _description in dictionary]
-    writers = [
-        _DatasetCsv(names) if with_csv else None,
-        _DatasetXlsx(dictionary, codes) if with_xlsx else None,
-    ]
+    (docs/benchmarks.md)."""
+    csv_file = _DatasetCsv([name for name, _description in dictionary])
+    xlsx_file = _DatasetXlsx(dictionary, codes)
     count = 0
     for row in rows:
         count += 1
-        for writer in writers:
-            if writer is not None:
-                writer.add(row)
-    files = [writer.finish() if writer is not None else None for writer in writers]
-    return files[0], files[1], count
+        csv_file.add(row)
+        xlsx_file.add(row)
+    return csv_file.finish(), xlsx_file.finish(), count
 
 
 def sha256(data: bytes) -> str:

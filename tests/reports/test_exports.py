@@ -162,7 +162,7 @@ def test_every_csv_writer_neutralises_formula_cells():
         "by_team": {"@team": {"gender": {"+x": 2}}},
     }
     report_rows = list(csv.reader(io.StringIO(exports.evaluation_csv(document).decode())))
-    dataset = exports.dataset_csv([("=name", "-description")], [{"=name": "@payload"}])
+    dataset = exports.dataset_files([("=name", "-description")], [{"=name": "@payload"}])[0]
     dataset_rows = list(csv.reader(io.StringIO(dataset.decode())))
     dictionary = exports.dictionary_csv([("@column", "=description")])
     dictionary_rows = list(csv.reader(io.StringIO(dictionary.decode())))
