@@ -117,7 +117,8 @@ class CostPerCase(Aggregation):
 
 def psychology_by_month(run: Run) -> Result:
     """Hours of formulation meetings and of supervision (each case's share) on the cohort's
-    cases, per team and calendar month: two grouped queries."""
+    cases, per team and calendar month: two grouped queries, by the team's id (named
+    afterwards)."""
     scope = run.scope
     meetings = (
         FormulationMeeting.objects.filter(
@@ -127,7 +128,7 @@ def psychology_by_month(run: Run) -> Result:
             duration_minutes__isnull=False,
         )
         .order_by()
-        .values(team=scope.team_code_at_end("young_person__"), month=TruncMonth("held_on"))
+        .values(team=scope.team_at_end("young_person__"), month=TruncMonth("held_on"))
         .annotate(minutes=Sum("duration_minutes"))
     )
     discussed = SupervisionSession.cases.through.objects.filter(
@@ -135,7 +136,7 @@ def psychology_by_month(run: Run) -> Result:
         in_ecm("supervisionsession__held_on", scope, person="youngperson"),
         supervisionsession__duration_minutes__isnull=False,
     ).values(
-        team=scope.team_code_at_end("youngperson__"),
+        team=scope.team_at_end("youngperson__"),
         month=TruncMonth("supervisionsession__held_on"),
         session=F("supervisionsession_id"),
         minutes=F("supervisionsession__duration_minutes"),
@@ -156,7 +157,7 @@ def psychology_by_month(run: Run) -> Result:
     overall = defaultdict(float)
     meeting_rows = [(row["team"], f"{row['month']:%Y-%m}", row["minutes"]) for row in meetings]
     for team, month, minutes in [*meeting_rows, *supervision]:
-        by_team.setdefault(team, defaultdict(float))[month] += (minutes or 0) / 60
+        by_team[scope.team_code_by_id[team]][month] += (minutes or 0) / 60
         overall[month] += (minutes or 0) / 60
 
     def rounded(values):

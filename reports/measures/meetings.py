@@ -8,6 +8,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Agency
 from formulation.models import FormulationMeeting, MeetingAttendance, MeetingStatus
 
 from ..facts import COHORT
@@ -24,19 +25,22 @@ def _held(run: Run):
 
 
 def attendance_by_agency(run: Run) -> Result:
-    """For each agency, attended over invited, from one grouped pass over attendance."""
+    """For each agency, attended over invited, from one grouped pass over attendance (by the
+    team's and the agency's ids, named afterwards)."""
+    scope = run.scope
     rows = (
         MeetingAttendance.objects.filter(
-            run.scope.cohort_filter("meeting__young_person__"), meeting__status=MeetingStatus.HELD
+            scope.cohort_filter("meeting__young_person__"), meeting__status=MeetingStatus.HELD
         )
         .order_by()
-        .values("agency__code", team_code=run.scope.team_code_at_end("meeting__young_person__"))
+        .values("agency_id", team=scope.team_at_end("meeting__young_person__"))
         .annotate(invited=Count("id"), attended=Count("id", filter=Q(attended=True)))
     )
-    by_team = {code: {} for code in run.scope.team_codes}
+    agencies = dict(Agency.objects.values_list("pk", "code"))
+    by_team = {code: {} for code in scope.team_codes}
     totals = defaultdict(lambda: [0, 0])
     for row in rows:
-        code, agency = row["team_code"], row["agency__code"]
+        code, agency = scope.team_code_by_id[row["team"]], agencies[row["agency_id"]]
         by_team[code][agency] = rate(row["attended"], row["invited"])
         totals[agency][0] += row["attended"]
         totals[agency][1] += row["invited"]
@@ -48,13 +52,13 @@ def attendance_by_agency(run: Run) -> Result:
 
 def agencies_by_meeting_number(run: Run) -> Result:
     """Each held meeting numbered within its young person's (by date, then as recorded),
-    with the agencies that came, summed per team and number in the database."""
+    with the agencies that came, summed per team (by id) and number in the database."""
     meetings = (
         _held(run)
         .annotate(attending=Count("attendance", filter=Q(attendance__attended=True)))
         .values(
             "attending",
-            team_code=run.scope.team_code_at_end("young_person__"),
+            team=run.scope.team_at_end("young_person__"),
             number=Window(
                 RowNumber(),
                 partition_by=[F("young_person_id")],
@@ -65,14 +69,14 @@ def agencies_by_meeting_number(run: Run) -> Result:
     sql, params = meetings.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT team_code, number, SUM(attending), COUNT(*)"  # noqa: S608 - compiled ORM SQL
-            f" FROM ({sql}) AS meetings GROUP BY team_code, number",
+            "SELECT team, number, SUM(attending), COUNT(*)"  # noqa: S608 - compiled ORM SQL
+            f" FROM ({sql}) AS meetings GROUP BY team, number",
             params,
         )
         rows = cursor.fetchall()
     sums = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for team_code, number, attending, held in rows:
-        for key in (team_code, None):
+    for team, number, attending, held in rows:
+        for key in (run.scope.team_code_by_id[team], None):
             cell = sums[key][number]
             cell[0] += attending
             cell[1] += held

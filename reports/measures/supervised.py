@@ -20,13 +20,13 @@ def sessions(run: Run) -> Result:
     ).order_by()
     distinct = Count("supervisionsession_id", distinct=True)
     per_team = dict(
-        discussed.values(team_code=run.scope.team_code_at_end("youngperson__"))
+        discussed.values(team=run.scope.team_at_end("youngperson__"))
         .annotate(n=distinct)
-        .values_list("team_code", "n")
+        .values_list("team", "n")
     )
     return Result(
         discussed.aggregate(n=distinct)["n"],
-        {code: per_team.get(code, 0) for code in run.scope.team_codes},
+        {code: per_team.get(pk, 0) for pk, code in run.scope.team_code_by_id.items()},
     )
 
 
