@@ -20,7 +20,7 @@ def gender_label(key: str) -> str:
 def need_counts(run: Run) -> Result:
     """{need code: young people with it} per team, from one grouped pass over needs, grouped
     by the team's and the category's ids and named afterwards (grouping by their codes sorts
-    text: a third longer at national scale, docs/benchmarks.md)."""
+    text: about twice as long at national scale, docs/benchmarks.md, tenth round)."""
     scope = run.scope
     rows = (
         Need.objects.filter(scope.cohort_filter("young_person__"), archived_at__isnull=True)
