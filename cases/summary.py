@@ -11,6 +11,11 @@ registered as a `SummaryTable`:
   (a subquery over the young person's rows, ``OuterRef("pk")`` being the young person);
 * ``sources``: the models whose rows feed it, each with how to find a row's young person.
 
+A table whose facts are worked out better by one grouped statement for many young people
+than by a subquery per column gives ``compute`` instead (``reports.AppointmentFacts``); one
+that reads the young person's own fields (their ECM start date) says ``follows_young_person``
+and is refreshed when the young person is saved too.
+
 Saving or deleting a source row refreshes its young person's summaries in the same
 transaction (model signals: services, the admin and the shell alike; a fixture's rows once
 ``loaddata`` commits). Bulk writes send no signals, so the exchange importer, ``seed_scale``
@@ -38,13 +43,25 @@ class Source:
     young_person_id: Callable[[models.Model], int | None]
 
 
+#: Young person ids (None: every young person) -> (id, {column: value}) for each, in id order.
+Compute = Callable[[list[int] | None], Iterable[tuple[int, dict]]]
+
+
 @dataclass(frozen=True)
 class SummaryTable:
-    """A one-to-one table of stored facts about each young person (``young_person`` its key)."""
+    """A one-to-one table of stored facts about each young person (``young_person`` its key).
+
+    ``columns``: each column's expression over the young person's records; or, with
+    ``compute``, only the column names (their values come from ``compute``).
+    ``follows_young_person``: its facts read the young person's own fields, so saving the
+    young person refreshes it.
+    """
 
     model: type[models.Model]
-    columns: dict[str, Callable[[], models.Expression]]
+    columns: dict[str, Callable[[], models.Expression] | None]
     sources: tuple[Source, ...]
+    compute: Compute | None = None
+    follows_young_person: bool = False
 
 
 _TABLES: dict[str, SummaryTable] = {}
@@ -92,7 +109,12 @@ def _saved(sender, instance, created, raw=False, using=None, **kwargs):
         transaction.on_commit(partial(_refresh_for, sender, instance), using=using)
         return
     if sender is _young_person_model() and not created:
-        return  # a young person's own fields are read from their row, not stored
+        # A young person's own fields are read from their row, not stored; only a table that
+        # works from them (days from the ECM start) is refreshed.
+        following = [table for table in _TABLES.values() if table.follows_young_person]
+        if following:
+            refresh([instance.pk], tables=following)
+        return
     _refresh_for(sender, instance)
 
 
@@ -112,6 +134,9 @@ def _refresh_for(sender, instance) -> None:
 
 def _computed(table: SummaryTable, young_person_ids=None):
     """(young person id, {column: value}) computed from the records, in id order."""
+    if table.compute is not None:
+        yield from table.compute(None if young_person_ids is None else sorted(young_person_ids))
+        return
     queryset = _young_person_model()._base_manager.order_by("pk")
     if young_person_ids is not None:
         queryset = queryset.filter(pk__in=young_person_ids)
@@ -144,11 +169,17 @@ def refresh(young_person_ids: Iterable[int], *, tables: Iterable[SummaryTable] |
             )
 
 
-def refresh_all(*, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild every young person's summaries, `BATCH` at a time; the number refreshed."""
+def refresh_all(
+    *,
+    progress: Callable[[int], None] | None = None,
+    tables: Iterable[SummaryTable] | None = None,
+) -> int:
+    """Rebuild every young person's summaries (every table, or `tables`), `BATCH` at a time;
+    the number refreshed."""
     ids = list(_young_person_model()._base_manager.order_by("pk").values_list("pk", flat=True))
+    chosen = None if tables is None else list(tables)
     for start in range(0, len(ids), BATCH):
-        refresh(ids[start : start + BATCH])
+        refresh(ids[start : start + BATCH], tables=chosen)
         if progress:
             progress(min(start + BATCH, len(ids)))
     return len(ids)

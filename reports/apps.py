@@ -36,9 +36,55 @@ class ReportsConfig(AppConfig):
         # A young person's subject access bundle: the managers of the case's team (issue 17).
         policy.register("subject_access.request", {Role.MANAGER: policy.TEAMS})
 
-        from cases import panels
+        from cases import panels, summary
+        from cases.models import Appointment, Consent, Need
+        from eligibility.models import EligibilityDecision, EligibilityOverride
+        from formulation.models import InterventionItem
 
+        from .facts import (
+            APPOINTMENT_FACTS,
+            STANDING_FACTS,
+            stored_appointment_facts,
+            stored_standing_facts,
+        )
+        from .models import AppointmentFacts, StandingFacts
         from .team_targets import team_panel
+
+        # Each young person's appointment facts from the ECM start, kept true on every write
+        # of an appointment or of the young person (their start date) for the runs to read.
+        summary.register(
+            summary.SummaryTable(
+                model=AppointmentFacts,
+                columns=dict.fromkeys([*APPOINTMENT_FACTS, "latest_day"]),
+                sources=(
+                    summary.Source(Appointment, lambda appointment: appointment.young_person_id),
+                ),
+                compute=stored_appointment_facts,
+                follows_young_person=True,
+            )
+        )
+
+        # The facts no run parameter changes: eligibility, consent, needs and the plan.
+        def person_of(record):
+            return record.young_person_id
+
+        summary.register(
+            summary.SummaryTable(
+                model=StandingFacts,
+                columns=dict.fromkeys(STANDING_FACTS),
+                sources=(
+                    summary.Source(EligibilityDecision, person_of),
+                    summary.Source(
+                        EligibilityOverride, lambda override: override.decision.young_person_id
+                    ),
+                    summary.Source(Consent, person_of),
+                    summary.Source(Need, person_of),
+                    summary.Source(InterventionItem, person_of),
+                ),
+                compute=stored_standing_facts,
+                follows_young_person=True,
+            )
+        )
 
         panels.register(
             panels.TeamPanel(

@@ -10,9 +10,12 @@ database connection for as long as `person_facts(scope)` is open. Every measure 
 aggregate over it (reports.measures), and the dataset is a projection of it
 (reports.dataset), so "attended in days 0–90" has one definition.
 
-Why the facts are worked out per run rather than kept up to date as records change is in
-docs/benchmarks.md: most of them are relative to the run's as-of date, follow-up months or
-fidelity window.
+Most facts are worked out per run: they are relative to the run's as-of date, follow-up
+months or fidelity window. Two kinds are kept up to date as records change instead
+(`cases.summary`, docs/benchmarks.md, eleventh round): the *standing* passes, whose facts no
+run parameter changes (eligibility, consent, needs, the plan: `StandingFacts`), and the
+appointments pass counted from the ECM start with no as-of date (`AppointmentFacts`), which
+a run reads for the young people whose latest appointment is on or before its as-of date.
 
 A pass is an ORM queryset of the table's rows, one per record, with a `person` column and
 integer flags computed by the database (so dates, time zones and calendar months work the
@@ -24,7 +27,8 @@ function in the same pass.
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -79,7 +83,7 @@ from partners.models import PartnerContact
 from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
 from supervision.rules import OVERSIGHT_MONTHS
 
-from .models import PersonFacts
+from .models import AppointmentFacts, PersonFacts, StandingFacts
 from .scope import AddMonths, AgeInYears, Scope
 
 TABLE = PersonFacts._meta.db_table
@@ -115,12 +119,22 @@ class Pass:
     each, `CountJoined`). `counts` and `values`: fact → SQL
     aggregate over those columns, per person; a count is 0, a value NULL, for a young person
     with no rows.
+
+    `stored(scope)`, if given: the facts already worked out and kept for the young people
+    whose records `rows` then leaves out (a `.values()` queryset, one row per person, a
+    column per fact); each person's facts come from one or the other.
+
+    `standing`: no run parameter changes the pass's facts (its rows are bounded by no date
+    of the run), so every young person's are kept in `StandingFacts` and a run reads them
+    from there; `rows` of a scope covering everyone is how they are worked out.
     """
 
     name: str
     rows: Callable[[Scope], "QuerySet | CountJoined"]
     counts: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
+    stored: Callable[[Scope], QuerySet] | None = None
+    standing: bool = False
 
     def facts(self) -> list[str]:
         return [*self.counts, *self.values]
@@ -279,6 +293,12 @@ class LocalDate(Func):
         return f"({moment})::date", params
 
 
+def ServiceDate(moment: str) -> TruncDate:  # noqa: N802 (used as LocalDate is)
+    """The calendar day of a moment in the service's time zone, named in the query: for
+    queries outside a run, whose session keeps the connection's time zone (LocalDate)."""
+    return TruncDate(moment, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 class DaysSince(Func):
     """Whole days from the date `since` to the date `day`."""
 
@@ -296,26 +316,77 @@ class DaysSince(Func):
         return f"(({day})::date - ({since})::date)", (*day_params, *since_params)
 
 
+def _appointments_from_start(
+    appointments: QuerySet, *, until: date | None, day_of: Callable[[str], Func] = LocalDate
+) -> QuerySet:
+    """The live `appointments` dated from the young person's ECM start (to the day `until`,
+    if given), with the day of each counted from the start: the appointments pass's rows.
+    `day_of`: how the calendar day of a moment is found (`LocalDate` in a run, which sets
+    the session's time zone; `ServiceDate` anywhere else)."""
+    start = F("young_person__ecm_start_date")
+    rows = (
+        appointments.filter(archived_at__isnull=True)
+        .annotate(day=DaysSince(day_of("starts_at"), start))
+        .filter(day__gte=0)
+    )
+    if until is not None:
+        rows = rows.filter(day__lte=DaysSince(Value(until), start))
+    return rows.values(
+        "day",
+        "starts_at",
+        person=F("young_person_id"),
+        attended=flag(Q(attendance=Attendance.ATTENDED)),
+        missed=flag(Q(attendance=Attendance.DID_NOT_ATTEND)),
+        rated=flag(Q(engagement__isnull=False)),
+        outcome_coded=flag(Q(outcome_code__in=ACHIEVEMENT_OUTCOMES)),
+        achieved=flag(Q(outcome_code__in=ACHIEVED_OUTCOMES)),
+        duration=F("duration_minutes"),
+    )
+
+
+def _as_of_day(scope: Scope, person: str = "young_person__") -> DaysSince:
+    """The as-of date in days from the young person's ECM start (on a model that reaches
+    them through `person`). A young person's stored appointment facts (`AppointmentFacts`) cover a
+    run when their latest counted appointment (`latest_day`) is on or before it: then they
+    hold the same facts as the appointments up to that date."""
+    return DaysSince(Value(scope.as_of), F(f"{person}ecm_start_date"))
+
+
 def appointment_rows(scope: Scope) -> QuerySet:
     """Appointments dated from the young person's ECM start to the as-of date, with the day
     of each counted from the start."""
-    start = F("young_person__ecm_start_date")
+    return _appointments_from_start(_scoped(Appointment, scope), until=scope.as_of)
+
+
+def unstored_appointment_rows(scope: Scope) -> QuerySet:
+    """`appointment_rows` of the young people referred in the scope whose stored facts do
+    not cover the as-of date (the others' facts come from `stored_appointment_rows`).
+
+    Those young people are listed first (one query), so that the database reads their
+    appointments by index; asked as a condition on each appointment, PostgreSQL cannot
+    tell how few they are and reads every appointment (docs/benchmarks.md)."""
+    unstored = scope.referrals().filter(
+        Q(appointment_facts__isnull=True)
+        | Q(appointment_facts__latest_day__gt=_as_of_day(scope, person=""))
+    )
+    ids = list(unstored.order_by("pk").values_list("pk", flat=True))
+    # With no one to read, a condition no appointment meets: an empty list has no SQL.
+    people = Q(young_person_id__in=ids) if ids else Q(pk__isnull=True)
+    return _appointments_from_start(
+        Appointment.objects.filter(people).order_by(), until=scope.as_of
+    )
+
+
+def stored_appointment_rows(scope: Scope) -> QuerySet:
+    """The stored appointment facts of the young people referred in the scope whose latest
+    counted appointment is on or before the as-of date: for them, the same facts as the
+    appointments up to that date give."""
     return (
-        _scoped(Appointment, scope)
-        .filter(archived_at__isnull=True)
-        .annotate(day=DaysSince(LocalDate("starts_at"), start))
-        .filter(day__gte=0, day__lte=DaysSince(Value(scope.as_of), start))
-        .values(
-            "day",
-            "starts_at",
-            person=F("young_person_id"),
-            attended=flag(Q(attendance=Attendance.ATTENDED)),
-            missed=flag(Q(attendance=Attendance.DID_NOT_ATTEND)),
-            rated=flag(Q(engagement__isnull=False)),
-            outcome_coded=flag(Q(outcome_code__in=ACHIEVEMENT_OUTCOMES)),
-            achieved=flag(Q(outcome_code__in=ACHIEVED_OUTCOMES)),
-            duration=F("duration_minutes"),
+        AppointmentFacts.objects.filter(
+            scope.referral_filter("young_person__"), latest_day__lte=_as_of_day(scope)
         )
+        .order_by()
+        .values(*APPOINTMENT_FACTS, person=F("young_person_id"))
     )
 
 
@@ -337,8 +408,8 @@ def _rated_at(order: str):
 def _engagement(facts: QuerySet) -> None:
     """Completes the appointments pass: the rating at the first and last rated appointment,
     looked up by young person and moment on the appointments' index rather than by
-    sorting every appointment."""
-    facts.filter(first_rated_at__isnull=False).update(
+    sorting every appointment (the stored facts have theirs already)."""
+    facts.filter(first_rated_at__isnull=False, engagement_first__isnull=True).update(
         engagement_first=_rated_at("first"), engagement_last=_rated_at("last")
     )
 
@@ -543,6 +614,7 @@ PASSES = (
     Pass(
         "eligibility",
         eligibility_rows,
+        standing=True,
         values={
             "eligible_latest": "MAX(CASE WHEN latest_rank = 1 THEN final END)",
             "eligible_on_start": _latest("final", where="by_start", rank="start_rank"),
@@ -551,6 +623,7 @@ PASSES = (
     Pass(
         "consent",
         consent_rows,
+        standing=True,
         values={
             "participation": _latest("decision", where="own_participation"),
             "participation_on_start": "MAX(CASE WHEN start_rank = 1 AND by_start = 1"
@@ -563,7 +636,8 @@ PASSES = (
     ),
     Pass(
         "appointments",
-        appointment_rows,
+        unstored_appointment_rows,
+        stored=stored_appointment_rows,
         counts={
             "appointments": "COUNT(*)",
             "attended": _count("attended = 1"),
@@ -609,7 +683,7 @@ PASSES = (
         _dated_rows(CustodyEpisode, "start_date"),
         counts={"custody_after": _count("after = 1")},
     ),
-    Pass("needs", need_rows, counts={"needs": "COUNT(DISTINCT category_id)"}),
+    Pass("needs", need_rows, counts={"needs": "COUNT(DISTINCT category_id)"}, standing=True),
     Pass(
         "meetings",
         meeting_rows,
@@ -642,6 +716,7 @@ PASSES = (
     Pass(
         "plan",
         plan_rows,
+        standing=True,
         counts={
             "planned_interventions": "COUNT(*)",
             "partner_plan_items": "SUM(partner)",
@@ -677,21 +752,173 @@ PASSES = (
     ),
 )
 
+# --- Stored appointment facts (kept by cases.summary) -------------------------------------------
+
+APPOINTMENTS = next(each for each in PASSES if each.name == "appointments")
+#: The appointments pass's facts, which `AppointmentFacts` stores under the same names.
+APPOINTMENT_FACTS = APPOINTMENTS.facts()
+#: Young people whose stored appointment facts one statement works out.
+STORED_BATCH = 2_000
+
+
+def _rating(*, first: bool) -> Subquery:
+    """The young person's (`OuterRef("pk")`) rating at their first (or last) rated
+    appointment from the ECM start; of two at the same moment, the first (or last)
+    recorded: as `_rated_at` finds it in a run."""
+    order = ("starts_at", "id") if first else ("-starts_at", "-id")
+    rated = (
+        Appointment.objects.filter(
+            young_person_id=OuterRef("pk"), archived_at__isnull=True, engagement__isnull=False
+        )
+        .annotate(day=DaysSince(ServiceDate("starts_at"), OuterRef("ecm_start_date")))
+        .filter(day__gte=0)
+        .order_by(*order)
+        .values("engagement")[:1]
+    )
+    return Subquery(rated, output_field=IntegerField())
+
+
+def _stored_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]]:
+    from cases.models import YoungPerson
+
+    grouped = {**APPOINTMENTS.counts, **APPOINTMENTS.values, "latest_day": "MAX(day)"}
+    del grouped["engagement_first"], grouped["engagement_last"]
+    rows_sql, rows_params = sql_of(
+        _appointments_from_start(
+            Appointment.objects.filter(young_person_id__in=young_person_ids).order_by(),
+            until=None,
+            day_of=ServiceDate,
+        )
+    )
+    quote = connection.ops.quote_name
+    aggregates = ", ".join(
+        f"{f'COALESCE({sql}, 0)' if name in APPOINTMENTS.counts else sql} AS {quote(name)}"
+        for name, sql in grouped.items()
+    )
+    # Only the ORM's compiled SQL and the fact names go into the text.
+    select = (
+        f"SELECT person AS young_person_id, {aggregates}"  # noqa: S608
+        f" FROM ({rows_sql}) AS pass_rows GROUP BY person"
+    )
+    # A raw query through the model, so dates and times come back as Python values; in the
+    # connection's own time zone (`ServiceDate` names the service's), which is what the
+    # database driver expects moments in.
+    found = {
+        row.young_person_id: {name: getattr(row, name) for name in grouped}
+        for row in AppointmentFacts.objects.raw(select, rows_params)
+    }
+    rated = [pk for pk, facts in found.items() if facts["first_rated_at"] is not None]
+    ratings = {
+        pk: (first, last)
+        for pk, first, last in YoungPerson._base_manager.filter(pk__in=rated)
+        .annotate(first=_rating(first=True), last=_rating(first=False))
+        .values_list("pk", "first", "last")
+    }
+    empty = {name: 0 if name in APPOINTMENTS.counts else None for name in grouped}
+    for pk in young_person_ids:
+        first, last = ratings.get(pk, (None, None))
+        yield pk, {**found.get(pk, empty), "engagement_first": first, "engagement_last": last}
+
+
+def stored_appointment_facts(young_person_ids: list[int] | None) -> Iterator[tuple[int, dict]]:
+    """`AppointmentFacts` for these young people (None: every one), in id order: the
+    appointments pass over all their live appointments from the ECM start, with no as-of
+    date, and the day of the latest of them (`cases.summary` stores these)."""
+    for chunk in _in_batches(young_person_ids):
+        yield from _stored_facts_of(chunk)
+
+
+# --- Standing facts (kept by cases.summary) -----------------------------------------------------
+
+STANDING = [each for each in PASSES if each.standing]
+#: The standing passes' facts, which `StandingFacts` stores under the same names.
+STANDING_FACTS = [name for each in STANDING for name in each.facts()]
+#: Every young person, referred on any day: the scope the standing facts are worked out in.
+EVERYONE = Scope(date_from=date.min, date_to=date.max)
+
+
+def _standing_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]]:
+    from cases.models import YoungPerson
+
+    people = YoungPerson._base_manager.filter(pk__in=young_person_ids).order_by().values("id")
+    sql, params = people.query.sql_with_params()
+    params = list(params)
+    selected = ["people.id AS young_person_id"]
+    joins = []
+    for each in STANDING:
+        rows = each.rows(EVERYONE).filter(young_person_id__in=young_person_ids)
+        join, rows_params, alias = _pass_join(each, rows, {**each.counts, **each.values})
+        joins.append(join)
+        params.extend(rows_params)
+        selected += [_fact_column(each, name, alias) for name in each.facts()]
+    # Only the ORM's compiled SQL and the fact names go into the text.
+    select = (
+        f"SELECT {', '.join(selected)} FROM ({sql}) AS people {' '.join(joins)}"  # noqa: S608
+        f" ORDER BY people.id"
+    )
+    for row in StandingFacts.objects.raw(select, params):
+        yield row.young_person_id, {name: getattr(row, name) for name in STANDING_FACTS}
+
+
+def stored_standing_facts(young_person_ids: list[int] | None) -> Iterator[tuple[int, dict]]:
+    """`StandingFacts` for these young people (None: every one), in id order: the standing
+    passes over all their records (`cases.summary` stores these)."""
+    for chunk in _in_batches(young_person_ids):
+        yield from _standing_facts_of(chunk)
+
+
+def _in_batches(young_person_ids: list[int] | None) -> Iterator[list[int]]:
+    """These young people's ids (None: every young person's), `STORED_BATCH` at a time."""
+    from cases.models import YoungPerson
+
+    if young_person_ids is None:
+        young_person_ids = list(
+            YoungPerson._base_manager.order_by("pk").values_list("pk", flat=True)
+        )
+    for start in range(0, len(young_person_ids), STORED_BATCH):
+        yield young_person_ids[start : start + STORED_BATCH]
+
 
 def _temporary_table() -> str:
     schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
     return f"{schema}.{connection.ops.quote_name(TABLE)}"
 
 
+def _pass_join(each: Pass, rows: "QuerySet | CountJoined", facts: dict[str, str]):
+    """(a LEFT JOIN to `people` of the pass's `facts` (name → aggregate) over `rows`,
+    grouped per person; its parameters; its alias)."""
+    quote = connection.ops.quote_name
+    rows_sql, rows_params = sql_of(rows)
+    aggregates = ", ".join(f"{sql} AS {quote(name)}" for name, sql in facts.items())
+    alias = quote(f"{each.name}_facts")
+    join = (
+        f"LEFT JOIN (SELECT person, {aggregates} FROM ({rows_sql}) AS pass_rows"  # noqa: S608
+        f" GROUP BY person) AS {alias} ON {alias}.person = people.id"
+    )
+    return join, rows_params, alias
+
+
+def _fact_column(each: Pass, name: str, *sources: str) -> str:
+    """The fact `name` from the first of the joined `sources` that has it (a young person's
+    facts are in one of them, never two); a count with nothing to count is 0."""
+    quote = connection.ops.quote_name
+    columns = [f"{source}.{quote(name)}" for source in sources]
+    if name in each.counts:
+        columns.append("0")
+    value = columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
+    return f"{value} AS {quote(name)}"
+
+
 def facts_query(scope: Scope, wanted: Collection[str] | None = None) -> tuple[str, list]:
     """The SELECT that makes one row of facts per young person referred in the scope: the
     `wanted` facts (every one by default; the others are NULL, and a pass none of whose
-    facts is wanted is left out)."""
+    facts is wanted is left out). Standing passes are read from `StandingFacts`."""
     quote = connection.ops.quote_name
     sql, params = people_rows(scope).query.sql_with_params()
     selected = ["people.*"]
     joins = []
     params = list(params)
+    standing = quote("standing_facts")
     for each in PASSES:
         facts = {
             name: sql
@@ -701,21 +928,25 @@ def facts_query(scope: Scope, wanted: Collection[str] | None = None) -> tuple[st
         selected += [f"NULL AS {quote(name)}" for name in each.facts() if name not in facts]
         if not facts:
             continue
-        rows_sql, rows_params = sql_of(each.rows(scope))
-        aggregates = ", ".join(f"{sql} AS {quote(name)}" for name, sql in facts.items())
-        alias = quote(f"{each.name}_facts")
-        joins.append(
-            f"LEFT JOIN (SELECT person, {aggregates} FROM ({rows_sql}) AS pass_rows"  # noqa: S608
-            f" GROUP BY person) AS {alias} ON {alias}.person = people.id"
-        )
+        if each.standing:
+            if not any(standing in join for join in joins):
+                table = quote(StandingFacts._meta.db_table)
+                joins.append(
+                    f"LEFT JOIN {table} AS {standing} ON {standing}.young_person_id = people.id"
+                )
+            selected += [_fact_column(each, name, standing) for name in facts]
+            continue
+        join, rows_params, alias = _pass_join(each, each.rows(scope), facts)
+        joins.append(join)
         params.extend(rows_params)
-        for name in facts:
-            column = f"{alias}.{quote(name)}"
-            selected.append(
-                f"COALESCE({column}, 0) AS {quote(name)}"
-                if name in each.counts
-                else f"{column} AS {quote(name)}"
-            )
+        sources = [alias]
+        if each.stored is not None:
+            stored_sql, stored_params = sql_of(each.stored(scope))
+            stored = quote(f"{each.name}_stored")
+            joins.append(f"LEFT JOIN ({stored_sql}) AS {stored} ON {stored}.person = people.id")
+            params.extend(stored_params)
+            sources.append(stored)
+        selected += [_fact_column(each, name, *sources) for name in facts]
     # Only the ORM's compiled SQL and the fact names above go into the text; every value
     # is a parameter.
     select = f"SELECT {', '.join(selected)} FROM ({sql}) AS people {' '.join(joins)}"  # noqa: S608

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.models import Versioned
+from cases.models import ConsentDecision, Versioned
 
 
 class ReportKind(models.TextChoices):
@@ -309,6 +309,87 @@ class PersonFacts(models.Model):
     class Meta:
         managed = False
         db_table = "reports_person_facts"
+
+
+class AppointmentFacts(models.Model):
+    """One young person's appointment facts from their ECM start on, with no as-of date:
+    the appointments pass of `reports.facts` over every live appointment dated on or after
+    the start, kept true on every write by `cases.summary` (as the case summaries are).
+
+    A report reads these instead of the appointments for a young person whose latest
+    counted appointment (`latest_day`, in days from the start) falls on or before its as-of
+    date, where the two are the same; for anyone else it reads the appointments.
+    """
+
+    young_person = models.OneToOneField(
+        "cases.YoungPerson",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="appointment_facts",
+    )
+    appointments = models.IntegerField(default=0)
+    attended = models.IntegerField(default=0)
+    did_not_attend = models.IntegerField(default=0)
+    attended_days_0_90 = models.IntegerField(default=0)
+    did_not_attend_days_0_90 = models.IntegerField(default=0)
+    attended_days_91_180 = models.IntegerField(default=0)
+    did_not_attend_days_91_180 = models.IntegerField(default=0)
+    attended_outcome_coded = models.IntegerField(default=0)
+    attended_achieved = models.IntegerField(default=0)
+    attended_minutes = models.IntegerField(default=0)
+    first_rated_at = models.DateTimeField(null=True)
+    last_rated_at = models.DateTimeField(null=True)
+    engagement_first = models.IntegerField(null=True)
+    engagement_last = models.IntegerField(null=True)
+    #: Days from the start to the latest appointment counted (None: none counted).
+    latest_day = models.IntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("appointment facts")
+        verbose_name_plural = _("appointment facts")
+
+    def __str__(self):
+        return f"appointment facts of {self.young_person_id}"
+
+
+class StandingFacts(models.Model):
+    """One young person's evaluation facts that no run parameter changes, kept true on every
+    write by `cases.summary` (as the case summaries are): the eligibility, consent, needs
+    and plan passes of `reports.facts`, which a run reads from here.
+
+    Their records' dates are not bounded by a run's as-of date or windows; the facts "on
+    the start date" follow the young person's ECM start, which saving them refreshes.
+    """
+
+    young_person = models.OneToOneField(
+        "cases.YoungPerson",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="standing_facts",
+    )
+    eligible_latest = models.IntegerField(null=True)
+    eligible_on_start = models.IntegerField(null=True)
+    # The consent decisions (codes: an anonymisation keeps them).
+    participation = models.CharField(max_length=20, null=True, choices=ConsentDecision.choices)
+    participation_on_start = models.CharField(
+        max_length=20, null=True, choices=ConsentDecision.choices
+    )
+    parent_participation_on_start = models.CharField(
+        max_length=20, null=True, choices=ConsentDecision.choices
+    )
+    evaluation = models.CharField(max_length=20, null=True, choices=ConsentDecision.choices)
+    parent_evaluation = models.CharField(max_length=20, null=True, choices=ConsentDecision.choices)
+    needs = models.IntegerField(default=0)
+    planned_interventions = models.IntegerField(default=0)
+    partner_plan_items = models.IntegerField(default=0)
+    partner_plan_items_done = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("standing facts")
+        verbose_name_plural = _("standing facts")
+
+    def __str__(self):
+        return f"standing facts of {self.young_person_id}"
 
 
 class TargetDirection(models.TextChoices):

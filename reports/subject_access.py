@@ -49,6 +49,10 @@ MAX_DEPTH = 3
 #: Linked models deliberately left out of the bundle, with the reason.
 EXCLUDED: dict[str, str] = {
     "reports.personfacts": "a temporary table made during a report run, never stored",
+    "reports.appointmentfacts": "counts worked out from the appointments in the bundle, kept "
+    "for the evaluation's reports",
+    "reports.standingfacts": "facts worked out from the eligibility decisions, consents, needs "
+    "and plan items in the bundle, kept for the evaluation's reports",
 }
 
 #: Columns never written, with the line README.txt says about them.

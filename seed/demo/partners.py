@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Agency, User
+from cases import summary
 from cases.models import AppointmentPurpose, ConsentParty, ConsentPurpose, YoungPerson
 from cases.rules import consent_given_filter, latest_consent
 from formulation.models import InterventionItem
@@ -51,11 +52,14 @@ def seed_partner_work() -> int:
     """Give the delivering agencies their plan items and record the partners' contacts;
     returns how many contacts were added."""
     for title, code in DELIVERED_BY.items():
-        InterventionItem.objects.filter(
+        items = InterventionItem.objects.filter(
             young_person__reference__startswith=DEMO_REFERENCE_PREFIX,
             title=title,
             agency__isnull=True,
-        ).update(agency=Agency.objects.get(code=code))
+        )
+        people = list(items.values_list("young_person_id", flat=True))
+        items.update(agency=Agency.objects.get(code=code))
+        summary.refresh(people)  # an update sends no signals
     today = timezone.localdate()
     added = 0
     for username, (purpose_code, detail, note) in CONTACTS.items():

@@ -1,4 +1,5 @@
-"""Recompute the stored case summaries from the records, or check that they agree.
+"""Recompute the stored case summaries from the records, or check that they agree (every
+table `cases.summary` keeps: the case lists' summaries and the stored evaluation facts).
 
 The services keep the summaries true as they write (`cases.summary`); this command is for a
 database changed some other way (a restore, a repair in SQL): ``--check`` lists the young
@@ -13,7 +14,10 @@ from cases import summary
 
 
 class Command(AccessLoggedCommand):
-    help = "Recompute every young person's stored case summaries (or --check them)."
+    help = (
+        "Recompute every young person's stored case summaries and evaluation facts "
+        "(or --check them)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
