@@ -68,6 +68,7 @@ from cases.models import (
     Need,
     Offence,
     TRMAssessment,
+    YoungPerson,
 )
 from cases.rules import ACHIEVED_OUTCOMES, ACHIEVEMENT_OUTCOMES, consent_given_filter
 from eligibility.models import EligibilityDecision
@@ -346,9 +347,9 @@ def _appointments_from_start(
 
 def _as_of_day(scope: Scope, person: str = "young_person__") -> DaysSince:
     """The as-of date in days from the young person's ECM start (on a model that reaches
-    them through `person`). A young person's stored appointment facts (`AppointmentFacts`) cover a
-    run when their latest counted appointment (`latest_day`) is on or before it: then they
-    hold the same facts as the appointments up to that date."""
+    them through `person`). A young person's stored appointment facts (`AppointmentFacts`)
+    cover a run when their latest counted appointment (`latest_day`) is on or before it:
+    then they hold the same facts as the appointments up to that date."""
     return DaysSince(Value(scope.as_of), F(f"{person}ecm_start_date"))
 
 
@@ -779,8 +780,6 @@ def _rating(*, first: bool) -> Subquery:
 
 
 def _stored_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]]:
-    from cases.models import YoungPerson
-
     grouped = {**APPOINTMENTS.counts, **APPOINTMENTS.values, "latest_day": "MAX(day)"}
     del grouped["engagement_first"], grouped["engagement_last"]
     rows_sql, rows_params = sql_of(
@@ -833,13 +832,12 @@ def stored_appointment_facts(young_person_ids: list[int] | None) -> Iterator[tup
 STANDING = [each for each in PASSES if each.standing]
 #: The standing passes' facts, which `StandingFacts` stores under the same names.
 STANDING_FACTS = [name for each in STANDING for name in each.facts()]
-#: Every young person, referred on any day: the scope the standing facts are worked out in.
+#: Every young person, referred on any day: the scope the standing facts are worked out in
+#: (its as-of date is never read: the standing passes have none).
 EVERYONE = Scope(date_from=date.min, date_to=date.max)
 
 
 def _standing_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]]:
-    from cases.models import YoungPerson
-
     people = YoungPerson._base_manager.filter(pk__in=young_person_ids).order_by().values("id")
     sql, params = people.query.sql_with_params()
     params = list(params)
@@ -869,8 +867,6 @@ def stored_standing_facts(young_person_ids: list[int] | None) -> Iterator[tuple[
 
 def _in_batches(young_person_ids: list[int] | None) -> Iterator[list[int]]:
     """These young people's ids (None: every young person's), `STORED_BATCH` at a time."""
-    from cases.models import YoungPerson
-
     if young_person_ids is None:
         young_person_ids = list(
             YoungPerson._base_manager.order_by("pk").values_list("pk", flat=True)
