@@ -14,7 +14,9 @@ registered as a `SummaryTable`:
 A table whose facts are worked out better by one grouped statement for many young people
 than by a subquery per column gives ``compute`` instead (``reports.AppointmentFacts``); one
 that reads the young person's own fields (their ECM start date) says ``follows_young_person``
-and is refreshed when the young person is saved too.
+and is refreshed when the young person is saved too. A table with any number of rows per
+young person (``reports.AppointmentPurposeFacts``: a count per appointment purpose) says
+``many``: its ``compute`` gives each young person's rows, and a refresh replaces them.
 
 Saving or deleting a source row refreshes its young person's summaries in the same
 transaction (model signals: services, the admin and the shell alike; a fixture's rows once
@@ -43,8 +45,9 @@ class Source:
     young_person_id: Callable[[models.Model], int | None]
 
 
-#: Young person ids (None: every young person) -> (id, {column: value}) for each, in id order.
-Compute = Callable[[list[int] | None], Iterable[tuple[int, dict]]]
+#: Young person ids (None: every young person) -> (id, {column: value}) for each, in id order
+#: (for a table of `many` rows: (id, [{column: value}, ...])).
+Compute = Callable[[list[int] | None], Iterable[tuple[int, dict | list[dict]]]]
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class SummaryTable:
     ``compute``, only the column names (their values come from ``compute``).
     ``follows_young_person``: its facts read the young person's own fields, so saving the
     young person refreshes it.
+    ``many``: any number of rows per young person (``young_person`` is not its key); needs
+    ``compute``, which gives each young person's rows.
     """
 
     model: type[models.Model]
@@ -62,6 +67,7 @@ class SummaryTable:
     sources: tuple[Source, ...]
     compute: Compute | None = None
     follows_young_person: bool = False
+    many: bool = False
 
 
 _TABLES: dict[str, SummaryTable] = {}
@@ -151,13 +157,21 @@ def _computed(table: SummaryTable, young_person_ids=None):
 def refresh(young_person_ids: Iterable[int], *, tables: Iterable[SummaryTable] | None = None):
     """Recompute the summaries (every table, or `tables`) of these young people.
 
-    Two statements a table for up to `BATCH` young people: one computes, one upserts.
+    Two statements a table for up to `BATCH` young people: one computes, one upserts (a
+    table of `many` rows: one deletes their rows, one inserts the new ones).
     """
     ids = sorted(set(young_person_ids))
     chosen = list(_TABLES.values()) if tables is None else list(tables)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         for table in chosen:
+            if table.many:
+                computed = list(_computed(table, chunk))
+                table.model.objects.filter(young_person_id__in=chunk).delete()
+                table.model.objects.bulk_create(
+                    table.model(young_person_id=pk, **row) for pk, rows in computed for row in rows
+                )
+                continue
             rows = [
                 table.model(young_person_id=pk, **values) for pk, values in _computed(table, chunk)
             ]
@@ -202,6 +216,11 @@ def mismatches(young_person_ids=None, *, limit: int = 100) -> list[Mismatch]:
         stored_rows = table.model.objects.all()
         if young_person_ids is not None:
             stored_rows = stored_rows.filter(young_person_id__in=young_person_ids)
+        if table.many:
+            found += _many_mismatches(table, stored_rows, young_person_ids)[: limit - len(found)]
+            if len(found) >= limit:
+                return found
+            continue
         stored = {row[0]: row[1:] for row in stored_rows.values_list("young_person_id", *names)}
         for pk, computed in _computed(table, young_person_ids):
             row = stored.get(pk)
@@ -211,4 +230,19 @@ def mismatches(young_person_ids=None, *, limit: int = 100) -> list[Mismatch]:
                     found.append(Mismatch(pk, table.model._meta.label, name, value, computed[name]))
                     if len(found) >= limit:
                         return found
+    return found
+
+
+def _many_mismatches(table: SummaryTable, stored_rows, young_person_ids) -> list[Mismatch]:
+    """Young people whose stored rows (in a table of `many`) are not the computed ones."""
+    names = list(table.columns)
+    stored: dict[int, list[tuple]] = {}
+    for pk, *values in stored_rows.values_list("young_person_id", *names):
+        stored.setdefault(pk, []).append(tuple(values))
+    found = []
+    for pk, rows in _computed(table, young_person_ids):
+        computed = sorted(tuple(row[name] for name in names) for row in rows)
+        kept = sorted(stored.get(pk, []))
+        if kept != computed:
+            found.append(Mismatch(pk, table.model._meta.label, "rows", kept, computed))
     return found

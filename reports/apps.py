@@ -37,17 +37,27 @@ class ReportsConfig(AppConfig):
         policy.register("subject_access.request", {Role.MANAGER: policy.TEAMS})
 
         from cases import panels, summary
-        from cases.models import Appointment, Consent, Need
+        from cases.models import Appointment, Breach, Consent, CustodyEpisode, Need, Offence
         from eligibility.models import EligibilityDecision, EligibilityOverride
-        from formulation.models import InterventionItem
+        from formulation.models import FormulationMeeting, InterventionItem, MeetingAttendance
 
+        from .comparison import build as comparison
         from .facts import (
             APPOINTMENT_FACTS,
+            MEETING_FACTS,
             STANDING_FACTS,
             stored_appointment_facts,
+            stored_meeting_facts,
+            stored_purpose_counts,
             stored_standing_facts,
         )
-        from .models import AppointmentFacts, StandingFacts
+        from .models import (
+            AppointmentFacts,
+            AppointmentPurposeFacts,
+            ComparisonFacts,
+            MeetingFacts,
+            StandingFacts,
+        )
         from .team_targets import team_panel
 
         # Each young person's appointment facts from the ECM start, kept true on every write
@@ -63,10 +73,27 @@ class ReportsConfig(AppConfig):
                 follows_young_person=True,
             )
         )
+        # The same appointments counted by purpose: a row per young person and purpose.
+        summary.register(
+            summary.SummaryTable(
+                model=AppointmentPurposeFacts,
+                columns=dict.fromkeys(["purpose_id", "appointments"]),
+                sources=(
+                    summary.Source(Appointment, lambda appointment: appointment.young_person_id),
+                ),
+                compute=stored_purpose_counts,
+                follows_young_person=True,
+                many=True,
+            )
+        )
 
-        # The facts no run parameter changes: eligibility, consent, needs and the plan.
+        # The facts no run parameter changes (eligibility, consent, needs and the plan) and
+        # those only the follow-up months change (offences, breaches, custody).
         def person_of(record):
             return record.young_person_id
+
+        def person_of_override(override):
+            return override.decision.young_person_id
 
         summary.register(
             summary.SummaryTable(
@@ -74,14 +101,50 @@ class ReportsConfig(AppConfig):
                 columns=dict.fromkeys(STANDING_FACTS),
                 sources=(
                     summary.Source(EligibilityDecision, person_of),
-                    summary.Source(
-                        EligibilityOverride, lambda override: override.decision.young_person_id
-                    ),
+                    summary.Source(EligibilityOverride, person_of_override),
                     summary.Source(Consent, person_of),
                     summary.Source(Need, person_of),
                     summary.Source(InterventionItem, person_of),
+                    summary.Source(Offence, person_of),
+                    summary.Source(Breach, person_of),
+                    summary.Source(CustodyEpisode, person_of),
                 ),
                 compute=stored_standing_facts,
+                follows_young_person=True,
+            )
+        )
+
+        # The formulation meetings' facts with no as-of date, at the default window for the
+        # first formulation; an agency's attendance changes the agency minutes.
+        summary.register(
+            summary.SummaryTable(
+                model=MeetingFacts,
+                columns=dict.fromkeys([*MEETING_FACTS, "window_days", "latest_costed_on"]),
+                sources=(
+                    summary.Source(FormulationMeeting, person_of),
+                    summary.Source(
+                        MeetingAttendance, lambda attendance: attendance.meeting.young_person_id
+                    ),
+                ),
+                compute=stored_meeting_facts,
+                follows_young_person=True,
+            )
+        )
+
+        # The comparison report's index dates and what is counted around them, at its
+        # default follow-up months; the index date is the ECM start, if any.
+        summary.register(
+            summary.SummaryTable(
+                model=ComparisonFacts,
+                columns=dict.fromkeys(["index_on", *comparison.STORED]),
+                sources=(
+                    summary.Source(EligibilityDecision, person_of),
+                    summary.Source(EligibilityOverride, person_of_override),
+                    summary.Source(Offence, person_of),
+                    summary.Source(Breach, person_of),
+                    summary.Source(Need, person_of),
+                ),
+                compute=comparison.stored_comparison_facts,
                 follows_young_person=True,
             )
         )

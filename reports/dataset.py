@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -46,10 +46,10 @@ from .facts import (
     FIDELITY_ALL,
     FIDELITY_ELEMENTS,
     PSYCHOLOGY_MINUTES,
-    appointment_rows,
     cost_of_time,
     hours_of,
     person_facts,
+    purpose_counts,
 )
 from .scope import Scope
 
@@ -497,9 +497,9 @@ def dataset_stream(scope: Scope) -> tuple[list[tuple[str, str]], Iterator[Datase
     fidelity = {**FIDELITY_ELEMENTS, "fidelity_all": FIDELITY_ALL}
     # Each need's column and its bit in a young person's needs (below).
     need_columns = [(f"need_{code}", 1 << place) for place, code in enumerate(need_codes)]
-    purposes = list(AppointmentPurpose.objects.order_by("code").values_list("code", "name"))
-    purpose_columns = [f"purpose_{code}" for code, _name in purposes]
-    purpose_place = {code: place for place, (code, _name) in enumerate(purposes)}
+    purposes = list(AppointmentPurpose.objects.order_by("code").values_list("pk", "code", "name"))
+    purpose_columns = [f"purpose_{code}" for _pk, code, _name in purposes]
+    purpose_place = {pk: place for place, (pk, _code, _name) in enumerate(purposes)}
     no_appointments = (0,) * len(purposes)
     domain_codes = list(
         DistanceDomain.objects.order_by("order", "code").values_list("code", flat=True)
@@ -523,20 +523,16 @@ def dataset_stream(scope: Scope) -> tuple[list[tuple[str, str]], Iterator[Datase
                 .iterator(chunk_size=CHUNK)
             ):
                 needs[person_id] = needs.get(person_id, 0) | bit[category_id]
-            # The appointments counted in "appointments", by purpose: one grouped pass.
+            # The appointments counted in "appointments", by purpose (most young people's
+            # from their stored counts; a young person's from one source or the other).
             by_purpose: dict[int, list[int]] = {}
-            for person_id, code, count in (
-                appointment_rows(scope)
-                .filter(young_person_id__in=included.values("pk"))
-                .values("young_person_id", "purpose_category__code")
-                .annotate(n=Count("pk"))
-                .values_list("young_person_id", "purpose_category__code", "n")
-                .iterator(chunk_size=CHUNK)
+            for row in purpose_counts(
+                scope,
+                among=Q(young_person_id__in=included.values("pk")),
+                person_id=F("young_person_id"),
             ):
-                if code is not None:
-                    by_purpose.setdefault(person_id, [0] * len(purposes))[purpose_place[code]] = (
-                        count
-                    )
+                place = purpose_place[row["category"]]
+                by_purpose.setdefault(row["person_id"], [0] * len(purposes))[place] += row["n"]
             withdrawal, refusal, ratings = _reasons_and_ratings(included, scope.as_of)
             people = (
                 included.annotate(
@@ -641,7 +637,8 @@ def dataset_stream(scope: Scope) -> tuple[list[tuple[str, str]], Iterator[Datase
                 positions = positions or {name: place for place, name in enumerate(values)}
                 yield DatasetRow(positions, tuple(values[name] for name in positions))
 
-    return columns(need_codes, purposes, domain_codes, costs), rows()
+    named = [(code, name) for _pk, code, name in purposes]
+    return columns(need_codes, named, domain_codes, costs), rows()
 
 
 def _bilingual(model, key: str = "code") -> list[tuple[str, str, str]]:

@@ -84,10 +84,19 @@ from partners.models import PartnerContact
 from supervision.models import OversightEntry, SupervisionNote, SupervisionSession
 from supervision.rules import OVERSIGHT_MONTHS
 
-from .models import AppointmentFacts, PersonFacts, StandingFacts
+from .models import (
+    AppointmentFacts,
+    AppointmentPurposeFacts,
+    MeetingFacts,
+    PersonFacts,
+    StandingFacts,
+)
 from .scope import AddMonths, AgeInYears, Scope
 
 TABLE = PersonFacts._meta.db_table
+#: The follow-up months (a report's default) at which the facts of the windowed passes, and
+#: the comparison report's (`reports.comparison`), are kept for every young person.
+STORED_FOLLOW_UP_MONTHS = 12
 
 
 def flag(condition: Q) -> Case:
@@ -128,6 +137,11 @@ class Pass:
     `standing`: no run parameter changes the pass's facts (its rows are bounded by no date
     of the run), so every young person's are kept in `StandingFacts` and a run reads them
     from there; `rows` of a scope covering everyone is how they are worked out.
+
+    `windowed`: only the follow-up months change the pass's facts (windows around the ECM
+    start, never the as-of date), so they are kept in `StandingFacts` too, worked out at
+    `STORED_FOLLOW_UP_MONTHS`; a run with those months reads them, one with other months
+    reads the records.
     """
 
     name: str
@@ -136,9 +150,16 @@ class Pass:
     values: dict[str, str] = field(default_factory=dict)
     stored: Callable[[Scope], QuerySet] | None = None
     standing: bool = False
+    windowed: bool = False
 
     def facts(self) -> list[str]:
         return [*self.counts, *self.values]
+
+    def reads_stored(self, scope: Scope) -> bool:
+        """Whether a run over `scope` reads this pass's facts from `StandingFacts`."""
+        return self.standing or (
+            self.windowed and scope.follow_up_months == STORED_FOLLOW_UP_MONTHS
+        )
 
 
 @dataclass(frozen=True)
@@ -370,12 +391,25 @@ def unstored_appointment_rows(scope: Scope) -> QuerySet:
         Q(appointment_facts__isnull=True)
         | Q(appointment_facts__latest_day__gt=_as_of_day(scope, person=""))
     )
-    ids = list(unstored.order_by("pk").values_list("pk", flat=True))
-    # With no one to read, a condition no appointment meets: an empty list has no SQL.
-    people = Q(young_person_id__in=ids) if ids else Q(pk__isnull=True)
     return _appointments_from_start(
-        Appointment.objects.filter(people).order_by(), until=scope.as_of
+        Appointment.objects.filter(_listed(unstored)).order_by(), until=scope.as_of
     )
+
+
+#: The most young people `_listed` names one by one (well under SQLite's limit on a
+#: statement's parameters); a run as of a date long past can have more to read.
+LISTED_AT_MOST = 20_000
+
+
+def _listed(people: QuerySet) -> Q:
+    """A condition on records with a `young_person`: theirs of `people` (young people), who
+    are listed first (one query) so that the database reads their records by index; more
+    than `LISTED_AT_MOST` are picked by a subquery instead."""
+    ids = list(people.order_by("pk").values_list("pk", flat=True)[: LISTED_AT_MOST + 1])
+    if len(ids) > LISTED_AT_MOST:
+        return Q(young_person_id__in=people.order_by().values("pk"))
+    # With no one to read, a condition no record meets: an empty list has no SQL.
+    return Q(young_person_id__in=ids) if ids else Q(pk__isnull=True)
 
 
 def stored_appointment_rows(scope: Scope) -> QuerySet:
@@ -389,6 +423,42 @@ def stored_appointment_rows(scope: Scope) -> QuerySet:
         .order_by()
         .values(*APPOINTMENT_FACTS, person=F("young_person_id"))
     )
+
+
+def purpose_counts(scope: Scope, *, among: Q | None = None, **group) -> Iterator[dict]:
+    """The appointments counted in the fact "appointments" (of the young people referred in
+    the scope, and `among`: a condition through "young_person"), by purpose and by `group`
+    (expressions through "young_person__"): rows of {**group, "category": the purpose's id,
+    "n"}.
+
+    A young person's come from their stored counts (`AppointmentPurposeFacts`) where their
+    `AppointmentFacts` cover the as-of date, otherwise from their appointments (the rows the
+    appointments pass reads): two grouped queries, so a group may have a row from each, to
+    be added up. Reading four million appointments grouped by team and purpose was the
+    largest statement of a national report after the facts table (docs/benchmarks.md)."""
+    among = among or Q()
+    appointments = next(each for each in PASSES if each.name == "appointments")
+    stored = AppointmentPurposeFacts.objects.all()
+    if appointments.stored is None:  # the pass reads every appointment (as the tests make it)
+        stored = stored.none()
+    unstored = (
+        appointments.rows(scope)
+        .filter(among, purpose_category__isnull=False)
+        .values(**group, category=F("purpose_category_id"))
+        .annotate(n=Count("pk"))
+    )
+    stored = (
+        stored.filter(
+            among,
+            scope.referral_filter("young_person__"),
+            young_person__appointment_facts__latest_day__lte=_as_of_day(scope),
+        )
+        .order_by()
+        .values(**group, category=F("purpose_id"))
+        .annotate(n=Sum("appointments"))
+    )
+    yield from unstored.iterator(chunk_size=STORED_BATCH)
+    yield from stored.iterator(chunk_size=STORED_BATCH)
 
 
 def _rated_at(order: str):
@@ -481,6 +551,48 @@ def meeting_rows(scope: Scope) -> QuerySet:
             minutes=F("duration_minutes"),
             agency_minutes=F("duration_minutes") * Subquery(agencies_attended),
         )
+    )
+
+
+def _meetings_covered(scope: Scope) -> Q:
+    """On `MeetingFacts`: stored facts that hold what a run over `scope` would work out from
+    the meetings (worked out with its window, and no costed meeting after its as-of date)."""
+    return Q(window_days=scope.fidelity_window_days) & (
+        Q(latest_costed_on__isnull=True) | Q(latest_costed_on__lte=scope.as_of)
+    )
+
+
+def _meetings_stored(scope: Scope) -> bool:
+    """Whether a run reads stored meeting facts at all: only with the window for the first
+    formulation that they are worked out with now (a run with another reads every
+    young person's meetings)."""
+    return scope.fidelity_window_days == settings.ECM_FORMULATION_WINDOW_DAYS
+
+
+def unstored_meeting_rows(scope: Scope) -> QuerySet:
+    """`meeting_rows` of the young people referred in the scope whose stored meeting facts
+    do not cover the run (listed first, as `unstored_appointment_rows` does)."""
+    if not _meetings_stored(scope):
+        return meeting_rows(scope)
+    covered = MeetingFacts.objects.filter(_meetings_covered(scope)).values("young_person_id")
+    return meeting_rows(scope).filter(_listed(scope.referrals().exclude(pk__in=covered)))
+
+
+def stored_meeting_rows(scope: Scope) -> QuerySet:
+    """The stored meeting facts of the young people referred in the scope whose facts cover
+    the run (those with no meeting held left out: all their facts are nothing)."""
+    stored = MeetingFacts.objects.all()
+    if not _meetings_stored(scope):
+        # None of them, as a condition that has SQL (the facts query joins it).
+        stored = stored.filter(young_person__isnull=True)
+    return (
+        stored.filter(
+            _meetings_covered(scope),
+            scope.referral_filter("young_person__"),
+            formulation_meetings__gt=0,
+        )
+        .order_by()
+        .values(*MEETING_FACTS, person=F("young_person_id"))
     )
 
 
@@ -662,6 +774,7 @@ PASSES = (
     Pass(
         "offences",
         _dated_rows(Offence, "committed_on", "gravity"),
+        windowed=True,
         counts={
             "offences_12m_before_start": _count("before_12m = 1"),
             "offences_before": _count("before = 1"),
@@ -677,17 +790,20 @@ PASSES = (
     Pass(
         "breaches",
         _dated_rows(Breach, "breach_date"),
+        windowed=True,
         counts={"breaches_before": _count("before = 1"), "breaches_after": _count("after = 1")},
     ),
     Pass(
         "custody",
         _dated_rows(CustodyEpisode, "start_date"),
+        windowed=True,
         counts={"custody_after": _count("after = 1")},
     ),
     Pass("needs", need_rows, counts={"needs": "COUNT(DISTINCT category_id)"}, standing=True),
     Pass(
         "meetings",
-        meeting_rows,
+        unstored_meeting_rows,
+        stored=stored_meeting_rows,
         counts={
             "formulation_meetings": "COUNT(*)",
             "initial_formulation_in_window": "MAX(initial_in_window)",
@@ -779,33 +895,38 @@ def _rating(*, first: bool) -> Subquery:
     return Subquery(rated, output_field=IntegerField())
 
 
-def _stored_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]]:
-    grouped = {**APPOINTMENTS.counts, **APPOINTMENTS.values, "latest_day": "MAX(day)"}
-    del grouped["engagement_first"], grouped["engagement_last"]
-    rows_sql, rows_params = sql_of(
-        _appointments_from_start(
-            Appointment.objects.filter(young_person_id__in=young_person_ids).order_by(),
-            until=None,
-            day_of=ServiceDate,
-        )
-    )
+def _grouped(model, each: Pass, rows: QuerySet, facts: dict[str, str]) -> dict[int, dict]:
+    """{young person id: {fact: value}}: `facts` (name → aggregate, a count 0 when there is
+    nothing to count) over the pass's `rows`, for each young person who has any, read
+    through `model` (a raw query, so that dates and times come back as Python values; in
+    the connection's own time zone, which is what the database driver expects moments in)."""
+    rows_sql, rows_params = sql_of(rows)
     quote = connection.ops.quote_name
     aggregates = ", ".join(
-        f"{f'COALESCE({sql}, 0)' if name in APPOINTMENTS.counts else sql} AS {quote(name)}"
-        for name, sql in grouped.items()
+        f"{f'COALESCE({sql}, 0)' if name in each.counts else sql} AS {quote(name)}"
+        for name, sql in facts.items()
     )
     # Only the ORM's compiled SQL and the fact names go into the text.
     select = (
         f"SELECT person AS young_person_id, {aggregates}"  # noqa: S608
         f" FROM ({rows_sql}) AS pass_rows GROUP BY person"
     )
-    # A raw query through the model, so dates and times come back as Python values; in the
-    # connection's own time zone (`ServiceDate` names the service's), which is what the
-    # database driver expects moments in.
-    found = {
-        row.young_person_id: {name: getattr(row, name) for name in grouped}
-        for row in AppointmentFacts.objects.raw(select, rows_params)
+    return {
+        row.young_person_id: {name: getattr(row, name) for name in facts}
+        for row in model.objects.raw(select, rows_params)
     }
+
+
+def _stored_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]]:
+    grouped = {**APPOINTMENTS.counts, **APPOINTMENTS.values, "latest_day": "MAX(day)"}
+    del grouped["engagement_first"], grouped["engagement_last"]
+    # `ServiceDate`: the day in the service's time zone, named in the query.
+    rows = _appointments_from_start(
+        Appointment.objects.filter(young_person_id__in=young_person_ids).order_by(),
+        until=None,
+        day_of=ServiceDate,
+    )
+    found = _grouped(AppointmentFacts, APPOINTMENTS, rows, grouped)
     rated = [pk for pk, facts in found.items() if facts["first_rated_at"] is not None]
     ratings = {
         pk: (first, last)
@@ -819,22 +940,74 @@ def _stored_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]]:
         yield pk, {**found.get(pk, empty), "engagement_first": first, "engagement_last": last}
 
 
+def stored_purpose_counts(young_person_ids: list[int] | None) -> Iterator[tuple[int, list]]:
+    """`AppointmentPurposeFacts` for these young people (None: every one), in id order:
+    their live appointments from the ECM start, with no as-of date, counted by purpose
+    (those with none recorded left out), as [{"purpose_id", "appointments"}, ...]."""
+    for chunk in in_batches(young_person_ids):
+        counts: dict[int, list[dict]] = {}
+        rows = _appointments_from_start(
+            Appointment.objects.filter(
+                young_person_id__in=chunk, purpose_category__isnull=False
+            ).order_by(),
+            until=None,
+            day_of=ServiceDate,
+        )
+        for person, purpose, n in (
+            rows.values("person", category=F("purpose_category_id"))
+            .annotate(n=Count("pk"))
+            .values_list("person", "category", "n")
+        ):
+            counts.setdefault(person, []).append({"purpose_id": purpose, "appointments": n})
+        for pk in chunk:
+            yield pk, counts.get(pk, [])
+
+
 def stored_appointment_facts(young_person_ids: list[int] | None) -> Iterator[tuple[int, dict]]:
     """`AppointmentFacts` for these young people (None: every one), in id order: the
     appointments pass over all their live appointments from the ECM start, with no as-of
     date, and the day of the latest of them (`cases.summary` stores these)."""
-    for chunk in _in_batches(young_person_ids):
+    for chunk in in_batches(young_person_ids):
         yield from _stored_facts_of(chunk)
+
+
+# --- Stored meeting facts (kept by cases.summary) -----------------------------------------------
+
+MEETINGS = next(each for each in PASSES if each.name == "meetings")
+#: The meetings pass's facts, which `MeetingFacts` stores under the same names.
+MEETING_FACTS = MEETINGS.facts()
+
+
+def stored_meeting_facts(young_person_ids: list[int] | None) -> Iterator[tuple[int, dict]]:
+    """`MeetingFacts` for these young people (None: every one), in id order: the meetings
+    pass over every meeting held, with no as-of date (minutes costed from the ECM start on)
+    and the default window for the first formulation, and the latest costed meeting's day
+    (`cases.summary` stores these)."""
+    window = settings.ECM_FORMULATION_WINDOW_DAYS
+    unbounded = Scope(
+        date_from=date.min, date_to=date.max, as_of=date.max, fidelity_window_days=window
+    )
+    grouped = {
+        **MEETINGS.counts,
+        **MEETINGS.values,
+        "latest_costed_on": "MAX(CASE WHEN costed = 1 THEN held_on END)",
+    }
+    empty = {name: 0 if name in MEETINGS.counts else None for name in grouped}
+    for chunk in in_batches(young_person_ids):
+        rows = meeting_rows(unbounded).filter(young_person_id__in=chunk)
+        found = _grouped(MeetingFacts, MEETINGS, rows, grouped)
+        for pk in chunk:
+            yield pk, {**found.get(pk, empty), "window_days": window}
 
 
 # --- Standing facts (kept by cases.summary) -----------------------------------------------------
 
-STANDING = [each for each in PASSES if each.standing]
+STANDING = [each for each in PASSES if each.standing or each.windowed]
 #: The standing passes' facts, which `StandingFacts` stores under the same names.
 STANDING_FACTS = [name for each in STANDING for name in each.facts()]
 #: Every young person, referred on any day: the scope the standing facts are worked out in
-#: (its as-of date is never read: the standing passes have none).
-EVERYONE = Scope(date_from=date.min, date_to=date.max)
+#: (its as-of date is never read: the standing passes have none), at the stored months.
+EVERYONE = Scope(date_from=date.min, date_to=date.max, follow_up_months=STORED_FOLLOW_UP_MONTHS)
 
 
 def _standing_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]]:
@@ -861,11 +1034,11 @@ def _standing_facts_of(young_person_ids: list[int]) -> Iterator[tuple[int, dict]
 def stored_standing_facts(young_person_ids: list[int] | None) -> Iterator[tuple[int, dict]]:
     """`StandingFacts` for these young people (None: every one), in id order: the standing
     passes over all their records (`cases.summary` stores these)."""
-    for chunk in _in_batches(young_person_ids):
+    for chunk in in_batches(young_person_ids):
         yield from _standing_facts_of(chunk)
 
 
-def _in_batches(young_person_ids: list[int] | None) -> Iterator[list[int]]:
+def in_batches(young_person_ids: list[int] | None) -> Iterator[list[int]]:
     """These young people's ids (None: every young person's), `STORED_BATCH` at a time."""
     if young_person_ids is None:
         young_person_ids = list(
@@ -908,7 +1081,8 @@ def _fact_column(each: Pass, name: str, *sources: str) -> str:
 def facts_query(scope: Scope, wanted: Collection[str] | None = None) -> tuple[str, list]:
     """The SELECT that makes one row of facts per young person referred in the scope: the
     `wanted` facts (every one by default; the others are NULL, and a pass none of whose
-    facts is wanted is left out). Standing passes are read from `StandingFacts`."""
+    facts is wanted is left out). Standing passes, and windowed ones at the stored months,
+    are read from `StandingFacts`."""
     quote = connection.ops.quote_name
     sql, params = people_rows(scope).query.sql_with_params()
     selected = ["people.*"]
@@ -924,7 +1098,7 @@ def facts_query(scope: Scope, wanted: Collection[str] | None = None) -> tuple[st
         selected += [f"NULL AS {quote(name)}" for name in each.facts() if name not in facts]
         if not facts:
             continue
-        if each.standing:
+        if each.reads_stored(scope):
             if not any(standing in join for join in joins):
                 table = quote(StandingFacts._meta.db_table)
                 joins.append(

@@ -352,13 +352,78 @@ class AppointmentFacts(models.Model):
         return f"appointment facts of {self.young_person_id}"
 
 
+class AppointmentPurposeFacts(models.Model):
+    """One young person's appointments from their ECM start on, with no as-of date, counted
+    by purpose: the appointments the measure "Appointments by purpose" and the dataset's
+    purpose columns count, kept true on every write by `cases.summary` (a row for each
+    purpose they have appointments for). A report reads these where it reads the young
+    person's `AppointmentFacts` (their latest counted appointment is on or before its as-of
+    date), and the appointments for anyone else."""
+
+    young_person = models.ForeignKey(
+        "cases.YoungPerson", on_delete=models.CASCADE, related_name="appointment_purpose_facts"
+    )
+    purpose = models.ForeignKey("cases.AppointmentPurpose", on_delete=models.CASCADE)
+    appointments = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("appointment facts by purpose")
+        verbose_name_plural = _("appointment facts by purpose")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["young_person", "purpose"], name="one_purpose_count_per_young_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"appointments of {self.young_person_id} for purpose {self.purpose_id}"
+
+
+class MeetingFacts(models.Model):
+    """One young person's formulation meeting facts with no as-of date: the meetings pass
+    of `reports.facts` over every meeting held, its minutes costed from the ECM start on,
+    with the window for the first formulation that a report asks by default
+    (`window_days`), kept true on every write by `cases.summary`.
+
+    A report with that window reads these for a young person whose latest costed meeting
+    (`latest_costed_on`) was held on or before its as-of date, where the two are the same;
+    for anyone else it reads their meetings.
+    """
+
+    young_person = models.OneToOneField(
+        "cases.YoungPerson",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="meeting_facts",
+    )
+    formulation_meetings = models.IntegerField(default=0)
+    initial_formulation_in_window = models.IntegerField(default=0)
+    meeting_minutes = models.IntegerField(default=0)
+    meeting_agency_minutes = models.IntegerField(default=0)
+    first_formulation_on = models.DateField(null=True)
+    #: The window (days from the start) the initial formulation was looked for in.
+    window_days = models.IntegerField()
+    #: The day of the latest meeting held on or after the start (None: none).
+    latest_costed_on = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("meeting facts")
+        verbose_name_plural = _("meeting facts")
+
+    def __str__(self):
+        return f"meeting facts of {self.young_person_id}"
+
+
 class StandingFacts(models.Model):
     """One young person's evaluation facts that no run parameter changes, kept true on every
     write by `cases.summary` (as the case summaries are): the eligibility, consent, needs
-    and plan passes of `reports.facts`, which a run reads from here.
+    and plan passes of `reports.facts`, which a run reads from here; and the offences,
+    breaches and custody passes, which only the follow-up months change, at the months a
+    run reads them for.
 
-    Their records' dates are not bounded by a run's as-of date or windows; the facts "on
-    the start date" follow the young person's ECM start, which saving them refreshes.
+    Their records' dates are not bounded by a run's as-of date; the facts "on the start
+    date" and in the windows around it follow the young person's ECM start, which saving
+    them refreshes.
     """
 
     young_person = models.OneToOneField(
@@ -383,6 +448,18 @@ class StandingFacts(models.Model):
     planned_interventions = models.IntegerField(default=0)
     partner_plan_items = models.IntegerField(default=0)
     partner_plan_items_done = models.IntegerField(default=0)
+    # The offences, breaches and custody in the windows around the ECM start at the stored
+    # follow-up months (`reports.facts.STORED_FOLLOW_UP_MONTHS`).
+    offences_12m_before_start = models.IntegerField(default=0)
+    offences_before = models.IntegerField(default=0)
+    offences_after = models.IntegerField(default=0)
+    gravity_before = models.IntegerField(default=0)
+    gravity_after = models.IntegerField(default=0)
+    highest_gravity_before = models.IntegerField(null=True)
+    highest_gravity_after = models.IntegerField(null=True)
+    breaches_before = models.IntegerField(default=0)
+    breaches_after = models.IntegerField(default=0)
+    custody_after = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("standing facts")
@@ -390,6 +467,43 @@ class StandingFacts(models.Model):
 
     def __str__(self):
         return f"standing facts of {self.young_person_id}"
+
+
+class ComparisonFacts(models.Model):
+    """One young person's place in the comparison report (`reports.comparison`) at its
+    default follow-up months (`STORED_FOLLOW_UP_MONTHS`), kept true on every write by
+    `cases.summary`: their index date (the ECM start; with none, the date of their latest
+    eligibility decision if it found them eligible), the factors recorded by then and the
+    outcomes in the windows around it.
+
+    None of these depends on a run's as-of date (it only decides who has been followed up
+    for long enough: those whose index date is on or before its cut-off), so a run with
+    those months reads them here; a run with other months works them out.
+    """
+
+    young_person = models.OneToOneField(
+        "cases.YoungPerson",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="comparison_facts",
+    )
+    index_on = models.DateField(null=True)
+    needs = models.IntegerField(default=0)
+    offences_12m = models.IntegerField(default=0)
+    gravity_12m = models.IntegerField(default=0)
+    offences_before = models.IntegerField(default=0)
+    offences_after = models.IntegerField(default=0)
+    gravity_before = models.IntegerField(default=0)
+    gravity_after = models.IntegerField(default=0)
+    breaches_before = models.IntegerField(default=0)
+    breaches_after = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("comparison facts")
+        verbose_name_plural = _("comparison facts")
+
+    def __str__(self):
+        return f"comparison facts of {self.young_person_id}"
 
 
 class TargetDirection(models.TextChoices):

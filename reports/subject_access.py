@@ -53,6 +53,12 @@ EXCLUDED: dict[str, str] = {
     "for the evaluation's reports",
     "reports.standingfacts": "facts worked out from the eligibility decisions, consents, needs "
     "and plan items in the bundle, kept for the evaluation's reports",
+    "reports.appointmentpurposefacts": "counts worked out from the appointments in the "
+    "bundle, kept for the evaluation's reports",
+    "reports.meetingfacts": "counts worked out from the formulation meetings in the bundle, "
+    "kept for the evaluation's reports",
+    "reports.comparisonfacts": "counts worked out from the offences, breaches, needs and "
+    "eligibility decisions in the bundle, kept for the comparison report",
 }
 
 #: Columns never written, with the line README.txt says about them.

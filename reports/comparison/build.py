@@ -20,19 +20,27 @@ the records do not say when a team started ECM. The document says so.
 Reading is one query whatever the number of young people: the index date and windows of
 each young person, and their offences, breaches and needs counted in those windows, grouped
 by young person in the database (as reports.facts does for the measures); the matching and
-the estimates are numpy (reports.comparison.maths).
+the estimates are numpy (reports.comparison.maths). None of those counts depends on the
+as-of date (it decides only who is in), so at the default follow-up months they are kept for
+every young person (`reports.ComparisonFacts`, worked out by the same query with no cut-off)
+and a run reads them there.
 """
+
+from collections.abc import Iterator
+from datetime import date
 
 import numpy
 from django.db import connection, transaction
-from django.db.models import Case, DateField, F, IntegerField, Value, When
+from django.db.models import Case, DateField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from cases.models import Breach, Need, Offence
+from cases.models import Breach, Need, Offence, YoungPerson
 from eligibility.models import EligibilityDecision
 
-from ..facts import NEWEST_FIRST, rank
+from .. import facts
+from ..facts import NEWEST_FIRST, in_batches, rank
 from ..facts import _run_settings as run_settings
+from ..models import ComparisonFacts
 from ..scope import AddMonths, AgeInYears, Scope
 from ..suppression import SUPPRESSED
 from . import maths
@@ -59,32 +67,50 @@ FACTORS = (
 )
 
 
-def _people_sql(scope: Scope) -> tuple[str, list]:
-    """The young people referred in the scope, with their gender as a number."""
-    rows = (
-        scope.referrals()
-        .order_by()
-        .values(
-            "id",
-            "date_of_birth",
-            "ecm_start_date",
-            gender_code=Case(
-                *(When(gender=code, then=Value(index)) for index, code in enumerate(GENDERS)),
-                default=Value(len(GENDERS) - 1),
-                output_field=IntegerField(),
-            ),
-        )
+#: The follow-up months whose comparison facts every young person has stored
+#: (`reports.ComparisonFacts`, kept by `cases.summary`): a report's default. A run with
+#: these months reads them; a run with other months works its own out from the records.
+STORED_FOLLOW_UP_MONTHS = facts.STORED_FOLLOW_UP_MONTHS
+
+#: What `ComparisonFacts` stores of a young person, after the index date.
+STORED = (
+    "needs",
+    "offences_12m",
+    "gravity_12m",
+    "offences_before",
+    "offences_after",
+    "gravity_before",
+    "gravity_after",
+    "breaches_before",
+    "breaches_after",
+)
+#: What each young person's row holds, in order.
+COLUMNS = ("in_ecm", "gender", "age", *STORED)
+
+
+def _gender_code() -> Case:
+    return Case(
+        *(When(gender=code, then=Value(index)) for index, code in enumerate(GENDERS)),
+        default=Value(len(GENDERS) - 1),
+        output_field=IntegerField(),
+    )
+
+
+def _people_sql(people: QuerySet) -> tuple[str, list]:
+    """These young people, with their gender as a number."""
+    rows = people.order_by().values(
+        "id", "date_of_birth", "ecm_start_date", gender_code=_gender_code()
     )
     sql, params = rows.query.sql_with_params()
     return sql, list(params)
 
 
-def _decisions_sql(scope: Scope) -> tuple[str, list]:
-    """The eligibility decisions of the young people referred in the scope, with the result
-    that counts (a manager's override, if any) and their rank, 1 for each one's latest
-    (as reports.facts.eligibility_rows)."""
+def _decisions_sql(whose: Q) -> tuple[str, list]:
+    """The eligibility decisions of the young people `whose` picks (a condition through
+    "young_person__"), with the result that counts (a manager's override, if any) and their
+    rank, 1 for each one's latest (as reports.facts.eligibility_rows)."""
     rows = (
-        EligibilityDecision.objects.filter(scope.referral_filter("young_person__"))
+        EligibilityDecision.objects.filter(whose)
         .order_by()
         .values(
             "decided_on",
@@ -103,13 +129,13 @@ def _decisions_sql(scope: Scope) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _events_sql(model, scope: Scope, date_field: str, *fields, **columns) -> tuple[str, list]:
-    """The model's current records of the young people referred in the scope, with `person`
-    and `dated` columns, then `fields` and `columns`."""
+def _events_sql(model, whose: Q, date_field: str, *fields) -> tuple[str, list]:
+    """The model's current records of the young people `whose` picks, with `person` and
+    `dated` columns, then `fields`."""
     rows = (
-        model.objects.filter(scope.referral_filter("young_person__"), archived_at__isnull=True)
+        model.objects.filter(whose, archived_at__isnull=True)
         .order_by()
-        .values(*fields, person=F("young_person_id"), dated=F(date_field), **columns)
+        .values(*fields, person=F("young_person_id"), dated=F(date_field))
     )
     sql, params = rows.query.sql_with_params()
     return sql, list(params)
@@ -127,35 +153,18 @@ def _column(name: str, field):
     return RawSQL(name, (), output_field=field)  # noqa: S611 - a fixed column name
 
 
-#: What each young person's row holds, in order.
-COLUMNS = (
-    "in_ecm",
-    "gender",
-    "age",
-    "needs",
-    "offences_12m",
-    "gravity_12m",
-    "offences_before",
-    "offences_after",
-    "gravity_before",
-    "gravity_after",
-    "breaches_before",
-    "breaches_after",
-)
-
-
-def comparison_query(scope: Scope) -> tuple[str, list]:
-    """One row per young person in either group (COLUMNS): the index date and its windows
-    are worked out once per young person, then each table's records are counted in them,
+def counted_query(people: QuerySet, whose: Q, *, months: int, cutoff: date) -> tuple[str, list]:
+    """One row per young person of `people` (`whose`: the same young people, as a condition
+    through "young_person__") with an index date on or before `cutoff`: `person`, `in_ecm`,
+    `gender`, `index_on`, `age` and the STORED columns. The index date and its windows are
+    worked out once per young person, then each table's records are counted in them,
     grouped by young person, in the database."""
-    cutoff = connection.ops.adapt_datefield_value(scope.followup_cutoff)
-    months = scope.follow_up_months
     index = _column("chosen.index_on", DateField())
-    people, people_params = _people_sql(scope)
-    decisions, decisions_params = _decisions_sql(scope)
-    offences, offences_params = _events_sql(Offence, scope, "committed_on", "gravity")
-    breaches, breaches_params = _events_sql(Breach, scope, "breach_date")
-    needs, needs_params = _events_sql(Need, scope, "recorded_on", "category_id")
+    people_sql, people_params = _people_sql(people)
+    decisions, decisions_params = _decisions_sql(whose)
+    offences, offences_params = _events_sql(Offence, whose, "committed_on", "gravity")
+    breaches, breaches_params = _events_sql(Breach, whose, "breach_date")
+    needs, needs_params = _events_sql(Need, whose, "recorded_on", "category_id")
     bounds = {
         "before_from": _compiled(AddMonths(index, -months)),
         "after_to": _compiled(AddMonths(index, months)),
@@ -167,7 +176,7 @@ def comparison_query(scope: Scope) -> tuple[str, list]:
     last_year = "e.dated >= w.year_before AND e.dated < w.index_on"
     # Only the ORM's compiled SQL and fixed text go into the statement; values are parameters.
     sql = f"""
-    WITH people AS ({people}),
+    WITH people AS ({people_sql}),
     latest AS (SELECT person, decided_on, final FROM ({decisions}) d WHERE d.latest_rank = 1),
     chosen AS (
         SELECT people.id, people.gender_code, people.date_of_birth,
@@ -203,29 +212,98 @@ def comparison_query(scope: Scope) -> tuple[str, list]:
         SELECT w.id AS person, COUNT(DISTINCT e.category_id) AS needs
         FROM w JOIN ({needs}) e ON e.person = w.id AND e.dated <= w.index_on GROUP BY w.id
     )
-    SELECT w.in_ecm, w.gender_code, w.age, COALESCE(n.needs, 0),
-        COALESCE(o.offences_12m, 0), COALESCE(o.gravity_12m, 0),
-        COALESCE(o.offences_before, 0), COALESCE(o.offences_after, 0),
-        COALESCE(o.gravity_before, 0), COALESCE(o.gravity_after, 0),
-        COALESCE(b.breaches_before, 0), COALESCE(b.breaches_after, 0)
+    SELECT w.id AS person, w.in_ecm, w.gender_code AS gender, w.index_on, w.age,
+        COALESCE(n.needs, 0) AS needs,
+        COALESCE(o.offences_12m, 0) AS offences_12m, COALESCE(o.gravity_12m, 0) AS gravity_12m,
+        COALESCE(o.offences_before, 0) AS offences_before,
+        COALESCE(o.offences_after, 0) AS offences_after,
+        COALESCE(o.gravity_before, 0) AS gravity_before,
+        COALESCE(o.gravity_after, 0) AS gravity_after,
+        COALESCE(b.breaches_before, 0) AS breaches_before,
+        COALESCE(b.breaches_after, 0) AS breaches_after
     FROM w
     LEFT JOIN offence_facts o ON o.person = w.id
     LEFT JOIN breach_facts b ON b.person = w.id
     LEFT JOIN need_facts n ON n.person = w.id
-    ORDER BY w.id
     """  # noqa: S608
+    cutoff_value = connection.ops.adapt_datefield_value(cutoff)
     params = [
         *people_params,
         *decisions_params,
-        cutoff,
-        cutoff,
-        cutoff,
+        cutoff_value,
+        cutoff_value,
+        cutoff_value,
         *(param for _, (_, each) in bounds.items() for param in each),
         *offences_params,
         *breaches_params,
         *needs_params,
     ]
     return sql, params
+
+
+def _stored_query(scope: Scope) -> tuple[str, list]:
+    """COLUMNS of the young people referred in the scope whose stored index date is on or
+    before the run's cut-off, from `ComparisonFacts` (the age at the index date from their
+    date of birth as it is now)."""
+    quote = connection.ops.quote_name
+    people_sql, people_params = _people_sql(scope.referrals())
+    age, age_params = _compiled(
+        AgeInYears(
+            _column("people.date_of_birth", DateField()), _column("stored.index_on", DateField())
+        )
+    )
+    stored = ", ".join(f"stored.{quote(name)}" for name in STORED)
+    sql = f"""
+    SELECT CASE WHEN people.ecm_start_date IS NULL THEN 0 ELSE 1 END, people.gender_code,
+        {age}, {stored}
+    FROM ({people_sql}) AS people
+    JOIN {quote(ComparisonFacts._meta.db_table)} AS stored
+        ON stored.young_person_id = people.id
+    WHERE stored.index_on <= %s
+    ORDER BY people.id
+    """  # noqa: S608 - the ORM's compiled SQL and fixed names only
+    cutoff = connection.ops.adapt_datefield_value(scope.followup_cutoff)
+    return sql, [*people_params, *age_params, cutoff]
+
+
+def comparison_query(scope: Scope) -> tuple[str, list]:
+    """One row per young person in either group (COLUMNS), ordered by young person: read
+    from `ComparisonFacts` at the stored follow-up months, otherwise worked out from the
+    records (`counted_query`)."""
+    if scope.follow_up_months == STORED_FOLLOW_UP_MONTHS:
+        return _stored_query(scope)
+    sql, params = counted_query(
+        scope.referrals(),
+        scope.referral_filter("young_person__"),
+        months=scope.follow_up_months,
+        cutoff=scope.followup_cutoff,
+    )
+    selected = ", ".join(f"counted.{name}" for name in COLUMNS)
+    # Only fixed column names around the compiled statement.
+    return f"SELECT {selected} FROM ({sql}) AS counted ORDER BY counted.person", params  # noqa: S608
+
+
+def stored_comparison_facts(young_person_ids: list[int] | None) -> Iterator[tuple[int, dict]]:
+    """`ComparisonFacts` for these young people (None: every one), in id order: their index
+    date with no cut-off, and what `counted_query` counts around it at the stored follow-up
+    months (`cases.summary` stores these)."""
+    for chunk in in_batches(young_person_ids):
+        sql, params = counted_query(
+            YoungPerson._base_manager.filter(pk__in=chunk),
+            Q(young_person_id__in=chunk),
+            months=STORED_FOLLOW_UP_MONTHS,
+            cutoff=date.max,
+        )
+        names = ", ".join(f"counted.{name}" for name in ("index_on", *STORED))
+        select = f"SELECT counted.person AS young_person_id, {names} FROM ({sql}) AS counted"  # noqa: S608
+        # A raw query through the model, so the dates come back as Python values.
+        found = {
+            row.young_person_id: {name: getattr(row, name) for name in ("index_on", *STORED)}
+            for row in ComparisonFacts.objects.raw(select, params)
+        }
+        none = {"index_on": None, **dict.fromkeys(STORED, 0)}
+        for pk in chunk:
+            yield pk, found.get(pk, none)
 
 
 def comparison_arrays(scope: Scope) -> dict[str, numpy.ndarray]:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import AppointmentPurpose
 
-from ..facts import COHORT, appointment_rows
+from ..facts import COHORT, purpose_counts
 from .aggregations import CountOf, Grouped, MeanOf, RateOf, Run
 from .base import Result, as_recorded, measure
 
@@ -24,23 +24,15 @@ def mean_engagement(rating: str) -> MeanOf:
 
 def appointments_by_purpose(run: Run) -> Result:
     """{purpose code: appointments} per team, over the same appointments as the measure
-    "appointments" (each cohort member's, from their ECM start to the as-of date), in one
-    grouped pass. It groups by the team's and the purpose's ids, named afterwards: joining
-    four million appointments to the teams and purposes to group by their codes took a
-    third longer at national scale (docs/benchmarks.md)."""
+    "appointments" (each cohort member's, from their ECM start to the as-of date), grouped
+    by the team's and the purpose's ids (named afterwards) in the database: most young
+    people's from their stored counts by purpose (`reports.facts.purpose_counts`)."""
     scope = run.scope
-    grouped = (
-        appointment_rows(scope)
-        .values(team=scope.team_at_end("young_person__"), purpose=F("purpose_category_id"))
-        .annotate(n=Count("pk"))
-    )
     purposes = dict(AppointmentPurpose.objects.values_list("pk", "code"))
     by_team = {code: {} for code in scope.team_codes}
     overall: dict[str, int] = {}
-    for row in grouped:
-        if row["purpose"] is None:
-            continue
-        team, purpose = scope.team_code_by_id[row["team"]], purposes[row["purpose"]]
+    for row in purpose_counts(scope, team=scope.team_at_end("young_person__")):
+        team, purpose = scope.team_code_by_id[row["team"]], purposes[row["category"]]
         by_team[team][purpose] = by_team[team].get(purpose, 0) + row["n"]
         overall[purpose] = overall.get(purpose, 0) + row["n"]
     return Result(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import policy as access
 from accounts.models import Role, Team, User
-from cases import compliance, rules, services
+from cases import compliance, rules, services, summary
 from cases.models import (
     AppointmentPurpose,
     Attendance,
@@ -269,6 +269,9 @@ def _start_and_end(rng, person, practitioner, consent_day, today):
         withdrawal_reason=withdrawal.get("reason"),
         end_note=withdrawal.get("own_words", ""),
     )
+    # A queryset update sends no signals: the facts stored from the start date are worked
+    # out again here.
+    summary.refresh([person.pk])
     if end_reason == EndReason.WITHDRAWN:
         services.consent_record(
             by=practitioner,

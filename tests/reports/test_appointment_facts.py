@@ -1,5 +1,6 @@
-"""Stored evaluation facts (reports.AppointmentFacts, reports.StandingFacts): kept true on
-every write, and a run that reads them gives exactly what one that reads the records gives.
+"""Stored evaluation facts (reports.AppointmentFacts, reports.StandingFacts and, for the
+comparison report, reports.ComparisonFacts): kept true on every write, and a run that reads
+them gives exactly what one that reads the records gives.
 
 A run reads the stored appointment facts for a young person whose latest counted appointment
 is on or before its as-of date, and the appointments for anyone else; these tests make both
@@ -14,11 +15,22 @@ from django.utils import timezone
 
 from accounts.models import Team
 from cases import services, summary
-from cases.models import Appointment
+from cases.models import Appointment, YoungPerson
+from eligibility.models import EligibilityDecision, EligibilityOverride, EligibilityPolicy
+from eligibility.reference_data import ensure_default_policies
+from formulation.models import FormulationMeeting
 from reports import facts as facts_module
+from reports.comparison import build as comparison
+from reports.dataset import dataset_rows
 from reports.facts import APPOINTMENT_FACTS, STANDING_FACTS, person_facts
 from reports.measures import Scope, compute_all
-from reports.models import AppointmentFacts, StandingFacts
+from reports.models import (
+    AppointmentFacts,
+    AppointmentPurposeFacts,
+    ComparisonFacts,
+    MeetingFacts,
+    StandingFacts,
+)
 from seed import factories, scale
 from seed.factories import appointment_purpose, need_category
 
@@ -36,9 +48,17 @@ def records_only(monkeypatch):
     """Runs from here on work every fact out from the records, as before they were stored."""
 
     def read_records():
-        every_appointment = {"rows": facts_module.appointment_rows, "stored": None}
+        every_record = {
+            "appointments": facts_module.appointment_rows,
+            "meetings": facts_module.meeting_rows,
+        }
         passes = tuple(
-            replace(each, standing=False, **(every_appointment if each.stored else {}))
+            replace(
+                each,
+                standing=False,
+                windowed=False,
+                **({"rows": every_record[each.name], "stored": None} if each.stored else {}),
+            )
             for each in facts_module.PASSES
         )
         monkeypatch.setattr(facts_module, "PASSES", passes)
@@ -65,23 +85,37 @@ def covered_and_not(as_of: date) -> tuple[int, int]:
     return covered, later
 
 
+@pytest.mark.parametrize("months", [6, 12])
 @pytest.mark.parametrize("as_of", [date(2026, 12, 1), date(2025, 6, 30), date(2024, 9, 1)])
-def test_a_run_with_stored_facts_gives_what_the_records_give(generated, records_only, as_of):
+def test_a_run_with_stored_facts_gives_what_the_records_give(
+    generated, records_only, as_of, months
+):
+    """At 12 follow-up months the offences, breaches and custody are read from the standing
+    facts too; at 6, from the records."""
     assert summary.mismatches() == []
     covered, later = covered_and_not(as_of)
     assert covered > 0
-    scope = Scope(**WHOLE, as_of=as_of, follow_up_months=6)
+    scope = Scope(**WHOLE, as_of=as_of, follow_up_months=months)
     with_stored = facts_of(scope)
     measures = compute_all(scope)
+    columns, rows = dataset_rows(scope)
+    dataset = list(rows)
 
     records_only()
     assert facts_of(scope) == with_stored
     assert compute_all(scope) == measures
+    assert sum(measures["appointments_by_purpose"].overall.values()) > 0
+    assert dataset and dataset_rows(scope)[0] == columns
+    assert list(dataset_rows(scope)[1]) == dataset
     assert sum(row["attended"] for row in with_stored) > 0
     assert sum(row["engagement_first"] is not None for row in with_stored) > 0
     assert sum(row["eligible_on_start"] is not None for row in with_stored) > 0
     assert sum(row["participation_on_start"] is not None for row in with_stored) > 0
     assert sum(row["needs"] for row in with_stored) > 0
+    assert sum(row["offences_before"] for row in with_stored) > 0
+    assert sum(row["offences_after"] for row in with_stored) > 0
+    assert sum(row["formulation_meetings"] for row in with_stored) > 0
+    assert sum(row["meeting_minutes"] for row in with_stored) > 0
     if as_of < date(2026, 12, 1):
         assert later > 0, "some young people were seen after the as-of date"
 
@@ -133,6 +167,24 @@ def stored(young_person) -> AppointmentFacts:
     return AppointmentFacts.objects.get(young_person=young_person)
 
 
+def by_purpose(young_person) -> dict[str, int]:
+    return dict(
+        AppointmentPurposeFacts.objects.filter(young_person=young_person).values_list(
+            "purpose__code", "appointments"
+        )
+    )
+
+
+def test_a_stale_count_by_purpose_is_a_mismatch(started, practitioner):
+    log(practitioner, started, 3)
+    assert summary.mismatches() == []
+    AppointmentPurposeFacts.objects.filter(young_person=started).update(appointments=7)
+    (found,) = summary.mismatches()
+    assert (found.young_person_id, found.table) == (started.pk, "reports.AppointmentPurposeFacts")
+    summary.refresh([started.pk])
+    assert by_purpose(started) == {"review": 1}
+
+
 def test_every_write_keeps_the_stored_facts_true(started, practitioner):
     assert stored(started).appointments == 0
     assert stored(started).latest_day is None
@@ -141,6 +193,7 @@ def test_every_write_keeps_the_stored_facts_true(started, practitioner):
     log(practitioner, started, 2, engagement=4)
     log(practitioner, started, 5, attendance="did_not_attend")
     facts = stored(started)
+    assert by_purpose(started) == {"review": 3}
     assert (facts.appointments, facts.attended, facts.did_not_attend) == (3, 2, 1)
     assert (facts.attended_days_0_90, facts.attended_days_91_180) == (1, 1)
     assert (facts.engagement_first, facts.engagement_last) == (2, 4)
@@ -159,11 +212,13 @@ def test_every_write_keeps_the_stored_facts_true(started, practitioner):
     started.save()
     facts = stored(started)
     assert (facts.appointments, facts.latest_day, facts.first_rated_at) == (0, None, None)
+    assert by_purpose(started) == {}
 
     # Deleted appointments go too.
     started.ecm_start_date = timezone.localdate() - timedelta(days=95)
     started.save()
     assert stored(started).appointments == 2
+    assert by_purpose(started) == {"review": 2}
     Appointment.objects.filter(young_person=started, archived_at__isnull=True).delete()
     assert stored(started).appointments == 0
     assert summary.mismatches() == []
@@ -218,4 +273,168 @@ def test_every_write_keeps_the_standing_facts_true(started):
     assert standing(started).participation_on_start == "given"
     item.delete()
     assert standing(started).planned_interventions == 0
+
+    # The windows around the start (12 months), which follow it.
+    start = started.ecm_start_date
+    factories.OffenceFactory(young_person=started, committed_on=start - timedelta(days=200))
+    factories.OffenceFactory(young_person=started, committed_on=start + timedelta(days=5))
+    factories.BreachFactory(young_person=started, breach_date=start + timedelta(days=6))
+    factories.CustodyEpisodeFactory(young_person=started, start_date=start + timedelta(days=7))
+    facts = standing(started)
+    assert (facts.offences_before, facts.offences_after, facts.highest_gravity_after) == (1, 1, 2)
+    assert (facts.breaches_after, facts.custody_after) == (1, 1)
+    started.ecm_start_date = start - timedelta(days=200)
+    started.save()
+    facts = standing(started)
+    assert (facts.offences_before, facts.offences_after, facts.custody_after) == (0, 2, 1)
     assert summary.mismatches() == []
+
+
+# --- The comparison report's stored facts ------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 12, 1), date(2025, 6, 30)])
+def test_a_comparison_read_from_stored_facts_gives_what_the_records_give(
+    generated, monkeypatch, as_of
+):
+    scope = Scope(**WHOLE, as_of=as_of)
+    assert scope.follow_up_months == comparison.STORED_FOLLOW_UP_MONTHS
+    stored_arrays = comparison.comparison_arrays(scope)
+    document = comparison.comparison_document(scope)
+    assert stored_arrays["in_ecm"].sum() > 0 and (~stored_arrays["in_ecm"]).sum() > 0
+    assert stored_arrays["offences_before"].sum() > 0 and stored_arrays["needs"].sum() > 0
+
+    # A run with other months reads the records; made to, this one gives the same.
+    monkeypatch.setattr(comparison, "STORED_FOLLOW_UP_MONTHS", None)
+    records_arrays = comparison.comparison_arrays(scope)
+    assert set(records_arrays) == set(stored_arrays)
+    for name, values in records_arrays.items():
+        assert values.tolist() == stored_arrays[name].tolist(), name
+    assert comparison.comparison_document(scope) == document
+
+
+def test_a_comparison_at_other_months_reads_the_records(generated):
+    six = Scope(**WHOLE, as_of=date(2026, 12, 1), follow_up_months=6)
+    sql, _params = comparison.comparison_query(six)
+    assert ComparisonFacts._meta.db_table not in sql
+    twelve = Scope(**WHOLE, as_of=date(2026, 12, 1))
+    assert ComparisonFacts._meta.db_table in comparison.comparison_query(twelve)[0]
+    assert comparison.comparison_arrays(six)["in_ecm"].sum() > 0
+
+
+def compared(young_person) -> ComparisonFacts:
+    return ComparisonFacts.objects.get(young_person=young_person)
+
+
+def test_every_write_keeps_the_comparison_facts_true(started, team_a, manager):
+    today = timezone.localdate()
+    start = started.ecm_start_date
+    assert (compared(started).index_on, compared(started).offences_before) == (start, 0)
+
+    factories.OffenceFactory(young_person=started, committed_on=start - timedelta(days=40))
+    offence = factories.OffenceFactory(
+        young_person=started, committed_on=start + timedelta(days=10), gravity=5
+    )
+    factories.BreachFactory(young_person=started, breach_date=start + timedelta(days=3))
+    factories.NeedFactory(young_person=started, recorded_on=start - timedelta(days=1))
+    facts = compared(started)
+    assert (facts.offences_before, facts.offences_after, facts.gravity_after) == (1, 1, 5)
+    assert (facts.offences_12m, facts.breaches_after, facts.needs) == (1, 1, 1)
+    offence.archived_at = timezone.now()
+    offence.save()
+    assert (compared(started).offences_after, compared(started).gravity_after) == (0, 0)
+
+    # Never started: the index date is their latest eligibility decision's, if it found them
+    # eligible (a manager's override counts).
+    started.ecm_start_date = None
+    started.save()
+    assert compared(started).index_on is None
+    ensure_default_policies(EligibilityPolicy)
+    decision = EligibilityDecision.objects.create(
+        young_person=started,
+        policy=EligibilityPolicy.objects.first(),
+        decided_on=today - timedelta(days=20),
+        eligible=True,
+        criteria=[],
+    )
+    assert compared(started).index_on == today - timedelta(days=20)
+    assert compared(started).offences_before == 1
+    override = EligibilityOverride.objects.create(
+        decision=decision, eligible=False, reason="Not a persistent offender", made_by=manager
+    )
+    assert compared(started).index_on is None
+    override.delete()
+    assert compared(started).index_on == today - timedelta(days=20)
+    assert summary.mismatches() == []
+
+
+# --- Formulation meetings ----------------------------------------------------------------------
+
+
+def test_a_run_with_another_window_for_the_formulation_reads_the_meetings(generated, records_only):
+    scope = Scope(**WHOLE, as_of=date(2025, 6, 30), fidelity_window_days=40)
+    with_stored = facts_of(scope)
+    default = facts_of(Scope(**WHOLE, as_of=date(2025, 6, 30)))
+    in_window = sum(row["initial_formulation_in_window"] for row in with_stored)
+    assert 0 < in_window < sum(row["initial_formulation_in_window"] for row in default)
+    records_only()
+    assert facts_of(scope) == with_stored
+
+
+def test_a_meeting_after_the_as_of_date_is_read_from_the_meetings(generated):
+    """Young people with a meeting after the as-of date are read from their meetings, and
+    the run leaves it out."""
+    as_of = date(2025, 6, 30)
+    later = MeetingFacts.objects.filter(latest_costed_on__gt=as_of)
+    assert later.exists()
+    person = later.first().young_person_id
+    with person_facts(Scope(**WHOLE, as_of=as_of)) as facts:
+        minutes = facts.get(pk=person).meeting_minutes
+    held = FormulationMeeting.objects.filter(
+        young_person_id=person, status="held", held_on__lte=as_of
+    )
+    start = YoungPerson.objects.get(pk=person).ecm_start_date
+    expected = sum(meeting.duration_minutes or 0 for meeting in held if meeting.held_on >= start)
+    assert minutes == expected
+
+
+def meetings(young_person) -> MeetingFacts:
+    return MeetingFacts.objects.get(young_person=young_person)
+
+
+def test_every_write_keeps_the_meeting_facts_true(started, settings):
+    start = started.ecm_start_date
+    window = settings.ECM_FORMULATION_WINDOW_DAYS
+    assert (meetings(started).formulation_meetings, meetings(started).window_days) == (0, window)
+    meeting = factories.FormulationMeetingFactory(
+        young_person=started, held_on=start + timedelta(days=10), duration_minutes=60
+    )
+    facts = meetings(started)
+    assert (facts.formulation_meetings, facts.initial_formulation_in_window) == (1, 1)
+    assert (facts.meeting_minutes, facts.latest_costed_on) == (60, start + timedelta(days=10))
+    factories.MeetingAttendanceFactory(meeting=meeting)
+    factories.MeetingAttendanceFactory(meeting=meeting)
+    assert meetings(started).meeting_agency_minutes == 120
+
+    meeting.held_on = start + timedelta(days=80)
+    meeting.save()
+    assert meetings(started).initial_formulation_in_window == 0
+    started.ecm_start_date = start + timedelta(days=81)
+    started.save()
+    facts = meetings(started)
+    assert (facts.meeting_minutes, facts.latest_costed_on) == (0, None)
+    assert facts.formulation_meetings == 1
+    assert summary.mismatches() == []
+
+
+def test_many_young_people_to_read_are_picked_by_a_subquery(generated, monkeypatch):
+    """A run as of a date long past reads most young people's appointments; past
+    `LISTED_AT_MOST` they are not listed one by one (SQLite's limit on parameters), with the
+    same facts."""
+    scope = Scope(**WHOLE, as_of=date(2025, 6, 30))
+    listed = facts_of(scope)
+    assert "IN (SELECT" not in str(facts_module.unstored_appointment_rows(scope).query)
+    monkeypatch.setattr(facts_module, "LISTED_AT_MOST", 1)
+    assert "IN (SELECT" in str(facts_module.unstored_appointment_rows(scope).query)
+    assert "IN (SELECT" in str(facts_module.unstored_meeting_rows(scope).query)
+    assert facts_of(scope) == listed
