@@ -14,9 +14,10 @@ registered as a `SummaryTable`:
 A table whose facts are worked out better by one grouped statement for many young people
 than by a subquery per column gives ``compute`` instead (``reports.AppointmentFacts``); one
 that reads the young person's own fields (their ECM start date) says ``follows_young_person``
-and is refreshed when the young person is saved too. A table with any number of rows per
-young person (``reports.AppointmentPurposeFacts``: a count per appointment purpose) says
-``many``: its ``compute`` gives each young person's rows, and a refresh replaces them.
+and is refreshed when saving the young person changes one of those (`FOLLOWED_FIELDS`). A
+table with any number of rows per young person (``reports.AppointmentPurposeFacts``: a count
+per appointment purpose) says ``many``: its ``compute`` gives each young person's rows, and
+a refresh replaces them.
 
 Saving or deleting a source row refreshes its young person's summaries in the same
 transaction (model signals: services, the admin and the shell alike; a fixture's rows once
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 #: Young people per refresh statement (well within SQLite's limit on query parameters).
 BATCH = 2_000
@@ -73,6 +74,11 @@ class SummaryTable:
 _TABLES: dict[str, SummaryTable] = {}
 
 
+#: The young person's own fields that a table which `follows_young_person` reads: its facts
+#: count from the ECM start, and an archived young person's records are left out of them.
+FOLLOWED_FIELDS = ("ecm_start_date", "archived_at")
+
+
 def register(table: SummaryTable) -> None:
     """Add a summary table; its sources refresh it from now on (call from `ready()`)."""
     key = table.model._meta.label
@@ -81,6 +87,13 @@ def register(table: SummaryTable) -> None:
     _TABLES[key] = table
     for source in (*table.sources, Source(_young_person_model(), lambda person: person.pk)):
         _connect(source, table)
+    if table.follows_young_person:
+        pre_save.connect(
+            _before_young_person_saved,
+            sender=_young_person_model(),
+            dispatch_uid="case-summary-followed-fields",
+            weak=False,
+        )
 
 
 def tables() -> list[SummaryTable]:
@@ -107,6 +120,24 @@ def _connect(source: Source, table: SummaryTable) -> None:
     post_delete.connect(_deleted, sender=source.model, dispatch_uid=uid, weak=False)
 
 
+def _before_young_person_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Notes the followed fields as stored before a young person is saved (one query), so
+    that saving them refreshes the tables that follow them only when one changed; a save
+    of named fields that leaves them out changes none."""
+    if raw or instance._state.adding:
+        return
+    if update_fields is not None and not set(update_fields) & set(FOLLOWED_FIELDS):
+        instance._followed_before = _followed(instance)
+        return
+    instance._followed_before = (
+        sender._base_manager.filter(pk=instance.pk).values_list(*FOLLOWED_FIELDS).first()
+    )
+
+
+def _followed(instance) -> tuple:
+    return tuple(getattr(instance, name) for name in FOLLOWED_FIELDS)
+
+
 def _saved(sender, instance, created, raw=False, using=None, **kwargs):
     if raw:
         # loaddata: a fixture's rows arrive in any order (an appointment may come before its
@@ -116,9 +147,10 @@ def _saved(sender, instance, created, raw=False, using=None, **kwargs):
         return
     if sender is _young_person_model() and not created:
         # A young person's own fields are read from their row, not stored; only a table that
-        # works from them (days from the ECM start) is refreshed.
+        # works from them (days from the ECM start) is refreshed, and only when they changed.
+        before = instance.__dict__.pop("_followed_before", None)
         following = [table for table in _TABLES.values() if table.follows_young_person]
-        if following:
+        if following and (before is None or tuple(before) != _followed(instance)):
             refresh([instance.pk], tables=following)
         return
     _refresh_for(sender, instance)

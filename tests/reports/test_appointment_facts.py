@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Team
@@ -438,3 +440,32 @@ def test_many_young_people_to_read_are_picked_by_a_subquery(generated, monkeypat
     assert "IN (SELECT" in str(facts_module.unstored_appointment_rows(scope).query)
     assert "IN (SELECT" in str(facts_module.unstored_meeting_rows(scope).query)
     assert facts_of(scope) == listed
+
+
+# --- Saving the young person --------------------------------------------------------------------
+
+
+def test_saving_a_young_person_refreshes_their_facts_only_when_the_start_or_archiving_changes(
+    started, practitioner
+):
+    log(practitioner, started, 10)
+    person = YoungPerson.objects.get(pk=started.pk)
+    person.given_name = "Renamed"
+    with CaptureQueriesContext(connection) as queries:
+        person.save()
+    assert not [q for q in queries.captured_queries if "reports_" in q["sql"]]
+
+    person = YoungPerson.objects.get(pk=started.pk)
+    person.ecm_start_date -= timedelta(days=1)
+    person.save()
+    assert stored(started).latest_day == 85 + 1  # one day further from the start
+    # The standing facts leave out an archived young person's records.
+    factories.NeedFactory(young_person=started)
+    assert standing(started).needs == 1
+    person.archived_at = timezone.now()
+    person.save(update_fields=["archived_at"])
+    assert standing(started).needs == 0
+    person.archived_at = None
+    person.save()
+    assert standing(started).needs == 1
+    assert summary.mismatches() == []
