@@ -60,15 +60,19 @@ class ReportsConfig(AppConfig):
         )
         from .team_targets import team_panel
 
+        def person_of(record):
+            return record.young_person_id
+
+        def person_of_override(override):
+            return override.decision.young_person_id
+
         # Each young person's appointment facts from the ECM start, kept true on every write
         # of an appointment or of the young person (their start date) for the runs to read.
         summary.register(
             summary.SummaryTable(
                 model=AppointmentFacts,
                 columns=dict.fromkeys([*APPOINTMENT_FACTS, "latest_day"]),
-                sources=(
-                    summary.Source(Appointment, lambda appointment: appointment.young_person_id),
-                ),
+                sources=(summary.Source(Appointment, person_of),),
                 compute=stored_appointment_facts,
                 follows_young_person=True,
             )
@@ -78,9 +82,7 @@ class ReportsConfig(AppConfig):
             summary.SummaryTable(
                 model=AppointmentPurposeFacts,
                 columns=dict.fromkeys(["purpose_id", "appointments"]),
-                sources=(
-                    summary.Source(Appointment, lambda appointment: appointment.young_person_id),
-                ),
+                sources=(summary.Source(Appointment, person_of),),
                 compute=stored_purpose_counts,
                 follows_young_person=True,
                 many=True,
@@ -89,12 +91,6 @@ class ReportsConfig(AppConfig):
 
         # The facts no run parameter changes (eligibility, consent, needs and the plan) and
         # those only the follow-up months change (offences, breaches, custody).
-        def person_of(record):
-            return record.young_person_id
-
-        def person_of_override(override):
-            return override.decision.young_person_id
-
         summary.register(
             summary.SummaryTable(
                 model=StandingFacts,
