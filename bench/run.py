@@ -728,6 +728,7 @@ def ensure_partner(team):
     """A partner from the first agency, whose agency delivers an open plan item for up to
     `PARTNER_ITEMS` of the team's open cases (made once); None if the service has no agency."""
     from accounts.models import Agency, Membership, Role, User
+    from cases import summary
     from cases.models import TRMStage, YoungPerson
     from formulation.models import InterventionItem
 
@@ -753,6 +754,8 @@ def ensure_partner(team):
             )
             for person in people
         )
+        # A bulk write sends no signals: the stored facts that count plan items.
+        summary.refresh([person.pk for person in people])
     return user
 
 

@@ -51,11 +51,14 @@ class ReportsConfig(AppConfig):
             stored_purpose_counts,
             stored_standing_facts,
         )
+        from .measures.meetings import stored_agency_attendance, stored_meeting_numbers
         from .models import (
+            AgencyAttendanceFacts,
             AppointmentFacts,
             AppointmentPurposeFacts,
             ComparisonFacts,
             MeetingFacts,
+            MeetingNumberFacts,
             StandingFacts,
         )
         from .team_targets import team_panel
@@ -65,6 +68,9 @@ class ReportsConfig(AppConfig):
 
         def person_of_override(override):
             return override.decision.young_person_id
+
+        def person_of_attendance(attendance):
+            return attendance.meeting.young_person_id
 
         # Each young person's appointment facts from the ECM start, kept true on every write
         # of an appointment or of the young person (their start date) for the runs to read.
@@ -118,14 +124,30 @@ class ReportsConfig(AppConfig):
                 columns=dict.fromkeys([*MEETING_FACTS, "window_days", "latest_costed_on"]),
                 sources=(
                     summary.Source(FormulationMeeting, person_of),
-                    summary.Source(
-                        MeetingAttendance, lambda attendance: attendance.meeting.young_person_id
-                    ),
+                    summary.Source(MeetingAttendance, person_of_attendance),
                 ),
                 compute=stored_meeting_facts,
                 follows_young_person=True,
             )
         )
+        # The meetings held numbered, with the agencies that came; and each agency's
+        # invitations and attendance: a row per meeting, and per agency invited.
+        for model, columns, compute in (
+            (MeetingNumberFacts, ["number", "agencies_attended"], stored_meeting_numbers),
+            (AgencyAttendanceFacts, ["agency_id", "invited", "attended"], stored_agency_attendance),
+        ):
+            summary.register(
+                summary.SummaryTable(
+                    model=model,
+                    columns=dict.fromkeys(columns),
+                    sources=(
+                        summary.Source(FormulationMeeting, person_of),
+                        summary.Source(MeetingAttendance, person_of_attendance),
+                    ),
+                    compute=compute,
+                    many=True,
+                )
+            )
 
         # The comparison report's index dates and what is counted around them, at its
         # default follow-up months; the index date is the ECM start, if any.

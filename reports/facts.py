@@ -15,7 +15,8 @@ months or fidelity window. Two kinds are kept up to date as records change inste
 (`cases.summary`, docs/benchmarks.md, eleventh round): the *standing* passes, whose facts no
 run parameter changes (eligibility, consent, needs, the plan: `StandingFacts`), and the
 appointments pass counted from the ECM start with no as-of date (`AppointmentFacts`), which
-a run reads for the young people whose latest appointment is on or before its as-of date.
+a run reads for the young people whose latest appointment is on or before its as-of date,
+and less the appointments after it for most of the others (`_split_appointments`).
 
 A pass is an ORM queryset of the table's rows, one per record, with a `person` column and
 integer flags computed by the database (so dates, time zones and calendar months work the
@@ -26,13 +27,15 @@ function in the same pass.
 
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
@@ -125,14 +128,13 @@ class Pass:
     """One grouped read of an input table.
 
     `rows(scope)`: a queryset of the table's records for the young people referred in the
-    scope, as `.values()` with a `person` column (or such rows with a count joined to
-    each, `CountJoined`). `counts` and `values`: fact → SQL
+    scope, as `.values()` with a `person` column. `counts` and `values`: fact → SQL
     aggregate over those columns, per person; a count is 0, a value NULL, for a young person
     with no rows.
 
-    `stored(scope)`, if given: the facts already worked out and kept for the young people
-    whose records `rows` then leaves out (a `.values()` queryset, one row per person, a
-    column per fact); each person's facts come from one or the other.
+    `stored(scope)`, if given: how a run reads facts already worked out and kept (a
+    `Reading`): most young people's from the stored facts, the rest from their records;
+    `rows` is then what a run reading none of them would read.
 
     `standing`: no run parameter changes the pass's facts (its rows are bounded by no date
     of the run), so every young person's are kept in `StandingFacts` and a run reads them
@@ -145,10 +147,10 @@ class Pass:
     """
 
     name: str
-    rows: Callable[[Scope], "QuerySet | CountJoined"]
+    rows: Callable[[Scope], QuerySet]
     counts: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
-    stored: Callable[[Scope], QuerySet] | None = None
+    stored: Callable[[Scope], "Reading"] | None = None
     standing: bool = False
     windowed: bool = False
 
@@ -163,46 +165,22 @@ class Pass:
 
 
 @dataclass(frozen=True)
-class CountJoined:
-    """A pass's rows (a `.values()` queryset with the column `key`), each with one more
-    column, `name`: how many of the `counted` records have that key in their column
-    `counted_key` (0 where none).
-
-    The counts are grouped in one pass over `counted` and joined to the rows: a count
-    looked up for each row costs an index lookup per row, hundreds of thousands at
-    national scale (docs/benchmarks.md). `only_keys_in_rows`: count only the keys the rows
-    have (for a scope of a few teams), rather than every key (for a scope of them all).
+class Reading:
+    """How a run reads a pass with stored facts for the young people referred in its
+    scope: `rows`, the records of those whose stored facts do not serve it (the pass's
+    rows); `stored`, the stored facts of the others (a `.values()` queryset, one row per
+    person, a column per fact); and, if given, `less`: records (the pass's rows) that the
+    stored counts include but the run does not, taken away from them (no value fact
+    depends on them). Each young person's facts come from `rows` or `stored`, never both.
     """
 
     rows: QuerySet
-    key: str
-    counted: QuerySet
-    counted_key: str
-    name: str
-    only_keys_in_rows: bool = False
-
-    def sql_with_params(self) -> tuple[str, list]:
-        quote = connection.ops.quote_name
-        counted = self.counted
-        if self.only_keys_in_rows:
-            counted = counted.filter(**{f"{self.counted_key}__in": self.rows.values(self.key)})
-        counts = counted.order_by().values(self.counted_key).annotate(counted_n=Count("pk"))
-        rows_sql, rows_params = self.rows.query.sql_with_params()
-        counts_sql, counts_params = counts.query.sql_with_params()
-        key, counted_key = quote(self.key), quote(self.counted_key)
-        # Only the ORM's compiled SQL and fixed names go into the text.
-        sql = (
-            f"SELECT pass_rows.*, COALESCE(counts.counted_n, 0) AS {quote(self.name)}"  # noqa: S608
-            f" FROM ({rows_sql}) AS pass_rows LEFT JOIN ({counts_sql}) AS counts"
-            f" ON counts.{counted_key} = pass_rows.{key}"
-        )
-        return sql, [*rows_params, *counts_params]
+    stored: QuerySet
+    less: QuerySet | None = None
 
 
-def sql_of(rows: "QuerySet | CountJoined") -> tuple[str, list]:
+def sql_of(rows: QuerySet) -> tuple[str, list]:
     """A pass's rows as SQL and its parameters."""
-    if isinstance(rows, CountJoined):
-        return rows.sql_with_params()
     sql, params = rows.query.sql_with_params()
     return sql, list(params)
 
@@ -380,19 +358,128 @@ def appointment_rows(scope: Scope) -> QuerySet:
     return _appointments_from_start(_scoped(Appointment, scope), until=scope.as_of)
 
 
-def unstored_appointment_rows(scope: Scope) -> QuerySet:
-    """`appointment_rows` of the young people referred in the scope whose stored facts do
-    not cover the as-of date (the others' facts come from `stored_appointment_rows`).
+@dataclass(frozen=True)
+class _Split:
+    """Whose appointments a run reads how, as conditions on records with a young person
+    (`_appointments_split`)."""
+
+    #: Those read from their appointments.
+    read: Q
+    #: Everyone else, read from their stored facts.
+    stored: Q
+    #: Those of them whose stored facts count appointments after the as-of date.
+    less: Q
+
+
+def _rated_after(scope: Scope) -> Subquery:
+    """On young people: a live appointment of theirs rated on or after the as-of date
+    (which the stored first and last ratings may be), or NULL. A subquery taking the
+    first, so that PostgreSQL looks it up for each young person listed, by index, rather
+    than reading every later appointment to hash them all."""
+    return Subquery(
+        Appointment.objects.filter(
+            young_person_id=OuterRef("pk"),
+            archived_at__isnull=True,
+            engagement__isnull=False,
+            starts_at__gte=_day_starts(scope.as_of),
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
+
+
+def _day_starts(day: date) -> datetime:
+    """The first moment of `day` in the service's time zone: every appointment dated on or
+    after `day` starts then or later."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+#: While a run's facts are open (`person_facts`): the splits worked out in it, by scope.
+#: Its facts table and the counts by purpose it reads then split alike, with one listing
+#: query rather than two (which an appointment logged in between could make differ).
+_splits: ContextVar[dict[Scope, _Split] | None] = ContextVar("appointment_splits", default=None)
+
+
+def _appointments_split(scope: Scope) -> _Split:
+    """`_split_appointments(scope)`, once per open run."""
+    kept = _splits.get()
+    if kept is None:
+        return _split_appointments(scope)
+    if scope not in kept:
+        kept[scope] = _split_appointments(scope)
+    return kept[scope]
+
+
+def _split_appointments(scope: Scope) -> _Split:
+    """Whose appointments a run over `scope` reads how. A young person's stored facts count
+    every appointment from their ECM start; where their latest is on or before the as-of
+    date, they are what the run counts. Where some are later (a next appointment booked),
+    the run takes the later ones away from the stored counts, unless one is rated (the
+    stored first and last ratings may be theirs): then, as for anyone with no stored
+    facts, it reads the appointments.
 
     Those young people are listed first (one query), so that the database reads their
     appointments by index; asked as a condition on each appointment, PostgreSQL cannot
-    tell how few they are and reads every appointment (docs/benchmarks.md)."""
-    unstored = scope.referrals().filter(
-        Q(appointment_facts__isnull=True)
-        | Q(appointment_facts__latest_day__gt=_as_of_day(scope, person=""))
+    tell how few they are and reads every appointment (docs/benchmarks.md). More than
+    `LISTED_AT_MOST` are picked by subqueries instead."""
+    unstored = Q(appointment_facts__isnull=True)
+    later = Q(appointment_facts__latest_day__gt=_as_of_day(scope, person=""))
+    listed = (
+        scope.referrals()
+        .filter(unstored | later)
+        .annotate(rated_after=_rated_after(scope))
+        .annotate(
+            read=Case(
+                When(unstored, then=True),
+                When(rated_after__isnull=False, then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("pk")
     )
+    found = list(listed.values_list("pk", "read")[: LISTED_AT_MOST + 1])
+    if len(found) > LISTED_AT_MOST:
+        read = Q(young_person_id__in=listed.filter(read=True).values("pk"))
+        less = Q(young_person_id__in=listed.filter(read=False).values("pk"))
+        return _Split(read, ~read, less)
+    read_ids = [pk for pk, read in found if read]
+    less_ids = [pk for pk, read in found if not read]
+    return _Split(
+        _among(read_ids), ~Q(young_person_id__in=read_ids) if read_ids else Q(), _among(less_ids)
+    )
+
+
+def _among(ids: list[int]) -> Q:
+    """Records of these young people; with none, a condition no record meets (an empty
+    list has no SQL)."""
+    return Q(young_person_id__in=ids) if ids else Q(pk__isnull=True)
+
+
+def _after_as_of(appointments: QuerySet, scope: Scope) -> QuerySet:
+    """The appointments pass's rows of `appointments` dated after the as-of date (found
+    through the young person and start time's index)."""
     return _appointments_from_start(
-        Appointment.objects.filter(_listed(unstored)).order_by(), until=scope.as_of
+        appointments.filter(starts_at__gte=_day_starts(scope.as_of)).order_by(), until=None
+    ).filter(day__gt=_as_of_day(scope))
+
+
+def appointment_reading(scope: Scope) -> Reading:
+    """The appointments pass of a run over `scope`: most young people's facts from their
+    `AppointmentFacts`, less the appointments after the as-of date where they count some
+    (`_appointments_split`)."""
+    split = _appointments_split(scope)
+    stored = (
+        AppointmentFacts.objects.filter(split.stored, scope.referral_filter("young_person__"))
+        .order_by()
+        .values(*APPOINTMENT_FACTS, person=F("young_person_id"))
+    )
+    return Reading(
+        rows=_appointments_from_start(
+            Appointment.objects.filter(split.read).order_by(), until=scope.as_of
+        ),
+        stored=stored,
+        less=_after_as_of(Appointment.objects.filter(split.less), scope),
     )
 
 
@@ -408,57 +495,47 @@ def _listed(people: QuerySet) -> Q:
     ids = list(people.order_by("pk").values_list("pk", flat=True)[: LISTED_AT_MOST + 1])
     if len(ids) > LISTED_AT_MOST:
         return Q(young_person_id__in=people.order_by().values("pk"))
-    # With no one to read, a condition no record meets: an empty list has no SQL.
-    return Q(young_person_id__in=ids) if ids else Q(pk__isnull=True)
-
-
-def stored_appointment_rows(scope: Scope) -> QuerySet:
-    """The stored appointment facts of the young people referred in the scope whose latest
-    counted appointment is on or before the as-of date: for them, the same facts as the
-    appointments up to that date give."""
-    return (
-        AppointmentFacts.objects.filter(
-            scope.referral_filter("young_person__"), latest_day__lte=_as_of_day(scope)
-        )
-        .order_by()
-        .values(*APPOINTMENT_FACTS, person=F("young_person_id"))
-    )
+    return _among(ids)
 
 
 def purpose_counts(scope: Scope, *, among: Q | None = None, **group) -> Iterator[dict]:
     """The appointments counted in the fact "appointments" (of the young people referred in
     the scope, and `among`: a condition through "young_person"), by purpose and by `group`
     (expressions through "young_person__"): rows of {**group, "category": the purpose's id,
-    "n"}.
+    "n"}; a group may have several rows, to be added up (and a total of 0 left out).
 
-    A young person's come from their stored counts (`AppointmentPurposeFacts`) where their
-    `AppointmentFacts` cover the as-of date, otherwise from their appointments (the rows the
-    appointments pass reads): two grouped queries, so a group may have a row from each, to
-    be added up. Reading four million appointments grouped by team and purpose was the
-    largest statement of a national report after the facts table (docs/benchmarks.md)."""
+    Each young person's come from where the appointments pass reads theirs
+    (`_appointments_split`): their stored counts (`AppointmentPurposeFacts`), less their
+    appointments after the as-of date (rows with `n` below 0), or their appointments.
+    Reading four million appointments grouped by team and purpose was the largest
+    statement of a national report after the facts table (docs/benchmarks.md)."""
     among = among or Q()
     appointments = next(each for each in PASSES if each.name == "appointments")
-    stored = AppointmentPurposeFacts.objects.all()
     if appointments.stored is None:  # the pass reads every appointment (as the tests make it)
-        stored = stored.none()
-    unstored = (
-        appointments.rows(scope)
-        .filter(among, purpose_category__isnull=False)
-        .values(**group, category=F("purpose_category_id"))
-        .annotate(n=Count("pk"))
-    )
-    stored = (
-        stored.filter(
-            among,
-            scope.referral_filter("young_person__"),
-            young_person__appointment_facts__latest_day__lte=_as_of_day(scope),
+        read = appointments.rows(scope)
+        stored = AppointmentPurposeFacts.objects.none()
+        less = Appointment.objects.none()
+    else:
+        split = _appointments_split(scope)
+        read = _appointments_from_start(
+            Appointment.objects.filter(split.read).order_by(), until=scope.as_of
         )
+        stored = AppointmentPurposeFacts.objects.filter(
+            split.stored, scope.referral_filter("young_person__")
+        )
+        less = _after_as_of(Appointment.objects.filter(split.less), scope)
+    counted = Q(among, purpose_category__isnull=False)
+    by_purpose = {**group, "category": F("purpose_category_id")}
+    queries = (
+        read.filter(counted).values(**by_purpose).annotate(n=Count("pk")),
+        stored.filter(among)
         .order_by()
         .values(**group, category=F("purpose_id"))
-        .annotate(n=Sum("appointments"))
+        .annotate(n=Sum("appointments")),
+        less.filter(counted).values(**by_purpose).annotate(n=-Count("pk")),
     )
-    yield from unstored.iterator(chunk_size=STORED_BATCH)
-    yield from stored.iterator(chunk_size=STORED_BATCH)
+    for query in queries:
+        yield from query.iterator(chunk_size=STORED_BATCH)
 
 
 def _rated_at(order: str):
@@ -571,7 +648,7 @@ def _meetings_stored(scope: Scope) -> bool:
 
 def unstored_meeting_rows(scope: Scope) -> QuerySet:
     """`meeting_rows` of the young people referred in the scope whose stored meeting facts
-    do not cover the run (listed first, as `unstored_appointment_rows` does)."""
+    do not cover the run (listed first, as `_appointments_split` does)."""
     if not _meetings_stored(scope):
         return meeting_rows(scope)
     covered = MeetingFacts.objects.filter(_meetings_covered(scope)).values("young_person_id")
@@ -594,6 +671,12 @@ def stored_meeting_rows(scope: Scope) -> QuerySet:
         .order_by()
         .values(*MEETING_FACTS, person=F("young_person_id"))
     )
+
+
+def meeting_reading(scope: Scope) -> Reading:
+    """The meetings pass of a run over `scope`: the stored facts where they cover it, the
+    meetings otherwise."""
+    return Reading(rows=unstored_meeting_rows(scope), stored=stored_meeting_rows(scope))
 
 
 def trm_rows(scope: Scope) -> QuerySet:
@@ -673,34 +756,22 @@ def partner_contact_rows(scope: Scope) -> QuerySet:
     )
 
 
-def with_session_cases(rows: QuerySet, scope: Scope) -> "CountJoined":
-    """`rows` of the cases supervision sessions discussed (with the columns `session` and
-    `minutes`, the session's duration), each with `cases`: how many cases its session
-    discussed, in the scope or not. A case's share of the session's minutes is
-    minutes / cases."""
-    discussed = SupervisionSession.cases.through
-    return CountJoined(
-        rows,
-        key="session",
-        counted=discussed.objects.all(),
-        counted_key="supervisionsession_id",
-        name="cases",
-        only_keys_in_rows=scope.team_ids is not None,
-    )
+#: On a session's link to a case it discussed: how many cases the session discussed, in the
+#: scope or not (`supervision.case_counts`). A case's share of its minutes is minutes / this.
+SESSION_CASES = F("supervisionsession__case_count__cases")
 
 
-def supervision_rows(scope: Scope) -> "CountJoined":
+def supervision_rows(scope: Scope) -> QuerySet:
     """The cases each supervision session discussed, costed when the session was held from
     the case's ECM start to the as-of date, with the session's minutes and how many cases
-    it discussed (with_session_cases)."""
+    it discussed."""
     discussed = SupervisionSession.cases.through
-    rows = _scoped(discussed, scope, person="youngperson").values(
+    return _scoped(discussed, scope, person="youngperson").values(
         person=F("youngperson_id"),
-        session=F("supervisionsession_id"),
         costed=flag(in_ecm("supervisionsession__held_on", scope, person="youngperson")),
         minutes=F("supervisionsession__duration_minutes"),
+        cases=SESSION_CASES,
     )
-    return with_session_cases(rows, scope)
 
 
 def supervision_note_rows(scope: Scope) -> QuerySet:
@@ -749,8 +820,8 @@ PASSES = (
     ),
     Pass(
         "appointments",
-        unstored_appointment_rows,
-        stored=stored_appointment_rows,
+        appointment_rows,
+        stored=appointment_reading,
         counts={
             "appointments": "COUNT(*)",
             "attended": _count("attended = 1"),
@@ -802,8 +873,8 @@ PASSES = (
     Pass("needs", need_rows, counts={"needs": "COUNT(DISTINCT category_id)"}, standing=True),
     Pass(
         "meetings",
-        unstored_meeting_rows,
-        stored=stored_meeting_rows,
+        meeting_rows,
+        stored=meeting_reading,
         counts={
             "formulation_meetings": "COUNT(*)",
             "initial_formulation_in_window": "MAX(initial_in_window)",
@@ -1053,13 +1124,13 @@ def _temporary_table() -> str:
     return f"{schema}.{connection.ops.quote_name(TABLE)}"
 
 
-def _pass_join(each: Pass, rows: "QuerySet | CountJoined", facts: dict[str, str]):
+def _pass_join(each: Pass, rows: QuerySet, facts: dict[str, str], *, suffix: str = "facts"):
     """(a LEFT JOIN to `people` of the pass's `facts` (name → aggregate) over `rows`,
-    grouped per person; its parameters; its alias)."""
+    grouped per person; its parameters; its alias, the pass's name and `suffix`)."""
     quote = connection.ops.quote_name
     rows_sql, rows_params = sql_of(rows)
     aggregates = ", ".join(f"{sql} AS {quote(name)}" for name, sql in facts.items())
-    alias = quote(f"{each.name}_facts")
+    alias = quote(f"{each.name}_{suffix}")
     join = (
         f"LEFT JOIN (SELECT person, {aggregates} FROM ({rows_sql}) AS pass_rows"  # noqa: S608
         f" GROUP BY person) AS {alias} ON {alias}.person = people.id"
@@ -1067,12 +1138,15 @@ def _pass_join(each: Pass, rows: "QuerySet | CountJoined", facts: dict[str, str]
     return join, rows_params, alias
 
 
-def _fact_column(each: Pass, name: str, *sources: str) -> str:
+def _fact_column(each: Pass, name: str, *sources: str, less: str | None = None) -> str:
     """The fact `name` from the first of the joined `sources` that has it (a young person's
-    facts are in one of them, never two); a count with nothing to count is 0."""
+    facts are in one of them, never two); a count with nothing to count is 0. `less`: the
+    joined counts to take away from a count of the second source (the stored facts)."""
     quote = connection.ops.quote_name
     columns = [f"{source}.{quote(name)}" for source in sources]
     if name in each.counts:
+        if less is not None:
+            columns[1] = f"{columns[1]} - COALESCE({less}.{quote(name)}, 0)"
         columns.append("0")
     value = columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
     return f"{value} AS {quote(name)}"
@@ -1106,17 +1180,25 @@ def facts_query(scope: Scope, wanted: Collection[str] | None = None) -> tuple[st
                 )
             selected += [_fact_column(each, name, standing) for name in facts]
             continue
-        join, rows_params, alias = _pass_join(each, each.rows(scope), facts)
+        reading = each.stored(scope) if each.stored is not None else None
+        join, rows_params, alias = _pass_join(
+            each, reading.rows if reading else each.rows(scope), facts
+        )
         joins.append(join)
         params.extend(rows_params)
-        sources = [alias]
-        if each.stored is not None:
-            stored_sql, stored_params = sql_of(each.stored(scope))
+        sources, less = [alias], None
+        if reading is not None:
+            stored_sql, stored_params = sql_of(reading.stored)
             stored = quote(f"{each.name}_stored")
             joins.append(f"LEFT JOIN ({stored_sql}) AS {stored} ON {stored}.person = people.id")
             params.extend(stored_params)
             sources.append(stored)
-        selected += [_fact_column(each, name, *sources) for name in facts]
+        counts = {name: sql for name, sql in facts.items() if name in each.counts}
+        if reading is not None and reading.less is not None and counts:
+            join, less_params, less = _pass_join(each, reading.less, counts, suffix="less")
+            joins.append(join)
+            params.extend(less_params)
+        selected += [_fact_column(each, name, *sources, less=less) for name in facts]
     # Only the ORM's compiled SQL and the fact names above go into the text; every value
     # is a parameter.
     select = f"SELECT {', '.join(selected)} FROM ({sql}) AS people {' '.join(joins)}"  # noqa: S608
@@ -1168,19 +1250,23 @@ def person_facts(scope: Scope, *, wanted: Collection[str] | None = None) -> Iter
     if wanted is not None and engagement:
         # Filled in from the moments of the first and last rated appointments.
         wanted = {*wanted, "first_rated_at", "last_rated_at"}
-    select, params = facts_query(scope, wanted)
-    with transaction.atomic(), connection.cursor() as cursor, _run_settings(cursor):
-        cursor.execute(f"DROP TABLE IF EXISTS {_temporary_table()}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {quote(TABLE)} AS {select}", params)
-        if connection.vendor == "postgresql":
-            # Temporary tables are never analysed automatically; without statistics the
-            # planner guesses badly when the measures join records to the facts.
-            cursor.execute(f"ANALYZE {quote(TABLE)} (id, team_code, in_cohort, in_followup)")
-        facts = PersonFacts.objects.all()
-        if engagement:
-            _engagement(facts)
-        with _then(cursor, f"DROP TABLE IF EXISTS {_temporary_table()}"):
-            yield facts
+    splits = _splits.set({})
+    try:
+        with transaction.atomic(), connection.cursor() as cursor, _run_settings(cursor):
+            select, params = facts_query(scope, wanted)
+            cursor.execute(f"DROP TABLE IF EXISTS {_temporary_table()}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {quote(TABLE)} AS {select}", params)
+            if connection.vendor == "postgresql":
+                # Temporary tables are never analysed automatically; without statistics the
+                # planner guesses badly when the measures join records to the facts.
+                cursor.execute(f"ANALYZE {quote(TABLE)} (id, team_code, in_cohort, in_followup)")
+            facts = PersonFacts.objects.all()
+            if engagement:
+                _engagement(facts)
+            with _then(cursor, f"DROP TABLE IF EXISTS {_temporary_table()}"):
+                yield facts
+    finally:
+        _splits.reset(splits)
 
 
 # --- Conditions on the facts, shared by the measures and the dataset ---------------------------

@@ -318,7 +318,9 @@ class AppointmentFacts(models.Model):
 
     A report reads these instead of the appointments for a young person whose latest
     counted appointment (`latest_day`, in days from the start) falls on or before its as-of
-    date, where the two are the same; for anyone else it reads the appointments.
+    date, where the two are the same; for one with appointments after it (a next one
+    booked), these less those, unless one of those is rated; for anyone else it reads the
+    appointments (`reports.facts._split_appointments`).
     """
 
     young_person = models.OneToOneField(
@@ -357,8 +359,8 @@ class AppointmentPurposeFacts(models.Model):
     by purpose: the appointments the measure "Appointments by purpose" and the dataset's
     purpose columns count, kept true on every write by `cases.summary` (a row for each
     purpose they have appointments for). A report reads these where it reads the young
-    person's `AppointmentFacts` (their latest counted appointment is on or before its as-of
-    date), and the appointments for anyone else."""
+    person's `AppointmentFacts` (less the appointments after its as-of date where it takes
+    those away), and the appointments for anyone else."""
 
     young_person = models.ForeignKey(
         "cases.YoungPerson", on_delete=models.CASCADE, related_name="appointment_purpose_facts"
@@ -377,6 +379,59 @@ class AppointmentPurposeFacts(models.Model):
 
     def __str__(self):
         return f"appointments of {self.young_person_id} for purpose {self.purpose_id}"
+
+
+class MeetingNumberFacts(models.Model):
+    """Each formulation meeting held for a young person, numbered in the order they were
+    held (by date, then as recorded), with how many agencies attended it: what the measure
+    "Mean agencies attending, by meeting number" averages, kept true on every write by
+    `cases.summary` (a row per meeting held). No run parameter changes them, so a report
+    reads them for every young person rather than the meetings and their attendance."""
+
+    young_person = models.ForeignKey(
+        "cases.YoungPerson", on_delete=models.CASCADE, related_name="meeting_number_facts"
+    )
+    number = models.PositiveIntegerField()
+    agencies_attended = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("formulation meeting facts by number")
+        verbose_name_plural = _("formulation meeting facts by number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["young_person", "number"], name="one_row_per_meeting_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"meeting {self.number} of {self.young_person_id}"
+
+
+class AgencyAttendanceFacts(models.Model):
+    """A young person's formulation meetings held, counted for each agency invited: how
+    many it was invited to and how many it attended: what the measure "Formulation
+    attendance by agency" adds up, kept true on every write by `cases.summary` (a row per
+    agency invited). No run parameter changes them, so a report reads them for every young
+    person rather than the attendance."""
+
+    young_person = models.ForeignKey(
+        "cases.YoungPerson", on_delete=models.CASCADE, related_name="agency_attendance_facts"
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    invited = models.IntegerField()
+    attended = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("formulation attendance facts by agency")
+        verbose_name_plural = _("formulation attendance facts by agency")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["young_person", "agency"], name="one_row_per_agency_invited"
+            )
+        ]
+
+    def __str__(self):
+        return f"attendance of agency {self.agency_id} for {self.young_person_id}"
 
 
 class MeetingFacts(models.Model):

@@ -59,6 +59,12 @@ EXCLUDED: dict[str, str] = {
     "kept for the evaluation's reports",
     "reports.comparisonfacts": "counts worked out from the offences, breaches, needs and "
     "eligibility decisions in the bundle, kept for the comparison report",
+    "reports.meetingnumberfacts": "counts worked out from the formulation meetings and "
+    "their attendance in the bundle, kept for the evaluation's reports",
+    "reports.agencyattendancefacts": "counts worked out from the formulation meetings' "
+    "attendance in the bundle, kept for the evaluation's reports",
+    "supervision.sessioncases": "how many cases a supervision session in the bundle "
+    "discussed, counted from its list of cases, kept for the evaluation's reports",
 }
 
 #: Columns never written, with the line README.txt says about them.

@@ -43,9 +43,11 @@ class SupervisionConfig(AppConfig):
 
         from cases.selectors import register_timeline_kind
 
-        from . import timeline, warnings
+        from . import case_counts, timeline, warnings
         from .views import oversight_panel_context, panel_context
 
+        # How many cases each session discussed, for each case's share of its time.
+        case_counts.connect()
         register_timeline_kind(timeline.NOTE)
         register_timeline_kind(timeline.ACTION)
         register_timeline_kind(timeline.OVERSIGHT)

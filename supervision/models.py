@@ -81,6 +81,25 @@ class SupervisionSession(Versioned):
         return f"supervision {self.held_on:%Y-%m-%d}"
 
 
+class SessionCases(models.Model):
+    """How many cases a supervision session discussed, kept true on every change to its
+    list of cases (`supervision.case_counts`): a case's share of the session's time is the
+    session's minutes over this. Counted once here rather than once per report, over every
+    session in the country (docs/benchmarks.md)."""
+
+    session = models.OneToOneField(
+        SupervisionSession, on_delete=models.CASCADE, primary_key=True, related_name="case_count"
+    )
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("cases discussed in a supervision session")
+        verbose_name_plural = _("cases discussed in supervision sessions")
+
+    def __str__(self):
+        return f"{self.cases} cases in session {self.session_id}"
+
+
 class SupervisionAction(Task):
     session = models.ForeignKey(
         SupervisionSession,

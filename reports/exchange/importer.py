@@ -91,6 +91,7 @@ from formulation.models import (
     MeetingStatus,
 )
 from reports.models import MeasureTarget
+from supervision import case_counts
 from supervision.models import (
     OversightAction,
     OversightEntry,
@@ -1010,6 +1011,10 @@ class _Importer:
                     for session, person in links
                 ],
                 batch_size=BATCH,
+            )
+            # A bulk write sends no signals: the sessions' counts of cases discussed.
+            case_counts.refresh(
+                {session.pk for session, _person in links} | {session.pk for session in relinked}
             )
 
     def session(self, key):

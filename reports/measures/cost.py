@@ -13,8 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
-from django.db.models import Count, F, FloatField, Q, Sum, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +23,7 @@ from accounts.selectors import unit_costs_in_force
 from formulation.models import FormulationMeeting, MeetingStatus
 from supervision.models import SupervisionSession
 
-from ..facts import COHORT, MINUTES, PSYCHOLOGY_MINUTES, in_ecm, with_session_cases
+from ..facts import COHORT, MINUTES, PSYCHOLOGY_MINUTES, SESSION_CASES, in_ecm
 from .aggregations import Aggregation, CountOf, Grouped, MeanOf, Run
 from .base import Result, mean, measure, round_half_up
 
@@ -131,28 +130,27 @@ def psychology_by_month(run: Run) -> Result:
         .values(team=scope.team_at_end("young_person__"), month=TruncMonth("held_on"))
         .annotate(minutes=Sum("duration_minutes"))
     )
-    discussed = SupervisionSession.cases.through.objects.filter(
-        scope.cohort_filter("youngperson__"),
-        in_ecm("supervisionsession__held_on", scope, person="youngperson"),
-        supervisionsession__duration_minutes__isnull=False,
-    ).values(
-        team=scope.team_at_end("youngperson__"),
-        month=TruncMonth("supervisionsession__held_on"),
-        session=F("supervisionsession_id"),
-        minutes=F("supervisionsession__duration_minutes"),
-    )
-    shares, params = with_session_cases(discussed, scope).sql_with_params()
-    with connection.cursor() as cursor:
-        # Each case's share of its session's minutes, added up per team and month; only
-        # the ORM's compiled SQL goes into the text.
-        cursor.execute(
-            "SELECT team, month, SUM(minutes * 1.0 / cases) FROM"  # noqa: S608
-            f" ({shares}) AS shares GROUP BY team, month",
-            params,
+    discussed = (
+        SupervisionSession.cases.through.objects.filter(
+            scope.cohort_filter("youngperson__"),
+            in_ecm("supervisionsession__held_on", scope, person="youngperson"),
+            supervisionsession__duration_minutes__isnull=False,
         )
-        # The month as the database gives it, a date or (SQLite) its ISO text, as YYYY-MM;
-        # the sum as a float (PostgreSQL's is a decimal).
-        supervision = [(team, str(month)[:7], float(minutes)) for team, month, minutes in cursor]
+        .order_by()
+        .values(
+            team=scope.team_at_end("youngperson__"), month=TruncMonth("supervisionsession__held_on")
+        )
+        # Each case's share of its session's minutes, added up per team and month.
+        .annotate(
+            minutes=Sum(
+                ExpressionWrapper(
+                    F("supervisionsession__duration_minutes") * 1.0 / SESSION_CASES,
+                    output_field=FloatField(),
+                )
+            )
+        )
+    )
+    supervision = [(row["team"], f"{row['month']:%Y-%m}", row["minutes"]) for row in discussed]
     by_team = {code: defaultdict(float) for code in scope.team_codes}
     overall = defaultdict(float)
     meeting_rows = [(row["team"], f"{row['month']:%Y-%m}", row["minutes"]) for row in meetings]

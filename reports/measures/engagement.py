@@ -35,10 +35,11 @@ def appointments_by_purpose(run: Run) -> Result:
         team, purpose = scope.team_code_by_id[row["team"]], purposes[row["category"]]
         by_team[team][purpose] = by_team[team].get(purpose, 0) + row["n"]
         overall[purpose] = overall.get(purpose, 0) + row["n"]
-    return Result(
-        dict(sorted(overall.items())),
-        {code: dict(sorted(values.items())) for code, values in by_team.items()},
-    )
+
+    def counted(values: dict[str, int]) -> dict[str, int]:
+        return {purpose: n for purpose, n in sorted(values.items()) if n}
+
+    return Result(counted(overall), {code: counted(values) for code, values in by_team.items()})
 
 
 measure(

@@ -1,9 +1,9 @@
 """Formulation measures: the cohort's formulation meetings and who came to them."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 
-from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -11,30 +11,24 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency
 from formulation.models import FormulationMeeting, MeetingAttendance, MeetingStatus
 
-from ..facts import COHORT
+from ..facts import COHORT, in_batches
+from ..models import AgencyAttendanceFacts, MeetingNumberFacts
 from .aggregations import CountOf, Grouped, MedianOf, Run
 from .base import Result, as_recorded, measure, rate, round_half_up
 
 GROUP = "formulation"
 
 
-def _held(run: Run):
-    return FormulationMeeting.objects.filter(
-        run.scope.cohort_filter("young_person__"), status=MeetingStatus.HELD
-    ).order_by()
-
-
 def attendance_by_agency(run: Run) -> Result:
-    """For each agency, attended over invited, from one grouped pass over attendance (by the
-    team's and the agency's ids, named afterwards)."""
+    """For each agency, attended over invited, from the stored counts per young person and
+    agency (`AgencyAttendanceFacts`), added up per team and agency by id (named
+    afterwards)."""
     scope = run.scope
     rows = (
-        MeetingAttendance.objects.filter(
-            scope.cohort_filter("meeting__young_person__"), meeting__status=MeetingStatus.HELD
-        )
+        AgencyAttendanceFacts.objects.filter(scope.cohort_filter("young_person__"))
         .order_by()
-        .values("agency_id", team=scope.team_at_end("meeting__young_person__"))
-        .annotate(invited=Count("id"), attended=Count("id", filter=Q(attended=True)))
+        .values("agency_id", team=scope.team_at_end("young_person__"))
+        .annotate(invited=Sum("invited"), attended=Sum("attended"))
     )
     agencies = dict(Agency.objects.values_list("pk", "code"))
     by_team = {code: {} for code in scope.team_codes}
@@ -51,35 +45,21 @@ def attendance_by_agency(run: Run) -> Result:
 
 
 def agencies_by_meeting_number(run: Run) -> Result:
-    """Each held meeting numbered within its young person's (by date, then as recorded),
-    with the agencies that came, summed per team (by id) and number in the database."""
-    meetings = (
-        _held(run)
-        .annotate(attending=Count("attendance", filter=Q(attendance__attended=True)))
-        .values(
-            "attending",
-            team=run.scope.team_at_end("young_person__"),
-            number=Window(
-                RowNumber(),
-                partition_by=[F("young_person_id")],
-                order_by=[F("held_on").asc(), F("id").asc()],
-            ),
-        )
+    """The agencies that came to each held meeting, by the meeting's number within its young
+    person's (`MeetingNumberFacts`), summed per team (by id) and number in the database."""
+    scope = run.scope
+    rows = (
+        MeetingNumberFacts.objects.filter(scope.cohort_filter("young_person__"))
+        .order_by()
+        .values("number", team=scope.team_at_end("young_person__"))
+        .annotate(attending=Sum("agencies_attended"), held=Count("pk"))
     )
-    sql, params = meetings.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT team, number, SUM(attending), COUNT(*)"  # noqa: S608 - compiled ORM SQL
-            f" FROM ({sql}) AS meetings GROUP BY team, number",
-            params,
-        )
-        rows = cursor.fetchall()
     sums = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for team, number, attending, held in rows:
-        for key in (run.scope.team_code_by_id[team], None):
-            cell = sums[key][number]
-            cell[0] += attending
-            cell[1] += held
+    for row in rows:
+        for key in (scope.team_code_by_id[row["team"]], None):
+            cell = sums[key][row["number"]]
+            cell[0] += row["attending"]
+            cell[1] += row["held"]
 
     def means(cells):
         return {
@@ -87,9 +67,67 @@ def agencies_by_meeting_number(run: Run) -> Result:
             for number, (total, count) in sorted(cells.items())
         }
 
-    return Result(
-        means(sums[None]), {code: means(sums.get(code, {})) for code in run.scope.team_codes}
-    )
+    return Result(means(sums[None]), {code: means(sums.get(code, {})) for code in scope.team_codes})
+
+
+# --- Kept per young person (cases.summary) ---------------------------------------------------
+
+
+def _held_of(young_person_ids: list[int]):
+    return FormulationMeeting.objects.filter(
+        young_person_id__in=young_person_ids, status=MeetingStatus.HELD
+    ).order_by()
+
+
+def stored_meeting_numbers(young_person_ids: list[int] | None) -> Iterator[tuple[int, list]]:
+    """`MeetingNumberFacts` for these young people (None: every one), in id order: each
+    meeting held numbered within the young person's (by date, then as recorded), with the
+    agencies that attended, as [{"number", "agencies_attended"}, ...]."""
+    for chunk in in_batches(young_person_ids):
+        found: dict[int, list[dict]] = {}
+        meetings = (
+            _held_of(chunk)
+            .annotate(attending=Count("attendance", filter=Q(attendance__attended=True)))
+            .values(
+                "young_person_id",
+                "attending",
+                number=Window(
+                    RowNumber(),
+                    partition_by=[F("young_person_id")],
+                    order_by=[F("held_on").asc(), F("id").asc()],
+                ),
+            )
+        )
+        for row in meetings:
+            found.setdefault(row["young_person_id"], []).append(
+                {"number": row["number"], "agencies_attended": row["attending"]}
+            )
+        for pk in chunk:
+            yield pk, found.get(pk, [])
+
+
+def stored_agency_attendance(young_person_ids: list[int] | None) -> Iterator[tuple[int, list]]:
+    """`AgencyAttendanceFacts` for these young people (None: every one), in id order: the
+    meetings held each agency was invited to and attended, as [{"agency_id", "invited",
+    "attended"}, ...]."""
+    for chunk in in_batches(young_person_ids):
+        found: dict[int, list[dict]] = {}
+        counts = (
+            MeetingAttendance.objects.filter(meeting__in=_held_of(chunk))
+            .order_by()
+            .values("agency_id", person=F("meeting__young_person_id"))
+            .annotate(invited=Count("pk"), attended=Count("pk", filter=Q(attended=True)))
+        )
+        for row in counts:
+            found.setdefault(row["person"], []).append(
+                {
+                    "agency_id": row["agency_id"],
+                    "invited": row["invited"],
+                    "attended": row["attended"],
+                }
+            )
+        for pk in chunk:
+            yield pk, found.get(pk, [])
 
 
 def meeting_number_label(key) -> str:

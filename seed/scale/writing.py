@@ -23,6 +23,7 @@ from cases.models import (
 )
 from eligibility.models import EligibilityOverride
 from formulation.models import AgreedAction, InterventionItem, MeetingAttendance
+from supervision import case_counts
 from supervision.models import SupervisionAction, SupervisionSession
 
 DEFAULT_BATCH_SIZE = 5000
@@ -121,6 +122,8 @@ class Writer:
             return
         started = time.perf_counter()
         summary.refresh(young_person_ids)
+        # The sessions' counts of cases discussed (`supervision.case_counts`), likewise.
+        case_counts.refresh_all()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for table in summary.tables():

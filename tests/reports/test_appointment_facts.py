@@ -3,8 +3,9 @@ comparison report, reports.ComparisonFacts): kept true on every write, and a run
 them gives exactly what one that reads the records gives.
 
 A run reads the stored appointment facts for a young person whose latest counted appointment
-is on or before its as-of date, and the appointments for anyone else; these tests make both
-happen in one run and compare every fact with a run that reads every record itself.
+is on or before its as-of date, those less the appointments after it for one with no rated
+appointment after it, and the appointments for anyone else; these tests make each happen in
+one run and compare every fact with a run that reads every record itself.
 """
 
 from dataclasses import replace
@@ -20,17 +21,19 @@ from cases import services, summary
 from cases.models import Appointment, YoungPerson
 from eligibility.models import EligibilityDecision, EligibilityOverride, EligibilityPolicy
 from eligibility.reference_data import ensure_default_policies
-from formulation.models import FormulationMeeting
+from formulation.models import FormulationMeeting, MeetingAttendance, MeetingStatus
 from reports import facts as facts_module
 from reports.comparison import build as comparison
 from reports.dataset import dataset_rows
 from reports.facts import APPOINTMENT_FACTS, STANDING_FACTS, person_facts
 from reports.measures import Scope, compute_all
 from reports.models import (
+    AgencyAttendanceFacts,
     AppointmentFacts,
     AppointmentPurposeFacts,
     ComparisonFacts,
     MeetingFacts,
+    MeetingNumberFacts,
     StandingFacts,
 )
 from seed import factories, scale
@@ -224,6 +227,64 @@ def test_every_write_keeps_the_stored_facts_true(started, practitioner):
     Appointment.objects.filter(young_person=started, archived_at__isnull=True).delete()
     assert stored(started).appointments == 0
     assert summary.mismatches() == []
+
+
+def book(practitioner, young_person, days_ahead):
+    """A next appointment booked, with nothing recorded about it yet."""
+    return services.appointment_log(
+        by=practitioner,
+        young_person=young_person,
+        starts_at=timezone.now() + timedelta(days=days_ahead),
+        kind="one_to_one",
+        purpose_category=appointment_purpose("family"),
+        purpose="Next session",
+        attendance="",
+        duration_minutes=30,
+    )
+
+
+def test_a_booked_appointment_is_taken_away_from_the_stored_counts(
+    started, practitioner, records_only
+):
+    """Most young people have a next appointment booked: a run as of today counts their
+    stored facts less it, rather than reading all their appointments."""
+    log(practitioner, started, 30, engagement=2)
+    log(practitioner, started, 3, engagement=5)
+    book(practitioner, started, 7)
+    book(practitioner, started, 14)
+    scope = Scope(**WHOLE)
+    split = facts_module._split_appointments(scope)
+    assert Appointment.objects.filter(split.read).count() == 0
+    assert Appointment.objects.filter(split.less).count() == 4
+    with person_facts(scope) as facts:
+        row = facts.values().get(pk=started.pk)
+    assert (row["appointments"], row["attended"], row["attended_minutes"]) == (2, 2, 90)
+    assert (row["engagement_first"], row["engagement_last"]) == (2, 5)
+    by_purpose = compute_all(scope)["appointments_by_purpose"]
+    assert by_purpose.overall == {"review": 2}, "the booked ones' purpose is left out"
+
+    records_only()
+    with person_facts(scope) as facts:
+        assert facts.values().get(pk=started.pk) == row
+    assert compute_all(scope)["appointments_by_purpose"] == by_purpose
+
+
+def test_a_rated_appointment_after_the_as_of_date_has_the_appointments_read(
+    started, practitioner, records_only
+):
+    """The stored first and last ratings may be those of an appointment after the as-of
+    date: then the run reads the young person's appointments."""
+    log(practitioner, started, 60, engagement=1)
+    log(practitioner, started, 2, engagement=4)
+    scope = Scope(**WHOLE, as_of=timezone.localdate() - timedelta(days=30))
+    split = facts_module._split_appointments(scope)
+    assert Appointment.objects.filter(split.read).count() == 2
+    with person_facts(scope) as facts:
+        row = facts.values().get(pk=started.pk)
+    assert (row["appointments"], row["engagement_first"], row["engagement_last"]) == (1, 1, 1)
+    records_only()
+    with person_facts(scope) as facts:
+        assert facts.values().get(pk=started.pk) == row
 
 
 def test_a_run_as_of_a_day_before_the_latest_appointment_leaves_it_out(started, practitioner):
@@ -429,15 +490,93 @@ def test_every_write_keeps_the_meeting_facts_true(started, settings):
     assert summary.mismatches() == []
 
 
+def numbered(young_person) -> list[tuple[int, int]]:
+    return list(
+        MeetingNumberFacts.objects.filter(young_person=young_person)
+        .order_by("number")
+        .values_list("number", "agencies_attended")
+    )
+
+
+def by_agency(young_person) -> dict[str, tuple[int, int]]:
+    return {
+        code: (invited, attended)
+        for code, invited, attended in AgencyAttendanceFacts.objects.filter(
+            young_person=young_person
+        ).values_list("agency__code", "invited", "attended")
+    }
+
+
+def test_every_write_keeps_the_meetings_by_number_and_attendance_by_agency_true(started):
+    start = started.ecm_start_date
+    later = factories.FormulationMeetingFactory(
+        young_person=started, held_on=start + timedelta(days=40), kind="review"
+    )
+    first = factories.FormulationMeetingFactory(
+        young_person=started, held_on=start + timedelta(days=10)
+    )
+    police, health = factories.AgencyFactory(code="police"), factories.AgencyFactory(code="health")
+    factories.MeetingAttendanceFactory(meeting=first, agency=police)
+    absent = factories.MeetingAttendanceFactory(meeting=first, agency=health, attended=False)
+    factories.MeetingAttendanceFactory(meeting=later, agency=police)
+    assert numbered(started) == [(1, 1), (2, 1)]
+    assert by_agency(started) == {"police": (2, 2), "health": (1, 0)}
+
+    absent.attended = True
+    absent.save()
+    assert numbered(started) == [(1, 2), (2, 1)]
+    # Held before the first now: the numbers follow the dates.
+    later.held_on = start + timedelta(days=5)
+    later.save()
+    assert numbered(started) == [(1, 1), (2, 2)]
+    # Cancelled: no longer a meeting held.
+    later.status = MeetingStatus.CANCELLED
+    later.save()
+    assert numbered(started) == [(1, 2)]
+    assert by_agency(started) == {"police": (1, 1), "health": (1, 1)}
+    first.delete()
+    assert (numbered(started), by_agency(started)) == ([], {})
+    assert summary.mismatches() == []
+
+
+def test_the_meeting_measures_read_from_the_stored_facts_are_what_the_records_give(generated):
+    """Worked out here one meeting at a time from the records, as a reader would."""
+    scope = Scope(**WHOLE, as_of=date(2026, 12, 1))
+    results = compute_all(scope)
+    cohort = YoungPerson.objects.filter(ecm_start_date__isnull=False)
+    held = FormulationMeeting.objects.filter(young_person__in=cohort, status=MeetingStatus.HELD)
+    agencies_by_number: dict[int, list[int]] = {}
+    for person in cohort:
+        meetings = held.filter(young_person=person).order_by("held_on", "id")
+        for number, meeting in enumerate(meetings, start=1):
+            came = meeting.attendance.filter(attended=True).count()
+            agencies_by_number.setdefault(number, []).append(came)
+    assert len(agencies_by_number) > 1
+    expected = {
+        str(number): round(sum(came) / len(came), 2)
+        for number, came in sorted(agencies_by_number.items())
+    }
+    assert results["mean_agencies_attending_by_meeting_number"].overall == pytest.approx(expected)
+
+    invited: dict[str, list[bool]] = {}
+    for attendance in MeetingAttendance.objects.filter(meeting__in=held).select_related("agency"):
+        invited.setdefault(attendance.agency.code, []).append(attendance.attended is True)
+    assert invited
+    rates = results["attendance_rate_by_agency"].overall
+    assert set(rates) == set(invited)
+    for code, came in invited.items():
+        assert rates[code] == pytest.approx(sum(came) / len(came), abs=0.001)
+
+
 def test_many_young_people_to_read_are_picked_by_a_subquery(generated, monkeypatch):
     """A run as of a date long past reads most young people's appointments; past
     `LISTED_AT_MOST` they are not listed one by one (SQLite's limit on parameters), with the
     same facts."""
     scope = Scope(**WHOLE, as_of=date(2025, 6, 30))
     listed = facts_of(scope)
-    assert "IN (SELECT" not in str(facts_module.unstored_appointment_rows(scope).query)
+    assert "IN (SELECT" not in str(facts_module.appointment_reading(scope).rows.query)
     monkeypatch.setattr(facts_module, "LISTED_AT_MOST", 1)
-    assert "IN (SELECT" in str(facts_module.unstored_appointment_rows(scope).query)
+    assert "IN (SELECT" in str(facts_module.appointment_reading(scope).rows.query)
     assert "IN (SELECT" in str(facts_module.unstored_meeting_rows(scope).query)
     assert facts_of(scope) == listed
 

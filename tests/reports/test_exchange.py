@@ -269,10 +269,15 @@ def test_a_copied_row_that_breaks_a_constraint_is_djangos_integrity_error(db):
 def test_imported_records_update_the_stored_case_summaries(db):
     from cases import summary
     from cases.models import CaseSummary
+    from supervision import case_counts
+    from supervision.models import SessionCases
 
     run(fixture_files())
     assert CaseSummary.objects.count() == YoungPerson.objects.count()
     assert summary.mismatches() == []
+    # The imported sessions' counts of cases discussed, for each case's share of their time.
+    assert SessionCases.objects.filter(cases__gt=0).exists()
+    assert case_counts.mismatches() == []
 
     run(
         appended(

@@ -583,10 +583,14 @@ def test_progress_prints_a_plain_line_every_five_percent():
 def test_stored_case_summaries_match_the_generated_records(small):
     from cases import summary
     from cases.models import CaseSummary
+    from supervision import case_counts
+    from supervision.models import SessionCases
 
     assert CaseSummary.objects.count() == 60
     assert CaseSummary.objects.exclude(last_contact_at=None).exists()
     assert summary.mismatches() == []
+    assert case_counts.mismatches() == []
+    assert SessionCases.objects.filter(cases__gt=1).exists()
 
 
 def test_a_run_after_one_stopped_part_way_summarises_its_young_people(small):
