@@ -68,12 +68,13 @@ def refresh_all() -> int:
 
 def mismatches() -> list[tuple[int, int | None, int]]:
     """(session id, stored count or None, counted) for each session whose stored count is
-    not what its list of cases says."""
+    not what its list of cases says. A session that discussed no case needs no count (no
+    case has a share of it): one with none stored is not a mismatch."""
     stored = dict(SessionCases.objects.values_list("session_id", "cases"))
     return [
         (pk, stored.get(pk), cases)
         for pk, cases in sorted(counted().items())
-        if stored.get(pk) != cases
+        if stored.get(pk, 0 if cases == 0 else None) != cases
     ]
 
 

@@ -70,5 +70,9 @@ def test_a_wrong_count_is_found_and_refreshed(psychologist, practitioner, cases)
     assert count(session) == 3
     SessionCases.objects.filter(session=session).update(cases=7)
     assert case_counts.mismatches() == [(session.pk, 7, 3)]
+    SessionCases.objects.filter(session=session).delete()
+    assert case_counts.mismatches() == [(session.pk, None, 3)]
+    # A session that discussed no case needs no count.
+    factories.SupervisionSessionFactory(psychologist=psychologist, practitioner=practitioner)
     assert case_counts.refresh_all() == SupervisionSession.objects.count()
     assert case_counts.mismatches() == []
