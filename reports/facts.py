@@ -468,7 +468,10 @@ def appointment_reading(scope: Scope) -> Reading:
     """The appointments pass of a run over `scope`: most young people's facts from their
     `AppointmentFacts`, less the appointments after the as-of date where they count some
     (`_appointments_split`)."""
-    split = _appointments_split(scope)
+    return _reading(scope, _appointments_split(scope))
+
+
+def _reading(scope: Scope, split: _Split) -> Reading:
     stored = (
         AppointmentFacts.objects.filter(split.stored, scope.referral_filter("young_person__"))
         .order_by()
@@ -516,14 +519,13 @@ def purpose_counts(scope: Scope, *, among: Q | None = None, **group) -> Iterator
         stored = AppointmentPurposeFacts.objects.none()
         less = Appointment.objects.none()
     else:
+        # The appointments the pass reads and takes away; the stored counts of the others.
         split = _appointments_split(scope)
-        read = _appointments_from_start(
-            Appointment.objects.filter(split.read).order_by(), until=scope.as_of
-        )
+        reading = _reading(scope, split)
+        read, less = reading.rows, reading.less
         stored = AppointmentPurposeFacts.objects.filter(
             split.stored, scope.referral_filter("young_person__")
         )
-        less = _after_as_of(Appointment.objects.filter(split.less), scope)
     counted = Q(among, purpose_category__isnull=False)
     by_purpose = {**group, "category": F("purpose_category_id")}
     queries = (
